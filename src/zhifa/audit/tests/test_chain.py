@@ -1,0 +1,111 @@
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, connections
+
+from zhifa.audit.models import AppendOnlyError, AuditAnchor, AuditEntry
+from zhifa.audit.services import audit_anchor_record, audit_record, audit_verify
+
+
+def _append(n: int, actor=None) -> None:
+    for i in range(n):
+        audit_record(
+            actor=actor,
+            action="test.event",
+            object_type="test.thing",
+            object_id=str(i),
+            object_repr=f"事项{i}",
+            summary={"i": i, "金额": "200.00"},
+        )
+
+
+@pytest.mark.django_db
+class TestAuditChain:
+    def test_a_fresh_chain_verifies(self) -> None:
+        _append(5)
+        result = audit_verify()
+        assert result.ok and result.entries == 5
+        assert result.head == AuditEntry.objects.order_by("-seq").first().hash
+
+    def test_each_entry_links_to_the_previous_hash(self) -> None:
+        _append(3)
+        entries = list(AuditEntry.objects.order_by("seq"))
+        assert entries[1].prev_hash == entries[0].hash
+        assert entries[2].prev_hash == entries[1].hash
+        assert all(len(e.hash) == 64 for e in entries)
+
+    def test_a_row_edited_with_raw_sql_breaks_verification_at_that_entry(self) -> None:
+        _append(5)
+        target = AuditEntry.objects.get(seq=3)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {AuditEntry._meta.db_table} SET object_repr = %s WHERE id = %s", ["篡改", target.id]
+            )
+        result = audit_verify()
+        assert not result.ok
+        assert result.first_bad_seq == 3
+        assert result.entries == 2
+        with pytest.raises(CommandError, match="#3"):
+            call_command("audit_verify")
+
+    def test_a_deleted_row_breaks_verification(self) -> None:
+        _append(4)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq = 2")
+        result = audit_verify()
+        assert not result.ok and result.first_bad_seq == 3
+
+    def test_the_orm_refuses_updates_and_deletes(self) -> None:
+        _append(1)
+        entry = AuditEntry.objects.get()
+        entry.action = "changed"
+        with pytest.raises(AppendOnlyError):
+            entry.save()
+        with pytest.raises(AppendOnlyError):
+            entry.delete()
+        with pytest.raises(AppendOnlyError):
+            AuditEntry.objects.all().update(action="x")
+        with pytest.raises(AppendOnlyError):
+            AuditEntry.objects.all().delete()
+
+    def test_entries_survive_the_deletion_of_their_actor(self, world) -> None:
+        _append(2, actor=world.outsider)
+        world.outsider.delete()
+        assert AuditEntry.objects.filter(actor_name="outsider").count() == 2
+        assert audit_verify().ok
+
+    def test_daily_anchor_records_the_head_once_per_day(self) -> None:
+        _append(3)
+        first = audit_anchor_record()
+        _append(1)
+        second = audit_anchor_record()
+        assert first.pk == second.pk and first.seq == 3
+        assert AuditAnchor.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_on_postgresql_leave_one_unbroken_chain() -> None:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            _append(25)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    result = audit_verify()
+    assert result.ok, result
+    assert result.entries == AuditEntry.objects.count() >= 100

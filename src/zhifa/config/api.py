@@ -1,0 +1,28 @@
+"""The JSON API at /api/v1/. Each app contributes a Router from its api.py; add yours to ROUTERS."""
+
+from __future__ import annotations
+
+from django.utils.module_loading import import_string
+from ninja import NinjaAPI
+
+from zhifa.core.api import BearerAuth, install_error_handlers, session_auth
+
+api = NinjaAPI(
+    title="Zhifa API",
+    version="1",
+    description="行政执法综合管理监督平台 JSON API. Contract: shared/API.md.",
+    auth=[BearerAuth(), session_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+# (prefix, router path). Prefix "" mounts the router's own paths at the root of /api/v1/.
+ROUTERS: list[tuple[str, str]] = [
+    ("", "zhifa.org.api.router"),
+    ("", "zhifa.audit.api.router"),
+]
+
+for prefix, path in ROUTERS:
+    api.add_router(prefix, import_string(path))

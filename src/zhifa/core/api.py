@@ -1,0 +1,123 @@
+"""API plumbing shared by every app's router: auth, the error format, pagination, access checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PaginationBase
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from zhifa.core.errors import DomainError
+
+MAX_PAGE_SIZE = 200
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <token>` from POST /auth/token. Sets request.user for selectors."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from zhifa.org.services import api_token_user
+
+        user = api_token_user(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def session_auth(request: HttpRequest) -> Any:
+    """Signed-in browser sessions (pages calling the API, the docs page). GET only, so no CSRF hole."""
+    user = getattr(request, "user", None)
+    if request.method in ("GET", "HEAD") and user is not None and user.is_authenticated:
+        return user
+    return None
+
+
+def error_body(code: str, message: str, detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "detail": detail or {}}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return respond(request, exc.status, exc.as_dict())
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {
+                "loc": [str(x) for x in e.get("loc", [])],
+                "msg": str(e.get("msg", "")),
+                "type": e.get("type", ""),
+            }
+            for e in exc.errors
+        ]
+        return respond(
+            request,
+            422,
+            error_body("validation_error", _("The request data is not valid."), {"errors": errors}),
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return respond(request, 401, error_body("not_authenticated", _("Please sign in first.")))
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, error_body("forbidden", _("You do not have permission to do this.")))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, error_body("not_found", _("Not found, or not visible to you.")))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        known = {
+            400: ("bad_request", _("The request could not be read (malformed JSON or form data).")),
+            401: ("not_authenticated", _("Please sign in first.")),
+            403: ("forbidden", _("You do not have permission to do this.")),
+            404: ("not_found", _("Not found, or not visible to you.")),
+            405: ("method_not_allowed", _("This method is not allowed here.")),
+            409: ("conflict", _("The current state does not allow this.")),
+            413: ("too_large", _("The request is too large.")),
+            429: ("too_many_requests", _("Too many requests; please try again later.")),
+        }
+        code, message = known.get(exc.status_code, ("error", str(exc.message)))
+        return respond(request, exc.status_code, error_body(code, str(message), {"reason": str(exc.message)}))
+
+
+class Page(PaginationBase):
+    """`?page=&page_size=` (max 200) → {"count", "results"} as API.md says."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1)
+        page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+    class Output(Schema):
+        count: int
+        results: list[Any]
+
+    items_attribute: str = "results"
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest | None = None, **params: Any
+    ) -> dict[str, Any]:
+        offset = (pagination.page - 1) * pagination.page_size
+        return {
+            "count": self._items_count(queryset),
+            "results": list(queryset[offset : offset + pagination.page_size]),
+        }
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    detail: dict[str, Any] = {}

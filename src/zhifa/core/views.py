@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from zhifa.core import access
+from zhifa.core.navigation import home_panels_for
+from zhifa.org.selectors import scope_agency_ids
+
+
+@access.login
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    from zhifa.org.models import OrgNode
+
+    agencies = OrgNode.objects.filter(id__in=scope_agency_ids(user)).order_by("path")
+    return render(
+        request,
+        "core/home.html",
+        {
+            "panels": home_panels_for(user),
+            "scope_agencies": agencies,
+            "grants": user.role_grants.select_related("node").order_by("role"),  # type: ignore[union-attr]
+        },
+    )
+
+
+@access.public
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+@access.public
+def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Unknown API paths answer in the API's error format, not with an HTML page."""
+    from django.utils.translation import gettext as _
+
+    return JsonResponse(
+        {"code": "not_found", "message": _("No such API endpoint."), "detail": {"path": request.path}},
+        status=404,
+    )

@@ -1,0 +1,121 @@
+"""Numbers that provinces and cities set, with the national default and the article behind each.
+
+A value is looked up for an agency by walking up its org path to the nearest government node that has
+set it; otherwise the national default applies. `Applied` says which value was used and where it came
+from, so records can show it ("听证较大数额：10000元（某省规定）").
+
+Later issues register their own settings here with `register()`; keys are dotted by domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    label: str | Promise
+    basis: str  # the article or policy document that sets or leaves the number to local rules
+    kind: type = Decimal
+
+    def parse(self, raw: Any) -> Any:
+        if self.kind is Decimal:
+            return Decimal(str(raw))
+        if self.kind is int:
+            return int(raw)
+        if self.kind is list:
+            return list(raw)
+        return raw
+
+
+@dataclass(frozen=True)
+class Applied:
+    key: str
+    value: Any
+    source: str  # "national" or the name of the government node that set it
+    source_node_id: int | None
+    basis: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "value": str(self.value), "source": self.source, "basis": self.basis}
+
+
+REGISTRY: dict[str, SettingSpec] = {}
+
+
+def register(spec: SettingSpec) -> SettingSpec:
+    REGISTRY[spec.key] = spec
+    return spec
+
+
+def spec(key: str) -> SettingSpec:
+    return REGISTRY[key]
+
+
+def applied(key: str, *, agency: Any | None = None) -> Applied:
+    """The value of `key` in force for `agency` (an OrgNode, or None for the national default)."""
+    from zhifa.law.models import JurisdictionSetting
+
+    s = REGISTRY[key]
+    if agency is not None and agency.path:
+        ancestor_ids = [int(x) for x in agency.path.strip("/").split("/") if x]
+        rows = {
+            row.node_id: row
+            for row in JurisdictionSetting.objects.filter(key=key, node_id__in=ancestor_ids).select_related(
+                "node"
+            )
+        }
+        for node_id in reversed(ancestor_ids):  # nearest first
+            if node_id in rows:
+                row = rows[node_id]
+                return Applied(key, s.parse(row.value), row.node.name, node_id, s.basis)
+    return Applied(key, s.default, "national", None, s.basis)
+
+
+def value(key: str, *, agency: Any | None = None) -> Any:
+    return applied(key, agency=agency).value
+
+
+# --- Settings this foundation knows about; later domains register theirs next to their rules. ----
+
+register(
+    SettingSpec(
+        key="penalty.hearing_large_fine_person",
+        default=Decimal("10000"),
+        label=_("Hearing threshold: large fine for a person (yuan)"),
+        basis="行政处罚法第六十三条（较大数额由省级规定）",
+    )
+)
+register(
+    SettingSpec(
+        key="penalty.hearing_large_fine_organisation",
+        default=Decimal("100000"),
+        label=_("Hearing threshold: large fine for an organisation (yuan)"),
+        basis="行政处罚法第六十三条（较大数额由省级规定）",
+    )
+)
+register(
+    SettingSpec(
+        key="disclosure.decision_publish_working_days",
+        default=7,
+        kind=int,
+        label=_("Publish penalty decisions within (working days)"),
+        basis="国办发〔2018〕118号（行政执法公示制度）",
+    )
+)
+register(
+    SettingSpec(
+        key="normative.filing_days",
+        default=15,
+        kind=int,
+        label=_("File normative documents within (days after publication)"),
+        basis="法规规章备案条例；地方规范性文件备案规定",
+    )
+)

@@ -1,0 +1,86 @@
+"""Reads of the org tree, and the scope rule every other selector applies.
+
+Scope follows the node a role is granted on:
+- on an agency or a unit → that agency's records (a squadron officer sees the bureau's cases);
+- on a government node → every agency in its subtree (the justice bureau's supervisor on the city
+  node sees every agency of the city).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db import models
+
+from zhifa.org.models import OrgNode, RoleGrant, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def scope_agency_ids(user: Any, *, roles: Iterable[str] | None = None) -> frozenset[int]:
+    """Agencies whose records `user` may see through the given roles (all roles when None)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    wanted = frozenset(roles) if roles is not None else None
+    cache: dict[frozenset[str] | None, frozenset[int]] = user.__dict__.setdefault("_scope_cache", {})
+    if wanted in cache:
+        return cache[wanted]
+    grants = RoleGrant.objects.filter(user=user).select_related("node")
+    if wanted is not None:
+        grants = grants.filter(role__in=wanted)
+    ids: set[int] = set()
+    subtree_q = models.Q()
+    has_subtree = False
+    for grant in grants:
+        node = grant.node
+        if node.kind == OrgNode.Kind.GOVERNMENT:
+            subtree_q |= models.Q(path__startswith=node.path)
+            has_subtree = True
+        elif node.agency_id is not None:
+            ids.add(node.agency_id)
+    if has_subtree:
+        ids.update(OrgNode.objects.filter(subtree_q, kind=OrgNode.Kind.AGENCY).values_list("id", flat=True))
+    result = frozenset(ids)
+    cache[wanted] = result
+    return result
+
+
+def restrict_to_scope(
+    queryset: models.QuerySet[M], user: Any, *, field: str = "agency_id", roles: Iterable[str] | None = None
+) -> models.QuerySet[M]:
+    """Apply the scope rule to any queryset whose rows carry an agency."""
+    return queryset.filter(**{f"{field}__in": scope_agency_ids(user, roles=roles)})
+
+
+def user_can_see_agency(user: Any, agency_id: int | None, *, roles: Iterable[str] | None = None) -> bool:
+    return agency_id is not None and agency_id in scope_agency_ids(user, roles=roles)
+
+
+def agency_list(*, include_units: bool = True) -> models.QuerySet[OrgNode]:
+    """The org tree is public information (事前公开: agencies and their duties)."""
+    qs = OrgNode.objects.filter(is_active=True).select_related("parent")
+    if not include_units:
+        qs = qs.exclude(kind=OrgNode.Kind.UNIT)
+    return qs.order_by("path")
+
+
+def agency_get(*, node_id: int) -> OrgNode | None:
+    return OrgNode.objects.filter(id=node_id, is_active=True).select_related("parent").first()
+
+
+def subtree(node: OrgNode) -> models.QuerySet[OrgNode]:
+    return OrgNode.objects.filter(path__startswith=node.path)
+
+
+def users_with_role(role: str, *, agency_id: int) -> models.QuerySet[User]:
+    """Users holding `role` whose scope covers the agency (granted on it, a unit of it, or above it)."""
+    agency = OrgNode.objects.get(id=agency_id)
+    ancestors = [int(x) for x in agency.path.strip("/").split("/") if x]
+    return (
+        User.objects.filter(is_active=True, role_grants__role=role)
+        .filter(
+            models.Q(role_grants__node__agency_id=agency_id) | models.Q(role_grants__node_id__in=ancestors)
+        )
+        .distinct()
+    )

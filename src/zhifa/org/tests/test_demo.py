@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from zhifa.audit.services import audit_verify
+from zhifa.org.models import User
+from zhifa.org.roles import Role
+from zhifa.org.selectors import scope_agency_ids
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_seed_demo_creates_the_city_and_each_persona(capsys) -> None:
+    call_command("seed_demo")
+    expected = {
+        "officer1": Role.OFFICER,
+        "officer2": Role.OFFICER,
+        "approver": Role.APPROVER,
+        "reviewer": Role.LEGAL_REVIEWER,
+        "supervisor": Role.SUPERVISOR,
+        "market1": Role.OFFICER,
+        "admin": Role.ADMIN,
+    }
+    for username, role in expected.items():
+        user = User.objects.get(username=username)
+        assert user.has_role(role), username
+        assert user.check_password("zhifa-demo-2026")
+    officer = User.objects.get(username="officer1")
+    assert [
+        a.name for a in officer.node.agency.__class__.objects.filter(id__in=scope_agency_ids(officer))
+    ] == ["海州市城市管理局"]
+    assert len(scope_agency_ids(User.objects.get(username="supervisor"))) == 3
+    assert audit_verify().ok
+    call_command("seed_demo")  # a second run does nothing
+    assert "already loaded" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_seed_demo_refuses_without_debug() -> None:
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
