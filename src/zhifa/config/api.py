@@ -22,6 +22,15 @@ install_error_handlers(api)
 ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.org.api.router"),
     ("", "zhifa.audit.api.router"),
+    ("", "zhifa.powers.api.router"),
+    ("", "zhifa.officers.api.router"),
+    ("", "zhifa.enforcement.cases.api.router"),
+    ("", "zhifa.enforcement.evidence.api.router"),
+    ("", "zhifa.enforcement.documents.api.router"),
+    ("", "zhifa.enforcement.seizures.api.router"),
+    ("", "zhifa.supervision.alerts.api.router"),
+    ("", "zhifa.public.portal.api.router"),
+    ("", "zhifa.public.complaints.api.router"),
 ]
 
 for prefix, path in ROUTERS:

@@ -49,6 +49,15 @@ INSTALLED_APPS = [
     "zhifa.law",
     "zhifa.audit",
     "zhifa.org",
+    "zhifa.powers",
+    "zhifa.officers",
+    "zhifa.enforcement.cases",
+    "zhifa.enforcement.evidence",
+    "zhifa.enforcement.documents",
+    "zhifa.enforcement.seizures",
+    "zhifa.supervision.alerts",
+    "zhifa.public.portal",
+    "zhifa.public.complaints",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,15 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", core_views.api_not_found),
     path("", include("zhifa.org.urls")),
+    path("powers/", include("zhifa.powers.urls")),
+    path("officers/", include("zhifa.officers.urls")),
+    path("cases/", include("zhifa.enforcement.cases.urls")),
+    path("evidence/", include("zhifa.enforcement.evidence.urls")),
+    path("documents/", include("zhifa.enforcement.documents.urls")),
+    path("seizures/", include("zhifa.enforcement.seizures.urls")),
+    path("alerts/", include("zhifa.supervision.alerts.urls")),
+    path("complaints/", include("zhifa.public.complaints.urls")),
+    path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]
 
