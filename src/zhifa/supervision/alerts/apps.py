@@ -1,8 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _home_panel(user: Any) -> dict[str, Any] | None:
+    from zhifa.supervision.alerts.selectors import alert_list_for
+
+    qs = alert_list_for(user=user, is_open=True)
+    return {"count": qs.count(), "latest": list(qs[:5])}
 
 
 class AlertsConfig(AppConfig):
     name = "zhifa.supervision.alerts"
     label = "alerts"
     verbose_name = _("Supervision alerts")
+
+    def ready(self) -> None:
+        from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+
+        register_nav(NavItem(_("Alerts"), "alerts:list", order=800))
+        register_home_panel(HomePanel("alerts/home_panel.html", _home_panel, order=900))

@@ -1,4 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from zhifa.supervision.alerts import views
 
 app_name = "alerts"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.alert_list, name="list"),
+    path("<int:alert_id>/resolve/", views.alert_resolve, name="resolve"),
+]
