@@ -1,0 +1,88 @@
+"""Applying to the people's court for enforcement of an unpaid penalty (非诉执行).
+
+- 行政强制法第五十四条: first a written reminder (催告书); the application may follow once ten days have
+  passed since it was served — working days (行政强制法第六十九条: 十日以内 are working days).
+- 行政强制法第五十三条 and 最高人民法院关于适用《行政诉讼法》的解释第一百五十六条: the application is made
+  within three months after the party's time limit for suing has expired — six months from knowing
+  the decision (行政诉讼法第四十六条), which here is the day the decision was served. Before that the
+  party may still sue, and the court does not accept the application.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.core.errors import RuleViolation
+from zhifa.law.days import DayKind, Period
+from zhifa.law.penalty import period_elapsed
+
+ART_REMINDER = "行政强制法第五十四条、第六十九条"
+ART_WINDOW = "行政强制法第五十三条；行政诉讼法第四十六条"
+REMINDER_PERIOD = Period(10, DayKind.WORKING, ART_REMINDER)
+LITIGATION_MONTHS = 6
+APPLICATION_MONTHS = 3
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The corresponding day `months` later, or that month's last day (民法典第二百零二条)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, pycalendar.monthrange(year, month)[1]))
+
+
+def litigation_period_end(*, served_on: dt.date) -> dt.date:
+    return add_months(served_on, LITIGATION_MONTHS)
+
+
+def application_window(*, served_on: dt.date) -> tuple[dt.date, dt.date]:
+    """(first day, last day) on which the agency may apply to the court."""
+    end = litigation_period_end(served_on=served_on)
+    return end + dt.timedelta(days=1), add_months(end, APPLICATION_MONTHS)
+
+
+def check_reminder(*, payment_due_on: dt.date, reminder_served_on: dt.date) -> None:
+    if reminder_served_on <= payment_due_on:
+        raise RuleViolation(
+            _("A reminder can be served only after the payment period has ended (%(article)s).")
+            % {"article": "行政强制法第三十五条、第五十四条"},
+            code="reminder_too_early",
+            article="行政强制法第三十五条、第五十四条",
+        )
+
+
+def check_court_application(
+    *, served_on: dt.date, reminder_served_on: dt.date | None, applied_on: dt.date
+) -> None:
+    if reminder_served_on is None or not period_elapsed(REMINDER_PERIOD, reminder_served_on, applied_on):
+        raise RuleViolation(
+            _(
+                "Apply to the court only after a written reminder was served and ten working days "
+                "have passed (%(article)s)."
+            )
+            % {"article": ART_REMINDER},
+            code="reminder_period_not_elapsed",
+            article=ART_REMINDER,
+        )
+    first, last = application_window(served_on=served_on)
+    if applied_on < first:
+        raise RuleViolation(
+            _(
+                "The party may still sue until %(end)s; the court accepts the application only after "
+                "that (%(article)s)."
+            )
+            % {"end": (first - dt.timedelta(days=1)).isoformat(), "article": ART_WINDOW},
+            code="court_application_too_early",
+            article=ART_WINDOW,
+            detail={"window_start": first.isoformat()},
+        )
+    if applied_on > last:
+        raise RuleViolation(
+            _("The three-month period for applying to the court ended on %(end)s (%(article)s).")
+            % {"end": last.isoformat(), "article": ART_WINDOW},
+            code="court_application_too_late",
+            article=ART_WINDOW,
+            detail={"window_end": last.isoformat()},
+        )
