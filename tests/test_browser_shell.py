@@ -18,4 +18,7 @@ def test_officer_signs_in_and_sees_the_home_page(browser, live_server, world) ->
     assert "欢迎" in page.inner_text("h1")
     assert "测试市城市管理局" in page.content()
     assert page.evaluate("typeof htmx") == "object"  # served locally
+    # the stylesheet is served and applied (dark title bar)
+    bar = page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor")
+    assert bar == "rgb(15, 42, 95)"
     page.close()

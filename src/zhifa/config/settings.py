@@ -190,6 +190,7 @@ LOCALE_PATHS = [SRC_DIR / "zhifa" / "locale"]
 
 # --- Static and uploaded files -------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [SRC_DIR / "zhifa" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 
 from zhifa.core import access
 from zhifa.core.navigation import home_panels_for
@@ -31,6 +32,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @access.public
+@csrf_exempt  # API clients send no CSRF token; this view reads nothing and changes nothing
 def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
     """Unknown API paths answer in the API's error format, not with an HTML page."""
     from django.utils.translation import gettext as _

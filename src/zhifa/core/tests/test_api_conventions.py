@@ -25,6 +25,11 @@ class TestApiConventions:
         response = client.get("/api/v1/no/such/thing")
         assert response.status_code == 404 and response.json()["code"] == "not_found"
 
+    def test_post_to_an_unknown_api_path_is_a_json_404_not_a_csrf_page(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/api/v1/no/such/thing", "{}", content_type="application/json")
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
+
     def test_unknown_object_is_a_json_404(self, client: Client, world, api_token) -> None:
         response = client.get("/api/v1/agencies/999999", **api_token(world.officer_a))
         assert response.status_code == 404
