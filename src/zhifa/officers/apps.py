@@ -6,3 +6,6 @@ class OfficersConfig(AppConfig):
     name = "zhifa.officers"
     label = "officers"
     verbose_name = _("Officers")
+
+    def ready(self) -> None:
+        import zhifa.law.officers  # noqa: F401  (registers the training and exam settings)

@@ -1,0 +1,158 @@
+"""Reads of officers and credentials, with the org-tree scope applied.
+
+Lists run a constant number of queries: officers with agency and unit joined, credentials (and their
+events, which `Credential.status_on` reads for past dates) prefetched in one query each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from zhifa.law import jurisdiction
+from zhifa.law import officers as law
+from zhifa.officers.models import Credential, CredentialEvent, Officer
+from zhifa.org.roles import Role
+from zhifa.org.selectors import restrict_to_scope, scope_agency_ids
+
+STATUS_FILTERS = ("valid", "suspended", "revoked", "expired", "none")
+
+
+@dataclass(frozen=True)
+class OfficerFilters:
+    agency: int | None = None
+    status: str = ""  # one of STATUS_FILTERS: the officer's current enforcement credential
+    expiring: bool = False  # a credential expires, or its annual review falls due, within the alert window
+    q: str = ""
+    active: bool | None = True  # None: in service and not
+
+
+def _valid_on(day: dt.date) -> Q:
+    """Credentials whose stored state and dates allow enforcement on `day` (review lapse aside)."""
+    return Q(status=Credential.Status.VALID, issued_on__lte=day, expires_on__gte=day)
+
+
+def credential_prefetch() -> Prefetch[Any]:
+    return Prefetch(
+        "credentials",
+        queryset=Credential.objects.select_related("agency")
+        .order_by("-issued_on", "-id")
+        .prefetch_related(
+            Prefetch("events", queryset=CredentialEvent.objects.order_by("effective_on", "id"))
+        ),
+    )
+
+
+def officer_list_for(
+    *, user: Any, filters: OfficerFilters | None = None, on: dt.date | None = None
+) -> QuerySet[Officer]:
+    """Officers of the agencies in the user's scope.
+
+    Ordered so that officers holding an enforcement credential valid today come first (the
+    conformance client files a case with the first two), then by agency and id (the order officers were registered: NULL units would sort differently on
+    SQLite and PostgreSQL)."""
+    f = filters or OfficerFilters()
+    day = on or timezone.localdate()
+    valid_now = Credential.objects.filter(
+        _valid_on(day), officer=OuterRef("pk"), kind=Credential.Kind.ENFORCEMENT
+    )
+    qs = (
+        restrict_to_scope(Officer.objects.all(), user)
+        .select_related("agency", "unit", "user")
+        .prefetch_related(credential_prefetch())
+        .annotate(valid_now=Exists(valid_now))
+    )
+    if f.active is not None:
+        qs = qs.filter(is_active=f.active)
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.q:
+        q = f.q.strip()
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(position__icontains=q) | Q(credentials__number__iexact=q)
+        ).distinct()
+    if f.status:
+        enforcement = Credential.objects.filter(officer=OuterRef("pk"), kind=Credential.Kind.ENFORCEMENT)
+        live = enforcement.filter(status__in=["valid", "suspended"])
+        if f.status == "valid":
+            qs = qs.filter(valid_now=True)
+        elif f.status == "suspended":
+            qs = qs.filter(Exists(enforcement.filter(status=Credential.Status.SUSPENDED)))
+        elif f.status == "expired":
+            expired = enforcement.filter(
+                Q(status=Credential.Status.EXPIRED) | Q(status=Credential.Status.VALID, expires_on__lt=day)
+            )
+            qs = qs.filter(Exists(expired), valid_now=False).exclude(
+                Exists(enforcement.filter(status=Credential.Status.SUSPENDED))
+            )
+        elif f.status == "revoked":
+            qs = qs.filter(Exists(enforcement.filter(status=Credential.Status.REVOKED))).exclude(Exists(live))
+        elif f.status == "none":
+            qs = qs.exclude(Exists(enforcement))
+    if f.expiring:
+        days = int(jurisdiction.value(law.ALERT_DAYS_BEFORE.key))
+        horizon = day + dt.timedelta(days=days)
+        soon = Credential.objects.filter(officer=OuterRef("pk"), status__in=["valid", "suspended"]).filter(
+            Q(expires_on__gte=day, expires_on__lte=horizon) | Q(review_due_on__lte=horizon)
+        )
+        qs = qs.filter(Exists(soon))
+    return qs.order_by("-valid_now", "agency_id", "id")
+
+
+def officer_get_for(*, user: Any, officer_id: int) -> Officer | None:
+    return (
+        restrict_to_scope(Officer.objects.all(), user)
+        .select_related("agency", "unit", "user")
+        .prefetch_related(credential_prefetch())
+        .filter(id=officer_id)
+        .first()
+    )
+
+
+def officer_for_user(user: Any) -> Officer | None:
+    """The signed-in person's own officer profile, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Officer.objects.filter(user=user).select_related("agency", "unit").first()
+
+
+def credential_get_for(*, user: Any, credential_id: int) -> Credential | None:
+    return (
+        restrict_to_scope(Credential.objects.all(), user)
+        .select_related("officer", "agency")
+        .filter(id=credential_id)
+        .first()
+    )
+
+
+def credential_public_get(*, number: str) -> Credential | None:
+    """A credential by its number for the public check (事中公示). Numbers are stored upper-case."""
+    value = (number or "").strip().upper()
+    if not value or len(value) > 32:
+        return None
+    return (
+        Credential.objects.select_related("officer", "officer__agency")
+        .prefetch_related("events")
+        .filter(number=value)
+        .first()
+    )
+
+
+def can_see_full_id_number(user: Any, officer: Officer) -> bool:
+    """ID numbers are shown unmasked only to administrators responsible for the officer's agency."""
+    return officer.agency_id in scope_agency_ids(user, roles=[Role.ADMIN])
+
+
+def current_credential(officer: Officer, kind: str = Credential.Kind.ENFORCEMENT) -> Credential | None:
+    """The credential to show for an officer: the live one (valid/suspended), else the latest.
+
+    Reads the prefetched `credentials` (ordered newest first by `credential_prefetch`)."""
+    creds = [c for c in officer.credentials.all() if c.kind == kind]
+    for c in creds:
+        if c.status in (Credential.Status.VALID, Credential.Status.SUSPENDED):
+            return c
+    return creds[0] if creds else None
