@@ -6,3 +6,20 @@ class EvidenceConfig(AppConfig):
     name = "zhifa.enforcement.evidence"
     label = "evidence"
     verbose_name = _("Evidence")
+
+    def ready(self) -> None:
+        from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.law import records  # noqa: F401 — registers the mandatory-AV setting
+        from zhifa.org.roles import Role
+        from zhifa.supervision.alerts.kinds import register_kind
+
+        register_kind("av_record_missing", _("On-site action without a video record"))
+        register_kind("evidence_integrity", _("Evidence file altered or missing"))
+        register_nav(
+            NavItem(
+                _("Evidence"),
+                "evidence:list",
+                frozenset({Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR}),
+                order=300,
+            )
+        )

@@ -1,0 +1,80 @@
+"""Reads of evidence, restricted to what the user may see (the org-tree scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from zhifa.core.errors import NotFound
+from zhifa.enforcement.evidence.models import Blob, BlobCheck, Destruction, Evidence, SiteAction
+from zhifa.org.selectors import restrict_to_scope
+
+
+@dataclass(frozen=True)
+class EvidenceFilters:
+    agency_id: int | None = None
+    kind: str = ""
+    q: str = ""
+    include_destroyed: bool = False
+
+
+def evidence_list_for(*, user: Any, filters: EvidenceFilters | None = None) -> QuerySet[Evidence]:
+    f = filters or EvidenceFilters()
+    qs = restrict_to_scope(Evidence.objects.all(), user).select_related(
+        "blob", "agency", "uploaded_by", "action"
+    )
+    if f.agency_id:
+        qs = qs.filter(agency_id=f.agency_id)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.q:
+        qs = qs.filter(description__icontains=f.q) | qs.filter(original_name__icontains=f.q)
+    if not f.include_destroyed:
+        qs = qs.filter(destroyed_at__isnull=True)
+    return qs.order_by("-uploaded_at", "-id")
+
+
+def evidence_get_for(*, user: Any, evidence_id: int) -> Evidence:
+    evidence = (
+        restrict_to_scope(Evidence.objects.all(), user)
+        .select_related("blob", "agency", "uploaded_by", "captured_by", "action")
+        .filter(pk=evidence_id)
+        .first()
+    )
+    if evidence is None:
+        raise NotFound(_not_found())
+    return evidence
+
+
+def blob_checks(*, blob: Blob, limit: int = 20) -> list[BlobCheck]:
+    return list(blob.checks.order_by("-checked_at", "-id")[:limit])
+
+
+def site_action_list_for(*, user: Any, agency_id: int | None = None) -> QuerySet[SiteAction]:
+    qs = restrict_to_scope(SiteAction.objects.all(), user).select_related("agency", "recorded_by")
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    return qs.order_by("-occurred_at", "-id")
+
+
+def site_action_get_for(*, user: Any, action_id: int) -> SiteAction:
+    action = restrict_to_scope(SiteAction.objects.all(), user).filter(pk=action_id).first()
+    if action is None:
+        raise NotFound(_not_found())
+    return action
+
+
+def destruction_queue_for(*, user: Any) -> QuerySet[Destruction]:
+    return (
+        restrict_to_scope(Destruction.objects.all(), user, field="evidence__agency_id")
+        .select_related("evidence", "evidence__blob", "requested_by", "decided_by")
+        .order_by("-requested_at")
+    )
+
+
+def _not_found() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("No such evidence, or it is not visible to you.")
