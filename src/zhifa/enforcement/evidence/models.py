@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
-
 class Blob(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)
     sm3 = models.CharField("SM3", max_length=64, db_index=True)
