@@ -57,3 +57,30 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class SearchDocument(models.Model):
+    """One searchable object (an article, a power item, a case …) for `zhifa.core.search`.
+
+    `title`/`body` keep the original text for snippets. The index itself is vendor-specific and is
+    created by migration 0002: an FTS5 table `core_search_fts` on SQLite, a `vector tsvector` column
+    with a GIN index on PostgreSQL. Write only through `core.search` so the two stay in step.
+    """
+
+    kind = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    agency_id = models.BigIntegerField(null=True, blank=True)
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # Multiplies the text rank, so a kind can favour some documents (e.g. penalty articles).
+    weight = models.FloatField(default=1.0)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="searchdocument_kind_object_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"

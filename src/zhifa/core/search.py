@@ -1,0 +1,409 @@
+"""Chinese full-text search behind one interface, on SQLite (embedded) and PostgreSQL (production).
+
+Chinese has no spaces, so neither database can find words in it by itself. We segment text with
+jieba in Python and hand the databases space-separated tokens:
+
+- SQLite: an FTS5 table `core_search_fts` (tokenizer unicode61, which splits on the spaces we put in),
+  ranked with bm25; its rowid is the `SearchDocument` id.
+- PostgreSQL: a `tsvector('simple')` column `core_searchdocument.vector` with a GIN index, ranked with
+  ts_rank; the 'simple' configuration only lower-cases, so our tokens are kept as they are.
+
+Documents are indexed with `cut_for_search` (a long word also yields its shorter words: 露天烧烤 →
+露天, 烧烤, 露天烧烤) and queries with the precise cut, so a query for a two-character word such as
+听证 or 扬尘 finds it inside longer words, and a longer query word also matches text that jieba
+segmented differently (each query word may match as itself or as all of its parts).
+
+The original title/body are kept in `core.SearchDocument` for snippets, which are built in Python so
+both databases give the same `<mark>`-highlighted, HTML-escaped result.
+
+Interface (docs/interfaces.md): `search_index`, `search_index_many`, `search_remove`, `search_query`,
+`search_ids`, `search_count`. Call the writers inside the service transaction that changes the object,
+so the index commits or rolls back with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+
+from zhifa.core.models import SearchDocument
+
+MAX_QUERY_CHARS = 200  # longer queries are cut: nobody types more, and hostile input stays bounded
+SNIPPET_CHARS = 120
+USER_WORDS = Path(__file__).with_name("search_words.txt")
+
+# Function words that appear in nearly every article: indexing them only makes posting lists long.
+STOP_WORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "或者",
+        "在",
+        "是",
+        "对",
+        "为",
+        "以",
+        "其",
+        "之",
+        "等",
+        "由",
+        "并",
+        "应当",
+        "可以",
+        "本",
+        "该",
+    ]
+)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_tokenizer: Any = None
+_tokenizer_lock = threading.Lock()
+
+
+def _jieba() -> Any:
+    """The jieba tokenizer, initialised once per process (loading its dictionary takes about a second)."""
+    global _tokenizer  # noqa: PLW0603 — a per-process cache of an expensive object
+    if _tokenizer is None:
+        with _tokenizer_lock:
+            if _tokenizer is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                if USER_WORDS.exists():
+                    tokenizer.load_userdict(str(USER_WORDS))
+                _tokenizer = tokenizer
+    return _tokenizer
+
+
+def _normalise(text: str) -> str:
+    # NFKC folds full-width letters and digits (ＣＦ－０１ → CF-01) so they match what people type.
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def _words(pieces: Iterable[str]) -> list[str]:
+    """Keep word characters only: punctuation never becomes a token, and 'cf-dl-001' gives cf, dl, 001
+    on both databases alike (their own parsers would treat hyphens differently)."""
+    out: list[str] = []
+    for piece in pieces:
+        for word in _WORD.findall(piece):
+            if word not in STOP_WORDS:
+                out.append(word)
+    return out
+
+
+def tokens_for_index(text: str) -> list[str]:
+    """Tokens stored for a document: the search cut, so every sub-word of a long word is findable."""
+    text = _normalise(text)
+    if not text.strip():
+        return []
+    return _words(_jieba().cut_for_search(text))
+
+
+def query_terms(q: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The query as words, each with the parts it may match as instead: [(word, (part, …)), …]."""
+    text = _normalise(q)[:MAX_QUERY_CHARS]
+    terms: list[tuple[str, tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for word in _words(_jieba().cut(text)):
+        if word in seen:
+            continue
+        seen.add(word)
+        parts: tuple[str, ...] = ()
+        if len(word) > 2:
+            subs = [s for s in _words(_jieba().cut_for_search(word)) if s != word and len(s) >= 2]
+            # Only use the parts when together they cover the word (otherwise they would match more
+            # loosely than the word means).
+            if subs and len("".join(dict.fromkeys(subs))) >= len(word):
+                parts = tuple(dict.fromkeys(subs))
+        terms.append((word, parts))
+    return terms
+
+
+@dataclass(frozen=True)
+class Hit:
+    object_id: int
+    rank: float  # higher is better; comparable only within one result list
+    snippet_html: str
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    object_id: int
+    agency_id: int | None
+    title: str
+    body: str
+    weight: float = 1.0  # multiplies the rank (> 1 favours the document)
+
+
+# --- Writing --------------------------------------------------------------------------------------
+
+
+def _kind_token(kind: str) -> str:
+    # The kind is an indexed FTS5 column so the index itself restricts a query to one kind.
+    return "k" + re.sub(r"[^a-z0-9]", "", kind.lower())
+
+
+def search_index(
+    *, kind: str, object_id: int, agency_id: int | None, title: str, body: str, weight: float = 1.0
+) -> None:
+    """Add or replace the searchable text of one object."""
+    search_index_many(kind=kind, docs=[IndexDoc(object_id, agency_id, title, body, weight)])
+
+
+def search_index_many(*, kind: str, docs: Sequence[IndexDoc]) -> None:
+    """Add or replace many objects of one kind (imports, reindexing, benchmarks)."""
+    if not docs:
+        return
+    with transaction.atomic():
+        existing = dict(
+            SearchDocument.objects.filter(kind=kind, object_id__in=[d.object_id for d in docs]).values_list(
+                "object_id", "id"
+            )
+        )
+        to_create = [
+            SearchDocument(
+                kind=kind,
+                object_id=d.object_id,
+                agency_id=d.agency_id,
+                title=d.title,
+                body=d.body,
+                weight=d.weight,
+            )
+            for d in docs
+            if d.object_id not in existing
+        ]
+        to_update = [
+            SearchDocument(
+                id=existing[d.object_id],
+                kind=kind,
+                object_id=d.object_id,
+                agency_id=d.agency_id,
+                title=d.title,
+                body=d.body,
+                weight=d.weight,
+            )
+            for d in docs
+            if d.object_id in existing
+        ]
+        SearchDocument.objects.bulk_create(to_create, batch_size=1000)
+        if to_update:
+            SearchDocument.objects.bulk_update(
+                to_update, ["agency_id", "title", "body", "weight"], batch_size=1000
+            )
+        if any(d.id is None for d in to_create):  # backends that do not return ids on bulk insert
+            existing = dict(
+                SearchDocument.objects.filter(
+                    kind=kind, object_id__in=[d.object_id for d in docs]
+                ).values_list("object_id", "id")
+            )
+        else:
+            existing.update({d.object_id: d.id for d in to_create})
+        rows = [
+            (
+                existing[d.object_id],
+                d.object_id,
+                d.agency_id,
+                " ".join(tokens_for_index(d.title)),
+                " ".join(tokens_for_index(d.body)),
+            )
+            for d in docs
+        ]
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.executemany("DELETE FROM core_search_fts WHERE rowid = %s", [(r[0],) for r in rows])
+                cursor.executemany(
+                    "INSERT INTO core_search_fts (rowid, object_id, agency_id, kind, title, body) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
+                    [(r[0], r[1], r[2], _kind_token(kind), r[3], r[4]) for r in rows],
+                )
+            else:
+                cursor.executemany(
+                    "UPDATE core_searchdocument SET vector = "
+                    "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') "
+                    "WHERE id = %s",
+                    [(r[3], r[4], r[0]) for r in rows],
+                )
+
+
+def search_remove(*, kind: str, object_id: int) -> None:
+    with transaction.atomic():
+        ids = list(SearchDocument.objects.filter(kind=kind, object_id=object_id).values_list("id", flat=True))
+        if connection.vendor == "sqlite" and ids:
+            with connection.cursor() as cursor:
+                cursor.executemany("DELETE FROM core_search_fts WHERE rowid = %s", [(i,) for i in ids])
+        SearchDocument.objects.filter(id__in=ids).delete()
+
+
+# --- Reading --------------------------------------------------------------------------------------
+
+
+def _fts5_quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _fts5_match(kind: str, terms: list[tuple[str, tuple[str, ...]]]) -> str:
+    parts = [f"kind : {_kind_token(kind)}"]
+    for word, subs in terms:
+        alternatives = [_fts5_quote(word)]
+        if subs:
+            alternatives.append("(" + " AND ".join(_fts5_quote(s) for s in subs) + ")")
+        parts.append("{title body} : (" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def _pg_quote(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _pg_tsquery(terms: list[tuple[str, tuple[str, ...]]]) -> str:
+    parts = []
+    for word, subs in terms:
+        alternatives = [_pg_quote(word)]
+        if subs:
+            alternatives.append("(" + " & ".join(_pg_quote(s) for s in subs) + ")")
+        parts.append("(" + " | ".join(alternatives) + ")")
+    return " & ".join(parts)
+
+
+def _base_sql(
+    kind: str, terms: list[tuple[str, tuple[str, ...]]], agency_ids: Iterable[int] | None
+) -> tuple[str, str, list[Any]]:
+    """(FROM/WHERE clause, rank expression, params) for the current database."""
+    params: list[Any]
+    if connection.vendor == "sqlite":
+        # Joining the document table drops index rows left behind by a flush (tests) and gives the
+        # authoritative object id.
+        clause = (
+            "FROM core_search_fts f JOIN core_searchdocument d ON d.id = f.rowid "
+            "WHERE core_search_fts MATCH %s AND d.kind = %s"
+        )
+        params = [_fts5_match(kind, terms), kind]
+        # bm25 weights follow the column order: object_id, agency_id, kind, title, body.
+        rank = "-bm25(core_search_fts, 0.0, 0.0, 0.0, 4.0, 1.0) * d.weight"
+    else:
+        clause = "FROM core_searchdocument d WHERE d.kind = %s AND d.vector @@ to_tsquery('simple', %s)"
+        params = [kind, _pg_tsquery(terms)]
+        rank = "ts_rank(d.vector, to_tsquery('simple', %s), 1) * d.weight"
+    if agency_ids is not None:
+        ids = [int(i) for i in agency_ids]
+        if not ids:
+            clause += " AND 1 = 0"
+        else:
+            clause += f" AND d.agency_id IN ({', '.join(['%s'] * len(ids))})"
+            params.extend(ids)
+    return clause, rank, params
+
+
+def search_query(
+    *, kind: str, q: str, agency_ids: Iterable[int] | None = None, limit: int = 50, offset: int = 0
+) -> list[Hit]:
+    """Ranked hits for `q` among documents of `kind` (optionally only those of `agency_ids`)."""
+    terms = query_terms(q)
+    if not terms:
+        return []
+    clause, rank, params = _base_sql(kind, terms, agency_ids)
+    rank_params: list[Any] = [] if connection.vendor == "sqlite" else [_pg_tsquery(terms)]
+    sql = f"SELECT d.id, d.object_id, {rank} AS r {clause} ORDER BY r DESC, d.object_id LIMIT %s OFFSET %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rank_params, *params, max(0, int(limit)), max(0, int(offset))])
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    texts = dict(SearchDocument.objects.filter(id__in=[r[0] for r in rows]).values_list("id", "body"))
+    words = _highlight_words(terms)
+    return [Hit(int(r[1]), float(r[2]), snippet_html(texts.get(r[0], ""), words)) for r in rows]
+
+
+def search_count(*, kind: str, q: str, agency_ids: Iterable[int] | None = None) -> int:
+    terms = query_terms(q)
+    if not terms:
+        return 0
+    clause, _rank, params = _base_sql(kind, terms, agency_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {clause}", params)
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def search_ids(*, kind: str, q: str, agency_ids: Iterable[int] | None = None) -> RawSQL | list[int]:
+    """All matching object ids, unranked, as a subquery for `Model.objects.filter(id__in=...)`.
+    An empty list when the query has no searchable words."""
+    terms = query_terms(q)
+    if not terms:
+        return []
+    clause, _rank, params = _base_sql(kind, terms, agency_ids)
+    return RawSQL(f"SELECT d.object_id {clause}", params)  # noqa: S611 — params are bound, not formatted
+
+
+# --- Snippets -------------------------------------------------------------------------------------
+
+
+def _highlight_words(terms: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    words = {w for w, _subs in terms} | {s for _w, subs in terms for s in subs}
+    return sorted(words, key=len, reverse=True)  # longest first so 露天烧烤 wins over 烧烤
+
+
+def snippet_html(text: str, words: Sequence[str], *, width: int = SNIPPET_CHARS) -> str:
+    """An escaped excerpt of `text` around the densest cluster of `words`, each wrapped in <mark>."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) != len(text):  # NFKC changed lengths (rare ligatures): match on the text as is
+        folded = text.lower()
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        if not word:
+            continue
+        start = folded.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(s < end and start < e for s, e in spans):
+                spans.append((start, end))
+            start = folded.find(word, end)
+    spans.sort()
+    if spans:
+        # The window start that covers the most matches; ties go to the earliest.
+        best_start, best_count = spans[0][0], 0
+        for s, _e in spans:
+            count = sum(1 for s2, e2 in spans if s <= s2 and e2 <= s + width)
+            if count > best_count:
+                best_start, best_count = s, count
+        begin = max(0, best_start - width // 4)
+    else:
+        begin = 0
+    end = min(len(text), begin + width)
+    text = text.replace("\n", " ")  # paragraphs of an article read as one line in a snippet
+    pieces: list[str] = ["…" if begin > 0 else ""]
+    cursor = begin
+    for s, e in spans:
+        if s < begin or e > end:
+            continue
+        pieces.append(escape(text[cursor:s]))
+        pieces.append(f"<mark>{escape(text[s:e])}</mark>")
+        cursor = e
+    pieces.append(escape(text[cursor:end]))
+    if end < len(text):
+        pieces.append("…")
+    return "".join(pieces)
+
+
+def reindex_warmup() -> None:
+    """Load jieba now (e.g. in a worker at start-up) instead of on the first search."""
+    _jieba()

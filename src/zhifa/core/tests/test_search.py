@@ -1,0 +1,168 @@
+"""The search interface over SQLite FTS5 / PostgreSQL tsvector with jieba segmentation."""
+
+import pytest
+from django.db import transaction
+
+from zhifa.core.models import SearchDocument
+from zhifa.core.search import (
+    IndexDoc,
+    query_terms,
+    search_count,
+    search_ids,
+    search_index,
+    search_index_many,
+    search_query,
+    search_remove,
+    snippet_html,
+)
+
+pytestmark = pytest.mark.django_db
+
+DOCS = [
+    IndexDoc(1, 10, "行政处罚法 第六十四条", "当事人要求听证的，应当在行政机关告知后五日内提出。"),
+    IndexDoc(
+        2,
+        10,
+        "大气污染防治法 第一百一十八条",
+        "在当地人民政府禁止的时段和区域内露天烧烤食品的，没收烧烤工具。",
+    ),
+    IndexDoc(3, 20, "大气污染防治法 第六十九条", "建设单位应当将防治扬尘污染的费用列入工程造价。"),
+    IndexDoc(4, 20, "城市道路管理条例 第四十二条", "未经批准擅自挖掘城市道路的，可以处以2万元以下的罚款。"),
+]
+
+
+@pytest.fixture
+def indexed():
+    search_index_many(kind="article", docs=DOCS)
+
+
+def ids(hits):
+    return [h.object_id for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"), [("听证", 1), ("扬尘", 3), ("露天烧烤", 2), ("烧烤", 2), ("挖掘", 4)]
+)
+def test_words_are_found_including_two_character_words(indexed, q, expected) -> None:
+    assert ids(search_query(kind="article", q=q)) == [expected]
+
+
+def test_a_word_inside_a_longer_word_is_found(indexed) -> None:
+    # 城市道路 is one word for jieba; 道路 alone must still find it.
+    assert ids(search_query(kind="article", q="道路")) == [4]
+
+
+def test_all_query_words_must_match(indexed) -> None:
+    assert ids(search_query(kind="article", q="露天烧烤 扬尘")) == []
+    assert ids(search_query(kind="article", q="大气污染 扬尘")) == [3]
+
+
+def test_title_matches_rank_above_body_matches() -> None:
+    search_index_many(
+        kind="article",
+        docs=[
+            IndexDoc(1, None, "其他规定", "扬尘的防治"),
+            IndexDoc(2, None, "扬尘污染防治", "施工单位的责任"),
+        ],
+    )
+    assert ids(search_query(kind="article", q="扬尘")) == [2, 1]
+
+
+def test_weight_favours_a_document() -> None:
+    search_index_many(
+        kind="article",
+        docs=[IndexDoc(1, None, "甲", "露天烧烤"), IndexDoc(2, None, "乙", "露天烧烤", weight=2.0)],
+    )
+    assert ids(search_query(kind="article", q="露天烧烤")) == [2, 1]
+
+
+def test_kinds_are_separate(indexed) -> None:
+    search_index(kind="power_item", object_id=1, agency_id=None, title="扬尘污染处罚", body="")
+    assert ids(search_query(kind="power_item", q="扬尘")) == [1]
+    assert ids(search_query(kind="article", q="扬尘")) == [3]
+
+
+def test_agency_filter(indexed) -> None:
+    assert ids(search_query(kind="article", q="大气污染", agency_ids=[20])) == [3]
+    assert ids(search_query(kind="article", q="大气污染", agency_ids=[10])) == [2]
+    assert search_query(kind="article", q="大气污染", agency_ids=[]) == []
+
+
+def test_snippets_mark_matches_and_escape_html() -> None:
+    search_index(
+        kind="complaint", object_id=7, agency_id=None, title="", body="<script>x</script> 工地扬尘很大"
+    )
+    hit = search_query(kind="complaint", q="扬尘")[0]
+    assert "<mark>扬尘</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html and "&lt;script&gt;" in hit.snippet_html
+
+
+def test_snippet_centres_on_matches_in_long_text() -> None:
+    text = "甲" * 500 + "露天烧烤" + "乙" * 500
+    html = snippet_html(text, ["露天烧烤"])
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>露天烧烤</mark>" in html
+    assert len(html) < 200
+
+
+def test_reindexing_replaces_and_removing_forgets(indexed) -> None:
+    search_index(kind="article", object_id=1, agency_id=10, title="改", body="申辩")
+    assert search_query(kind="article", q="听证") == []
+    assert ids(search_query(kind="article", q="申辩")) == [1]
+    search_remove(kind="article", object_id=1)
+    assert search_query(kind="article", q="申辩") == []
+    assert SearchDocument.objects.filter(kind="article").count() == 3
+
+
+def test_index_rolls_back_with_the_transaction(indexed) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        search_index(kind="article", object_id=99, agency_id=None, title="", body="渣土运输")
+        raise RuntimeError
+    assert search_query(kind="article", q="渣土") == []
+
+
+def test_search_ids_filters_a_queryset(indexed) -> None:
+    subquery = search_ids(kind="article", q="大气污染")
+    matched = SearchDocument.objects.filter(kind="article", object_id__in=subquery)
+    assert sorted(matched.values_list("object_id", flat=True)) == [2, 3]
+    assert search_count(kind="article", q="大气污染") == 2
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "'; DROP TABLE core_searchdocument; --",
+        "OR AND NOT",
+        "*",
+        "(((",
+        "",
+        "   ",
+        "的",
+        "x" * 5000,
+        "NEAR(a b)",
+        "kind : karticle",
+    ],
+)
+def test_hostile_or_empty_queries_do_not_fail(indexed, q) -> None:
+    search_query(kind="article", q=q)
+    search_count(kind="article", q=q)
+    assert SearchDocument.objects.count() == 4
+
+
+def test_codes_and_full_width_text_match() -> None:
+    search_index(kind="power_item", object_id=5, agency_id=None, title="CF-DL-001 挖掘城市道路", body="")
+    assert ids(search_query(kind="power_item", q="cf-dl-001")) == [5]
+    assert ids(search_query(kind="power_item", q="ＣＦ－ＤＬ－００１")) == [5]
+
+
+def test_pagination_is_stable() -> None:
+    search_index_many(kind="article", docs=[IndexDoc(i, None, "", "听证程序") for i in range(1, 31)])
+    first = ids(search_query(kind="article", q="听证", limit=10))
+    second = ids(search_query(kind="article", q="听证", limit=10, offset=10))
+    assert len(first) == 10 and len(second) == 10 and not set(first) & set(second)
+
+
+def test_query_terms_split_long_words_into_parts() -> None:
+    assert query_terms("露天烧烤") == [("露天烧烤", ("露天", "烧烤"))]
+    assert query_terms("听证") == [("听证", ())]
