@@ -4,19 +4,26 @@
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import InvalidInput, NotFound
-from zhifa.officers import selectors, services
-from zhifa.officers.models import Credential, Officer
+from zhifa.officers import imports, selectors, services, services_training
+from zhifa.officers.models import Credential, ExamResult, ExamSession, Officer, TrainingRecord
 from zhifa.officers.public import public_credential
 from zhifa.officers.schemas import (
     CredentialIn,
     CredentialOut,
+    ExamResultIn,
+    ExamResultOut,
+    ExamSessionIn,
+    ExamSessionOut,
+    ImportOut,
     OfficerIn,
     OfficerOut,
     OfficerPatch,
@@ -24,7 +31,10 @@ from zhifa.officers.schemas import (
     ReasonIn,
     RenewIn,
     ReviewIn,
+    TrainingIn,
+    TrainingOut,
 )
+from zhifa.officers.stats import agency_year_stats
 from zhifa.org.models import OrgNode, User
 from zhifa.org.roles import Role
 
@@ -59,6 +69,18 @@ def officer_list(request: HttpRequest, filters: Query[OfficerQuery]) -> Any:
             active=filters.active,
         ),
     )
+
+
+@router.get("/officers/stats", response=list[dict[str, Any]])
+@access.login
+def officer_stats(
+    request: HttpRequest, year: int | None = None, agency: int | None = None
+) -> list[dict[str, Any]]:
+    """Per agency in the caller's scope: 持证率, study hours against the target, exam pass/excellent rates."""
+    the_year = year or timezone.localdate().year
+    if not 2000 <= the_year <= 2100:
+        raise InvalidInput(_("Choose a year between 2000 and 2100."), detail={"field": "year"})
+    return [s.as_dict() for s in agency_year_stats(user=request.user, year=the_year, agency_id=agency)]
 
 
 def _officer_or_404(request: HttpRequest, officer_id: int) -> Officer:
@@ -205,3 +227,90 @@ def public_credential_check(request: HttpRequest, number: str) -> dict[str, Any]
     if credential is None:
         raise NotFound(_("No credential with this number was found."), code="credential_not_found")
     return public_credential(credential).as_dict()
+
+
+# --- Training, exams, statistics, imports --------------------------------------------------------
+
+
+@router.get("/officers/{officer_id}/trainings", response={200: list[TrainingOut], 404: ErrorOut})
+@access.login
+def training_list(request: HttpRequest, officer_id: int, year: int | None = None) -> Any:
+    _officer_or_404(request, officer_id)
+    return list(selectors.training_list_for(user=request.user, officer_id=officer_id, year=year))
+
+
+@router.post("/officers/{officer_id}/trainings", response={201: TrainingOut, **ERRORS})
+@access.roles(Role.ADMIN)
+def training_add(request: HttpRequest, officer_id: int, payload: TrainingIn) -> Status[TrainingRecord]:
+    _officer_or_404(request, officer_id)
+    record = services_training.training_record_add(
+        actor=request.user, officer_id=officer_id, **payload.dict()
+    )
+    return Status(201, record)
+
+
+@router.get("/exams", response=list[ExamSessionOut])
+@paginate(Page)
+@access.login
+def exam_list(request: HttpRequest, year: int | None = None) -> Any:
+    return selectors.exam_session_list(year=year)
+
+
+@router.post("/exams", response={201: ExamSessionOut, **ERRORS})
+@access.roles(Role.ADMIN)
+def exam_create(request: HttpRequest, payload: ExamSessionIn) -> Status[ExamSession]:
+    organiser = _node(payload.organiser_id, "organiser_id")
+    assert organiser is not None
+    session = services_training.exam_session_create(
+        actor=request.user,
+        organiser=organiser,
+        kind=payload.kind,
+        title=payload.title,
+        held_on=payload.held_on,
+    )
+    return Status(201, session)
+
+
+@router.get("/exams/{session_id}/results", response=list[ExamResultOut])
+@paginate(Page)
+@access.login
+def exam_results(request: HttpRequest, session_id: int) -> Any:
+    return selectors.exam_result_list_for(user=request.user, session_id=session_id)
+
+
+@router.post("/exams/{session_id}/results", response={201: ExamResultOut, **ERRORS})
+@access.roles(Role.ADMIN)
+def exam_result_add(request: HttpRequest, session_id: int, payload: ExamResultIn) -> Status[ExamResult]:
+    result = services_training.exam_result_record(
+        actor=request.user,
+        session_id=session_id,
+        officer_id=payload.officer_id,
+        score=payload.score,
+        absent=payload.absent,
+    )
+    return Status(201, result)
+
+
+@router.post("/officers/import/training", response={200: ImportOut, **ERRORS})
+@access.roles(Role.ADMIN)
+def training_import(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    """XLSX with the headers of the template (`/officers/import/template/training`): all rows or none;
+    row errors come back as 400 `import_rows_invalid` with `detail.errors` [{row, message}]."""
+    result = imports.import_training(actor=request.user, data=_read_upload(file), filename=file.name or "")
+    return {"created": result.created, "batch_id": result.batch_id, "errors": []}
+
+
+@router.post("/exams/{session_id}/import", response={200: ImportOut, **ERRORS})
+@access.roles(Role.ADMIN)
+def exam_import(request: HttpRequest, session_id: int, file: File[UploadedFile]) -> dict[str, Any]:
+    result = imports.import_exam_results(
+        actor=request.user, session_id=session_id, data=_read_upload(file), filename=file.name or ""
+    )
+    return {"created": result.created, "batch_id": result.batch_id, "errors": []}
+
+
+def _read_upload(file: UploadedFile) -> bytes:
+    if file.size is not None and file.size > imports.MAX_BYTES:
+        raise InvalidInput(_("The file is larger than 5 MB."), code="import_file_invalid")
+    data: bytes = file.read()
+    return data

@@ -199,3 +199,128 @@ class PublicCredentialOut(Schema):
     status: str = Field(description="有效 or why not: 已暂停 / 已注销 / 已过期 / 未到有效期 / 逾期未年审")
     photo_url: str | None
     checked_on: dt.date
+
+
+class TrainingOut(Schema):
+    id: int
+    officer: int
+    year: int
+    kind: str
+    kind_label: str
+    title: str
+    held_on: dt.date
+    hours: str
+    days: str
+    points: str
+    note: str
+
+    @staticmethod
+    def resolve_officer(obj: Any) -> int:
+        return int(obj.officer_id)
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_hours(obj: Any) -> str:
+        return str(obj.hours)
+
+    @staticmethod
+    def resolve_days(obj: Any) -> str:
+        return str(obj.days)
+
+    @staticmethod
+    def resolve_points(obj: Any) -> str:
+        return str(obj.points)
+
+
+class TrainingIn(Schema):
+    kind: str
+    title: str = Field(max_length=200)
+    held_on: dt.date
+    hours: str = Field(description="decimal string, one decimal place")
+    days: str = "0"
+    points: str = "0"
+    note: str = Field("", max_length=200)
+
+
+class ExamSessionOut(Schema):
+    id: int
+    organiser: int
+    organiser_name: str
+    kind: str
+    title: str
+    held_on: dt.date
+    year: int
+    pass_score: str
+    excellent_score: str
+    thresholds_source: str
+
+    @staticmethod
+    def resolve_organiser(obj: Any) -> int:
+        return int(obj.organiser_id)
+
+    @staticmethod
+    def resolve_organiser_name(obj: Any) -> str:
+        return str(obj.organiser.name)
+
+    @staticmethod
+    def resolve_pass_score(obj: Any) -> str:
+        return str(obj.pass_score)
+
+    @staticmethod
+    def resolve_excellent_score(obj: Any) -> str:
+        return str(obj.excellent_score)
+
+
+class ExamSessionIn(Schema):
+    organiser_id: int
+    kind: str
+    title: str = Field(max_length=200)
+    held_on: dt.date
+
+
+class ExamResultOut(Schema):
+    id: int
+    session: int
+    session_title: str
+    officer: int
+    officer_name: str
+    year: int
+    score: str | None
+    absent: bool
+    passed: bool
+    excellent: bool
+
+    @staticmethod
+    def resolve_session(obj: Any) -> int:
+        return int(obj.session_id)
+
+    @staticmethod
+    def resolve_session_title(obj: Any) -> str:
+        return str(obj.session.title)
+
+    @staticmethod
+    def resolve_officer(obj: Any) -> int:
+        return int(obj.officer_id)
+
+    @staticmethod
+    def resolve_officer_name(obj: Any) -> str:
+        return str(obj.officer.name)
+
+    @staticmethod
+    def resolve_score(obj: Any) -> str | None:
+        return None if obj.score is None else str(obj.score)
+
+
+class ExamResultIn(Schema):
+    officer_id: int
+    score: str | None = None
+    absent: bool = False
+
+
+class ImportOut(Schema):
+    created: int
+    batch_id: int | None
+    errors: list[dict[str, Any]] = []

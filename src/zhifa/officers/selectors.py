@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from zhifa.law import jurisdiction
 from zhifa.law import officers as law
-from zhifa.officers.models import Credential, CredentialEvent, Officer
+from zhifa.officers.models import (
+    Credential,
+    CredentialEvent,
+    ExamResult,
+    ExamSession,
+    Officer,
+    TrainingRecord,
+)
 from zhifa.org.roles import Role
 from zhifa.org.selectors import restrict_to_scope, scope_agency_ids
 
@@ -156,3 +163,39 @@ def current_credential(officer: Officer, kind: str = Credential.Kind.ENFORCEMENT
         if c.status in (Credential.Status.VALID, Credential.Status.SUSPENDED):
             return c
     return creds[0] if creds else None
+
+
+def training_list_for(
+    *, user: Any, officer_id: int | None = None, year: int | None = None
+) -> QuerySet[TrainingRecord]:
+    qs = restrict_to_scope(TrainingRecord.objects.all(), user, field="officer__agency_id").select_related(
+        "officer"
+    )
+    if officer_id is not None:
+        qs = qs.filter(officer_id=officer_id)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-held_on", "-id")
+
+
+def exam_session_list(*, year: int | None = None) -> QuerySet[ExamSession]:
+    """Exams are not secret (titles, dates, thresholds); their results are scoped."""
+    qs = ExamSession.objects.select_related("organiser")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-held_on", "-id")
+
+
+def exam_result_list_for(
+    *, user: Any, session_id: int | None = None, officer_id: int | None = None, year: int | None = None
+) -> QuerySet[ExamResult]:
+    qs = restrict_to_scope(ExamResult.objects.all(), user, field="officer__agency_id").select_related(
+        "officer", "session"
+    )
+    if session_id is not None:
+        qs = qs.filter(session_id=session_id)
+    if officer_id is not None:
+        qs = qs.filter(officer_id=officer_id)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-session__held_on", "officer_id")

@@ -242,3 +242,44 @@ def test_public_check_of_an_unknown_number_is_a_clear_404(client) -> None:
     assert response.status_code == 404
     assert response.json()["code"] == "credential_not_found"
     assert client.get("/api/v1/public/credentials/" + "x" * 300).status_code == 404
+
+
+def test_stats_endpoint_is_scoped(client, world, staff, api_token) -> None:
+    rows = client.get("/api/v1/officers/stats", **api_token(world.officer_a)).json()
+    assert [r["agency"] for r in rows] == [world.agency_a.pk]
+    assert rows[0]["officers"] == 4 and rows[0]["credentialed"] == 2 and rows[0]["credential_rate"] == "50.0"
+    assert rows[0]["targets"]["credential_rate_target"]["value"] == "85"
+    assert client.get("/api/v1/officers/stats?year=1800", **api_token(world.officer_a)).status_code == 400
+
+
+def test_training_import_over_the_api_reports_row_errors(client, world, staff, api_token, xlsx) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhifa.officers.models import TrainingRecord
+
+    head = ["执法证号", "姓名", "培训类型", "培训名称", "培训日期", "学时"]
+    bad = xlsx(
+        [
+            head,
+            ["CSA0001", "张三", "集中学法", "学法", "2025-03-01", 4],
+            ["CSA0002", "错名", "集中学法", "学法", "2025-03-01", 4],
+        ]
+    )
+    response = client.post(
+        "/api/v1/officers/import/training",
+        {"file": SimpleUploadedFile("t.xlsx", bad)},
+        **api_token(world.admin),
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "import_rows_invalid"
+    assert response.json()["detail"]["errors"][0]["row"] == 3
+    assert TrainingRecord.objects.count() == 0
+    good = xlsx([head, ["CSA0001", "张三", "集中学法", "学法", "2025-03-01", 4]])
+    ok = client.post(
+        "/api/v1/officers/import/training",
+        {"file": SimpleUploadedFile("g.xlsx", good)},
+        **api_token(world.admin),
+    )
+    assert ok.status_code == 200 and ok.json()["created"] == 1
+    listed = client.get(f"/api/v1/officers/{staff['a1'].pk}/trainings", **api_token(world.officer_a)).json()
+    assert listed[0]["hours"] == "4.0"
