@@ -24,6 +24,7 @@ from zhifa.core import calendar
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.law import jurisdiction
 from zhifa.law.days import DayKind, Period
+from zhifa.law.discretion import AmountClass
 from zhifa.law.jurisdiction import SettingSpec
 
 CENT = Decimal("0.01")
@@ -451,17 +452,6 @@ class MitigationGround(StrEnum):
     CONFESSED = "confessed"  # 第（三）项：主动供述尚未掌握的违法行为
     MERITORIOUS = "meritorious"  # 第（四）项：配合查处有立功表现
     OTHER_LAW = "other_law"  # 第（五）项：法律、法规、规章规定的其他情形
-
-
-class AmountClass(StrEnum):
-    """How an amount sits against the discretion tier and the statutory range. Mirrors
-    zhifa.powers.discretion.AmountClass by value so records store plain strings."""
-
-    WITHIN_TIER = "within_tier"
-    OUTSIDE_TIER_WITHIN_LAW = "outside_tier_within_law"
-    BELOW_LEGAL_MINIMUM = "below_legal_minimum"
-    ABOVE_LEGAL_MAXIMUM = "above_legal_maximum"
-    NO_STATUTORY_RANGE = "no_statutory_range"
 
 
 def check_discretion(

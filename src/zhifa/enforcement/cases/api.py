@@ -1,3 +1,328 @@
-from ninja import Router
+"""JSON API for penalty cases (shared/API.md): register, list/search, detail, events, history.
+
+Handlers parse, load through selectors (404 when not visible), call one service, and answer with the
+case as the caller may see it. A refused event is 409 (the state does not allow it) or 422 (a legal
+gate), with `{code, message, detail}` naming the rule and article; nothing is changed.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhifa.core import access
+from zhifa.core.api import ErrorOut, Page
+from zhifa.core.errors import InvalidInput
+from zhifa.enforcement.cases import permissions, presenters, selectors, services
+from zhifa.enforcement.cases.models import Case, CaseDeadline, State
+from zhifa.org.roles import Role
+from zhifa.org.selectors import scope_agency_ids
 
 router = Router(tags=["cases"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+EVENT_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER)
+
+
+# Input schemas document the fields but leave checking to the service, so every mistake gets the
+# same translated 400 naming the field (a type error caught here would be a bare 422).
+
+
+class PartyIn(Schema):
+    kind: str = Field("", description='"person" or "organisation"')
+    name: str = ""
+    id_number: str = Field("", description="18-digit 居民身份证号码 or 18-character 统一社会信用代码")
+    phone: str = ""
+    address: str = ""
+
+
+class RegisterIn(Schema):
+    """The `register` event. Dates are YYYY-MM-DD; `discovered_on` defaults to today."""
+
+    procedure: str = "ordinary"
+    agency_id: int | str | None = None
+    source: str = Field("", description="complaint / patrol / inspection / referral / assigned / other")
+    source_ref: str = ""
+    party: PartyIn | None = None
+    facts: str = ""
+    occurred_on: str = ""
+    location: str = ""
+    power_item_id: int | str | None = None
+    continuing: bool = False
+    ended_on: str | None = None
+    serious_harm: bool = False
+    discovered_on: str | None = None
+
+
+class EventIn(BaseModel):
+    """`{"event": NAME, ...fields}`: the fields of each event are listed in shared/API.md and in
+    docs/workflow.md."""
+
+    # A plain pydantic model: ninja's Schema reads through a getter that drops undeclared fields.
+    model_config = ConfigDict(extra="allow")
+    event: str
+
+
+class DeadlineOut(Schema):
+    kind: str
+    label: str
+    due_on: dt.date
+    status: str = Field(description='"ok" | "due_soon" | "overdue" | "met"')
+    provisional: bool
+    article: str
+    start_on: dt.date
+    resolved_on: dt.date | None
+    resolution: str
+    explanation: str
+    party_window: bool
+
+
+class PartyOut(Schema):
+    kind: str
+    name: str
+    id_number: str
+    phone: str
+    address: str
+    masked: bool
+
+
+class AgencyRef(Schema):
+    id: int
+    name: str
+    abbreviation: str
+
+
+class PowerRef(Schema):
+    id: int
+    code: str
+    name: str
+    version: int | None
+    penalty_provision: str
+
+
+class CaseOfficerOut(Schema):
+    id: int
+    name: str
+    credential_number: str
+    assigned_on: dt.date
+    removed_on: dt.date | None
+    removed_reason: str
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    decision_number: str
+    procedure: str
+    state: str
+    state_label: str
+    agency: AgencyRef
+    source: str
+    source_ref: str
+    party: PartyOut
+    facts: str
+    location: str
+    occurred_on: dt.date
+    continuing: bool
+    ended_on: dt.date | None
+    serious_harm: bool
+    discovered_on: dt.date
+    limitation_ends_on: dt.date | None
+    filed_on: dt.date | None
+    power_item: PowerRef | None
+    officers: list[CaseOfficerOut]
+    penalty: dict[str, Any]
+    flags: dict[str, Any]
+    hearing: dict[str, Any]
+    deadlines: list[DeadlineOut]
+    allowed_events: list[str]
+    registered_at: dt.datetime
+    last_event_at: dt.datetime
+    closed_on: dt.date | None
+    archived_on: dt.date | None
+
+
+class NextDeadlineOut(Schema):
+    kind: str
+    label: str
+    due_on: dt.date
+    status: str
+
+
+class CaseRowOut(Schema):
+    id: int
+    number: str
+    decision_number: str
+    procedure: str
+    state: str
+    state_label: str
+    agency: AgencyRef
+    party_name: str
+    party_kind: str
+    power_item: str | None
+    power_item_name: str
+    fine_amount: str | None
+    registered_at: dt.datetime
+    next_deadline: NextDeadlineOut | None
+    suspended: bool
+
+
+class EventOut(Schema):
+    seq: int
+    event: str
+    label: str
+    actor: str
+    at: dt.datetime
+    occurred_on: dt.date
+    from_state: str
+    to_state: str
+    payload: dict[str, Any]
+
+
+class OverdueOut(Schema):
+    case_id: int
+    number: str
+    agency: AgencyRef
+    kind: str
+    label: str
+    due_on: dt.date
+    days_overdue: int
+    article: str
+
+
+class CaseQuery(Schema):
+    status: str | None = Field(None, description="state, or several separated by commas")
+    agency: int | None = None
+    officer: int | None = Field(None, description="handling officer (officer id)")
+    power_item: int | None = None
+    procedure: str | None = None
+    overdue: bool = False
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str | None = Field(None, description="Chinese full-text search (number, party, facts, power item)")
+    mine: bool = False
+
+
+def parse_filters(query: CaseQuery) -> selectors.CaseFilters:
+    states = [s.strip() for s in (query.status or "").split(",") if s.strip()]
+    unknown = [s for s in states if s not in State.values]
+    if unknown:
+        raise InvalidInput(_("Unknown case state."), detail={"status": unknown})
+    return selectors.CaseFilters(
+        state=states or None,
+        agency=query.agency,
+        officer=query.officer,
+        power_item=query.power_item,
+        procedure=query.procedure or None,
+        overdue=query.overdue,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        q=(query.q or "")[:200],
+        mine=query.mine,
+    )
+
+
+class Presented:
+    """A queryset the paginator can count and slice, rendering only the rows of the page."""
+
+    def __init__(self, qs: Any, render: Callable[[Any], dict[str, Any]]) -> None:
+        self.qs, self.render = qs, render
+
+    def __len__(self) -> int:  # ninja's paginator counts with len() when there is no .all()
+        return int(self.qs.count())
+
+    def __getitem__(self, item: slice) -> list[dict[str, Any]]:
+        return [self.render(obj) for obj in self.qs[item]]
+
+
+@router.get("/cases", response=list[CaseRowOut])
+@paginate(Page)
+@access.login
+def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> Any:
+    """Cases in the caller's scope, newest first; `q` searches in Chinese (jieba-segmented index)."""
+    today = timezone.localdate()
+    approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
+    return Presented(
+        selectors.case_list_for(user=request.user, filters=parse_filters(filters)),
+        lambda c: presenters.case_row(c, user_scope_full=c.agency_id in approver_scope, today=today),
+    )
+
+
+def _case_out(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
+    if case is None:
+        raise Http404
+    return presenters.case_dict(case, user=request.user)
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS})
+@access.roles(Role.OFFICER, Role.APPROVER)
+def case_register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]]:
+    """The `register` event (线索登记). Refused (422) when past the limitation period (第三十六条)."""
+    case = services.case_register(actor=request.user, data=payload.model_dump())
+    return Status(201, _case_out(request, case.pk))
+
+
+@router.get("/cases/overdue", response=list[OverdueOut])
+@paginate(Page)
+@access.login
+def case_overdue(request: HttpRequest, agency: int | None = None) -> Any:
+    """Agency duties past their last day (decision, service, preservation, reports), oldest first."""
+    today = timezone.localdate()
+    return Presented(
+        selectors.overdue_deadlines_for(user=request.user, agency=agency), lambda d: _overdue_row(d, today)
+    )
+
+
+def _overdue_row(row: CaseDeadline, today: dt.date) -> dict[str, Any]:
+    case: Case = row.case
+    return {
+        "case_id": case.pk,
+        "number": case.number or f"#{case.pk}",
+        "agency": {"id": row.agency_id, "name": row.agency.name, "abbreviation": row.agency.abbreviation},
+        "kind": row.kind,
+        "label": str(row.get_kind_display()),
+        "due_on": row.due_on,
+        "days_overdue": (today - row.due_on).days,
+        "article": row.article,
+    }
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS})
+@access.login
+def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    """State, party (masked unless you handle or approve the case), officers, penalty, flags,
+    deadlines and the events you may apply (`allowed_events`)."""
+    return _case_out(request, case_id)
+
+
+@router.post("/cases/{case_id}/events", response={200: CaseOut, **ERRORS})
+@access.roles(*EVENT_ROLES)
+def case_event(request: HttpRequest, case_id: int, payload: EventIn) -> dict[str, Any]:
+    """Apply a workflow event; answers with the updated case."""
+    data = payload.model_dump()
+    event = str(data.pop("event", ""))
+    services.case_apply_event(case_id=case_id, actor=request.user, event=event, data=data)
+    return _case_out(request, case_id)
+
+
+@router.get("/cases/{case_id}/events", response={200: list[EventOut], **ERRORS})
+@paginate(Page)
+@access.login
+def case_history(request: HttpRequest, case_id: int) -> Any:
+    """The case's append-only history, oldest first."""
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
+    if case is None:
+        raise Http404
+    full = permissions.may_see_personal_data(request.user, case)
+    person = case.party_kind == "person"
+
+    return Presented(
+        selectors.case_events(case=case), lambda e: presenters.event_dict(e, full=full, person=person)
+    )

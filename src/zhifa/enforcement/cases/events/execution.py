@@ -1,0 +1,301 @@
+"""Service, payment, enforcement, closing and archiving, and the events that apply in any open state
+(suspend, resume, extend, explain, terminate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.core.errors import InvalidInput, RuleViolation
+from zhifa.enforcement.cases import fields, hooks
+from zhifa.enforcement.cases.deadlines import (
+    archive_blockers,
+    deadline_open,
+    deadline_resolve,
+    deadlines_recompute,
+    effective_due,
+    open_rows,
+)
+from zhifa.enforcement.cases.events.base import Ctx, handles
+from zhifa.enforcement.cases.models import (
+    CaseDeadline,
+    DeadlineKind,
+    PaymentChannel,
+    Resolution,
+    ServiceMethod,
+    State,
+)
+from zhifa.law import court_enforcement as court_law
+from zhifa.law import penalty as law
+
+MAX_EXTENSION_DAYS = 365  # a sanity bound on one approval; each extension is its own audited event
+
+
+@handles("serve")
+def serve(ctx: Ctx) -> None:
+    case = ctx.case
+    method = fields.choice(ctx.data, "method", list(ServiceMethod.values))
+    receipt = fields.text(ctx.data, "receipt", required=False, max_length=200)
+    if case.is_simple and ctx.act_on != case.decided_on:
+        raise RuleViolation(
+            _("An on-the-spot decision is handed to the party at once, on the day it is made (%(article)s).")
+            % {"article": law.ART_52},
+            code="on_spot_not_handed_over",
+            article=law.ART_52,
+        )
+    if method == ServiceMethod.ELECTRONIC and not fields.boolean(ctx.data, "consent"):
+        article = "行政处罚法第六十一条第二款"
+        raise RuleViolation(
+            _("Electronic service needs the party's signed consent (%(article)s).") % {"article": article},
+            code="electronic_service_without_consent",
+            article=article,
+        )
+    rows = deadline_resolve(case=case, kind=DeadlineKind.SERVICE, on=ctx.act_on)
+    late = any(r.resolution == Resolution.LATE for r in rows)
+    ctx.set(served_on=ctx.act_on, service_method=method)
+    if (case.fine_amount or Decimal(0)) > 0:
+        deadline_open(case=case, kind=DeadlineKind.PAYMENT, period=law.PAYMENT_PERIOD, start_on=ctx.act_on)
+        ctx.target = State.SERVED
+    else:
+        ctx.target = State.EXECUTED  # a warning or a non-monetary measure is carried out by service
+    ctx.record.update(method=method, receipt=receipt, late=late)
+    if late:
+        ctx.after_commit.append(lambda: _alert_late_service(case.pk, case.agency_id, str(case)))
+
+
+def _alert_late_service(case_id: int, agency_id: int, label: str) -> None:
+    from zhifa.supervision.alerts.services import alert_raise
+
+    alert_raise(
+        kind="service_late",
+        key=f"case:{case_id}:service_late",
+        agency_id=agency_id,
+        title=str(_("Decision %(case)s served late") % {"case": label}),
+        object_type="cases.case",
+        object_id=str(case_id),
+        article=law.ART_61,
+    )
+
+
+def payment_row(ctx: Ctx) -> CaseDeadline | None:
+    return CaseDeadline.objects.filter(case=ctx.case, kind=DeadlineKind.PAYMENT).order_by("-id").first()
+
+
+def surcharge_on(ctx: Ctx, on: dt.date) -> Decimal:
+    """加处罚款 as of `on` (第七十二条), from the payment period's (possibly deferred) last day."""
+    row = payment_row(ctx)
+    fine = ctx.case.fine_amount or Decimal(0)
+    if row is None:
+        return Decimal("0.00")
+    return law.late_surcharge(fine=fine, days=law.days_late(due_on=row.due_on, paid_on=on))
+
+
+@handles("record_payment")
+def record_payment(ctx: Ctx) -> None:
+    case = ctx.case
+    amount = fields.money(ctx.data, "amount", allow_zero=False)
+    assert amount is not None
+    channel = fields.choice(ctx.data, "channel", list(PaymentChannel.values))
+    receipt_no = fields.text(ctx.data, "receipt_no", max_length=60)
+    ground = None
+    if channel == PaymentChannel.ON_THE_SPOT:
+        ground = law.check_on_spot_collection(
+            simple_procedure=case.is_simple,
+            fine=case.fine_amount or Decimal(0),
+            ground=fields.text(ctx.data, "cash_ground", required=False, max_length=30) or None,
+        )
+    surcharge = surcharge_on(ctx, ctx.act_on)
+    due = (case.fine_amount or Decimal(0)) + surcharge
+    outstanding = due - case.paid_amount
+    if amount > outstanding:
+        raise InvalidInput(
+            _("The payment is more than what is due (%(due)s yuan).") % {"due": outstanding},
+            detail={"field": "amount", "outstanding": str(outstanding)},
+        )
+    paid = case.paid_amount + amount
+    ctx.set(paid_amount=paid, paid_on=ctx.act_on, surcharge=surcharge)
+    if paid >= due:
+        deadline_resolve(case=case, kind=DeadlineKind.PAYMENT, on=ctx.act_on)
+        ctx.target = State.EXECUTED
+    else:
+        ctx.target = State.SERVED
+    ctx.record.update(
+        amount=str(amount),
+        channel=channel,
+        receipt_no=receipt_no,
+        cash_ground=str(ground) if ground else None,
+        surcharge=str(surcharge),
+        outstanding=str(due - paid),
+        article=law.ART_72 if surcharge else law.ART_67,
+    )
+
+
+@handles("approve_deferral")
+def approve_deferral(ctx: Ctx) -> None:
+    days = fields.integer(ctx.data, "days")
+    assert days is not None
+    if days > MAX_EXTENSION_DAYS:
+        raise InvalidInput(_("This number is out of range."), detail={"field": "days"})
+    reason = fields.text(ctx.data, "reason")
+    if not open_rows(ctx.case, [DeadlineKind.PAYMENT]):
+        raise InvalidInput(_("Nothing is left to pay."), code="nothing_to_pay")
+    ctx.set(payment_deferral_days=ctx.case.payment_deferral_days + days)
+    deadlines_recompute(ctx.case)
+    ctx.record.update(days=days, reason=reason, instalments=fields.boolean(ctx.data, "instalments"))
+
+
+@handles("serve_reminder")
+def serve_reminder(ctx: Ctx) -> None:
+    row = payment_row(ctx)
+    if row is None or row.resolved_on is not None:
+        raise InvalidInput(_("Nothing is left to pay."), code="nothing_to_pay")
+    court_law.check_reminder(payment_due_on=row.due_on, reminder_served_on=ctx.act_on)
+    ctx.set(reminder_served_on=ctx.act_on, surcharge=surcharge_on(ctx, ctx.act_on))
+    ctx.record["surcharge"] = str(ctx.case.surcharge)
+
+
+@handles("apply_court_enforcement")
+def apply_court_enforcement(ctx: Ctx) -> None:
+    case = ctx.case
+    assert case.served_on is not None
+    court_law.check_court_application(
+        served_on=case.served_on, reminder_served_on=case.reminder_served_on, applied_on=ctx.act_on
+    )
+    court = fields.text(ctx.data, "court", max_length=100)
+    ctx.set(court_applied_on=ctx.act_on, court=court, surcharge=surcharge_on(ctx, ctx.act_on))
+    deadline_resolve(
+        case=case,
+        kind=DeadlineKind.PAYMENT,
+        on=ctx.act_on,
+        resolution=Resolution.EXPLAINED,
+        explanation=str(_("Applied to %(court)s for enforcement.") % {"court": court}),
+    )
+    ctx.record.update(court=court, surcharge=str(case.surcharge), article=court_law.ART_WINDOW)
+
+
+@handles("report_to_agency")
+def report_to_agency(ctx: Ctx) -> None:
+    if ctx.case.reported_on is not None:
+        raise InvalidInput(_("This decision has already been reported."), code="already_reported")
+    ctx.set(reported_on=ctx.act_on)
+    deadline_resolve(case=ctx.case, kind=DeadlineKind.ON_SPOT_REPORT, on=ctx.act_on)
+
+
+@handles("close")
+def close(ctx: Ctx) -> None:
+    if ctx.case.is_simple and ctx.case.reported_on is None:
+        raise RuleViolation(
+            _("Report the on-the-spot decision to the agency before closing (%(article)s).")
+            % {"article": law.ART_52},
+            code="on_spot_not_reported",
+            article=law.ART_52,
+        )
+    ctx.set(closed_on=ctx.act_on)
+    ctx.record["summary"] = fields.text(ctx.data, "summary")
+
+
+@handles("archive")
+def archive(ctx: Ctx) -> None:
+    blockers = archive_blockers(ctx.case, today=ctx.today)
+    problems = [
+        str(
+            _("Deadline “%(kind)s” (due %(due)s) is not met or explained.")
+            % {"kind": row.get_kind_display(), "due": row.due_on.isoformat()}
+        )
+        for row in blockers
+    ]
+    problems += hooks.archive_problems(ctx.case)
+    if problems:
+        article = "行政处罚法第四十七条"
+        raise RuleViolation(
+            _("The file cannot be archived yet: %(problems)s") % {"problems": "；".join(problems)},
+            code="archive_blocked",
+            article=article,
+            detail={"problems": problems},
+        )
+    ctx.set(archived_on=ctx.act_on)
+
+
+@handles("suspend")
+def suspend(ctx: Ctx) -> None:
+    ctx.set(suspended_since=ctx.act_on)
+    ctx.record["reason"] = fields.text(ctx.data, "reason")
+
+
+@handles("resume")
+def resume(ctx: Ctx) -> None:
+    case = ctx.case
+    assert case.suspended_since is not None
+    interval = {"from": case.suspended_since.isoformat(), "to": ctx.act_on.isoformat()}
+    ctx.set(suspensions=[*case.suspensions, interval], suspended_since=None)
+    moved = deadlines_recompute(case)
+    ctx.record.update(
+        reason=fields.text(ctx.data, "reason", required=False),
+        suspended=interval,
+        moved={r.kind: r.due_on.isoformat() for r in moved},
+    )
+
+
+@handles("extend_deadline")
+def extend_deadline(ctx: Ctx) -> None:
+    """第六十条 (法律、法规、规章另有规定的，从其规定): an extension approved by the head before the period
+    runs out; an expired period cannot be revived by a later approval."""
+    case = ctx.case
+    days = fields.integer(ctx.data, "days")
+    assert days is not None
+    if days > MAX_EXTENSION_DAYS:
+        raise InvalidInput(_("This number is out of range."), detail={"field": "days"})
+    reason = fields.text(ctx.data, "reason")
+    row = next(iter(open_rows(case, [DeadlineKind.DECISION])), None)
+    if row is None:
+        raise InvalidInput(_("The case has no running decision period."), code="no_decision_period")
+    due = effective_due(row, case=case, today=ctx.act_on)
+    if ctx.act_on > due:
+        raise RuleViolation(
+            _("The decision period already ended on %(due)s; it can no longer be extended (%(article)s).")
+            % {"due": due.isoformat(), "article": law.ART_60},
+            code="extension_too_late",
+            article=law.ART_60,
+        )
+    ctx.set(extension_days=case.extension_days + days)
+    moved = deadlines_recompute(case)
+    ctx.record.update(days=days, reason=reason, due_on={r.kind: r.due_on.isoformat() for r in moved})
+
+
+@handles("explain_deadline")
+def explain_deadline(ctx: Ctx) -> None:
+    kind = fields.choice(ctx.data, "kind", list(DeadlineKind.values))
+    explanation = fields.text(ctx.data, "explanation", max_length=2000)
+    rows = CaseDeadline.objects.filter(case=ctx.case, kind=kind).order_by("id")
+    touched = 0
+    for row in rows:
+        if row.resolved_on is None and ctx.today > effective_due(row, case=ctx.case, today=ctx.today):
+            row.resolved_on, row.resolution, row.status = ctx.today, Resolution.EXPLAINED, "met"
+            row.explanation = explanation
+            row.save(update_fields=["resolved_on", "resolution", "status", "explanation"])
+            touched += 1
+        elif row.resolution == Resolution.LATE and not row.explanation:
+            row.explanation = explanation
+            row.save(update_fields=["explanation"])
+            touched += 1
+    if not touched:
+        raise InvalidInput(
+            _("No missed deadline of this kind needs an explanation."), code="nothing_to_explain"
+        )
+    ctx.record.update(kind=kind, explanation=explanation)
+
+
+@handles("terminate")
+def terminate(ctx: Ctx) -> None:
+    reason = fields.text(ctx.data, "reason")
+    for row in open_rows(ctx.case):
+        row.resolved_on, row.resolution, row.status = ctx.act_on, Resolution.MOOT, "met"
+        row.explanation = reason
+        row.save(update_fields=["resolved_on", "resolution", "status", "explanation"])
+    if ctx.case.suspended_since is not None:
+        interval = {"from": ctx.case.suspended_since.isoformat(), "to": ctx.act_on.isoformat()}
+        ctx.set(suspensions=[*ctx.case.suspensions, interval], suspended_since=None)
+    ctx.set(closed_on=ctx.act_on)
+    ctx.record["reason"] = reason

@@ -1,0 +1,194 @@
+"""What hangs off a case: its append-only events, its handling officers, its deadlines, and the
+agency's catalogue of matters that need legal review."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.enforcement.cases.models.case import Case
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("case events are never updated")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("case events are never deleted")
+
+
+class CaseEvent(models.Model):
+    """One applied workflow event. Never updated or deleted (the ORM refuses; raw SQL changes would
+    still show in the audit chain, which records every event too)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("sequence"))
+    name = models.CharField(_("event"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    at = models.DateTimeField(_("entered at"))
+    occurred_on = models.DateField(_("date of the act"))
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="caseevent_case_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("case events are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("case events are never deleted")
+
+
+class CaseOfficer(models.Model):
+    """A handling officer (承办人) of a case. Removal (recusal, reassignment) sets `removed_on`; the row
+    stays so the file shows who handled the case when."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="officers")
+    officer = models.ForeignKey("officers.Officer", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )  # the officer's account when assigned: "my cases" and the handler check read it without a join
+    credential_number = models.CharField(_("credential number"), max_length=32, blank=True)
+    assigned_on = models.DateField(_("assigned on"))
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    removed_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("handling officer")
+        verbose_name_plural = _("handling officers")
+        indexes = [
+            models.Index(fields=["user", "case"], name="caseofficer_user_case_idx"),
+            models.Index(fields=["officer", "case"], name="caseofficer_officer_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.officer_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.removed_on is None
+
+
+class DeadlineKind(models.TextChoices):
+    DECISION = "decision", _("Decision within 90 days of filing")
+    STATEMENT = "statement", _("Statement period")
+    HEARING_REQUEST = "hearing_request", _("Hearing request window")
+    SERVICE = "service", _("Service of the decision")
+    PAYMENT = "payment", _("Payment of the fine")
+    PRESERVATION = "preservation", _("Decision on preserved evidence")
+    ON_SPOT_REPORT = "on_spot_report", _("Report of the on-the-spot decision")
+
+
+class Resolution(models.TextChoices):
+    MET = "met", _("Met")
+    LATE = "late", _("Met late")
+    WAIVED = "waived", _("Waived by the party")
+    ELAPSED = "elapsed", _("Window elapsed")
+    MOOT = "moot", _("No longer applies")
+    EXPLAINED = "explained", _("Missed, explained")
+
+
+class CaseDeadline(models.Model):
+    """A statutory period running on the case. `due_on` is recomputed (by law.penalty.period_end) when
+    the case is suspended, resumed or an extension is approved; `provisional` while part of the period
+    lies in a year whose official calendar is unknown. A row is resolved once (`resolved_on`)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
+    agency = models.ForeignKey(
+        "org.OrgNode", on_delete=models.PROTECT, related_name="+"
+    )  # the case's agency, denormalised for the per-agency overdue list
+    kind = models.CharField(_("deadline"), max_length=20, choices=DeadlineKind.choices)
+    start_on = models.DateField(_("runs from"))
+    days = models.PositiveIntegerField(_("days"))
+    day_kind = models.CharField(_("counted in"), max_length=10)
+    article = models.CharField(_("article"), max_length=100)
+    extra_days = models.PositiveIntegerField(_("added days"), default=0)
+    due_on = models.DateField(_("due on"))
+    provisional = models.BooleanField(_("provisional"), default=False)
+    party_window = models.BooleanField(default=False)  # a right of the party, not a duty of the agency
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=10, choices=Resolution.choices, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    status = models.CharField(_("status"), max_length=10, default="ok")  # refreshed by the periodic task
+    setting = models.JSONField(default=dict, blank=True)  # the jurisdiction setting applied, if any
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("case deadline")
+        verbose_name_plural = _("case deadlines")
+        indexes = [
+            models.Index(
+                fields=["agency", "due_on"],
+                condition=models.Q(resolved_on__isnull=True),
+                name="casedeadline_open_due_idx",
+            ),
+            models.Index(fields=["case", "kind"], name="casedeadline_case_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.due_on}"
+
+
+class LegalReviewCatalogueEntry(models.Model):
+    """One line of an agency's catalogue of major enforcement decisions that need legal review
+    (重大执法决定法制审核目录清单, 国办发〔2018〕118号; 行政处罚法第五十八条第一款第（四）项 and the
+    agency's own list). A case matches when its power item is listed, its fine reaches the threshold for
+    the party's kind, or it proposes a listed measure."""
+
+    agency = models.ForeignKey(
+        "org.OrgNode", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    power_item = models.ForeignKey(
+        "powers.PowerItem",
+        verbose_name=_("power item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    fine_at_least_person = models.DecimalField(
+        _("fine threshold, person"),
+        null=True,
+        blank=True,
+        max_digits=14,
+        decimal_places=2,
+    )
+    fine_at_least_organisation = models.DecimalField(
+        _("fine threshold, organisation"),
+        null=True,
+        blank=True,
+        max_digits=14,
+        decimal_places=2,
+    )
+    measures = models.JSONField(_("measures"), default=list, blank=True)
+    description = models.CharField(_("description"), max_length=200)
+    document = models.CharField(_("source document"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("legal review catalogue entry")
+        verbose_name_plural = _("legal review catalogue")
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,238 @@
+"""The case as the API and the pages show it: deadlines with their live status, the events the viewer
+may apply, and the party's personal data masked unless the viewer handles or approves the case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from zhifa.core.masking import mask_id_number, mask_name, mask_phone
+from zhifa.enforcement.cases import permissions, workflow
+from zhifa.enforcement.cases.deadlines import effective_due, status_of
+from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, DeadlineKind, PartyKind, State
+from zhifa.law import penalty as law
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def allowed_events(case: Case, user: Any) -> list[str]:
+    return [
+        t.event
+        for t in workflow.events_from(case.state, procedure=case.procedure, suspended=case.is_suspended)
+        if permissions.may_apply(user, case, t)
+    ]
+
+
+def deadline_dict(row: CaseDeadline, *, case: Case, today: dt.date) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "label": str(row.get_kind_display()),
+        "due_on": effective_due(row, case=case, today=today),
+        "status": status_of(row, case=case, today=today),
+        "provisional": row.provisional,
+        "article": row.article,
+        "start_on": row.start_on,
+        "resolved_on": row.resolved_on,
+        "resolution": row.resolution,
+        "explanation": row.explanation,
+        "party_window": row.party_window,
+    }
+
+
+def party_dict(case: Case, *, full: bool) -> dict[str, Any]:
+    person = case.party_kind == PartyKind.PERSON
+    if full or not person:
+        return {
+            "kind": case.party_kind,
+            "name": case.party_name,
+            "id_number": case.party_id_number,
+            "phone": case.party_phone if full else mask_phone(case.party_phone),
+            "address": case.party_address,
+            "masked": False,
+        }
+    return {
+        "kind": case.party_kind,
+        "name": mask_name(case.party_name),
+        "id_number": mask_id_number(case.party_id_number),
+        "phone": mask_phone(case.party_phone),
+        "address": "",
+        "masked": True,
+    }
+
+
+def outstanding(case: Case, *, today: dt.date) -> dict[str, str | None]:
+    """What the party owes today: the fine, the surcharge accrued to date (第七十二条), what was paid."""
+    fine = case.fine_amount or Decimal(0)
+    surcharge = case.surcharge
+    if case.state == State.SERVED and case.paid_amount < fine + surcharge:
+        row = next(
+            (d for d in case.deadlines.all() if d.kind == DeadlineKind.PAYMENT and d.resolved_on is None),
+            None,
+        )
+        if row is not None:
+            surcharge = max(
+                surcharge, law.late_surcharge(fine=fine, days=law.days_late(due_on=row.due_on, paid_on=today))
+            )
+    return {
+        "fine": money(case.fine_amount),
+        "surcharge": money(surcharge),
+        "paid": money(case.paid_amount),
+        "outstanding": money(max(Decimal(0), fine + surcharge - case.paid_amount))
+        if case.fine_amount
+        else None,
+    }
+
+
+def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    full = permissions.may_see_personal_data(user, case)
+    version = case.power_version
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "decision_number": case.decision_number,
+        "procedure": case.procedure,
+        "state": case.state,
+        "state_label": str(State(case.state).label),
+        "agency": {"id": case.agency_id, "name": case.agency.name, "abbreviation": case.agency.abbreviation},
+        "source": case.source,
+        "source_ref": case.source_ref,
+        "party": party_dict(case, full=full),
+        "facts": case.facts,
+        "location": case.location,
+        "occurred_on": case.occurred_on,
+        "continuing": case.continuing,
+        "ended_on": case.ended_on,
+        "serious_harm": case.serious_harm,
+        "discovered_on": case.discovered_on,
+        "limitation_ends_on": case.limitation_ends_on,
+        "filed_on": case.filed_on,
+        "power_item": (
+            {
+                "id": case.power_item_id,
+                "code": case.power_item.code if case.power_item else "",
+                "name": version.name if version else "",
+                "version": version.number if version else None,
+                "penalty_provision": version.penalty_provision if version else "",
+            }
+            if case.power_item_id
+            else None
+        ),
+        "officers": [
+            {
+                "id": co.officer_id,
+                "name": co.officer.name,
+                "credential_number": co.credential_number,
+                "assigned_on": co.assigned_on,
+                "removed_on": co.removed_on,
+                "removed_reason": co.removed_reason,
+            }
+            for co in case.officers.all()
+        ],
+        "penalty": {
+            "tier": case.tier_name,
+            "proposed_measures": case.proposed_measures,
+            "proposed_fine": money(case.proposed_fine),
+            "permitted_min": money(case.permitted_min),
+            "permitted_max": money(case.permitted_max),
+            "amount_class": case.amount_class,
+            "discretion_reason": case.discretion_reason,
+            "mitigation_ground": case.mitigation_ground,
+            "proposal_reasons": case.proposal_reasons,
+            "notified_on": case.notified_on,
+            "notified_measures": case.notified_measures,
+            "notified_fine": money(case.notified_fine),
+            "measures": case.measures,
+            "fine_amount": money(case.fine_amount),
+            "decision_reasons": case.decision_reasons,
+            "decided_on": case.decided_on,
+            "served_on": case.served_on,
+            "service_method": case.service_method,
+            "paid_on": case.paid_on,
+            **outstanding(case, today=today),
+        },
+        "flags": {
+            "hearing_eligible": case.hearing_eligible,
+            "hearing_grounds": case.hearing_grounds,
+            "legal_review_required": case.legal_review_required,
+            "legal_review_grounds": case.legal_review_grounds,
+            "legal_review_passed": case.legal_review_passed,
+            "deliberation_required": case.deliberation_required,
+            "deliberation_done": case.deliberation_done,
+            "statement_made": case.statement_made,
+            "suspended": case.is_suspended,
+            "suspended_since": case.suspended_since,
+            "extension_days": case.extension_days,
+        },
+        "hearing": {
+            "requested_on": case.hearing_requested_on,
+            "held_on": case.hearing_held_on,
+            "rights_waived_on": case.rights_waived_on,
+        },
+        "deadlines": [deadline_dict(d, case=case, today=today) for d in case.deadlines.all()],
+        "allowed_events": allowed_events(case, user),
+        "registered_at": case.registered_at,
+        "last_event_at": case.last_event_at,
+        "closed_on": case.closed_on,
+        "archived_on": case.archived_on,
+    }
+
+
+def case_row(case: Case, *, user_scope_full: bool, today: dt.date) -> dict[str, Any]:
+    """A list row. Lists mask persons' names for everyone: the detail page shows them to handlers."""
+    next_deadline = None
+    open_rows = getattr(case, "open_deadlines", None)
+    if open_rows:
+        row = open_rows[0]
+        next_deadline = {
+            "kind": row.kind,
+            "label": str(row.get_kind_display()),
+            "due_on": effective_due(row, case=case, today=today),
+            "status": status_of(row, case=case, today=today),
+        }
+    person = case.party_kind == PartyKind.PERSON
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "decision_number": case.decision_number,
+        "procedure": case.procedure,
+        "state": case.state,
+        "state_label": str(State(case.state).label),
+        "agency": {"id": case.agency_id, "name": case.agency.name, "abbreviation": case.agency.abbreviation},
+        "party_name": case.party_name if (user_scope_full or not person) else mask_name(case.party_name),
+        "party_kind": case.party_kind,
+        "power_item": case.power_item.code if case.power_item_id and case.power_item else None,
+        "power_item_name": case.power_version.name if case.power_version_id and case.power_version else "",
+        "fine_amount": money(case.fine_amount if case.fine_amount is not None else case.proposed_fine),
+        "registered_at": case.registered_at,
+        "next_deadline": next_deadline,
+        "suspended": case.is_suspended,
+    }
+
+
+MASKED_PAYLOAD_KEYS = ("party_name",)
+
+
+def event_dict(event: CaseEvent, *, full: bool, person: bool) -> dict[str, Any]:
+    payload = dict(event.payload)
+    if not full and person:
+        for key in MASKED_PAYLOAD_KEYS:
+            if key in payload and isinstance(payload[key], str):
+                payload[key] = mask_name(payload[key])
+    t = workflow.transition(event.name)
+    return {
+        "seq": event.seq,
+        "event": event.name,
+        "label": str(t.label) if t else event.name,
+        "actor": event.actor_name,
+        "at": event.at,
+        "occurred_on": event.occurred_on,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "payload": payload,
+    }

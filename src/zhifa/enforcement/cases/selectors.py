@@ -1,0 +1,183 @@
+"""Every read of cases, restricted to what the user may see (org scope), with the joins each page needs
+so a list runs a constant number of queries whatever its length."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from zhifa.core import search
+from zhifa.enforcement.cases.models import (
+    FINISHED_STATES,
+    OPEN_STATES,
+    Case,
+    CaseDeadline,
+    CaseEvent,
+    CaseOfficer,
+    State,
+)
+from zhifa.enforcement.cases.search_link import KIND
+from zhifa.org.roles import Role
+from zhifa.org.selectors import restrict_to_scope, scope_agency_ids
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: list[str] | None = None
+    agency: int | None = None
+    officer: int | None = None  # Officer id (handling officer)
+    power_item: int | None = None
+    procedure: str | None = None
+    overdue: bool = False
+    date_from: dt.date | None = None  # registration date, inclusive
+    date_to: dt.date | None = None
+    q: str = ""
+    mine: bool = False
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def open_deadlines_prefetch() -> Prefetch[Any]:
+    return Prefetch(
+        "deadlines",
+        queryset=CaseDeadline.objects.filter(resolved_on__isnull=True).order_by("due_on", "id"),
+        to_attr="open_deadlines",
+    )
+
+
+def overdue_case_ids(
+    *, agency_ids: frozenset[int] | None = None, today: dt.date | None = None
+) -> QuerySet[Any]:
+    """Cases with an agency duty past its last day (party windows are the party's, not overdue)."""
+    qs = CaseDeadline.objects.filter(
+        resolved_on__isnull=True, party_window=False, due_on__lt=today or timezone.localdate()
+    )
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    return qs.values("case_id")
+
+
+def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    f = filters or CaseFilters()
+    qs = restrict_to_scope(Case.objects.all(), user)
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.state:
+        qs = qs.filter(state__in=f.state)
+    if f.procedure:
+        qs = qs.filter(procedure=f.procedure)
+    if f.power_item:
+        qs = qs.filter(power_item_id=f.power_item)
+    if f.officer:
+        qs = qs.filter(pk__in=CaseOfficer.objects.filter(officer_id=f.officer).values("case_id"))
+    if f.mine:
+        qs = qs.filter(
+            pk__in=CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
+        )
+    if f.date_from:
+        qs = qs.filter(registered_at__gte=_day_start(f.date_from))
+    if f.date_to:
+        qs = qs.filter(registered_at__lt=_day_start(f.date_to + dt.timedelta(days=1)))
+    if f.overdue:
+        scope = scope_agency_ids(user)
+        qs = qs.filter(pk__in=overdue_case_ids(agency_ids=scope), suspended_since__isnull=True)
+    if f.q.strip():
+        qs = qs.filter(pk__in=search.search_ids(kind=KIND, q=f.q, agency_ids=scope_agency_ids(user)))
+    return (
+        qs.select_related("agency", "power_item", "power_version")
+        .prefetch_related(open_deadlines_prefetch())
+        .order_by("-registered_at", "-id")
+    )
+
+
+def case_get_for(*, user: Any, case_id: int) -> Case | None:
+    case = (
+        Case.objects.select_related("agency", "power_item", "power_version", "registered_by")
+        .prefetch_related(
+            Prefetch("officers", queryset=CaseOfficer.objects.select_related("officer").order_by("id")),
+            Prefetch("deadlines", queryset=CaseDeadline.objects.order_by("id")),
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or case.agency_id not in scope_agency_ids(user):
+        return None
+    return case
+
+
+def case_events(*, case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case).order_by("seq")
+
+
+def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
+    """The party's other cases the user may see: repeat offences weigh in discretion (从重情节)."""
+    return list(
+        restrict_to_scope(Case.objects.all(), user)
+        .filter(party_id_number=case.party_id_number)
+        .exclude(pk=case.pk)
+        .select_related("agency", "power_version")
+        .order_by("-registered_at")[:limit]
+    )
+
+
+# --- Queues for the home page ----------------------------------------------------------------------
+
+
+def approver_queue(*, user: Any, limit: int = 10) -> QuerySet[Case]:
+    """Cases waiting for an approver: leads to file, notified cases to decide, payment deferrals …"""
+    agencies = scope_agency_ids(user, roles=[Role.APPROVER])
+    waiting = [State.REGISTERED, State.NOTIFIED]
+    return (
+        Case.objects.filter(agency_id__in=agencies, state__in=waiting, suspended_since__isnull=True)
+        .exclude(procedure="simple")
+        .select_related("agency")
+        .prefetch_related(open_deadlines_prefetch())
+        .order_by("last_event_at")[:limit]
+    )
+
+
+def reviewer_queue(*, user: Any, limit: int = 10) -> QuerySet[Case]:
+    agencies = scope_agency_ids(user, roles=[Role.LEGAL_REVIEWER])
+    return (
+        Case.objects.filter(agency_id__in=agencies, state=State.LEGAL_REVIEW)
+        .select_related("agency")
+        .prefetch_related(open_deadlines_prefetch())
+        .order_by("last_event_at")[:limit]
+    )
+
+
+def my_cases(*, user: Any, limit: int = 10) -> QuerySet[Case]:
+    mine = CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
+    return (
+        Case.objects.filter(pk__in=mine, state__in=list(OPEN_STATES))
+        .select_related("agency")
+        .prefetch_related(open_deadlines_prefetch())
+        .order_by("-last_event_at")[:limit]
+    )
+
+
+def overdue_deadlines_for(*, user: Any, agency: int | None = None) -> QuerySet[CaseDeadline]:
+    """The overdue list: agency duties past their last day, oldest first, per agency in scope."""
+    qs = CaseDeadline.objects.filter(
+        agency_id__in=scope_agency_ids(user),
+        resolved_on__isnull=True,
+        party_window=False,
+        due_on__lt=timezone.localdate(),
+        case__suspended_since__isnull=True,
+    )
+    if agency:
+        qs = qs.filter(agency_id=agency)
+    return qs.select_related("case", "agency").order_by("due_on", "id")
+
+
+def finished(case: Case) -> bool:
+    return case.state in FINISHED_STATES
+
+
+__all__ = ["Q"]

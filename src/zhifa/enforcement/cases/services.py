@@ -1,0 +1,336 @@
+"""Every write to a case. `case_register` creates one (the `register` event); `case_apply_event` is the
+only function that changes a case's state.
+
+Locking order (so concurrent writers queue instead of deadlocking): the case row (select_for_update),
+then any number counter row (core.numbering), then the audit chain head (audit_record). Nothing here
+locks two cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.audit.services import audit_record
+from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.core.identity import validate_party_id
+from zhifa.enforcement.cases import fields, hooks, permissions, search_link, workflow
+from zhifa.enforcement.cases.events import HANDLERS, Ctx
+from zhifa.enforcement.cases.models import Case, CaseEvent, PartyKind, Procedure, Source, State
+from zhifa.enforcement.cases.powers_link import check_party_type, power_for_case
+from zhifa.law.limitation import check_limitation
+from zhifa.org.models import OrgNode
+from zhifa.org.roles import Role
+from zhifa.org.selectors import scope_agency_ids
+
+PHONE_CHARS = set("0123456789+-() ")
+
+
+def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    return result
+
+
+def _act_date(
+    t: workflow.Transition, data: dict[str, Any], last_act_on: dt.date | None, today: dt.date
+) -> dt.date:
+    """The real-world date of the act: given by the caller (paper steps are often entered later), never
+    in the future, never before the step it follows."""
+    if t.date_field is None:
+        return today
+    given = fields.date(data, t.date_field)
+    day = given or today
+    if day > today:
+        raise InvalidInput(
+            _("The date of %(field)s cannot be in the future.") % {"field": t.date_field},
+            detail={"field": t.date_field},
+        )
+    if last_act_on is not None and day < last_act_on:
+        raise InvalidInput(
+            _("The date of %(field)s cannot be before the previous step of the case (%(last)s).")
+            % {"field": t.date_field, "last": last_act_on.isoformat()},
+            detail={"field": t.date_field, "previous": last_act_on.isoformat()},
+        )
+    return day
+
+
+def _party(data: dict[str, Any]) -> dict[str, str]:
+    party = data.get("party")
+    if not isinstance(party, dict):
+        raise InvalidInput(
+            _("This field is required: %(field)s.") % {"field": "party"}, detail={"field": "party"}
+        )
+    kind = fields.choice(party, "kind", list(PartyKind.values))
+    name = fields.text(party, "name", max_length=100)
+    id_number = validate_party_id(kind=kind, value=fields.text(party, "id_number", max_length=40))
+    phone = fields.text(party, "phone", required=False, max_length=30)
+    if phone and not set(phone) <= PHONE_CHARS:
+        raise InvalidInput(
+            _("The phone number may contain digits, spaces, + and - only."), detail={"field": "phone"}
+        )
+    address = fields.text(party, "address", required=False, max_length=200)
+    return {"kind": kind, "name": name, "id_number": id_number, "phone": phone, "address": address}
+
+
+def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
+    """The `register` event (线索登记): refused when the act is past the limitation period (第三十六条)."""
+    t = workflow.BY_EVENT["register"]
+    today = timezone.localdate()
+    agency_id = fields.integer(data, "agency_id")
+    assert agency_id is not None
+    agency = OrgNode.objects.filter(pk=agency_id, kind=OrgNode.Kind.AGENCY, is_active=True).first()
+    if agency is None or agency.pk not in scope_agency_ids(actor):
+        raise NotFound(_("Unknown agency, or not visible to you."), detail={"field": "agency_id"})
+    if not any(agency.pk in scope_agency_ids(actor, roles=[role]) for role in t.roles):
+        raise Forbidden(_("Only this agency's officers and approvers may register its cases."))
+    procedure = fields.choice(data, "procedure", list(Procedure.values), required=False) or Procedure.ORDINARY
+    source = fields.choice(data, "source", list(Source.values))
+    party = _party(data)
+    facts = fields.text(data, "facts")
+    location = fields.text(data, "location", required=False, max_length=200)
+    occurred_on = fields.date(data, "occurred_on", required=True)
+    assert occurred_on is not None
+    if occurred_on > today:
+        raise InvalidInput(_("The act cannot have happened in the future."), detail={"field": "occurred_on"})
+    continuing = fields.boolean(data, "continuing")
+    ended_on = fields.date(data, "ended_on")
+    if ended_on is not None and ended_on > today:
+        raise InvalidInput(_("The act cannot have ended in the future."), detail={"field": "ended_on"})
+    serious_harm = fields.boolean(data, "serious_harm")
+    discovered_on = _act_date(t, data, None, today)
+    limitation_end = check_limitation(
+        occurred_on=occurred_on,
+        discovered_on=discovered_on,
+        continuing=continuing,
+        ended_on=ended_on,
+        serious_harm=serious_harm,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case(
+            agency=agency,
+            procedure=procedure,
+            state=State.REGISTERED,
+            source=source,
+            source_ref=fields.text(data, "source_ref", required=False, max_length=60),
+            party_kind=party["kind"],
+            party_name=party["name"],
+            party_id_number=party["id_number"],
+            party_phone=party["phone"],
+            party_address=party["address"],
+            facts=facts,
+            location=location,
+            occurred_on=occurred_on,
+            continuing=continuing,
+            ended_on=ended_on,
+            serious_harm=serious_harm,
+            discovered_on=discovered_on,
+            limitation_ends_on=limitation_end,
+            registered_by=actor,
+            registered_at=now,
+            last_act_on=discovered_on,
+            last_event_at=now,
+            event_count=1,
+        )
+        item_id = fields.integer(data, "power_item_id", required=False)
+        if item_id is not None:
+            case.power_item, case.power_version = power_for_case(item_id=item_id, case=case)
+            check_party_type(case.power_version, case.party_kind)
+        case.save(force_insert=True)
+        event = CaseEvent.objects.create(
+            case=case,
+            seq=1,
+            name="register",
+            actor=actor,
+            actor_name=actor.username,
+            at=now,
+            occurred_on=discovered_on,
+            from_state="",
+            to_state=State.REGISTERED,
+            payload=_jsonable(
+                {
+                    "procedure": procedure,
+                    "source": source,
+                    "party_kind": party["kind"],
+                    "party_name": party["name"],
+                    "occurred_on": occurred_on,
+                    "limitation_ends_on": limitation_end,
+                    "power_item": case.power_item.code if case.power_item else None,
+                }
+            ),
+        )
+        audit_record(
+            actor=actor,
+            action="cases.register",
+            obj=case,
+            summary={"event": "register", "seq": 1, "to": State.REGISTERED, "procedure": procedure},
+        )
+        search_link.index_case(case)
+        hooks.notify_listeners(case, event)
+    return case
+
+
+def case_apply_event(*, case_id: int, actor: Any, event: str, data: dict[str, Any]) -> Case:
+    """Apply one workflow event: lock the case, check state (409), role and scope (403), the event's
+    guards (422, naming the article) and payload (400); then save, write the append-only event and the
+    audit entry, let listeners run, and schedule side effects after commit. A refused event changes
+    nothing."""
+    t = workflow.transition(event)
+    if t is None or event == "register":
+        raise InvalidInput(
+            _("Unknown workflow event: %(event)s.") % {"event": str(event)[:40]},
+            code="unknown_event",
+            detail={"event": str(event)[:40], "events": list(workflow.EVENT_NAMES)},
+        )
+    handler = HANDLERS[event]
+    today = timezone.localdate()
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("agency", "power_item", "power_version")
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None or not permissions.can_see(actor, case):
+            raise NotFound(_("Case not found, or not visible to you."))
+        if not workflow.applicable(
+            t, state=case.state, procedure=case.procedure, suspended=case.is_suspended
+        ):
+            raise _state_conflict(case, t)
+        if not permissions.may_apply(actor, case, t):
+            raise Forbidden(
+                _("You may not apply “%(event)s” to this case.") % {"event": t.label},
+                code="event_forbidden",
+                detail={"event": event},
+            )
+        act_on = _act_date(t, data, case.last_act_on, today)
+        ctx = Ctx(case=case, actor=actor, transition=t, data=dict(data), act_on=act_on, today=today)
+        handler(ctx)
+        from_state = case.state
+        to_state = ctx.target or t.target or from_state
+        if to_state not in t.possible_targets(from_state):  # a handler may only pick a listed target
+            raise RuntimeError(f"{event}: {from_state} → {to_state} is not in the workflow table")
+        now = timezone.now()
+        case.state = to_state
+        case.event_count += 1
+        case.last_event_at = now
+        changed = ctx.changed | {"state", "event_count", "last_event_at"}
+        if t.date_field is not None and act_on > case.last_act_on:
+            case.last_act_on = act_on
+            changed.add("last_act_on")
+        case.save(update_fields=sorted(changed))
+        row = CaseEvent.objects.create(
+            case=case,
+            seq=case.event_count,
+            name=event,
+            actor=actor,
+            actor_name=actor.username,
+            at=now,
+            occurred_on=act_on,
+            from_state=from_state,
+            to_state=to_state,
+            payload=_jsonable(ctx.record),
+        )
+        audit_record(
+            actor=actor,
+            action=f"cases.{event}",
+            obj=case,
+            summary={
+                "event": event,
+                "seq": row.seq,
+                "from": from_state,
+                "to": to_state,
+                "on": act_on.isoformat(),
+            },
+        )
+        if ctx.reindex:
+            search_link.index_case(case)
+        hooks.notify_listeners(case, row)
+        for fn in ctx.after_commit:
+            transaction.on_commit(fn)
+    return case
+
+
+def _state_conflict(case: Case, t: workflow.Transition) -> Conflict:
+    if case.is_suspended and t.event not in workflow.ALLOWED_WHILE_SUSPENDED:
+        return Conflict(
+            _("The case is suspended: resume it first."),
+            code="case_suspended",
+            detail={"state": case.state, "event": t.event},
+        )
+    if case.procedure not in t.procedures:
+        return Conflict(
+            _("“%(event)s” does not belong to this procedure.") % {"event": t.label},
+            code="wrong_procedure",
+            detail={"procedure": case.procedure, "event": t.event},
+        )
+    return Conflict(
+        _("“%(event)s” is not possible while the case is “%(state)s”.")
+        % {"event": t.label, "state": State(case.state).label},
+        code="event_not_allowed_in_state",
+        detail={"state": case.state, "event": t.event},
+    )
+
+
+def case_on_spot(*, actor: Any, data: dict[str, Any]) -> Case:
+    """The field officer's one form (简易程序): register, decide on the spot, hand the decision over and,
+    when the party pays at once, record the payment — all or nothing, each step through the same doors."""
+    payment = data.get("payment")
+    today = timezone.localdate().isoformat()
+    decided_on = data.get("decided_on") or today
+    with transaction.atomic():
+        case = case_register(
+            actor=actor,
+            data={
+                **data,
+                "procedure": Procedure.SIMPLE,
+                "discovered_on": data.get("discovered_on") or decided_on,
+            },
+        )
+        case = case_apply_event(
+            case_id=case.pk, actor=actor, event="decide_on_spot", data={**data, "decided_on": decided_on}
+        )
+        case = case_apply_event(
+            case_id=case.pk,
+            actor=actor,
+            event="serve",
+            data={"method": "direct", "served_on": decided_on, "receipt": data.get("receipt", "")},
+        )
+        if isinstance(payment, dict) and case.state == State.SERVED:
+            case = case_apply_event(
+                case_id=case.pk, actor=actor, event="record_payment", data={"paid_on": decided_on, **payment}
+            )
+    return case
+
+
+def legal_review_catalogue_add(*, actor: Any, agency: OrgNode, data: dict[str, Any]) -> Any:
+    """An agency's catalogue line (重大执法决定法制审核目录). Approvers and admins of the agency keep it."""
+    from zhifa.enforcement.cases.models import LegalReviewCatalogueEntry
+    from zhifa.law.penalty import parse_measures
+
+    if not any(agency.pk in scope_agency_ids(actor, roles=[r]) for r in (Role.APPROVER, Role.ADMIN)):
+        raise Forbidden(_("Only the agency's approvers and administrators keep its catalogue."))
+    with transaction.atomic():
+        entry = LegalReviewCatalogueEntry(
+            agency=agency,
+            power_item_id=fields.integer(data, "power_item_id", required=False),
+            fine_at_least_person=fields.money(data, "fine_at_least_person", required=False),
+            fine_at_least_organisation=fields.money(data, "fine_at_least_organisation", required=False),
+            measures=[str(m) for m in parse_measures(fields.string_list(data, "measures"))],
+            description=fields.text(data, "description", max_length=200),
+            document=fields.text(data, "document", required=False, max_length=200),
+        )
+        entry.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action="cases.catalogue_add",
+            obj=entry,
+            agency_id=agency.pk,
+            summary={"description": entry.description},
+        )
+    return entry

@@ -1,0 +1,174 @@
+"""Cases in every state, built through the real services (dates in May–June 2025, before TODAY)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from zhifa.enforcement.cases.factories import CHECKLIST_OK, CaseKit, advance, ev, register
+from zhifa.enforcement.cases.models import Case, State
+
+START = dt.date(2025, 5, 6)
+
+
+def ordinary(kit: CaseKit, state: str, **over: Any) -> Case:
+    case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01", **over)
+    w = kit.world
+    if state == State.NOT_FILED:
+        return ev(case, w.approver_a, "decline", reason="不属于本机关管辖。", declined_on="2025-05-06")
+    if state == State.LEGAL_REVIEW:
+        case = advance(kit, case, State.PROPOSED, start=START)
+        return ev(case, w.officer_a, "request_legal_review")
+    if state == State.HEARING_REQUESTED:
+        return hearing_requested(kit)
+    if state == State.TERMINATED:
+        case = advance(kit, case, State.INVESTIGATING, start=START)
+        return ev(
+            case, w.approver_a, "terminate", reason="涉嫌犯罪，移送公安机关。", terminated_on="2025-05-07"
+        )
+    if state == "suspended":
+        case = advance(kit, case, State.INVESTIGATING, start=START)
+        return ev(case, w.approver_a, "suspend", reason="当事人下落不明。", suspended_on="2025-05-07")
+    return advance(kit, case, state, start=START)
+
+
+PERSON = {"kind": "person", "name": "张某某", "id_number": "11010519491231002X", "phone": "13900001111"}
+
+
+def hearing_requested(kit: CaseKit, *, fine: str = "12000.00") -> Case:
+    """A person fined ≥ ¥10,000 (the national default threshold) who asks for a hearing."""
+    w = kit.world
+    case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01", party=PERSON)
+    case = advance(kit, case, State.INVESTIGATING, start=START)
+    case = ev(
+        case,
+        w.officer_a,
+        "submit_proposal",
+        tier="严重",
+        measures=["fine"],
+        fine_amount=fine,
+        reasons="面积较大",
+    )
+    assert case.hearing_eligible
+    case = ev(case, w.officer_a, "notify", served_on="2025-05-07")
+    return ev(case, w.officer_a, "request_hearing", requested_on="2025-05-08")
+
+
+def simple(kit: CaseKit, state: str) -> Case:
+    w = kit.world
+    case = register(
+        kit,
+        procedure="simple",
+        discovered_on="2025-06-10",
+        occurred_on="2025-06-10",
+        party=PERSON,
+    )
+    if state == State.REGISTERED:
+        return case
+    case = ev(
+        case,
+        w.officer_a,
+        "decide_on_spot",
+        officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
+        power_item_id=kit.item.pk,
+        measures=["fine"],
+        fine_amount="50.00",
+        tier="轻微",
+        reasons="占道经营，当场改正。",
+        decided_on="2025-06-10",
+    )
+    if state == State.DECIDED:
+        return case
+    case = ev(case, w.officer_a, "serve", method="direct", served_on="2025-06-10")
+    if state == State.SERVED:
+        return case
+    case = ev(
+        case,
+        w.officer_a,
+        "record_payment",
+        amount="50.00",
+        paid_on="2025-06-10",
+        channel="on_the_spot",
+        receipt_no="CZ-0001",
+    )
+    if state == State.EXECUTED:
+        return case
+    case = ev(case, w.officer_a, "report_to_agency", reported_on="2025-06-11")
+    case = ev(case, w.officer_a, "close", summary="当场缴纳，结案。", closed_on="2025-06-11")
+    if state == State.CLOSED:
+        return case
+    return ev(case, w.officer_a, "archive", archived_on="2025-06-12")
+
+
+def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
+    """A well-formed payload for every event (guards may still refuse it in a given case)."""
+    a, a2, a3 = kit.officer_a.pk, kit.officer_a2.pk, kit.officer_a3.pk
+    return {
+        "file": {"officer_ids": [a, a2], "power_item_id": kit.item.pk},
+        "decline": {"reason": "不予立案"},
+        "assign_officers": {"officer_ids": [a, a3], "reason": "工作调整"},
+        "record_recusal": {
+            "officer_id": a2,
+            "requested_by": "party",
+            "granted": False,
+            "reason": "无利害关系",
+        },
+        "record_preservation": {"items": "挖掘机一台"},
+        "resolve_preservation": {"decision": "解除登记保存"},
+        "submit_proposal": {
+            "tier": "轻微",
+            "measures": ["fine"],
+            "fine_amount": "3000.00",
+            "reasons": "理由",
+        },
+        "request_legal_review": {},
+        "approve_legal_review": {"opinion": "同意", "checklist": CHECKLIST_OK},
+        "return_legal_review": {
+            "opinion": "证据不足",
+            "checklist": {**CHECKLIST_OK, "evidence_sufficient": False},
+        },
+        "record_deliberation": {
+            "participants": ["赵六", "孙八", "周九"],
+            "minutes": "讨论",
+            "conclusion": "同意",
+        },
+        "notify": {},
+        "record_statement": {"content": "当事人称已回填。"},
+        "request_hearing": {},
+        "hold_hearing": {
+            "presided_by": kit.presider.pk,
+            "notice_served_on": "2025-06-10",
+            "record": "听证笔录",
+        },
+        "waive_rights": {},
+        "decide": {"reasons": "事实清楚"},
+        "decide_no_penalty": {"reason": "违法行为轻微并及时改正", "ground": "minor_corrected"},
+        "decide_on_spot": {
+            "officer_ids": [a, a2],
+            "power_item_id": kit.item.pk,
+            "measures": ["warning"],
+            "reasons": "当场改正",
+        },
+        "serve": {"method": "direct"},
+        "record_payment": {"amount": "1.00", "channel": "bank", "receipt_no": "R-1"},
+        "approve_deferral": {"days": 10, "reason": "经济困难"},
+        "serve_reminder": {},
+        "apply_court_enforcement": {"court": "测试市人民法院"},
+        "report_to_agency": {},
+        "close": {"summary": "结案"},
+        "archive": {},
+        "suspend": {"reason": "中止"},
+        "resume": {"reason": "恢复"},
+        "extend_deadline": {"days": 10, "reason": "案情复杂"},
+        "explain_deadline": {"kind": "decision", "explanation": "说明"},
+        "terminate": {"reason": "终止"},
+    }
+
+
+def actor_for(kit: CaseKit, roles: frozenset[str]) -> Any:
+    w = kit.world
+    if "officer" in roles:
+        return w.officer_a
+    if "approver" in roles:
+        return w.approver_a
+    return w.reviewer_a

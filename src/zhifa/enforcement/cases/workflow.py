@@ -1,0 +1,483 @@
+"""The case workflow as data: which event moves a case from which state to which, who may apply it,
+which date it records, what it checks and what it creates.
+
+`services.case_apply_event` is the one function that applies a row of this table; the guards and
+effects of each event live in `events.py` under the same name. `docs/workflow.md` is drawn from this
+table (`manage.py case_workflow_doc`), and the tests walk every (state, event) pair against it.
+
+Roles: the actor needs one of `roles` on a node whose scope covers the case's agency. When `handler`
+is set, an actor acting as an officer must also be one of the case's active handling officers
+(承办人): another squadron's officer may see the case but not investigate it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.enforcement.cases.models import OPEN_STATES, Procedure, State
+from zhifa.org.roles import Role
+
+BOTH = frozenset({Procedure.ORDINARY, Procedure.SIMPLE})
+ORDINARY = frozenset({Procedure.ORDINARY})
+SIMPLE = frozenset({Procedure.SIMPLE})
+
+OFFICER = frozenset({Role.OFFICER})
+APPROVER = frozenset({Role.APPROVER})
+REVIEWER = frozenset({Role.LEGAL_REVIEWER})
+
+# Between filing and execution: where handling officers can change and evidence can be preserved.
+ACTIVE = frozenset(
+    {
+        State.INVESTIGATING,
+        State.PROPOSED,
+        State.LEGAL_REVIEW,
+        State.NOTIFIED,
+        State.HEARING_REQUESTED,
+        State.DECIDED,
+        State.SERVED,
+    }
+)
+SUSPENDABLE = frozenset(OPEN_STATES - {State.EXECUTED})
+TERMINABLE = frozenset(OPEN_STATES - {State.EXECUTED})
+
+# While a case is suspended (中止) only these events apply.
+ALLOWED_WHILE_SUSPENDED = frozenset({"resume", "terminate", "explain_deadline"})
+
+
+@dataclass(frozen=True)
+class Transition:
+    event: str
+    label: str | Promise
+    sources: frozenset[str]  # empty only for `register`
+    target: str | None  # None: the case stays in its state; see `targets` for computed ones
+    roles: frozenset[str]
+    procedures: frozenset[str] = BOTH
+    handler: bool = False
+    date_field: str | None = None  # payload field with the real-world date of the act (default today)
+    guards: tuple[str, ...] = ()  # the rules checked, with their articles (drawn and documented)
+    creates: tuple[str, ...] = ()  # deadlines opened, numbers issued, documents due
+    targets: tuple[str, ...] = field(default=())  # possible targets when computed by the event
+
+    def possible_targets(self, source: str) -> tuple[str, ...]:
+        if self.targets:
+            return self.targets
+        return (self.target or source,)
+
+
+T = Transition
+TABLE: tuple[Transition, ...] = (
+    T(
+        "register",
+        _("Register a lead"),
+        frozenset(),
+        State.REGISTERED,
+        OFFICER | APPROVER,
+        date_field="discovered_on",
+        guards=("limitation: 2 y / 5 y, continuing acts from their end (行政处罚法第三十六条)",),
+    ),
+    T(
+        "file",
+        _("File the case"),
+        frozenset({State.REGISTERED}),
+        State.INVESTIGATING,
+        APPROVER,
+        ORDINARY,
+        date_field="filed_on",
+        guards=(
+            "power item of this agency, published",
+            "≥2 handling officers with valid credentials for the item's area (行政处罚法第四十二条)",
+            "limitation (行政处罚法第三十六条)",
+        ),
+        creates=("case number", "deadline: decision within 90 days (行政处罚法第六十条)"),
+    ),
+    T(
+        "decline",
+        _("Decline to file"),
+        frozenset({State.REGISTERED}),
+        State.NOT_FILED,
+        APPROVER,
+        ORDINARY,
+        date_field="declined_on",
+        guards=("reason",),
+    ),
+    T(
+        "assign_officers",
+        _("Change handling officers"),
+        ACTIVE,
+        None,
+        APPROVER,
+        ORDINARY,
+        date_field="assigned_on",
+        guards=("≥2 handling officers with valid credentials (行政处罚法第四十二条)",),
+    ),
+    T(
+        "record_recusal",
+        _("Record a recusal decision"),
+        ACTIVE,
+        None,
+        APPROVER,
+        ORDINARY,
+        date_field="decided_on",
+        guards=("decided by the agency head; investigation continues meanwhile (行政处罚法第四十三条)",),
+    ),
+    T(
+        "record_preservation",
+        _("Preserve evidence (先行登记保存)"),
+        frozenset({State.INVESTIGATING}),
+        None,
+        APPROVER,
+        ORDINARY,
+        date_field="preserved_on",
+        creates=("deadline: decide on preserved evidence within 7 working days (行政处罚法第五十六条)",),
+    ),
+    T(
+        "resolve_preservation",
+        _("Decide on preserved evidence"),
+        frozenset({State.INVESTIGATING, State.PROPOSED}),
+        None,
+        OFFICER | APPROVER,
+        ORDINARY,
+        handler=True,
+        date_field="resolved_on",
+    ),
+    T(
+        "submit_proposal",
+        _("Submit the penalty proposal"),
+        frozenset({State.INVESTIGATING}),
+        State.PROPOSED,
+        OFFICER,
+        ORDINARY,
+        handler=True,
+        guards=(
+            "amount against the discretion tier (行政处罚法第三十二条、第三十四条)",
+            "flags: hearing right (第六十三条), legal review (第五十八条 + catalogue), deliberation (第五十七条)",
+        ),
+    ),
+    T(
+        "request_legal_review",
+        _("Send to legal review"),
+        frozenset({State.PROPOSED, State.NOTIFIED}),
+        State.LEGAL_REVIEW,
+        OFFICER,
+        ORDINARY,
+        handler=True,
+        guards=("only when required or chosen",),
+    ),
+    T(
+        "approve_legal_review",
+        _("Pass the legal review"),
+        frozenset({State.LEGAL_REVIEW}),
+        None,
+        REVIEWER,
+        ORDINARY,
+        date_field="reviewed_on",
+        guards=(
+            "reviewer is not a handling officer; qualified (行政处罚法第五十八条)",
+            "all nine checklist points satisfied",
+        ),
+        targets=(State.PROPOSED, State.NOTIFIED),
+    ),
+    T(
+        "return_legal_review",
+        _("Return from legal review"),
+        frozenset({State.LEGAL_REVIEW}),
+        State.INVESTIGATING,
+        REVIEWER,
+        ORDINARY,
+        date_field="reviewed_on",
+        guards=("reviewer is not a handling officer (行政处罚法第五十八条)", "opinion"),
+    ),
+    T(
+        "record_deliberation",
+        _("Record the collective deliberation"),
+        frozenset({State.PROPOSED, State.NOTIFIED}),
+        None,
+        APPROVER,
+        ORDINARY,
+        date_field="held_on",
+        guards=("minutes, participants, conclusion (行政处罚法第五十七条第二款)",),
+    ),
+    T(
+        "notify",
+        _("Notify the party (事先告知)"),
+        frozenset({State.PROPOSED}),
+        State.NOTIFIED,
+        OFFICER,
+        ORDINARY,
+        handler=True,
+        date_field="served_on",
+        guards=(
+            "legal review passed when required (行政处罚法第五十八条)",
+            "deliberation held when required (行政处罚法第五十七条)",
+        ),
+        creates=(
+            "deadline: statement period (setting)",
+            "deadline: hearing request window, 5 working days (行政处罚法第六十四条、第八十五条)",
+        ),
+    ),
+    T(
+        "record_statement",
+        _("Record the party's statement"),
+        frozenset({State.NOTIFIED}),
+        None,
+        OFFICER,
+        ORDINARY,
+        handler=True,
+        date_field="stated_on",
+        guards=("within the statement period",),
+    ),
+    T(
+        "request_hearing",
+        _("Record a hearing request"),
+        frozenset({State.NOTIFIED}),
+        State.HEARING_REQUESTED,
+        OFFICER,
+        ORDINARY,
+        handler=True,
+        date_field="requested_on",
+        guards=("hearing right; within 5 working days of the notice (行政处罚法第六十四条、第八十五条)",),
+    ),
+    T(
+        "hold_hearing",
+        _("Record the hearing"),
+        frozenset({State.HEARING_REQUESTED}),
+        State.NOTIFIED,
+        OFFICER | APPROVER,
+        ORDINARY,
+        date_field="held_on",
+        guards=(
+            "presided by a non-investigator (行政处罚法第六十四条第（四）项)",
+            "notice ≥ 7 working days before (行政处罚法第六十四条第（二）项、第八十五条)",
+            "record",
+        ),
+    ),
+    T(
+        "waive_rights",
+        _("Record a written waiver"),
+        frozenset({State.NOTIFIED}),
+        None,
+        OFFICER,
+        ORDINARY,
+        handler=True,
+        date_field="waived_on",
+    ),
+    T(
+        "decide",
+        _("Decide the penalty"),
+        frozenset({State.NOTIFIED}),
+        State.DECIDED,
+        APPROVER,
+        ORDINARY,
+        date_field="decided_on",
+        guards=(
+            "statement period and hearing window elapsed or waived (行政处罚法第六十二条、第六十四条)",
+            "hearing held if requested (行政处罚法第六十五条)",
+            "legal review passed / deliberation held when required (第五十八条、第五十七条)",
+            "amount against the tier (第三十二条、第三十四条)",
+            "not heavier than notified (第四十五条)",
+            "within 90 days + extensions + suspensions (第六十条)",
+        ),
+        creates=("decision number", "deadline: service within 7 working days (行政处罚法第六十一条)"),
+    ),
+    T(
+        "decide_no_penalty",
+        _("Decide not to impose a penalty"),
+        frozenset({State.INVESTIGATING, State.PROPOSED, State.NOTIFIED}),
+        State.CLOSED,
+        APPROVER,
+        ORDINARY,
+        date_field="decided_on",
+        guards=("ground (行政处罚法第三十三条、第五十七条)", "within 90 days (第六十条)"),
+        creates=("decision number (不予行政处罚决定书)",),
+    ),
+    T(
+        "decide_on_spot",
+        _("Decide on the spot"),
+        frozenset({State.REGISTERED}),
+        State.DECIDED,
+        OFFICER,
+        SIMPLE,
+        date_field="decided_on",
+        guards=(
+            "warning, or fine ≤ ¥200 person / ≤ ¥3,000 organisation (行政处罚法第五十一条)",
+            "≥2 officers with valid credentials unless a law says otherwise (第四十二条)",
+        ),
+        creates=("case and decision numbers", "deadline: report to the agency (第五十二条)"),
+    ),
+    T(
+        "serve",
+        _("Serve the decision"),
+        frozenset({State.DECIDED}),
+        None,
+        OFFICER,
+        BOTH,
+        handler=True,
+        date_field="served_on",
+        guards=(
+            "on the spot: handed over at once (行政处罚法第五十二条)",
+            "electronic only with the party's consent (行政处罚法第六十一条第二款)",
+            "late (> 7 working days) is recorded and alerted (第六十一条)",
+        ),
+        creates=("deadline: payment within 15 days (行政处罚法第六十七条)",),
+        targets=(State.SERVED, State.EXECUTED),
+    ),
+    T(
+        "record_payment",
+        _("Record a payment"),
+        frozenset({State.SERVED}),
+        None,
+        OFFICER | APPROVER,
+        BOTH,
+        handler=True,
+        date_field="paid_on",
+        guards=(
+            "bank or e-payment; on the spot only ≤ ¥100 (行政处罚法第六十七条、第六十八条)",
+            "late surcharge 3 %/day capped at the fine (行政处罚法第七十二条)",
+        ),
+        targets=(State.SERVED, State.EXECUTED),
+    ),
+    T(
+        "approve_deferral",
+        _("Approve deferred or instalment payment"),
+        frozenset({State.SERVED}),
+        None,
+        APPROVER,
+        BOTH,
+        date_field="approved_on",
+        guards=("on the party's application, with reason (行政处罚法第六十六条第二款)",),
+        creates=("payment deadline moved",),
+    ),
+    T(
+        "serve_reminder",
+        _("Serve a payment reminder (催告书)"),
+        frozenset({State.SERVED}),
+        None,
+        OFFICER,
+        ORDINARY,
+        handler=True,
+        date_field="served_on",
+        guards=("after the payment period (行政强制法第三十五条、第五十四条)",),
+    ),
+    T(
+        "apply_court_enforcement",
+        _("Apply for court enforcement"),
+        frozenset({State.SERVED}),
+        State.EXECUTED,
+        APPROVER,
+        ORDINARY,
+        date_field="applied_on",
+        guards=(
+            "reminder served ≥ 10 working days before (行政强制法第五十四条)",
+            "after the party's time to sue, within 3 months (行政强制法第五十三条)",
+        ),
+    ),
+    T(
+        "report_to_agency",
+        _("Report the on-the-spot decision to the agency"),
+        frozenset({State.DECIDED, State.SERVED, State.EXECUTED}),
+        None,
+        OFFICER,
+        SIMPLE,
+        handler=True,
+        date_field="reported_on",
+    ),
+    T(
+        "close",
+        _("Close the case"),
+        frozenset({State.EXECUTED}),
+        State.CLOSED,
+        OFFICER | APPROVER,
+        BOTH,
+        handler=True,
+        date_field="closed_on",
+        guards=("summary (结案报告)", "on-the-spot decision reported (行政处罚法第五十二条)"),
+    ),
+    T(
+        "archive",
+        _("Archive the file"),
+        frozenset({State.CLOSED, State.TERMINATED, State.NOT_FILED}),
+        State.ARCHIVED,
+        OFFICER | APPROVER,
+        BOTH,
+        handler=True,
+        date_field="archived_on",
+        guards=(
+            "every deadline met or explained",
+            "archive checks of other apps (dossier complete, AV records) (行政处罚法第四十七条)",
+        ),
+    ),
+    T(
+        "suspend",
+        _("Suspend the case (中止)"),
+        SUSPENDABLE,
+        None,
+        APPROVER,
+        BOTH,
+        date_field="suspended_on",
+        guards=("reason",),
+    ),
+    T(
+        "resume",
+        _("Resume the case"),
+        SUSPENDABLE,
+        None,
+        APPROVER,
+        BOTH,
+        date_field="resumed_on",
+        creates=("deadlines moved by the suspended time",),
+    ),
+    T(
+        "extend_deadline",
+        _("Extend the decision deadline"),
+        frozenset(
+            {State.INVESTIGATING, State.PROPOSED, State.LEGAL_REVIEW, State.NOTIFIED, State.HEARING_REQUESTED}
+        ),
+        None,
+        APPROVER,
+        ORDINARY,
+        date_field="approved_on",
+        guards=("approved before the deadline passes (行政处罚法第六十条)", "reason, days"),
+    ),
+    T(
+        "explain_deadline",
+        _("Explain a missed deadline"),
+        frozenset(OPEN_STATES | {State.CLOSED, State.TERMINATED}),
+        None,
+        APPROVER,
+        BOTH,
+        guards=("explanation",),
+    ),
+    T(
+        "terminate",
+        _("Terminate the case"),
+        TERMINABLE,
+        State.TERMINATED,
+        APPROVER,
+        BOTH,
+        date_field="terminated_on",
+        guards=("reason (e.g. referred to the judicial authorities, 行政处罚法第五十七条第一款第（四）项)",),
+    ),
+)
+
+BY_EVENT: dict[str, Transition] = {t.event: t for t in TABLE}
+EVENT_NAMES: tuple[str, ...] = tuple(t.event for t in TABLE)
+
+
+def transition(event: str) -> Transition | None:
+    return BY_EVENT.get(event)
+
+
+def applicable(t: Transition, *, state: str, procedure: str, suspended: bool) -> bool:
+    """Does the table allow `t` from this state (before any role check)?"""
+    if procedure not in t.procedures or state not in t.sources:
+        return False
+    if suspended:
+        return t.event in ALLOWED_WHILE_SUSPENDED
+    return t.event != "resume"
+
+
+def events_from(state: str, *, procedure: str, suspended: bool = False) -> list[Transition]:
+    return [t for t in TABLE if applicable(t, state=state, procedure=procedure, suspended=suspended)]
