@@ -9,3 +9,24 @@ class OfficersConfig(AppConfig):
 
     def ready(self) -> None:
         import zhifa.law.officers  # noqa: F401  (registers the training and exam settings)
+        from zhifa.core.demo import register_demo_step
+        from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.officers.demo import seed_officers
+        from zhifa.officers.panels import attention_panel, my_credential_panel
+        from zhifa.officers.views import VIEW_ROLES
+        from zhifa.org.roles import Role
+        from zhifa.supervision.alerts.kinds import register_kind
+
+        register_kind("credential_expiring", _("Credential expiring or expired"))
+        register_kind("credential_review_due", _("Credential annual review due"))
+        register_nav(NavItem(_("Officers"), "officers:list", frozenset(VIEW_ROLES), order=40))
+        register_home_panel(HomePanel("officers/panels/my_credential.html", my_credential_panel, order=20))
+        register_home_panel(
+            HomePanel(
+                "officers/panels/attention.html",
+                attention_panel,
+                frozenset({Role.ADMIN, Role.SUPERVISOR}),
+                order=60,
+            )
+        )
+        register_demo_step(30, "officers", seed_officers)

@@ -213,6 +213,10 @@ class CredentialEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.credential_id} {self.action} {self.effective_on}"
 
+    @property
+    def to_status_label(self) -> str:
+        return str(Credential.Status(self.to_status).label) if self.to_status else ""
+
 
 class AnnualReview(AppendOnlyModel):
     """年审: one per credential and year. A pass moves the next due date a year on; a failure

@@ -151,6 +151,9 @@ def officer_update(*, actor: Any | None, officer_id: int, data: dict[str, Any]) 
             audit_record(
                 actor=actor, action="officers.officer_update", obj=officer, summary={"changed": changed}
             )
+            if "is_active" in changed:  # leaving (or returning to) service changes the credential alerts
+                for credential in officer.credentials.all():
+                    _after_change(credential)
     return officer
 
 
@@ -307,6 +310,10 @@ def credential_issue(
             ) from exc
         _event(credential, actor=actor, action="issue", from_status="", effective_on=issued_on)
         _audit_credential(actor, "issue", credential, officer=officer.pk, expires_on=expires_on.isoformat())
+        # A new card resolves the alerts of the one it replaces.
+        for previous in officer.credentials.filter(kind=kind).exclude(id=credential.pk):
+            _after_change(previous)
+        _after_change(credential)
     return credential
 
 
@@ -344,6 +351,7 @@ def _transition(
             effective_on=credential.status_since,
         )
         _audit_credential(actor, action, credential, before=before, reason=reason)
+        _after_change(credential)
     return credential
 
 
@@ -436,6 +444,7 @@ def credential_renew(
         _audit_credential(
             actor, "renew", credential, before=before_expiry.isoformat(), after=expires_on.isoformat()
         )
+        _after_change(credential)
     return credential
 
 
@@ -501,6 +510,7 @@ def credential_review_record(
             data={"passed": passed, "year": reviewed_on.year},
         )
         _audit_credential(actor, "review", credential, passed=passed, year=reviewed_on.year)
+        _after_change(credential)
     return credential
 
 
@@ -532,5 +542,13 @@ def credentials_expire(*, on: dt.date | None = None) -> int:
                 effective_on=credential.status_since,
             )
             _audit_credential(None, "expire", credential, before=before)
+            _after_change(credential)
             count += 1
     return count
+
+
+def _after_change(credential: Credential) -> None:
+    """Keep the credential's alerts in step with its new state (inside the same transaction)."""
+    from zhifa.officers.alerts import credential_alerts_sync
+
+    credential_alerts_sync(credential=credential, on=_today())

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhifa.law import jurisdiction
 from zhifa.law import officers as law
@@ -65,6 +66,25 @@ class AgencyYearStats:
     def meets(self, figure: str, target_key: str) -> bool | None:
         value = getattr(self, figure)
         return None if value is None else value >= self.target(target_key)
+
+    @property
+    def target_values(self) -> dict[str, Any]:
+        """Targets by short name (templates cannot read dotted keys)."""
+        return {k.split(".", 1)[1]: a.value for k, a in self.targets.items()}
+
+    @property
+    def target_source(self) -> str:
+        source = self.targets[law.CREDENTIAL_RATE_TARGET.key].source
+        return _("National default") if source == "national" else source
+
+    @property
+    def ok(self) -> dict[str, bool | None]:
+        """Whether each rate meets its target (None when there is nothing to count)."""
+        return {
+            "credential_rate": self.meets("credential_rate", law.CREDENTIAL_RATE_TARGET.key),
+            "pass_rate": self.meets("pass_rate", law.EXAM_PASS_RATE_TARGET.key),
+            "excellent_rate": self.meets("excellent_rate", law.EXAM_EXCELLENT_RATE_TARGET.key),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         def s(v: Decimal | None) -> str | None:

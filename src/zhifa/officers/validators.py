@@ -9,10 +9,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import InvalidInput
+from zhifa.core.identity import resident_id_check_char, validate_resident_id
+from zhifa.core.masking import mask_id_number as core_mask_id_number
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
 _NUMBER_RE = re.compile(r"^[0-9A-Z\u4e00-\u9fff\-]{4,32}$")
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
@@ -20,28 +19,19 @@ PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 
 
 def id_check_digit(first17: str) -> str:
-    """GB 11643-1999 check character of a citizen identity number (ISO 7064 MOD 11-2)."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
+    """GB 11643-1999 check character (ISO 7064 MOD 11-2); see zhifa.core.identity."""
+    return resident_id_check_char(first17)
 
 
 def normalize_id_number(raw: str) -> str:
-    """An 18-character 公民身份号码 with a correct check character, upper-case X; else InvalidInput."""
-    value = (raw or "").strip().upper()
-    if not _ID_RE.match(value) or id_check_digit(value[:17]) != value[17]:
-        raise InvalidInput(
-            _("The ID number must be an 18-character citizen identity number with a correct check digit."),
-            code="invalid_id_number",
-            detail={"field": "id_number"},
-        )
-    return value
+    """An 18-character 公民身份号码 (region, real birth date, check character); else InvalidInput
+    with code `invalid_id_number` (zhifa.core.identity does the checking for every app)."""
+    return validate_resident_id(raw)
 
 
 def mask_id_number(value: str) -> str:
-    """Keep the first four and last four characters: enough to tell two people apart in a list."""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    """Staff displays keep the region and the last four characters (zhifa.core.masking)."""
+    return core_mask_id_number(value)
 
 
 def normalize_credential_number(raw: str) -> str:

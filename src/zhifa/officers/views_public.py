@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET
 from zhifa.core import access
 from zhifa.officers.public import public_credential
 from zhifa.officers.selectors import credential_public_get
-from zhifa.officers.views import photo_response
 
 
 @access.public
@@ -45,4 +44,6 @@ def check_photo(request: HttpRequest, number: str) -> HttpResponseBase:
     credential = credential_public_get(number=number)
     if credential is None or not credential.officer.photo:
         raise Http404
+    from zhifa.officers.views import photo_response
+
     return photo_response(credential.officer)
