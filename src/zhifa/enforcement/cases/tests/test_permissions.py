@@ -1,0 +1,129 @@
+"""Who sees a case and which events each persona may apply, per state (the permission matrix)."""
+
+import pytest
+
+from zhifa.enforcement.cases import presenters
+from zhifa.enforcement.cases.models import State
+from zhifa.enforcement.cases.selectors import case_get_for, case_list_for
+from zhifa.enforcement.cases.tests import builders
+from zhifa.org.factories import make_user
+from zhifa.org.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "officer_a",
+    "officer_a2",
+    "bystander",
+    "officer_b",
+    "approver_a",
+    "reviewer_a",
+    "supervisor",
+    "admin",
+    "outsider",
+]
+SEES = {"officer_a", "officer_a2", "bystander", "approver_a", "reviewer_a", "supervisor", "admin"}
+
+APPROVER_ANYTIME = {"suspend", "explain_deadline", "terminate"}
+MATRIX = {
+    State.REGISTERED: {
+        "approver_a": {"file", "decline"} | APPROVER_ANYTIME,
+    },
+    State.INVESTIGATING: {
+        "officer_a": {"submit_proposal", "resolve_preservation"},
+        "officer_a2": {"submit_proposal", "resolve_preservation"},
+        "approver_a": {
+            "assign_officers",
+            "record_recusal",
+            "record_preservation",
+            "resolve_preservation",
+            "decide_no_penalty",
+            "extend_deadline",
+        }
+        | APPROVER_ANYTIME,
+    },
+    State.LEGAL_REVIEW: {
+        "reviewer_a": {"approve_legal_review", "return_legal_review"},
+        "approver_a": {"assign_officers", "record_recusal", "extend_deadline"} | APPROVER_ANYTIME,
+    },
+    State.NOTIFIED: {
+        "officer_a": {"request_legal_review", "record_statement", "request_hearing", "waive_rights"},
+        "officer_a2": {"request_legal_review", "record_statement", "request_hearing", "waive_rights"},
+        "approver_a": {
+            "assign_officers",
+            "record_recusal",
+            "record_deliberation",
+            "decide",
+            "decide_no_penalty",
+            "extend_deadline",
+        }
+        | APPROVER_ANYTIME,
+    },
+    State.SERVED: {
+        "officer_a": {"record_payment", "serve_reminder"},
+        "officer_a2": {"record_payment", "serve_reminder"},
+        "approver_a": {
+            "assign_officers",
+            "record_recusal",
+            "record_payment",
+            "approve_deferral",
+            "apply_court_enforcement",
+        }
+        | APPROVER_ANYTIME,
+    },
+    State.CLOSED: {
+        "officer_a": {"archive"},
+        "officer_a2": {"archive"},
+        "approver_a": {"archive", "explain_deadline"},
+    },
+    State.ARCHIVED: {},
+}
+
+
+@pytest.fixture
+def people(kit):
+    w = kit.world
+    bystander = make_user(
+        "bystander", node=w.squad_a2, roles=[(Role.OFFICER, w.squad_a2)], full_name="旁观者"
+    )
+    return {**{name: getattr(w, name) for name in PERSONAS if name != "bystander"}, "bystander": bystander}
+
+
+@pytest.mark.parametrize("state", list(MATRIX))
+def test_permission_matrix(kit, people, state) -> None:
+    case = builders.ordinary(kit, state)
+    for name, user in people.items():
+        visible = case_get_for(user=user, case_id=case.pk)
+        assert (visible is not None) == (name in SEES), name
+        assert case_list_for(user=user).filter(pk=case.pk).exists() == (name in SEES), name
+        if visible is None:
+            continue
+        expected = MATRIX[state].get(name, set())
+        assert set(presenters.allowed_events(visible, user)) == expected, (state, name)
+
+
+def test_personal_data_is_whole_only_for_handlers_and_approvers(kit, people) -> None:
+    case = builders.ordinary(kit, State.INVESTIGATING, party=builders.PERSON)
+    for name, user in people.items():
+        visible = case_get_for(user=user, case_id=case.pk)
+        if visible is None:
+            continue
+        party = presenters.case_dict(visible, user=user)["party"]
+        whole = name in {"officer_a", "officer_a2", "approver_a"}
+        assert party["masked"] is not whole, name
+        assert (party["id_number"] == builders.PERSON["id_number"]) is whole, name
+
+
+def test_an_organisation_name_is_never_masked(kit, people) -> None:
+    case = builders.ordinary(kit, State.REGISTERED)
+    party = presenters.case_dict(case, user=people["supervisor"])["party"]
+    assert party["name"] == "海州市某某市政工程有限公司" and not party["masked"]
+
+
+def test_handlers_see_the_partys_other_cases_in_their_scope(kit, people) -> None:
+    from zhifa.enforcement.cases.selectors import party_other_cases
+
+    first = builders.ordinary(kit, State.CLOSED, party=builders.PERSON)
+    second = builders.ordinary(kit, State.INVESTIGATING, party=builders.PERSON)
+    assert [c.pk for c in party_other_cases(user=people["officer_a"], case=second)] == [first.pk]
+    assert party_other_cases(user=people["officer_b"], case=second) == []
