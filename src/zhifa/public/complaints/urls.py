@@ -1,4 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from zhifa.public.complaints import views
 
 app_name = "complaints"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.queue, name="queue"),
+    path("new/", views.intake, name="intake"),
+    path("stats/", views.stats, name="stats"),
+    path("<int:complaint_id>/", views.detail, name="detail"),
+    path("<int:complaint_id>/act/<slug:action>/", views.act, name="act"),
+    path("<int:complaint_id>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+]

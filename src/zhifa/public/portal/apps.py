@@ -6,3 +6,11 @@ class PortalConfig(AppConfig):
     name = "zhifa.public.portal"
     label = "portal"
     verbose_name = _("Disclosure portal")
+
+    def ready(self) -> None:
+        from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.public.portal.selectors import STAFF_ROLES
+        from zhifa.supervision.alerts.kinds import register_kind
+
+        register_nav(NavItem(_("Publications"), "portal:manage", frozenset(STAFF_ROLES), order=520))
+        register_kind("publication_overdue", _("Decision not published in time"))

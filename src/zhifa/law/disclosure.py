@@ -1,0 +1,89 @@
+"""Disclosure of enforcement decisions (执法公示 · 事后公开).
+
+- 行政处罚法第四十八条第一款: decisions with a certain social impact are published according to law;
+  国办发〔2018〕118号 (行政执法公示制度) sets the window: enforcement decisions (许可、处罚) within
+  7 working days of the decision. The window is a jurisdiction setting
+  (`disclosure.decision_publish_working_days`, registered in law.jurisdiction with the national
+  default 7); the record keeps which value applied and where it came from.
+- 行政处罚法第四十八条第二款: when a published decision is changed, revoked, confirmed illegal or
+  confirmed void, the agency withdraws the published information within 三日 and publicly explains
+  why. 第八十五条 makes those three days working days.
+- 政府信息公开条例第十四条、第十五条: information that is a state secret, or whose publication would
+  harm a third party's trade secrets or privacy, is not published (an exemption the agency records
+  with its basis).
+- Personal data: 个人信息保护法第六条、第三十四条 (minimum necessary for a state organ's duties) and
+  国办发〔2018〕118号 (publish with personal information removed or masked). An individual party is
+  shown with the surname only (张*), without ID number, phone or address; an organisation is shown
+  in full, since its name and 统一社会信用代码 are public registration data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+
+from zhifa.core import masking
+from zhifa.law import jurisdiction
+from zhifa.law.days import DayKind, Period
+
+ARTICLE_PUBLISH = "行政处罚法第四十八条第一款；国办发〔2018〕118号"
+ARTICLE_WITHDRAW = "行政处罚法第四十八条第二款、第八十五条"
+ARTICLE_EXEMPT = "政府信息公开条例第十四条、第十五条"
+ARTICLE_PERSONAL_DATA = "个人信息保护法第六条、第三十四条"
+
+PUBLISH_WINDOW_SETTING = "disclosure.decision_publish_working_days"
+WITHDRAWAL_PERIOD = Period(days=3, kind=DayKind.WORKING, article=ARTICLE_WITHDRAW)
+
+
+class WithdrawalGround(StrEnum):
+    """The four grounds of 行政处罚法第四十八条第二款."""
+
+    CHANGED = "changed"  # 变更
+    REVOKED = "revoked"  # 撤销
+    CONFIRMED_ILLEGAL = "confirmed_illegal"  # 确认违法
+    CONFIRMED_VOID = "confirmed_void"  # 确认无效
+
+
+class ExemptionGround(StrEnum):
+    """Why a decision is not published (政府信息公开条例第十四条、第十五条)."""
+
+    STATE_SECRET = "state_secret"  # noqa: S105 — 国家秘密（第十四条）, a ground, not a password
+    TRADE_SECRET = "trade_secret"  # noqa: S105 — 商业秘密（第十五条）
+    PRIVACY = "privacy"  # 个人隐私（第十五条）
+    SECURITY = "security"  # 危及国家安全、公共安全、经济安全、社会稳定（第十四条）
+
+
+def publication_window(*, agency: object | None) -> jurisdiction.Applied:
+    """The window in working days in force for `agency`, with where the value came from."""
+    return jurisdiction.applied(PUBLISH_WINDOW_SETTING, agency=agency)
+
+
+def publication_due(decided_on: dt.date, *, window_days: int) -> dt.date:
+    """Last day to publish a decision made on `decided_on`: `window_days` working days after it
+    (the decision day is not counted; holidays and adjusted working days follow the official calendar)."""
+    if window_days < 0:
+        raise ValueError("window_days must be >= 0")
+    return Period(days=window_days, kind=DayKind.WORKING, article=ARTICLE_PUBLISH).end(decided_on)
+
+
+def withdrawal_due(changed_on: dt.date) -> dt.date:
+    """Last day to withdraw a published decision changed or revoked on `changed_on` (3 working days)."""
+    return WITHDRAWAL_PERIOD.end(changed_on)
+
+
+def public_party_name(name: str, *, is_person: bool) -> str:
+    """张三 → 张*; organisations unchanged (see module docstring for the basis)."""
+    return masking.mask_name(name, is_person=is_person)
+
+
+def public_text(text: str, *, person_names: list[str] | tuple[str, ...] = ()) -> str:
+    """Free text (facts, reasons) made fit to publish: ID and phone numbers removed, and every
+    occurrence of an individual's full name replaced by its masked form. Longest names first, so
+    "张三丰" is not half-replaced through "张三". A one-character "name" is skipped: replacing every
+    occurrence of a single character would mangle the text and hide nothing."""
+    out = masking.redact_text(text or "")
+    names = {n.strip() for n in person_names if n and len(n.strip()) >= 2}
+    for name in sorted(names, key=len, reverse=True):
+        out = re.sub(re.escape(name), masking.mask_name(name), out)
+    return out

@@ -1,0 +1,38 @@
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from zhifa.public.complaints.factories import Routing, make_routing
+
+# Tuesday 3 June 2025, 10:00 in Shanghai: a plain working day after the 端午 holiday (31 May – 2 June).
+NOW = dt.datetime(2025, 6, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    cache.clear()  # rate-limit counters and cached pages must not leak between tests
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def frozen() -> Iterator[Any]:
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Any) -> Any:
+    """Uploaded files go to a fresh directory, returned for inspection."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def routing(world: Any) -> Routing:
+    return make_routing(world)

@@ -1,0 +1,351 @@
+"""Staff pages under /complaints/: the queue with SLA colours, hotline intake, the detail page with its
+timeline and actions, attachments, statistics. Every action goes through one service function."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhifa.core import access
+from zhifa.core.errors import DomainError
+from zhifa.org.models import OrgNode
+from zhifa.org.roles import Role
+from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
+from zhifa.public.complaints import forms as f
+from zhifa.public.complaints import selectors as sel
+from zhifa.public.complaints import services as svc
+from zhifa.public.complaints.models import (
+    HANDLING_STATES,
+    OPEN_STATES,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintFeedback,
+    State,
+)
+
+STAFF = sel.STAFF_ROLES
+HANDLERS = (Role.OFFICER, Role.APPROVER)
+INTAKE = svc.INTAKE_ROLES
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> sel.QueueFilters:
+    g = request.GET
+    state = g.get("state", "open")
+    if state not in ("open", "all", *State.values):
+        state = "open"
+    channel = g.get("channel", "")
+    return sel.QueueFilters(
+        state=state,
+        agency_id=_int(g.get("agency")),
+        unit_id=_int(g.get("unit")),
+        category_id=_int(g.get("category")),
+        channel=channel if channel in Channel.values else "",
+        overdue=g.get("overdue") == "1",
+        q=g.get("q", "")[:100],
+    )
+
+
+@access.roles(*STAFF)
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    if "unit" not in request.GET:
+        node = getattr(request.user, "node", None)
+        if (
+            node is not None
+            and node.kind == OrgNode.Kind.UNIT
+            and node.agency_id in scope_agency_ids(request.user)
+        ):
+            filters.unit_id = node.pk  # a squadron's staff start with their own queue
+    page = Paginator(sel.complaint_list_for(user=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    rows = [(c, sel.sla(c, today)) for c in page.object_list]
+    agencies = OrgNode.objects.filter(id__in=scope_agency_ids(request.user, roles=STAFF)).order_by("path")
+    units = OrgNode.objects.filter(agency__in=agencies, kind=OrgNode.Kind.UNIT, is_active=True).order_by(
+        "path"
+    )
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "agencies": agencies,
+        "units": units,
+        "categories": Category.objects.filter(is_active=True),
+        "states": State.choices,
+        "channels": Channel.choices,
+        "query": _query_without_page(request, filters),
+        "can_intake": bool(request.user.role_names() & set(INTAKE)),  # type: ignore[union-attr]
+    }
+    template = "complaints/staff/_queue_table.html" if request.htmx else "complaints/staff/queue.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _query_without_page(request: HttpRequest, filters: sel.QueueFilters) -> str:
+    q = request.GET.copy()
+    q.pop("page", None)
+    if "unit" not in q and filters.unit_id:
+        q["unit"] = str(filters.unit_id)
+    return q.urlencode()
+
+
+@access.roles(*INTAKE)
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    form = f.StaffComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = svc.complaint_submit(
+                data=form.to_input(),
+                channel=form.cleaned_data["channel"],
+                actor=request.user,
+                files=form.cleaned_data.get("attachments") or [],
+            )
+        except DomainError as exc:
+            field = exc.detail.get("field")
+            form.add_error(field if field in form.fields else None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Registered. Tell the caller the tracking code %(code)s.")
+                % {"code": complaint.tracking_code},
+            )
+            if user_can_see_agency(request.user, complaint.agency_id, roles=STAFF):
+                return redirect("complaints:detail", complaint.pk)
+            return redirect("complaints:intake")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "complaints/staff/intake.html", {"form": form}, status=status)
+
+
+def _visible(request: HttpRequest, complaint_id: int) -> Complaint:
+    complaint = sel.complaint_get_for(user=request.user, complaint_id=complaint_id)
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+@dataclass(frozen=True)
+class Action:
+    label: Any
+    form: type[forms.Form]
+    run: Callable[[Complaint, Any, dict[str, Any]], Any]
+    states: tuple[str, ...]
+    roles: tuple[str, ...] = HANDLERS
+    done: Any = None  # the success message; "Saved." when None
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action(
+        gettext_lazy("Accept"),
+        f.NoteForm,
+        lambda c, u, d: svc.complaint_accept(complaint_id=c.pk, actor=u, note=d["note"]),
+        (State.RECEIVED,),
+        done=gettext_lazy("Accepted."),
+    ),
+    "reject": Action(
+        gettext_lazy("Do not accept"),
+        f.ReasonForm,
+        lambda c, u, d: svc.complaint_reject(complaint_id=c.pk, actor=u, reason=d["reason"]),
+        (State.RECEIVED,),
+    ),
+    "redirect": Action(
+        gettext_lazy("Tell where to apply"),
+        f.RedirectForm,
+        lambda c, u, d: svc.complaint_redirect(
+            complaint_id=c.pk,
+            actor=u,
+            competent_body=d["competent_body"],
+            contact=d["contact"],
+            reason=d["reason"],
+        ),
+        (State.RECEIVED,),
+    ),
+    "refer": Action(
+        gettext_lazy("Refer to another agency"),
+        f.ReferForm,
+        lambda c, u, d: svc.complaint_refer(
+            complaint_id=c.pk,
+            actor=u,
+            agency_id=d["agency"],
+            external_body=d["external_body"],
+            reason=d["reason"],
+        ),
+        (State.RECEIVED,),
+    ),
+    "assign": Action(
+        gettext_lazy("Assign to a unit"),
+        f.AssignForm,
+        lambda c, u, d: svc.complaint_assign(complaint_id=c.pk, actor=u, unit_id=d["unit"], note=d["note"]),
+        tuple(OPEN_STATES),
+    ),
+    "progress": Action(
+        gettext_lazy("Add a progress note"),
+        f.ProgressForm,
+        lambda c, u, d: svc.complaint_progress(
+            complaint_id=c.pk, actor=u, public_note=d["public_note"], internal_note=d["internal_note"]
+        ),
+        tuple(OPEN_STATES),
+    ),
+    "extend": Action(
+        gettext_lazy("Extend the deadline"),
+        f.ExtendForm,
+        lambda c, u, d: svc.complaint_extend(complaint_id=c.pk, actor=u, days=d["days"], reason=d["reason"]),
+        (State.ACCEPTED,),
+        roles=(Role.APPROVER,),
+    ),
+    "reply": Action(
+        gettext_lazy("Reply and conclude"),
+        f.ReplyForm,
+        lambda c, u, d: svc.complaint_reply(complaint_id=c.pk, actor=u, reply=d["reply"]),
+        tuple(HANDLING_STATES),
+        done=gettext_lazy("Replied. The complainant can now rate the reply."),
+    ),
+    "feedback": Action(
+        gettext_lazy("Record the complainant's rating (callback)"),
+        f.CallbackFeedbackForm,
+        lambda c, u, d: svc.complaint_feedback(
+            complaint_id=c.pk,
+            rating=d["rating"],
+            comment=d["comment"],
+            source=ComplaintFeedback.Source.CALLBACK,
+            actor=u,
+        ),
+        (State.CONCLUDED,),
+    ),
+    "duplicate": Action(
+        gettext_lazy("Mark as duplicate"),
+        f.DuplicateForm,
+        lambda c, u, d: svc.complaint_mark_duplicate(
+            complaint_id=c.pk, actor=u, original_id=d["original"], note=d["note"]
+        ),
+        tuple(OPEN_STATES),
+    ),
+}
+
+
+def _available_actions(request: HttpRequest, complaint: Complaint) -> list[tuple[str, Action]]:
+    out = []
+    for name, action in ACTIONS.items():
+        if complaint.state not in action.states:
+            continue
+        if not user_can_see_agency(request.user, complaint.agency_id, roles=action.roles):
+            continue
+        if name == "feedback" and not sel.feedback_open(complaint):
+            continue
+        out.append((name, action))
+    return out
+
+
+def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "c": complaint,
+        "sla": sel.sla(complaint, today),
+        "show_identity": sel.can_see_identity(request.user, complaint),
+        "timeline": sel.complaint_timeline(complaint),
+        "attachments": complaint.attachments.order_by("id"),
+        "feedback": complaint.feedback.order_by("round"),
+        "duplicates": sel.duplicate_suggestions(user=request.user, complaint=complaint)
+        if complaint.state in OPEN_STATES
+        else [],
+        "actions": [(n, a, a.form(prefix=n)) for n, a in _available_actions(request, complaint)],
+        "units": OrgNode.objects.filter(
+            agency_id=complaint.agency_id, kind=OrgNode.Kind.UNIT, is_active=True
+        ),
+        "agencies": OrgNode.objects.filter(kind=OrgNode.Kind.AGENCY, is_active=True).exclude(
+            id=complaint.agency_id
+        ),
+    }
+
+
+@access.roles(*STAFF)
+def detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    complaint = _visible(request, complaint_id)
+    return render(request, "complaints/staff/detail.html", _detail_context(request, complaint))
+
+
+@access.roles(*HANDLERS)
+@require_POST
+def act(request: HttpRequest, complaint_id: int, action: str) -> HttpResponse:
+    complaint = _visible(request, complaint_id)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    form = spec.form(request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            spec.run(complaint, request.user, form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+            status = exc.status
+        else:
+            messages.success(request, str(spec.done or _("Saved.")))
+            return redirect("complaints:detail", complaint.pk)
+    else:
+        status = 400
+    context = _detail_context(request, complaint)
+    context["actions"] = [(n, a, form if n == action else fm) for n, a, fm in context["actions"]]
+    context["failed_action"] = action
+    if not any(n == action for n, _a, _fm in context["actions"]):
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+    return render(request, "complaints/staff/detail.html", context, status=status)
+
+
+@access.roles(*STAFF)
+def attachment(request: HttpRequest, complaint_id: int, attachment_id: int) -> HttpResponseBase:
+    complaint = _visible(request, complaint_id)
+    item = complaint.attachments.filter(id=attachment_id).first()
+    if item is None or not default_storage.exists(item.storage_name):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(item.storage_name, "rb"),
+        content_type=item.content_type,
+        as_attachment=item.content_type not in ("image/jpeg", "image/png"),
+        filename=item.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _date(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@access.roles(*STAFF)
+def stats(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    date_to = _date(request.GET.get("to"), today)
+    date_from = _date(request.GET.get("from"), date_to.replace(day=1))
+    if date_from > date_to:
+        date_from, date_to = date_to, date_from
+    rows = sel.complaint_stats_for(user=request.user, date_from=date_from, date_to=date_to)
+    return render(
+        request,
+        "complaints/staff/stats.html",
+        {"rows": rows, "total": sel.stats_total(rows), "date_from": date_from, "date_to": date_to},
+    )

@@ -1,0 +1,136 @@
+"""What the portal publishes after the fact (事后公开): penalty decisions, with their withdrawal.
+
+A `PublishedDecision` is a snapshot made when the decision is scheduled for publication: the party's
+name already masked for individuals, facts with ID and phone numbers removed. The public pages and the
+public API read only these fields, so no personal data can reach them by a template mistake. Its
+history is `PublicationEvent` rows, never updated or deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("history rows are never updated")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("history rows are never deleted")
+
+
+class PublishedDecision(models.Model):
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Awaiting publication")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXEMPT = "exempt", _("Not published (exempt)")
+
+    class PartyKind(models.TextChoices):
+        PERSON = "person", _("Individual")
+        ORGANISATION = "organisation", _("Organisation")
+
+    case_id = models.BigIntegerField(_("case"))
+    agency = models.ForeignKey(
+        "org.OrgNode", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency_name = models.CharField(_("agency"), max_length=100)
+    decision_number = models.CharField(_("decision number"), max_length=80)
+    case_number = models.CharField(_("case number"), max_length=80, blank=True)
+    procedure = models.CharField(_("procedure"), max_length=10, blank=True)
+    party_kind = models.CharField(_("party type"), max_length=12, choices=PartyKind.choices)
+    party_public = models.CharField(_("party"), max_length=200)
+    party_id_public = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, help_text=_("Organisations only")
+    )
+    facts_public = models.TextField(_("facts"), blank=True)
+    violated_provision = models.TextField(_("provision violated"), blank=True)
+    penalty_provision = models.TextField(_("penalty basis"), blank=True)
+    measures_public = models.CharField(_("penalty"), max_length=300)
+    fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, default=0)
+    category = models.CharField(
+        _("category"), max_length=100, blank=True, help_text=_("The law applied, for statistics")
+    )
+    decided_on = models.DateField(_("decided on"))
+
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SCHEDULED)
+    window_days = models.PositiveSmallIntegerField(_("publication window (working days)"))
+    window_source = models.CharField(_("window set by"), max_length=100)
+    publish_due = models.DateField(_("publish by"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    withdrawal_ground = models.CharField(_("withdrawal ground"), max_length=20, blank=True)
+    changed_on = models.DateField(_("decision changed on"), null=True, blank=True)
+    withdraw_due = models.DateField(_("withdraw by"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_note = models.TextField(_("reason for withdrawal"), blank=True)
+    exemption_ground = models.CharField(_("exemption ground"), max_length=20, blank=True)
+    exemption_note = models.TextField(_("exemption basis"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("published decision")
+        verbose_name_plural = _("published decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["case_id", "decision_number"], name="published_decision_unique"),
+        ]
+        indexes = [
+            # The public list: newest published first, optionally by agency.
+            models.Index(fields=["state", "-published_at", "-id"], name="pubdec_list_idx"),
+            models.Index(fields=["agency", "state", "-published_at", "-id"], name="pubdec_agency_list_idx"),
+            # The sweep and the overdue alerts.
+            models.Index(fields=["state", "publish_due"], name="pubdec_due_idx"),
+            # Monthly statistics.
+            models.Index(fields=["state", "decided_on"], name="pubdec_stats_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.decision_number
+
+
+class PublicationEvent(models.Model):
+    class Kind(models.TextChoices):
+        SCHEDULE = "schedule", _("Scheduled")
+        PUBLISH = "publish", _("Published")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        EXEMPT = "exempt", _("Exempted")
+
+    decision = models.ForeignKey(PublishedDecision, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("time"))
+    on = models.DateField(_("date"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=50, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    in_time = models.BooleanField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("publication event")
+        verbose_name_plural = _("publication events")
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}:{self.kind}@{self.on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("history rows are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("history rows are never deleted")

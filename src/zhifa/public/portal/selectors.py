@@ -1,0 +1,293 @@
+"""Reads for the public portal. The public sees published decisions only (withdrawn ones as a notice
+with the reason), already masked; staff see their agencies' publications with deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+
+from zhifa.org.models import OrgNode
+from zhifa.org.roles import Role
+from zhifa.org.selectors import restrict_to_scope
+from zhifa.public.portal.models import PublishedDecision
+
+STAFF_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+PUBLIC_LIST_FIELDS = (
+    "id",
+    "agency_id",
+    "agency_name",
+    "decision_number",
+    "party_kind",
+    "party_public",
+    "measures_public",
+    "fine_amount",
+    "decided_on",
+    "published_on",
+    "published_at",
+)
+COUNT_CACHE_SECONDS = 60
+
+
+def public_agencies() -> QuerySet[OrgNode]:
+    """Agencies (执法主体) shown on the portal: active, in tree order."""
+    return (
+        OrgNode.objects.filter(kind=OrgNode.Kind.AGENCY, is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def public_agency_get(agency_id: int) -> OrgNode | None:
+    return public_agencies().filter(id=agency_id).first()
+
+
+@dataclass
+class DecisionPage:
+    """One page of the public list. The total is cached briefly: counting a million rows on every
+    request would cost more than the page itself."""
+
+    items: list[PublishedDecision]
+    number: int
+    page_size: int
+    count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * self.page_size < self.count
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def published_decisions(*, q: str = "", agency_id: int | None = None) -> QuerySet[PublishedDecision]:
+    qs = PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    q = (q or "").strip()
+    if q:
+        from zhifa.core.search import search_ids
+
+        qs = qs.filter(id__in=search_ids(kind="decision", q=q, agency_ids=[agency_id] if agency_id else None))
+    return qs.order_by("-published_at", "-id")
+
+
+def published_count(*, q: str = "", agency_id: int | None = None) -> int:
+    from zhifa.public.portal.cache import generation
+
+    raw = f"{generation()}|{agency_id or ''}|{(q or '').strip()}"
+    key = "portal:count:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    count = cache.get(key)
+    if count is None:
+        count = published_decisions(q=q, agency_id=agency_id).count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return int(count)
+
+
+def decision_page(
+    *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
+) -> DecisionPage:
+    count = published_count(q=q, agency_id=agency_id)
+    last = max(1, -(-count // page_size))
+    page = min(max(1, page), last)
+    offset = (page - 1) * page_size
+    items = list(
+        published_decisions(q=q, agency_id=agency_id).only(*PUBLIC_LIST_FIELDS)[offset : offset + page_size]
+    )
+    return DecisionPage(items=items, number=page, page_size=page_size, count=count)
+
+
+def decision_public_get(decision_id: int) -> PublishedDecision | None:
+    """A published decision, or a withdrawn one (shown as a withdrawal notice with its reason)."""
+    return (
+        PublishedDecision.objects.filter(
+            id=decision_id,
+            state__in=[PublishedDecision.State.PUBLISHED, PublishedDecision.State.WITHDRAWN],
+        )
+        .exclude(state=PublishedDecision.State.WITHDRAWN, published_at__isnull=True)
+        .first()
+    )
+
+
+def recently_withdrawn(limit: int = 10) -> list[PublishedDecision]:
+    return list(
+        PublishedDecision.objects.filter(state=PublishedDecision.State.WITHDRAWN, published_at__isnull=False)
+        .only("id", "decision_number", "agency_name", "withdrawn_on", "withdrawal_ground")
+        .order_by("-withdrawn_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class ManageFilters:
+    state: str = ""
+    agency_id: int | None = None
+    overdue: bool = False
+
+
+def publication_list_for(
+    *, user: Any, filters: ManageFilters | None = None, today: dt.date | None = None
+) -> QuerySet[PublishedDecision]:
+    f = filters or ManageFilters()
+    qs = restrict_to_scope(PublishedDecision.objects.all(), user, roles=STAFF_ROLES)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.agency_id:
+        qs = qs.filter(agency_id=f.agency_id)
+    if f.overdue and today:
+        qs = qs.filter(state=PublishedDecision.State.SCHEDULED, publish_due__lt=today)
+    return qs.select_related("agency").order_by("-decided_on", "-id")
+
+
+def publication_get_for(*, user: Any, decision_id: int) -> PublishedDecision | None:
+    return (
+        restrict_to_scope(PublishedDecision.objects.all(), user, roles=STAFF_ROLES)
+        .select_related("agency")
+        .filter(id=decision_id)
+        .first()
+    )
+
+
+# --- monthly statistics --------------------------------------------------------------------------
+
+
+@dataclass
+class MonthRow:
+    month: int
+    count: int
+    amount: Decimal
+
+
+@dataclass
+class GroupRow:
+    name: str
+    count: int
+    amount: Decimal
+
+
+@dataclass
+class YearStats:
+    year: int
+    months: list[MonthRow]
+    by_agency: list[GroupRow]
+    by_category: list[GroupRow]
+
+    @property
+    def total_count(self) -> int:
+        return sum(m.count for m in self.months)
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((m.amount for m in self.months), Decimal("0"))
+
+
+def decision_stats(*, year: int, agency_id: int | None = None) -> YearStats:
+    """Counts and fine amounts of published decisions by month of decision, agency and category
+    (the law applied). Three grouped queries."""
+    qs = PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED, decided_on__year=year)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    by_month = {
+        r["m"]: r
+        for r in qs.annotate(m=ExtractMonth("decided_on"))
+        .values("m")
+        .annotate(n=Count("id"), amt=Sum("fine_amount"))
+    }
+    months = [
+        MonthRow(
+            m,
+            by_month[m]["n"] if m in by_month else 0,
+            (by_month[m]["amt"] or Decimal("0")) if m in by_month else Decimal("0"),
+        )
+        for m in range(1, 13)
+    ]
+    agencies = [
+        GroupRow(r["agency_name"], r["n"], r["amt"] or Decimal("0"))
+        for r in qs.values("agency_name")
+        .annotate(n=Count("id"), amt=Sum("fine_amount"))
+        .order_by("-n", "agency_name")
+    ]
+    categories = [
+        GroupRow(r["category"] or "—", r["n"], r["amt"] or Decimal("0"))
+        for r in qs.values("category")
+        .annotate(n=Count("id"), amt=Sum("fine_amount"))
+        .order_by("-n", "category")
+    ]
+    return YearStats(year, months, agencies, categories)
+
+
+def stats_years() -> list[int]:
+    """Years with published decisions, newest first (min/max ride the (state, decided_on) index)."""
+    span = PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED).aggregate(
+        lo=Min("decided_on"), hi=Max("decided_on")
+    )
+    if span["lo"] is None:
+        return []
+    return list(range(span["hi"].year, span["lo"].year - 1, -1))
+
+
+# --- before (事前公开): officers with their credential numbers ------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicOfficer:
+    name: str
+    unit: str
+    number: str
+    areas: list[str]
+    expires_on: dt.date
+
+
+def public_officers(*, agency_id: int, on: dt.date) -> list[PublicOfficer]:
+    """Officers of an agency holding an enforcement credential in force on `on` (status valid and
+    within its dates): name, unit, number, areas — the data the credential check shows, nothing more.
+    Two queries."""
+    from zhifa.officers.models import Credential, Officer
+
+    creds = (
+        Credential.objects.filter(
+            officer__agency_id=agency_id,
+            officer__is_active=True,
+            kind=Credential.Kind.ENFORCEMENT,
+            status=Credential.Status.VALID,
+            issued_on__lte=on,
+            expires_on__gte=on,
+        )
+        .select_related("officer__unit")
+        .order_by("officer__unit__path", "officer__name", "number")
+    )
+    seen: set[int] = set()
+    out = []
+    for c in creds:
+        if c.officer_id in seen:
+            continue
+        seen.add(c.officer_id)
+        officer: Officer = c.officer
+        out.append(
+            PublicOfficer(
+                name=officer.name,
+                unit=officer.unit.name if officer.unit else "",
+                number=c.number,
+                areas=list(c.areas or []),
+                expires_on=c.expires_on,
+            )
+        )
+    return out

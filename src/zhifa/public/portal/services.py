@@ -1,0 +1,389 @@
+"""Every write to the portal's publications: schedule (when a decision is made), publish, withdraw
+(行政处罚法第四十八条第二款), exempt (政府信息公开条例第十四条、第十五条), and the daily check that
+raises an alert for decisions not published by their deadline.
+
+Masking happens once, when the snapshot is scheduled (zhifa.law.disclosure); the published row never
+holds a person's full name, ID number, phone or address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.audit.services import audit_record
+from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.law import disclosure as law
+from zhifa.org.models import OrgNode
+from zhifa.org.roles import Role
+from zhifa.org.selectors import user_can_see_agency
+from zhifa.public.portal import cache as portal_cache
+from zhifa.public.portal.models import PublicationEvent, PublishedDecision
+
+PUBLISHER_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER)
+APPROVER_ROLES = (Role.APPROVER,)
+
+MEASURE_LABELS = {
+    "warning": "警告",
+    "fine": "罚款",
+    "confiscation": "没收违法所得、没收非法财物",
+    "suspension": "责令停产停业、暂扣许可证件",
+    "revocation": "吊销许可证件",
+    "other": "其他行政处罚",
+}
+
+
+@dataclass
+class DecisionSnapshot:
+    """What a case gives the portal when its decision is made (built by the cases listener)."""
+
+    case_id: int
+    agency: OrgNode
+    decision_number: str
+    decided_on: dt.date
+    party_kind: str  # "person" | "organisation"
+    party_name: str
+    measures: list[str]
+    fine_amount: Decimal = Decimal("0")
+    party_id_number: str = ""
+    case_number: str = ""
+    procedure: str = ""
+    facts: str = ""
+    violated_provision: str = ""
+    penalty_provision: str = ""
+    category: str = ""
+    other_person_names: list[str] = field(default_factory=list)
+
+
+def measures_text(measures: list[str], fine_amount: Decimal) -> str:
+    """ "警告；罚款人民币500.00元" — legal wording, not UI text, so it is written in Chinese here."""
+    parts = []
+    for m in measures:
+        if m == "fine":
+            parts.append(f"罚款人民币{fine_amount:.2f}元")
+        else:
+            parts.append(MEASURE_LABELS.get(m, m))
+    return "；".join(parts)[:300]
+
+
+def _record(
+    decision: PublishedDecision,
+    kind: str,
+    *,
+    actor: Any | None,
+    note: str = "",
+    due_on: dt.date | None = None,
+    in_time: bool | None = None,
+    data: dict[str, Any] | None = None,
+) -> PublicationEvent:
+    now = timezone.now()
+    return PublicationEvent.objects.create(
+        decision=decision,
+        kind=kind,
+        at=now,
+        on=timezone.localdate(now),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(getattr(actor, "display_name", "") or "")[:50],
+        due_on=due_on,
+        in_time=in_time,
+        note=note,
+        data=data or {},
+    )
+
+
+def _audit(actor: Any | None, action: str, decision: PublishedDecision, **summary: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=f"portal.{action}",
+        obj=decision,
+        agency_id=decision.agency_id,
+        summary={"case_id": decision.case_id, "state": decision.state, **summary},
+    )
+
+
+def _alert_key(decision: PublishedDecision) -> str:
+    return f"decision:{decision.pk}:publication_overdue"
+
+
+def _resolve_alert(decision: PublishedDecision) -> None:
+    """Published, withdrawn or exempted: an overdue alert no longer holds (same transaction)."""
+    from zhifa.supervision.alerts.services import alert_resolve
+
+    alert_resolve(key=_alert_key(decision))
+
+
+def _locked(decision_id: int) -> PublishedDecision:
+    decision = PublishedDecision.objects.select_for_update().filter(id=decision_id).first()
+    if decision is None:
+        raise NotFound(_("No such publication."))
+    return decision
+
+
+def _require(actor: Any, decision: PublishedDecision, roles: tuple[str, ...] = PUBLISHER_ROLES) -> None:
+    if actor is not None and not user_can_see_agency(actor, decision.agency_id, roles=roles):
+        raise Forbidden(_("Only the deciding agency's staff may do this."))
+
+
+def _index(decision: PublishedDecision) -> None:
+    from zhifa.core.search import search_index
+
+    search_index(
+        kind="decision",
+        object_id=decision.pk,
+        agency_id=decision.agency_id,
+        title=f"{decision.decision_number} {decision.party_public} {decision.measures_public}",
+        body="\n".join(
+            [
+                decision.agency_name,
+                decision.facts_public,
+                decision.violated_provision,
+                decision.penalty_provision,
+            ]
+        ),
+    )
+
+
+def _unindex(decision: PublishedDecision) -> None:
+    from zhifa.core.search import search_remove
+
+    search_remove(kind="decision", object_id=decision.pk)
+
+
+# --- schedule ------------------------------------------------------------------------------------
+
+
+def publication_schedule(*, snapshot: DecisionSnapshot, actor: Any | None = None) -> PublishedDecision:
+    """Record a decision for publication, masked, with its deadline. Idempotent per decision number."""
+    if snapshot.party_kind not in PublishedDecision.PartyKind.values:
+        raise InvalidInput(_("Unknown party type."))
+    if not snapshot.decision_number:
+        raise InvalidInput(_("A decision without a number cannot be published."))
+    existing = PublishedDecision.objects.filter(
+        case_id=snapshot.case_id, decision_number=snapshot.decision_number
+    ).first()
+    if existing is not None:
+        return existing
+    is_person = snapshot.party_kind == PublishedDecision.PartyKind.PERSON
+    window = law.publication_window(agency=snapshot.agency)
+    window_days = int(window.value)
+    due = law.publication_due(snapshot.decided_on, window_days=window_days)
+    names = [snapshot.party_name, *snapshot.other_person_names] if is_person else snapshot.other_person_names
+    with transaction.atomic():
+        decision = PublishedDecision.objects.create(
+            case_id=snapshot.case_id,
+            agency=snapshot.agency,
+            agency_name=snapshot.agency.name,
+            decision_number=snapshot.decision_number[:80],
+            case_number=snapshot.case_number[:80],
+            procedure=snapshot.procedure[:10],
+            party_kind=snapshot.party_kind,
+            party_public=law.public_party_name(snapshot.party_name, is_person=is_person)[:200],
+            # An organisation's 统一社会信用代码 is public registration data; a person's ID never is.
+            party_id_public="" if is_person else snapshot.party_id_number[:18],
+            facts_public=law.public_text(snapshot.facts, person_names=names),
+            violated_provision=law.public_text(snapshot.violated_provision),
+            penalty_provision=law.public_text(snapshot.penalty_provision),
+            measures_public=measures_text(snapshot.measures, snapshot.fine_amount),
+            fine_amount=snapshot.fine_amount if "fine" in snapshot.measures else Decimal("0"),
+            category=snapshot.category[:100],
+            decided_on=snapshot.decided_on,
+            state=PublishedDecision.State.SCHEDULED,
+            window_days=window_days,
+            window_source=window.source[:100],
+            publish_due=due,
+            created_at=timezone.now(),
+        )
+        _record(
+            decision,
+            PublicationEvent.Kind.SCHEDULE,
+            actor=actor,
+            due_on=due,
+            data={"window": window.as_dict()},
+        )
+        _audit(actor, "schedule", decision, publish_due=str(due), window=window.as_dict())
+    return decision
+
+
+# --- publish -------------------------------------------------------------------------------------
+
+
+def publication_publish(*, decision_id: int, actor: Any | None = None) -> PublishedDecision:
+    """Publish now (automatically when the decision is served; by hand from the staff page)."""
+    with transaction.atomic():
+        decision = _locked(decision_id)
+        _require(actor, decision)
+        if decision.state != PublishedDecision.State.SCHEDULED:
+            raise Conflict(
+                _("This decision is “%(state)s”; only a decision awaiting publication can be published.")
+                % {"state": decision.get_state_display()}
+            )
+        now = timezone.now()
+        today = timezone.localdate(now)
+        decision.state = PublishedDecision.State.PUBLISHED
+        decision.published_at = now
+        decision.published_on = today
+        decision.save(update_fields=["state", "published_at", "published_on"])
+        in_time = today <= decision.publish_due
+        _record(
+            decision, PublicationEvent.Kind.PUBLISH, actor=actor, due_on=decision.publish_due, in_time=in_time
+        )
+        _index(decision)
+        _audit(actor, "publish", decision, in_time=in_time)
+        portal_cache.bump_on_commit()
+        _resolve_alert(decision)
+    return decision
+
+
+def publication_publish_for_case(*, case_id: int, actor: Any | None = None) -> list[PublishedDecision]:
+    """Publish whatever of this case awaits publication (called when the decision is served)."""
+    ids = list(
+        PublishedDecision.objects.filter(
+            case_id=case_id, state=PublishedDecision.State.SCHEDULED
+        ).values_list("id", flat=True)
+    )
+    return [publication_publish(decision_id=i, actor=actor) for i in ids]
+
+
+# --- withdraw ------------------------------------------------------------------------------------
+
+
+def publication_withdraw(
+    *, decision_id: int, actor: Any | None, ground: str, changed_on: dt.date, note: str
+) -> PublishedDecision:
+    """Withdraw a decision that was changed, revoked, confirmed illegal or void, with the public reason
+    (行政处罚法第四十八条第二款). The deadline is 3 working days from the change (第八十五条);
+    withdrawing late is still done, and recorded as late."""
+    if ground not in {g.value for g in law.WithdrawalGround}:
+        raise InvalidInput(_("Choose why the decision is withdrawn."), detail={"field": "ground"})
+    note = (note or "").strip()
+    if len(note) < 4:
+        raise InvalidInput(
+            _("Explain publicly why the decision is withdrawn (行政处罚法第四十八条第二款)."),
+            detail={"field": "note"},
+        )
+    today = timezone.localdate()
+    if changed_on > today:
+        raise InvalidInput(
+            _("The date of the change cannot be in the future."), detail={"field": "changed_on"}
+        )
+    with transaction.atomic():
+        decision = _locked(decision_id)
+        _require(actor, decision)
+        if decision.state not in (PublishedDecision.State.PUBLISHED, PublishedDecision.State.SCHEDULED):
+            raise Conflict(_("This decision is not (or no longer) published."))
+        if changed_on < decision.decided_on:
+            raise InvalidInput(
+                _("The change cannot predate the decision (%(date)s).")
+                % {"date": f"{decision.decided_on:%Y-%m-%d}"},
+                detail={"field": "changed_on"},
+            )
+        was_published = decision.state == PublishedDecision.State.PUBLISHED
+        due = law.withdrawal_due(changed_on)
+        now = timezone.now()
+        decision.state = PublishedDecision.State.WITHDRAWN
+        decision.withdrawal_ground = ground
+        decision.changed_on = changed_on
+        decision.withdraw_due = due
+        decision.withdrawn_at = now
+        decision.withdrawn_on = today
+        decision.withdrawal_note = note[:2000]
+        decision.save(
+            update_fields=[
+                "state",
+                "withdrawal_ground",
+                "changed_on",
+                "withdraw_due",
+                "withdrawn_at",
+                "withdrawn_on",
+                "withdrawal_note",
+            ]
+        )
+        in_time = today <= due
+        _record(
+            decision,
+            PublicationEvent.Kind.WITHDRAW,
+            actor=actor,
+            note=note,
+            due_on=due,
+            in_time=in_time,
+            data={"ground": ground, "changed_on": str(changed_on), "was_published": was_published},
+        )
+        if was_published:
+            _unindex(decision)
+        _audit(actor, "withdraw", decision, ground=ground, in_time=in_time)
+        portal_cache.bump_on_commit()
+        _resolve_alert(decision)
+    return decision
+
+
+def publication_withdraw_for_case(
+    *, case_id: int, actor: Any | None, ground: str, changed_on: dt.date, note: str
+) -> list[PublishedDecision]:
+    ids = list(
+        PublishedDecision.objects.filter(
+            case_id=case_id,
+            state__in=[PublishedDecision.State.PUBLISHED, PublishedDecision.State.SCHEDULED],
+        ).values_list("id", flat=True)
+    )
+    return [
+        publication_withdraw(decision_id=i, actor=actor, ground=ground, changed_on=changed_on, note=note)
+        for i in ids
+    ]
+
+
+# --- exempt --------------------------------------------------------------------------------------
+
+
+def publication_exempt(*, decision_id: int, actor: Any, ground: str, note: str) -> PublishedDecision:
+    """Not to be published (政府信息公开条例第十四条、第十五条), approved by the agency's approver."""
+    if ground not in {g.value for g in law.ExemptionGround}:
+        raise InvalidInput(_("Choose the legal ground for not publishing."), detail={"field": "ground"})
+    note = (note or "").strip()
+    if len(note) < 4:
+        raise InvalidInput(_("Say why this decision is not published."), detail={"field": "note"})
+    with transaction.atomic():
+        decision = _locked(decision_id)
+        _require(actor, decision, roles=APPROVER_ROLES)
+        if decision.state != PublishedDecision.State.SCHEDULED:
+            raise Conflict(_("Only a decision awaiting publication can be exempted."))
+        decision.state = PublishedDecision.State.EXEMPT
+        decision.exemption_ground = ground
+        decision.exemption_note = note[:2000]
+        decision.save(update_fields=["state", "exemption_ground", "exemption_note"])
+        _record(decision, PublicationEvent.Kind.EXEMPT, actor=actor, note=note, data={"ground": ground})
+        _audit(actor, "exempt", decision, ground=ground)
+        _resolve_alert(decision)
+    return decision
+
+
+# --- daily check ---------------------------------------------------------------------------------
+
+
+def raise_overdue_alerts(*, today: dt.date | None = None) -> int:
+    """An alert for each decision still awaiting publication after its deadline."""
+    from zhifa.supervision.alerts.services import alert_raise
+
+    today = today or timezone.localdate()
+    overdue = PublishedDecision.objects.filter(state=PublishedDecision.State.SCHEDULED, publish_due__lt=today)
+    count = 0
+    for decision in overdue.only("id", "agency_id", "decision_number", "publish_due", "window_days"):
+        alert_raise(
+            kind="publication_overdue",
+            key=_alert_key(decision),
+            agency_id=decision.agency_id,
+            title=_("Decision %(number)s was not published by %(date)s")
+            % {"number": decision.decision_number, "date": f"{decision.publish_due:%Y-%m-%d}"},
+            message=_("Publish it, or record why it is exempt, on the portal's publication page."),
+            due_on=decision.publish_due,
+            object_type="portal.publisheddecision",
+            object_id=str(decision.pk),
+            article=law.ARTICLE_PUBLISH,
+        )
+        count += 1
+    return count

@@ -1,0 +1,174 @@
+"""The public disclosure portal (执法公示): before (agencies, officers, powers, guides), during (the
+credential check), after (published decisions, withdrawals, statistics). No login, no JavaScript
+needed to read, cached for anonymous visitors (portal.cache)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from zhifa.core import access
+from zhifa.law import complaints as complaint_rules
+from zhifa.law import disclosure as disclosure_rules
+from zhifa.public.portal import charts
+from zhifa.public.portal import selectors as sel
+from zhifa.public.portal.cache import cached_page
+
+PAGE_SIZE = 20
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+@access.public
+@require_GET
+@cached_page()
+def home(request: HttpRequest) -> HttpResponse:
+    latest = sel.decision_page(page=1, page_size=8)
+    return render(
+        request,
+        "portal/home.html",
+        {"latest": latest.items, "agencies": sel.public_agencies(), "section": "home"},
+    )
+
+
+@access.public
+@require_GET
+@cached_page()
+def before(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/before.html", {"agencies": sel.public_agencies(), "section": "before"})
+
+
+@access.public
+@require_GET
+@cached_page()
+def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
+    node = sel.public_agency_get(agency_id)
+    if node is None:
+        raise Http404
+    from zhifa.org.models import OrgNode
+
+    units = OrgNode.objects.filter(parent=node, kind=OrgNode.Kind.UNIT, is_active=True).order_by("path")
+    return render(
+        request,
+        "portal/agency.html",
+        {
+            "agency": node,
+            "units": units,
+            "officers": sel.public_officers(agency_id=node.pk, on=timezone.localdate()),
+            "latest": sel.decision_page(agency_id=node.pk, page=1, page_size=10).items,
+            "section": "before",
+        },
+    )
+
+
+@access.public
+@require_GET
+@cached_page()
+def guides(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/guides.html",
+        {
+            "section": "before",
+            "acceptance_days": complaint_rules.ACCEPTANCE_PERIOD.days,
+            "conclusion_days": complaint_rules.CONCLUSION_PERIOD.days,
+            "max_extension": complaint_rules.MAX_EXTENSION_DAYS,
+            "feedback_days": complaint_rules.FEEDBACK_PERIOD.days,
+            "publish_days": disclosure_rules.publication_window(agency=None).value,
+        },
+    )
+
+
+@access.public
+@require_GET
+@cached_page()
+def during(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/during.html", {"section": "during"})
+
+
+@access.public
+@require_GET
+@cached_page(timeout=120)
+def decisions(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("q") or "")[:100]
+    agency_id = _int(request.GET.get("agency"))
+    page = sel.decision_page(
+        q=q, agency_id=agency_id, page=_int(request.GET.get("page"), 1) or 1, page_size=PAGE_SIZE
+    )
+    return render(
+        request,
+        "portal/decisions.html",
+        {
+            "page": page,
+            "q": q,
+            "agency_id": agency_id,
+            "agencies": sel.public_agencies(),
+            "withdrawn": sel.recently_withdrawn() if not q and page.number == 1 else [],
+            "section": "after",
+        },
+    )
+
+
+@access.public
+@require_GET
+@cached_page()
+def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
+    item = sel.decision_public_get(decision_id)
+    if item is None:
+        raise Http404
+    return render(request, "portal/decision.html", {"d": item, "section": "after"})
+
+
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+@access.public
+@require_GET
+@cached_page()
+def stats(request: HttpRequest) -> HttpResponse:
+    years = sel.stats_years()
+    this_year = timezone.localdate().year
+    year = _int(request.GET.get("year"), years[0] if years else this_year) or this_year
+    agency_id = _int(request.GET.get("agency"))
+    data = sel.decision_stats(year=year, agency_id=agency_id)
+    return render(
+        request,
+        "portal/stats.html",
+        {
+            "data": data,
+            "year": year,
+            "years": years or [this_year],
+            "agency_id": agency_id,
+            "agencies": sel.public_agencies(),
+            "months": list(zip(MONTHS, data.months, strict=True)),
+            "count_chart": charts.column_chart(
+                MONTHS,
+                [m.count for m in data.months],
+                title=_("Decisions per month, %(year)s") % {"year": year},
+            ),
+            "amount_chart": charts.column_chart(
+                MONTHS,
+                [m.amount for m in data.months],
+                title=_("Fines per month (yuan), %(year)s") % {"year": year},
+            ),
+            "agency_chart": charts.bar_chart(
+                [r.name for r in data.by_agency],
+                [r.count for r in data.by_agency],
+                title=_("Decisions by agency"),
+            ),
+            "category_chart": charts.bar_chart(
+                [r.name for r in data.by_category],
+                [r.count for r in data.by_category],
+                title=_("Decisions by category"),
+            ),
+            "section": "stats",
+        },
+    )
