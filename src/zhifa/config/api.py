@@ -29,6 +29,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.enforcement.documents.api.router"),
     ("", "zhifa.enforcement.seizures.api.router"),
     ("", "zhifa.supervision.alerts.api.router"),
+    ("", "zhifa.supervision.stats.api.router"),
     ("", "zhifa.public.portal.api.router"),
     ("", "zhifa.public.complaints.api.router"),
 ]

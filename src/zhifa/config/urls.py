@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include("zhifa.enforcement.documents.urls")),
     path("seizures/", include("zhifa.enforcement.seizures.urls")),
     path("alerts/", include("zhifa.supervision.alerts.urls")),
+    path("stats/", include("zhifa.supervision.stats.urls")),
     path("complaints/", include("zhifa.public.complaints.urls")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),

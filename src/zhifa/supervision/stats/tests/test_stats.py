@@ -1,0 +1,83 @@
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+
+from zhifa.enforcement.cases.factories import build_case_kit, register
+from zhifa.enforcement.cases.tests.builders import ordinary
+from zhifa.supervision.stats.charts import bar_chart
+from zhifa.supervision.stats.selectors import stats_summary
+
+TODAY = dt.date(2025, 6, 30)
+
+
+@pytest.fixture
+def kit(world):
+    # the case builders record real-world dates in May–June 2025, so "today" is 30 June 2025
+    with time_machine.travel(dt.datetime(2025, 6, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        yield build_case_kit(world)
+
+
+@pytest.mark.django_db
+class TestStatsSummary:
+    def test_counts_and_amounts_match_the_cases(self, kit) -> None:
+        register(kit)
+        register(kit)
+        ordinary(kit, "decided")
+        s = stats_summary(user=kit.world.supervisor)
+        assert s.total == 3
+        by_state = {r.key: r.count for r in s.by_state}
+        assert by_state == {"registered": 2, "decided": 1}
+        assert s.fines == Decimal("3000.00")
+        assert [(r.label, r.count) for r in s.by_agency] == [(kit.world.agency_a.name, 3)]
+
+    def test_scope_hides_other_agencies(self, kit) -> None:
+        register(kit)
+        assert stats_summary(user=kit.world.officer_b).total == 0
+        assert stats_summary(user=kit.world.officer_a).total == 1
+
+    def test_period_filters_on_registration_date(self, kit) -> None:
+        register(kit)
+        today = TODAY
+        assert stats_summary(user=kit.world.supervisor, date_from=today, date_to=today).total == 1
+        tomorrow = today + dt.timedelta(days=1)
+        assert stats_summary(user=kit.world.supervisor, date_from=tomorrow).total == 0
+
+
+@pytest.mark.django_db
+class TestStatsEndpoints:
+    def test_api_returns_money_as_decimal_strings(self, client: Client, kit, api_token) -> None:
+        register(kit)
+        body = client.get("/api/v1/stats/summary", **api_token(kit.world.supervisor)).json()
+        assert body["total"] == 1 and body["fines"] == "0.00"
+        assert body["by_agency"][0]["count"] == 1
+
+    def test_api_refuses_an_inverted_period(self, client: Client, kit, api_token) -> None:
+        response = client.get(
+            "/api/v1/stats/summary?from=2026-02-01&to=2026-01-01", **api_token(kit.world.supervisor)
+        )
+        assert response.status_code == 400
+        assert response.json()["message"] == "开始日期晚于结束日期。"
+
+    def test_api_refuses_a_malformed_date(self, client: Client, kit, api_token) -> None:
+        response = client.get("/api/v1/stats/summary?from=yesterday", **api_token(kit.world.supervisor))
+        assert response.status_code == 422
+
+    def test_page_draws_charts_with_constant_queries(
+        self, client: Client, kit, django_assert_max_num_queries
+    ) -> None:
+        for _ in range(5):
+            register(kit)
+        client.force_login(kit.world.supervisor)
+        with django_assert_max_num_queries(12):
+            response = client.get("/stats/")
+        body = response.content.decode()
+        assert response.status_code == 200 and body.count("<svg") >= 3
+
+
+def test_chart_escapes_labels() -> None:
+    svg = str(bar_chart([("<script>", 3), ("正常", 1)], title="t"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from zhifa.core import access
+from zhifa.org.models import OrgNode
+from zhifa.org.selectors import scope_agency_ids
+from zhifa.supervision.stats.charts import bar_chart
+from zhifa.supervision.stats.selectors import stats_summary
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@access.login
+def summary(request: HttpRequest) -> HttpResponse:
+    date_from = _date(request.GET.get("from"))
+    date_to = _date(request.GET.get("to"))
+    error = ""
+    if date_from and date_to and date_from > date_to:
+        error = _("The start date is after the end date.")
+        date_from = date_to = None
+    try:
+        agency_id = int(request.GET["agency"]) if request.GET.get("agency") else None
+    except ValueError:
+        agency_id = None
+    s = stats_summary(user=request.user, agency_id=agency_id, date_from=date_from, date_to=date_to)
+    return render(
+        request,
+        "stats/summary.html",
+        {
+            "s": s,
+            "error": error,
+            "agency_id": agency_id,
+            "agencies": OrgNode.objects.filter(id__in=scope_agency_ids(request.user)).order_by("path"),
+            "date_from": date_from,
+            "date_to": date_to,
+            "state_chart": bar_chart([(r.label, r.count) for r in s.by_state], title=_("Cases by state")),
+            "category_chart": bar_chart(
+                [(r.label, r.count) for r in s.by_category], title=_("Cases by category")
+            ),
+            "agency_chart": bar_chart([(r.label, r.count) for r in s.by_agency], title=_("Cases by agency")),
+        },
+    )
