@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
         # register when the module is imported; the case workflow needs them from the start.
         from zhifa.enforcement.cases import events  # noqa: F401 — registers the event handlers
         from zhifa.law import penalty  # noqa: F401
+        from zhifa.supervision.alerts.kinds import register_kind
+
+        register_kind("case_deadline", _("Case deadline overdue"))
+        register_kind("service_late", _("Decision served late"))

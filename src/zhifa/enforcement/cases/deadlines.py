@@ -114,6 +114,17 @@ def open_rows(case: Case, kinds: Iterable[str] | None = None) -> list[CaseDeadli
     return list(qs.order_by("id"))
 
 
+def deadline_close(row: CaseDeadline, *, on: dt.date, resolution: str, explanation: str = "") -> None:
+    """Resolve one row (once). An overdue row's supervision alert is closed after commit."""
+    if row.status == "overdue":
+        _resolve_alert_after_commit(alert_key(row))
+    row.resolved_on = on
+    row.resolution = resolution
+    row.explanation = explanation
+    row.status = "met"
+    row.save(update_fields=["resolved_on", "resolution", "explanation", "status"])
+
+
 def deadline_resolve(
     *, case: Case, kind: str, on: dt.date, resolution: str = "", explanation: str = ""
 ) -> list[CaseDeadline]:
@@ -121,12 +132,24 @@ def deadline_resolve(
     recorded as `late` (still resolved: the lateness stays visible and needs an explanation)."""
     rows = open_rows(case, [kind])
     for row in rows:
-        row.resolved_on = on
-        row.resolution = resolution or (Resolution.LATE if on > row.due_on else Resolution.MET)
-        row.explanation = explanation
-        row.status = "met"
-        row.save(update_fields=["resolved_on", "resolution", "explanation", "status"])
+        deadline_close(
+            row,
+            on=on,
+            resolution=resolution or (Resolution.LATE if on > row.due_on else Resolution.MET),
+            explanation=explanation,
+        )
     return rows
+
+
+def _resolve_alert_after_commit(key: str) -> None:
+    from django.db import transaction
+
+    def resolve() -> None:
+        from zhifa.supervision.alerts.services import alert_resolve
+
+        alert_resolve(key=key, note="met")
+
+    transaction.on_commit(resolve)
 
 
 def deadlines_recompute(case: Case) -> list[CaseDeadline]:
@@ -179,3 +202,78 @@ def archive_blockers(case: Case, *, today: dt.date) -> list[CaseDeadline]:
         elif row.resolution == Resolution.LATE and not explained(row):
             blockers.append(row)
     return blockers
+
+
+# --- The daily refresh -----------------------------------------------------------------------------
+
+BATCH = 2000
+
+
+def alert_key(row: CaseDeadline) -> str:
+    return f"case:{row.case_id}:{row.kind}_overdue"
+
+
+def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
+    """The periodic job: recompute provisional rows (the admins may have entered next year's calendar),
+    close party windows that have passed, store each open row's status, and raise or resolve the
+    supervision alert of every agency duty that is (no longer) overdue. Idempotent."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from zhifa.supervision.alerts.services import alert_raise, alert_resolve
+
+    today = today or timezone.localdate()
+    counts = {"checked": 0, "recomputed": 0, "elapsed": 0, "overdue": 0, "changed": 0}
+    last_id = 0
+    while True:
+        rows = list(
+            CaseDeadline.objects.filter(resolved_on__isnull=True, id__gt=last_id)
+            .select_related("case")
+            .order_by("id")[:BATCH]
+        )
+        if not rows:
+            break
+        last_id = rows[-1].pk
+        for row in rows:
+            counts["checked"] += 1
+            with transaction.atomic():
+                case = row.case
+                fields: list[str] = []
+                if row.provisional:
+                    due = period_end(_period(row), row.start_on, extra_days=row.extra_days)
+                    if (due.on, due.provisional) != (row.due_on, row.provisional):
+                        row.due_on, row.provisional = due.on, due.provisional
+                        fields += ["due_on", "provisional"]
+                        counts["recomputed"] += 1
+                if row.party_window and today > row.due_on:
+                    row.resolved_on, row.resolution = row.due_on, Resolution.ELAPSED
+                    fields += ["resolved_on", "resolution"]
+                    counts["elapsed"] += 1
+                status = status_of(row, case=case, today=today)
+                if status != row.status:
+                    row.status = status
+                    fields.append("status")
+                    counts["changed"] += 1
+                if fields:
+                    row.save(update_fields=fields)
+                if status == "overdue":
+                    counts["overdue"] += 1
+                    alert_raise(
+                        kind="case_deadline",
+                        key=alert_key(row),
+                        agency_id=row.agency_id,
+                        title=_("%(case)s: %(deadline)s overdue since %(due)s")
+                        % {
+                            "case": str(case),
+                            "deadline": row.get_kind_display(),
+                            "due": row.due_on.isoformat(),
+                        },
+                        due_on=row.due_on,
+                        severity="critical" if row.kind == DeadlineKind.DECISION else "warning",
+                        object_type="cases.case",
+                        object_id=str(case.pk),
+                        article=row.article,
+                    )
+                elif "status" in fields:
+                    alert_resolve(key=alert_key(row), note=_("No longer overdue."))
+    return counts

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.core.numbering import issue_number
 from zhifa.enforcement.cases import fields, people
-from zhifa.enforcement.cases.deadlines import deadline_open, deadline_resolve, open_rows
+from zhifa.enforcement.cases.deadlines import deadline_close, deadline_open, deadline_resolve, open_rows
 from zhifa.enforcement.cases.events.base import Ctx, handles
 from zhifa.enforcement.cases.events.investigation import _assign, require_two_handlers
 from zhifa.enforcement.cases.models import CaseDeadline, CaseOfficer, DeadlineKind, Resolution
@@ -198,10 +198,7 @@ def _check_windows_closed(ctx: Ctx) -> None:
 
 def _resolve_windows(ctx: Ctx) -> None:
     for row in open_rows(ctx.case, [DeadlineKind.STATEMENT, DeadlineKind.HEARING_REQUEST]):
-        row.resolved_on = ctx.act_on
-        row.resolution = Resolution.ELAPSED
-        row.status = "met"
-        row.save(update_fields=["resolved_on", "resolution", "status"])
+        deadline_close(row, on=ctx.act_on, resolution=Resolution.ELAPSED)
 
 
 @handles("decide")
@@ -314,8 +311,7 @@ def decide_no_penalty(ctx: Ctx) -> None:
     )
     deadline_resolve(case=case, kind=DeadlineKind.DECISION, on=ctx.act_on)
     for row in open_rows(case, [DeadlineKind.STATEMENT, DeadlineKind.HEARING_REQUEST]):
-        row.resolved_on, row.resolution, row.status = ctx.act_on, Resolution.MOOT, "met"
-        row.save(update_fields=["resolved_on", "resolution", "status"])
+        deadline_close(row, on=ctx.act_on, resolution=Resolution.MOOT)
     ctx.record.update(decision_number=number, ground=ground, reason=reason, article=law.ART_33)
     ctx.reindex = True
 

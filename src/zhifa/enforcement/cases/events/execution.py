@@ -12,6 +12,7 @@ from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.enforcement.cases import fields, hooks
 from zhifa.enforcement.cases.deadlines import (
     archive_blockers,
+    deadline_close,
     deadline_open,
     deadline_resolve,
     deadlines_recompute,
@@ -272,9 +273,7 @@ def explain_deadline(ctx: Ctx) -> None:
     touched = 0
     for row in rows:
         if row.resolved_on is None and ctx.today > effective_due(row, case=ctx.case, today=ctx.today):
-            row.resolved_on, row.resolution, row.status = ctx.today, Resolution.EXPLAINED, "met"
-            row.explanation = explanation
-            row.save(update_fields=["resolved_on", "resolution", "status", "explanation"])
+            deadline_close(row, on=ctx.today, resolution=Resolution.EXPLAINED, explanation=explanation)
             touched += 1
         elif row.resolution == Resolution.LATE and not row.explanation:
             row.explanation = explanation
@@ -291,9 +290,7 @@ def explain_deadline(ctx: Ctx) -> None:
 def terminate(ctx: Ctx) -> None:
     reason = fields.text(ctx.data, "reason")
     for row in open_rows(ctx.case):
-        row.resolved_on, row.resolution, row.status = ctx.act_on, Resolution.MOOT, "met"
-        row.explanation = reason
-        row.save(update_fields=["resolved_on", "resolution", "status", "explanation"])
+        deadline_close(row, on=ctx.act_on, resolution=Resolution.MOOT, explanation=reason)
     if ctx.case.suspended_since is not None:
         interval = {"from": ctx.case.suspended_since.isoformat(), "to": ctx.act_on.isoformat()}
         ctx.set(suspensions=[*ctx.case.suspensions, interval], suspended_since=None)
