@@ -6,7 +6,7 @@ jieba in Python and hand the databases space-separated tokens:
 - SQLite: an FTS5 table `core_search_fts` (tokenizer unicode61, which splits on the spaces we put in),
   ranked with bm25; its rowid is the `SearchDocument` id.
 - PostgreSQL: a `tsvector('simple')` column `core_searchdocument.vector` with a GIN index, ranked with
-  ts_rank; the 'simple' configuration only lower-cases, so our tokens are kept as they are.
+  ts_rank_cd (cover density); the "simple" configuration only lower-cases, so our tokens stay as they are.
 
 Documents are indexed with `cut_for_search` (a long word also yields its shorter words: 露天烧烤 →
 露天, 烧烤, 露天烧烤) and queries with the precise cut, so a query for a two-character word such as
@@ -300,7 +300,8 @@ def _base_sql(
     else:
         clause = "FROM core_searchdocument d WHERE d.kind = %s AND d.vector @@ to_tsquery('simple', %s)"
         params = [kind, _pg_tsquery(terms)]
-        rank = "ts_rank(d.vector, to_tsquery('simple', %s), 1) * d.weight"
+        # Cover density (frequency and proximity of the words), normalised by the document length.
+        rank = "ts_rank_cd(d.vector, to_tsquery('simple', %s), 1) * d.weight"
     if agency_ids is not None:
         ids = [int(i) for i in agency_ids]
         if not ids:

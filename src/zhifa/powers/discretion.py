@@ -24,7 +24,15 @@ from zhifa.law.discretion import (
 )
 from zhifa.powers.models import DiscretionTier, PartyType, PowerItemVersion
 
-__all__ = ["AmountClass", "AmountRange", "classify_amount", "legal_range", "permitted_range", "tier_for"]
+__all__ = [
+    "AmountClass",
+    "AmountRange",
+    "check_party",
+    "classify_amount",
+    "legal_range",
+    "permitted_range",
+    "tier_for",
+]
 
 PARTY_KINDS = {"person": PartyType.PERSON, "organisation": PartyType.ORGANISATION}
 
@@ -41,7 +49,8 @@ def _decimal(value: Decimal | str | int | None, *, field: str) -> Decimal | None
     return number
 
 
-def _check_party(version: PowerItemVersion, party_kind: str) -> None:
+def check_party(version: PowerItemVersion, party_kind: str) -> None:
+    """Refuse a party the item is not written for (an item for 单位 applied to a person)."""
     if party_kind not in PARTY_KINDS:
         raise InvalidInput(_("Unknown party kind."), detail={"party_kind": party_kind})
     if version.party_type != PartyType.ANY and version.party_type != PARTY_KINDS[party_kind]:
@@ -57,6 +66,9 @@ def _check_party(version: PowerItemVersion, party_kind: str) -> None:
             code="party_type_mismatch",
             article="行政处罚法第四条",
         )
+
+
+_check_party = check_party  # the name callers used first
 
 
 def _kind(version: PowerItemVersion) -> BasisKind:
@@ -108,7 +120,7 @@ def legal_range(
     *, version: PowerItemVersion, party_kind: str, base_amount: Decimal | str | int | None = None
 ) -> AmountRange | None:
     """The statutory range in yuan, or None when the national text sets no amount."""
-    _check_party(version, party_kind)
+    check_party(version, party_kind)
     if version.fine_min is None and version.fine_max is None:
         return None
     return legal_range_in_yuan(

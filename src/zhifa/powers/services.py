@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
-from zhifa.core.errors import Conflict, InvalidInput, NotFound
+from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.search import IndexDoc, search_index_many
 from zhifa.org.models import OrgNode
+from zhifa.org.roles import Role
+from zhifa.org.selectors import scope_agency_ids
 from zhifa.powers.content import VERSION_FIELDS, VersionContent, content_of, validate_code, validate_content
 from zhifa.powers.lawtext import LawTextError, ParsedLaw, parse_law_markdown, parse_reference
 from zhifa.powers.models import (
@@ -72,7 +74,7 @@ def _index_articles(law: Law, articles: Iterable[Article]) -> None:
             IndexDoc(
                 a.id,
                 None,
-                f"{law.short_name} {a.number_text}",
+                f"{law.short_name} {a.number_text} {a.chapter}",
                 a.text,
                 PENALTY_CHAPTER_WEIGHT if "法律责任" in a.chapter else 1.0,
             )
@@ -317,6 +319,7 @@ def power_item_create(
     _check(content)
     if agency is not None and agency.kind != OrgNode.Kind.AGENCY:
         raise InvalidInput(_("The responsible agency must be an agency of the org tree."))
+    check_can_manage(actor, agency.id if agency else None)
     now = timezone.now()
     with transaction.atomic():
         if PowerItem.objects.filter(code=code).exists():
@@ -340,6 +343,17 @@ def power_item_create(
         else:
             _index_item(item, version, content)
     return item
+
+
+def check_can_manage(actor: Any | None, agency_id: int | None) -> None:
+    """Administrators maintain the power list of the agencies in their scope; a list without a
+    responsible agency (city-wide) by any administrator. `actor=None` is the system (commands, demo)."""
+    if actor is None:
+        return
+    if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.ADMIN):
+        raise Forbidden(_("Only administrators maintain the power list."))
+    if agency_id is not None and agency_id not in scope_agency_ids(actor, roles=[Role.ADMIN]):
+        raise Forbidden(_("This agency is outside your scope."))
 
 
 def _user(actor: Any | None) -> Any | None:
@@ -370,6 +384,9 @@ def power_item_save_draft(
     now = timezone.now()
     with transaction.atomic():
         item = _lock_item(item_id)
+        check_can_manage(actor, item.agency_id)
+        if isinstance(agency, OrgNode):
+            check_can_manage(actor, agency.id)
         draft = item.versions.filter(status=PowerItemVersion.Status.DRAFT).first()
         if draft is None:
             last = item.versions.order_by("-number").values_list("number", flat=True).first() or 0
@@ -430,6 +447,7 @@ def power_item_publish(*, actor: Any | None, item_id: int) -> PowerItemVersion:
     """Publish the draft: it becomes the live version; the previous live version is superseded."""
     with transaction.atomic():
         item = _lock_item(item_id)
+        check_can_manage(actor, item.agency_id)
         draft = item.versions.filter(status=PowerItemVersion.Status.DRAFT).first()
         if draft is None:
             raise Conflict(_("There is no draft to publish."), code="no_draft")
@@ -443,6 +461,7 @@ def power_item_publish(*, actor: Any | None, item_id: int) -> PowerItemVersion:
 def power_item_discard_draft(*, actor: Any | None, item_id: int) -> None:
     with transaction.atomic():
         item = _lock_item(item_id)
+        check_can_manage(actor, item.agency_id)
         draft = item.versions.filter(status=PowerItemVersion.Status.DRAFT).first()
         if draft is None:
             raise Conflict(_("There is no draft to discard."), code="no_draft")
@@ -462,6 +481,7 @@ def power_item_set_status(*, actor: Any | None, item_id: int, status: str) -> Po
         raise InvalidInput(_("Unknown status."))
     with transaction.atomic():
         item = _lock_item(item_id)
+        check_can_manage(actor, item.agency_id)
         if item.status != status:
             before = item.status
             item.status = status
