@@ -12,9 +12,27 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # The settings of law.penalty (statement period, report period, confiscation thresholds)
         # register when the module is imported; the case workflow needs them from the start.
-        from zhifa.enforcement.cases import events  # noqa: F401 — registers the event handlers
+        from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.enforcement.cases import (
+            events,  # noqa: F401 — registers the event handlers
+            home,
+        )
         from zhifa.law import penalty  # noqa: F401
+        from zhifa.org.roles import Role
         from zhifa.supervision.alerts.kinds import register_kind
 
         register_kind("case_deadline", _("Case deadline overdue"))
         register_kind("service_late", _("Decision served late"))
+        register_nav(NavItem(_("Cases"), "cases:list", order=200))
+        register_nav(NavItem(_("On the spot"), "cases:on_spot", roles=frozenset({Role.OFFICER}), order=210))
+        register_home_panel(
+            HomePanel("cases/home_approver.html", home.approver_panel, frozenset({Role.APPROVER}), order=100)
+        )
+        register_home_panel(
+            HomePanel(
+                "cases/home_reviewer.html", home.reviewer_panel, frozenset({Role.LEGAL_REVIEWER}), order=110
+            )
+        )
+        register_home_panel(
+            HomePanel("cases/home_mine.html", home.my_cases_panel, frozenset({Role.OFFICER}), order=120)
+        )
