@@ -1,0 +1,12 @@
+"""Background tasks of the power list (django-tasks, run by huey; immediately in tests)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def import_job_task(job_id: int) -> None:
+    from zhifa.powers.jobs import import_job_run
+
+    import_job_run(job_id=job_id)

@@ -1,0 +1,58 @@
+"""Display of fine ranges: yuan with thousands separators, or the basis (percent, multiple, rate)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from zhifa.law.discretion import BasisKind, basis_kind
+
+register = template.Library()
+
+
+@register.filter
+def amount(value: Decimal | None) -> str:
+    """12345.50 → 12,345.5; 20000.00 → 20,000 (an amount as people write it, exact)."""
+    if value is None:
+        return ""
+    normalized = value.normalize()
+    if normalized == normalized.to_integral():
+        return f"{int(normalized):,}"
+    whole, _dot, frac = format(normalized, "f").partition(".")
+    return f"{int(whole):,}.{frac}"
+
+
+def _bounds(low: Decimal | None, high: Decimal | None, unit: str) -> str:
+    if low is None and high is None:
+        return ""
+    if low is None:
+        return _("up to %(max)s %(unit)s") % {"max": amount(high), "unit": unit}
+    if high is None:
+        return _("at least %(min)s %(unit)s") % {"min": amount(low), "unit": unit}
+    if low == high:
+        return f"{amount(low)} {unit}"
+    return f"{amount(low)}–{amount(high)} {unit}"
+
+
+@register.simple_tag
+def fine_range(version: Any, low: Any = "", high: Any = "") -> str:
+    """The range of a version (or of a tier, given its bounds) in the version's unit."""
+    if low == "" and high == "":
+        low, high = version.fine_min, version.fine_max
+    low = low if isinstance(low, Decimal) else None
+    high = high if isinstance(high, Decimal) else None
+    try:
+        kind = basis_kind(version.fine_basis)
+    except ValueError:
+        kind = None
+    if kind is BasisKind.FIXED:
+        text = _bounds(low, high, _("yuan"))
+    elif kind is BasisKind.PERCENT:
+        text = _bounds(low, high, "%")
+        text = f"{text}（{version.fine_basis.rstrip('%％')}）" if text else ""
+    else:
+        text = _bounds(low, high, f"（{version.fine_basis}）")
+    return text or "—"
