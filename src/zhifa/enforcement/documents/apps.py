@@ -6,3 +6,10 @@ class DocumentsConfig(AppConfig):
     name = "zhifa.enforcement.documents"
     label = "documents"
     verbose_name = _("Enforcement documents")
+
+    def ready(self) -> None:
+        from zhifa.enforcement.cases.hooks import register_archive_check, register_event_listener
+        from zhifa.enforcement.documents.services import archive_check_documents, on_case_event
+
+        register_event_listener(on_case_event)
+        register_archive_check(archive_check_documents)

@@ -2,9 +2,10 @@
 
 Uploads are parsed by `staging.streamed_upload` inside the handler (the operations declare no body
 parameters, so ninja never reads the body into memory first).
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: ninja resolves parameter annotations against the view
+function's globals, and the role decorator's wrapper lives in another module.
+"""
 
 import datetime as dt
 import uuid
@@ -12,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -20,7 +20,7 @@ from pydantic import Field
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
-from zhifa.core.errors import Forbidden, InvalidInput
+from zhifa.core.errors import Forbidden, InvalidInput, NotFound
 from zhifa.enforcement.evidence import permissions, selectors, services, uploads
 from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import BlobCheck, Evidence, SiteAction, UploadSession
@@ -152,6 +152,15 @@ def _agency_from(raw: Any) -> OrgNode:
     return agency
 
 
+def case_for(request: HttpRequest, case_id: int) -> Any:
+    from zhifa.enforcement.cases.selectors import case_get_for
+
+    case = case_get_for(user=request.user, case_id=case_id)
+    if case is None:
+        raise NotFound(_("Case not found, or not visible to you."))
+    return case
+
+
 def ingest_from_request(request: HttpRequest, *, agency: OrgNode | None, case: Any | None = None) -> Evidence:
     """Shared by the API and the upload page: stream, validate, register."""
     with streamed_upload(request, staging_dir=get_store().staging_dir) as upload:
@@ -160,6 +169,25 @@ def ingest_from_request(request: HttpRequest, *, agency: OrgNode | None, case: A
         return services.evidence_ingest(
             actor=request.user, staged=upload.staged, agency=target, meta=meta, case=case
         )
+
+
+@router.post(
+    "/cases/{int:case_id}/evidence", response={201: EvidenceOut, **ERRORS}, openapi_extra=MULTIPART_DOC
+)
+@access.roles(Role.OFFICER, Role.APPROVER)
+def case_evidence_upload(request: HttpRequest, case_id: int) -> Status[Evidence]:
+    """Register evidence of a case. Multipart body: `file` and the metadata fields; a declared `sha256`
+    that does not match the bytes received refuses the upload and keeps nothing."""
+    case = case_for(request, case_id)
+    return Status(201, ingest_from_request(request, agency=case.agency, case=case))
+
+
+@router.get("/cases/{int:case_id}/evidence", response={200: list[EvidenceOut], **ERRORS})
+@paginate(Page)
+@access.login
+def case_evidence_list(request: HttpRequest, case_id: int) -> Any:
+    case = case_for(request, case_id)
+    return selectors.evidence_list_for(user=request.user, filters=selectors.EvidenceFilters(case_id=case.pk))
 
 
 @router.post("/evidence", response={201: EvidenceOut, **ERRORS}, openapi_extra=MULTIPART_DOC)
@@ -181,7 +209,7 @@ def evidence_list(
     )
 
 
-@router.get("/evidence/{evidence_id}", response={200: EvidenceOut, **ERRORS})
+@router.get("/evidence/{int:evidence_id}", response={200: EvidenceOut, **ERRORS})
 @access.login
 def evidence_detail(request: HttpRequest, evidence_id: int) -> Evidence:
     return selectors.evidence_get_for(user=request.user, evidence_id=evidence_id)
@@ -205,21 +233,21 @@ def content_response(request: HttpRequest, evidence: Evidence, *, download: bool
     return response
 
 
-@router.get("/evidence/{evidence_id}/content", response={200: None, **ERRORS})
+@router.get("/evidence/{int:evidence_id}/content", response={200: None, **ERRORS})
 @access.login
 def evidence_content(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     evidence = selectors.evidence_get_for(user=request.user, evidence_id=evidence_id)
     return content_response(request, evidence, download=True)
 
 
-@router.get("/evidence/{evidence_id}/checks", response={200: list[CheckOut], **ERRORS})
+@router.get("/evidence/{int:evidence_id}/checks", response={200: list[CheckOut], **ERRORS})
 @access.login
 def evidence_checks(request: HttpRequest, evidence_id: int) -> list[BlobCheck]:
     evidence = selectors.evidence_get_for(user=request.user, evidence_id=evidence_id)
     return selectors.blob_checks(blob=evidence.blob)
 
 
-@router.post("/evidence/{evidence_id}/verify", response={200: CheckOut, **ERRORS})
+@router.post("/evidence/{int:evidence_id}/verify", response={200: CheckOut, **ERRORS})
 @access.roles(Role.APPROVER, Role.SUPERVISOR, Role.ADMIN, Role.LEGAL_REVIEWER)
 def evidence_verify(request: HttpRequest, evidence_id: int) -> BlobCheck:
     """Re-hash the stored content now and record the result."""
@@ -291,6 +319,14 @@ def open_session(
     )
 
 
+@router.post("/cases/{int:case_id}/evidence/uploads", response={201: UploadOut, **ERRORS})
+@access.roles(Role.OFFICER, Role.APPROVER)
+def case_upload_open(request: HttpRequest, case_id: int, payload: UploadOpenIn) -> Status[UploadSession]:
+    """Open a resumable upload of evidence for a case."""
+    case = case_for(request, case_id)
+    return Status(201, open_session(request, payload, agency=case.agency, case=case))
+
+
 @router.post("/evidence/uploads", response={201: UploadOut, **ERRORS})
 @access.roles(Role.OFFICER, Role.APPROVER)
 def upload_open(request: HttpRequest, payload: UploadOpenIn) -> Status[UploadSession]:
@@ -298,7 +334,7 @@ def upload_open(request: HttpRequest, payload: UploadOpenIn) -> Status[UploadSes
     return Status(201, open_session(request, payload, agency=None, case=None))
 
 
-@router.get("/evidence/uploads/{session_id}", response={200: UploadOut, **ERRORS})
+@router.get("/evidence/uploads/{uuid:session_id}", response={200: UploadOut, **ERRORS})
 @access.roles(Role.OFFICER, Role.APPROVER)
 def upload_status(request: HttpRequest, session_id: uuid.UUID, response: HttpResponse) -> UploadSession:
     session = uploads.upload_session_get(actor=request.user, session_id=session_id)
@@ -306,7 +342,7 @@ def upload_status(request: HttpRequest, session_id: uuid.UUID, response: HttpRes
     return session
 
 
-@router.api_operation(["HEAD"], "/evidence/uploads/{session_id}", response={200: None, **ERRORS})
+@router.api_operation(["HEAD"], "/evidence/uploads/{uuid:session_id}", response={200: None, **ERRORS})
 @access.roles(Role.OFFICER, Role.APPROVER)
 def upload_head(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The offset to continue from, in the `Upload-Offset` header (as tus clients expect)."""
@@ -315,7 +351,7 @@ def upload_head(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @router.patch(
-    "/evidence/uploads/{session_id}",
+    "/evidence/uploads/{uuid:session_id}",
     response={200: UploadOut, **ERRORS},
     openapi_extra={
         "requestBody": {
@@ -350,7 +386,7 @@ def upload_patch(request: HttpRequest, session_id: uuid.UUID, response: HttpResp
     return session
 
 
-@router.delete("/evidence/uploads/{session_id}", response={204: None, **ERRORS})
+@router.delete("/evidence/uploads/{uuid:session_id}", response={204: None, **ERRORS})
 @access.roles(Role.OFFICER, Role.APPROVER)
 def upload_abort(request: HttpRequest, session_id: uuid.UUID) -> Status[None]:
     uploads.upload_session_abort(actor=request.user, session_id=session_id)
@@ -361,7 +397,8 @@ def upload_abort(request: HttpRequest, session_id: uuid.UUID) -> Status[None]:
 
 
 class SiteActionIn(Schema):
-    agency_id: int
+    agency_id: int | None = None
+    case_id: int | None = None
     kind: str
     occurred_at: dt.datetime
     location: str = ""
@@ -392,9 +429,11 @@ class SiteActionOut(Schema):
 @router.post("/evidence/site-actions", response={201: SiteActionOut, **ERRORS})
 @access.roles(Role.OFFICER, Role.APPROVER)
 def site_action_create(request: HttpRequest, payload: SiteActionIn) -> Status[SiteAction]:
-    agency = get_object_or_404(OrgNode, pk=payload.agency_id, kind=OrgNode.Kind.AGENCY)
+    case = case_for(request, payload.case_id) if payload.case_id else None
+    agency = case.agency if case is not None else _agency_from(payload.agency_id)
     action = services.site_action_record(
         actor=request.user,
+        case=case,
         agency=agency,
         kind=payload.kind,
         occurred_at=payload.occurred_at,
@@ -404,7 +443,7 @@ def site_action_create(request: HttpRequest, payload: SiteActionIn) -> Status[Si
     return Status(201, action)
 
 
-@router.get("/evidence/site-actions/{action_id}", response={200: SiteActionOut, **ERRORS})
+@router.get("/evidence/site-actions/{int:action_id}", response={200: SiteActionOut, **ERRORS})
 @access.login
 def site_action_detail(request: HttpRequest, action_id: int) -> SiteAction:
     return selectors.site_action_get_for(user=request.user, action_id=action_id)

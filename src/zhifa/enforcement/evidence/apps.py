@@ -9,10 +9,17 @@ class EvidenceConfig(AppConfig):
 
     def ready(self) -> None:
         from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.enforcement.cases.hooks import register_archive_check
+        from zhifa.enforcement.evidence.services import (
+            archive_check_av_records,
+            archive_check_evidence_verified,
+        )
         from zhifa.law import records  # noqa: F401 — registers the mandatory-AV setting
         from zhifa.org.roles import Role
         from zhifa.supervision.alerts.kinds import register_kind
 
+        register_archive_check(archive_check_av_records)
+        register_archive_check(archive_check_evidence_verified)
         register_kind("av_record_missing", _("On-site action without a video record"))
         register_kind("evidence_integrity", _("Evidence file altered or missing"))
         register_nav(

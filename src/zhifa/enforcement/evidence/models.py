@@ -93,6 +93,9 @@ class SiteAction(models.Model):
         OTHER = "other", _("Other on-site action")
 
     agency = models.ForeignKey("org.OrgNode", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="site_actions"
+    )
     kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("took place at"))
     location = models.CharField(_("place"), max_length=200, blank=True)
@@ -119,6 +122,9 @@ class Evidence(models.Model):
         RECORD = "record", _("Written record")
 
     agency = models.ForeignKey("org.OrgNode", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
     party_name = models.CharField(_("party"), max_length=100, blank=True)
     party_id_number = models.CharField(_("party ID number"), max_length=30, blank=True)
     action = models.ForeignKey(
@@ -149,6 +155,7 @@ class Evidence(models.Model):
         verbose_name_plural = _("evidence")
         indexes = [
             models.Index(fields=["agency", "-uploaded_at"], name="evidence_agency_recent"),
+            models.Index(fields=["case", "captured_at"], name="evidence_case_captured"),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +178,7 @@ class UploadSession(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     agency = models.ForeignKey("org.OrgNode", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

@@ -15,6 +15,7 @@ from zhifa.org.selectors import restrict_to_scope
 @dataclass(frozen=True)
 class EvidenceFilters:
     agency_id: int | None = None
+    case_id: int | None = None
     kind: str = ""
     q: str = ""
     include_destroyed: bool = False
@@ -27,6 +28,8 @@ def evidence_list_for(*, user: Any, filters: EvidenceFilters | None = None) -> Q
     )
     if f.agency_id:
         qs = qs.filter(agency_id=f.agency_id)
+    if f.case_id:
+        qs = qs.filter(case_id=f.case_id)
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.q:

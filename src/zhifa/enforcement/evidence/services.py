@@ -105,6 +105,9 @@ def evidence_ingest(
 ) -> Evidence:
     """Register staged content as evidence of `agency` (and `case`). The staged file is consumed."""
     try:
+        if case is not None:
+            agency = case.agency
+            check_case_writable(case)
         if not permissions.can_add(actor, agency.pk):
             raise Forbidden(_("You cannot add evidence for this agency."))
         kind, filetype = _check_content(staged, meta)
@@ -118,8 +121,9 @@ def evidence_ingest(
             blob = _blob_for(staged, filetype, now)
             evidence = Evidence(
                 agency=agency,
-                party_name=meta.party_name,
-                party_id_number=meta.party_id_number,
+                case=case,
+                party_name=meta.party_name or (case.party_name if case is not None else ""),
+                party_id_number=meta.party_id_number or (case.party_id_number if case is not None else ""),
                 action=action,
                 blob=blob,
                 kind=kind,
@@ -150,6 +154,7 @@ def evidence_ingest(
                     "kind": kind,
                     "deduplicated": not stored_now,
                     "action": action.pk if action else None,
+                    "case": case.pk if case is not None else None,
                 },
             )
             if action is not None and action.av_required and evidence.is_av:
@@ -159,6 +164,25 @@ def evidence_ingest(
             _remove_orphan(staged.sha256)
         raise
     return evidence
+
+
+def blob_store_bytes(*, data: bytes, mime: str) -> Blob:
+    """Store generated content (a 文书 PDF) by its digests and return its Blob row.
+
+    Called inside the caller's transaction. If that transaction rolls back, the stored bytes stay as an
+    unreferenced file (Django has no rollback hook); it is harmless — content-addressed, never served —
+    and the same bytes are reused if they are generated again.
+    """
+    import io
+
+    from zhifa.enforcement.evidence.staging import stage_stream
+
+    staged = stage_stream(io.BytesIO(data), staging_dir=get_store().staging_dir)
+    try:
+        _store_content(staged)
+    finally:
+        staged.discard()
+    return _blob_for(staged, filetypes.FileType(mime, "document", mime), timezone.now())
 
 
 def _blob_for(staged: StagedFile, filetype: filetypes.FileType, now: dt.datetime) -> Blob:
@@ -184,6 +208,14 @@ def _blob_for(staged: StagedFile, filetype: filetypes.FileType, now: dt.datetime
             )
     except IntegrityError:  # the same content uploaded concurrently: one row wins, both use it
         return Blob.objects.get(sha256=staged.sha256)
+
+
+def check_case_writable(case: Any) -> None:
+    """An archived dossier is read-only (行政处罚法第四十七条: 归档保存)."""
+    if getattr(case, "state", "") == "archived":
+        raise Conflict(
+            _("The case is archived; its dossier is read-only (行政处罚法第四十七条)."), code="case_archived"
+        )
 
 
 def _action_for(action_id: int | None, *, agency: OrgNode) -> SiteAction | None:
@@ -213,13 +245,13 @@ def blob_verify(*, blob: Blob, trigger: str, actor: Any | None = None) -> BlobCh
     except OSError as exc:
         detail = f"unreadable: {exc.__class__.__name__}"
     except Exception as exc:
-        # S3 clients raise their own errors (NoSuchKey as botocore ClientError): a missing object.
-        if "NoSuchKey" in repr(exc) or "404" in str(exc):
-            detail = "missing"
-        else:
+        hasher.close()
+        if not _is_missing_object(exc):
             raise
-    sha256 = hasher.sha256.hexdigest() if not detail else ""
-    sm3 = hasher.sm3.hexdigest() if not detail else ""
+        detail = "missing"
+    found_sha256, found_sm3 = hasher.finish()
+    sha256 = found_sha256 if not detail else ""
+    sm3 = found_sm3 if not detail else ""
     ok = not detail and sha256 == blob.sha256 and sm3 == blob.sm3 and hasher.size == blob.size
     if not ok and not detail:
         detail = "digest mismatch" if hasher.size == blob.size else "size and digest mismatch"
@@ -246,6 +278,15 @@ def blob_verify(*, blob: Blob, trigger: str, actor: Any | None = None) -> BlobCh
             )
             _raise_integrity_alerts(blob, detail)
     return check
+
+
+def _is_missing_object(exc: Exception) -> bool:
+    """S3 reports a missing key as a botocore ClientError (NoSuchKey / 404), not FileNotFoundError."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return False
+    code = str(response.get("Error", {}).get("Code", ""))
+    return code in {"NoSuchKey", "404", "NotFound"}
 
 
 def _raise_integrity_alerts(blob: Blob, detail: str) -> None:
@@ -292,6 +333,9 @@ def site_action_record(
         raise InvalidInput(_("The time needs a time zone."))
     if occurred_at > timezone.now() + dt.timedelta(minutes=10):
         raise InvalidInput(_("The action cannot be in the future."), detail={"fields": {"occurred_at": ""}})
+    if case is not None:
+        agency = case.agency
+        check_case_writable(case)
     if not permissions.can_add(actor, agency.pk):
         raise Forbidden(_("You cannot record actions for this agency."))
     applied = jurisdiction.applied(records.MANDATORY_AV_ACTIONS.key, agency=agency)
@@ -308,8 +352,7 @@ def site_action_record(
             recorded_by=actor,
             recorded_at=timezone.now(),
         )
-        if case is not None:
-            action.case = case  # type: ignore[attr-defined]
+        action.case = case
         action.save(force_insert=True)
         audit_record(
             actor=actor,
@@ -363,6 +406,10 @@ def evidence_attach_to_action(*, actor: Any, evidence: Evidence, action: SiteAct
     """Link evidence uploaded earlier to the action it records (once; the link is not changed later)."""
     if not permissions.can_add(actor, evidence.agency_id) or action.agency_id != evidence.agency_id:
         raise Forbidden(_("You cannot change this evidence."))
+    if evidence.case_id is not None and action.case_id not in (None, evidence.case_id):
+        raise InvalidInput(_("The evidence and the action belong to different cases."))
+    if evidence.case is not None:
+        check_case_writable(evidence.case)
     with transaction.atomic():
         locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
         if locked.action_id is not None:
@@ -403,10 +450,9 @@ def evidence_set_retention(*, actor: Any, evidence: Evidence, keep_until: dt.dat
 
 
 def _case_archived(evidence: Evidence) -> bool | None:
-    case = getattr(evidence, "case", None)
-    if case is None:
+    if evidence.case is None:
         return None
-    return bool(getattr(case, "state", "") == "archived")
+    return evidence.case.state == "archived"
 
 
 def evidence_destruction_request(*, actor: Any, evidence: Evidence, reason: str) -> Destruction:
@@ -414,16 +460,16 @@ def evidence_destruction_request(*, actor: Any, evidence: Evidence, reason: str)
         actor, evidence.agency_id
     ):
         raise Forbidden(_("You cannot request destruction of this evidence."))
-    if evidence.destroyed_at is not None:
-        raise Conflict(_("This evidence has already been destroyed."))
-    records.check_destruction(
-        retention_until=evidence.retention_until,
-        today=timezone.localdate(),
-        case_archived=_case_archived(evidence),
-        reason=reason,
-    )
     with transaction.atomic():
-        Evidence.objects.select_for_update().get(pk=evidence.pk)
+        evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if evidence.destroyed_at is not None:
+            raise Conflict(_("This evidence has already been destroyed."))
+        records.check_destruction(
+            retention_until=evidence.retention_until,
+            today=timezone.localdate(),
+            case_archived=_case_archived(evidence),
+            reason=reason,
+        )
         if evidence.destructions.filter(state=Destruction.State.REQUESTED).exists():
             raise Conflict(_("A destruction request is already waiting for a decision."))
         request = Destruction.objects.create(
@@ -516,3 +562,37 @@ def evidence_record_download(*, actor: Any, evidence: Evidence) -> None:
     audit_record(
         actor=actor, action="evidence.download", obj=evidence, summary={"sha256": evidence.blob.sha256}
     )
+
+
+# --- Archive checks (registered with cases.hooks) ---------------------------------------------------
+
+VERIFIED_WITHIN = dt.timedelta(hours=24)
+
+
+def archive_check_av_records(case: Any) -> list[str]:
+    """Every on-site action of the case that must be video-recorded has its video (law.records)."""
+    problems = []
+    for action in SiteAction.objects.filter(case=case, av_required=True).order_by("occurred_at"):
+        if av_missing(action):
+            label = f"{action.get_kind_display()}（{timezone.localtime(action.occurred_at):%Y-%m-%d %H:%M}）"
+            problems.append(records.av_missing_message(label))
+    return problems
+
+
+def archive_check_evidence_verified(case: Any) -> list[str]:
+    """Every evidence file of the case matches its digests: re-hashed now unless a check passed within
+    the last day (the nightly job and the dossier's verify button keep archiving fast)."""
+    problems = []
+    blobs = {
+        ev.blob_id: ev.blob
+        for ev in Evidence.objects.filter(case=case, destroyed_at__isnull=True).select_related("blob")
+    }
+    for blob in blobs.values():
+        if not verification_fresh(blob, within=VERIFIED_WITHIN):
+            blob_verify(blob=blob, trigger=BlobCheck.Trigger.ARCHIVE)
+        if not blob.last_check_ok:
+            problems.append(
+                _("Evidence file %(sha)s no longer matches its recorded digests (行政处罚法第四十七条).")
+                % {"sha": blob.sha256[:16]}
+            )
+    return problems

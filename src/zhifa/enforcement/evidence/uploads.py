@@ -29,7 +29,7 @@ from zhifa.core.errors import Conflict, DomainError, Forbidden, InvalidInput, No
 from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta, parse_meta
 from zhifa.enforcement.evidence.models import Evidence, UploadSession
-from zhifa.enforcement.evidence.services import evidence_ingest
+from zhifa.enforcement.evidence.services import check_case_writable, evidence_ingest
 from zhifa.enforcement.evidence.staging import CHUNK, StagedFile, rehash_file
 from zhifa.enforcement.evidence.storage import get_store
 from zhifa.org.models import OrgNode
@@ -56,6 +56,9 @@ def upload_session_open(
     case: Any | None = None,
 ) -> UploadSession:
     meta = parse_meta(fields)
+    if case is not None:
+        agency = case.agency
+        check_case_writable(case)
     if not 0 < size <= MAX_SIZE:
         raise InvalidInput(
             _("The size must be between 1 byte and 64 GiB."), detail={"fields": {"size": size}}
@@ -77,8 +80,7 @@ def upload_session_open(
             declared_sha256=meta.sha256,
         )
         session.staging_name = f"session-{session.id}"
-        if case is not None:
-            session.case = case  # type: ignore[attr-defined]
+        session.case = case
         session.save(force_insert=True)
         _staging_path(session).touch(mode=0o640, exist_ok=False)
     return session
@@ -183,7 +185,7 @@ def _complete(session: UploadSession, *, actor: Any, path: Path) -> None:
 
 
 def _case(session: UploadSession) -> Any | None:
-    return getattr(session, "case", None)
+    return session.case
 
 
 def _meta_kwargs(data: dict[str, Any]) -> dict[str, Any]:

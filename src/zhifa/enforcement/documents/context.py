@@ -1,0 +1,349 @@
+"""The data a 文书 is rendered from, built from the case (docs/documents.md lists every key).
+
+Plain values only — strings, numbers as strings, ISO dates, lists and dicts — for two reasons: the
+templates are edited by administrators and must not reach model instances, and the context is stored
+with each document (`Document.context`) as the record of exactly what was printed.
+
+Documents are reasoned (说理式): facts, the evidence (each item with its SHA-256), the provisions
+violated and applied with their article text from the law library, the discretion tier and its
+circumstances, and the reasons given at each step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, DeadlineKind
+from zhifa.enforcement.evidence.models import Evidence
+
+MEASURE_LABELS = {
+    "warning": "警告",
+    "fine": "罚款",
+    "confiscation": "没收违法所得、没收非法财物",
+    "suspension": "暂扣许可证件、责令停产停业",
+    "revocation": "吊销许可证件",
+    "other": "其他行政处罚",
+}
+SOURCE_SENTENCES = {
+    "complaint": "本机关根据群众投诉举报，",
+    "patrol": "本机关执法人员在日常巡查中发现，",
+    "inspection": "本机关在监督检查中发现，",
+    "referral": "根据有关部门移送的案件线索，",
+    "assigned": "根据上级机关交办，",
+    "other": "",
+}
+SOURCE_LABELS = {
+    "complaint": "投诉举报",
+    "patrol": "日常巡查",
+    "inspection": "监督检查",
+    "referral": "部门移送",
+    "assigned": "上级交办",
+    "other": "其他",
+}
+SERVICE_METHODS = {
+    "direct": "直接送达",
+    "left": "留置送达",
+    "post": "邮寄送达",
+    "public": "公告送达",
+    "electronic": "电子送达",
+}
+PAYMENT_CHANNELS = {"bank": "银行缴纳", "e_payment": "电子支付", "on_the_spot": "当场收缴"}
+EVIDENCE_KINDS = {
+    "photo": "照片",
+    "video": "视听资料（视频）",
+    "audio": "视听资料（录音）",
+    "document": "书证",
+    "record": "笔录",
+}
+CHECKLIST_LABELS = {
+    "authority": "执法主体是否合法",
+    "officers_qualified": "执法人员是否具备执法资格",
+    "procedure": "执法程序是否合法",
+    "facts_clear": "案件事实是否清楚",
+    "evidence_sufficient": "证据是否合法充分",
+    "law_applied": "适用法律、法规、规章是否准确",
+    "discretion": "裁量基准运用是否适当",
+    "within_power": "是否超越执法机关法定权限",
+    "documents": "执法文书是否完备、规范",
+}
+NO_PENALTY_BASIS = {
+    "minor_corrected": "《中华人民共和国行政处罚法》第三十三条第一款",
+    "first_offence": "《中华人民共和国行政处罚法》第三十三条第一款",
+    "no_fault": "《中华人民共和国行政处罚法》第三十三条第二款",
+    "facts_not_established": "《中华人民共和国行政处罚法》第五十七条第一款第（三）项",
+    "under_age": "《中华人民共和国行政处罚法》第三十条",
+    "incapacity": "《中华人民共和国行政处罚法》第三十一条",
+    "limitation": "《中华人民共和国行政处罚法》第三十六条",
+}
+
+
+def iso(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    return value.isoformat()
+
+
+def money(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(getattr(user, "full_name", "") or getattr(user, "username", ""))
+
+
+def agency_part(agency: Any) -> dict[str, Any]:
+    return {
+        "name": agency.name,
+        "abbreviation": agency.abbreviation,
+        "address": agency.address,
+        "phone": agency.phone,
+    }
+
+
+def rights_part(agency: Any) -> dict[str, str]:
+    """Where the party may seek review: since 2023 the people's government at the agency's level
+    (行政复议法第二十四条); the parent government node is that government in our org tree."""
+    parent = agency.parent
+    body = parent.name if parent is not None and parent.kind == "government" else "有管辖权的行政复议机关"
+    return {"reconsideration_body": body, "court": "有管辖权的人民法院"}
+
+
+def party_part(case: Case) -> dict[str, Any]:
+    return {
+        "kind": case.party_kind,
+        "is_person": case.party_kind == "person",
+        "name": case.party_name,
+        "id_number": case.party_id_number,
+        "phone": case.party_phone,
+        "address": case.party_address,
+    }
+
+
+def officers_part(case: Case) -> list[dict[str, str]]:
+    rows = (
+        CaseOfficer.objects.filter(case=case, removed_on__isnull=True)
+        .select_related("officer")
+        .order_by("id")
+    )
+    return [{"name": row.officer.name, "credential": row.credential_number} for row in rows]
+
+
+def power_part(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
+    version = case.power_version
+    if version is None:
+        return {"code": "", "name": "", "violated_provision": "", "penalty_provision": ""}, {
+            "name": case.tier_name
+        }
+    texts: dict[str, list[str]] = {"violated": [], "penalty": []}
+    for provision in version.provisions.select_related("article", "article__law").order_by(
+        "role", "position"
+    ):
+        if provision.article is not None and provision.role in texts:
+            label = f"《{provision.article.law.title}》{provision.article.number_text}"
+            texts[provision.role].append(f"{label}：{provision.article.text}")
+    power = {
+        "code": case.power_item.code if case.power_item else "",
+        "name": version.name,
+        "category": version.get_category_display(),
+        "violated_provision": version.violated_provision,
+        "penalty_provision": version.penalty_provision,
+        "violated_text": "\n".join(texts["violated"]),
+        "penalty_text": "\n".join(texts["penalty"]) or version.penalty_text,
+    }
+    tier_row = version.tiers.filter(name=case.tier_name).first() if case.tier_name else None
+    tier = {
+        "name": case.tier_name,
+        "circumstances": tier_row.circumstances if tier_row else "",
+        "range": _range(case.permitted_min, case.permitted_max),
+    }
+    return power, tier
+
+
+def _range(low: Decimal | None, high: Decimal | None) -> str:
+    if low is None and high is None:
+        return ""
+    if low is None:
+        return f"{high}元以下"
+    if high is None:
+        return f"{low}元以上"
+    return f"{low}元至{high}元"
+
+
+def penalty_part(case: Case) -> dict[str, Any]:
+    decided = case.decided_on is not None
+    measures = case.measures if decided else case.proposed_measures
+    fine = case.fine_amount if decided else case.proposed_fine
+    reasons = case.decision_reasons if decided and case.decision_reasons else case.proposal_reasons
+    if case.discretion_reason:
+        reasons = f"{reasons}{case.discretion_reason}"
+    return {
+        "measures": [MEASURE_LABELS.get(m, m) for m in measures or []],
+        "fine_amount": money(fine),
+        "reasons": reasons,
+    }
+
+
+def evidence_part(case: Case) -> list[dict[str, Any]]:
+    items = (
+        Evidence.objects.filter(case=case, destroyed_at__isnull=True)
+        .select_related("blob")
+        .order_by("captured_at", "id")
+    )
+    return [
+        {
+            "seq": i,
+            "id": ev.pk,
+            "kind": ev.kind,
+            "kind_label": EVIDENCE_KINDS.get(ev.kind, ev.kind),
+            "description": ev.description,
+            "captured_at": iso(ev.captured_at),
+            "sha256": ev.blob.sha256,
+            "sha256_short": ev.blob.sha256[:16],
+            "sm3": ev.blob.sm3,
+            "size": ev.blob.size,
+            "mime": ev.blob.mime,
+        }
+        for i, ev in enumerate(items, start=1)
+    ]
+
+
+def _last(events: list[CaseEvent], *names: str) -> CaseEvent | None:
+    for event in reversed(events):
+        if event.name in names:
+            return event
+    return None
+
+
+def build(
+    case: Case,
+    *,
+    code: str,
+    title: str,
+    number: str,
+    date: dt.date,
+    event: CaseEvent | None = None,
+    inputs: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    events = list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("seq"))
+    if event is not None and all(e.pk != event.pk for e in events):
+        events.append(event)
+    power, tier = power_part(case)
+    deadlines = {
+        row.kind: row.due_on for row in CaseDeadline.objects.filter(case=case).order_by("id")
+    }  # the latest row of each kind wins
+    file_event = _last(events, "file")
+    review = (
+        event
+        if event is not None and event.name in {"approve_legal_review", "return_legal_review"}
+        else (_last(events, "approve_legal_review", "return_legal_review"))
+    )
+    hearing = _last(events, "hold_hearing")
+    deliberation = _last(events, "record_deliberation")
+    close = _last(events, "close")
+    no_penalty = _last(events, "decide_no_penalty")
+    if case.rights_waived_on:
+        statement = "当事人书面放弃陈述、申辩和听证的权利。"
+    elif case.statement_made:
+        statement = "当事人进行了陈述、申辩，本机关对其提出的事实、理由和证据进行了复核。"
+    else:
+        statement = "当事人在规定期限内未提出陈述、申辩。"
+    context: dict[str, Any] = {
+        "agency": agency_part(case.agency),
+        "rights": rights_part(case.agency),
+        "document": {"code": code, "title": title, "number": number, "date": iso(date)},
+        "case": {
+            "id": case.pk,
+            "number": case.number,
+            "procedure": case.procedure,
+            "source_label": SOURCE_LABELS.get(case.source, case.source),
+            "source_sentence": SOURCE_SENTENCES.get(case.source, ""),
+            "facts": case.facts,
+            "facts_short": case.facts.rstrip("。"),
+            "occurred_on": iso(case.occurred_on),
+            "location": case.location,
+            "registered_on": iso(timezone.localtime(case.registered_at).date()),
+            "filed_on": iso(case.filed_on),
+            "filed_by": _name(file_event.actor) if file_event else "",
+            "decided_on": iso(case.decided_on),
+            "decision_number": case.decision_number,
+            "execution_summary": "",
+        },
+        "party": party_part(case),
+        "officers": officers_part(case),
+        "power": power,
+        "tier": tier,
+        "penalty": penalty_part(case),
+        "evidence": evidence_part(case),
+        "notice": {
+            "served_on": iso(case.notified_on),
+            "hearing_eligible": case.hearing_eligible,
+            "hearing_deadline": iso(deadlines.get(DeadlineKind.HEARING_REQUEST)),
+            "statement_deadline": iso(deadlines.get(DeadlineKind.STATEMENT)),
+            "statement_summary": statement,
+        },
+        "hearing": {
+            "requested_on": iso(case.hearing_requested_on),
+            "held_on": iso(case.hearing_held_on),
+            "presided_by": hearing.payload.get("presided_by", "") if hearing else "",
+            "record": hearing.payload.get("record", "") if hearing else "",
+        },
+        "legal_review": {
+            "opinion": review.payload.get("opinion", "") if review else "",
+            "checklist": [
+                {"item": CHECKLIST_LABELS.get(k, k), "ok": bool(v)}
+                for k, v in (review.payload.get("checklist", {}) if review else {}).items()
+            ],
+            "reviewer": _name(review.actor) if review else "",
+            "reviewed_on": iso(review.occurred_on) if review else "",
+            "approved": bool(review and review.name == "approve_legal_review"),
+        },
+        "deliberation": {
+            "held_on": iso(deliberation.occurred_on) if deliberation else "",
+            "participants": _join(deliberation.payload.get("participants", "")) if deliberation else "",
+            "minutes": deliberation.payload.get("minutes", "") if deliberation else "",
+            "conclusion": deliberation.payload.get("conclusion", "") if deliberation else "",
+        },
+        "payments": [
+            {
+                "amount": e.payload.get("amount", ""),
+                "paid_on": iso(e.occurred_on),
+                "channel_label": PAYMENT_CHANNELS.get(e.payload.get("channel", ""), ""),
+                "receipt_no": e.payload.get("receipt_no", ""),
+            }
+            for e in events
+            if e.name == "record_payment"
+        ],
+        "payment": {"surcharge": money(case.surcharge) if case.surcharge else ""},
+        "service": {
+            "served_on": iso(case.served_on),
+            "method_label": SERVICE_METHODS.get(case.service_method, ""),
+        },
+        "no_penalty": {
+            "reason": no_penalty.payload.get("reason", "") if no_penalty else "",
+            "basis": NO_PENALTY_BASIS.get(case.no_penalty_ground, "《中华人民共和国行政处罚法》第五十七条"),
+        },
+        "closing": {"summary": close.payload.get("summary", "") if close else ""},
+        "inputs": inputs or {},
+    }
+    if extra:
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(context.get(key), dict):
+                context[key] = {**context[key], **value}
+            else:
+                context[key] = value
+    return context
+
+
+def _join(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,226 @@
+"""The dossier (卷宗): the ordered contents of a case file, as one PDF or as a zip with a manifest.
+
+Order: the table of contents (卷内目录) first, then the documents in the order of the catalogue (filing,
+investigation, measures, review, notice, hearing, decision, service, execution, closing), each kind by
+date; then the evidence by capture time. Evidence is listed by its digests (SHA-256 and SM3), so anyone
+can check a copy of a video against the file without the platform.
+
+The zip holds `manifest.json` (case, entries, digests), `SHA256SUMS` (for `sha256sum -c`), the document
+PDFs and the evidence files themselves, written by streaming from the store into a temporary file:
+a dossier with hours of video never sits in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.utils import timezone
+
+from zhifa.enforcement.cases.models import Case
+from zhifa.enforcement.documents import catalogue, context, rendering
+from zhifa.enforcement.documents.models import Document
+from zhifa.enforcement.evidence.models import Evidence
+from zhifa.enforcement.evidence.storage import get_store
+
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/tiff": "tif",
+    "image/bmp": "bmp",
+    "image/heic": "heic",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/3gpp": "3gp",
+    "video/x-msvideo": "avi",
+    "video/x-matroska": "mkv",
+    "video/webm": "webm",
+    "video/mp2t": "ts",
+    "video/mpeg": "mpg",
+    "audio/mpeg": "mp3",
+    "audio/mp4": "m4a",
+    "audio/wav": "wav",
+    "audio/aac": "aac",
+    "audio/amr": "amr",
+    "audio/ogg": "ogg",
+    "audio/flac": "flac",
+    "application/pdf": "pdf",
+    "text/plain": "txt",
+    "application/rtf": "rtf",
+}
+
+
+@dataclass
+class Dossier:
+    case: Case
+    documents: list[Document] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return sum(d.pages for d in self.documents)
+
+
+def dossier_for(case: Case) -> Dossier:
+    docs = list(
+        Document.objects.filter(case=case)
+        .exclude(state=Document.State.SUPERSEDED)
+        .select_related("blob", "template")
+    )
+    docs.sort(key=lambda d: (catalogue.BY_CODE[d.code].dossier_order, d.generated_at, d.pk))
+    evidence = list(
+        Evidence.objects.filter(case=case, destroyed_at__isnull=True)
+        .select_related("blob", "uploaded_by")
+        .order_by("captured_at", "id")
+    )
+    return Dossier(case=case, documents=docs, evidence=evidence)
+
+
+def _document_entries(dossier: Dossier) -> list[dict[str, Any]]:
+    entries = []
+    for seq, doc in enumerate((d for d in dossier.documents if d.code != "dossier_index"), start=1):
+        entries.append(
+            {
+                "seq": seq,
+                "title": doc.title,
+                "number": doc.number,
+                "date": context.iso(timezone.localtime(doc.generated_at).date()),
+                "pages": doc.pages,
+                "sha256": doc.blob.sha256,
+            }
+        )
+    return entries
+
+
+def dossier_index_extra(case: Case) -> dict[str, Any]:
+    """The `dossier` part of the context of the 卷内目录."""
+    dossier = dossier_for(case)
+    return {"dossier": {"documents": _document_entries(dossier), "evidence": context.evidence_part(case)}}
+
+
+def dossier_pdf(case: Case) -> bytes:
+    """One PDF: the table of contents (the archived one, or a fresh rendering for an open file), then
+    every current document."""
+    from pypdf import PdfWriter
+
+    from zhifa.enforcement.documents.services import template_get
+
+    dossier = dossier_for(case)
+    writer = PdfWriter()
+    index = next((d for d in dossier.documents if d.code == "dossier_index"), None)
+    store = get_store()
+    if index is None:
+        template = template_get("dossier_index")
+        assert template.current is not None
+        data = context.build(
+            case,
+            code="dossier_index",
+            title="卷内目录",
+            number="",
+            date=timezone.localdate(),
+            extra=dossier_index_extra(case),
+        )
+        rendered = rendering.render_pdf(template.current.body, data, title=f"卷内目录 {case.number}")
+        writer.append(io.BytesIO(rendered.pdf))
+    for doc in ([index] if index else []) + [d for d in dossier.documents if d.code != "dossier_index"]:
+        writer.append(io.BytesIO(b"".join(store.chunks(doc.blob.name))))
+    writer.add_metadata({"/Title": f"卷宗 {case.number}", "/Producer": "Zhifa"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    return "".join(ch for ch in text if ch not in '/\\:*?"<>|\x00').strip() or "document"
+
+
+def manifest(dossier: Dossier) -> dict[str, Any]:
+    case = dossier.case
+    documents = []
+    for seq, doc in enumerate(dossier.documents, start=1):
+        documents.append(
+            {
+                "path": f"documents/{seq:02d}-{_safe(doc.title)}.pdf",
+                "title": doc.title,
+                "number": doc.number,
+                "state": doc.state,
+                "pages": doc.pages,
+                "size": doc.blob.size,
+                "sha256": doc.blob.sha256,
+                "sm3": doc.blob.sm3,
+                "template_version": doc.version_id,
+            }
+        )
+    evidence = []
+    for seq, ev in enumerate(dossier.evidence, start=1):
+        ext = EXTENSIONS.get(ev.blob.mime, "bin")
+        evidence.append(
+            {
+                "path": f"evidence/{seq:03d}-{ev.blob.sha256[:16]}.{ext}",
+                "id": ev.pk,
+                "kind": ev.kind,
+                "description": ev.description,
+                "captured_at": context.iso(ev.captured_at),
+                "captured_by": ev.captured_by_name,
+                "device": ev.device,
+                "location": ev.location,
+                "mime": ev.blob.mime,
+                "size": ev.blob.size,
+                "sha256": ev.blob.sha256,
+                "sm3": ev.blob.sm3,
+            }
+        )
+    return {
+        "format": "zhifa-dossier/1",
+        "generated_at": timezone.now().isoformat(),
+        "case": {
+            "id": case.pk,
+            "number": case.number,
+            "decision_number": case.decision_number,
+            "agency": case.agency.name,
+            "party": case.party_name,
+            "state": case.state,
+            "archived_on": context.iso(case.archived_on),
+        },
+        "documents": documents,
+        "evidence": evidence,
+    }
+
+
+def dossier_zip(case: Case) -> IO[bytes]:
+    """The dossier as a zip in a temporary file (rewound, ready to stream); the caller closes it."""
+    dossier = dossier_for(case)
+    data = manifest(dossier)
+    store = get_store()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
+    sums: list[str] = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        for entry, doc in zip(data["documents"], dossier.documents, strict=True):
+            with zf.open(entry["path"], "w", force_zip64=True) as fh:
+                for chunk in store.chunks(doc.blob.name):
+                    fh.write(chunk)
+            sums.append(f"{entry['sha256']}  {entry['path']}")
+        for entry, ev in zip(data["evidence"], dossier.evidence, strict=True):
+            # Video is already compressed: store it as is, which is also much faster.
+            info = zipfile.ZipInfo(entry["path"], date_time=_zip_time(ev.uploaded_at))
+            info.compress_type = zipfile.ZIP_STORED
+            with zf.open(info, "w", force_zip64=True) as fh:
+                for chunk in store.chunks(ev.blob.name):
+                    fh.write(chunk)
+            sums.append(f"{entry['sha256']}  {entry['path']}")
+        zf.writestr("manifest.json", json.dumps(data, ensure_ascii=False, indent=2))
+        zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
+    out.seek(0)
+    return out
+
+
+def _zip_time(value: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    local = timezone.localtime(value)
+    return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)

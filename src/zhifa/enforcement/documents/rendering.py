@@ -1,0 +1,146 @@
+"""From a 文书 template and a context to a PDF: Django's template engine, then WeasyPrint.
+
+Templates are edited by administrators, so they run in a closed engine: no template loaders (no
+`{% include %}` of files), only the built-in tags and our `wenshu` filters, autoescaping on, and a
+context of plain values (never model instances, whose attributes would reach further than the
+document needs). WeasyPrint fetches nothing from the network: the URL fetcher allows only `data:` URLs,
+so a template cannot make the server request an address.
+
+The CJK font is the Debian package fonts-noto-cjk (Noto Serif/Sans CJK SC), found through fontconfig;
+WeasyPrint embeds the subset of glyphs used (HarfBuzz subsetting), so a PDF reads the same on a
+machine without the font.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.utils.translation import gettext as _
+
+from zhifa.core.errors import InvalidInput
+
+BODY_FONT = "Noto Serif CJK SC"
+HEADING_FONT = "Noto Sans CJK SC"
+
+BASE_CSS = f"""
+@page {{
+  size: A4;
+  margin: 25mm 22mm 22mm 25mm;
+  @bottom-center {{ content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; color: #444; }}
+}}
+html {{ font-family: "{BODY_FONT}", serif; font-size: 12pt; line-height: 1.75; color: #000; }}
+h1 {{ font-family: "{HEADING_FONT}", sans-serif; font-size: 20pt; text-align: center; letter-spacing: 2pt;
+      margin: 0 0 2mm; font-weight: bold; }}
+.agency {{ text-align: center; font-size: 15pt; font-family: "{HEADING_FONT}", sans-serif; margin: 0; }}
+.number {{ text-align: right; margin: 2mm 0 6mm; }}
+p {{ margin: 0 0 2mm; text-indent: 2em; text-align: justify; }}
+p.noindent, .kv p {{ text-indent: 0; }}
+h2 {{ font-family: "{HEADING_FONT}", sans-serif; font-size: 13pt; margin: 5mm 0 2mm; }}
+table {{ width: 100%; border-collapse: collapse; margin: 2mm 0 4mm; font-size: 10.5pt; }}
+th, td {{ border: 0.6pt solid #000; padding: 1.5mm 2mm; vertical-align: top; text-align: left; }}
+th {{ background: #f2f2f2; font-weight: bold; white-space: nowrap; }}
+td.label {{ width: 24%; font-weight: bold; background: #fafafa; }}
+.hash {{ font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; word-break: break-all; }}
+.seal {{ margin-top: 12mm; text-align: right; line-height: 2.2; }}
+.sign {{ margin-top: 8mm; }}
+.small {{ font-size: 9.5pt; color: #333; }}
+blockquote {{ margin: 1mm 0 3mm 2em; padding-left: 3mm; border-left: 1.5pt solid #888; font-size: 10.5pt; }}
+"""
+
+_ENGINE = Engine(
+    dirs=[],
+    app_dirs=False,
+    loaders=[],
+    libraries={},
+    builtins=["zhifa.enforcement.documents.templatetags.wenshu"],
+    autoescape=True,
+    string_if_invalid="",
+    debug=False,
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    html: str
+
+
+class TemplateInvalid(InvalidInput):
+    code = "template_invalid"
+
+
+def compile_template(source: str) -> Any:
+    """Compile a template body, turning a syntax error into a translated refusal."""
+    try:
+        return _ENGINE.from_string(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateInvalid(
+            _("The template has an error: %(error)s") % {"error": exc}, detail={"error": str(exc)}
+        ) from exc
+
+
+def render_html(source: str, context: dict[str, Any], *, title: str) -> str:
+    template = compile_template(source)
+    try:
+        body = template.render(Context(context, autoescape=True))
+    except (TemplateDoesNotExist, TemplateSyntaxError) as exc:
+        raise TemplateInvalid(
+            _("The template has an error: %(error)s") % {"error": exc}, detail={"error": str(exc)}
+        ) from exc
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{_escape(title)}</title></head><body>{body}</body></html>"
+    )
+
+
+def _escape(text: str) -> str:
+    from django.utils.html import escape
+
+    return str(escape(text))
+
+
+_FETCHER: Any = None
+
+
+def _no_network() -> Any:
+    """A URL fetcher that only opens `data:` URLs (embedded images); anything else is skipped."""
+    global _FETCHER  # noqa: PLW0603 — one per process; it holds no state between renderings
+    if _FETCHER is None:
+        from weasyprint.urls import URLFetcher
+
+        _FETCHER = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+    return _FETCHER
+
+
+_CSS: Any = None
+
+
+def _stylesheet() -> Any:
+    global _CSS  # noqa: PLW0603 — parsed once per process; WeasyPrint stylesheets are immutable
+    if _CSS is None:
+        from weasyprint import CSS
+
+        _CSS = CSS(string=BASE_CSS, url_fetcher=_no_network())
+    return _CSS
+
+
+def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
+    from weasyprint import HTML
+
+    document = HTML(string=html, url_fetcher=_no_network(), base_url=None).render(stylesheets=[_stylesheet()])
+    document.metadata.title = title
+    document.metadata.authors = [author] if author else []
+    document.metadata.generator = "Zhifa"
+    out = io.BytesIO()
+    document.write_pdf(out)
+    return out.getvalue(), len(document.pages)
+
+
+def render_pdf(source: str, context: dict[str, Any], *, title: str, author: str = "") -> Rendered:
+    html = render_html(source, context, title=title)
+    pdf, pages = html_to_pdf(html, title=title, author=author)
+    return Rendered(pdf=pdf, pages=pages, html=html)

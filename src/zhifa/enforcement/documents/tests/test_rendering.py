@@ -1,0 +1,76 @@
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from zhifa.core.errors import InvalidInput
+from zhifa.enforcement.documents import catalogue, rendering
+from zhifa.enforcement.documents.services import sample_context
+from zhifa.enforcement.documents.templatetags.wenshu import capital_amount
+
+
+def _fonts(pdf: bytes) -> list[tuple[str, list[str]]]:
+    found = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            desc = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            files = [k for k in desc.get_object() if k.startswith("/FontFile")] if desc else []
+            found.append((str(font["/BaseFont"]), files))
+    return found
+
+
+@pytest.mark.parametrize("code", [k.code for k in catalogue.KINDS])
+def test_every_builtin_template_renders_a_pdf_with_embedded_cjk_fonts(code: str) -> None:
+    sample = sample_context(code)
+    rendered = rendering.render_pdf(catalogue.builtin_body(code), sample, title=code)
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert sample["agency"]["name"] in text
+    fonts = _fonts(rendered.pdf)
+    assert fonts and all(files for _name, files in fonts), fonts  # every font is embedded
+    assert any("CJK" in name for name, _files in fonts)
+    assert rendered.pages == len(reader.pages) >= 1
+
+
+def test_a_template_cannot_fetch_from_the_network() -> None:
+    body = '<img src="http://169.254.169.254/latest/meta-data"><p>x</p><link rel="stylesheet" href="file:///etc/passwd">'
+    rendered = rendering.render_pdf(body, {}, title="t")  # renders, without the resources
+    assert rendered.pages == 1
+
+
+def test_a_template_sees_only_the_context_it_is_given() -> None:
+    html = rendering.render_html(
+        "{{ settings.SECRET_KEY }}{{ request }}[{{ party.name }}]",
+        {"party": {"name": "<b>甲</b>"}},
+        title="t",
+    )
+    assert "[&lt;b&gt;甲&lt;/b&gt;]" in html and "SECRET" not in html
+
+
+@pytest.mark.parametrize(
+    "source", ["{% include '/etc/passwd' %}", "{% load i18n %}", "{% if %}", "{{ x|nosuchfilter }}"]
+)
+def test_broken_or_unsafe_templates_are_refused(source: str) -> None:
+    with pytest.raises(InvalidInput):
+        rendering.render_html(source, {}, title="t")
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("200", "贰佰元整"),
+        ("3000.00", "叁仟元整"),
+        ("12000.50", "壹万贰仟元伍角"),
+        ("10005", "壹万零伍元整"),
+        ("1010101", "壹佰零壹万零壹佰零壹元整"),
+        ("0.05", "伍分"),
+        ("100000", "壹拾万元整"),
+        ("0", "零元整"),
+    ],
+)
+def test_amounts_in_capital_numerals(amount: str, words: str) -> None:
+    from decimal import Decimal
+
+    assert capital_amount(Decimal(amount)) == words

@@ -1,0 +1,191 @@
+"""Run one large evidence upload through Django's full request path in a fresh process; print JSON.
+
+Used by test_large_upload.py (1 GiB) and bench/evidence.py (2 GiB). The multipart body is generated
+on the fly (a video container header, then pseudo-random blocks) and fed to the WSGI handler as a
+stream, so neither side ever holds the file; the declared SHA-256 is computed while generating and
+sent *after* the file part, so the server's own digests are checked against an independent one.
+
+    python bigupload.py <bytes> <workdir>
+
+Environment: run with PYTHONPATH=src; the script sets up its own SQLite database and evidence store
+under <workdir>.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+BLOCK = 1024 * 1024
+BOUNDARY = "zhifa-bigupload-boundary-7f3a"
+
+
+def file_blocks(size: int) -> Iterator[bytes]:
+    """`size` bytes: an ISO media `ftyp` box, then 1 MiB pseudo-random blocks (8 distinct ones)."""
+    rnd = random.Random(2026)
+    blocks = [rnd.randbytes(BLOCK) for _ in range(8)]
+    header = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+    first = header + blocks[0][: BLOCK - len(header)]
+    sent = 0
+    i = 0
+    while sent < size:
+        block = first if i == 0 else blocks[i % 8]
+        block = block[: size - sent]
+        yield block
+        sent += len(block)
+        i += 1
+
+
+class BodyStream:
+    """A file-like request body produced by a generator, read in whatever sizes the server asks."""
+
+    def __init__(self, parts: Iterator[bytes]) -> None:
+        self._parts = parts
+        self._buffer = bytearray()
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            try:
+                self._buffer += next(self._parts)
+            except StopIteration:
+                break
+        if size < 0:
+            size = len(self._buffer)
+        out = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return out
+
+    def readline(self, size: int = -1) -> bytes:  # not used by the multipart parser
+        return self.read(size)
+
+
+def expected_digests(size: int) -> dict[str, str]:
+    """The digests of the generated file, computed in a separate pass before the upload is timed."""
+    sha = hashlib.sha256()
+    sm3 = hashlib.new("sm3")
+    for block in file_blocks(size):
+        sha.update(block)
+        sm3.update(block)
+    return {"sha256": sha.hexdigest(), "sm3": sm3.hexdigest()}
+
+
+def multipart(size: int, sha256: str, agency_id: int) -> tuple[Iterator[bytes], int]:
+    head = (
+        f"--{BOUNDARY}\r\n"
+        'Content-Disposition: form-data; name="agency_id"\r\n\r\n'
+        f"{agency_id}\r\n"
+        f"--{BOUNDARY}\r\n"
+        'Content-Disposition: form-data; name="kind"\r\n\r\nvideo\r\n'
+        f"--{BOUNDARY}\r\n"
+        'Content-Disposition: form-data; name="file"; filename="DSJ_20250602_0930.MP4"\r\n'
+        "Content-Type: video/mp4\r\n\r\n"
+    ).encode()
+    # The declared digest comes after the file: the server cannot know it while hashing.
+    tail = (
+        f"\r\n--{BOUNDARY}\r\n"
+        'Content-Disposition: form-data; name="sha256"\r\n\r\n'
+        f"{sha256}\r\n"
+        f"--{BOUNDARY}--\r\n"
+    ).encode()
+
+    def parts() -> Iterator[bytes]:
+        yield head
+        yield from file_blocks(size)
+        yield tail
+
+    return parts(), len(head) + size + len(tail)
+
+
+def main() -> None:
+    size = int(sys.argv[1])
+    work = Path(sys.argv[2])
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.config.settings")
+    os.environ["ZHIFA_VAR_DIR"] = str(work / "var")
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'db.sqlite3'}"
+    os.environ["EVIDENCE_STORAGE"] = "local"
+    os.environ["EVIDENCE_ROOT"] = str(work / "evidence")
+    # Migrations run in a child process: loading every app's migration graph (and data migrations)
+    # costs memory that has nothing to do with an upload and would stay in this process's peak RSS.
+    import subprocess
+
+    manage = Path(__file__).resolve().parents[5] / "manage.py"
+    subprocess.run([sys.executable, str(manage), "migrate", "--noinput", "-v", "0"], check=True)
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from zhifa.org.factories import make_user
+    from zhifa.org.models import OrgNode
+    from zhifa.org.roles import Role
+    from zhifa.org.services import api_token_issue, org_node_create
+
+    city = org_node_create(actor=None, kind=OrgNode.Kind.GOVERNMENT, name="测试市人民政府")
+    agency = org_node_create(
+        actor=None, kind=OrgNode.Kind.AGENCY, name="测试市城市管理局", parent=city, abbreviation="测城管"
+    )
+    officer = make_user("bigofficer", node=agency, roles=[(Role.OFFICER, agency)])
+    token, _expires = api_token_issue(user=officer)
+    handler = WSGIHandler()
+
+    expected = expected_digests(size)
+    parts, length = multipart(size, expected["sha256"], agency.pk)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/v1/evidence",
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": BodyStream(parts),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "CONTENT_TYPE": f"multipart/form-data; boundary={BOUNDARY}",
+        "CONTENT_LENGTH": str(length),
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+    }
+    # Warm up: the first request builds the URL resolver and the API's schemas (not upload work).
+    warm = {**environ, "REQUEST_METHOD": "GET", "wsgi.input": BodyStream(iter(())), "CONTENT_LENGTH": "0"}
+    warm.pop("CONTENT_TYPE")
+    b"".join(handler(warm, lambda s, h, *a: None))
+    status: list[str] = []
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    response = handler(environ, lambda s, h, *a: status.append(s))
+    body = b"".join(response)
+    seconds = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    stored = list((work / "evidence" / "sha256").rglob("*"))
+    print(
+        json.dumps(
+            {
+                "status": status[0] if status else "",
+                "body": json.loads(body or b"{}"),
+                "expected": expected,
+                "bytes": size,
+                "seconds": seconds,
+                "mb_per_s": size / seconds / 1e6,
+                "peak_rss_mb_before": rss_before / 1024,
+                "peak_rss_mb": rss_after / 1024,
+                "stored_sizes": [p.stat().st_size for p in stored if p.is_file()],
+                "staging_left": [p.name for p in (work / "evidence" / ".staging").iterdir()],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from zhifa.core.errors import Conflict, Forbidden, RuleViolation
+from zhifa.enforcement.evidence import services
+from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence, mp4_bytes
+from zhifa.enforcement.evidence.models import Destruction
+from zhifa.law.services import jurisdiction_setting_set
+from zhifa.supervision.alerts.models import Alert
+
+pytestmark = pytest.mark.django_db
+
+
+def _action(world, kind: str = "seizure"):
+    return services.site_action_record(
+        actor=world.officer_a,
+        agency=world.agency_a,
+        kind=kind,
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        location="人民路",
+    )
+
+
+def test_a_seizure_without_video_is_flagged_and_alerted(world) -> None:
+    action = _action(world)
+    assert action.av_required and services.av_missing(action)
+    assert "国办发〔2018〕118号" in action.av_rule and "national" in action.av_rule
+    alert = Alert.objects.get(kind="av_record_missing")
+    assert alert.agency_id == world.agency_a.pk and alert.resolved_at is None
+
+
+def test_attaching_a_video_clears_the_flag_but_a_photo_does_not(world) -> None:
+    action = _action(world)
+    make_evidence(actor=world.officer_a, agency=world.agency_a, data=jpeg_bytes(), action_id=action.pk)
+    assert services.av_missing(action)
+    make_evidence(actor=world.officer_a, agency=world.agency_a, data=mp4_bytes(), action_id=action.pk)
+    assert not services.av_missing(action)
+    assert Alert.objects.get(kind="av_record_missing").resolved_at is not None
+
+
+def test_a_video_uploaded_first_can_be_linked_afterwards_once(world) -> None:
+    video = make_evidence(actor=world.officer_a, agency=world.agency_a, data=mp4_bytes(seed=3))
+    action = _action(world, "forced_demolition")
+    services.evidence_attach_to_action(actor=world.officer_a, evidence=video, action=action)
+    assert not services.av_missing(action)
+    with pytest.raises(Conflict):
+        services.evidence_attach_to_action(actor=world.officer_a, evidence=video, action=_action(world))
+
+
+def test_an_inspection_needs_no_video_unless_the_city_says_so(world) -> None:
+    assert not _action(world, "inspection").av_required
+    jurisdiction_setting_set(
+        actor=world.admin,
+        node=world.city,
+        key="records.mandatory_av_actions",
+        value="sealing,seizure,inspection",
+        document="测试市全过程记录办法",
+    )
+    action = _action(world, "inspection")
+    assert action.av_required and world.city.name in action.av_rule
+
+
+def test_actions_in_the_future_are_refused(world) -> None:
+    from zhifa.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        services.site_action_record(
+            actor=world.officer_a,
+            agency=world.agency_a,
+            kind="seizure",
+            occurred_at=timezone.now() + dt.timedelta(days=1),
+        )
+
+
+class TestRetentionAndDestruction:
+    def _evidence(self, world):
+        return make_evidence(actor=world.officer_a, agency=world.agency_a, data=jpeg_bytes(seed=77))
+
+    def test_only_approvers_set_retention_and_never_shorten_it(self, world) -> None:
+        ev = self._evidence(world)
+        with pytest.raises(Forbidden):
+            services.evidence_set_retention(
+                actor=world.officer_a, evidence=ev, keep_until=dt.date(2040, 1, 1), basis="x"
+            )
+        services.evidence_set_retention(
+            actor=world.approver_a, evidence=ev, keep_until=dt.date(2040, 1, 1), basis="档案保管期限表：30年"
+        )
+        with pytest.raises(Conflict):
+            services.evidence_set_retention(
+                actor=world.approver_a, evidence=ev, keep_until=dt.date(2030, 1, 1), basis="x"
+            )
+
+    def test_destruction_before_retention_expires_is_refused(self, world) -> None:
+        ev = self._evidence(world)
+        services.evidence_set_retention(
+            actor=world.approver_a, evidence=ev, keep_until=dt.date(2040, 1, 1), basis="x"
+        )
+        with pytest.raises(RuleViolation) as exc:
+            services.evidence_destruction_request(actor=world.officer_a, evidence=ev, reason="鉴定无保存价值")
+        assert "档案法实施条例第二十四条" in str(exc.value.message)
+
+    def test_destruction_needs_a_second_person_and_removes_the_content(self, world, evidence_root) -> None:
+        ev = self._evidence(world)
+        services.evidence_set_retention(
+            actor=world.approver_a, evidence=ev, keep_until=dt.date(2020, 1, 1), basis="x"
+        )
+        request = services.evidence_destruction_request(
+            actor=world.approver_a, evidence=ev, reason="鉴定无保存价值"
+        )
+        with pytest.raises(Forbidden):
+            services.evidence_destruction_decide(
+                actor=world.approver_a, destruction_id=request.pk, approve=True
+            )
+        with pytest.raises(Forbidden):
+            services.evidence_destruction_decide(
+                actor=world.officer_a, destruction_id=request.pk, approve=True
+            )
+        from zhifa.org.factories import make_user
+        from zhifa.org.roles import Role
+
+        head = make_user("head_a", node=world.agency_a, roles=[(Role.APPROVER, world.agency_a)])
+        from django.test import TestCase
+
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            decided = services.evidence_destruction_decide(
+                actor=head, destruction_id=request.pk, approve=True
+            )
+        assert decided.state == Destruction.State.APPROVED and decided.content_removed
+        ev.refresh_from_db()
+        assert ev.destroyed_at is not None and ev.blob.destroyed_at is not None
+        assert not any((evidence_root / "sha256").rglob(ev.blob.sha256))
+
+    def test_content_shared_with_other_evidence_survives_destruction(self, world) -> None:
+        ev = self._evidence(world)
+        make_evidence(
+            actor=world.officer_a, agency=world.agency_a, data=jpeg_bytes(seed=77), description="copy"
+        )
+        services.evidence_set_retention(
+            actor=world.approver_a, evidence=ev, keep_until=dt.date(2020, 1, 1), basis="x"
+        )
+        request = services.evidence_destruction_request(
+            actor=world.officer_a, evidence=ev, reason="鉴定无保存价值"
+        )
+        decided = services.evidence_destruction_decide(
+            actor=world.approver_a, destruction_id=request.pk, approve=True
+        )
+        assert not decided.content_removed
+        ev.blob.refresh_from_db()
+        assert ev.blob.destroyed_at is None
