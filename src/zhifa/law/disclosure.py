@@ -59,12 +59,16 @@ def publication_window(*, agency: object | None) -> jurisdiction.Applied:
     return jurisdiction.applied(PUBLISH_WINDOW_SETTING, agency=agency)
 
 
+def publication_period(window_days: int) -> Period:
+    if window_days < 0:
+        raise ValueError("window_days must be >= 0")
+    return Period(days=window_days, kind=DayKind.WORKING, article=ARTICLE_PUBLISH)
+
+
 def publication_due(decided_on: dt.date, *, window_days: int) -> dt.date:
     """Last day to publish a decision made on `decided_on`: `window_days` working days after it
     (the decision day is not counted; holidays and adjusted working days follow the official calendar)."""
-    if window_days < 0:
-        raise ValueError("window_days must be >= 0")
-    return Period(days=window_days, kind=DayKind.WORKING, article=ARTICLE_PUBLISH).end(decided_on)
+    return publication_period(window_days).end(decided_on)
 
 
 def withdrawal_due(changed_on: dt.date) -> dt.date:

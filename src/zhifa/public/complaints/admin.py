@@ -46,7 +46,7 @@ class ComplaintAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     fields = [
         "tracking_code", "channel", "external_ref", "category", "area", "location", "title", "agency", "unit",
         "state", "received_on", "acceptance_due", "accepted_on", "conclusion_due", "concluded_on", "reopen_count",
-        "last_rating", "case_number",
+        "last_rating", "case_id",
     ]  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:

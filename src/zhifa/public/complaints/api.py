@@ -171,7 +171,7 @@ class ComplaintOut(Schema):
     sla: str
     reopen_count: int
     last_rating: str
-    case_number: str
+    case_id: int | None
 
     @staticmethod
     def resolve_category(obj: Complaint) -> str:
@@ -319,6 +319,11 @@ class EventIn(Schema):
     rating: str = ""
     comment: str = ""
     original_id: int | None = None
+    party: dict[str, str] | None = None
+    facts: str = ""
+    occurred_on: dt.date | None = None
+    location: str = ""
+    power_item_id: int | None = None
 
 
 EVENTS = (
@@ -376,6 +381,18 @@ def complaint_event(request: HttpRequest, complaint_id: int, payload: EventIn) -
         if p.original_id is None:
             raise InvalidInput(_("Choose the earlier complaint."), detail={"field": "original_id"})
         svc.complaint_mark_duplicate(complaint_id=cid, actor=u, original_id=p.original_id, note=p.note)
+    elif p.event == "convert":
+        if p.party is None or p.occurred_on is None:
+            raise InvalidInput(_("Give the party and the date of the act."), detail={"field": "party"})
+        svc.complaint_convert_to_case(
+            complaint_id=cid,
+            actor=u,
+            party=p.party,
+            facts=p.facts or complaint.content,
+            occurred_on=p.occurred_on,
+            location=p.location,
+            power_item_id=p.power_item_id,
+        )
     else:
         raise InvalidInput(
             _("Unknown event."), code="unknown_event", detail={"event": p.event, "allowed": list(EVENTS)}

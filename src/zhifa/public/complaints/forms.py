@@ -204,3 +204,26 @@ class ReplyForm(forms.Form):
 class DuplicateForm(forms.Form):
     original = forms.IntegerField(label=_("Earlier complaint"))
     note = forms.CharField(label=_("Internal note (optional)"), max_length=1000, required=False)
+
+
+class ConvertForm(forms.Form):
+    party_kind = forms.ChoiceField(
+        label=_("Party type"), choices=[("organisation", _("Organisation")), ("person", _("Person"))]
+    )
+    party_name = forms.CharField(label=_("Party name"), max_length=100)
+    party_id_number = forms.CharField(label=_("Unified social credit code or ID number"), max_length=40)
+    party_phone = forms.CharField(label=_("Party phone (optional)"), max_length=30, required=False)
+    party_address = forms.CharField(label=_("Party address (optional)"), max_length=200, required=False)
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    occurred_on = forms.DateField(label=_("Act occurred on"), widget=forms.DateInput(attrs={"type": "date"}))
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+
+    def party(self) -> dict[str, str]:
+        d = self.cleaned_data
+        return {
+            "kind": d["party_kind"],
+            "name": d["party_name"],
+            "id_number": d["party_id_number"],
+            "phone": d.get("party_phone", ""),
+            "address": d.get("party_address", ""),
+        }

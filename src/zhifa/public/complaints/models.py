@@ -210,6 +210,11 @@ class Complaint(models.Model):
     # The deadline of the current step (acceptance while received, conclusion while handled), kept by
     # the services so that the queue can filter and sort overdue complaints with one indexed query.
     due_on = models.DateField(_("current deadline"), null=True, blank=True)
+    # The day the current period started (receipt, referral, acceptance, re-opening), and whether
+    # `due_on` was computed while that year's official calendar was unknown (weekday rule) and must
+    # be recomputed once admins enter it.
+    due_start = models.DateField(null=True, blank=True)
+    due_provisional = models.BooleanField(_("provisional deadline"), default=False)
     last_rating = models.CharField(_("satisfaction"), max_length=20, choices=Rating.choices, blank=True)
 
     duplicate_of = models.ForeignKey(
@@ -221,7 +226,6 @@ class Complaint(models.Model):
         related_name="duplicates",
     )
     case_id = models.BigIntegerField(_("case"), null=True, blank=True)
-    case_number = models.CharField(_("case number"), max_length=60, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

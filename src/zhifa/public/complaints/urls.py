@@ -9,5 +9,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stats/", views.stats, name="stats"),
     path("<int:complaint_id>/", views.detail, name="detail"),
     path("<int:complaint_id>/act/<slug:action>/", views.act, name="act"),
+    path("<int:complaint_id>/convert/", views.convert, name="convert"),
     path("<int:complaint_id>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

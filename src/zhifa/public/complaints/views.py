@@ -258,9 +258,20 @@ def _available_actions(request: HttpRequest, complaint: Complaint) -> list[tuple
     return out
 
 
+def _case_number(complaint: Complaint) -> str:
+    """The linked case's number as it is now (issued when the case is filed, after registration)."""
+    if not complaint.case_id:
+        return ""
+    from zhifa.enforcement.cases.models import Case
+
+    return Case.objects.filter(pk=complaint.case_id).values_list("number", flat=True).first() or ""
+
+
 def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     today = timezone.localdate()
     return {
+        "can_convert": svc.conversion_available(request.user, complaint),
+        "case_number": _case_number(complaint),
         "c": complaint,
         "sla": sel.sla(complaint, today),
         "show_identity": sel.can_see_identity(request.user, complaint),
@@ -349,3 +360,47 @@ def stats(request: HttpRequest) -> HttpResponse:
         "complaints/staff/stats.html",
         {"rows": rows, "total": sel.stats_total(rows), "date_from": date_from, "date_to": date_to},
     )
+
+
+@access.roles(*svc.CONVERT_ROLES)
+@require_http_methods(["GET", "POST"])
+def convert(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Open a penalty case on the facts reported (the case's source is this complaint)."""
+    complaint = _visible(request, complaint_id)
+    if not svc.conversion_available(request.user, complaint):
+        messages.error(request, _("This complaint cannot be converted into a case now."))
+        return redirect("complaints:detail", complaint.pk)
+    form = f.ConvertForm(
+        request.POST or None,
+        initial={
+            "party_name": complaint.subject_name,
+            "facts": complaint.content,
+            "occurred_on": complaint.occurred_on or complaint.received_on,
+            "location": complaint.location,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                _complaint, case = svc.complaint_convert_to_case(
+                    complaint_id=complaint.pk,
+                    actor=request.user,
+                    party=form.party(),
+                    facts=form.cleaned_data["facts"],
+                    occurred_on=form.cleaned_data["occurred_on"],
+                    location=form.cleaned_data["location"],
+                )
+            except DomainError as exc:
+                field = str(exc.detail.get("field") or "")
+                target = {"id_number": "party_id_number", "name": "party_name"}.get(field, field)
+                form.add_error(target if target in form.fields else None, str(exc.message))
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Case %(number)s registered from this complaint.") % {"number": case.number or case.pk},
+                )
+                return redirect("cases:detail", case.pk)
+    return render(request, "complaints/staff/convert.html", {"c": complaint, "form": form}, status=status)

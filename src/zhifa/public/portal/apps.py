@@ -9,8 +9,11 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.enforcement.cases.hooks import register_event_listener
+        from zhifa.public.portal.listeners import on_case_event
         from zhifa.public.portal.selectors import STAFF_ROLES
         from zhifa.supervision.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Publications"), "portal:manage", frozenset(STAFF_ROLES), order=520))
         register_kind("publication_overdue", _("Decision not published in time"))
+        register_event_listener(on_case_event)

@@ -65,6 +65,8 @@ class PublishedDecision(models.Model):
     window_days = models.PositiveSmallIntegerField(_("publication window (working days)"))
     window_source = models.CharField(_("window set by"), max_length=100)
     publish_due = models.DateField(_("publish by"))
+    # Computed while the year's official calendar was unknown (weekday rule); recomputed daily.
+    publish_due_provisional = models.BooleanField(_("provisional deadline"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
 

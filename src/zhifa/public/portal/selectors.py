@@ -33,6 +33,7 @@ PUBLIC_LIST_FIELDS = (
     "published_at",
 )
 COUNT_CACHE_SECONDS = 60
+CENT = Decimal("0.01")
 
 
 def public_agencies() -> QuerySet[OrgNode]:
@@ -199,6 +200,11 @@ class YearStats:
         return sum((m.amount for m in self.months), Decimal("0"))
 
 
+def _money(value: Decimal | None) -> Decimal:
+    """Sums to the cent: SQLite returns SUM of a decimal column without its scale."""
+    return (value or Decimal("0")).quantize(CENT)
+
+
 def decision_stats(*, year: int, agency_id: int | None = None) -> YearStats:
     """Counts and fine amounts of published decisions by month of decision, agency and category
     (the law applied). Three grouped queries."""
@@ -206,27 +212,20 @@ def decision_stats(*, year: int, agency_id: int | None = None) -> YearStats:
     if agency_id:
         qs = qs.filter(agency_id=agency_id)
     by_month = {
-        r["m"]: r
+        r["m"]: (r["n"], _money(r["amt"]))
         for r in qs.annotate(m=ExtractMonth("decided_on"))
         .values("m")
         .annotate(n=Count("id"), amt=Sum("fine_amount"))
     }
-    months = [
-        MonthRow(
-            m,
-            by_month[m]["n"] if m in by_month else 0,
-            (by_month[m]["amt"] or Decimal("0")) if m in by_month else Decimal("0"),
-        )
-        for m in range(1, 13)
-    ]
+    months = [MonthRow(m, *by_month.get(m, (0, _money(None)))) for m in range(1, 13)]
     agencies = [
-        GroupRow(r["agency_name"], r["n"], r["amt"] or Decimal("0"))
+        GroupRow(r["agency_name"], r["n"], _money(r["amt"]))
         for r in qs.values("agency_name")
         .annotate(n=Count("id"), amt=Sum("fine_amount"))
         .order_by("-n", "agency_name")
     ]
     categories = [
-        GroupRow(r["category"] or "—", r["n"], r["amt"] or Decimal("0"))
+        GroupRow(r["category"] or "—", r["n"], _money(r["amt"]))
         for r in qs.values("category")
         .annotate(n=Count("id"), amt=Sum("fine_amount"))
         .order_by("-n", "category")

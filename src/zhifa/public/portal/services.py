@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.law import disclosure as law
+from zhifa.law.penalty import period_end
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
@@ -172,7 +173,10 @@ def publication_schedule(*, snapshot: DecisionSnapshot, actor: Any | None = None
     is_person = snapshot.party_kind == PublishedDecision.PartyKind.PERSON
     window = law.publication_window(agency=snapshot.agency)
     window_days = int(window.value)
-    due = law.publication_due(snapshot.decided_on, window_days=window_days)
+    # Never blocks on an unpublished calendar (a decision in late December): the weekday rule is used
+    # and the date is marked provisional, then recomputed daily (recompute_provisional_dues).
+    computed = period_end(law.publication_period(window_days), snapshot.decided_on)
+    due = computed.on
     names = [snapshot.party_name, *snapshot.other_person_names] if is_person else snapshot.other_person_names
     with transaction.atomic():
         decision = PublishedDecision.objects.create(
@@ -197,6 +201,7 @@ def publication_schedule(*, snapshot: DecisionSnapshot, actor: Any | None = None
             window_days=window_days,
             window_source=window.source[:100],
             publish_due=due,
+            publish_due_provisional=computed.provisional,
             created_at=timezone.now(),
         )
         _record(
@@ -284,7 +289,8 @@ def publication_withdraw(
                 detail={"field": "changed_on"},
             )
         was_published = decision.state == PublishedDecision.State.PUBLISHED
-        due = law.withdrawal_due(changed_on)
+        computed = period_end(law.WITHDRAWAL_PERIOD, changed_on)
+        due = computed.on
         now = timezone.now()
         decision.state = PublishedDecision.State.WITHDRAWN
         decision.withdrawal_ground = ground
@@ -312,7 +318,12 @@ def publication_withdraw(
             note=note,
             due_on=due,
             in_time=in_time,
-            data={"ground": ground, "changed_on": str(changed_on), "was_published": was_published},
+            data={
+                "ground": ground,
+                "changed_on": str(changed_on),
+                "was_published": was_published,
+                "provisional": computed.provisional,
+            },
         )
         if was_published:
             _unindex(decision)
@@ -387,3 +398,19 @@ def raise_overdue_alerts(*, today: dt.date | None = None) -> int:
         )
         count += 1
     return count
+
+
+def recompute_provisional_dues() -> int:
+    """Daily: publication deadlines computed while a year's calendar was unknown follow it once known."""
+    changed = 0
+    for decision in PublishedDecision.objects.filter(
+        state=PublishedDecision.State.SCHEDULED, publish_due_provisional=True
+    ).only("id", "decided_on", "window_days", "publish_due", "publish_due_provisional"):
+        computed = period_end(law.publication_period(decision.window_days), decision.decided_on)
+        if (computed.on, computed.provisional) != (decision.publish_due, decision.publish_due_provisional):
+            with transaction.atomic():
+                locked = _locked(decision.pk)
+                locked.publish_due, locked.publish_due_provisional = computed.on, computed.provisional
+                locked.save(update_fields=["publish_due", "publish_due_provisional"])
+            changed += 1
+    return changed
