@@ -1,3 +1,303 @@
-from ninja import Router
+"""Documents API: a case's 文书, their PDFs, on-demand records, regeneration, service, and the dossier.
+
+No `from __future__ import annotations` here: ninja resolves parameter annotations against the view
+function's globals, and the role decorator's wrapper lives in another module.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from zhifa.core import access
+from zhifa.core.api import ErrorOut, Page
+from zhifa.core.errors import InvalidInput, NotFound
+from zhifa.enforcement.documents import catalogue, dossier, selectors, services
+from zhifa.enforcement.documents.models import Document
+from zhifa.enforcement.evidence.storage import get_store
+from zhifa.org.roles import Role
 
 router = Router(tags=["documents"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Kinds an officer writes (笔录, notices); the rest come from workflow events.
+ON_DEMAND = frozenset({"inspection_record", "inquiry_record", "rectification_order"})
+
+
+class DocumentOut(Schema):
+    id: int
+    case_id: int
+    code: str
+    title: str
+    number: str
+    state: str
+    pages: int
+    template_version: int
+    generated_at: dt.datetime
+    served_on: dt.date | None
+    sha256: str
+    sm3: str
+    size: int
+    supersedes: int | None
+    pdf_url: str
+
+    @staticmethod
+    def resolve_template_version(obj: Document) -> int:
+        return obj.version.version
+
+    @staticmethod
+    def resolve_sha256(obj: Document) -> str:
+        return obj.blob.sha256
+
+    @staticmethod
+    def resolve_sm3(obj: Document) -> str:
+        return obj.blob.sm3
+
+    @staticmethod
+    def resolve_size(obj: Document) -> int:
+        return obj.blob.size
+
+    @staticmethod
+    def resolve_supersedes(obj: Document) -> int | None:
+        return obj.supersedes_id
+
+    @staticmethod
+    def resolve_pdf_url(obj: Document) -> str:
+        return f"/api/v1/documents/{obj.pk}/pdf"
+
+
+def _case(request: HttpRequest, case_id: int) -> Any:
+    from zhifa.enforcement.cases.selectors import case_get_for
+
+    case = case_get_for(user=request.user, case_id=case_id)
+    if case is None:
+        raise NotFound(_("Case not found, or not visible to you."))
+    return case
+
+
+@router.get("/cases/{int:case_id}/documents", response={200: list[DocumentOut], **ERRORS})
+@paginate(Page)
+@access.login
+def case_documents(request: HttpRequest, case_id: int, superseded: bool = False) -> Any:
+    """The case's 文书 in dossier order (superseded renderings only when asked for)."""
+    case = _case(request, case_id)
+    return selectors.document_list_for(user=request.user, case_id=case.pk, include_superseded=superseded)
+
+
+class GenerateIn(Schema):
+    code: str = Field(..., description="inspection_record, inquiry_record or rectification_order")
+    inputs: dict[str, Any] = {}
+
+
+def _clean_inputs(raw: dict[str, Any]) -> dict[str, Any]:
+    """Officer-entered fields: strings (and a Q&A list) only, bounded, no control characters."""
+    cleaned: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or len(key) > 40:
+            raise InvalidInput(_("Unknown field in the record."), detail={"field": str(key)[:40]})
+        if key == "qa":
+            if not isinstance(value, list) or len(value) > 200:
+                raise InvalidInput(_("The questions and answers must be a list."), detail={"field": "qa"})
+            cleaned["qa"] = [
+                {"q": str(item.get("q", ""))[:2000], "a": str(item.get("a", ""))[:4000]}
+                for item in value
+                if isinstance(item, dict)
+            ]
+            continue
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise InvalidInput(_("Record fields are text."), detail={"field": key})
+        text = str(value)
+        if len(text) > 20000 or "\x00" in text:
+            raise InvalidInput(
+                _("This field is too long or contains characters that are not allowed."),
+                detail={"field": key},
+            )
+        cleaned[key] = text
+    return cleaned
+
+
+@router.post("/cases/{int:case_id}/documents", response={201: DocumentOut, **ERRORS})
+@access.roles(Role.OFFICER, Role.APPROVER)
+def case_document_create(request: HttpRequest, case_id: int, payload: GenerateIn) -> Status[Document]:
+    """Write a record an officer makes during the investigation (笔录) or a rectification order."""
+    case = _case(request, case_id)
+    if payload.code not in ON_DEMAND:
+        raise InvalidInput(
+            _("This document is produced by the case workflow, not on request."),
+            code="document_not_on_demand",
+            detail={"code": payload.code, "on_demand": sorted(ON_DEMAND)},
+        )
+    document = services.document_generate(
+        case=case, code=payload.code, actor=request.user, inputs=_clean_inputs(payload.inputs)
+    )
+    return Status(201, document)
+
+
+@router.get("/documents/{int:document_id}", response={200: DocumentOut, **ERRORS})
+@access.login
+def document_detail(request: HttpRequest, document_id: int) -> Document:
+    return selectors.document_get_for(user=request.user, document_id=document_id)
+
+
+def pdf_response(document: Document, *, inline: bool = True) -> HttpResponseBase:
+    data = b"".join(get_store().chunks(document.blob.name))  # a 文书 is a few hundred KB at most
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'{"inline" if inline else "attachment"}; filename="document-{document.pk}.pdf"'
+    )
+    response["X-Content-SHA256"] = document.blob.sha256
+    response["X-Content-SM3"] = document.blob.sm3
+    return response
+
+
+@router.get("/documents/{int:document_id}/pdf", response={200: None, **ERRORS})
+@access.login
+def document_pdf(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    """The PDF exactly as generated (its digests in X-Content-SHA256 / X-Content-SM3)."""
+    return pdf_response(selectors.document_get_for(user=request.user, document_id=document_id))
+
+
+class RegenerateIn(Schema):
+    inputs: dict[str, Any] | None = None
+
+
+@router.post("/documents/{int:document_id}/regenerate", response={201: DocumentOut, **ERRORS})
+@access.roles(Role.OFFICER, Role.APPROVER)
+def document_regenerate(request: HttpRequest, document_id: int, payload: RegenerateIn) -> Status[Document]:
+    """Render an unserved document again (same number); refused (409) once it was served."""
+    document = selectors.document_get_for(user=request.user, document_id=document_id)
+    inputs = _clean_inputs(payload.inputs) if payload.inputs is not None else None
+    return Status(
+        201, services.document_regenerate(actor=request.user, document_id=document.pk, inputs=inputs)
+    )
+
+
+class ServedIn(Schema):
+    served_on: dt.date
+
+
+@router.post("/documents/{int:document_id}/served", response={200: DocumentOut, **ERRORS})
+@access.roles(Role.OFFICER, Role.APPROVER)
+def document_served(request: HttpRequest, document_id: int, payload: ServedIn) -> Document:
+    """Record that the document was served or handed over; it is frozen from then on."""
+    document = selectors.document_get_for(user=request.user, document_id=document_id)
+    if not services.can_write(request.user, document.case):
+        from zhifa.core.errors import Forbidden
+
+        raise Forbidden(_("You cannot change this case's documents."))
+    return services.document_mark_served(actor=request.user, document=document, served_on=payload.served_on)
+
+
+class DossierEntryOut(Schema):
+    seq: int
+    kind: str
+    title: str
+    number: str = ""
+    date: str = ""
+    pages: int | None = None
+    sha256: str
+    sm3: str
+    size: int
+    url: str
+
+
+class DossierOut(Schema):
+    case_id: int
+    case_number: str
+    state: str
+    complete: bool
+    missing: list[str]
+    entries: list[DossierEntryOut]
+
+
+@router.get("/cases/{int:case_id}/dossier", response={200: DossierOut, **ERRORS})
+@access.login
+def case_dossier(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    """The table of contents: documents in order, then evidence by hash; what the path still lacks."""
+    case = _case(request, case_id)
+    d = dossier.dossier_for(case)
+    entries: list[dict[str, Any]] = []
+    for doc in d.documents:
+        entries.append(
+            {
+                "seq": len(entries) + 1,
+                "kind": "document",
+                "title": doc.title,
+                "number": doc.number,
+                "date": timezone.localtime(doc.generated_at).date().isoformat(),
+                "pages": doc.pages,
+                "sha256": doc.blob.sha256,
+                "sm3": doc.blob.sm3,
+                "size": doc.blob.size,
+                "url": f"/api/v1/documents/{doc.pk}/pdf",
+            }
+        )
+    for ev in d.evidence:
+        entries.append(
+            {
+                "seq": len(entries) + 1,
+                "kind": ev.kind,
+                "title": ev.description or ev.original_name,
+                "date": timezone.localtime(ev.captured_at).date().isoformat() if ev.captured_at else "",
+                "sha256": ev.blob.sha256,
+                "sm3": ev.blob.sm3,
+                "size": ev.blob.size,
+                "url": f"/api/v1/evidence/{ev.pk}/content",
+            }
+        )
+    missing = [f"{title}（{article}）" for title, article in services.missing_required(case)]
+    return {
+        "case_id": case.pk,
+        "case_number": case.number,
+        "state": case.state,
+        "complete": not missing,
+        "missing": missing,
+        "entries": entries,
+    }
+
+
+@router.get("/cases/{int:case_id}/dossier.pdf", response={200: None, **ERRORS})
+@access.login
+def case_dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    """The dossier as one PDF: table of contents (evidence listed by hash) and every document."""
+    case = _case(request, case_id)
+    response = HttpResponse(dossier.dossier_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}.pdf"'
+    return response
+
+
+@router.get("/cases/{int:case_id}/dossier.zip", response={200: None, **ERRORS})
+@access.login
+def case_dossier_zip(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    """The dossier as a zip: manifest.json, SHA256SUMS, the document PDFs and the evidence files."""
+    case = _case(request, case_id)
+    return FileResponse(
+        dossier.dossier_zip(case),
+        as_attachment=True,
+        filename=f"dossier-{case.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+class TemplateOut(Schema):
+    code: str
+    title: str
+    current_version: int | None
+    single: bool
+
+    @staticmethod
+    def resolve_current_version(obj: Any) -> int | None:
+        return obj.current.version if obj.current else None
+
+
+@router.get("/document-templates", response=list[TemplateOut])
+@access.roles(Role.ADMIN)
+def template_list(request: HttpRequest) -> Any:
+    for kind in catalogue.KINDS:
+        services.template_get(kind.code)
+    return list(selectors.template_list())
