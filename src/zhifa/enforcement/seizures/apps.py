@@ -6,3 +6,22 @@ class SeizuresConfig(AppConfig):
     name = "zhifa.enforcement.seizures"
     label = "seizures"
     verbose_name = _("Seized items")
+
+    def ready(self) -> None:
+        from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.enforcement.cases.hooks import register_archive_check
+        from zhifa.enforcement.seizures.services import archive_check_seizures
+        from zhifa.law import seizure  # noqa: F401 — registers the warning-window setting
+        from zhifa.org.roles import Role
+        from zhifa.supervision.alerts.kinds import register_kind
+
+        register_archive_check(archive_check_seizures)
+        register_kind("seizure_expiring", _("Seizure term ending"))
+        register_nav(
+            NavItem(
+                _("Seized items"),
+                "seizures:register",
+                frozenset({Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR}),
+                order=310,
+            )
+        )
