@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.public.complaints import attachments as att
 from zhifa.public.complaints.models import STAFF_CHANNELS, Area, Category, Channel, ComplaintFeedback, Rating
@@ -33,7 +34,9 @@ class MultipleFileField(forms.FileField):
 
 class ComplaintForm(forms.Form):
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=_("— choose —")
+        label=pgettext_lazy("complaint", "Category"),
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("— choose —"),
     )
     area = forms.ModelChoiceField(
         label=_("Area"),
@@ -42,7 +45,7 @@ class ComplaintForm(forms.Form):
         empty_label=_("— choose —"),
     )
     location = forms.CharField(label=_("Location"), max_length=200, help_text=_("Street, number, landmark"))
-    title = forms.CharField(label=_("Summary"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("complaint", "Summary"), max_length=100)
     content = forms.CharField(
         label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}), min_length=10
     )
@@ -208,7 +211,11 @@ class DuplicateForm(forms.Form):
 
 class ConvertForm(forms.Form):
     party_kind = forms.ChoiceField(
-        label=_("Party type"), choices=[("organisation", _("Organisation")), ("person", _("Person"))]
+        label=_("Party type"),
+        choices=[
+            ("organisation", pgettext_lazy("party kind", "Organisation")),
+            ("person", pgettext_lazy("party kind", "Person")),
+        ],
     )
     party_name = forms.CharField(label=_("Party name"), max_length=100)
     party_id_number = forms.CharField(label=_("Unified social credit code or ID number"), max_length=40)

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -30,13 +31,13 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
 class PublishedDecision(models.Model):
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Awaiting publication")
-        PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        PUBLISHED = "published", pgettext_lazy("publication", "Published")
+        WITHDRAWN = "withdrawn", pgettext_lazy("publication", "Withdrawn")
         EXEMPT = "exempt", _("Not published (exempt)")
 
     class PartyKind(models.TextChoices):
-        PERSON = "person", _("Individual")
-        ORGANISATION = "organisation", _("Organisation")
+        PERSON = "person", pgettext_lazy("party kind", "Individual")
+        ORGANISATION = "organisation", pgettext_lazy("party kind", "Organisation")
 
     case_id = models.BigIntegerField(_("case"))
     agency = models.ForeignKey(
@@ -103,8 +104,8 @@ class PublishedDecision(models.Model):
 class PublicationEvent(models.Model):
     class Kind(models.TextChoices):
         SCHEDULE = "schedule", _("Scheduled")
-        PUBLISH = "publish", _("Published")
-        WITHDRAW = "withdraw", _("Withdrawn")
+        PUBLISH = "publish", pgettext_lazy("publication", "Published")
+        WITHDRAW = "withdraw", pgettext_lazy("publication", "Withdrawn")
         EXEMPT = "exempt", _("Exempted")
 
     decision = models.ForeignKey(PublishedDecision, on_delete=models.PROTECT, related_name="events")

@@ -172,3 +172,96 @@ def stats(request: HttpRequest) -> HttpResponse:
             "section": "stats",
         },
     )
+
+
+# --- the power list (权力清单) with guides and the procedure diagram -------------------------------
+
+
+@access.public
+@require_GET
+@cached_page()
+def powers(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    from zhifa.powers.models import Category
+    from zhifa.powers.selectors import PowerFilters, power_item_list_for
+
+    category = request.GET.get("category", "")
+    filters = PowerFilters(
+        q=(request.GET.get("q") or "")[:100],
+        category=category if category in Category.values else "",
+        agency=_int(request.GET.get("agency")),
+    )
+    # The anonymous user sees what the public may: published, active items only.
+    page = Paginator(power_item_list_for(user=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/powers.html",
+        {
+            "page": page,
+            "filters": filters,
+            "categories": Category.choices,
+            "agencies": sel.public_agencies(),
+            "query": query.urlencode(),
+            "section": "before",
+        },
+    )
+
+
+@access.public
+@require_GET
+@cached_page()
+def power(request: HttpRequest, item_id: int) -> HttpResponse:
+    from zhifa.powers.models import Category
+    from zhifa.powers.selectors import power_item_get
+
+    item = power_item_get(item_id=item_id, user=request.user)
+    if item is None or item.published_version is None:
+        raise Http404
+    version = item.published_version
+    diagram = None
+    if version.category == Category.PENALTY:
+        from zhifa.public.portal.flowchart import procedure_svg
+
+        diagram = procedure_svg(
+            "ordinary",
+            title=_("Procedure diagram: ordinary penalty procedure"),
+            note=_(
+                "At any open stage the case may be suspended, resumed or terminated with the approver's decision."
+            ),
+        )
+    return render(
+        request,
+        "portal/power.html",
+        {"item": item, "v": version, "diagram": diagram, "section": "before"},
+    )
+
+
+@access.public
+@require_GET
+@cached_page()
+def procedure(request: HttpRequest, name: str) -> HttpResponse:
+    """The penalty procedures as diagrams (运行流程图), ordinary and simple."""
+    from zhifa.public.portal.flowchart import procedure_svg
+
+    if name not in ("ordinary", "simple"):
+        raise Http404
+    title = (
+        _("Ordinary penalty procedure") if name == "ordinary" else _("Simple (on-the-spot) penalty procedure")
+    )
+    diagram = procedure_svg(
+        name,
+        title=title,
+        note=_(
+            "At any open stage the case may be suspended, resumed or terminated with the approver's decision."
+        ),
+    )
+    return render(
+        request,
+        "portal/procedure.html",
+        {"title": title, "diagram": diagram, "name": name, "section": "before"},
+    )

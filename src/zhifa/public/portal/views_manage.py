@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhifa.core import access
@@ -28,10 +28,10 @@ from zhifa.public.portal.models import PublishedDecision
 ACTORS = svc.PUBLISHER_ROLES
 
 WITHDRAWAL_CHOICES = [
-    (WithdrawalGround.CHANGED.value, gettext_lazy("Changed")),
-    (WithdrawalGround.REVOKED.value, gettext_lazy("Revoked")),
-    (WithdrawalGround.CONFIRMED_ILLEGAL.value, gettext_lazy("Confirmed illegal")),
-    (WithdrawalGround.CONFIRMED_VOID.value, gettext_lazy("Confirmed void")),
+    (WithdrawalGround.CHANGED.value, pgettext_lazy("withdrawal ground", "Changed")),
+    (WithdrawalGround.REVOKED.value, pgettext_lazy("withdrawal ground", "Revoked")),
+    (WithdrawalGround.CONFIRMED_ILLEGAL.value, pgettext_lazy("withdrawal ground", "Confirmed illegal")),
+    (WithdrawalGround.CONFIRMED_VOID.value, pgettext_lazy("withdrawal ground", "Confirmed void")),
 ]
 EXEMPTION_CHOICES = [
     (ExemptionGround.STATE_SECRET.value, gettext_lazy("State secret (art. 14)")),

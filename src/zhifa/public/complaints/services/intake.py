@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.core.identity import validate_resident_id
@@ -94,9 +95,13 @@ def _clean_input(data: ComplaintInput) -> dict[str, Any]:
         "category": category,
         "area": area,
         "location": clean_text(data.location, field="location", label=_("Location"), min_len=2, max_len=200),
-        "title": clean_text(data.title, field="title", label=_("Summary"), min_len=2, max_len=100),
+        "title": clean_text(
+            data.title, field="title", label=pgettext("complaint", "Summary"), min_len=2, max_len=100
+        ),
         "content": clean_text(data.content, field="content", label=_("Content"), min_len=10, max_len=5000),
-        "subject_name": clean_text(data.subject_name, field="subject_name", label=_("Party"), max_len=100),
+        "subject_name": clean_text(
+            data.subject_name, field="subject_name", label=_("Complained-about party"), max_len=100
+        ),
         "external_ref": clean_text(
             data.external_ref, field="external_ref", label=_("Ticket number"), max_len=40
         ),
