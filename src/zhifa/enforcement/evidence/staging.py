@@ -44,7 +44,7 @@ class DualHasher:
     (or `close()` on error paths) so the thread ends.
     """
 
-    QUEUE_CHUNKS = 8
+    QUEUE_CHUNKS = 4
 
     def __init__(self, *, threaded: bool = True) -> None:
         self.sm3 = hashlib.new("sm3")

@@ -28,15 +28,15 @@ BOUNDARY = "zhifa-bigupload-boundary-7f3a"
 
 
 def file_blocks(size: int) -> Iterator[bytes]:
-    """`size` bytes: an ISO media `ftyp` box, then 1 MiB pseudo-random blocks (8 distinct ones)."""
+    """`size` bytes: an ISO media `ftyp` box, then 1 MiB pseudo-random blocks (two distinct ones)."""
     rnd = random.Random(2026)
-    blocks = [rnd.randbytes(BLOCK) for _ in range(8)]
+    blocks = [rnd.randbytes(BLOCK) for _ in range(2)]
     header = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
     first = header + blocks[0][: BLOCK - len(header)]
     sent = 0
     i = 0
     while sent < size:
-        block = first if i == 0 else blocks[i % 8]
+        block = first if i == 0 else blocks[i % 2]
         block = block[: size - sent]
         yield block
         sent += len(block)

@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from zhifa.core.errors import Conflict, Forbidden, RuleViolation
-from zhifa.enforcement.cases.factories import advance, register
-from zhifa.enforcement.cases.models import CaseDeadline, State
+from zhifa.enforcement.cases.models import CaseDeadline
 from zhifa.enforcement.documents.tests.helpers import pdf_text
 from zhifa.enforcement.evidence.factories import make_evidence, mp4_bytes
 from zhifa.enforcement.seizures import services
@@ -20,12 +19,6 @@ ITEMS = [
     {"description": "挖掘机（型号 SY75C）", "quantity": "1", "unit": "台", "estimated_value": "280000"},
     {"description": "破碎锤", "quantity": "2", "unit": "个"},
 ]
-
-
-@pytest.fixture
-def case(kit, frozen):
-    c = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01")
-    return advance(kit, c, State.INVESTIGATING, start=START)
 
 
 def _seize(kit, case, *, measure="seizure", at=dt.datetime(2025, 5, 7, 10, 0, tzinfo=SH), **over):

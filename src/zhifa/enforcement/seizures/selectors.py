@@ -1,0 +1,82 @@
+"""Reads of seizures (the register per agency), restricted to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from zhifa.core.errors import NotFound
+from zhifa.enforcement.seizures.models import SeizedItem, Seizure
+from zhifa.org.selectors import restrict_to_scope
+
+
+@dataclass(frozen=True)
+class SeizureFilters:
+    agency_id: int | None = None
+    case_id: int | None = None
+    status: str = ""  # active | disposed | due_soon | overdue
+    measure: str = ""
+    q: str = ""
+    today: dt.date | None = None
+    alert_days: int = 5
+
+
+def seizure_list_for(*, user: Any, filters: SeizureFilters | None = None) -> QuerySet[Seizure]:
+    f = filters or SeizureFilters()
+    qs = (
+        restrict_to_scope(Seizure.objects.all(), user)
+        .select_related("agency", "case")
+        .annotate(
+            item_count=Count("items"), open_items=Count("items", filter=Q(items__disposition__isnull=True))
+        )
+    )
+    if f.agency_id:
+        qs = qs.filter(agency_id=f.agency_id)
+    if f.case_id:
+        qs = qs.filter(case_id=f.case_id)
+    if f.measure:
+        qs = qs.filter(measure=f.measure)
+    if f.status in ("active", "disposed"):
+        qs = qs.filter(status=f.status)
+    elif f.status in ("due_soon", "overdue") and f.today is not None:
+        qs = qs.filter(status=Seizure.Status.ACTIVE, due_on__isnull=False)
+        if f.status == "overdue":
+            qs = qs.filter(due_on__lt=f.today)
+        else:
+            qs = qs.filter(due_on__gte=f.today, due_on__lte=f.today + dt.timedelta(days=f.alert_days))
+    if f.q:
+        qs = qs.filter(
+            Q(number__icontains=f.q)
+            | Q(case__party_name__icontains=f.q)
+            | Q(items__description__icontains=f.q)
+        ).distinct()
+    return qs.order_by("-started_at", "-id")
+
+
+def seizure_get_for(*, user: Any, seizure_id: int) -> Seizure:
+    seizure = (
+        restrict_to_scope(Seizure.objects.all(), user)
+        .select_related(
+            "agency", "case", "document", "document__blob", "approved_by", "recorded_by", "site_action"
+        )
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=SeizedItem.objects.select_related("disposition")
+                .prefetch_related("photos")
+                .order_by("position"),
+            ),
+            "appraisals",
+            "dispositions__document",
+        )
+        .filter(pk=seizure_id)
+        .first()
+    )
+    if seizure is None:
+        from django.utils.translation import gettext as _
+
+        raise NotFound(_("No such seizure, or it is not visible to you."))
+    return seizure
