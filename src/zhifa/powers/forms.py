@@ -173,7 +173,8 @@ class ImportForm(forms.Form):
 class DiscretionForm(forms.Form):
     tier = forms.CharField(label=_("Tier"), required=False)
     party_kind = forms.ChoiceField(
-        label=_("Party"), choices=[("person", _("Person")), ("organisation", _("Organisation"))]
+        label=_("Party"),
+        choices=[("person", PartyType.PERSON.label), ("organisation", PartyType.ORGANISATION.label)],
     )
     base_amount = forms.DecimalField(label=_("Base amount"), **AMOUNT)  # type: ignore[arg-type]
     amount = forms.DecimalField(label=_("Proposed fine (yuan)"), **AMOUNT)  # type: ignore[arg-type]
