@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.officers.models import Credential, ExamSession, Officer, TrainingRecord
 from zhifa.officers.selectors import STATUS_FILTERS
@@ -41,7 +42,7 @@ class OfficerFilterForm(forms.Form):
 
 
 class OfficerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("of a person", "Name"), max_length=50)
     gender = forms.ChoiceField(label=_("Gender"), choices=Officer.Gender.choices)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=OrgNode.objects.none())

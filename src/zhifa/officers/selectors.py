@@ -83,23 +83,28 @@ def officer_list_for(
             Q(name__icontains=q) | Q(position__icontains=q) | Q(credentials__number__iexact=q)
         ).distinct()
     if f.status:
-        enforcement = Credential.objects.filter(officer=OuterRef("pk"), kind=Credential.Kind.ENFORCEMENT)
-        live = enforcement.filter(status__in=["valid", "suspended"])
+        # Any kind of card counts here (a justice bureau's officers hold 执法监督证); the ordering
+        # above only looks at enforcement cards, which are what handling officers need.
+        cards = Credential.objects.filter(officer=OuterRef("pk"))
+        live = cards.filter(status__in=["valid", "suspended"])
+        valid_any = Exists(cards.filter(_valid_on(day)))
         if f.status == "valid":
-            qs = qs.filter(valid_now=True)
+            qs = qs.filter(valid_any)
         elif f.status == "suspended":
-            qs = qs.filter(Exists(enforcement.filter(status=Credential.Status.SUSPENDED)))
+            qs = qs.filter(Exists(cards.filter(status=Credential.Status.SUSPENDED)))
         elif f.status == "expired":
-            expired = enforcement.filter(
+            expired = cards.filter(
                 Q(status=Credential.Status.EXPIRED) | Q(status=Credential.Status.VALID, expires_on__lt=day)
             )
-            qs = qs.filter(Exists(expired), valid_now=False).exclude(
-                Exists(enforcement.filter(status=Credential.Status.SUSPENDED))
+            qs = (
+                qs.filter(Exists(expired))
+                .exclude(valid_any)
+                .exclude(Exists(cards.filter(status=Credential.Status.SUSPENDED)))
             )
         elif f.status == "revoked":
-            qs = qs.filter(Exists(enforcement.filter(status=Credential.Status.REVOKED))).exclude(Exists(live))
+            qs = qs.filter(Exists(cards.filter(status=Credential.Status.REVOKED))).exclude(Exists(live))
         elif f.status == "none":
-            qs = qs.exclude(Exists(enforcement))
+            qs = qs.exclude(Exists(cards))
     if f.expiring:
         days = int(jurisdiction.value(law.ALERT_DAYS_BEFORE.key))
         horizon = day + dt.timedelta(days=days)
@@ -154,14 +159,18 @@ def can_see_full_id_number(user: Any, officer: Officer) -> bool:
     return officer.agency_id in scope_agency_ids(user, roles=[Role.ADMIN])
 
 
-def current_credential(officer: Officer, kind: str = Credential.Kind.ENFORCEMENT) -> Credential | None:
-    """The credential to show for an officer: the live one (valid/suspended), else the latest.
+def current_credential(officer: Officer) -> Credential | None:
+    """The credential to show for an officer: a live (valid or suspended) enforcement card, else a
+    live card of another kind (执法监督证), else the latest card of any kind.
 
     Reads the prefetched `credentials` (ordered newest first by `credential_prefetch`)."""
-    creds = [c for c in officer.credentials.all() if c.kind == kind]
-    for c in creds:
-        if c.status in (Credential.Status.VALID, Credential.Status.SUSPENDED):
+    creds = list(officer.credentials.all())
+    live = [c for c in creds if c.status in (Credential.Status.VALID, Credential.Status.SUSPENDED)]
+    for c in live:
+        if c.kind == Credential.Kind.ENFORCEMENT:
             return c
+    if live:
+        return live[0]
     return creds[0] if creds else None
 
 

@@ -302,11 +302,15 @@ def credential_issue(
         try:
             with transaction.atomic():
                 credential.save(force_insert=True)
-        except IntegrityError as exc:  # a concurrent issue of the same number won the race
+        except IntegrityError as exc:  # a concurrent issue (same number, or a second live card) won the race
+            if Credential.objects.filter(number=number).exists():
+                raise Conflict(
+                    _("The credential number %(number)s is already in use.") % {"number": number},
+                    code="credential_number_taken",
+                    detail={"field": "number"},
+                ) from exc
             raise Conflict(
-                _("The credential number %(number)s is already in use.") % {"number": number},
-                code="credential_number_taken",
-                detail={"field": "number"},
+                _("The officer already holds a live credential of this kind."), code="credential_live_exists"
             ) from exc
         _event(credential, actor=actor, action="issue", from_status="", effective_on=issued_on)
         _audit_credential(actor, "issue", credential, officer=officer.pk, expires_on=expires_on.isoformat())

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from zhifa.law import jurisdiction
 from zhifa.law import officers as law
 from zhifa.law.models import JurisdictionSetting
-from zhifa.officers.models import Credential, ExamResult, Officer, TrainingRecord
+from zhifa.officers.models import ExamResult, Officer, TrainingRecord
 from zhifa.officers.rules import credential_validity
 from zhifa.officers.selectors import credential_prefetch
 from zhifa.org.models import OrgNode
@@ -161,10 +161,9 @@ def agency_year_stats(*, user: Any, year: int, agency_id: int | None = None) -> 
         row = stats[officer.agency_id]
         row.officers += 1
         lapse = bool(row.target(law.REVIEW_LAPSE_SUSPENDS.key))
+        # 持证率 counts any enforcement-related card: 执法证, or 执法监督证 for supervising staff.
         if any(
-            c.kind == Credential.Kind.ENFORCEMENT
-            and credential_validity(c, on=on, lapse_suspends=lapse) is None
-            for c in officer.credentials.all()
+            credential_validity(c, on=on, lapse_suspends=lapse) is None for c in officer.credentials.all()
         ):
             row.credentialed += 1
 

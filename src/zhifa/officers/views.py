@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhifa.core import access
@@ -58,7 +59,7 @@ def credential_row(
         law.CredentialProblem.REVOKED: _("Revoked"),
         law.CredentialProblem.SUSPENDED: _("Suspended"),
         law.CredentialProblem.EXPIRED: _("Expired"),
-        law.CredentialProblem.NOT_YET_VALID: _("Not yet in force"),
+        law.CredentialProblem.NOT_YET_VALID: pgettext("credential", "Not yet in force"),
         law.CredentialProblem.REVIEW_OVERDUE: _("Annual review overdue"),
         law.CredentialProblem.AREA_NOT_COVERED: _("Valid"),
     }
