@@ -94,7 +94,7 @@ class GenerateIn(Schema):
     inputs: dict[str, Any] = {}
 
 
-def _clean_inputs(raw: dict[str, Any]) -> dict[str, Any]:
+def clean_inputs(raw: dict[str, Any]) -> dict[str, Any]:
     """Officer-entered fields: strings (and a Q&A list) only, bounded, no control characters."""
     cleaned: dict[str, Any] = {}
     for key, value in raw.items():
@@ -133,7 +133,7 @@ def case_document_create(request: HttpRequest, case_id: int, payload: GenerateIn
             detail={"code": payload.code, "on_demand": sorted(ON_DEMAND)},
         )
     document = services.document_generate(
-        case=case, code=payload.code, actor=request.user, inputs=_clean_inputs(payload.inputs)
+        case=case, code=payload.code, actor=request.user, inputs=clean_inputs(payload.inputs)
     )
     return Status(201, document)
 
@@ -171,7 +171,7 @@ class RegenerateIn(Schema):
 def document_regenerate(request: HttpRequest, document_id: int, payload: RegenerateIn) -> Status[Document]:
     """Render an unserved document again (same number); refused (409) once it was served."""
     document = selectors.document_get_for(user=request.user, document_id=document_id)
-    inputs = _clean_inputs(payload.inputs) if payload.inputs is not None else None
+    inputs = clean_inputs(payload.inputs) if payload.inputs is not None else None
     return Status(
         201, services.document_regenerate(actor=request.user, document_id=document.pk, inputs=inputs)
     )

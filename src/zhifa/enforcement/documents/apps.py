@@ -8,8 +8,13 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Enforcement documents")
 
     def ready(self) -> None:
+        from zhifa.core.navigation import NavItem, register_nav
         from zhifa.enforcement.cases.hooks import register_archive_check, register_event_listener
         from zhifa.enforcement.documents.services import archive_check_documents, on_case_event
+        from zhifa.org.roles import Role
 
+        register_nav(
+            NavItem(_("Document templates"), "documents:templates", frozenset({Role.ADMIN}), order=850)
+        )
         register_event_listener(on_case_event)
         register_archive_check(archive_check_documents)

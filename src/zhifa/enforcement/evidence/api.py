@@ -139,7 +139,7 @@ class CheckOut(Schema):
     detail: str
 
 
-def _agency_from(raw: Any) -> OrgNode:
+def agency_from(raw: Any) -> OrgNode:
     try:
         agency_id = int(raw)
     except (TypeError, ValueError):
@@ -165,7 +165,7 @@ def ingest_from_request(request: HttpRequest, *, agency: OrgNode | None, case: A
     """Shared by the API and the upload page: stream, validate, register."""
     with streamed_upload(request, staging_dir=get_store().staging_dir) as upload:
         meta = parse_meta(upload.fields)
-        target = agency or _agency_from(upload.fields.get("agency_id"))
+        target = agency or agency_from(upload.fields.get("agency_id"))
         return services.evidence_ingest(
             actor=request.user, staged=upload.staged, agency=target, meta=meta, case=case
         )
@@ -311,7 +311,7 @@ def open_session(
     fields = {k: ("" if v is None else v) for k, v in fields.items()}
     return uploads.upload_session_open(
         actor=request.user,
-        agency=agency or _agency_from(payload.agency_id),
+        agency=agency or agency_from(payload.agency_id),
         size=payload.size,
         filename=payload.filename,
         fields=fields,
@@ -430,7 +430,7 @@ class SiteActionOut(Schema):
 @access.roles(Role.OFFICER, Role.APPROVER)
 def site_action_create(request: HttpRequest, payload: SiteActionIn) -> Status[SiteAction]:
     case = case_for(request, payload.case_id) if payload.case_id else None
-    agency = case.agency if case is not None else _agency_from(payload.agency_id)
+    agency = case.agency if case is not None else agency_from(payload.agency_id)
     action = services.site_action_record(
         actor=request.user,
         case=case,

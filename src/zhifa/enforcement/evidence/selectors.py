@@ -24,7 +24,7 @@ class EvidenceFilters:
 def evidence_list_for(*, user: Any, filters: EvidenceFilters | None = None) -> QuerySet[Evidence]:
     f = filters or EvidenceFilters()
     qs = restrict_to_scope(Evidence.objects.all(), user).select_related(
-        "blob", "agency", "uploaded_by", "action"
+        "blob", "agency", "uploaded_by", "action", "case"
     )
     if f.agency_id:
         qs = qs.filter(agency_id=f.agency_id)

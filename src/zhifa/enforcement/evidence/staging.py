@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopFutureHandlers
 from django.http import HttpRequest
@@ -278,13 +279,19 @@ class UploadRefused(InvalidInput):
     code = "upload_refused"
 
 
-@contextmanager
-def streamed_upload(request: HttpRequest, *, staging_dir: Path) -> Iterator[ParsedUpload]:
-    """Parse a multipart evidence upload without holding the file in memory.
+@dataclass
+class UploadState:
+    """What `prepare_upload` installed on a request: the handler and the body counter."""
 
-    Yields the staged file and the form fields. Whatever happens inside the block, a staged file that
-    was not moved into the store is removed on exit: a refused upload keeps nothing.
-    """
+    handler: EvidenceUploadHandler
+    counter: _CountingStream
+    closing: bytes
+    declared_length: int
+
+
+def prepare_upload(request: HttpRequest, *, staging_dir: Path) -> UploadState:
+    """Install the streaming handler and the body counter before anything reads the body (Django's
+    CSRF check reads it for a page's form post)."""
     content_type, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
     if content_type != "multipart/form-data" or "boundary" not in params:
         raise UploadRefused(_("Send the file as multipart/form-data with a field named “file”."))
@@ -299,28 +306,46 @@ def streamed_upload(request: HttpRequest, *, staging_dir: Path) -> Iterator[Pars
     counter = _CountingStream(request._stream, keep=len(closing) + 1024)  # type: ignore[attr-defined]
     setattr(request, "_stream", counter)  # noqa: B010 — Django reads the body through request._stream
     request.upload_handlers = [handler]
+    return UploadState(handler=handler, counter=counter, closing=closing, declared_length=declared_length)
+
+
+def parse_upload(request: HttpRequest, state: UploadState) -> ParsedUpload:
+    """Read the body (if nothing has yet) and check that it arrived whole, with exactly one file."""
     try:
-        try:
-            files = request.FILES
-            fields = {key: request.POST.get(key, "") for key in request.POST}
-        except MultiPartParserError as exc:
-            raise UploadRefused(_("The upload could not be read: %(reason)s") % {"reason": exc}) from exc
-        except OSError as exc:  # client went away mid-body
-            raise UploadRefused(_("The upload was interrupted before it was complete.")) from exc
-        if counter.count < declared_length or closing not in counter.tail:
-            raise UploadRefused(
-                _("The upload was interrupted before it was complete; nothing was kept. Send it again."),
-                code="upload_truncated",
-                detail={"received_bytes": counter.count, "declared_bytes": declared_length},
-            )
-        if handler.unexpected:
-            raise UploadRefused(
-                _("Send exactly one file, in the field named “file”."),
-                detail={"unexpected_fields": handler.unexpected},
-            )
-        upload = files.get("file")
-        if not isinstance(upload, StagedUpload):
-            raise UploadRefused(_("No file was sent in the field named “file”."), code="file_missing")
-        yield ParsedUpload(staged=upload.staged, fields=fields)
+        files = request.FILES
+        fields = {key: request.POST.get(key, "") for key in request.POST}
+    except MultiPartParserError as exc:
+        raise UploadRefused(_("The upload could not be read: %(reason)s") % {"reason": exc}) from exc
+    except SuspiciousOperation as exc:  # too many fields or files, oversized form fields
+        raise UploadRefused(_("The upload could not be read: %(reason)s") % {"reason": exc}) from exc
+    except OSError as exc:  # client went away mid-body
+        raise UploadRefused(_("The upload was interrupted before it was complete.")) from exc
+    if state.counter.count < state.declared_length or state.closing not in state.counter.tail:
+        raise UploadRefused(
+            _("The upload was interrupted before it was complete; nothing was kept. Send it again."),
+            code="upload_truncated",
+            detail={"received_bytes": state.counter.count, "declared_bytes": state.declared_length},
+        )
+    if state.handler.unexpected:
+        raise UploadRefused(
+            _("Send exactly one file, in the field named “file”."),
+            detail={"unexpected_fields": state.handler.unexpected},
+        )
+    upload = files.get("file")
+    if not isinstance(upload, StagedUpload):
+        raise UploadRefused(_("No file was sent in the field named “file”."), code="file_missing")
+    return ParsedUpload(staged=upload.staged, fields=fields)
+
+
+@contextmanager
+def streamed_upload(request: HttpRequest, *, staging_dir: Path) -> Iterator[ParsedUpload]:
+    """Parse a multipart evidence upload without holding the file in memory.
+
+    Yields the staged file and the form fields. Whatever happens inside the block, a staged file that
+    was not moved into the store is removed on exit: a refused upload keeps nothing.
+    """
+    state = prepare_upload(request, staging_dir=staging_dir)
+    try:
+        yield parse_upload(request, state)
     finally:
-        handler.discard_all()
+        state.handler.discard_all()

@@ -21,7 +21,6 @@ from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import NotFound
 from zhifa.enforcement.seizures import selectors, services
 from zhifa.enforcement.seizures.models import Seizure
-from zhifa.law import jurisdiction
 from zhifa.law import seizure as law
 from zhifa.org.roles import Role
 
@@ -78,8 +77,9 @@ class SeizureDetailOut(SeizureOut):
     items: list[ItemOut]
 
 
-def term_status(seizure: Seizure, *, today: dt.date | None = None) -> str:
-    alert_days = int(jurisdiction.value(law.ALERT_DAYS_BEFORE.key, agency=seizure.agency))
+def term_status(seizure: Seizure, *, today: dt.date | None = None, alert_days: int | None = None) -> str:
+    if alert_days is None:
+        alert_days = services.alert_window(seizure.agency)
     return str(
         law.term_status(
             seizure.due_on,

@@ -627,6 +627,24 @@ def _default_basis(outcome: str) -> str:
 # --- Alerts before expiry (huey periodic task) --------------------------------------------------------
 
 
+_WINDOWS: dict[int, tuple[float, int]] = {}
+_WINDOW_SECONDS = 60.0  # like the calendar: a changed setting reaches every process within a minute
+
+
+def alert_window(agency: Any) -> int:
+    """Days before the end of a term at which it turns "due soon" (a jurisdiction setting), cached
+    briefly per agency so a register page of fifty measures does not look it up fifty times."""
+    import time
+
+    now = time.monotonic()
+    hit = _WINDOWS.get(agency.pk)
+    if hit is not None and now - hit[0] < _WINDOW_SECONDS:
+        return hit[1]
+    days = int(jurisdiction.value(law.ALERT_DAYS_BEFORE.key, agency=agency))
+    _WINDOWS[agency.pk] = (now, days)
+    return days
+
+
 def _term_key(seizure: Seizure, status: str) -> str:
     return f"seizure:{seizure.pk}:{status}"
 
@@ -648,7 +666,7 @@ def seizures_check_terms(*, today: dt.date | None = None) -> int:
     for seizure in Seizure.objects.filter(status=Seizure.Status.ACTIVE, due_on__isnull=False).select_related(
         "agency"
     ):
-        alert_days = int(jurisdiction.value(law.ALERT_DAYS_BEFORE.key, agency=seizure.agency))
+        alert_days = int(jurisdiction.value(law.ALERT_DAYS_BEFORE.key, agency=seizure.agency))  # fresh, daily
         status = law.term_status(seizure.due_on, today=today, alert_days=alert_days)
         if status not in (law.TermStatus.DUE_SOON, law.TermStatus.OVERDUE):
             continue

@@ -71,3 +71,17 @@ def test_disposal_through_the_api(client, kit, case, api_token) -> None:
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "disposed" and response.json()["term_status"] == "met"
+
+
+def test_the_register_api_runs_a_constant_number_of_queries(
+    client, kit, case, api_token, django_assert_max_num_queries
+) -> None:
+    headers = api_token(kit.world.supervisor)
+    _seize(kit, case)
+    client.get("/api/v1/seizures", **headers)
+    with django_assert_max_num_queries(20) as first:
+        assert client.get("/api/v1/seizures", **headers).json()["count"] == 1
+    for _i in range(4):
+        _seize(kit, case)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get("/api/v1/seizures", **headers).json()["count"] == 5

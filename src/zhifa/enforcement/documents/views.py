@@ -1,0 +1,235 @@
+"""Document pages: a case's dossier (contents, what the path still lacks, records to write, exports),
+a document's PDF, and the template editor for administrators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhifa.core import access
+from zhifa.core.errors import DomainError
+from zhifa.enforcement.documents import catalogue, dossier, selectors, services
+from zhifa.enforcement.documents.api import ON_DEMAND, clean_inputs, pdf_response
+from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
+from zhifa.enforcement.evidence.models import SiteAction
+from zhifa.enforcement.evidence.services import av_missing
+from zhifa.org.roles import Role
+
+STAFF = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+RECORD_FIELDS: dict[str, list[tuple[str, str, Any]]] = {
+    "inspection_record": [
+        ("started_at", "datetime-local", _l("Started at")),
+        ("ended_at", "datetime-local", _l("Ended at")),
+        ("place", "text", _l("Place")),
+        ("present", "text", _l("Present")),
+        ("recorder", "text", _l("Recorded by")),
+        ("findings", "textarea", _l("What was found")),
+    ],
+    "inquiry_record": [
+        ("started_at", "datetime-local", _l("Started at")),
+        ("ended_at", "datetime-local", _l("Ended at")),
+        ("place", "text", _l("Place")),
+        ("person", "text", _l("Person questioned")),
+        ("relation", "text", _l("Relation to the case")),
+        ("transcript", "textarea", _l("Questions and answers")),
+    ],
+    "rectification_order": [
+        ("deadline", "date", _l("Correct by")),
+        ("requirement", "textarea", _l("What must be corrected")),
+    ],
+}
+
+
+def _case(request: HttpRequest, case_id: int) -> Any:
+    from zhifa.enforcement.cases.selectors import case_get_for
+
+    case = case_get_for(user=request.user, case_id=case_id)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _dossier_context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
+    d = dossier.dossier_for(case)
+    actions = list(SiteAction.objects.filter(case=case).order_by("occurred_at"))
+    for action in actions:
+        action.missing = av_missing(action)  # type: ignore[attr-defined]
+    return {
+        "case": case,
+        "dossier": d,
+        "missing": services.missing_required(case),
+        "actions": actions,
+        "can_write": services.can_write(request.user, case) and case.state != "archived",
+        "records": [(code, catalogue.kind(code).title, RECORD_FIELDS[code]) for code in sorted(ON_DEMAND)],
+        **extra,
+    }
+
+
+@access.roles(*STAFF)
+def case_dossier(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    return render(request, "documents/dossier.html", _dossier_context(request, case))
+
+
+@access.roles(Role.OFFICER, Role.APPROVER)
+@require_POST
+def record_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Write a 笔录 or a rectification order from the dossier page."""
+    case = _case(request, case_id)
+    code = request.POST.get("code", "")
+    if code not in ON_DEMAND:
+        raise Http404
+    inputs = {name: request.POST.get(name, "").strip() for name, _kind, _label in RECORD_FIELDS[code]}
+    try:
+        document = services.document_generate(
+            case=case, code=code, actor=request.user, inputs=clean_inputs(inputs)
+        )
+    except DomainError as exc:
+        context = _dossier_context(request, case, error=str(exc.message), error_code=code)
+        return render(
+            request, "documents/dossier.html", context, status=exc.status if exc.status < 500 else 400
+        )
+    messages.success(
+        request, _("%(title)s %(number)s generated.") % {"title": document.title, "number": document.number}
+    )
+    return redirect("documents:dossier", case_id=case.pk)
+
+
+def _document(request: HttpRequest, document_id: int) -> Document:
+    try:
+        return selectors.document_get_for(user=request.user, document_id=document_id)
+    except DomainError:
+        raise Http404 from None
+
+
+@access.roles(*STAFF)
+def document_pdf(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    return pdf_response(_document(request, document_id))
+
+
+@access.roles(Role.OFFICER, Role.APPROVER)
+@require_POST
+def document_regenerate(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    try:
+        services.document_regenerate(actor=request.user, document_id=document.pk)
+        messages.success(request, _("Document rendered again from the case as it is now."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("documents:dossier", case_id=document.case_id)
+
+
+@access.roles(Role.OFFICER, Role.APPROVER)
+@require_POST
+def document_served(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _document(request, document_id)
+    try:
+        served_on = dt.date.fromisoformat(request.POST.get("served_on", ""))
+        if not services.can_write(request.user, document.case):
+            raise Http404
+        services.document_mark_served(actor=request.user, document=document, served_on=served_on)
+        messages.success(request, _("Recorded as served; the document is now frozen."))
+    except ValueError:
+        messages.error(request, _("Enter a date."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("documents:dossier", case_id=document.case_id)
+
+
+@access.roles(*STAFF)
+def dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    case = _case(request, case_id)
+    response = HttpResponse(dossier.dossier_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}.pdf"'
+    return response
+
+
+@access.roles(*STAFF)
+def dossier_zip(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    case = _case(request, case_id)
+    return FileResponse(
+        dossier.dossier_zip(case),
+        as_attachment=True,
+        filename=f"dossier-{case.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+# --- Templates (administrators) ---------------------------------------------------------------------
+
+
+@access.roles(Role.ADMIN)
+def template_list(request: HttpRequest) -> HttpResponse:
+    for kind in catalogue.KINDS:
+        services.template_get(kind.code)
+    return render(request, "documents/templates.html", {"templates": selectors.template_list()})
+
+
+@access.roles(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if code not in catalogue.BY_CODE:
+        raise Http404
+    template = services.template_get(code)
+    body = template.current.body if template.current else ""
+    error = ""
+    status = 200
+    if request.method == "POST":
+        body = request.POST.get("body", "")
+        try:
+            version = services.template_version_add(
+                actor=request.user, code=code, body=body, note=request.POST.get("note", "")
+            )
+            messages.success(request, _("Version %(v)s saved and in use.") % {"v": version.version})
+            return redirect("documents:template_edit", code=code)
+        except DomainError as exc:
+            error, status = str(exc.message), 400
+    versions = (
+        TemplateVersion.objects.filter(template=template).select_related("created_by").order_by("-version")
+    )
+    return render(
+        request,
+        "documents/template_edit.html",
+        {
+            "template": template,
+            "body": body,
+            "versions": versions,
+            "error": error,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@access.roles(Role.ADMIN)
+@require_POST
+def template_activate(request: HttpRequest, code: str, version_id: int) -> HttpResponse:
+    try:
+        services.template_activate(actor=request.user, version_id=version_id)
+        messages.success(request, _("Template version switched."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("documents:template_edit", code=code)
+
+
+@access.roles(Role.ADMIN)
+def template_preview(request: HttpRequest, code: str, version_id: int) -> HttpResponseBase:
+    """A version rendered with sample data (nothing is stored)."""
+    from zhifa.enforcement.documents import rendering
+
+    version = TemplateVersion.objects.filter(pk=version_id, template__code=code).first()
+    if version is None:
+        raise Http404
+    template: DocumentTemplate = version.template
+    rendered = rendering.render_pdf(version.body, services.sample_context(code), title=template.title)
+    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{code}-v{version.version}.pdf"'
+    return response
