@@ -11,7 +11,15 @@ from typing import Any
 from django.utils import timezone
 
 from zhifa.public.complaints import services as svc
-from zhifa.public.complaints.models import Area, Category, Channel, ComplaintFeedback, Rating, RoutingRule
+from zhifa.public.complaints.models import (
+    Area,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintFeedback,
+    Rating,
+    RoutingRule,
+)
 
 CATEGORIES = [
     # code, name, agency key, description, sample titles
@@ -88,7 +96,7 @@ def seed_complaints(ctx: dict[str, Any]) -> None:
     rng = random.Random(20260601)
     today = timezone.localdate()
     handler_for = {"cgj": users["officer1"], "scj": users["market1"]}
-    approver = users["approver"]
+    approver = users["approver"]  # 城管局's approver: extensions of its own complaints only
     created: list[Any] = []
     for i in range(300):
         code, _name, agency_key, _desc, titles = rng.choice(CATEGORIES)
@@ -160,7 +168,7 @@ def seed_complaints(ctx: dict[str, Any]) -> None:
             )
             continue
         complaint = svc.complaint_accept(complaint_id=complaint.pk, actor=handler, on=decide_on)
-        if rng.random() < 0.05 and decide_on + dt.timedelta(days=30) <= today:
+        if agency_key == "cgj" and rng.random() < 0.08 and decide_on + dt.timedelta(days=30) <= today:
             complaint = svc.complaint_extend(
                 complaint_id=complaint.pk,
                 actor=approver,
@@ -221,5 +229,27 @@ def seed_complaints(ctx: dict[str, Any]) -> None:
             actor=users["admin"],
             received_at=min(timezone.now(), original.received_at + dt.timedelta(days=1)),
         )
+    # Three complaints being handled became cases (the case's source is the complaint).
+    from zhifa.core.identity import uscc_check_char
+
+    handling = list(
+        Complaint.objects.filter(state="accepted", agency=agencies["cgj"])
+        .exclude(subject_name="")
+        .order_by("id")[:3]
+    )
+    for n, complaint in enumerate(handling, start=1):
+        first17 = f"91350900MA{7000000 + n:07d}"
+        svc.complaint_convert_to_case(
+            complaint_id=complaint.pk,
+            actor=handler_for["cgj"],
+            party={
+                "kind": "organisation",
+                "name": f"海州市{complaint.subject_name}",
+                "id_number": first17 + uscc_check_char(first17),
+            },
+            facts=complaint.content,
+            occurred_on=complaint.occurred_on or complaint.received_on,
+        )
+    svc.raise_sla_alerts()
     ctx["complaint_categories"] = cats
     ctx["complaint_areas"] = areas

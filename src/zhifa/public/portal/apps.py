@@ -8,8 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Disclosure portal")
 
     def ready(self) -> None:
+        from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import NavItem, register_nav
         from zhifa.enforcement.cases.hooks import register_event_listener
+        from zhifa.public.portal.demo import seed_portal
         from zhifa.public.portal.listeners import on_case_event
         from zhifa.public.portal.selectors import STAFF_ROLES
         from zhifa.supervision.alerts.kinds import register_kind
@@ -17,3 +19,4 @@ class PortalConfig(AppConfig):
         register_nav(NavItem(_("Publications"), "portal:manage", frozenset(STAFF_ROLES), order=520))
         register_kind("publication_overdue", _("Decision not published in time"))
         register_event_listener(on_case_event)
+        register_demo_step(70, "portal", seed_portal)

@@ -33,6 +33,9 @@ PUBLIC_LIST_FIELDS = (
     "published_at",
 )
 COUNT_CACHE_SECONDS = 60
+# The numbered list stops after this many pages (10,000 decisions at 20 a page): deeper offsets cost
+# the database more than they help anyone, and older decisions are found by search or agency.
+MAX_PAGES = 500
 CENT = Decimal("0.01")
 
 
@@ -65,11 +68,15 @@ class DecisionPage:
 
     @property
     def has_next(self) -> bool:
-        return self.number * self.page_size < self.count
+        return self.number < self.num_pages
 
     @property
     def num_pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+        return min(MAX_PAGES, max(1, -(-self.count // self.page_size)))
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > MAX_PAGES * self.page_size
 
     @property
     def previous_page_number(self) -> int:
@@ -108,7 +115,7 @@ def decision_page(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
 ) -> DecisionPage:
     count = published_count(q=q, agency_id=agency_id)
-    last = max(1, -(-count // page_size))
+    last = min(MAX_PAGES, max(1, -(-count // page_size)))
     page = min(max(1, page), last)
     offset = (page - 1) * page_size
     items = list(

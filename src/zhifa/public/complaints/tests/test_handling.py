@@ -292,3 +292,24 @@ class TestDuplicatesAndIdentity:
         assert not sel.can_see_identity(world.admin, c)
         unassigned = make_complaint(routing.street_vending, routing.west)
         assert sel.can_see_identity(world.officer_a2, unassigned)  # in the agency's own queue
+
+
+class TestProvisionalDeadlines:
+    def test_a_deadline_in_an_unknown_year_is_provisional_and_follows_the_calendar_once_entered(
+        self, routing, world
+    ) -> None:
+        import time_machine
+
+        from zhifa.core.calendar import calendar_changed
+        from zhifa.core.models import CalendarDay, CalendarYear
+
+        with time_machine.travel("2026-12-20 10:00+08:00", tick=False):
+            c = make_complaint(routing.street_vending, routing.east)  # 15 days → 4 Jan 2027
+            assert (c.acceptance_due, c.due_provisional) == (D(2027, 1, 4), True)
+            CalendarYear.objects.create(year=2027, source="国务院办公厅通知（测试）")
+            CalendarDay.objects.create(date=D(2027, 1, 4), kind="holiday", name="测试假日")
+            calendar_changed()
+            assert svc.recompute_provisional_dues() == 1
+            c.refresh_from_db()
+            assert (c.acceptance_due, c.due_on, c.due_provisional) == (D(2027, 1, 5), D(2027, 1, 5), False)
+            assert svc.recompute_provisional_dues() == 0

@@ -217,3 +217,11 @@ class TestManagePages:
         again = client.post(f"/portal/manage/{d.pk}/publish/")
         assert again.status_code == 409 and "只有待公示的决定才能公示" in again.content.decode()
         assert client.post(f"/portal/manage/{d.pk}/explode/").status_code == 404
+
+
+def test_the_numbered_list_stops_at_the_page_limit(world, frozen, monkeypatch) -> None:
+    monkeypatch.setattr(sel, "MAX_PAGES", 2)
+    for _ in range(5):
+        publish(world.agency_a)
+    page = sel.decision_page(page=99, page_size=2)
+    assert (page.count, page.number, page.num_pages, page.truncated, page.has_next) == (5, 2, 2, True, False)

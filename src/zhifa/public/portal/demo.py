@@ -1,0 +1,51 @@
+"""Demo step 70: the portal's publications. The demo cases (step 40) were decided and served through
+the workflow, so the portal's listener has already scheduled each decision (masked) and published
+those served. This step adds what a real portal also shows: two decisions withdrawn after being
+revoked or changed (行政处罚法第四十八条第二款), one exempted (政府信息公开条例第十五条), and the
+overdue alerts for decisions decided but still not served and published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from zhifa.law.disclosure import ExemptionGround, WithdrawalGround
+from zhifa.public.portal import services as svc
+from zhifa.public.portal.models import PublishedDecision
+
+
+def seed_portal(ctx: dict[str, Any]) -> None:
+    users = ctx["users"]
+    today = timezone.localdate()
+    published = list(
+        PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED).order_by(
+            "decided_on", "id"
+        )[:2]
+    )
+    reasons = [
+        (WithdrawalGround.REVOKED, "经海州市人民政府行政复议，本决定被撤销。"),
+        (WithdrawalGround.CHANGED, "本机关依法自行纠正，变更罚款数额，原决定信息撤回。"),
+    ]
+    for decision, (ground, note) in zip(published, reasons, strict=False):
+        changed_on = max(decision.decided_on, today - dt.timedelta(days=2))
+        svc.publication_withdraw(
+            decision_id=decision.pk, actor=users["approver"], ground=ground, changed_on=changed_on, note=note
+        )
+    waiting = (
+        PublishedDecision.objects.filter(state=PublishedDecision.State.SCHEDULED)
+        .order_by("-decided_on")
+        .first()
+    )
+    if waiting is not None:
+        svc.publication_exempt(
+            decision_id=waiting.pk,
+            actor=users["approver"],
+            ground=ExemptionGround.PRIVACY,
+            note="决定内容涉及第三方个人隐私，公开会对其合法权益造成损害（政府信息公开条例第十五条）。",
+        )
+    svc.raise_overdue_alerts()
+    ctx["portal"] = {
+        "published": PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED).count()
+    }
