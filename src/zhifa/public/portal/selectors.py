@@ -118,9 +118,15 @@ def decision_page(
     last = min(MAX_PAGES, max(1, -(-count // page_size)))
     page = min(max(1, page), last)
     offset = (page - 1) * page_size
-    items = list(
-        published_decisions(q=q, agency_id=agency_id).only(*PUBLIC_LIST_FIELDS)[offset : offset + page_size]
+    # Deferred join: the page's ids come from an index-only scan of (state, published_at, id) — skipping
+    # `offset` index entries without touching the table — then only those rows are read.
+    ids = list(
+        published_decisions(q=q, agency_id=agency_id).values_list("id", flat=True)[
+            offset : offset + page_size
+        ]
     )
+    rows = {d.pk: d for d in PublishedDecision.objects.filter(id__in=ids).only(*PUBLIC_LIST_FIELDS)}
+    items = [rows[i] for i in ids if i in rows]
     return DecisionPage(items=items, number=page, page_size=page_size, count=count)
 
 
