@@ -303,3 +303,42 @@ def public_officers(*, agency_id: int, on: dt.date) -> list[PublicOfficer]:
             )
         )
     return out
+
+
+# --- after (事后公开): what became of seized and confiscated property --------------------------------
+
+# Outcomes the public sees: property taken from its owner by a decision. Items returned to the party
+# are the party's own business and are not listed.
+PUBLIC_DISPOSITION_OUTCOMES = ("confiscated", "auctioned", "destroyed", "transferred")
+
+
+def public_dispositions() -> QuerySet[Any]:
+    """Dispositions of seized items (罚没物品处置): agency, the measure's document number, outcome, date,
+    basis, proceeds and the items — never the party, the receiver or internal notes. Two queries a page."""
+    from django.db.models import Prefetch
+
+    from zhifa.enforcement.seizures.models import Disposition, SeizedItem
+
+    return (
+        Disposition.objects.filter(outcome__in=PUBLIC_DISPOSITION_OUTCOMES)
+        .select_related("seizure__agency")
+        .only(
+            "id",
+            "outcome",
+            "decided_on",
+            "basis",
+            "proceeds",
+            "seizure__number",
+            "seizure__measure",
+            "seizure__agency__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=SeizedItem.objects.only(
+                    "id", "disposition_id", "description", "quantity", "unit"
+                ).order_by("position"),
+            )
+        )
+        .order_by("-decided_on", "-id")
+    )

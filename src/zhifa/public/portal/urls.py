@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<int:decision_id>/", views.decision, name="decision"),
     path("stats/", views.stats, name="stats"),
+    path("dispositions/", views.dispositions, name="dispositions"),
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),
     path("complaints/track/", complaints.complaint_track, name="complaint_track"),
     path("complaints/<str:code>/", complaints.complaint_progress, name="complaint_progress"),

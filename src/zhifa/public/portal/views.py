@@ -265,3 +265,14 @@ def procedure(request: HttpRequest, name: str) -> HttpResponse:
         "portal/procedure.html",
         {"title": title, "diagram": diagram, "name": name, "section": "before"},
     )
+
+
+@access.public
+@require_GET
+@cached_page()
+def dispositions(request: HttpRequest) -> HttpResponse:
+    """罚没物品处置结果: what became of confiscated and seized property."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(sel.public_dispositions(), 30).get_page(request.GET.get("page"))
+    return render(request, "portal/dispositions.html", {"page": page, "section": "after"})
