@@ -1,5 +1,25 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _home_panel(user: Any) -> dict[str, Any] | None:
+    """The user's own queue (their unit's, or their agency's when they sit on the agency node)."""
+    from django.utils import timezone
+
+    from zhifa.public.complaints.selectors import QueueFilters, complaint_list_for, sla
+
+    node = getattr(user, "node", None)
+    unit_id = node.pk if node is not None and node.kind == "unit" else None
+    qs = complaint_list_for(user=user, filters=QueueFilters(state="open", unit_id=unit_id))
+    today = timezone.localdate()
+    soonest = list(qs[:5])
+    return {
+        "open": qs.count(),
+        "overdue": qs.filter(due_on__lt=today).count(),
+        "soonest": [(c, sla(c, today)) for c in soonest],
+    }
 
 
 class ComplaintsConfig(AppConfig):
@@ -9,11 +29,16 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhifa.core.demo import register_demo_step
-        from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES
         from zhifa.supervision.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Complaints"), "complaints:queue", frozenset(STAFF_ROLES), order=500))
         register_kind("complaint_sla", _("Complaint past its deadline"))
+        register_home_panel(
+            HomePanel(
+                "complaints/home_panel.html", _home_panel, frozenset({"officer", "approver"}), order=300
+            )
+        )
         register_demo_step(60, "complaints", seed_complaints)

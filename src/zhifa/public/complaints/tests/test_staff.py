@@ -307,3 +307,12 @@ class TestStaffApi:
         assert response.status_code == 201, response.content
         body = response.json()
         assert body["visible_to_you"] is False and body["tracking_code"].startswith("TS20250603-")
+
+
+def test_the_home_page_shows_my_queue_with_overdue_count(client, routing, world, frozen) -> None:
+    make_complaint(routing.street_vending, routing.east)
+    frozen.move_to("2025-06-19 09:00+08:00")
+    make_complaint(routing.street_vending, routing.east)
+    client.force_login(world.officer_a)
+    page = client.get("/").content.decode()
+    assert "我的投诉举报待办" in page and "1件超期" in page
