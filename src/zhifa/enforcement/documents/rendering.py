@@ -14,6 +14,7 @@ machine without the font.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,10 +131,26 @@ def _stylesheet() -> Any:
     return _CSS
 
 
+_LOCAL = threading.local()
+
+
+def _font_config() -> Any:
+    """One font configuration per thread: loading the CJK fonts once instead of per document saves
+    about a fifth of the rendering time (Pango's font map is not shared across threads)."""
+    config = getattr(_LOCAL, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _LOCAL.font_config = FontConfiguration()
+    return config
+
+
 def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
     from weasyprint import HTML
 
-    document = HTML(string=html, url_fetcher=_no_network(), base_url=None).render(stylesheets=[_stylesheet()])
+    document = HTML(string=html, url_fetcher=_no_network(), base_url=None).render(
+        stylesheets=[_stylesheet()], font_config=_font_config()
+    )
     document.metadata.title = title
     document.metadata.authors = [author] if author else []
     document.metadata.generator = "Zhifa"

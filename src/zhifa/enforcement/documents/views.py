@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
@@ -26,24 +26,24 @@ from zhifa.org.roles import Role
 STAFF = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 RECORD_FIELDS: dict[str, list[tuple[str, str, Any]]] = {
     "inspection_record": [
-        ("started_at", "datetime-local", _l("Started at")),
-        ("ended_at", "datetime-local", _l("Ended at")),
-        ("place", "text", _l("Place")),
-        ("present", "text", _l("Present")),
-        ("recorder", "text", _l("Recorded by")),
-        ("findings", "textarea", _l("What was found")),
+        ("started_at", "datetime-local", gettext_lazy("Started at")),
+        ("ended_at", "datetime-local", gettext_lazy("Ended at")),
+        ("place", "text", gettext_lazy("Place")),
+        ("present", "text", gettext_lazy("Present")),
+        ("recorder", "text", gettext_lazy("Recorded by")),
+        ("findings", "textarea", gettext_lazy("What was found")),
     ],
     "inquiry_record": [
-        ("started_at", "datetime-local", _l("Started at")),
-        ("ended_at", "datetime-local", _l("Ended at")),
-        ("place", "text", _l("Place")),
-        ("person", "text", _l("Person questioned")),
-        ("relation", "text", _l("Relation to the case")),
-        ("transcript", "textarea", _l("Questions and answers")),
+        ("started_at", "datetime-local", gettext_lazy("Started at")),
+        ("ended_at", "datetime-local", gettext_lazy("Ended at")),
+        ("place", "text", gettext_lazy("Place")),
+        ("person", "text", gettext_lazy("Person questioned")),
+        ("relation", "text", gettext_lazy("Relation to the case")),
+        ("transcript", "textarea", gettext_lazy("Questions and answers")),
     ],
     "rectification_order": [
-        ("deadline", "date", _l("Correct by")),
-        ("requirement", "textarea", _l("What must be corrected")),
+        ("deadline", "date", gettext_lazy("Correct by")),
+        ("requirement", "textarea", gettext_lazy("What must be corrected")),
     ],
 }
 

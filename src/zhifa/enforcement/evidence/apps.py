@@ -22,6 +22,10 @@ class EvidenceConfig(AppConfig):
         register_archive_check(archive_check_evidence_verified)
         register_kind("av_record_missing", _("On-site action without a video record"))
         register_kind("evidence_integrity", _("Evidence file altered or missing"))
+        from zhifa.core.demo import register_demo_step
+        from zhifa.enforcement.evidence.demo import seed_evidence
+
+        register_demo_step(50, "evidence", seed_evidence)
         register_nav(
             NavItem(
                 _("Evidence"),

@@ -17,6 +17,10 @@ class SeizuresConfig(AppConfig):
 
         register_archive_check(archive_check_seizures)
         register_kind("seizure_expiring", _("Seizure term ending"))
+        from zhifa.core.demo import register_demo_step
+        from zhifa.enforcement.seizures.demo import seed_seizures
+
+        register_demo_step(55, "seizures", seed_seizures)
         register_nav(
             NavItem(
                 _("Seized items"),
