@@ -35,9 +35,29 @@ def test_every_builtin_template_renders_a_pdf_with_embedded_cjk_fonts(code: str)
 
 
 def test_a_template_cannot_fetch_from_the_network() -> None:
-    body = '<img src="http://169.254.169.254/latest/meta-data"><p>x</p><link rel="stylesheet" href="file:///etc/passwd">'
-    rendered = rendering.render_pdf(body, {}, title="t")  # renders, without the resources
-    assert rendered.pages == 1
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        body = f'<img src="{url}/img.png"><link rel="stylesheet" href="{url}/x.css"><p style="background:url({url}/bg)">x</p>'
+        rendered = rendering.render_pdf(body, {}, title="t")
+    finally:
+        server.shutdown()
+    assert rendered.pages == 1 and hits == []
 
 
 def test_a_template_sees_only_the_context_it_is_given() -> None:
