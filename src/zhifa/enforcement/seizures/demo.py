@@ -37,7 +37,7 @@ PLANS: list[dict[str, Any]] = [
     },
     {
         "measure": "detention",
-        "days_ago": 35,
+        "days_ago": 26,
         "video": True,
         "extend": 20,
         "items": [
