@@ -169,6 +169,7 @@ class CaseRowOut(Schema):
     power_item_name: str
     fine_amount: str | None
     registered_at: dt.datetime
+    discovered_on: dt.date
     next_deadline: NextDeadlineOut | None
     suspended: bool
 

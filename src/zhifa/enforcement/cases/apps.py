@@ -12,11 +12,13 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # The settings of law.penalty (statement period, report period, confiscation thresholds)
         # register when the module is imported; the case workflow needs them from the start.
+        from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
         from zhifa.enforcement.cases import (
             events,  # noqa: F401 — registers the event handlers
             home,
         )
+        from zhifa.enforcement.cases.demo import seed_cases
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
         from zhifa.supervision.alerts.kinds import register_kind
@@ -33,6 +35,7 @@ class CasesConfig(AppConfig):
                 "cases/home_reviewer.html", home.reviewer_panel, frozenset({Role.LEGAL_REVIEWER}), order=110
             )
         )
+        register_demo_step(40, "cases", seed_cases)
         register_home_panel(
             HomePanel("cases/home_mine.html", home.my_cases_panel, frozenset({Role.OFFICER}), order=120)
         )

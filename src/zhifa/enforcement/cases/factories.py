@@ -108,6 +108,13 @@ def ev(case: Case, actor: Any, event: str, **data: Any) -> Case:
     return case_apply_event(case_id=case.pk, actor=actor, event=event, data=data)
 
 
+def add_investigation_record(case: Case, actor: Any) -> None:
+    """The officers' 现场检查笔录 (行政处罚法第五十五条), written through the documents app."""
+    from zhifa.enforcement.documents.factories import add_investigation_record as add
+
+    add(case, actor)
+
+
 def day(start: dt.date, n: int) -> str:
     return (start + dt.timedelta(days=n)).isoformat()
 
@@ -155,6 +162,8 @@ def advance(kit: CaseKit, case: Case, target: str, *, start: dt.date, fine: str 
     if case.state == target:
         return case
     for name, actor, data in steps:
+        if name == "archive":
+            add_investigation_record(case, w.officer_a)  # the dossier needs one (documents' archive check)
         case = ev(case, actor, name, **data)
         if case.state == target:
             return case

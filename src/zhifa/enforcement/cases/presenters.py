@@ -210,6 +210,7 @@ def case_row(case: Case, *, user_scope_full: bool, today: dt.date) -> dict[str, 
         "power_item_name": case.power_version.name if case.power_version_id and case.power_version else "",
         "fine_amount": money(case.fine_amount if case.fine_amount is not None else case.proposed_fine),
         "registered_at": case.registered_at,
+        "discovered_on": case.discovered_on,
         "next_deadline": next_deadline,
         "suspended": case.is_suspended,
     }

@@ -33,14 +33,10 @@ class CaseFilters:
     power_item: int | None = None
     procedure: str | None = None
     overdue: bool = False
-    date_from: dt.date | None = None  # registration date, inclusive
+    date_from: dt.date | None = None  # the lead's registration date (discovered_on), inclusive
     date_to: dt.date | None = None
     q: str = ""
     mine: bool = False
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def open_deadlines_prefetch() -> Prefetch[Any]:
@@ -81,9 +77,9 @@ def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[
             pk__in=CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
         )
     if f.date_from:
-        qs = qs.filter(registered_at__gte=_day_start(f.date_from))
+        qs = qs.filter(discovered_on__gte=f.date_from)
     if f.date_to:
-        qs = qs.filter(registered_at__lt=_day_start(f.date_to + dt.timedelta(days=1)))
+        qs = qs.filter(discovered_on__lte=f.date_to)
     if f.overdue:
         scope = scope_agency_ids(user)
         qs = qs.filter(pk__in=overdue_case_ids(agency_ids=scope), suspended_since__isnull=True)
@@ -92,7 +88,7 @@ def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[
     return (
         qs.select_related("agency", "power_item", "power_version")
         .prefetch_related(open_deadlines_prefetch())
-        .order_by("-registered_at", "-id")
+        .order_by("-discovered_on", "-id")
     )
 
 
@@ -122,7 +118,7 @@ def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
         .filter(party_id_number=case.party_id_number)
         .exclude(pk=case.pk)
         .select_related("agency", "power_version")
-        .order_by("-registered_at")[:limit]
+        .order_by("-discovered_on", "-id")[:limit]
     )
 
 

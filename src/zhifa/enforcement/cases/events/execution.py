@@ -118,7 +118,14 @@ def record_payment(ctx: Ctx) -> None:
     paid = case.paid_amount + amount
     ctx.set(paid_amount=paid, paid_on=ctx.act_on, surcharge=surcharge)
     if paid >= due:
-        deadline_resolve(case=case, kind=DeadlineKind.PAYMENT, on=ctx.act_on)
+        # A late payment is met late; the surcharge paid with it is the statutory answer (第七十二条),
+        # so the row carries that explanation and does not hold up the archive.
+        note = (
+            str(_("Paid with a late surcharge of %(amount)s yuan.") % {"amount": surcharge})
+            if surcharge
+            else ""
+        )
+        deadline_resolve(case=case, kind=DeadlineKind.PAYMENT, on=ctx.act_on, explanation=note)
         ctx.target = State.EXECUTED
     else:
         ctx.target = State.SERVED

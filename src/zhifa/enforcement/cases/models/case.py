@@ -217,12 +217,16 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("penalty case")
         verbose_name_plural = _("penalty cases")
+        # Lists sort by the lead's date (the real-world registration date), newest first, within
+        # the user's agencies; these indexes serve that order with and without a state filter.
         indexes = [
-            models.Index(fields=["agency", "registered_at"], name="case_agency_registered_idx"),
-            models.Index(fields=["agency", "state", "registered_at"], name="case_agency_state_reg_idx"),
-            models.Index(fields=["registered_at"], name="case_registered_idx"),
+            models.Index(fields=["agency", "discovered_on", "id"], name="case_agency_disc_idx"),
+            models.Index(
+                fields=["agency", "state", "discovered_on", "id"], name="case_agency_state_disc_idx"
+            ),
+            models.Index(fields=["discovered_on", "id"], name="case_discovered_idx"),
             models.Index(fields=["party_id_number"], name="case_party_id_idx"),
-            models.Index(fields=["power_item", "registered_at"], name="case_power_registered_idx"),
+            models.Index(fields=["power_item", "discovered_on"], name="case_power_disc_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from zhifa.enforcement.cases.factories import CHECKLIST_OK, organisation_id
+from zhifa.enforcement.cases.factories import CHECKLIST_OK, add_investigation_record, organisation_id
 from zhifa.enforcement.cases.models import Case, CaseEvent, State
 from zhifa.enforcement.cases.tests.builders import PERSON
 from zhifa.supervision.alerts.models import Alert
@@ -182,6 +182,7 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
     )
     assert case["state"] == "executed" and case["penalty"]["outstanding"] == "0.00"
     case = ok(approver.event(cid, "close", summary="罚款已缴清。", closed_on="2025-06-28"))
+    add_investigation_record(Case.objects.get(pk=cid), kit.world.officer_a)
     case = ok(approver.event(cid, "archive", archived_on="2025-06-30"))
     assert case["state"] == "archived" and case["allowed_events"] == []
 
@@ -333,8 +334,8 @@ def test_list_filters_and_search(kit, apis, frozen) -> None:
     assert [r["id"] for r in ok(officer.get("/cases?q=噪声"))["results"]] == [a]
     assert [r["id"] for r in ok(officer.get("/cases?q=路桥"))["results"]] == [b]
     assert ok(officer.get(f"/cases?agency={kit.world.agency_b.pk}"))["count"] == 0
-    assert ok(officer.get("/cases?date_from=2025-07-01"))["count"] == 0
-    assert ok(officer.get("/cases?date_from=2025-06-30&date_to=2025-06-30"))["count"] == 2
+    assert ok(officer.get("/cases?date_from=2025-05-06"))["count"] == 0
+    assert ok(officer.get("/cases?date_from=2025-05-05&date_to=2025-05-05"))["count"] == 2
     row = ok(officer.get("/cases?status=investigating"))["results"][0]
     assert row["next_deadline"]["kind"] == "decision" and row["party_name"] == "海州路桥公司"
 

@@ -7,7 +7,7 @@ import pytest
 
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.enforcement.cases import hooks
-from zhifa.enforcement.cases.factories import CHECKLIST_OK, advance, ev, register
+from zhifa.enforcement.cases.factories import CHECKLIST_OK, add_investigation_record, advance, ev, register
 from zhifa.enforcement.cases.models import CaseDeadline, CaseOfficer, LegalReviewCatalogueEntry, State
 from zhifa.enforcement.cases.tests import builders
 from zhifa.officers.factories import make_credentialed_officer
@@ -679,6 +679,7 @@ class TestArchive:
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.approver_a, "archive")
         assert exc.value.code == "archive_blocked"
+        assert any("2025-05-19" in p for p in exc.value.detail["problems"])  # the late service
         case = ev(
             case,
             kit.world.approver_a,
@@ -686,6 +687,7 @@ class TestArchive:
             kind="service",
             explanation="当事人地址变更，邮寄延误。",
         )
+        add_investigation_record(case, kit.world.officer_a)
         assert ev(case, kit.world.approver_a, "archive").state == State.ARCHIVED
 
     def test_archive_checks_of_other_apps_are_honoured(self, kit) -> None:
