@@ -5,7 +5,12 @@ on the fly (a video container header, then pseudo-random blocks) and fed to the 
 stream, so neither side ever holds the file; the declared SHA-256 is computed while generating and
 sent *after* the file part, so the server's own digests are checked against an independent one.
 
-    python bigupload.py <bytes> <workdir>
+    python bigupload.py <bytes> <workdir> [--body-file]
+
+With --body-file the multipart body is first written to a file (not timed) and the request reads it
+from there, as a server reads a socket; without it the body comes from a Python generator in this
+process, whose own CPU time then counts against the upload (the test uses that: nothing is ever
+materialised).
 
 Environment: run with PYTHONPATH=src; the script sets up its own SQLite database and evidence store
 under <workdir>.
@@ -22,6 +27,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 BLOCK = 1024 * 1024
 BOUNDARY = "zhifa-bigupload-boundary-7f3a"
@@ -138,6 +144,13 @@ def main() -> None:
 
     expected = expected_digests(size)
     parts, length = multipart(size, expected["sha256"], agency.pk)
+    body_input: Any = BodyStream(parts)
+    if "--body-file" in sys.argv:
+        body_path = work / "body.bin"
+        with open(body_path, "wb") as fh:
+            for part in parts:
+                fh.write(part)
+        body_input = open(body_path, "rb")  # noqa: SIM115 — closed when the process ends
     environ = {
         "REQUEST_METHOD": "POST",
         "PATH_INFO": "/api/v1/evidence",
@@ -147,7 +160,7 @@ def main() -> None:
         "SERVER_PORT": "80",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "wsgi.url_scheme": "http",
-        "wsgi.input": BodyStream(parts),
+        "wsgi.input": body_input,
         "wsgi.errors": sys.stderr,
         "wsgi.version": (1, 0),
         "wsgi.multithread": False,
@@ -164,7 +177,16 @@ def main() -> None:
     status: list[str] = []
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
+    if os.environ.get("BIGUPLOAD_PROFILE"):
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
     response = handler(environ, lambda s, h, *a: status.append(s))
+    if os.environ.get("BIGUPLOAD_PROFILE"):
+        prof.disable()
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(14)
     body = b"".join(response)
     seconds = time.perf_counter() - started
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
