@@ -218,4 +218,6 @@ LOGGING = {
 
 # --- Zhifa -------------------------------------------------------------------------------------
 ZHIFA_SITE_NAME = _("Administrative Enforcement Platform")
+# The public address printed on officer cards' QR codes and in published links; empty = the request's host.
+ZHIFA_PUBLIC_URL = env("ZHIFA_PUBLIC_URL", "")
 DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105 — printed by `make run`; seed_demo refuses without DEBUG

@@ -8,7 +8,9 @@ whose operations are checked one by one) are listed in FRAMEWORK_VIEW_MODULES wi
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -87,6 +89,11 @@ def roles(*names: str) -> Callable[[F], F]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # ninja evaluates string annotations (from `from __future__ import annotations`) in the
+        # wrapper's globals — this module's — so hand it the view's signature already evaluated.
+        # (An annotation naming something defined later stays a string; ninja resolves it as before.)
+        with contextlib.suppress(NameError, TypeError):
+            wrapper.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
         return _mark(wrapper, Access("roles", wanted))  # type: ignore[arg-type,return-value]
 
     return decorator
