@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from zhifa.law import complaints as rules
@@ -68,8 +68,11 @@ def complaint_list_for(*, user: Any, filters: QueueFilters | None = None) -> Que
             from zhifa.core.search import search_ids
 
             qs = qs.filter(id__in=search_ids(kind="complaint", q=q, agency_ids=scope_agency_ids(user)))
-    # Open ones by how soon they are due (nulls last), then newest.
-    return qs.select_related("category", "area", "agency", "unit").order_by("due_on", "-received_at", "-id")
+    # Open ones by how soon they are due, then the rest (no deadline: NULLS LAST on both databases,
+    # SQLite would put them first), newest first.
+    return qs.select_related("category", "area", "agency", "unit").order_by(
+        F("due_on").asc(nulls_last=True), "-received_at", "-id"
+    )
 
 
 def complaint_get_for(*, user: Any, complaint_id: int) -> Complaint | None:

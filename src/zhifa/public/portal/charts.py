@@ -14,8 +14,8 @@ GRID = "#dee0e3"
 TEXT = "#646a73"
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum ≥ value (1, 2, 5 × 10^n)."""
+def _nice_step(value: float) -> float:
+    """A round step (1, 2 or 5 × 10^n) of at least `value`."""
     if value <= 0:
         return 1.0
     exp = 1.0
@@ -23,10 +23,20 @@ def _nice_max(value: float) -> float:
         exp *= 10
     while exp > value:
         exp /= 10
-    for step in (1, 2, 5, 10):
-        if step * exp >= value:
-            return step * exp
+    for mult in (1, 2, 5, 10):
+        if mult * exp >= value:
+            return mult * exp
     return 10 * exp
+
+
+def _axis(values: Sequence[float | Decimal], *, integer: bool) -> tuple[float, float]:
+    """(top, step) for about four gridlines; integer steps for counts."""
+    peak = max((float(v) for v in values), default=0.0)
+    step = _nice_step(peak / 4 if peak else 1)
+    if integer:
+        step = max(1.0, round(step))
+    top = step * max(1, -(-peak // step))
+    return top, step
 
 
 def _num(value: float | Decimal) -> str:
@@ -42,10 +52,13 @@ def column_chart(
     width: int = 640,
     height: int = 220,
 ) -> SafeString:
-    """Vertical bars (e.g. decisions per month)."""
-    pad_l, pad_b, pad_t, pad_r = 48, 28, 12, 8
+    """Vertical bars (e.g. decisions per month); whole-number gridlines when every value is whole."""
+    integer = all(float(v) == int(float(v)) for v in values)
+    top, step = _axis(values, integer=integer)
+    ticks = round(top / step)
+    pad_l = 10 + 7 * len(_num(top))  # room for the widest axis label
+    pad_b, pad_t, pad_r = 28, 12, 8
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
-    top = _nice_max(max((float(v) for v in values), default=0))
     n = max(1, len(values))
     slot = plot_w / n
     bar_w = max(2.0, slot * 0.6)
@@ -54,12 +67,12 @@ def column_chart(
         f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
-    for i in range(5):
-        y = pad_t + plot_h * i / 4
+    for i in range(ticks + 1):
+        y = pad_t + plot_h * i / ticks
         parts.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
         parts.append(
             f'<text x="{pad_l - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{TEXT}">'
-            f"{_num(top * (4 - i) / 4)}</text>"
+            f"{_num(step * (ticks - i))}</text>"
         )
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         h = plot_h * float(value) / top if top else 0
