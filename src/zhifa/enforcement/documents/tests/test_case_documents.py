@@ -8,6 +8,7 @@ from zhifa.enforcement.cases.models import State
 from zhifa.enforcement.documents.models import Document
 from zhifa.enforcement.documents.services import document_generate, document_regenerate, template_version_add
 from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence, mp4_bytes
+from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.services import site_action_record
 
 from .helpers import pdf_fonts_embedded, pdf_text
@@ -215,7 +216,8 @@ class TestArchive:
         path.write_bytes(path.read_bytes()[:-1] + b"\x00")
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.officer_a, "archive", archived_on="2025-05-11")
-        assert "no longer matches" in str(exc.value.message) or "不再" in str(exc.value.message)
+        tampered = Evidence.objects.get(case=case).blob.sha256[:16]
+        assert tampered in str(exc.value.message) and "行政处罚法第四十七条" in str(exc.value.message)
 
     def test_a_complete_file_is_archived_with_its_index_and_becomes_read_only(self, kit, frozen) -> None:
         case = advance(kit, _register(kit), State.PROPOSED, start=START)
