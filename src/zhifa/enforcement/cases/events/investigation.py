@@ -24,7 +24,9 @@ from zhifa.enforcement.cases.powers_link import check_party_type, classify, powe
 from zhifa.law import penalty as law
 from zhifa.law.penalty import Measure, ReviewGround
 
-CASE_NUMBER_KIND = "立"
+# 罚立: the filing number of a penalty case. Not "立": the documents app numbers its 立案审批表 with
+# that word, and a shared word would share (and split) one counter (core.numbering keys by word).
+CASE_NUMBER_KIND = "罚立"
 
 
 def active_officers(case: Case) -> list[CaseOfficer]:

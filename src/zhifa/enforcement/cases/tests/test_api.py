@@ -77,7 +77,7 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
             filed_on="2025-05-06",
         )
     )
-    assert case["state"] == "investigating" and case["number"] == "测城管立〔2025〕1号"
+    assert case["state"] == "investigating" and case["number"] == "测城管罚立〔2025〕1号"
     decision_deadline = next(d for d in case["deadlines"] if d["kind"] == "decision")
     assert decision_deadline["due_on"] == "2025-08-04"  # 90 days after 6 May is Mon 4 Aug
     assert decision_deadline["status"] == "ok"
