@@ -78,10 +78,16 @@ def power_item_list_for(*, user: Any, filters: PowerFilters | None = None) -> Qu
     return qs.order_by("code")
 
 
+# The search page counts matches up to this number and then shows "1,000+" (counting is as slow as
+# the number of matches; see zhifa.core.search.RANK_WINDOW).
+SEARCH_COUNT_CAP = 1_000
+
+
 def power_item_search(*, user: Any, q: str, limit: int = 20, offset: int = 0) -> tuple[list[PowerItem], int]:
-    """Ranked full-text search over visible items (the search page). Returns (items, total)."""
+    """Ranked full-text search over visible items (the search page). Returns (items, total), the total
+    counted up to SEARCH_COUNT_CAP + 1."""
     hits = search_query(kind=SEARCH_KIND_POWER_ITEM, q=q, limit=limit, offset=offset)
-    total = search_count(kind=SEARCH_KIND_POWER_ITEM, q=q)
+    total = search_count(kind=SEARCH_KIND_POWER_ITEM, q=q, cap=SEARCH_COUNT_CAP)
     visible = {i.id: i for i in power_item_list_for(user=user).filter(id__in=[h.object_id for h in hits])}
     items = []
     for hit in hits:
@@ -171,7 +177,7 @@ def article_search(*, q: str, limit: int = 20, offset: int = 0) -> tuple[list[tu
     """Ranked article hits with snippets, and the total number of matches."""
     hits = search_query(kind=SEARCH_KIND_ARTICLE, q=q, limit=limit, offset=offset)
     if not hits:
-        return [], search_count(kind=SEARCH_KIND_ARTICLE, q=q) if offset else 0
+        return [], search_count(kind=SEARCH_KIND_ARTICLE, q=q, cap=SEARCH_COUNT_CAP) if offset else 0
     articles = Article.objects.select_related("law").in_bulk([h.object_id for h in hits])
     pairs = [(articles[h.object_id], h) for h in hits if h.object_id in articles]
-    return pairs, search_count(kind=SEARCH_KIND_ARTICLE, q=q)
+    return pairs, search_count(kind=SEARCH_KIND_ARTICLE, q=q, cap=SEARCH_COUNT_CAP)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.search import RANK_WINDOW
 from zhifa.org.roles import Role
 from zhifa.powers import discretion, selectors
 from zhifa.powers.content import VERSION_FIELDS, content_of
@@ -418,7 +419,13 @@ def search(request: HttpRequest) -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    context: dict[str, Any] = {"q": q, "kind": kind, "page": page}
+    context: dict[str, Any] = {
+        "q": q,
+        "kind": kind,
+        "page": page,
+        "count_cap": selectors.SEARCH_COUNT_CAP,
+        "rank_window": RANK_WINDOW,
+    }
     if q:
         offset = (page - 1) * SEARCH_PAGE
         if kind in ("", "article"):

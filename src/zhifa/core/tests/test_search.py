@@ -163,6 +163,42 @@ def test_pagination_is_stable() -> None:
     assert len(first) == 10 and len(second) == 10 and not set(first) & set(second)
 
 
-def test_query_terms_split_long_words_into_parts() -> None:
-    assert query_terms("露天烧烤") == [("露天烧烤", ("露天", "烧烤"))]
+def test_query_terms_keep_dictionary_words_whole() -> None:
+    assert query_terms("露天烧烤") == [("露天烧烤", ())]  # user dictionary (core/search_words.txt)
     assert query_terms("听证") == [("听证", ())]
+    assert query_terms("城市道路 的 罚款") == [("城市道路", ()), ("罚款", ())]  # function words dropped
+
+
+def test_count_can_be_capped() -> None:
+    search_index_many(kind="article", docs=[IndexDoc(i, None, "", "罚款") for i in range(1, 26)])
+    assert search_count(kind="article", q="罚款") == 25
+    assert search_count(kind="article", q="罚款", cap=10) == 11  # "more than 10"
+    assert search_count(kind="article", q="罚款", cap=100) == 25
+
+
+def test_a_broad_query_is_ranked_within_the_window(monkeypatch) -> None:
+    from zhifa.core import search
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 5)
+    docs = [IndexDoc(i, None, "", "罚款 " + "其他内容 " * 10) for i in range(1, 21)]
+    docs.append(IndexDoc(21, None, "罚款", "罚款 罚款"))  # the best match, indexed last
+    search_index_many(kind="article", docs=docs)
+    hits = search_query(kind="article", q="罚款", limit=3)
+    assert len(hits) == 3 and 21 not in ids(hits)  # outside the first 5 matches: not ranked
+    deep = search_query(kind="article", q="罚款", limit=5, offset=18)  # paging beyond widens the window
+    assert len(deep) == 3
+    assert search_count(kind="article", q="罚款") == 21
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_leaves_no_orphaned_index_rows() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    search_index(kind="article", object_id=1, agency_id=None, title="", body="渣土")
+    call_command("flush", verbosity=0, interactive=False)
+    assert search_count(kind="article", q="渣土") == 0
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM core_search_fts")
+            assert cursor.fetchone()[0] == 0

@@ -25,6 +25,11 @@ def amount(value: Decimal | None) -> str:
     return f"{int(whole):,}.{frac}"
 
 
+@register.filter
+def amount_int(value: int) -> str:
+    return f"{int(value):,}"
+
+
 def _bounds(low: Decimal | None, high: Decimal | None, unit: str) -> str:
     if low is None and high is None:
         return ""
