@@ -75,6 +75,18 @@ class BlobCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.blob_id} {'ok' if self.ok else 'MISMATCH'} {self.checked_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def detail_label(self) -> str:
+        """The stored detail code (kept in English in the row, as the command prints it) for people."""
+        labels = {
+            "missing": _("the file is missing from storage"),
+            "digest mismatch": _("its content differs from the recorded digests"),
+            "size and digest mismatch": _("its size and content differ from the record"),
+        }
+        if self.detail.startswith("unreadable"):
+            return str(_("the file cannot be read"))
+        return str(labels.get(self.detail, self.detail))
+
 
 class SiteAction(models.Model):
     """An on-site enforcement action. `av_required` is decided from the jurisdiction's list when the

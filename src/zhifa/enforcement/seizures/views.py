@@ -37,6 +37,13 @@ STATUSES = (
     ("overdue", gettext_lazy("Past the term")),
     ("disposed", gettext_lazy("Dealt with")),
 )
+TERM_LABELS = {
+    law.TermStatus.OK: gettext_lazy("Within the term"),
+    law.TermStatus.DUE_SOON: gettext_lazy("Ending soon"),
+    law.TermStatus.OVERDUE: gettext_lazy("Past the term"),
+    law.TermStatus.MET: gettext_lazy("Dealt with in time"),
+    law.TermStatus.PAUSED: gettext_lazy("Paused for testing"),
+}
 ITEM_ROWS = 6
 
 
@@ -151,6 +158,7 @@ def _get(request: HttpRequest, seizure_id: int) -> Seizure:
 @access.roles(*STAFF)
 def seizure_detail(request: HttpRequest, seizure_id: int) -> HttpResponse:
     seizure = _get(request, seizure_id)
+    term = term_status(seizure)
     agency_id = seizure.agency_id
     approver = agency_id in scope_agency_ids(request.user, roles=[Role.APPROVER])
     writer = agency_id in scope_agency_ids(request.user, roles=[Role.OFFICER, Role.APPROVER])
@@ -159,7 +167,9 @@ def seizure_detail(request: HttpRequest, seizure_id: int) -> HttpResponse:
         "seizures/detail.html",
         {
             "seizure": seizure,
-            "term": term_status(seizure),
+            "term": term,
+            "term_label": TERM_LABELS.get(law.TermStatus(term), term),
+            "max_extension_days": law.MAX_EXTENSION_DAYS,
             "alert_days": jurisdiction.value(law.ALERT_DAYS_BEFORE.key, agency=seizure.agency),
             "extension": getattr(seizure, "extension", None),  # the reverse one-to-one raises AttributeError
             "open_appraisal": next((a for a in seizure.appraisals.all() if a.ended_on is None), None),
