@@ -53,7 +53,7 @@ def _row(t: Transition) -> str:
     sources = ", ".join(sorted(t.sources)) if t.sources else "—"
     target = t.target or ("/".join(t.targets) if t.targets else "(same)")
     roles = ", ".join(sorted(t.roles)) + (" (handling officer)" if t.handler else "")
-    checks = "<br>".join([*t.guards, *(f"+ {c}" for c in t.creates)]) or "—"
+    checks = "<br>".join([*(str(g) for g in t.guards), *(f"+ {c}" for c in t.creates)]) or "—"
     procedures = ", ".join(sorted(t.procedures))
     date = f"`{t.date_field}`" if t.date_field else "—"
     return f"| `{t.event}` | {sources} | {target} | {roles} | {procedures} | {date} | {checks} |"

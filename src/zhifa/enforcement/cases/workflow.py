@@ -57,8 +57,8 @@ class Transition:
     procedures: frozenset[str] = BOTH
     handler: bool = False
     date_field: str | None = None  # payload field with the real-world date of the act (default today)
-    guards: tuple[str, ...] = ()  # the rules checked, with their articles (drawn and documented)
-    creates: tuple[str, ...] = ()  # deadlines opened, numbers issued, documents due
+    guards: tuple[str | Promise, ...] = ()  # the rules checked, with their articles (drawn, documented)
+    creates: tuple[str | Promise, ...] = ()  # deadlines opened, numbers issued, documents due
     targets: tuple[str, ...] = field(default=())  # possible targets when computed by the event
 
     def possible_targets(self, source: str) -> tuple[str, ...]:
@@ -76,7 +76,7 @@ TABLE: tuple[Transition, ...] = (
         State.REGISTERED,
         OFFICER | APPROVER,
         date_field="discovered_on",
-        guards=("limitation: 2 y / 5 y, continuing acts from their end (行政处罚法第三十六条)",),
+        guards=(_("limitation: 2 y / 5 y, continuing acts from their end (行政处罚法第三十六条)"),),
     ),
     T(
         "file",
@@ -87,11 +87,10 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         date_field="filed_on",
         guards=(
-            "power item of this agency, published",
-            "≥2 handling officers with valid credentials for the item's area (行政处罚法第四十二条)",
-            "limitation (行政处罚法第三十六条)",
+            _("power item of this agency, published"),
+            _("≥2 handling officers with valid credentials for the item's area (行政处罚法第四十二条)"),
         ),
-        creates=("case number", "deadline: decision within 90 days (行政处罚法第六十条)"),
+        creates=(_("case number"), _("deadline: decision within 90 days (行政处罚法第六十条)")),
     ),
     T(
         "decline",
@@ -101,7 +100,7 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         ORDINARY,
         date_field="declined_on",
-        guards=("reason",),
+        guards=(_("reason"),),
     ),
     T(
         "assign_officers",
@@ -111,7 +110,7 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         ORDINARY,
         date_field="assigned_on",
-        guards=("≥2 handling officers with valid credentials (行政处罚法第四十二条)",),
+        guards=(_("≥2 handling officers with valid credentials (行政处罚法第四十二条)"),),
     ),
     T(
         "record_recusal",
@@ -121,7 +120,7 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         ORDINARY,
         date_field="decided_on",
-        guards=("decided by the agency head; investigation continues meanwhile (行政处罚法第四十三条)",),
+        guards=(_("decided by the agency head; investigation continues meanwhile (行政处罚法第四十三条)"),),
     ),
     T(
         "record_preservation",
@@ -131,7 +130,7 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         ORDINARY,
         date_field="preserved_on",
-        creates=("deadline: decide on preserved evidence within 7 working days (行政处罚法第五十六条)",),
+        creates=(_("deadline: decide on preserved evidence within 7 working days (行政处罚法第五十六条)"),),
     ),
     T(
         "resolve_preservation",
@@ -152,8 +151,10 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         handler=True,
         guards=(
-            "amount against the discretion tier (行政处罚法第三十二条、第三十四条)",
-            "flags: hearing right (第六十三条), legal review (第五十八条 + catalogue), deliberation (第五十七条)",
+            _("amount against the discretion tier (行政处罚法第三十二条、第三十四条)"),
+            _(
+                "flags: hearing right (第六十三条), legal review (第五十八条 + catalogue), deliberation (第五十七条)"
+            ),
         ),
     ),
     T(
@@ -164,7 +165,7 @@ TABLE: tuple[Transition, ...] = (
         OFFICER,
         ORDINARY,
         handler=True,
-        guards=("only when required or chosen",),
+        guards=(_("only when required or chosen"),),
     ),
     T(
         "approve_legal_review",
@@ -175,8 +176,8 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         date_field="reviewed_on",
         guards=(
-            "reviewer is not a handling officer; qualified (行政处罚法第五十八条)",
-            "all nine checklist points satisfied",
+            _("reviewer is not a handling officer; qualified (行政处罚法第五十八条)"),
+            _("all nine checklist points satisfied"),
         ),
         targets=(State.PROPOSED, State.NOTIFIED),
     ),
@@ -188,7 +189,7 @@ TABLE: tuple[Transition, ...] = (
         REVIEWER,
         ORDINARY,
         date_field="reviewed_on",
-        guards=("reviewer is not a handling officer (行政处罚法第五十八条)", "opinion"),
+        guards=(_("reviewer is not a handling officer (行政处罚法第五十八条)"), _("opinion")),
     ),
     T(
         "record_deliberation",
@@ -198,7 +199,7 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         ORDINARY,
         date_field="held_on",
-        guards=("minutes, participants, conclusion (行政处罚法第五十七条第二款)",),
+        guards=(_("minutes, participants, conclusion (行政处罚法第五十七条第二款)"),),
     ),
     T(
         "notify",
@@ -210,12 +211,12 @@ TABLE: tuple[Transition, ...] = (
         handler=True,
         date_field="served_on",
         guards=(
-            "legal review passed when required (行政处罚法第五十八条)",
-            "deliberation held when required (行政处罚法第五十七条)",
+            _("legal review passed when required (行政处罚法第五十八条)"),
+            _("deliberation held when required (行政处罚法第五十七条)"),
         ),
         creates=(
-            "deadline: statement period (setting)",
-            "deadline: hearing request window, 5 working days (行政处罚法第六十四条、第八十五条)",
+            _("deadline: statement period (setting)"),
+            _("deadline: hearing request window, 5 working days (行政处罚法第六十四条、第八十五条)"),
         ),
     ),
     T(
@@ -227,7 +228,6 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         handler=True,
         date_field="stated_on",
-        guards=("within the statement period",),
     ),
     T(
         "request_hearing",
@@ -238,7 +238,7 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         handler=True,
         date_field="requested_on",
-        guards=("hearing right; within 5 working days of the notice (行政处罚法第六十四条、第八十五条)",),
+        guards=(_("hearing right; within 5 working days of the notice (行政处罚法第六十四条、第八十五条)"),),
     ),
     T(
         "hold_hearing",
@@ -249,9 +249,9 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         date_field="held_on",
         guards=(
-            "presided by a non-investigator (行政处罚法第六十四条第（四）项)",
-            "notice ≥ 7 working days before (行政处罚法第六十四条第（二）项、第八十五条)",
-            "record",
+            _("presided by a non-investigator (行政处罚法第六十四条第（四）项)"),
+            _("notice ≥ 7 working days before (行政处罚法第六十四条第（二）项、第八十五条)"),
+            _("record"),
         ),
     ),
     T(
@@ -273,14 +273,14 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         date_field="decided_on",
         guards=(
-            "statement period and hearing window elapsed or waived (行政处罚法第六十二条、第六十四条)",
-            "hearing held if requested (行政处罚法第六十五条)",
-            "legal review passed / deliberation held when required (第五十八条、第五十七条)",
-            "amount against the tier (第三十二条、第三十四条)",
-            "not heavier than notified (第四十五条)",
-            "within 90 days + extensions + suspensions (第六十条)",
+            _("statement period and hearing window elapsed or waived (行政处罚法第六十二条、第六十四条)"),
+            _("hearing held if requested (行政处罚法第六十五条)"),
+            _("legal review passed / deliberation held when required (第五十八条、第五十七条)"),
+            _("amount against the tier (第三十二条、第三十四条)"),
+            _("not heavier than notified (第四十五条)"),
+            _("within 90 days + extensions + suspensions (第六十条)"),
         ),
-        creates=("decision number", "deadline: service within 7 working days (行政处罚法第六十一条)"),
+        creates=(_("decision number"), _("deadline: service within 7 working days (行政处罚法第六十一条)")),
     ),
     T(
         "decide_no_penalty",
@@ -290,8 +290,8 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         ORDINARY,
         date_field="decided_on",
-        guards=("ground (行政处罚法第三十三条、第五十七条)", "within 90 days (第六十条)"),
-        creates=("decision number (不予行政处罚决定书)",),
+        guards=(_("ground (行政处罚法第三十三条、第五十七条)"), _("within 90 days (第六十条)")),
+        creates=(_("decision number (不予行政处罚决定书)"),),
     ),
     T(
         "decide_on_spot",
@@ -302,10 +302,10 @@ TABLE: tuple[Transition, ...] = (
         SIMPLE,
         date_field="decided_on",
         guards=(
-            "warning, or fine ≤ ¥200 person / ≤ ¥3,000 organisation (行政处罚法第五十一条)",
-            "≥2 officers with valid credentials unless a law says otherwise (第四十二条)",
+            _("warning, or fine ≤ ¥200 person / ≤ ¥3,000 organisation (行政处罚法第五十一条)"),
+            _("≥2 officers with valid credentials unless a law says otherwise (第四十二条)"),
         ),
-        creates=("case and decision numbers", "deadline: report to the agency (第五十二条)"),
+        creates=(_("case and decision numbers"), _("deadline: report to the agency (第五十二条)")),
     ),
     T(
         "serve",
@@ -317,11 +317,11 @@ TABLE: tuple[Transition, ...] = (
         handler=True,
         date_field="served_on",
         guards=(
-            "on the spot: handed over at once (行政处罚法第五十二条)",
-            "electronic only with the party's consent (行政处罚法第六十一条第二款)",
-            "late (> 7 working days) is recorded and alerted (第六十一条)",
+            _("on the spot: handed over at once (行政处罚法第五十二条)"),
+            _("electronic only with the party's consent (行政处罚法第六十一条第二款)"),
+            _("late (> 7 working days) is recorded and alerted (第六十一条)"),
         ),
-        creates=("deadline: payment within 15 days (行政处罚法第六十七条)",),
+        creates=(_("deadline: payment within 15 days (行政处罚法第六十七条)"),),
         targets=(State.SERVED, State.EXECUTED),
     ),
     T(
@@ -334,8 +334,8 @@ TABLE: tuple[Transition, ...] = (
         handler=True,
         date_field="paid_on",
         guards=(
-            "bank or e-payment; on the spot only ≤ ¥100 (行政处罚法第六十七条、第六十八条)",
-            "late surcharge 3 %/day capped at the fine (行政处罚法第七十二条)",
+            _("bank or e-payment; on the spot only ≤ ¥100 (行政处罚法第六十七条、第六十八条)"),
+            _("late surcharge 3 %/day capped at the fine (行政处罚法第七十二条)"),
         ),
         targets=(State.SERVED, State.EXECUTED),
     ),
@@ -347,8 +347,8 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         BOTH,
         date_field="approved_on",
-        guards=("on the party's application, with reason (行政处罚法第六十六条第二款)",),
-        creates=("payment deadline moved",),
+        guards=(_("on the party's application, with reason (行政处罚法第六十六条第二款)"),),
+        creates=(_("payment deadline moved"),),
     ),
     T(
         "serve_reminder",
@@ -359,7 +359,7 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         handler=True,
         date_field="served_on",
-        guards=("after the payment period (行政强制法第三十五条、第五十四条)",),
+        guards=(_("after the payment period (行政强制法第三十五条、第五十四条)"),),
     ),
     T(
         "apply_court_enforcement",
@@ -370,8 +370,8 @@ TABLE: tuple[Transition, ...] = (
         ORDINARY,
         date_field="applied_on",
         guards=(
-            "reminder served ≥ 10 working days before (行政强制法第五十四条)",
-            "after the party's time to sue, within 3 months (行政强制法第五十三条)",
+            _("reminder served ≥ 10 working days before (行政强制法第五十四条)"),
+            _("after the party's time to sue, within 3 months (行政强制法第五十三条)"),
         ),
     ),
     T(
@@ -393,7 +393,7 @@ TABLE: tuple[Transition, ...] = (
         BOTH,
         handler=True,
         date_field="closed_on",
-        guards=("summary (结案报告)", "on-the-spot decision reported (行政处罚法第五十二条)"),
+        guards=(_("summary (结案报告)"), _("on-the-spot decision reported (行政处罚法第五十二条)")),
     ),
     T(
         "archive",
@@ -405,8 +405,8 @@ TABLE: tuple[Transition, ...] = (
         handler=True,
         date_field="archived_on",
         guards=(
-            "every deadline met or explained",
-            "archive checks of other apps (dossier complete, AV records) (行政处罚法第四十七条)",
+            _("every deadline met or explained"),
+            _("archive checks of other apps (dossier complete, AV records) (行政处罚法第四十七条)"),
         ),
     ),
     T(
@@ -417,7 +417,7 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         BOTH,
         date_field="suspended_on",
-        guards=("reason",),
+        guards=(_("reason"),),
     ),
     T(
         "resume",
@@ -427,7 +427,7 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         BOTH,
         date_field="resumed_on",
-        creates=("deadlines moved by the suspended time",),
+        creates=(_("deadlines moved by the suspended time"),),
     ),
     T(
         "extend_deadline",
@@ -439,7 +439,7 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         ORDINARY,
         date_field="approved_on",
-        guards=("approved before the deadline passes (行政处罚法第六十条)", "reason, days"),
+        guards=(_("approved before the deadline passes (行政处罚法第六十条)"), _("reason, days")),
     ),
     T(
         "explain_deadline",
@@ -448,7 +448,7 @@ TABLE: tuple[Transition, ...] = (
         None,
         APPROVER,
         BOTH,
-        guards=("explanation",),
+        guards=(_("explanation"),),
     ),
     T(
         "terminate",
@@ -458,7 +458,9 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         BOTH,
         date_field="terminated_on",
-        guards=("reason (e.g. referred to the judicial authorities, 行政处罚法第五十七条第一款第（四）项)",),
+        guards=(
+            _("reason (e.g. referred to the judicial authorities, 行政处罚法第五十七条第一款第（四）项)"),
+        ),
     ),
 )
 
