@@ -21,6 +21,7 @@ from zhifa.public.portal.models import PublishedDecision
 STAFF_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 PUBLIC_LIST_FIELDS = (
     "id",
+    "state",
     "agency_id",
     "agency_name",
     "decision_number",

@@ -6,6 +6,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from zhifa.public.portal import selectors as sel
 from zhifa.public.portal import services as svc
@@ -132,6 +133,18 @@ class TestApi:
         assert client.get("/api/v1/public/decisions", {"agency": world.agency_a.pk}).json()["count"] == 1
         assert client.get("/api/v1/public/decisions", {"page": 5}).json()["results"] == []
         assert client.get("/api/v1/public/decisions", {"page_size": 500}).status_code == 422
+
+    def test_the_api_list_runs_a_constant_number_of_queries(
+        self, client, world, frozen, django_assert_max_num_queries
+    ) -> None:
+        publish(world.agency_a)
+        with django_assert_max_num_queries(10) as few:
+            client.get("/api/v1/public/decisions?page_size=50")
+        for _ in range(15):
+            publish(world.agency_b)
+        cache.clear()  # the cached total follows publications after commit; tests do not commit
+        with django_assert_max_num_queries(len(few.captured_queries) + 1):  # + the total, counted again
+            assert client.get("/api/v1/public/decisions?page_size=50").json()["count"] == 16
 
     def test_a_hostile_query_is_harmless(self, client, world, frozen) -> None:
         publish(world.agency_a)
