@@ -33,6 +33,7 @@ from zhifa.public.complaints.services.common import (
     resolve_sla,
     set_due,
 )
+from zhifa.public.complaints.services.intake import index_complaint
 
 # --- deciding on acceptance (信访工作条例第二十三条) ------------------------------------------------
 
@@ -195,6 +196,7 @@ def complaint_refer(
             complaint.acceptance_due = new_due
             fields = set_due(complaint, acceptance, today)
             complaint.save(update_fields=["agency", "unit", "acceptance_due", *fields])
+            index_complaint(complaint)  # the search index carries the agency for scoped searches
             public = _("Referred to %(agency)s, which will decide on accepting it by %(date)s.") % {
                 "agency": target.name,
                 "date": f"{new_due:%Y-%m-%d}",

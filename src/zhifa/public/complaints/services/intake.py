@@ -235,15 +235,16 @@ def complaint_submit(
                     unit=complaint.unit_id,
                     attachments=[f.sha256 for f, _n in stored],
                 )
-                _index(complaint)
+                index_complaint(complaint)
                 return complaint
         except IntegrityError:
             continue  # tracking code collision (40 random bits a day): draw again
     raise Conflict(_("Could not issue a tracking code; please try again."))
 
 
-def _index(complaint: Complaint) -> None:
-    """Staff search over complaints (kind "complaint"): title, place and content, never identity."""
+def index_complaint(complaint: Complaint) -> None:
+    """Staff search over complaints (kind "complaint"): title, place and content, never identity.
+    Indexed under the handling agency, so re-indexed when a referral moves the complaint."""
     from zhifa.core.search import search_index
 
     search_index(

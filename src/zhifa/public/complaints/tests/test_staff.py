@@ -316,3 +316,14 @@ def test_the_home_page_shows_my_queue_with_overdue_count(client, routing, world,
     client.force_login(world.officer_a)
     page = client.get("/").content.decode()
     assert "我的投诉举报待办" in page and "1件超期" in page
+
+
+def test_staff_search_finds_words_and_follows_a_referral(routing, world, frozen) -> None:
+    c = make_complaint(routing.noise, routing.west, content="工地凌晨两点打桩，噪声巨大，严重影响休息。")
+    found = sel.complaint_list_for(user=world.officer_a, filters=sel.QueueFilters(q="打桩"))
+    assert list(found) == [c]
+    svc.complaint_refer(complaint_id=c.pk, actor=world.officer_a, agency_id=world.agency_b.pk, reason="转市场监管。")
+    assert list(sel.complaint_list_for(user=world.officer_b, filters=sel.QueueFilters(q="打桩"))) == [c]
+    assert list(sel.complaint_list_for(user=world.officer_a, filters=sel.QueueFilters(q="打桩"))) == []
+    code = sel.complaint_list_for(user=world.officer_b, filters=sel.QueueFilters(q=c.tracking_code.lower()))
+    assert list(code) == [c]
