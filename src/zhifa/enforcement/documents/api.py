@@ -145,7 +145,15 @@ def document_detail(request: HttpRequest, document_id: int) -> Document:
 
 
 def pdf_response(document: Document, *, inline: bool = True) -> HttpResponseBase:
-    data = b"".join(get_store().chunks(document.blob.name))  # a 文书 is a few hundred KB at most
+    try:
+        data = b"".join(get_store().chunks(document.blob.name))  # a 文书 is a few hundred KB at most
+    except FileNotFoundError:
+        from zhifa.core.errors import Conflict
+
+        raise Conflict(
+            _("The stored PDF is missing; the administrators have been alerted by the integrity check."),
+            code="content_missing",
+        ) from None
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'{"inline" if inline else "attachment"}; filename="document-{document.pk}.pdf"'

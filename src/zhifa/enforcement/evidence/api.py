@@ -20,7 +20,7 @@ from pydantic import Field
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
-from zhifa.core.errors import Forbidden, InvalidInput, NotFound
+from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.enforcement.evidence import permissions, selectors, services, uploads
 from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import BlobCheck, Evidence, SiteAction, UploadSession
@@ -218,11 +218,15 @@ def evidence_detail(request: HttpRequest, evidence_id: int) -> Evidence:
 def content_response(request: HttpRequest, evidence: Evidence, *, download: bool) -> HttpResponseBase:
     """Stream stored content (never loaded whole). Each access is recorded (chain of custody)."""
     if evidence.destroyed_at is not None or evidence.blob.destroyed_at is not None:
-        from zhifa.core.errors import Conflict
-
         raise Conflict(_("The content of this evidence was destroyed on approval."), code="content_destroyed")
+    store = get_store()
+    if not store.exists(evidence.blob.name):
+        raise Conflict(
+            _("The stored file is missing; the administrators have been alerted by the integrity check."),
+            code="content_missing",
+        )
     services.evidence_record_download(actor=request.user, evidence=evidence)
-    response = StreamingHttpResponse(get_store().chunks(evidence.blob.name), content_type=evidence.blob.mime)
+    response = StreamingHttpResponse(store.chunks(evidence.blob.name), content_type=evidence.blob.mime)
     response["Content-Length"] = str(evidence.blob.size)
     response["X-Content-SHA256"] = evidence.blob.sha256
     response["X-Content-SM3"] = evidence.blob.sm3

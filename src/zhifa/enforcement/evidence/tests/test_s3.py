@@ -87,3 +87,32 @@ def test_evidence_verify_reports_a_deleted_object(world, s3_store) -> None:
     with pytest.raises(CommandError):
         call_command("evidence_verify", stdout=StringIO(), stderr=StringIO())
     assert BlobCheck.objects.get(blob=ev.blob).detail == "missing"
+
+
+def test_a_resumable_upload_ends_in_the_bucket(client, world, api_token, s3_store) -> None:
+    headers = api_token(world.officer_a)
+    data = mp4_bytes(150_000, seed=28)
+    opened = client.post(
+        "/api/v1/evidence/uploads",
+        {"agency_id": world.agency_a.pk, "size": len(data), "sha256": digests(data)[0]},
+        content_type="application/json",
+        **headers,
+    ).json()
+    for offset in (0, 100_000):
+        response = client.generic(
+            "PATCH",
+            opened["upload_url"],
+            data[offset : offset + 100_000],
+            content_type="application/offset+octet-stream",
+            HTTP_UPLOAD_OFFSET=str(offset),
+            **headers,
+        )
+    assert response.json()["state"] == "complete"
+    assert bucket_keys(s3_store) == [Blob.objects.get().name]
+
+
+def test_content_missing_from_the_bucket_is_a_clear_conflict(client, world, api_token, s3_store) -> None:
+    ev = make_evidence(actor=world.officer_a, agency=world.agency_a, data=jpeg_bytes(seed=29))
+    s3_store.delete_object(Bucket=s3_store.bucket, Key=ev.blob.name)
+    response = client.get(f"/api/v1/evidence/{ev.pk}/content", **api_token(world.officer_a))
+    assert response.status_code == 409 and response.json()["code"] == "content_missing"
