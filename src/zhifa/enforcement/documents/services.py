@@ -328,6 +328,15 @@ def document_generate(
         check_case_writable(case)
     with transaction.atomic():
         previous = replace or (_current(case, code) if kind.single else None)
+        if (
+            replace is None
+            and previous is not None
+            and previous.state == Document.State.SERVED
+            and event is not None
+        ):
+            # The event happened again (e.g. a second notice after the case went back to investigation):
+            # the served document stays as it was and the new one is a document of its own.
+            previous = None
         if previous is not None and previous.state == Document.State.SERVED:
             raise Conflict(
                 _("“%(title)s” %(number)s has been served and cannot change; issue a new document instead.")

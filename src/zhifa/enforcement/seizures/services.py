@@ -429,9 +429,10 @@ def appraisal_start(
     if not description.strip():
         raise InvalidInput(_("Say what is examined and by whom."), detail={"field": "description"})
     with transaction.atomic():
-        seizure, _case = _lock_seizure(seizure_id, actor)
+        seizure, case = _lock_seizure(seizure_id, actor)
         if not _can_write(actor, seizure.agency_id):
             raise Forbidden(_("Only this agency's officers and approvers record testing."))
+        check_case_writable(case)
         if seizure.is_preservation:
             raise RuleViolation(
                 _(
@@ -479,9 +480,10 @@ def appraisal_start(
 
 def appraisal_end(*, actor: Any, seizure_id: int, ended_on: dt.date) -> Seizure:
     with transaction.atomic():
-        seizure, _case = _lock_seizure(seizure_id, actor)
+        seizure, case = _lock_seizure(seizure_id, actor)
         if not _can_write(actor, seizure.agency_id):
             raise Forbidden(_("Only this agency's officers and approvers record testing."))
+        check_case_writable(case)
         period = seizure.appraisals.filter(ended_on__isnull=True).first()
         if period is None:
             raise Conflict(_("No testing period is under way."))

@@ -232,3 +232,16 @@ class TestArchive:
             document_generate(case=case, code="inspection_record", actor=kit.world.officer_a)
         with pytest.raises(Conflict):
             make_evidence(actor=kit.world.officer_a, agency=kit.agency, case=case, data=jpeg_bytes(seed=9))
+
+
+def test_an_event_that_happens_again_adds_a_document_and_leaves_the_served_one(kit, frozen) -> None:
+    from zhifa.enforcement.cases.models import CaseEvent
+
+    case = advance(kit, _register(kit), "notified", start=START)
+    first = Document.objects.get(case=case, code="prior_notice")
+    notify = CaseEvent.objects.get(case=case, name="notify")
+    second = document_generate(
+        case=case, code="prior_notice", actor=kit.world.officer_a, event=notify, served_on=notify.occurred_on
+    )
+    first.refresh_from_db()
+    assert first.state == "served" and second.number != first.number and second.supersedes_id is None
