@@ -311,7 +311,7 @@ def _upload_headers(response: HttpResponse, session: UploadSession) -> HttpRespo
 def open_session(
     request: HttpRequest, payload: UploadOpenIn, *, agency: OrgNode | None, case: Any | None
 ) -> UploadSession:
-    fields = payload.dict(exclude={"agency_id", "filename"})
+    fields = payload.model_dump(exclude={"agency_id", "filename"})
     fields = {k: ("" if v is None else v) for k, v in fields.items()}
     return uploads.upload_session_open(
         actor=request.user,

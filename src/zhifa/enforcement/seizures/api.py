@@ -162,7 +162,7 @@ def seizure_create(request: HttpRequest, case_id: int, payload: SeizureIn) -> St
         basis=payload.basis,
         started_at=payload.started_at,
         officer_ids=payload.officer_ids,
-        items=[i.dict() for i in payload.items],
+        items=[i.model_dump() for i in payload.items],
         storage_location=payload.storage_location,
         location=payload.location,
         party_present=payload.party_present,

@@ -23,6 +23,7 @@ from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.documents.services import document_generate
+from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.services import check_case_writable, site_action_record
 from zhifa.enforcement.seizures.models import (
@@ -38,7 +39,6 @@ from zhifa.law import jurisdiction
 from zhifa.law import seizure as law
 from zhifa.officers.models import Officer
 from zhifa.officers.rules import can_enforce
-from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
 
 MAX_ITEMS = 500
@@ -65,12 +65,10 @@ OUTCOME_LABELS = {
 }
 
 
-def _is_approver(user: Any, agency_id: int) -> bool:
-    return agency_id in scope_agency_ids(user, roles=[Role.APPROVER])
-
-
-def _can_write(user: Any, agency_id: int) -> bool:
-    return agency_id in scope_agency_ids(user, roles=[Role.OFFICER, Role.APPROVER])
+# The same role rules as evidence: officers and approvers of the agency write, its approvers (the
+# head and deputies, 行政机关负责人) approve.
+_can_write = permissions.can_add
+_is_approver = permissions.can_approve
 
 
 def _lock_case(case_id: int) -> Case:
