@@ -13,8 +13,12 @@ class Command(BaseCommand):
     help = "Extract English message ids into each app's zh_Hans catalogue and the project's own."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--app", action="append", default=[],
-                            help="only this app label (repeatable); 'project' for templates/ and config/")
+        parser.add_argument(
+            "--app",
+            action="append",
+            default=[],
+            help="only this app label (repeatable); 'project' for templates/ and config/",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         root = zhifa_root()
