@@ -108,7 +108,7 @@ class SiteAction(models.Model):
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="site_actions"
     )
-    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("on-site action", "action"), max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("took place at"))
     location = models.CharField(_("place"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -185,7 +185,7 @@ class UploadSession(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Receiving")
         COMPLETE = "complete", _("Complete")
-        FAILED = "failed", _("Refused")
+        FAILED = "failed", pgettext_lazy("upload state", "Refused")
         ABORTED = "aborted", _("Cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Measure(models.TextChoices):
@@ -33,7 +34,7 @@ class Outcome(models.TextChoices):
 
 class Seizure(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("In force")
+        ACTIVE = "active", pgettext_lazy("seizure status", "In force")
         DISPOSED = "disposed", _("Dealt with")
 
     agency = models.ForeignKey("org.OrgNode", on_delete=models.PROTECT, related_name="+")
@@ -89,7 +90,7 @@ class SeizedItem(models.Model):
     position = models.PositiveSmallIntegerField()
     description = models.CharField(_("name and specification"), max_length=200)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
-    unit = models.CharField(_("unit"), max_length=10)
+    unit = models.CharField(pgettext_lazy("quantity", "unit"), max_length=10)
     storage_location = models.CharField(_("kept at"), max_length=200, blank=True)
     condition = models.CharField(_("condition"), max_length=200, blank=True)
     estimated_value = models.DecimalField(
@@ -141,15 +142,15 @@ class AppraisalPeriod(models.Model):
 
     class Kind(models.TextChoices):
         TESTING = "testing", _("Testing")
-        INSPECTION = "inspection", _("Inspection")
+        INSPECTION = "inspection", pgettext_lazy("appraisal kind", "Inspection")
         QUARANTINE = "quarantine", _("Quarantine")
         APPRAISAL = "appraisal", _("Technical appraisal")
 
     seizure = models.ForeignKey(Seizure, on_delete=models.PROTECT, related_name="appraisals")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     description = models.CharField(_("what is examined, by whom"), max_length=300)
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("to"), null=True, blank=True)
+    started_on = models.DateField(pgettext_lazy("appraisal period", "from"))
+    ended_on = models.DateField(pgettext_lazy("appraisal period", "to"), null=True, blank=True)
     party_notified_on = models.DateField(_("party told in writing on"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
@@ -32,7 +32,7 @@ from zhifa.org.selectors import scope_agency_ids
 
 STAFF = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 STATUSES = (
-    ("active", gettext_lazy("In force")),
+    ("active", pgettext_lazy("seizure status", "In force")),
     ("due_soon", gettext_lazy("Ending soon")),
     ("overdue", gettext_lazy("Past the term")),
     ("disposed", gettext_lazy("Dealt with")),
