@@ -307,6 +307,18 @@ def _raise_integrity_alerts(blob: Blob, detail: str) -> None:
         )
 
 
+def in_batches(queryset: Any, size: int = 200) -> Any:
+    """Rows of `queryset` by primary key, a batch at a time. Verification writes to the table it walks
+    (last_checked_at), so it must not hold one cursor open across the whole store."""
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].pk
+
+
 def verification_fresh(blob: Blob, *, within: dt.timedelta, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     return (

@@ -8,7 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from zhifa.enforcement.evidence.models import Blob
-from zhifa.enforcement.evidence.services import VERIFIED_WITHIN, blob_verify
+from zhifa.enforcement.evidence.services import VERIFIED_WITHIN, blob_verify, in_batches
 from zhifa.enforcement.evidence.uploads import upload_sessions_sweep
 
 
@@ -19,7 +19,7 @@ def verify_stored_evidence() -> None:
     stale = Blob.objects.filter(destroyed_at__isnull=True).filter(
         Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=cutoff)
     )
-    for blob in stale.order_by("id").iterator(chunk_size=200):
+    for blob in in_batches(stale):
         blob_verify(blob=blob, trigger="schedule")
 
 

@@ -76,3 +76,25 @@ def test_only_stale_files_are_checked_with_older_than(world) -> None:
     out = StringIO()
     call_command("evidence_verify", "--older-than", "1", stdout=out)
     assert "verified 0 file(s)" in out.getvalue()
+
+
+def test_the_nightly_task_verifies_what_was_not_checked_today(world) -> None:
+    from zhifa.enforcement.evidence.tasks import verify_stored_evidence
+
+    for seed in range(3):
+        make_evidence(actor=world.officer_a, agency=world.agency_a, data=jpeg_bytes(seed=500 + seed))
+    verify_stored_evidence.call_local()
+    assert BlobCheck.objects.filter(trigger="schedule", ok=True).count() == 3
+    verify_stored_evidence.call_local()
+    assert BlobCheck.objects.filter(trigger="schedule").count() == 3  # fresh ones are skipped
+
+
+def test_verification_walks_the_store_in_batches(world) -> None:
+    from zhifa.enforcement.evidence.models import Blob
+    from zhifa.enforcement.evidence.services import in_batches
+
+    for seed in range(5):
+        make_evidence(actor=world.officer_a, agency=world.agency_a, data=jpeg_bytes(seed=600 + seed))
+    assert [b.pk for b in in_batches(Blob.objects.all(), size=2)] == sorted(
+        Blob.objects.values_list("pk", flat=True)
+    )

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhifa.enforcement.evidence.models import Blob
-from zhifa.enforcement.evidence.services import blob_verify
+from zhifa.enforcement.evidence.services import blob_verify, in_batches
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        blobs = Blob.objects.filter(destroyed_at__isnull=True).order_by("id")
+        blobs = Blob.objects.filter(destroyed_at__isnull=True)
         if options["sha256"]:
             blobs = blobs.filter(sha256__startswith=options["sha256"].lower())
         if options["older_than"] is not None:
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         checked = 0
         total_bytes = 0
         bad: list[tuple[Blob, str]] = []
-        for blob in blobs.iterator(chunk_size=500):
+        for blob in in_batches(blobs):
             check = blob_verify(blob=blob, trigger="command")
             checked += 1
             total_bytes += blob.size
