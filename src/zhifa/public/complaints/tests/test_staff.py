@@ -322,7 +322,9 @@ def test_staff_search_finds_words_and_follows_a_referral(routing, world, frozen)
     c = make_complaint(routing.noise, routing.west, content="工地凌晨两点打桩，噪声巨大，严重影响休息。")
     found = sel.complaint_list_for(user=world.officer_a, filters=sel.QueueFilters(q="打桩"))
     assert list(found) == [c]
-    svc.complaint_refer(complaint_id=c.pk, actor=world.officer_a, agency_id=world.agency_b.pk, reason="转市场监管。")
+    svc.complaint_refer(
+        complaint_id=c.pk, actor=world.officer_a, agency_id=world.agency_b.pk, reason="转市场监管。"
+    )
     assert list(sel.complaint_list_for(user=world.officer_b, filters=sel.QueueFilters(q="打桩"))) == [c]
     assert list(sel.complaint_list_for(user=world.officer_a, filters=sel.QueueFilters(q="打桩"))) == []
     code = sel.complaint_list_for(user=world.officer_b, filters=sel.QueueFilters(q=c.tracking_code.lower()))
