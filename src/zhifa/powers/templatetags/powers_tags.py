@@ -15,14 +15,12 @@ register = template.Library()
 
 @register.filter
 def amount(value: Decimal | None) -> str:
-    """12345.50 → 12,345.5; 20000.00 → 20,000 (an amount as people write it, exact)."""
+    """20000.00 → 20,000; 12345.5 → 12,345.50 (whole amounts without decimals, others to the fen)."""
     if value is None:
         return ""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral():
-        return f"{int(normalized):,}"
-    whole, _dot, frac = format(normalized, "f").partition(".")
-    return f"{int(whole):,}.{frac}"
+    if value == value.to_integral():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"  # money keeps its fen: 61,728.40
 
 
 @register.filter
@@ -57,7 +55,13 @@ def fine_range(version: Any, low: Any = "", high: Any = "") -> str:
         text = _bounds(low, high, _("yuan"))
     elif kind is BasisKind.PERCENT:
         text = _bounds(low, high, "%")
-        text = f"{text}（{version.fine_basis.rstrip('%％')}）" if text else ""
+        text = f"{text}（{base_label(version)}）" if text else ""
     else:
         text = _bounds(low, high, f"（{version.fine_basis}）")
     return text or "—"
+
+
+@register.filter
+def base_label(version: Any) -> str:
+    """What a non-fixed basis is computed from, without the unit: 建设工程造价% → 建设工程造价."""
+    return str(version.fine_basis).rstrip("%％")
