@@ -72,9 +72,10 @@ def power_item_list_for(*, user: Any, filters: PowerFilters | None = None) -> Qu
     if q:
         # Codes (CF-DL-001) are matched as typed; words through the full-text index.
         ids = search_ids(kind=SEARCH_KIND_POWER_ITEM, q=q)
-        qs = (
-            qs.filter(Q(code__istartswith=q) | Q(id__in=ids)) if ids != [] else qs.filter(code__istartswith=q)
-        )
+        if isinstance(ids, list):  # no searchable word (punctuation only …): codes alone
+            qs = qs.filter(code__istartswith=q)
+        else:
+            qs = qs.filter(Q(code__istartswith=q) | Q(id__in=ids))
     return qs.order_by("code")
 
 
