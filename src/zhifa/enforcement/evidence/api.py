@@ -427,6 +427,9 @@ class SiteActionOut(Schema):
 
     @staticmethod
     def resolve_av_missing(obj: SiteAction) -> bool:
+        has_video = getattr(obj, "has_video", None)  # annotated by the list selector
+        if has_video is not None:
+            return bool(obj.av_required and not has_video)
         return services.av_missing(obj)
 
 
@@ -445,6 +448,14 @@ def site_action_create(request: HttpRequest, payload: SiteActionIn) -> Status[Si
         description=payload.description,
     )
     return Status(201, action)
+
+
+@router.get("/evidence/site-actions", response=list[SiteActionOut])
+@paginate(Page)
+@access.login
+def site_action_list(request: HttpRequest, agency: int | None = None, case: int | None = None) -> Any:
+    """On-site actions in scope, newest first (a body camera client finds the action its video records)."""
+    return selectors.site_action_list_for(user=request.user, agency_id=agency, case_id=case)
 
 
 @router.get("/evidence/site-actions/{int:action_id}", response={200: SiteActionOut, **ERRORS})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from zhifa.core.errors import NotFound
 from zhifa.enforcement.evidence.models import Blob, BlobCheck, Destruction, Evidence, SiteAction
@@ -55,10 +55,21 @@ def blob_checks(*, blob: Blob, limit: int = 20) -> list[BlobCheck]:
     return list(blob.checks.order_by("-checked_at", "-id")[:limit])
 
 
-def site_action_list_for(*, user: Any, agency_id: int | None = None) -> QuerySet[SiteAction]:
-    qs = restrict_to_scope(SiteAction.objects.all(), user).select_related("agency", "recorded_by")
+def site_action_list_for(
+    *, user: Any, agency_id: int | None = None, case_id: int | None = None
+) -> QuerySet[SiteAction]:
+    videos = Evidence.objects.filter(
+        action=OuterRef("pk"), kind=Evidence.Kind.VIDEO, destroyed_at__isnull=True
+    )
+    qs = (
+        restrict_to_scope(SiteAction.objects.all(), user)
+        .select_related("agency", "recorded_by")
+        .annotate(has_video=Exists(videos))
+    )
     if agency_id:
         qs = qs.filter(agency_id=agency_id)
+    if case_id:
+        qs = qs.filter(case_id=case_id)
     return qs.order_by("-occurred_at", "-id")
 
 

@@ -149,3 +149,21 @@ class TestRetentionAndDestruction:
         assert not decided.content_removed
         ev.blob.refresh_from_db()
         assert ev.blob.destroyed_at is None
+
+
+def test_the_action_list_shows_which_lack_video_in_constant_queries(
+    client, world, api_token, django_assert_max_num_queries
+) -> None:
+    headers = api_token(world.officer_a)
+    first = _action(world)
+    client.get("/api/v1/evidence/site-actions", **headers)
+    with django_assert_max_num_queries(12) as few:
+        body = client.get("/api/v1/evidence/site-actions", **headers).json()
+    assert body["results"][0]["av_missing"] is True
+    make_evidence(actor=world.officer_a, agency=world.agency_a, data=mp4_bytes(seed=8), action_id=first.pk)
+    for _ in range(4):
+        _action(world)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get("/api/v1/evidence/site-actions", **headers).json()
+    assert body["count"] == 5
+    assert [r["av_missing"] for r in body["results"] if r["id"] == first.pk] == [False]
