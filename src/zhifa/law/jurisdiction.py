@@ -31,8 +31,18 @@ class SettingSpec:
         if self.kind is int:
             return int(raw)
         if self.kind is list:
-            return list(raw)
+            if isinstance(raw, str):  # typed in the admin as "查封, 扣押" or "查封、扣押"
+                return [
+                    part.strip()
+                    for part in raw.replace("、", ",").replace("，", ",").split(",")
+                    if part.strip()
+                ]
+            return [str(item) for item in raw]
         return raw
+
+    def to_json(self, parsed: Any) -> Any:
+        """What is stored: Decimals as strings (exact), lists and ints as themselves."""
+        return str(parsed) if isinstance(parsed, Decimal) else parsed
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def jurisdiction_setting_set(
         before = row.value if row else None
         if row is None:
             row = JurisdictionSetting(node=node, key=key)
-        row.value = str(parsed)
+        row.value = REGISTRY[key].to_json(parsed)
         row.document = document
         row.set_by = actor if getattr(actor, "pk", None) else None
         row.save()

@@ -34,3 +34,26 @@ class TestJurisdictionSettings:
             jurisdiction_setting_set(actor=world.admin, node=world.city, key="no.such", value="1")
         with pytest.raises(InvalidInput):
             jurisdiction_setting_set(actor=world.admin, node=world.city, key=KEY, value="lots")
+
+
+@pytest.mark.django_db
+def test_list_settings_round_trip_as_lists(world) -> None:
+    from zhifa.law.jurisdiction import SettingSpec, register
+
+    register(SettingSpec(key="test.list_setting", default=["查封"], kind=list, label="t", basis="测试"))
+    jurisdiction_setting_set(
+        actor=world.admin, node=world.city, key="test.list_setting", value="查封、扣押, 强制拆除"
+    )
+    assert jurisdiction.value("test.list_setting", agency=world.agency_a) == ["查封", "扣押", "强制拆除"]
+    jurisdiction_setting_set(actor=world.admin, node=world.city, key="test.list_setting", value=["暂扣"])
+    assert jurisdiction.value("test.list_setting", agency=world.agency_a) == ["暂扣"]
+
+
+@pytest.mark.django_db
+def test_int_settings_are_stored_as_numbers(world) -> None:
+    row = jurisdiction_setting_set(
+        actor=world.admin, node=world.city, key="normative.filing_days", value="30"
+    )
+    row.refresh_from_db()
+    assert row.value == 30
+    assert jurisdiction.value("normative.filing_days", agency=world.agency_b) == 30
