@@ -69,7 +69,11 @@ class EventIn(BaseModel):
     event: str
 
 
-class DeadlineOut(Schema):
+# Output models are plain pydantic models: the handlers return dicts, and ninja's Schema reads them
+# through an attribute getter that costs ~10 ms on a page of 50 cases.
+
+
+class DeadlineOut(BaseModel):
     kind: str
     label: str
     due_on: dt.date
@@ -83,7 +87,7 @@ class DeadlineOut(Schema):
     party_window: bool
 
 
-class PartyOut(Schema):
+class PartyOut(BaseModel):
     kind: str
     name: str
     id_number: str
@@ -92,13 +96,13 @@ class PartyOut(Schema):
     masked: bool
 
 
-class AgencyRef(Schema):
+class AgencyRef(BaseModel):
     id: int
     name: str
     abbreviation: str
 
 
-class PowerRef(Schema):
+class PowerRef(BaseModel):
     id: int
     code: str
     name: str
@@ -106,7 +110,7 @@ class PowerRef(Schema):
     penalty_provision: str
 
 
-class CaseOfficerOut(Schema):
+class CaseOfficerOut(BaseModel):
     id: int
     name: str
     credential_number: str
@@ -115,7 +119,7 @@ class CaseOfficerOut(Schema):
     removed_reason: str
 
 
-class CaseOut(Schema):
+class CaseOut(BaseModel):
     id: int
     number: str
     decision_number: str
@@ -148,14 +152,14 @@ class CaseOut(Schema):
     archived_on: dt.date | None
 
 
-class NextDeadlineOut(Schema):
+class NextDeadlineOut(BaseModel):
     kind: str
     label: str
     due_on: dt.date
     status: str
 
 
-class CaseRowOut(Schema):
+class CaseRowOut(BaseModel):
     id: int
     number: str
     decision_number: str
@@ -174,7 +178,7 @@ class CaseRowOut(Schema):
     suspended: bool
 
 
-class EventOut(Schema):
+class EventOut(BaseModel):
     seq: int
     event: str
     label: str
@@ -186,7 +190,7 @@ class EventOut(Schema):
     payload: dict[str, Any]
 
 
-class OverdueOut(Schema):
+class OverdueOut(BaseModel):
     case_id: int
     number: str
     agency: AgencyRef
@@ -249,9 +253,12 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> Any:
     """Cases in the caller's scope, newest first; `q` searches in Chinese (jieba-segmented index)."""
     today = timezone.localdate()
     approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
+    labels = presenters.Labels()
     return Presented(
         selectors.case_list_for(user=request.user, filters=parse_filters(filters)),
-        lambda c: presenters.case_row(c, user_scope_full=c.agency_id in approver_scope, today=today),
+        lambda c: presenters.case_row(
+            c, user_scope_full=c.agency_id in approver_scope, today=today, labels=labels
+        ),
     )
 
 

@@ -183,15 +183,27 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
     }
 
 
-def case_row(case: Case, *, user_scope_full: bool, today: dt.date) -> dict[str, Any]:
-    """A list row. Lists mask persons' names for everyone: the detail page shows them to handlers."""
+class Labels:
+    """Translated state and deadline labels, looked up once per page rather than once per row."""
+
+    def __init__(self) -> None:
+        self.states = {value: str(label) for value, label in State.choices}
+        self.deadlines = {value: str(label) for value, label in DeadlineKind.choices}
+
+
+def case_row(
+    case: Case, *, user_scope_full: bool, today: dt.date, labels: Labels | None = None
+) -> dict[str, Any]:
+    """A list row. Lists mask persons' names unless the viewer approves for the agency; the detail
+    page also shows them to the case's handlers."""
+    labels = labels or Labels()
     next_deadline = None
     open_rows = getattr(case, "open_deadlines", None)
     if open_rows:
         row = open_rows[0]
         next_deadline = {
             "kind": row.kind,
-            "label": str(row.get_kind_display()),
+            "label": labels.deadlines.get(row.kind, row.kind),
             "due_on": effective_due(row, case=case, today=today),
             "status": status_of(row, case=case, today=today),
         }
@@ -202,7 +214,7 @@ def case_row(case: Case, *, user_scope_full: bool, today: dt.date) -> dict[str, 
         "decision_number": case.decision_number,
         "procedure": case.procedure,
         "state": case.state,
-        "state_label": str(State(case.state).label),
+        "state_label": labels.states.get(case.state, case.state),
         "agency": {"id": case.agency_id, "name": case.agency.name, "abbreviation": case.agency.abbreviation},
         "party_name": case.party_name if (user_scope_full or not person) else mask_name(case.party_name),
         "party_kind": case.party_kind,

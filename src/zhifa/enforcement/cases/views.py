@@ -69,7 +69,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
-    rows = [presenters.case_row(c, user_scope_full=c.agency_id in approver_scope, today=today) for c in page]
+    labels = presenters.Labels()
+    rows = [
+        presenters.case_row(c, user_scope_full=c.agency_id in approver_scope, today=today, labels=labels)
+        for c in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {"page": page, "rows": rows, "filters": filters, "query": query.urlencode()}
