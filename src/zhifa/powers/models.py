@@ -223,7 +223,7 @@ class Provision(models.Model):
         PENALTY = "penalty", _("Penalty provision")
 
     version = models.ForeignKey(PowerItemVersion, on_delete=models.CASCADE, related_name="provisions")
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    role = models.CharField(pgettext_lazy("provision", "role"), max_length=10, choices=Role.choices)
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(_("reference"), max_length=300)
     law_name = models.CharField(_("law"), max_length=100, blank=True)

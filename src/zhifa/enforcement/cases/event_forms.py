@@ -11,6 +11,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.enforcement.cases.models import (
     Case,
@@ -129,12 +130,12 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     "approve_legal_review": (
         F("checklist", _("Checklist"), "checklist"),
         F("opinion", _("Opinion"), "textarea", True),
-        F("reviewed_on", _("Reviewed on"), "date"),
+        F("reviewed_on", pgettext_lazy("legal review", "Reviewed on"), "date"),
     ),
     "return_legal_review": (
         F("checklist", _("Checklist"), "checklist"),
         F("opinion", _("Opinion"), "textarea", True),
-        F("reviewed_on", _("Reviewed on"), "date"),
+        F("reviewed_on", pgettext_lazy("legal review", "Reviewed on"), "date"),
     ),
     "record_deliberation": (
         F("participants", _("Participants (separated by 、)"), "text", True),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Alert(models.Model):
     class Severity(models.TextChoices):
         INFO = "info", _("Notice")
-        WARNING = "warning", _("Warning")
+        WARNING = "warning", pgettext_lazy("alert severity", "Warning")
         CRITICAL = "critical", _("Critical")
 
     kind = models.CharField(_("kind"), max_length=40, db_index=True)

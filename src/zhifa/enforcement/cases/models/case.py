@@ -63,7 +63,7 @@ class Source(models.TextChoices):
 
 class PartyKind(models.TextChoices):
     PERSON = "person", _("Person")
-    ORGANISATION = "organisation", _("Organisation")
+    ORGANISATION = "organisation", pgettext_lazy("party kind", "Organisation")
 
 
 class ServiceMethod(models.TextChoices):
