@@ -115,7 +115,7 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("tier", _("Discretion tier"), "select", False, TIERS),
         F("measures", _("Measures"), "multi", True, MEASURES),
         F("fine_amount", _("Fine (yuan)"), "money"),
-        F("base_amount", _("Base amount (yuan), for fines in % of a cost"), "money"),
+        F("base_amount", _("Base amount (yuan), for fines set as a percentage of a cost"), "money"),
         F("confiscation_value", _("Value to confiscate (yuan)"), "money"),
         F("reasons", _("Facts, evidence and reasons"), "textarea", True),
         F("discretion_reason", _("Reason for departing from the tier"), "textarea"),

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if options["check_complete"]:
             for po in po_files():
                 result = subprocess.run(  # noqa: S603 — fixed argv, our own files
-                    ["msgfmt", "--statistics", "-o", os.devnull, str(po)],  # noqa: S607
+                    ["msgfmt", "--check-format", "--statistics", "-o", os.devnull, str(po)],  # noqa: S607
                     capture_output=True,
                     text=True,
                     check=False,
