@@ -109,7 +109,8 @@ class StaffComplaintForm(ComplaintForm):
     """Hotline calls, letters and visits entered by staff."""
 
     channel = forms.ChoiceField(
-        label=pgettext_lazy("complaint", "Channel"), choices=[(c.value, c.label) for c in Channel if c in STAFF_CHANNELS]
+        label=pgettext_lazy("complaint", "Channel"),
+        choices=[(c.value, c.label) for c in Channel if c in STAFF_CHANNELS],
     )
     external_ref = forms.CharField(label=_("Hotline ticket number"), max_length=40, required=False)
     complainant_id_number = forms.CharField(label=_("ID number (optional)"), max_length=18, required=False)

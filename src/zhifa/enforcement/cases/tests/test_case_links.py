@@ -14,5 +14,9 @@ def test_case_page_links_to_dossier_evidence_and_seizures(client, kit) -> None:
     assert f"/evidence/upload/?case={case.id}" in body
     assert f"/seizures/new/?case={case.id}" in body
     assert f"/seizures/?case={case.id}" in body
-    for path in (f"/documents/case/{case.id}/", f"/evidence/upload/?case={case.id}", f"/seizures/?case={case.id}"):
+    for path in (
+        f"/documents/case/{case.id}/",
+        f"/evidence/upload/?case={case.id}",
+        f"/seizures/?case={case.id}",
+    ):
         assert client.get(path).status_code == 200, path
