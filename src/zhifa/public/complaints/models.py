@@ -12,41 +12,14 @@ not passed on).
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """History rows: the ORM refuses bulk updates and deletes."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("history rows are never updated")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("history rows are never deleted")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("history rows are never updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("history rows are never deleted")
+from zhifa.core.history import AppendOnlyError as AppendOnlyError
+from zhifa.core.history import AppendOnlyModel as AppendOnlyModel
+from zhifa.core.history import AppendOnlyQuerySet as AppendOnlyQuerySet
 
 
 class Category(models.Model):

@@ -15,17 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("history rows are never updated")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("history rows are never deleted")
+from zhifa.core.history import AppendOnlyError as AppendOnlyError
+from zhifa.core.history import AppendOnlyQuerySet as AppendOnlyQuerySet
 
 
 class PublishedDecision(models.Model):

@@ -9,19 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.history import AppendOnlyError as AppendOnlyError
+from zhifa.core.history import AppendOnlyQuerySet as AppendOnlyQuerySet
 from zhifa.enforcement.cases.models.case import Case
-
-
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("case events are never updated")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("case events are never deleted")
 
 
 class CaseEvent(models.Model):
