@@ -429,6 +429,11 @@ def setup() -> dict[str, Any]:
         "approver": approver,
         "officer": officer_user,
         "agency1": agencies[0].pk,
+        # case 3 is a person of the first agency's share (i % AGENCIES picks agencies[3]; any name
+        # generated for several agencies works): its name is what a clerk types to find the file
+        "probe_name": SURNAMES[3 * AGENCIES % len(SURNAMES)]
+        + GIVEN[(3 * AGENCIES // 7) % len(GIVEN)]
+        + GIVEN[(3 * AGENCIES // 11) % len(GIVEN)],
     }
 
 
@@ -564,6 +569,15 @@ def measure(ctx: dict[str, Any], rounds: int) -> dict[str, Any]:
             a1,
         ]
 
+    # A lookup by a person's name (a few dozen matches in a million) beside the common word above.
+    name_terms = [w for w, _ in query_terms(ctx["probe_name"])]
+    if connection.vendor == "postgresql":
+        name_params = [f"({' & '.join(name_terms)}) & 'kcase'", "case", a1]
+    else:
+        name_params = [
+            "kind : kcase AND {title body} : (" + " AND ".join(f'"{w}"' for w in name_terms) + ")",
+            a1,
+        ]
     cases = {
         "list_api_all": (
             get(sup, "/api/v1/cases?page_size=50"),
@@ -584,6 +598,11 @@ def measure(ctx: dict[str, Any], rounds: int) -> dict[str, Any]:
             get(app, "/api/v1/cases?q=渣土&page_size=50"),
             _raw_search(a1, search_sql, search_params),
             (get(app, "/api/v1/cases?q=渣土&page_size=10"),),
+        ),
+        "search_api_name": (
+            get(app, f"/api/v1/cases?q={ctx['probe_name']}&page_size=50"),
+            _raw_search(a1, search_sql, name_params),
+            (get(app, f"/api/v1/cases?q={ctx['probe_name']}&page_size=10"),),
         ),
         "overdue_api": (
             get(app, "/api/v1/cases/overdue?page_size=50"),
