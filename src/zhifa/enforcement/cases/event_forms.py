@@ -125,6 +125,7 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("major_public_interest", _("Major public interest (art. 58 (1))"), "bool"),
         F("review_required_by_law", _("Legal review required by law (art. 58 (4))"), "bool"),
         F("hearing_offered", _("Offer a hearing: other heavy penalty (art. 63)"), "bool"),
+        F("revision_reason", _("Why the proposal is revised after the notice"), "textarea"),
     ),
     "request_legal_review": (),
     "approve_legal_review": (

@@ -145,13 +145,14 @@ TABLE: tuple[Transition, ...] = (
     T(
         "submit_proposal",
         _("Submit the penalty proposal"),
-        frozenset({State.INVESTIGATING}),
+        frozenset({State.INVESTIGATING, State.NOTIFIED}),
         State.PROPOSED,
         OFFICER,
         ORDINARY,
         handler=True,
         guards=(
             _("amount against the discretion tier (行政处罚法第三十二条、第三十四条)"),
+            _("after a notice: a revised proposal states why and is notified again (行政处罚法第四十四条)"),
             _(
                 "flags: hearing right (第六十三条), legal review (第五十八条 + catalogue), deliberation (第五十七条)"
             ),

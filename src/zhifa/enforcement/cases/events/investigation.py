@@ -166,8 +166,16 @@ def catalogue_matches(
 
 @handles("submit_proposal")
 def submit_proposal(ctx: Ctx) -> None:
+    """拟处罚意见. From `notified` it is a revised proposal (new facts or evidence after the notice): it
+    says why, the notice's windows end, and the party is notified again (第四十四条) before any
+    decision — the way a heavier penalty than first notified can lawfully come about (第四十五条 forbids
+    only a heavier penalty *because* the party argued, which the reason must show it is not)."""
     case, data = ctx.case, ctx.data
     require_two_handlers(case)
+    if case.state == State.NOTIFIED:
+        ctx.record["revision_reason"] = fields.text(data, "revision_reason")
+        for kind in (DeadlineKind.STATEMENT, DeadlineKind.HEARING_REQUEST):
+            deadline_resolve(case=case, kind=kind, on=ctx.act_on, resolution=Resolution.MOOT)
     item_id = fields.integer(data, "power_item_id", required=False) or case.power_item_id
     item, version = power_for_case(item_id=item_id, case=case)
     check_party_type(version, case.party_kind)

@@ -739,3 +739,39 @@ class TestDates:
                 ended_on="2023-06-29",
                 discovered_on="2025-06-30",
             )
+
+
+class TestRevisedProposal:
+    def test_a_heavier_penalty_needs_a_revised_proposal_and_a_new_notice(self, kit) -> None:
+        case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01")
+        case = advance(kit, case, State.NOTIFIED, start=D(2025, 5, 6))  # notified 7 May, fine 3000
+        with pytest.raises(RuleViolation) as exc:
+            ev(case, kit.world.approver_a, "decide", decided_on="2025-05-20", fine_amount="4000.00")
+        assert exc.value.code == "heavier_than_notified"
+        with pytest.raises(InvalidInput):
+            ev(
+                case,
+                kit.world.officer_a,
+                "submit_proposal",
+                tier="轻微",
+                measures=["fine"],
+                fine_amount="4000.00",
+                reasons="补充调查发现挖掘面积更大",
+                discretion_reason="面积扩大",
+            )
+        case = ev(
+            case,
+            kit.world.officer_a,
+            "submit_proposal",
+            tier="一般",
+            measures=["fine"],
+            fine_amount="6000.00",
+            reasons="补充调查发现挖掘面积约60平方米",
+            revision_reason="补充勘验发现新的违法事实",
+        )
+        assert case.state == State.PROPOSED
+        assert not CaseDeadline.objects.filter(case=case, kind="statement", resolved_on__isnull=True).exists()
+        case = ev(case, kit.world.officer_a, "notify", served_on="2025-05-21")
+        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-05-22")
+        case = ev(case, kit.world.approver_a, "decide", decided_on="2025-05-22")
+        assert case.fine_amount == Decimal("6000.00")
