@@ -47,8 +47,20 @@ MATRIX = {
         "approver_a": {"assign_officers", "record_recusal", "extend_deadline"} | APPROVER_ANYTIME,
     },
     State.NOTIFIED: {
-        "officer_a": {"submit_proposal", "request_legal_review", "record_statement", "request_hearing", "waive_rights"},
-        "officer_a2": {"submit_proposal", "request_legal_review", "record_statement", "request_hearing", "waive_rights"},
+        "officer_a": {
+            "submit_proposal",
+            "request_legal_review",
+            "record_statement",
+            "request_hearing",
+            "waive_rights",
+        },
+        "officer_a2": {
+            "submit_proposal",
+            "request_legal_review",
+            "record_statement",
+            "request_hearing",
+            "waive_rights",
+        },
         "approver_a": {
             "assign_officers",
             "record_recusal",
