@@ -6,15 +6,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from zhifa.core import access
 from zhifa.core.navigation import home_panels_for
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agencies
 
 
 @access.login
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    from zhifa.org.models import OrgNode
 
-    agencies = OrgNode.objects.filter(id__in=scope_agency_ids(user)).order_by("path")
+    agencies = scope_agencies(user)
     return render(
         request,
         "core/home.html",

@@ -46,6 +46,11 @@ def scope_agency_ids(user: Any, *, roles: Iterable[str] | None = None) -> frozen
     return result
 
 
+def scope_agencies(user: Any, *, roles: Iterable[str] | None = None) -> models.QuerySet[OrgNode]:
+    """The agencies in the user's scope, in tree order (for filters and "my agencies" lists)."""
+    return OrgNode.objects.filter(id__in=scope_agency_ids(user, roles=roles)).order_by("path")
+
+
 def restrict_to_scope(
     queryset: models.QuerySet[M], user: Any, *, field: str = "agency_id", roles: Iterable[str] | None = None
 ) -> models.QuerySet[M]:

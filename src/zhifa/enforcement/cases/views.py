@@ -25,7 +25,7 @@ from zhifa.enforcement.cases import event_forms, permissions, presenters, select
 from zhifa.enforcement.cases.models import Case, PartyKind, PaymentChannel, Source, State
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agencies, scope_agency_ids
 
 PAGE_SIZE = 50
 EVENT_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER)
@@ -308,7 +308,7 @@ def case_overdue(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [{"row": d, "days": (today - d.due_on).days} for d in page]
-    agencies = OrgNode.objects.filter(id__in=scope_agency_ids(request.user)).order_by("path")
+    agencies = scope_agencies(request.user)
     return render(
         request, "cases/overdue.html", {"page": page, "rows": rows, "agencies": agencies, "agency": agency}
     )

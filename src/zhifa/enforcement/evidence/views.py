@@ -26,7 +26,7 @@ from zhifa.enforcement.evidence.staging import UploadRefused, UploadState, parse
 from zhifa.enforcement.evidence.storage import get_store
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agencies, scope_agency_ids
 
 STAFF = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 
@@ -49,7 +49,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.evidence_list_for(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )
-    agencies = OrgNode.objects.filter(id__in=scope_agency_ids(request.user)).order_by("path")
+    agencies = scope_agencies(request.user)
     return render(
         request,
         "evidence/list.html",

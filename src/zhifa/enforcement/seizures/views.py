@@ -26,9 +26,8 @@ from zhifa.enforcement.seizures.models import AppraisalPeriod, Measure, Outcome,
 from zhifa.law import jurisdiction
 from zhifa.law import seizure as law
 from zhifa.officers.models import Officer
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agencies, scope_agency_ids
 
 STAFF = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 STATUSES = (
@@ -78,7 +77,7 @@ def seizure_register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for seizure in page.object_list:
         seizure.term = term_status(seizure, today=today)  # type: ignore[attr-defined]
-    agencies = OrgNode.objects.filter(id__in=scope_agency_ids(request.user)).order_by("path")
+    agencies = scope_agencies(request.user)
     return render(
         request,
         "seizures/register.html",

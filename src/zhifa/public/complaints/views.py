@@ -24,7 +24,7 @@ from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
+from zhifa.org.selectors import scope_agencies, scope_agency_ids, user_can_see_agency
 from zhifa.public.complaints import forms as f
 from zhifa.public.complaints import selectors as sel
 from zhifa.public.complaints import services as svc
@@ -83,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     rows = [(c, sel.sla(c, today)) for c in page.object_list]
-    agencies = OrgNode.objects.filter(id__in=scope_agency_ids(request.user, roles=STAFF)).order_by("path")
+    agencies = scope_agencies(request.user, roles=STAFF)
     units = OrgNode.objects.filter(agency__in=agencies, kind=OrgNode.Kind.UNIT, is_active=True).order_by(
         "path"
     )

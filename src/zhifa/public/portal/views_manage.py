@@ -19,8 +19,7 @@ from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.law import complaints as sla_rules
 from zhifa.law.disclosure import ExemptionGround, WithdrawalGround
-from zhifa.org.models import OrgNode
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agencies
 from zhifa.public.portal import selectors as sel
 from zhifa.public.portal import services as svc
 from zhifa.public.portal.models import PublishedDecision
@@ -95,7 +94,7 @@ def manage_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "states": PublishedDecision.State.choices,
-            "agencies": OrgNode.objects.filter(id__in=scope_agency_ids(request.user, roles=sel.STAFF_ROLES)),
+            "agencies": scope_agencies(request.user, roles=sel.STAFF_ROLES),
             "query": query.urlencode(),
         },
     )

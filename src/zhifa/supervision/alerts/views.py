@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agencies
 from zhifa.supervision.alerts.kinds import KINDS, kind_label
 from zhifa.supervision.alerts.selectors import alert_get_for, alert_list_for
 from zhifa.supervision.alerts.services import alert_resolve_by_hand
@@ -36,7 +35,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for alert in page.object_list:
         alert.kind_text = kind_label(alert.kind)  # type: ignore[attr-defined]
-    agencies = OrgNode.objects.filter(id__in=scope_agency_ids(request.user)).order_by("path")
+    agencies = scope_agencies(request.user)
     can_resolve = bool(request.user.role_names() & set(RESOLVERS))  # type: ignore[union-attr]
     return render(
         request,

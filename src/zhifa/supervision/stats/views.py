@@ -7,8 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zhifa.core import access
-from zhifa.org.models import OrgNode
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agencies
 from zhifa.supervision.stats.charts import bar_chart
 from zhifa.supervision.stats.selectors import stats_summary
 
@@ -40,7 +39,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "s": s,
             "error": error,
             "agency_id": agency_id,
-            "agencies": OrgNode.objects.filter(id__in=scope_agency_ids(request.user)).order_by("path"),
+            "agencies": scope_agencies(request.user),
             "date_from": date_from,
             "date_to": date_to,
             "state_chart": bar_chart([(r.label, r.count) for r in s.by_state], title=_("Cases by state")),
