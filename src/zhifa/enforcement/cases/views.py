@@ -7,7 +7,6 @@ error with its 4xx status (htmx swaps it in place; without JavaScript the whole 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.params import date_param, int_param
 from zhifa.enforcement.cases import event_forms, permissions, presenters, selectors, services, workflow
 from zhifa.enforcement.cases.models import Case, PartyKind, PaymentChannel, Source, State
 from zhifa.org.models import OrgNode
@@ -31,32 +31,18 @@ PAGE_SIZE = 50
 EVENT_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> selectors.CaseFilters:
     g = request.GET
     states = [s for s in g.getlist("state") if s in State.values]
     return selectors.CaseFilters(
         state=states or None,
-        agency=_int(g.get("agency")),
-        officer=_int(g.get("officer")),
-        power_item=_int(g.get("power_item")),
+        agency=int_param(g.get("agency")),
+        officer=int_param(g.get("officer")),
+        power_item=int_param(g.get("power_item")),
         procedure=g.get("procedure") if g.get("procedure") in ("ordinary", "simple") else None,
         overdue=g.get("overdue") in ("1", "on", "true"),
-        date_from=_date(g.get("date_from")),
-        date_to=_date(g.get("date_to")),
+        date_from=date_param(g.get("date_from")),
+        date_to=date_param(g.get("date_to")),
         q=(g.get("q") or "")[:200],
         mine=g.get("mine") in ("1", "on", "true"),
     )
@@ -303,7 +289,7 @@ def _on_spot_context(request: HttpRequest, me: Any, **extra: Any) -> dict[str, A
 
 @access.login
 def case_overdue(request: HttpRequest) -> HttpResponse:
-    agency = _int(request.GET.get("agency"))
+    agency = int_param(request.GET.get("agency"))
     qs = selectors.overdue_deadlines_for(user=request.user, agency=agency)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()

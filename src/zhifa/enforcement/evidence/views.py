@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.params import int_param
 from zhifa.enforcement.evidence import permissions, selectors, services
 from zhifa.enforcement.evidence.api import agency_from
 from zhifa.enforcement.evidence.meta import parse_meta
@@ -31,18 +32,11 @@ from zhifa.org.selectors import scope_agencies, scope_agency_ids
 STAFF = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @access.roles(*STAFF)
 def evidence_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.EvidenceFilters(
-        agency_id=_int(request.GET.get("agency")),
-        case_id=_int(request.GET.get("case")),
+        agency_id=int_param(request.GET.get("agency")),
+        case_id=int_param(request.GET.get("case")),
         kind=request.GET.get("kind", "") if request.GET.get("kind") in Evidence.Kind.values else "",
         q=request.GET.get("q", "").strip()[:100],
     )
@@ -170,7 +164,7 @@ def _upload_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         id__in=scope_agency_ids(request.user, roles=permissions.WRITERS), kind=OrgNode.Kind.AGENCY
     ).order_by("path")
     case = None
-    case_id = _int(request.GET.get("case") or request.POST.get("case"))
+    case_id = int_param(request.GET.get("case") or request.POST.get("case"))
     if case_id:
         from zhifa.enforcement.cases.selectors import case_get_for
 
@@ -179,7 +173,7 @@ def _upload_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "agencies": agencies,
         "kinds": Evidence.Kind.choices,
         "case": case,
-        "action_id": _int(request.GET.get("action") or request.POST.get("action_id")),
+        "action_id": int_param(request.GET.get("action") or request.POST.get("action_id")),
         **extra,
     }
 
@@ -215,7 +209,7 @@ def _upload_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @csrf_protect
 def _evidence_upload_post(request: HttpRequest, state: UploadState) -> HttpResponse:
-    case_id = _int(request.GET.get("case"))
+    case_id = int_param(request.GET.get("case"))
     try:
         case = None
         if case_id:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError, InvalidInput
+from zhifa.core.params import int_param
 from zhifa.enforcement.seizures import selectors, services
 from zhifa.enforcement.seizures.api import term_status
 from zhifa.enforcement.seizures.models import AppraisalPeriod, Measure, Outcome, Seizure
@@ -46,19 +47,12 @@ TERM_LABELS = {
 ITEM_ROWS = 6
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> selectors.SeizureFilters:
     status = request.GET.get("status", "")
     measure = request.GET.get("measure", "")
     return selectors.SeizureFilters(
-        agency_id=_int(request.GET.get("agency")),
-        case_id=_int(request.GET.get("case")),
+        agency_id=int_param(request.GET.get("agency")),
+        case_id=int_param(request.GET.get("case")),
         status=status if status in dict(STATUSES) else "",
         measure=measure if measure in Measure.values else "",
         q=request.GET.get("q", "").strip()[:100],
@@ -279,7 +273,7 @@ def seizure_dispose(request: HttpRequest, seizure_id: int) -> HttpResponse:
 def _case(request: HttpRequest) -> Any:
     from zhifa.enforcement.cases.selectors import case_get_for
 
-    case_id = _int(request.GET.get("case"))
+    case_id = int_param(request.GET.get("case"))
     case = case_get_for(user=request.user, case_id=case_id) if case_id else None
     if case is None:
         raise Http404

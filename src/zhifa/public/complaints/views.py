@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.params import int_param
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies, scope_agency_ids, user_can_see_agency
@@ -43,13 +44,6 @@ HANDLERS = (Role.OFFICER, Role.APPROVER)
 INTAKE = svc.INTAKE_ROLES
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> sel.QueueFilters:
     g = request.GET
     state = g.get("state", "open")
@@ -58,9 +52,9 @@ def _filters(request: HttpRequest) -> sel.QueueFilters:
     channel = g.get("channel", "")
     return sel.QueueFilters(
         state=state,
-        agency_id=_int(g.get("agency")),
-        unit_id=_int(g.get("unit")),
-        category_id=_int(g.get("category")),
+        agency_id=int_param(g.get("agency")),
+        unit_id=int_param(g.get("unit")),
+        category_id=int_param(g.get("category")),
         channel=channel if channel in Channel.values else "",
         overdue=g.get("overdue") == "1",
         q=g.get("q", "")[:100],

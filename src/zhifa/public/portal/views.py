@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from zhifa.core import access
+from zhifa.core.params import int_param
 from zhifa.law import complaints as complaint_rules
 from zhifa.law import disclosure as disclosure_rules
 from zhifa.public.portal import charts
@@ -18,13 +19,6 @@ from zhifa.public.portal import selectors as sel
 from zhifa.public.portal.cache import cached_page
 
 PAGE_SIZE = 20
-
-
-def _int(value: str | None, default: int | None = None) -> int | None:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        return default
 
 
 @access.public
@@ -99,9 +93,9 @@ def during(request: HttpRequest) -> HttpResponse:
 @cached_page(timeout=120)
 def decisions(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "")[:100]
-    agency_id = _int(request.GET.get("agency"))
+    agency_id = int_param(request.GET.get("agency"))
     page = sel.decision_page(
-        q=q, agency_id=agency_id, page=_int(request.GET.get("page"), 1) or 1, page_size=PAGE_SIZE
+        q=q, agency_id=agency_id, page=int_param(request.GET.get("page"), 1) or 1, page_size=PAGE_SIZE
     )
     return render(
         request,
@@ -136,8 +130,8 @@ MONTHS = [f"{m}月" for m in range(1, 13)]
 def stats(request: HttpRequest) -> HttpResponse:
     years = sel.stats_years()
     this_year = timezone.localdate().year
-    year = _int(request.GET.get("year"), years[0] if years else this_year) or this_year
-    agency_id = _int(request.GET.get("agency"))
+    year = int_param(request.GET.get("year"), years[0] if years else this_year) or this_year
+    agency_id = int_param(request.GET.get("agency"))
     data = sel.decision_stats(year=year, agency_id=agency_id)
     return render(
         request,
@@ -190,7 +184,7 @@ def powers(request: HttpRequest) -> HttpResponse:
     filters = PowerFilters(
         q=(request.GET.get("q") or "")[:100],
         category=category if category in Category.values else "",
-        agency=_int(request.GET.get("agency")),
+        agency=int_param(request.GET.get("agency")),
     )
     # The anonymous user sees what the public may: published, active items only.
     page = Paginator(power_item_list_for(user=request.user, filters=filters), 50).get_page(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.params import int_param
 from zhifa.law import complaints as sla_rules
 from zhifa.law.disclosure import ExemptionGround, WithdrawalGround
 from zhifa.org.selectors import scope_agencies
@@ -58,20 +59,13 @@ class ExemptForm(forms.Form):
     )
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @access.roles(*sel.STAFF_ROLES)
 def manage_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     state = request.GET.get("state", "")
     filters = sel.ManageFilters(
         state=state if state in PublishedDecision.State.values else "",
-        agency_id=_int(request.GET.get("agency")),
+        agency_id=int_param(request.GET.get("agency")),
         overdue=request.GET.get("overdue") == "1",
     )
     page = Paginator(sel.publication_list_for(user=request.user, filters=filters, today=today), 50).get_page(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.params import int_param
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies
 from zhifa.supervision.alerts.kinds import KINDS, kind_label
@@ -18,18 +19,11 @@ from zhifa.supervision.alerts.services import alert_resolve_by_hand
 RESOLVERS = (Role.SUPERVISOR, Role.APPROVER, Role.ADMIN)
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @access.login
 def alert_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     is_open = {"open": True, "resolved": False}.get(status)
-    agency_id = _int_or_none(request.GET.get("agency"))
+    agency_id = int_param(request.GET.get("agency"))
     kind = request.GET.get("kind") or None
     qs = alert_list_for(user=request.user, agency_id=agency_id, kind=kind, is_open=is_open)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -1,36 +1,25 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zhifa.core import access
+from zhifa.core.params import date_param, int_param
 from zhifa.org.selectors import scope_agencies
 from zhifa.supervision.stats.charts import bar_chart
 from zhifa.supervision.stats.selectors import stats_summary
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @access.login
 def summary(request: HttpRequest) -> HttpResponse:
-    date_from = _date(request.GET.get("from"))
-    date_to = _date(request.GET.get("to"))
+    date_from = date_param(request.GET.get("from"))
+    date_to = date_param(request.GET.get("to"))
     error = ""
     if date_from and date_to and date_from > date_to:
         error = _("The start date is after the end date.")
         date_from = date_to = None
-    try:
-        agency_id = int(request.GET["agency"]) if request.GET.get("agency") else None
-    except ValueError:
-        agency_id = None
+    agency_id = int_param(request.GET.get("agency"))
     s = stats_summary(user=request.user, agency_id=agency_id, date_from=date_from, date_to=date_to)
     return render(
         request,
