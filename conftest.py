@@ -13,6 +13,55 @@ from django.test import Client
 from zhifa.core.calendar import calendar_changed
 from zhifa.org.factories import PASSWORD, OrgWorld, build_org_world
 
+# Directories and modules whose tests depend on dates and holidays: marked `clock`, so CI can run them
+# again with the clock at 12-20 of the last year the holiday package knows (`.ci/run`).
+CLOCK_PATHS = (
+    "zhifa/law/",
+    "zhifa/core/tests/test_calendar",
+    "zhifa/core/tests/test_demo_clock",
+    "zhifa/enforcement/cases/",
+    "zhifa/enforcement/seizures/",
+    "zhifa/public/complaints/",
+    "zhifa/public/portal/",
+    "zhifa/officers/",
+    "zhifa/org/tests/test_demo",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """ZHIFA_TEST_TODAY=YYYY-MM-DD runs the whole suite with the clock at that day, 09:00 in China
+    (ticking), to prove no test depends on today's date."""
+    today = os.environ.get("ZHIFA_TEST_TODAY")
+    if today:
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+
+        start = dt.datetime.combine(
+            dt.date.fromisoformat(today), dt.time(9, 0), tzinfo=ZoneInfo("Asia/Shanghai")
+        )
+        config._zhifa_clock = time_machine.travel(start, tick=True)  # type: ignore[attr-defined]
+        config._zhifa_clock.start()  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    clock = getattr(config, "_zhifa_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    today = os.environ.get("ZHIFA_TEST_TODAY")
+    return f"clock frozen at {today} 09:00 Asia/Shanghai (ZHIFA_TEST_TODAY)" if today else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = str(item.path).replace(os.sep, "/")
+        if any(part in path for part in CLOCK_PATHS):
+            item.add_marker(pytest.mark.clock)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> Iterator[None]:

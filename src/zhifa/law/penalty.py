@@ -23,7 +23,16 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core import calendar
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.law import jurisdiction
-from zhifa.law.days import DayKind, Period
+from zhifa.law.days import (  # noqa: F401  (re-exported: the case workflow reads these from here)
+    DayKind,
+    Due,
+    Period,
+    latest_end,
+    period_elapsed,
+    period_end,
+    timeliness,
+    within_period,
+)
 from zhifa.law.discretion import AmountClass
 from zhifa.law.jurisdiction import SettingSpec
 
@@ -152,74 +161,8 @@ def on_spot_report_period(*, agency: Any | None) -> tuple[Period, jurisdiction.A
     return Period(int(applied.value), DayKind.WORKING, ART_52), applied
 
 
-# --- Period arithmetic that never blocks on an unpublished calendar -------------------------------
-
-
-@dataclass(frozen=True)
-class Due:
-    """A computed last day. `provisional` when part of the period lies in a year whose official
-    calendar is not known yet: the date then follows the weekday rule and is recomputed later."""
-
-    on: dt.date
-    provisional: bool = False
-
-
-def _is_working_day_or_guess(day: dt.date) -> tuple[bool, bool]:
-    try:
-        return calendar.is_working_day(day), False
-    except calendar.UnknownCalendarYear:
-        return day.weekday() < 5, True
-
-
-def period_end(period: Period, start: dt.date, *, extra_days: int = 0) -> Due:
-    """Last day of `period` (lengthened by `extra_days` of the same kind) triggered on `start`.
-
-    Deadlines are forecasts shown for months; refusing to file a case in November because next
-    year's holidays are not published would stop the agency's work. Gates do not use this: they call
-    `within_period`/`period_elapsed`, which need the real calendar only when the answer depends on it.
-    """
-    days = period.days + extra_days
-    target = period if extra_days == 0 else Period(days, period.kind, period.article)
-    try:
-        return Due(target.end(start))
-    except calendar.UnknownCalendarYear:
-        pass
-    provisional = False
-    if period.kind == DayKind.WORKING:
-        current, remaining = start, days
-        while remaining:
-            current += dt.timedelta(days=1)
-            working, guessed = _is_working_day_or_guess(current)
-            provisional |= guessed
-            remaining -= 1 if working else 0
-        return Due(current, provisional)
-    current = start + dt.timedelta(days=days)
-    while True:
-        working, guessed = _is_working_day_or_guess(current)
-        provisional |= guessed
-        if working:
-            return Due(current, provisional)
-        current += dt.timedelta(days=1)
-
-
-def within_period(period: Period, start: dt.date, act_on: dt.date, *, extra_days: int = 0) -> bool:
-    """Was an act on `act_on` in time for `period` triggered on `start`?
-
-    A period of N days (natural or working) never ends before start + N natural days, so an act by
-    then is in time whatever the calendar says; only a later act needs the official calendar (and is
-    refused with UnknownCalendarYear while that year is not entered)."""
-    days = period.days + extra_days
-    if act_on <= start + dt.timedelta(days=days):
-        return True
-    return act_on <= Period(days, period.kind, period.article).end(start)
-
-
-def period_elapsed(period: Period, start: dt.date, on: dt.date) -> bool:
-    """Has the whole period passed by `on` (the last day is over)?"""
-    if on <= start + dt.timedelta(days=period.days):
-        return False
-    return on > period.end(start)
-
+# Period arithmetic lives in law.days (Due, period_end, within_period, period_elapsed): re-exported
+# here because the case workflow reads every rule of the penalty law from this module.
 
 # --- 简易程序 (arts. 51, 52) ----------------------------------------------------------------------
 ON_SPOT_FINE_MAX = {PartyKind.PERSON: Decimal("200"), PartyKind.ORGANISATION: Decimal("3000")}
@@ -360,10 +303,13 @@ def hearing_eligibility(
     return HearingEligibility(bool(grounds), tuple(grounds), (fine_applied.as_dict(), conf_applied.as_dict()))
 
 
-def check_hearing_request_in_time(*, notified_on: dt.date, requested_on: dt.date) -> None:
-    """第六十四条第（一）项: the party asks within five (working, 第八十五条) days of the notice."""
-    if not within_period(HEARING_REQUEST_PERIOD, notified_on, requested_on):
-        end = HEARING_REQUEST_PERIOD.end(notified_on)
+def check_hearing_request_in_time(*, notified_on: dt.date, requested_on: dt.date) -> bool:
+    """第六十四条第（一）项: the party asks within five (working, 第八十五条) days of the notice.
+    Returns whether the answer was provisional (the window reaches a year not known yet: the party
+    then has the latest date any official arrangement could give, and the record says so)."""
+    answer = timeliness(HEARING_REQUEST_PERIOD, notified_on, requested_on)
+    if not answer.in_time:
+        end = answer.due.on
         raise RuleViolation(
             _(
                 "The hearing request came after the five-working-day window that ended on %(end)s "
@@ -374,11 +320,16 @@ def check_hearing_request_in_time(*, notified_on: dt.date, requested_on: dt.date
             article=ART_64_WINDOW,
             detail={"window_end": end.isoformat()},
         )
+    return answer.provisional
 
 
 def check_hearing_notice(*, notice_served_on: dt.date, held_on: dt.date) -> None:
     """第六十四条第（二）项: the party is told the time and place seven (working) days before."""
-    if calendar.working_days_between(notice_served_on, held_on) < HEARING_NOTICE_WORKING_DAYS:
+    # the party is owed seven working days: a day of an unknown year that could be a holiday doesn't count
+    if (
+        calendar.working_days_between(notice_served_on, held_on, party_favour=True)
+        < HEARING_NOTICE_WORKING_DAYS
+    ):
         raise RuleViolation(
             _(
                 "The hearing notice must reach the party at least seven working days before the hearing "

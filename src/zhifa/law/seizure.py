@@ -40,7 +40,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import RuleViolation
-from zhifa.law.days import DayKind, Period
+from zhifa.law.days import DayKind, Due, Period
 from zhifa.law.jurisdiction import SettingSpec, register
 
 ARTICLE_PROCEDURE = "行政强制法第十八条"
@@ -144,7 +144,20 @@ def term_end(
     extension_days: int = 0,
     testing: Iterable[AppraisalInterval] = (),
 ) -> dt.date | None:
-    """The last day of the term, or None while testing is under way (the clock is stopped).
+    """The last day of the term (see `term_due`), without the provisional flag."""
+    due = term_due(measure, started_on, extension_days=extension_days, testing=testing)
+    return None if due is None else due.on
+
+
+def term_due(
+    measure: str,
+    started_on: dt.date,
+    *,
+    extension_days: int = 0,
+    testing: Iterable[AppraisalInterval] = (),
+) -> Due | None:
+    """The last day of the term, or None while testing is under way (the clock is stopped);
+    provisional where it rests on a year whose holidays are not published yet.
 
     - 查封/扣押/暂扣: 30 natural days plus an approved extension plus excluded testing days
       (行政强制法第二十五条), one holiday adjustment at the end.
@@ -153,14 +166,14 @@ def term_end(
     if measure == Measure.PRESERVATION:
         if extension_days:
             raise ValueError("preservation has no extension")
-        return PRESERVATION_TERM.end(started_on)
+        return PRESERVATION_TERM.due(started_on)
     intervals = list(testing)
     if any(i.end is None for i in intervals):
         return None
     if not 0 <= extension_days <= MAX_EXTENSION_DAYS:
         raise ValueError("extension out of range")
     total = SEIZURE_TERM.days + extension_days + excluded_days(intervals)
-    return Period(days=total, kind=DayKind.NATURAL, article=ARTICLE_TERM).end(started_on)
+    return Period(days=total, kind=DayKind.NATURAL, article=ARTICLE_TERM).due(started_on)
 
 
 def term_status(

@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 
 from zhifa.core import calendar
-from zhifa.core.calendar import UnknownCalendarYear
 from zhifa.core.models import CalendarDay, CalendarYear
 
 D = dt.date
@@ -39,28 +38,37 @@ class TestOfficialCalendar:
 
 @pytest.mark.django_db
 class TestUnknownYears:
-    def test_unknown_year_without_table_is_refused_not_guessed(self) -> None:
-        with pytest.raises(UnknownCalendarYear) as exc:
-            calendar.is_working_day(D(2031, 3, 3))
-        assert exc.value.detail == {"year": 2031}
-        assert "2031" in str(exc.value.message)
+    def test_unknown_year_follows_the_weekday_rule_provisionally(self) -> None:
+        assert calendar.working_day(D(2031, 3, 3)) == calendar.DayFact(True, provisional=True)  # Monday
+        assert calendar.working_day(D(2031, 3, 2)) == calendar.DayFact(False, provisional=True)  # Sunday
+        assert calendar.year_status(2031) == calendar.YearStatus.PROVISIONAL
+        assert calendar.year_status(2025) == calendar.YearStatus.OFFICIAL
 
     def test_confirmed_year_uses_the_admins_table_and_weekdays(self) -> None:
         CalendarYear.objects.create(year=2031, source="国务院办公厅通知（测试）")
         CalendarDay.objects.create(date=D(2031, 1, 1), kind=CalendarDay.Kind.HOLIDAY, name="元旦")
         CalendarDay.objects.create(date=D(2031, 1, 4), kind=CalendarDay.Kind.WORKDAY, name="调休")
         calendar.calendar_changed()
+        assert calendar.year_status(2031) == calendar.YearStatus.ENTERED
+        assert calendar.working_day(D(2031, 1, 6)) == calendar.DayFact(True, provisional=False)
         assert not calendar.is_working_day(D(2031, 1, 1))  # Wednesday holiday
         assert calendar.is_working_day(D(2031, 1, 4))  # Saturday adjusted
         assert not calendar.is_working_day(D(2031, 1, 5))  # plain Sunday
         assert calendar.is_working_day(D(2031, 1, 6))  # plain Monday
 
-    def test_table_rows_without_a_confirmed_year_still_refuse_other_days(self) -> None:
+    def test_table_rows_without_a_confirmed_year_leave_other_days_provisional(self) -> None:
         CalendarDay.objects.create(date=D(2031, 1, 1), kind=CalendarDay.Kind.HOLIDAY, name="元旦")
         calendar.calendar_changed()
-        assert not calendar.is_working_day(D(2031, 1, 1))
-        with pytest.raises(UnknownCalendarYear):
-            calendar.is_working_day(D(2031, 1, 2))
+        assert calendar.working_day(D(2031, 1, 1)) == calendar.DayFact(False, provisional=False)
+        assert calendar.working_day(D(2031, 1, 2)) == calendar.DayFact(True, provisional=True)
+
+    def test_the_envelope_protects_a_party_on_provisional_days_only(self) -> None:
+        assert not calendar.envelope_working(D(2031, 1, 27))  # a Monday where 春节 could fall
+        assert calendar.envelope_working(D(2031, 3, 3))  # a plain Monday in March
+        assert calendar.envelope_working(D(2025, 1, 26))  # known: 调休 Sunday of 2025 is a working day
+        # a notice period owed to the party never counts a day that could be a holiday
+        assert calendar.working_days_between(D(2031, 1, 24), D(2031, 2, 3)) == 6
+        assert calendar.working_days_between(D(2031, 1, 24), D(2031, 2, 3), party_favour=True) == 0
 
     def test_admin_override_wins_over_the_package(self) -> None:
         CalendarDay.objects.create(date=D(2025, 10, 13), kind=CalendarDay.Kind.HOLIDAY, name="地方假日")

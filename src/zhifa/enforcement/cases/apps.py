@@ -14,10 +14,12 @@ class CasesConfig(AppConfig):
         # register when the module is imported; the case workflow needs them from the start.
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.core.provisional import register_recompute
         from zhifa.enforcement.cases import (
             events,  # noqa: F401 — registers the event handlers
             home,
         )
+        from zhifa.enforcement.cases.deadlines import recompute_provisional
         from zhifa.enforcement.cases.demo import seed_cases
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
@@ -36,6 +38,7 @@ class CasesConfig(AppConfig):
             )
         )
         register_demo_step(40, "cases", seed_cases)
+        register_recompute("cases", recompute_provisional)
         register_home_panel(
             HomePanel("cases/home_mine.html", home.my_cases_panel, frozenset({Role.OFFICER}), order=120)
         )

@@ -22,9 +22,9 @@ from typing import Any
 from django.utils import timezone
 
 from zhifa.core import calendar
+from zhifa.core.provisional import Moved
 from zhifa.enforcement.cases.models import Case, CaseDeadline, DeadlineKind, Resolution
-from zhifa.law.days import DayKind, Period
-from zhifa.law.penalty import period_end
+from zhifa.law.days import DayKind, Period, period_end
 
 DUE_SOON_DAYS = 3  # natural days before the last day: enough to act on a yellow light
 
@@ -53,10 +53,7 @@ def _days_between(start: dt.date, end: dt.date, kind: DayKind) -> int:
     count, current = 0, start
     while current < end:
         current += dt.timedelta(days=1)
-        try:
-            count += calendar.is_working_day(current)
-        except calendar.UnknownCalendarYear:
-            count += current.weekday() < 5
+        count += calendar.is_working_day(current)  # weekday rule where the year is not known yet
     return count
 
 
@@ -213,6 +210,46 @@ def alert_key(row: CaseDeadline) -> str:
     return f"case:{row.case_id}:{row.kind}_overdue"
 
 
+def _recompute_row(row: CaseDeadline, case: Case, moved: list[Moved] | None = None) -> bool:
+    """Recompute a provisional row's last day in memory; True when it changed."""
+    due = period_end(_period(row), row.start_on, extra_days=row.extra_days)
+    if (due.on, due.provisional) == (row.due_on, row.provisional):
+        return False
+    if moved is not None and due.on != row.due_on:
+        moved.append(
+            Moved(
+                key=f"case:{row.case_id}:{row.kind}",
+                agency_id=row.agency_id,
+                title=f"{case} {row.get_kind_display()}",
+                old=row.due_on,
+                new=due.on,
+                object_type="cases.case",
+                object_id=str(row.case_id),
+                article=row.article,
+            )
+        )
+    row.due_on, row.provisional = due.on, due.provisional
+    return True
+
+
+def recompute_provisional(moved: list[Moved]) -> int:
+    """For the one provisional job (zhifa.core.provisional): open rows computed on an unknown year."""
+    from django.db import transaction
+
+    changed = 0
+    ids = list(
+        CaseDeadline.objects.filter(resolved_on__isnull=True, provisional=True).values_list("id", flat=True)
+    )
+    for row_id in ids:
+        with transaction.atomic():
+            row = CaseDeadline.objects.select_for_update().select_related("case").get(pk=row_id)
+            if row.provisional and _recompute_row(row, row.case, moved):
+                row.status = status_of(row, case=row.case, today=timezone.localdate())
+                row.save(update_fields=["due_on", "provisional", "status"])
+                changed += 1
+    return changed
+
+
 def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
     """The periodic job: recompute provisional rows (the admins may have entered next year's calendar),
     close party windows that have passed, store each open row's status, and raise or resolve the
@@ -239,12 +276,9 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
             with transaction.atomic():
                 case = row.case
                 fields: list[str] = []
-                if row.provisional:
-                    due = period_end(_period(row), row.start_on, extra_days=row.extra_days)
-                    if (due.on, due.provisional) != (row.due_on, row.provisional):
-                        row.due_on, row.provisional = due.on, due.provisional
-                        fields += ["due_on", "provisional"]
-                        counts["recomputed"] += 1
+                if row.provisional and _recompute_row(row, case):
+                    fields += ["due_on", "provisional"]
+                    counts["recomputed"] += 1
                 if row.party_window and today > row.due_on:
                     row.resolved_on, row.resolution = row.due_on, Resolution.ELAPSED
                     fields += ["resolved_on", "resolution"]

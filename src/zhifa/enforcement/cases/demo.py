@@ -543,15 +543,16 @@ def seed_cases(ctx: dict[str, Any]) -> None:
         },
     )
     n = 0
+    scale = float(ctx.get("scale", 1.0))  # seed_demo --scale: a smaller city for tests of the demo itself
     for target, count in ORDINARY_PLAN.items():
-        for _ in range(count):
+        for _ in range(max(1, round(count * scale))):
             n += 1
             try:
                 _ordinary(cast, rng, today, n, target)
             except DomainError as exc:  # a story the calendar did not allow: say which, never hide it
                 raise DomainError(f"demo case {n} ({target}): {exc.message}") from exc
     for target, count in SIMPLE_PLAN.items():
-        for _ in range(count):
+        for _ in range(max(1, round(count * scale))):
             n += 1
             _simple(cast, rng, today, n, target)
     ctx["cases"] = {"count": n}

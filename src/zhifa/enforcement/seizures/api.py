@@ -54,6 +54,7 @@ class SeizureOut(Schema):
     started_at: dt.datetime
     started_on: dt.date
     due_on: dt.date | None
+    due_provisional: bool
     extension_days: int
     status: str
     term_status: str

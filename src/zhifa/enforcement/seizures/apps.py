@@ -9,13 +9,15 @@ class SeizuresConfig(AppConfig):
 
     def ready(self) -> None:
         from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.core.provisional import register_recompute
         from zhifa.enforcement.cases.hooks import register_archive_check
-        from zhifa.enforcement.seizures.services import archive_check_seizures
+        from zhifa.enforcement.seizures.services import archive_check_seizures, recompute_provisional
         from zhifa.law import seizure  # noqa: F401 — registers the warning-window setting
         from zhifa.org.roles import Role
         from zhifa.supervision.alerts.kinds import register_kind
 
         register_archive_check(archive_check_seizures)
+        register_recompute("seizures", recompute_provisional)
         register_kind("seizure_expiring", _("Seizure term ending"))
         from zhifa.core.demo import register_demo_step
         from zhifa.enforcement.seizures.demo import seed_seizures

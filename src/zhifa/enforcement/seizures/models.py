@@ -58,6 +58,8 @@ class Seizure(models.Model):
     emergency = models.BooleanField(_("emergency, approval afterwards"), default=False)
     extension_days = models.PositiveSmallIntegerField(default=0)
     due_on = models.DateField(_("term ends on"), null=True, blank=True)
+    # the term reaches a year whose holidays are not published yet: weekday rule, recomputed daily
+    due_provisional = models.BooleanField(_("provisional deadline"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     disposed_on = models.DateField(_("dealt with on"), null=True, blank=True)
     site_action = models.OneToOneField(

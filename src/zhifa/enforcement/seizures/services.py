@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from zhifa.core.provisional import Moved
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.documents.services import document_generate
 from zhifa.enforcement.evidence import permissions
@@ -174,11 +175,48 @@ def seizure_context(seizure: Seizure) -> dict[str, Any]:
     }
 
 
-def _due(seizure: Seizure) -> dt.date | None:
+def _set_due(seizure: Seizure) -> list[str]:
+    """Recompute the term's last day (and whether it is provisional); the fields to save."""
     intervals = [law.AppraisalInterval(a.started_on, a.ended_on) for a in seizure.appraisals.all()]
-    return law.term_end(
+    due = law.term_due(
         seizure.measure, seizure.started_on, extension_days=seizure.extension_days, testing=intervals
     )
+    seizure.due_on = None if due is None else due.on
+    seizure.due_provisional = due is not None and due.provisional
+    return ["due_on", "due_provisional"]
+
+
+def recompute_provisional(moved: list[Moved]) -> int:
+    """For the one provisional job (zhifa.core.provisional): active terms computed on an unknown year."""
+    changed = 0
+    ids = list(
+        Seizure.objects.filter(status=Seizure.Status.ACTIVE, due_provisional=True).values_list(
+            "id", flat=True
+        )
+    )
+    for seizure_id in ids:
+        with transaction.atomic():
+            seizure = Seizure.objects.select_for_update().get(pk=seizure_id)
+            before = (seizure.due_on, seizure.due_provisional)
+            fields = _set_due(seizure)
+            if (seizure.due_on, seizure.due_provisional) == before:
+                continue
+            if before[0] is not None and seizure.due_on is not None and seizure.due_on != before[0]:
+                moved.append(
+                    Moved(
+                        key=f"seizure:{seizure.pk}:term",
+                        agency_id=seizure.agency_id,
+                        title=str(seizure),
+                        old=before[0],
+                        new=seizure.due_on,
+                        object_type="seizures.seizure",
+                        object_id=str(seizure.pk),
+                        article=law.ARTICLE_TERM,
+                    )
+                )
+            seizure.save(update_fields=fields)
+            changed += 1
+    return changed
 
 
 def seizure_record(
@@ -241,6 +279,7 @@ def seizure_record(
         )
         officers = _officers(officer_ids, agency_id=case.agency_id, on=started_on)
         now = timezone.now()
+        due = law.term_due(measure, started_on)
         seizure = Seizure.objects.create(
             agency=case.agency,
             case=case,
@@ -258,7 +297,8 @@ def seizure_record(
             approved_by=approved_by,
             approved_at=now if approved_by is not None else None,
             emergency=emergency,
-            due_on=law.term_end(measure, started_on),
+            due_on=None if due is None else due.on,
+            due_provisional=due is not None and due.provisional,
             recorded_by=actor,
             recorded_at=now,
         )
@@ -381,8 +421,7 @@ def seizure_extend(*, actor: Any, seizure_id: int, days: int, reason: str, decid
         )
         before = seizure.due_on
         seizure.extension_days = days
-        seizure.due_on = _due(seizure)
-        seizure.save(update_fields=["extension_days", "due_on"])
+        seizure.save(update_fields=["extension_days", *_set_due(seizure)])
         assert before is not None or seizure.due_on is None
         extension = Extension.objects.create(
             seizure=seizure,
@@ -464,8 +503,7 @@ def appraisal_start(
             recorded_by=actor,
             recorded_at=timezone.now(),
         )
-        seizure.due_on = _due(seizure)
-        seizure.save(update_fields=["due_on"])
+        seizure.save(update_fields=_set_due(seizure))
         audit_record(
             actor=actor,
             action="seizures.appraisal_start",
@@ -491,8 +529,7 @@ def appraisal_end(*, actor: Any, seizure_id: int, ended_on: dt.date) -> Seizure:
             )
         period.ended_on = ended_on
         period.save(update_fields=["ended_on"])
-        seizure.due_on = _due(seizure)
-        seizure.save(update_fields=["due_on"])
+        seizure.save(update_fields=_set_due(seizure))
         audit_record(
             actor=actor,
             action="seizures.appraisal_end",

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from zhifa.core.calendar import UnknownCalendarYear
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.law import penalty as p
 from zhifa.law.penalty import Measure
@@ -41,9 +40,24 @@ class TestHearingRequestWindow:
         # the 2027 calendar is not published: a request by day 5 is in time whatever it says
         p.check_hearing_request_in_time(notified_on=D(2026, 12, 28), requested_on=D(2027, 1, 2))
 
-    def test_a_later_request_in_an_unknown_year_asks_for_the_calendar(self) -> None:
-        with pytest.raises(UnknownCalendarYear):
+    def test_a_window_into_an_unknown_year_accepts_the_request_on_its_provisional_last_day(self) -> None:
+        # notice Mon 28 Dec 2026; the weekday rule gives 29, 30, 31 Dec, (1 Jan 2027 is a Friday) 1, 4 Jan
+        due = p.period_end(p.HEARING_REQUEST_PERIOD, D(2026, 12, 28))
+        assert due.provisional
+        assert p.check_hearing_request_in_time(notified_on=D(2026, 12, 28), requested_on=due.on) is True
+
+    def test_after_the_provisional_day_the_party_has_the_latest_possible_day(self) -> None:
+        # 1–3 Jan could be 元旦 holidays: the latest end is three working days later than the guess
+        latest = p.latest_end(p.HEARING_REQUEST_PERIOD, D(2026, 12, 28))
+        assert latest == D(2027, 1, 5)
+        assert p.check_hearing_request_in_time(notified_on=D(2026, 12, 28), requested_on=latest) is True
+        with pytest.raises(RuleViolation):
             p.check_hearing_request_in_time(notified_on=D(2026, 12, 28), requested_on=D(2027, 1, 6))
+
+    def test_a_known_window_answers_without_the_provisional_flag(self) -> None:
+        assert (
+            p.check_hearing_request_in_time(notified_on=D(2025, 6, 9), requested_on=D(2025, 6, 16)) is False
+        )
 
 
 @pytest.mark.django_db

@@ -78,6 +78,7 @@ class ProgressOut(Schema):
     state_label: str
     received_on: dt.date
     due_on: dt.date | None
+    due_provisional: bool
     last_rating: str
     can_rate: bool
     events: list[PublicEventOut]
@@ -92,6 +93,7 @@ def _progress(complaint: Complaint) -> dict[str, Any]:
         "state_label": str(complaint.get_state_display()),
         "received_on": complaint.received_on,
         "due_on": complaint.due_on,
+        "due_provisional": complaint.due_provisional,
         "last_rating": complaint.last_rating,
         "can_rate": sel.feedback_open(complaint),
         "events": sel.complaint_public_timeline(complaint),
@@ -168,6 +170,7 @@ class ComplaintOut(Schema):
     acceptance_due: dt.date
     conclusion_due: dt.date | None
     due_on: dt.date | None
+    due_provisional: bool
     sla: str
     reopen_count: int
     last_rating: str

@@ -30,12 +30,15 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.core.provisional import register_recompute
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES
+        from zhifa.public.complaints.services import recompute_provisional_dues
         from zhifa.supervision.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Complaints"), "complaints:queue", frozenset(STAFF_ROLES), order=500))
         register_kind("complaint_sla", _("Complaint past its deadline"))
+        register_recompute("complaints", recompute_provisional_dues)
         register_home_panel(
             HomePanel(
                 "complaints/home_panel.html", _home_panel, frozenset({"officer", "approver"}), order=300

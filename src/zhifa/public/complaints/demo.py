@@ -98,7 +98,7 @@ def seed_complaints(ctx: dict[str, Any]) -> None:
     handler_for = {"cgj": users["officer1"], "scj": users["market1"]}
     approver = users["approver"]  # 城管局's approver: extensions of its own complaints only
     created: list[Any] = []
-    for i in range(300):
+    for i in range(max(30, round(300 * float(ctx.get("scale", 1.0))))):
         code, _name, agency_key, _desc, titles = rng.choice(CATEGORIES)
         area_name = rng.choice(AREAS)
         age = int(rng.triangular(0, 180, 20))

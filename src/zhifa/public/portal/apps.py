@@ -10,13 +10,16 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.core.provisional import register_recompute
         from zhifa.enforcement.cases.hooks import register_event_listener
         from zhifa.public.portal.demo import seed_portal
         from zhifa.public.portal.listeners import on_case_event
         from zhifa.public.portal.selectors import STAFF_ROLES
+        from zhifa.public.portal.services import recompute_provisional_dues
         from zhifa.supervision.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Publications"), "portal:manage", frozenset(STAFF_ROLES), order=520))
         register_kind("publication_overdue", _("Decision not published in time"))
         register_event_listener(on_case_event)
+        register_recompute("portal", recompute_provisional_dues)
         register_demo_step(70, "portal", seed_portal)

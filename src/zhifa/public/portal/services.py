@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.core.provisional import Moved
 from zhifa.law import disclosure as law
-from zhifa.law.penalty import period_end
+from zhifa.law.days import period_end
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
@@ -400,14 +401,27 @@ def raise_overdue_alerts(*, today: dt.date | None = None) -> int:
     return count
 
 
-def recompute_provisional_dues() -> int:
+def recompute_provisional_dues(moved: list[Moved] | None = None) -> int:
     """Daily: publication deadlines computed while a year's calendar was unknown follow it once known."""
     changed = 0
     for decision in PublishedDecision.objects.filter(
         state=PublishedDecision.State.SCHEDULED, publish_due_provisional=True
-    ).only("id", "decided_on", "window_days", "publish_due", "publish_due_provisional"):
+    ).only("id", "agency_id", "decided_on", "window_days", "publish_due", "publish_due_provisional"):
         computed = period_end(law.publication_period(decision.window_days), decision.decided_on)
         if (computed.on, computed.provisional) != (decision.publish_due, decision.publish_due_provisional):
+            if moved is not None and decision.publish_due is not None and computed.on != decision.publish_due:
+                moved.append(
+                    Moved(
+                        key=f"decision:{decision.pk}:publication",
+                        agency_id=decision.agency_id,
+                        title=str(decision),
+                        old=decision.publish_due,
+                        new=computed.on,
+                        object_type="portal.publisheddecision",
+                        object_id=str(decision.pk),
+                        article=law.ARTICLE_PUBLISH,
+                    )
+                )
             with transaction.atomic():
                 locked = _locked(decision.pk)
                 locked.publish_due, locked.publish_due_provisional = computed.on, computed.provisional

@@ -20,6 +20,10 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.supervision.alerts.kinds import register_kind
+
+        # raised by the one provisional recompute (zhifa.core.provisional) for every domain
+        register_kind("deadline_moved_earlier", _("Deadline moved earlier by the official calendar"))
 
         register_nav(NavItem(_("Alerts"), "alerts:list", order=800))
         register_home_panel(HomePanel("alerts/home_panel.html", _home_panel, order=900))

@@ -16,6 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="run even if demo users already exist")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="share of the demo caseload to load (0 < scale <= 1; the tests of the demo use a small city)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -25,7 +31,9 @@ class Command(BaseCommand):
         if User.objects.filter(username="officer1").exists() and not options["force"]:
             self.stdout.write("demo data already loaded")
             return
-        ctx: dict[str, Any] = {"stdout": self.stdout}
+        if not 0 < options["scale"] <= 1:
+            raise CommandError("--scale must be in (0, 1]")
+        ctx: dict[str, Any] = {"stdout": self.stdout, "scale": options["scale"]}
         for step in steps():
             started = time.monotonic()
             with transaction.atomic():

@@ -97,7 +97,9 @@ def request_hearing(ctx: Ctx) -> None:
             code="hearing_waived",
             article=law.ART_64_WINDOW,
         )
-    law.check_hearing_request_in_time(notified_on=case.notified_on, requested_on=ctx.act_on)
+    if law.check_hearing_request_in_time(notified_on=case.notified_on, requested_on=ctx.act_on):
+        # the window reached a year whose holidays are not published: accepted in the party's favour
+        ctx.record["window_provisional"] = True
     ctx.set(hearing_requested_on=ctx.act_on)
     deadline_resolve(case=case, kind=DeadlineKind.HEARING_REQUEST, on=ctx.act_on, resolution=Resolution.MET)
 

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.law.days import Period
-from zhifa.law.penalty import period_end
+from zhifa.law.days import Period, period_end
 from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.complaints.models import Complaint, ComplaintEvent

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import Conflict, InvalidInput, NotFound
+from zhifa.core.provisional import Moved
 from zhifa.law import complaints as rules
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.complaints.models import (
@@ -213,7 +214,7 @@ def raise_sla_alerts(*, today: dt.date | None = None) -> int:
     return count
 
 
-def recompute_provisional_dues() -> int:
+def recompute_provisional_dues(moved: list[Moved] | None = None) -> int:
     """Daily: deadlines computed while a year's official calendar was unknown are recomputed, so a
     complaint's due date follows the real holidays once admins have entered them."""
     periods = {
@@ -235,6 +236,18 @@ def recompute_provisional_dues() -> int:
             if due == (complaint.due_on, complaint.due_provisional):
                 continue
             old = complaint.due_on
+            if moved is not None and old is not None and old != due[0]:
+                moved.append(
+                    Moved(
+                        key=f"complaint:{complaint.pk}:due",
+                        agency_id=complaint.agency_id,
+                        title=str(complaint),
+                        old=old,
+                        new=due[0],
+                        object_type="complaints.complaint",
+                        object_id=str(complaint.pk),
+                    )
+                )
             fields = set_due(complaint, due, complaint.due_start)
             if complaint.state == State.RECEIVED:
                 complaint.acceptance_due = due[0]

@@ -1,0 +1,37 @@
+"""The demo loads whatever today is: in the last weeks of the last year the holiday package knows
+(every deadline of the demo reaches a year nobody knows yet), and inside a year nobody knows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import override_settings
+
+from zhifa.audit.services import audit_verify
+from zhifa.core import calendar
+from zhifa.enforcement.cases.models import Case, CaseDeadline
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LAST_KNOWN = calendar.PACKAGE_LAST_YEAR
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+@pytest.mark.parametrize(
+    "today",
+    [dt.date(LAST_KNOWN, 12, 20), dt.date(LAST_KNOWN + 3, 1, 10)],
+    ids=["12-20-of-the-last-known-year", "01-10-of-an-unknown-year"],
+)
+def test_seed_demo_under_a_frozen_clock(today: dt.date) -> None:
+    with time_machine.travel(dt.datetime.combine(today, dt.time(9, 0), tzinfo=SHANGHAI), tick=True):
+        call_command("seed_demo", scale=0.15)
+        assert Case.objects.exists()
+        assert audit_verify().ok
+        # deadlines that reach the unknown year are stored as provisional, never refused
+        assert CaseDeadline.objects.filter(provisional=True).exists()
+        assert calendar.year_status(today.year + 1) == calendar.YearStatus.PROVISIONAL
