@@ -57,10 +57,13 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     for item in items:
         path = str(item.path).replace(os.sep, "/")
         if any(part in path for part in CLOCK_PATHS):
             item.add_marker(pytest.mark.clock)
+        if not settings.IS_POSTGRES and "postgres" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -123,11 +126,3 @@ def browser(live_server: Any) -> Iterator[Any]:
             yield b
         finally:
             b.close()
-
-
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    if not settings.IS_POSTGRES:
-        skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
-        for item in items:
-            if "postgres" in item.keywords:
-                item.add_marker(skip)
