@@ -7,7 +7,7 @@ UV_VERSION := 0.9.5
 MANAGE := $(PY) manage.py
 export PYTHONPATH := src
 
-.PHONY: run test test-pg lint messages setup system-deps worker seed clean bench
+.PHONY: run test test-clock test-pg lint messages setup system-deps worker seed clean bench
 
 ## setup: Debian packages, virtual environment from the lock files, compiled catalogue (idempotent)
 setup: system-deps $(VENV)/.synced compile
@@ -44,6 +44,11 @@ worker: setup
 ## test: the whole suite (set DATABASE_URL=postgres://... to run it on PostgreSQL)
 test: setup
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+
+## test-clock: the date-dependent tests with the clock at 12-20 of the last year the holiday package knows
+test-clock: setup
+	ZHIFA_TEST_TODAY=$$($(PY) -c "import chinese_calendar as c; print(max(d.year for d in c.holidays))")-12-20 \
+		$(VENV)/bin/pytest -q -n 2 --dist loadfile -m clock
 
 test-pg: setup
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa $(VENV)/bin/pytest -q -n 2 --dist loadfile

@@ -12,7 +12,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from zhifa.core.deadlines import recompute_provisional
+        from zhifa.core.provisional import register_recompute
+
         post_migrate.connect(_purge_search_orphans, sender=self)
+        register_recompute("core.deadlines", recompute_provisional)
 
 
 def _purge_search_orphans(sender: Any, using: str = "default", **kwargs: Any) -> None:

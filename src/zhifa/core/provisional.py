@@ -59,7 +59,7 @@ def recompute_all(*, today: dt.date | None = None) -> dict[str, int]:
         counts[name] = fn(moved)
     counts["moved_earlier_overdue"] = 0
     for m in moved:
-        if m.new < m.old and m.new < today:
+        if m.new < m.old and m.new < today and m.agency_id is not None:
             counts["moved_earlier_overdue"] += 1
             alert_raise(
                 kind="deadline_moved_earlier",

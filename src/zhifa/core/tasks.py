@@ -70,3 +70,11 @@ def provisional_recompute_daily() -> None:
     from zhifa.core.provisional import recompute_all
 
     recompute_all()
+
+
+@db_periodic_task(crontab(hour="1", minute="15"))
+def deadlines_refresh_daily() -> None:
+    """Statuses, elapsed party windows and overdue alerts of every domain's deadlines (core.deadlines)."""
+    from zhifa.core.deadlines import deadlines_refresh
+
+    deadlines_refresh()

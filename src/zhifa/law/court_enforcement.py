@@ -16,8 +16,7 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import RuleViolation
-from zhifa.law.days import DayKind, Period
-from zhifa.law.penalty import period_elapsed
+from zhifa.law.days import DayKind, Period, period_elapsed
 
 ART_REMINDER = "行政强制法第五十四条、第六十九条"
 ART_WINDOW = "行政强制法第五十三条；行政诉讼法第四十六条"

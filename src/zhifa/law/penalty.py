@@ -23,16 +23,17 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core import calendar
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.law import jurisdiction
-from zhifa.law.days import (  # noqa: F401  (re-exported: the case workflow reads these from here)
-    DayKind,
-    Due,
-    Period,
-    latest_end,
-    period_elapsed,
-    period_end,
-    timeliness,
-    within_period,
-)
+
+# Period arithmetic lives in law.days; re-exported because the case workflow reads every rule of the
+# penalty law from this module.
+from zhifa.law.days import DayKind as DayKind
+from zhifa.law.days import Due as Due
+from zhifa.law.days import Period as Period
+from zhifa.law.days import latest_end as latest_end
+from zhifa.law.days import period_elapsed as period_elapsed
+from zhifa.law.days import period_end as period_end
+from zhifa.law.days import timeliness as timeliness
+from zhifa.law.days import within_period as within_period
 from zhifa.law.discretion import AmountClass
 from zhifa.law.jurisdiction import SettingSpec
 

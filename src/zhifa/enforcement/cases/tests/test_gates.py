@@ -775,3 +775,33 @@ class TestRevisedProposal:
         case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-05-22")
         case = ev(case, kit.world.approver_a, "decide", decided_on="2025-05-22")
         assert case.fine_amount == Decimal("6000.00")
+
+
+class TestAWindowIntoAnUnknownYear:
+    """Issue: every December a party's window reaches a year whose holidays are not published."""
+
+    def test_the_hearing_request_on_the_provisional_last_day_is_accepted_and_recorded(self, world) -> None:
+        import time_machine
+
+        from zhifa.enforcement.cases.factories import build_case_kit
+        from zhifa.enforcement.cases.models import CaseEvent
+        from zhifa.enforcement.cases.tests.conftest import SH
+
+        with time_machine.travel(dt.datetime(2027, 1, 8, 10, 0, tzinfo=SH), tick=False):
+            kit = build_case_kit(world)
+            case = register(kit, discovered_on="2026-11-02", occurred_on="2026-11-01", party=builders.PERSON)
+            case = ev(
+                case,
+                kit.world.approver_a,
+                "file",
+                officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
+                filed_on="2026-11-03",
+            )
+            # notice Monday 28 December 2026: five working days by the weekday rule end Monday 4 January
+            case = notified(kit, case, served_on="2026-12-28", fine="10000.00", tier="一般")
+            row = CaseDeadline.objects.get(case=case, kind="hearing_request")
+            assert row.provisional and row.due_on == D(2027, 1, 4)
+            case = ev(case, kit.world.officer_a, "request_hearing", requested_on="2027-01-04")
+            assert case.state == State.HEARING_REQUESTED
+            event = CaseEvent.objects.filter(case=case, name="request_hearing").get()
+            assert event.payload.get("window_provisional") is True

@@ -1,0 +1,349 @@
+"""The deadline engine every domain builds on: statutory periods on any object, as rows.
+
+A domain opens a row when the act that triggers a period happens (`deadline_open`, with a
+`law.days.Period` from `zhifa.law` and the real-world date of the act), resolves it once when the act
+that meets it happens (`deadline_resolve`), and may suspend, resume or extend it. The engine computes
+the last day (natural or working days, a last day off work moving to the next working day, provisional
+in a year whose holidays are not published), keeps each row's status (`ok`, `due_soon`, `overdue`,
+`met`), raises and resolves the supervision alert of an overdue duty of the agency, and recomputes
+provisional rows in the one provisional job. Nothing here knows a domain's models: the object is
+named by `object_type` ("appeals.appeal") and `object_id`.
+
+Colours for people: green (`ok`, `met`), yellow (`due_soon`, within DUE_SOON_DAYS), red (`overdue`).
+A party's window that has passed is `met` (it was the party's right, not the agency's duty).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from zhifa.core.models import Deadline
+from zhifa.core.provisional import Moved
+from zhifa.law.days import DayKind, Period, period_end
+
+DUE_SOON_DAYS = 3  # natural days before the last day: enough to act on a yellow light
+Resolution = Deadline.Resolution
+
+COLOURS = {"ok": "green", "met": "green", "due_soon": "yellow", "overdue": "red"}
+
+_labels: dict[str, str | Promise] = {}
+
+
+def register_deadline_kind(kind: str, label: str | Promise) -> None:
+    """Name a kind of deadline for people (in AppConfig.ready())."""
+    _labels[kind] = label
+
+
+def kind_label(kind: str) -> str:
+    return str(_labels.get(kind, kind))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a deadline runs on: the object's type and id, and the agency whose duty it is."""
+
+    object_type: str
+    object_id: int
+    agency_id: int | None = None
+
+
+def period_of(row: Deadline) -> Period:
+    return Period(row.days, DayKind(row.day_kind), row.article)
+
+
+def colour(status: str) -> str:
+    return COLOURS.get(status, "green")
+
+
+def alert_key(row: Deadline) -> str:
+    return f"{row.object_type}:{row.object_id}:{row.kind}"
+
+
+def _running_suspension(row: Deadline, today: dt.date) -> int:
+    if row.suspended_since is None or today <= row.suspended_since:
+        return 0
+    return days_between(max(row.suspended_since, row.start_on), today, DayKind(row.day_kind))
+
+
+def days_between(start: dt.date, end: dt.date, kind: DayKind) -> int:
+    """Days in (start, end] of the period's own kind (suspended time counts in the same kind)."""
+    if end <= start:
+        return 0
+    if kind == DayKind.NATURAL:
+        return (end - start).days
+    from zhifa.core import calendar
+
+    return calendar.working_days_between(start, end)
+
+
+def effective_due(row: Deadline, *, today: dt.date) -> dt.date:
+    """The last day as of `today`: a suspended period moves a day for every day it stands still."""
+    running = _running_suspension(row, today) if row.resolved_on is None else 0
+    if running:
+        return period_end(period_of(row), row.start_on, extra_days=row.extra_days + running).on
+    return row.due_on
+
+
+def status_of(row: Deadline, *, today: dt.date) -> str:
+    if row.resolved_on is not None:
+        return "met"
+    due = effective_due(row, today=today)
+    if today > due:
+        return "met" if row.party_window else "overdue"
+    if (due - today).days <= DUE_SOON_DAYS:
+        return "due_soon"
+    return "ok"
+
+
+def _recompute(row: Deadline) -> None:
+    due = period_end(period_of(row), row.start_on, extra_days=row.extra_days)
+    row.due_on, row.provisional = due.on, due.provisional
+
+
+def deadline_open(
+    subject: Subject,
+    *,
+    kind: str,
+    period: Period,
+    start_on: dt.date,
+    party_window: bool = False,
+    setting: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> Deadline:
+    """Open a period triggered on `start_on` (call inside the service transaction of the act)."""
+    row = Deadline(
+        object_type=subject.object_type,
+        object_id=subject.object_id,
+        agency_id=subject.agency_id,
+        kind=kind,
+        start_on=start_on,
+        days=period.days,
+        day_kind=str(period.kind),
+        article=period.article,
+        party_window=party_window,
+        setting=setting or {},
+        created_at=timezone.now(),
+    )
+    _recompute(row)
+    row.status = status_of(row, today=today or timezone.localdate())
+    row.save(force_insert=True)
+    return row
+
+
+def open_rows(subject: Subject, kinds: Iterable[str] | None = None) -> list[Deadline]:
+    qs = Deadline.objects.filter(
+        object_type=subject.object_type, object_id=subject.object_id, resolved_on__isnull=True
+    )
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    return list(qs.order_by("id"))
+
+
+def deadlines_of(subject: Subject) -> list[Deadline]:
+    return list(
+        Deadline.objects.filter(object_type=subject.object_type, object_id=subject.object_id).order_by("id")
+    )
+
+
+def deadline_resolve(
+    subject: Subject, *, kind: str, on: dt.date, resolution: str = "", explanation: str = ""
+) -> list[Deadline]:
+    """Resolve the open rows of `kind` once. Without an explicit resolution an act after the last day
+    is `late` (still resolved: the lateness stays visible)."""
+    rows = open_rows(subject, [kind])
+    for row in rows:
+        due = effective_due(row, today=on)
+        if row.suspended_since is not None:
+            row.extra_days += _running_suspension(row, on)
+            row.suspended_since = None
+            _recompute(row)
+        was_overdue = row.status == "overdue"
+        row.resolved_on = on
+        row.resolution = resolution or (Resolution.LATE if on > due else Resolution.MET)
+        row.explanation = explanation
+        row.status = "met"
+        row.save(
+            update_fields=[
+                "resolved_on",
+                "resolution",
+                "explanation",
+                "status",
+                "extra_days",
+                "suspended_since",
+                "due_on",
+                "provisional",
+            ]
+        )
+        if was_overdue:
+            _resolve_alert_after_commit(alert_key(row))
+    return rows
+
+
+def deadline_suspend(subject: Subject, *, on: dt.date, kinds: Iterable[str]) -> list[Deadline]:
+    """中止: the listed periods stop running from `on` (the day itself still counts)."""
+    rows = [r for r in open_rows(subject, kinds) if r.suspended_since is None]
+    for row in rows:
+        row.suspended_since = on
+        row.save(update_fields=["suspended_since"])
+    return rows
+
+
+def deadline_resume(subject: Subject, *, on: dt.date, today: dt.date | None = None) -> list[Deadline]:
+    """The suspended periods run again; the days they stood still are added in their own kind."""
+    rows = [r for r in open_rows(subject) if r.suspended_since is not None]
+    for row in rows:
+        row.extra_days += days_between(
+            max(row.suspended_since or on, row.start_on), on, DayKind(row.day_kind)
+        )
+        row.suspended_since = None
+        _recompute(row)
+        row.status = status_of(row, today=today or timezone.localdate())
+        row.save(update_fields=["extra_days", "suspended_since", "due_on", "provisional", "status"])
+    return rows
+
+
+def deadline_extend(
+    subject: Subject, *, kind: str, days: int, today: dt.date | None = None
+) -> list[Deadline]:
+    """An approved extension adds `days` of the period's own kind (the rule allowing it is the
+    domain's, checked before calling)."""
+    if days <= 0:
+        raise ValueError("an extension adds at least one day")
+    rows = open_rows(subject, [kind])
+    for row in rows:
+        row.extra_days += days
+        _recompute(row)
+        row.status = status_of(row, today=today or timezone.localdate())
+        row.save(update_fields=["extra_days", "due_on", "provisional", "status"])
+    return rows
+
+
+def deadline_moot(subject: Subject, *, on: dt.date, note: str = "") -> list[Deadline]:
+    """Every open row stops applying (the matter ended another way: withdrawn, terminated …)."""
+    rows = open_rows(subject)
+    for row in rows:
+        deadline_resolve(subject, kind=row.kind, on=on, resolution=Resolution.MOOT, explanation=note)
+    return rows
+
+
+def _resolve_alert_after_commit(key: str) -> None:
+    def resolve() -> None:
+        from zhifa.supervision.alerts.services import alert_resolve
+
+        alert_resolve(key=key, note="met")
+
+    transaction.on_commit(resolve)
+
+
+# --- The daily refresh and the provisional recompute ---------------------------------------------
+
+BATCH = 2000
+
+
+def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
+    """Daily: close party windows that have passed, store each open row's status, and raise or resolve
+    the supervision alert of every duty of an agency that is (no longer) overdue. Idempotent."""
+    from django.utils.translation import gettext as _
+
+    from zhifa.supervision.alerts.services import alert_raise, alert_resolve
+
+    today = today or timezone.localdate()
+    counts = {"checked": 0, "elapsed": 0, "overdue": 0, "changed": 0}
+    last_id = 0
+    while True:
+        rows = list(Deadline.objects.filter(resolved_on__isnull=True, id__gt=last_id).order_by("id")[:BATCH])
+        if not rows:
+            break
+        last_id = rows[-1].pk
+        for row in rows:
+            counts["checked"] += 1
+            with transaction.atomic():
+                fields: list[str] = []
+                if row.party_window and row.suspended_since is None and today > row.due_on:
+                    row.resolved_on, row.resolution = row.due_on, Resolution.ELAPSED
+                    fields += ["resolved_on", "resolution"]
+                    counts["elapsed"] += 1
+                status = status_of(row, today=today)
+                if status != row.status:
+                    row.status = status
+                    fields.append("status")
+                    counts["changed"] += 1
+                if fields:
+                    row.save(update_fields=fields)
+                if status == "overdue" and row.agency_id is not None:
+                    counts["overdue"] += 1
+                    alert_raise(
+                        kind="deadline_overdue",
+                        key=alert_key(row),
+                        agency_id=row.agency_id,
+                        title=_("%(what)s %(id)s: %(deadline)s overdue since %(due)s")
+                        % {
+                            "what": row.object_type,
+                            "id": row.object_id,
+                            "deadline": kind_label(row.kind),
+                            "due": effective_due(row, today=today).isoformat(),
+                        },
+                        due_on=row.due_on,
+                        object_type=row.object_type,
+                        object_id=str(row.object_id),
+                        article=row.article,
+                    )
+                elif row.resolved_on is not None or status != "overdue":
+                    alert_resolve(key=alert_key(row), note="met")
+    return counts
+
+
+def recompute_provisional(moved: list[Moved]) -> int:
+    """For the one provisional job (zhifa.core.provisional)."""
+    changed = 0
+    ids = list(
+        Deadline.objects.filter(resolved_on__isnull=True, provisional=True).values_list("id", flat=True)
+    )
+    for row_id in ids:
+        with transaction.atomic():
+            row = Deadline.objects.select_for_update().get(pk=row_id)
+            old = (row.due_on, row.provisional)
+            _recompute(row)
+            if (row.due_on, row.provisional) == old:
+                continue
+            if row.due_on != old[0]:
+                moved.append(
+                    Moved(
+                        key=alert_key(row),
+                        agency_id=row.agency_id,
+                        title=f"{row.object_type}:{row.object_id} {kind_label(row.kind)}",
+                        old=old[0],
+                        new=row.due_on,
+                        object_type=row.object_type,
+                        object_id=str(row.object_id),
+                        article=row.article,
+                    )
+                )
+            row.status = status_of(row, today=timezone.localdate())
+            row.save(update_fields=["due_on", "provisional", "status"])
+            changed += 1
+    return changed
+
+
+def present(row: Deadline, *, today: dt.date | None = None) -> dict[str, Any]:
+    """The API shape of a row (as the case API shows its deadlines)."""
+    today = today or timezone.localdate()
+    status = status_of(row, today=today)
+    return {
+        "kind": row.kind,
+        "label": kind_label(row.kind),
+        "due_on": effective_due(row, today=today),
+        "status": status,
+        "colour": colour(status),
+        "provisional": row.provisional,
+        "article": row.article,
+        "resolved_on": row.resolved_on,
+        "resolution": row.resolution,
+    }
