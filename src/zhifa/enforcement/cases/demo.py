@@ -372,7 +372,9 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
         story.ev(actor, "request_hearing", requested_on=requested)
         if target == State.HEARING_REQUESTED:
             return
-        held = law.period_end(law.HEARING_REQUEST_PERIOD, requested + dt.timedelta(days=1), extra_days=4).on
+        # the party is owed seven working days' notice: in a year whose holidays are not published
+        # the hearing waits for the latest day any arrangement could make the seventh (law.latest_end)
+        held = law.latest_end(law.HEARING_REQUEST_PERIOD, requested + dt.timedelta(days=1), extra_days=4)
         story.ev(
             cast.approver,
             "hold_hearing",
@@ -395,7 +397,9 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
         decided = notice + dt.timedelta(days=2)
     else:
         period, _applied = law.statement_period(agency=cast.agency)
-        decided = max(period.end(notice), law.HEARING_REQUEST_PERIOD.end(notice)) + dt.timedelta(days=1)
+        # the party's windows must be over, by the latest day any holiday arrangement could give them
+        last = max(law.latest_end(period, notice), law.latest_end(law.HEARING_REQUEST_PERIOD, notice))
+        decided = last + dt.timedelta(days=1)
     if case.deliberation_required:
         story.ev(
             cast.approver,
