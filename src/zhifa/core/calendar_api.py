@@ -35,7 +35,9 @@ class CalendarYearIn(BaseModel):
     """The notice as text; unknown fields are refused (400 `unknown_field`)."""
 
     model_config = ConfigDict(extra="forbid")
-    notice_text: str = Field(max_length=MAX_NOTICE_CHARS, description="国务院办公厅关于20XX年部分节假日安排的通知")
+    notice_text: str = Field(
+        max_length=MAX_NOTICE_CHARS, description="国务院办公厅关于20XX年部分节假日安排的通知"
+    )
     source: str = Field("", max_length=200, description="default: the notice's title and number")
     override_official: bool = Field(False, description="required to enter a year the package already knows")
 

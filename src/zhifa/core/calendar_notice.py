@@ -224,7 +224,9 @@ class _Reader:
                 if start.year is None and end.year is not None:
                     start.year = end.year if start.month <= end.month else end.year - 1
                 elif start.year is None:
-                    start.year = self.year - 1 if start.month > end.month else self._year_of(start.month, name)
+                    start.year = (
+                        self.year - 1 if start.month > end.month else self._year_of(start.month, name)
+                    )
                 if end.year is None:
                     end.year = start.year if end.month >= start.month else start.year + 1
                 first, last = self._date(start, line_no, raw), self._date(end, line_no, raw)
@@ -314,8 +316,8 @@ def parse_notice(text: str) -> Notice:
     names: list[str] = []
     current = ""
     expected = 1
-    for no, (line, raw) in enumerate(zip(lines, raw_lines, strict=True), start=1):
-        raw = raw.strip()
+    for no, (line, pasted) in enumerate(zip(lines, raw_lines, strict=True), start=1):
+        raw = pasted.strip()
         item = _ITEM.match(line)
         if item:
             number = _numeral(item.group(1))

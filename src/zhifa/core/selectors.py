@@ -61,8 +61,8 @@ def calendar_year_rows(*, today: dt.date | None = None) -> list[YearRow]:
     first = min(calendar.PACKAGE_LAST_YEAR - 1, today.year - 1)
     entered = {row.year: row for row in CalendarYear.objects.all()}
     years = sorted(set(range(first, today.year + 3)) | set(entered))
-    counts = {
-        row["date__year"]: row
+    counts: dict[int, dict[str, int]] = {
+        int(row["date__year"]): {"holidays": int(row["holidays"]), "workdays": int(row["workdays"])}
         for row in CalendarDay.objects.filter(date__year__in=years)
         .values("date__year")
         .annotate(
@@ -75,15 +75,15 @@ def calendar_year_rows(*, today: dt.date | None = None) -> list[YearRow]:
     for year in years:
         state = _state(year, today)
         entry = entered.get(year)
-        count = counts.get(year, {})
+        count: dict[str, int] = counts.get(year, {})
         rows.append(
             YearRow(
                 year=year,
                 state=state,
                 source=entry.source if entry else (package if state == YearState.OFFICIAL else ""),
                 entered_at=entry.confirmed_at if entry else None,
-                holidays=int(count.get("holidays", 0)) if entry else 0,
-                workdays=int(count.get("workdays", 0)) if entry else 0,
+                holidays=count.get("holidays", 0) if entry else 0,
+                workdays=count.get("workdays", 0) if entry else 0,
                 overrides_package=entry is not None and state == YearState.OFFICIAL,
             )
         )

@@ -111,9 +111,7 @@ def _check(year: int, days: Sequence[NoticeDay], source: str, *, override_offici
             )
         seen.add(d.date)
     if not any(d.date.year == year for d in days):
-        raise InvalidInput(
-            _("None of the days falls in %(year)d.") % {"year": year}, code="invalid_days"
-        )
+        raise InvalidInput(_("None of the days falls in %(year)d.") % {"year": year}, code="invalid_days")
     return source
 
 
@@ -147,13 +145,17 @@ def calendar_year_enter(
     in_year = [d for d in days if d.date.year == year]
     # A neighbouring year the package knows needs nothing from us (the package agrees with the notice).
     others = [
-        d for d in days if d.date.year != year and calendar.year_status(d.date.year) != calendar.YearStatus.OFFICIAL
+        d
+        for d in days
+        if d.date.year != year and calendar.year_status(d.date.year) != calendar.YearStatus.OFFICIAL
     ]
     from zhifa.audit.services import audit_record
 
     with transaction.atomic():
         row, created = _lock_year(year, source)
-        previous = list(CalendarDay.objects.filter(date__year=year).order_by("date").values_list("date", "kind"))
+        previous = list(
+            CalendarDay.objects.filter(date__year=year).order_by("date").values_list("date", "kind")
+        )
         previous_source = "" if created else row.source
         CalendarDay.objects.filter(date__year=year).delete()
         CalendarDay.objects.bulk_create(CalendarDay(date=d.date, kind=d.kind, name=d.name) for d in in_year)

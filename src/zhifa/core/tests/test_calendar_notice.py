@@ -34,7 +34,9 @@ def test_the_2025_notice_reads_its_festivals_counts_and_source() -> None:
     assert notice.festivals == ("元旦", "春节", "清明节", "劳动节", "端午节", "国庆节、中秋节")
     spring = [d for d in notice.days if d.name == "春节"]
     assert [d.date for d in spring if d.kind == Kind.WORKDAY] == [D(2025, 1, 26), D(2025, 2, 8)]
-    assert [d.date for d in spring if d.kind == Kind.HOLIDAY] == [D(2025, 1, 28) + dt.timedelta(n) for n in range(8)]
+    assert [d.date for d in spring if d.kind == Kind.HOLIDAY] == [
+        D(2025, 1, 28) + dt.timedelta(n) for n in range(8)
+    ]
     assert notice.default_source() == "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号）"
 
 
@@ -46,8 +48,10 @@ def test_the_2026_notice_reads_a_range_whose_end_has_no_month() -> None:
 
 
 def test_a_notice_pasted_with_a_broken_line_and_full_width_digits_still_reads() -> None:
-    text = real_notice(2025).replace("放假调休，共8天。1月26日", "放假调休，共8天。\n1月26日").replace(
-        "4月27日", "４月２７日"
+    text = (
+        real_notice(2025)
+        .replace("放假调休，共8天。1月26日", "放假调休，共8天。\n1月26日")
+        .replace("4月27日", "４月２７日")
     )
     notice = parse_notice(text)
     assert {D(2025, 1, 26), D(2025, 2, 8), D(2025, 4, 27)} <= {d.date for d in notice.workdays}
@@ -137,8 +141,14 @@ class TestMalformedNotices:
 
     def test_an_empty_or_oversized_text_is_refused(self) -> None:
         assert "空" in str(refused("  \n ").message)
-        assert refused("国务院办公厅关于2025年部分节假日安排的通知\n" + "x" * 20_001).code == "notice_unreadable"
+        assert (
+            refused("国务院办公厅关于2025年部分节假日安排的通知\n" + "x" * 20_001).code == "notice_unreadable"
+        )
 
     def test_an_item_without_dates_is_refused(self) -> None:
-        err = refused(real_notice(2025).replace("三、清明节：4月4日（周五）至6日（周日）放假，共3天。", "三、清明节：另行通知。"))
+        err = refused(
+            real_notice(2025).replace(
+                "三、清明节：4月4日（周五）至6日（周日）放假，共3天。", "三、清明节：另行通知。"
+            )
+        )
         assert err.detail["line"] == 6
