@@ -21,6 +21,7 @@ install_error_handlers(api)
 # (prefix, router path). Prefix "" mounts the router's own paths at the root of /api/v1/.
 ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.org.api.router"),
+    ("", "zhifa.core.calendar_api.router"),
     ("", "zhifa.audit.api.router"),
     ("", "zhifa.powers.api.router"),
     ("", "zhifa.officers.api.router"),

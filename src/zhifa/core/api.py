@@ -52,6 +52,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        unknown = [e for e in exc.errors if e.get("type") == "extra_forbidden"]
+        if unknown:
+            # shared/API.md: a field the operation does not know is refused (400 unknown_field), so a
+            # client's misspelt field never passes unnoticed. Schemas opt in with extra="forbid".
+            field = str(list(unknown[0].get("loc", []))[-1])
+            return respond(
+                request,
+                400,
+                error_body(
+                    "unknown_field",
+                    _("Unknown field “%(field)s”.") % {"field": field},
+                    {"field": field, "fields": [str(list(e.get("loc", []))[-1]) for e in unknown]},
+                ),
+            )
         errors = [
             {
                 "loc": [str(x) for x in e.get("loc", [])],

@@ -18,6 +18,11 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_purge_search_orphans, sender=self)
         register_recompute("core.deadlines", recompute_provisional)
 
+        from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.org.roles import Role
+
+        register_nav(NavItem(_("Holiday calendar"), "calendar_years", frozenset({Role.ADMIN}), order=860))
+
 
 def _purge_search_orphans(sender: Any, using: str = "default", **kwargs: Any) -> None:
     # A flush (between transactional tests, `manage.py flush`) empties model tables but not the FTS5

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CalendarDay(models.Model):
-    """An official day that differs from the weekday rule: a holiday on a weekday, or an adjusted
-    working day (调休) on a weekend. Overrides the `chinesecalendar` package for that date."""
+    """An arranged day of the State Council's notice: a day off (every day of a festival's holiday,
+    weekends included, named after the festival) or an adjusted working day (调休上班) on a weekend.
+    Overrides the `chinesecalendar` package for that date. Written by `core.services.calendar_year_enter`
+    (or edited one by one in the Django admin)."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("Statutory holiday")
@@ -28,8 +30,9 @@ class CalendarDay(models.Model):
 
 
 class CalendarYear(models.Model):
-    """A year whose official calendar the admins have entered completely in CalendarDay. Without such a
-    row a year unknown to `chinesecalendar` is refused rather than guessed."""
+    """A year whose official calendar an administrator has entered completely in CalendarDay. Without
+    such a row, days of a year unknown to `chinesecalendar` follow the weekday rule *provisionally*
+    (docs/calendar.md)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     source = models.CharField(_("source"), max_length=200, help_text=_("e.g. the State Council notice"))

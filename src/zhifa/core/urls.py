@@ -1,8 +1,10 @@
 from django.urls import path
 
-from zhifa.core import views
+from zhifa.core import calendar_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("calendar/", calendar_views.calendar_years, name="calendar_years"),
+    path("calendar/enter/", calendar_views.calendar_enter, name="calendar_enter"),
 ]
