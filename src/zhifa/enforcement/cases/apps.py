@@ -14,7 +14,9 @@ class CasesConfig(AppConfig):
         # register when the module is imported; the case workflow needs them from the start.
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.core.workflow_doc import register_doc
         from zhifa.enforcement.cases import (
+            diagram,
             events,  # noqa: F401 — registers the event handlers
             home,
         )
@@ -36,6 +38,7 @@ class CasesConfig(AppConfig):
             )
         )
         register_demo_step(40, "cases", seed_cases)
+        register_doc("docs/workflow.md", diagram.render)
         register_home_panel(
             HomePanel("cases/home_mine.html", home.my_cases_panel, frozenset({Role.OFFICER}), order=120)
         )

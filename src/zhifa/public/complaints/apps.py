@@ -30,6 +30,8 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.core.workflow_doc import register_doc
+        from zhifa.public.complaints import diagram
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES
         from zhifa.supervision.alerts.kinds import register_kind
@@ -42,3 +44,4 @@ class ComplaintsConfig(AppConfig):
             )
         )
         register_demo_step(60, "complaints", seed_complaints)
+        register_doc("docs/workflow-complaints.md", diagram.render)
