@@ -11,12 +11,12 @@ A domain declares
 
 `apply_event` does the rest in one order for everyone: lock the row, table check (409), role and
 scope check (403), date of the act (400), handler (guards 422 naming the article, payload 400),
-`save(update_fields=…)`, the event row, the audit entry, listeners inside the transaction, side
-effects after commit. A refused event changes nothing (the transaction rolls back).
+`save(update_fields=…)`, the event row, the audit entry, the alerts the event answers, listeners
+inside the transaction, side effects after commit. A refused event changes nothing (the transaction rolls back).
 
-The engine imports no domain, no org and no audit code: the audit entry is written through the
-recorder the audit app installs at start-up (`set_audit_recorder`), so the import graph stays
-core → nothing above it.
+The engine imports no domain, no org, no audit and no alerts code: the audit entry and the alert
+resolution go through the doors those apps install at start-up (`set_audit_recorder`,
+`set_alert_resolver`), so the import graph keeps core at the bottom.
 """
 
 from __future__ import annotations
@@ -175,6 +175,24 @@ def _audit_record(**kwargs: Any) -> None:
     _audit[0](**kwargs)
 
 
+AlertResolver = Callable[..., Any]
+_alerts: list[AlertResolver] = []
+
+
+def set_alert_resolver(fn: AlertResolver) -> None:
+    """Installed by the alerts app in `AppConfig.ready()`: `fn(key=…)` closes the open alerts with
+    that key. A workflow names the keys an event answers (`Workflow.resolved_alerts`)."""
+    _alerts[:] = [fn]
+
+
+def _resolve_alerts(keys: Iterable[str]) -> None:
+    keys = list(keys)
+    if keys and not _alerts:
+        raise RuntimeError("zhifa.core.workflow: no alert resolver installed (is the alerts app loaded?)")
+    for key in keys:
+        _alerts[0](key=key)
+
+
 def jsonable(value: dict[str, Any]) -> dict[str, Any]:
     """An event payload as JSON would keep it (dates and Decimals as strings)."""
     result: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False, default=str))
@@ -287,12 +305,17 @@ class Workflow(Generic[M, T]):
             "on": ctx.act_on.isoformat(),
         }
 
+    def resolved_alerts(self, obj: M, ctx: Ctx[M, T]) -> Iterable[str]:
+        """Keys of the alerts this event answers (e.g. the deadline it meets): closed in the same
+        transaction, after the audit entry."""
+        return ()
+
     def after_save(self, obj: M, ctx: Ctx[M, T], row: Any) -> None:
         """Inside the transaction, after the event row and the audit entry (e.g. re-indexing)."""
 
     def unknown_event(self, event: str) -> InvalidInput:
         return InvalidInput(
-            _("Unknown workflow event: %(event)s.") % {"event": str(event)[:40]},
+            _("Unknown step: %(event)s.") % {"event": str(event)[:40]},
             code="unknown_event",
             detail={"event": str(event)[:40], "events": list(self.table.events)},
         )
@@ -355,6 +378,7 @@ def apply_event(
         obj.save(update_fields=sorted(changed))
         row = workflow.write_event(obj, ctx, from_state=from_state, to_state=to_state, now=now)
         workflow.audit(obj, ctx, row, from_state=from_state, to_state=to_state)
+        _resolve_alerts(workflow.resolved_alerts(obj, ctx))
         workflow.after_save(obj, ctx, row)
         workflow.notify(obj, row)
         for fn in ctx.after_commit:

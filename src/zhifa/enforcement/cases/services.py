@@ -200,6 +200,13 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
     def may_apply(self, actor: Any, obj: Case, t: workflow.Transition) -> bool:
         return permissions.may_apply(actor, obj, t)
 
+    def unknown_event(self, event: str) -> InvalidInput:
+        return InvalidInput(
+            _("Unknown workflow event: %(event)s.") % {"event": str(event)[:40]},
+            code="unknown_event",
+            detail={"event": str(event)[:40], "events": list(workflow.EVENT_NAMES)},
+        )
+
     def forbidden(self, obj: Case, t: workflow.Transition) -> Forbidden:
         return Forbidden(
             _("You may not apply “%(event)s” to this case.") % {"event": t.label},

@@ -20,6 +20,10 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.core.workflow import set_alert_resolver
+        from zhifa.supervision.alerts.services import alert_resolve
+
+        set_alert_resolver(alert_resolve)  # the workflow engine closes the alerts an event answers
 
         register_nav(NavItem(_("Alerts"), "alerts:list", order=800))
         register_home_panel(HomePanel("alerts/home_panel.html", _home_panel, order=900))

@@ -35,7 +35,7 @@ from zhifa.public.complaints.services.common import (
     audit,
     locked,
     require,
-    resolve_sla,
+    sla_alert_key,
 )
 
 HANDLERS = frozenset(HANDLER_ROLES)
@@ -196,9 +196,8 @@ class ComplaintWorkflow(workflow.Workflow[Complaint, workflow.Transition]):
         # state and what the handler chose to add.
         audit(ctx.actor, ctx.transition.event, obj, **ctx.extra.get("audit", {}))
 
-    def after_save(self, obj: Complaint, ctx: Any, row: Any) -> None:
-        if ctx.transition.event in RESOLVES_SLA:
-            resolve_sla(obj)
+    def resolved_alerts(self, obj: Complaint, ctx: Any) -> list[str]:
+        return [sla_alert_key(obj)] if ctx.transition.event in RESOLVES_SLA else []
 
     def state_labels(self) -> list[tuple[str, str]]:
         return [(str(v), str(label)) for v, label in State.choices]
