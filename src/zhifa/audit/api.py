@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from zhifa.audit.services import audit_verify
 from zhifa.core import access
-from zhifa.org.roles import Role
+from zhifa.core.roles import Role
 
 router = Router(tags=["audit"])
 

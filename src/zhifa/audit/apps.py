@@ -6,3 +6,11 @@ class AuditConfig(AppConfig):
     name = "zhifa.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        # The workflow engine (zhifa.core.workflow) writes its audit entries through this door; core
+        # does not import the audit app, so the import graph keeps core at the bottom.
+        from zhifa.audit.services import audit_record
+        from zhifa.core.workflow import set_audit_recorder
+
+        set_audit_recorder(audit_record)

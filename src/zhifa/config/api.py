@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
-from zhifa.core.api import BearerAuth, install_error_handlers, session_auth
+from zhifa.core.api import install_error_handlers, session_auth
+from zhifa.org.api import BearerAuth
 
 api = NinjaAPI(
     title="Zhifa API",

@@ -10,24 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
-from ninja.security import HttpBearer
 from pydantic import Field
 
 from zhifa.core.errors import DomainError
 
 MAX_PAGE_SIZE = 200
-
-
-class BearerAuth(HttpBearer):
-    """`Authorization: Bearer <token>` from POST /auth/token. Sets request.user for selectors."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from zhifa.org.services import api_token_user
-
-        user = api_token_user(key=token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 def session_auth(request: HttpRequest) -> Any:

@@ -3,7 +3,6 @@ from django.urls import path
 from zhifa.core import calendar_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("calendar/", calendar_views.calendar_years, name="calendar_years"),
     path("calendar/enter/", calendar_views.calendar_enter, name="calendar_enter"),

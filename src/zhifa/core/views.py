@@ -1,28 +1,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from zhifa.core import access
-from zhifa.core.navigation import home_panels_for
-from zhifa.org.selectors import scope_agencies
-
-
-@access.login
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-
-    agencies = scope_agencies(user)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "panels": home_panels_for(user),
-            "scope_agencies": agencies,
-            "grants": user.role_grants.select_related("node").order_by("role"),  # type: ignore[union-attr]
-        },
-    )
 
 
 @access.public

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.security import HttpBearer
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
@@ -16,12 +18,23 @@ from zhifa.org import selectors
 from zhifa.org.models import OrgNode
 from zhifa.org.services import (
     api_token_issue,
+    api_token_user,
     login_check_allowed,
     login_record_failure,
     login_record_success,
 )
 
 router = Router(tags=["org"])
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <token>` from POST /auth/token. Sets request.user for selectors."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(key=token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 class TokenIn(Schema):

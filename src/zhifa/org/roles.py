@@ -1,19 +1,7 @@
-"""Roles from DESIGN.md. A role is granted on an org node; its scope follows that node (org.selectors)."""
+"""Roles: granted on an org node, their scope follows that node (org.selectors). The names live in
+`zhifa.core.roles` (the access checks' vocabulary, below org); this module keeps them at their
+historic address."""
 
-from __future__ import annotations
+from zhifa.core.roles import ALL_ROLES, STAFF_ROLES, Role
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Role(models.TextChoices):
-    OFFICER = "officer", _("Enforcement officer")
-    APPROVER = "approver", _("Approver")
-    LEGAL_REVIEWER = "legal_reviewer", _("Legal reviewer")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    ASSESSOR = "assessor", _("Assessor")
-    ADMIN = "admin", _("System administrator")
-
-
-ALL_ROLES = frozenset(Role.values)
-STAFF_ROLES = ALL_ROLES  # every role signs in to the staff side
+__all__ = ["ALL_ROLES", "STAFF_ROLES", "Role"]

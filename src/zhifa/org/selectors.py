@@ -62,6 +62,18 @@ def user_can_see_agency(user: Any, agency_id: int | None, *, roles: Iterable[str
     return agency_id is not None and agency_id in scope_agency_ids(user, roles=roles)
 
 
+def granted_nodes(user: Any, *, roles: Iterable[str]) -> list[tuple[int, int | None]]:
+    """(node id, its agency id) of each grant the user holds in one of `roles`."""
+    return list(
+        RoleGrant.objects.filter(user=user, role__in=list(roles)).values_list("node_id", "node__agency_id")
+    )
+
+
+def node_names(ids: Iterable[int]) -> dict[int, str]:
+    """Org node id → name, for labelling rows that carry only ids."""
+    return dict(OrgNode.objects.filter(id__in=list(ids)).values_list("id", "name"))
+
+
 def agency_list(*, include_units: bool = True) -> models.QuerySet[OrgNode]:
     """The org tree is public information (事前公开: agencies and their duties)."""
     qs = OrgNode.objects.filter(is_active=True).select_related("parent")

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.navigation import home_panels_for
 from zhifa.org.forms import LoginForm
+from zhifa.org.selectors import scope_agencies
 from zhifa.org.services import login_check_allowed, login_record_failure, login_record_success
 
 
@@ -46,3 +48,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     return redirect("login")
+
+
+@access.login
+def home(request: HttpRequest) -> HttpResponse:
+    """My work: the panels the apps contribute for the user's roles, and the agencies in scope (the
+    template stays core's, the page of the whole platform; the data is the user's grants)."""
+    user = request.user
+
+    agencies = scope_agencies(user)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "panels": home_panels_for(user),
+            "scope_agencies": agencies,
+            "grants": user.role_grants.select_related("node").order_by("role"),  # type: ignore[union-attr]
+        },
+    )

@@ -8,8 +8,8 @@ from ninja import NinjaAPI, Schema
 from ninja.testing import TestClient
 
 from zhifa.core import access
-from zhifa.core.api import BearerAuth
-from zhifa.org.roles import Role
+from zhifa.core.roles import Role
+from zhifa.org.api import BearerAuth
 
 
 class EchoIn(Schema):

@@ -15,7 +15,9 @@ class CasesConfig(AppConfig):
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
         from zhifa.core.provisional import register_recompute
+        from zhifa.core.workflow_doc import register_doc
         from zhifa.enforcement.cases import (
+            diagram,
             events,  # noqa: F401 — registers the event handlers
             home,
         )
@@ -39,6 +41,7 @@ class CasesConfig(AppConfig):
         )
         register_demo_step(40, "cases", seed_cases)
         register_recompute("cases", recompute_provisional)
+        register_doc("docs/workflow.md", diagram.render)
         register_home_panel(
             HomePanel("cases/home_mine.html", home.my_cases_panel, frozenset({Role.OFFICER}), order=120)
         )

@@ -1,12 +1,13 @@
-"""docs/workflow.md, drawn from the workflow table itself (Mermaid state diagrams and the table).
+"""docs/workflow.md, drawn from the workflow table itself (Mermaid state diagrams and the table)
+with the shared drawing (`zhifa.core.workflow_doc`), plus what is particular to cases: one drawing
+per procedure, and the procedure and handling-officer columns.
 
-`manage.py case_workflow_doc` writes it; a test fails when the file differs from what the table
+`manage.py workflow_docs` (or `case_workflow_doc`) writes it; a test fails when the file differs from what the table
 gives, so the drawing can never drift from the rules the service applies."""
 
 from __future__ import annotations
 
-from django.utils import translation
-
+from zhifa.core import workflow_doc
 from zhifa.enforcement.cases.models import State
 from zhifa.enforcement.cases.workflow import TABLE, Transition
 
@@ -24,36 +25,20 @@ ANYWHERE = {"suspend", "resume", "extend_deadline", "explain_deadline", "termina
             "record_recusal"}  # fmt: skip
 
 
-def _edges(procedure: str) -> list[tuple[str, str, str]]:
-    edges: list[tuple[str, str, str]] = []
-    for t in TABLE:
-        if procedure not in t.procedures or t.event in ANYWHERE:
-            continue
-        sources = sorted(t.sources) if t.sources else ["[*]"]
-        for source in sources:
-            for target in t.possible_targets(source) if t.sources else (t.target or "",):
-                edges.append((source, target, t.event))
-    return edges
-
-
 def mermaid(procedure: str) -> str:
-    lines = ["```mermaid", "stateDiagram-v2"]
-    edges = _edges(procedure)
-    used = {s for source, target, _event in edges for s in (source, target)}
-    for state in State:
-        if state.value in used:
-            lines.append(f"    {state.value}: {state.value} ({state.label})")
-    for source, target, event in edges:
-        lines.append(f"    {source} --> {target}: {event}")
-    lines.append("```")
-    return "\n".join(lines)
+    return workflow_doc.mermaid(
+        TABLE,
+        [(state.value, str(state.label)) for state in State],
+        skip=ANYWHERE,
+        include=lambda t: procedure in t.procedures,  # type: ignore[attr-defined]
+    )
 
 
 def _row(t: Transition) -> str:
     sources = ", ".join(sorted(t.sources)) if t.sources else "—"
     target = t.target or ("/".join(t.targets) if t.targets else "(same)")
     roles = ", ".join(sorted(t.roles)) + (" (handling officer)" if t.handler else "")
-    checks = "<br>".join([*(str(g) for g in t.guards), *(f"+ {c}" for c in t.creates)]) or "—"
+    checks = workflow_doc.checks(t)
     procedures = ", ".join(sorted(t.procedures))
     date = f"`{t.date_field}`" if t.date_field else "—"
     return f"| `{t.event}` | {sources} | {target} | {roles} | {procedures} | {date} | {checks} |"
@@ -61,8 +46,7 @@ def _row(t: Transition) -> str:
 
 def render() -> str:
     # English labels (the message ids): the file must not depend on which catalogue is compiled.
-    with translation.override("en"):
-        return _render()
+    return workflow_doc.in_english(_render)
 
 
 def _render() -> str:

@@ -9,11 +9,14 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhifa.core import search
+from zhifa.core.errors import Conflict
 from zhifa.enforcement.cases.models import (
     FINISHED_STATES,
     OPEN_STATES,
+    READ_ONLY_STATES,
     Case,
     CaseDeadline,
     CaseEvent,
@@ -197,6 +200,30 @@ def overdue_deadlines_for(*, user: Any, agency: int | None = None) -> QuerySet[C
 
 def finished(case: Case) -> bool:
     return case.state in FINISHED_STATES
+
+
+def case_number(case_id: int) -> str:
+    """The case's number as it is now ("" before filing, or for no such case)."""
+    return Case.objects.filter(pk=case_id).values_list("number", flat=True).first() or ""
+
+
+def state_is_writable(state: str) -> bool:
+    """May evidence, documents and seizure records still be added to a case in this state? Not once
+    its dossier is archived (行政处罚法第四十七条)."""
+    return state not in READ_ONLY_STATES
+
+
+def case_is_writable(case_id: int) -> bool:
+    state = Case.objects.filter(pk=case_id).values_list("state", flat=True).first()
+    return state is not None and state_is_writable(state)
+
+
+def require_case_writable(case: Case) -> None:
+    """For the services of other apps, on the case row they hold (locked): 409 once archived."""
+    if not state_is_writable(case.state):
+        raise Conflict(
+            _("The case is archived; its dossier is read-only (行政处罚法第四十七条)."), code="case_archived"
+        )
 
 
 __all__ = ["Q"]

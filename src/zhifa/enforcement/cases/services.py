@@ -9,7 +9,6 @@ locks two cases.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.audit.services import audit_record
+from zhifa.core import workflow as core_workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.identity import validate_party_id
 from zhifa.enforcement.cases import fields, hooks, permissions, search_link, workflow
@@ -29,11 +29,6 @@ from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
 
 PHONE_CHARS = set("0123456789+-() ")
-
-
-def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False, default=str))
-    return result
 
 
 def _act_date(
@@ -152,7 +147,7 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
             occurred_on=discovered_on,
             from_state="",
             to_state=State.REGISTERED,
-            payload=_jsonable(
+            payload=core_workflow.jsonable(
                 {
                     "procedure": procedure,
                     "source": source,
@@ -175,85 +170,122 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
     return case
 
 
-def case_apply_event(*, case_id: int, actor: Any, event: str, data: dict[str, Any]) -> Case:
-    """Apply one workflow event: lock the case, check state (409), role and scope (403), the event's
-    guards (422, naming the article) and payload (400); then save, write the append-only event and the
-    audit entry, let listeners run, and schedule side effects after commit. A refused event changes
-    nothing."""
-    t = workflow.transition(event)
-    if t is None or event == "register":
-        raise InvalidInput(
-            _("Unknown workflow event: %(event)s.") % {"event": str(event)[:40]},
-            code="unknown_event",
-            detail={"event": str(event)[:40], "events": list(workflow.EVENT_NAMES)},
-        )
-    handler = HANDLERS[event]
-    today = timezone.localdate()
-    with transaction.atomic():
+class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
+    """The penalty case on the shared engine: what is particular to cases is the procedure and the
+    suspension (`applicable`, `_state_conflict`), handling officers (`permissions.may_apply`), the
+    "not before the previous step" date rule, the event counter and the search index."""
+
+    name = "cases"
+    noun = _("case")
+    table = workflow.CASE_TABLE
+    handlers = HANDLERS
+
+    def load(self, obj_id: int, actor: Any) -> Case:
         case = (
             Case.objects.select_for_update(of=("self",))
             .select_related("agency", "power_item", "power_version")
-            .filter(pk=case_id)
+            .filter(pk=obj_id)
             .first()
         )
         if case is None or not permissions.can_see(actor, case):
             raise NotFound(_("Case not found, or not visible to you."))
-        if not workflow.applicable(
-            t, state=case.state, procedure=case.procedure, suspended=case.is_suspended
-        ):
-            raise _state_conflict(case, t)
-        if not permissions.may_apply(actor, case, t):
-            raise Forbidden(
-                _("You may not apply “%(event)s” to this case.") % {"event": t.label},
-                code="event_forbidden",
-                detail={"event": event},
-            )
-        act_on = _act_date(t, data, case.last_act_on, today)
-        ctx = Ctx(case=case, actor=actor, transition=t, data=dict(data), act_on=act_on, today=today)
-        handler(ctx)
-        from_state = case.state
-        to_state = ctx.target or t.target or from_state
-        if to_state not in t.possible_targets(from_state):  # a handler may only pick a listed target
-            raise RuntimeError(f"{event}: {from_state} → {to_state} is not in the workflow table")
-        now = timezone.now()
-        case.state = to_state
-        case.event_count += 1
-        case.last_event_at = now
-        changed = ctx.changed | {"state", "event_count", "last_event_at"}
-        if t.date_field is not None and act_on > case.last_act_on:
-            case.last_act_on = act_on
+        return case
+
+    def applicable(self, t: workflow.Transition, obj: Case) -> bool:
+        return workflow.applicable(t, state=obj.state, procedure=obj.procedure, suspended=obj.is_suspended)
+
+    def conflict(self, obj: Case, t: workflow.Transition) -> Conflict:
+        return _state_conflict(obj, t)
+
+    def may_apply(self, actor: Any, obj: Case, t: workflow.Transition) -> bool:
+        return permissions.may_apply(actor, obj, t)
+
+    def unknown_event(self, event: str) -> InvalidInput:
+        return InvalidInput(
+            _("Unknown workflow event: %(event)s.") % {"event": str(event)[:40]},
+            code="unknown_event",
+            detail={"event": str(event)[:40], "events": list(workflow.EVENT_NAMES)},
+        )
+
+    def forbidden(self, obj: Case, t: workflow.Transition) -> Forbidden:
+        return Forbidden(
+            _("You may not apply “%(event)s” to this case.") % {"event": t.label},
+            code="event_forbidden",
+            detail={"event": t.event},
+        )
+
+    def act_date(self, t: workflow.Transition, obj: Case, data: dict[str, Any], today: dt.date) -> dt.date:
+        return _act_date(t, data, obj.last_act_on, today)
+
+    def make_ctx(
+        self,
+        obj: Case,
+        actor: Any,
+        t: workflow.Transition,
+        *,
+        data: dict[str, Any],
+        act_on: dt.date,
+        today: dt.date,
+    ) -> Ctx:
+        return Ctx(obj=obj, actor=actor, transition=t, data=dict(data), act_on=act_on, today=today)
+
+    def stamp(self, obj: Case, ctx: Any, now: dt.datetime) -> set[str]:
+        obj.event_count += 1
+        obj.last_event_at = now
+        changed = {"event_count", "last_event_at"}
+        if ctx.transition.date_field is not None and ctx.act_on > obj.last_act_on:
+            obj.last_act_on = ctx.act_on
             changed.add("last_act_on")
-        case.save(update_fields=sorted(changed))
-        row = CaseEvent.objects.create(
-            case=case,
-            seq=case.event_count,
-            name=event,
-            actor=actor,
-            actor_name=actor.username,
+        return changed
+
+    def write_event(
+        self, obj: Case, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
+    ) -> CaseEvent:
+        return CaseEvent.objects.create(
+            case=obj,
+            seq=obj.event_count,
+            name=ctx.transition.event,
+            actor=ctx.actor,
+            actor_name=ctx.actor.username,
             at=now,
-            occurred_on=act_on,
+            occurred_on=ctx.act_on,
             from_state=from_state,
             to_state=to_state,
-            payload=_jsonable(ctx.record),
+            payload=core_workflow.jsonable(ctx.record),
         )
-        audit_record(
-            actor=actor,
-            action=f"cases.{event}",
-            obj=case,
-            summary={
-                "event": event,
-                "seq": row.seq,
-                "from": from_state,
-                "to": to_state,
-                "on": act_on.isoformat(),
-            },
-        )
+
+    def audit_summary(
+        self, obj: Case, ctx: Any, row: Any, *, from_state: str, to_state: str
+    ) -> dict[str, Any]:
+        return {
+            "event": ctx.transition.event,
+            "seq": row.seq,
+            "from": from_state,
+            "to": to_state,
+            "on": ctx.act_on.isoformat(),
+        }
+
+    def after_save(self, obj: Case, ctx: Any, row: Any) -> None:
         if ctx.reindex:
-            search_link.index_case(case)
-        hooks.notify_listeners(case, row)
-        for fn in ctx.after_commit:
-            transaction.on_commit(fn)
-    return case
+            search_link.index_case(obj)
+
+    def notify(self, obj: Case, row: Any) -> None:
+        # Other apps register through `cases.hooks` (their documented extension point).
+        hooks.notify_listeners(obj, row)
+
+    def state_labels(self) -> list[tuple[str, str]]:
+        return [(str(v), str(label)) for v, label in State.choices]
+
+
+CASES = CaseWorkflow()
+
+
+def case_apply_event(*, case_id: int, actor: Any, event: str, data: dict[str, Any]) -> Case:
+    """Apply one workflow event through the shared engine (`zhifa.core.workflow.apply_event`): lock
+    the case, check state (409), role and scope (403), the event's guards (422, naming the article)
+    and payload (400); then save, write the append-only event and the audit entry, let listeners run,
+    and schedule side effects after commit. A refused event changes nothing."""
+    return core_workflow.apply_event(CASES, obj_id=case_id, actor=actor, event=event, data=data)
 
 
 def _state_conflict(case: Case, t: workflow.Transition) -> Conflict:

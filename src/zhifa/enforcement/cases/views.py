@@ -23,7 +23,6 @@ from zhifa.core.errors import DomainError
 from zhifa.core.params import date_param, int_param
 from zhifa.enforcement.cases import event_forms, permissions, presenters, selectors, services, workflow
 from zhifa.enforcement.cases.models import Case, PartyKind, PaymentChannel, Source, State
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies, scope_agency_ids
 
@@ -71,7 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     agencies = scope_agency_ids(request.user)
     context.update(
         states=State.choices,
-        agencies=OrgNode.objects.filter(id__in=agencies).order_by("path"),
+        agencies=scope_agencies(request.user),
         officers=Officer.objects.filter(agency_id__in=agencies, is_active=True).order_by("name")[:500],
         power_items=PowerItem.objects.filter(agency_id__in=agencies)
         .select_related("published_version")
@@ -198,7 +197,7 @@ def _register_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
     roles = [Role.OFFICER, Role.APPROVER]
     agency_ids = set().union(*(scope_agency_ids(request.user, roles=[r]) for r in roles))
-    agencies = OrgNode.objects.filter(id__in=agency_ids).order_by("path")
+    agencies = scope_agencies(request.user, roles=roles)
     items = (
         PowerItem.objects.filter(agency_id__in=agency_ids, status=PowerItem.Status.ACTIVE)
         .select_related("published_version")

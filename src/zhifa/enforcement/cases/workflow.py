@@ -1,8 +1,9 @@
 """The case workflow as data: which event moves a case from which state to which, who may apply it,
 which date it records, what it checks and what it creates.
 
-`services.case_apply_event` is the one function that applies a row of this table; the guards and
-effects of each event live in `events.py` under the same name. `docs/workflow.md` is drawn from this
+`services.case_apply_event` applies a row of this table through the shared engine
+(`zhifa.core.workflow.apply_event`, with `services.CaseWorkflow`); the guards and effects of each event
+live in `events/` under the same name. `docs/workflow.md` is drawn from this
 table (`manage.py case_workflow_doc`), and the tests walk every (state, event) pair against it.
 
 Roles: the actor needs one of `roles` on a node whose scope covers the case's agency. When `handler`
@@ -12,11 +13,11 @@ is set, an actor acting as an officer must also be one of the case's active hand
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core import workflow
 from zhifa.enforcement.cases.models import OPEN_STATES, Procedure, State
 from zhifa.org.roles import Role
 
@@ -48,23 +49,12 @@ ALLOWED_WHILE_SUSPENDED = frozenset({"resume", "terminate", "explain_deadline"})
 
 
 @dataclass(frozen=True)
-class Transition:
-    event: str
-    label: str | Promise
-    sources: frozenset[str]  # empty only for `register`
-    target: str | None  # None: the case stays in its state; see `targets` for computed ones
-    roles: frozenset[str]
+class Transition(workflow.Transition):
+    """A row of the case table: the engine's row plus the procedures it belongs to and whether an
+    officer must be one of the case's handling officers (承办人)."""
+
     procedures: frozenset[str] = BOTH
     handler: bool = False
-    date_field: str | None = None  # payload field with the real-world date of the act (default today)
-    guards: tuple[str | Promise, ...] = ()  # the rules checked, with their articles (drawn, documented)
-    creates: tuple[str | Promise, ...] = ()  # deadlines opened, numbers issued, documents due
-    targets: tuple[str, ...] = field(default=())  # possible targets when computed by the event
-
-    def possible_targets(self, source: str) -> tuple[str, ...]:
-        if self.targets:
-            return self.targets
-        return (self.target or source,)
 
 
 T = Transition
@@ -84,7 +74,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.REGISTERED}),
         State.INVESTIGATING,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="filed_on",
         guards=(
             _("power item of this agency, published"),
@@ -98,7 +88,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.REGISTERED}),
         State.NOT_FILED,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="declined_on",
         guards=(_("reason"),),
     ),
@@ -108,7 +98,7 @@ TABLE: tuple[Transition, ...] = (
         ACTIVE,
         None,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="assigned_on",
         guards=(_("≥2 handling officers with valid credentials (行政处罚法第四十二条)"),),
     ),
@@ -118,7 +108,7 @@ TABLE: tuple[Transition, ...] = (
         ACTIVE,
         None,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="decided_on",
         guards=(_("decided by the agency head; investigation continues meanwhile (行政处罚法第四十三条)"),),
     ),
@@ -128,7 +118,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.INVESTIGATING}),
         None,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="preserved_on",
         creates=(_("deadline: decide on preserved evidence within 7 working days (行政处罚法第五十六条)"),),
     ),
@@ -138,7 +128,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.INVESTIGATING, State.PROPOSED}),
         None,
         OFFICER | APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         handler=True,
         date_field="resolved_on",
     ),
@@ -148,7 +138,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.INVESTIGATING, State.NOTIFIED}),
         State.PROPOSED,
         OFFICER,
-        ORDINARY,
+        procedures=ORDINARY,
         handler=True,
         guards=(
             _("amount against the discretion tier (行政处罚法第三十二条、第三十四条)"),
@@ -164,7 +154,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.PROPOSED, State.NOTIFIED}),
         State.LEGAL_REVIEW,
         OFFICER,
-        ORDINARY,
+        procedures=ORDINARY,
         handler=True,
         guards=(_("only when required or chosen"),),
     ),
@@ -174,7 +164,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.LEGAL_REVIEW}),
         None,
         REVIEWER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="reviewed_on",
         guards=(
             _("reviewer is not a handling officer; qualified (行政处罚法第五十八条)"),
@@ -188,7 +178,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.LEGAL_REVIEW}),
         State.INVESTIGATING,
         REVIEWER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="reviewed_on",
         guards=(_("reviewer is not a handling officer (行政处罚法第五十八条)"), _("opinion")),
     ),
@@ -198,7 +188,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.PROPOSED, State.NOTIFIED}),
         None,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="held_on",
         guards=(_("minutes, participants, conclusion (行政处罚法第五十七条第二款)"),),
     ),
@@ -208,7 +198,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.PROPOSED}),
         State.NOTIFIED,
         OFFICER,
-        ORDINARY,
+        procedures=ORDINARY,
         handler=True,
         date_field="served_on",
         guards=(
@@ -226,7 +216,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.NOTIFIED}),
         None,
         OFFICER,
-        ORDINARY,
+        procedures=ORDINARY,
         handler=True,
         date_field="stated_on",
     ),
@@ -236,7 +226,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.NOTIFIED}),
         State.HEARING_REQUESTED,
         OFFICER,
-        ORDINARY,
+        procedures=ORDINARY,
         handler=True,
         date_field="requested_on",
         guards=(_("hearing right; within 5 working days of the notice (行政处罚法第六十四条、第八十五条)"),),
@@ -247,7 +237,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.HEARING_REQUESTED}),
         State.NOTIFIED,
         OFFICER | APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="held_on",
         guards=(
             _("presided by a non-investigator (行政处罚法第六十四条第（四）项)"),
@@ -261,7 +251,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.NOTIFIED}),
         None,
         OFFICER,
-        ORDINARY,
+        procedures=ORDINARY,
         handler=True,
         date_field="waived_on",
     ),
@@ -271,7 +261,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.NOTIFIED}),
         State.DECIDED,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="decided_on",
         guards=(
             _("statement period and hearing window elapsed or waived (行政处罚法第六十二条、第六十四条)"),
@@ -289,7 +279,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.INVESTIGATING, State.PROPOSED, State.NOTIFIED}),
         State.CLOSED,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="decided_on",
         guards=(_("ground (行政处罚法第三十三条、第五十七条)"), _("within 90 days (第六十条)")),
         creates=(_("decision number (不予行政处罚决定书)"),),
@@ -300,7 +290,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.REGISTERED}),
         State.DECIDED,
         OFFICER,
-        SIMPLE,
+        procedures=SIMPLE,
         date_field="decided_on",
         guards=(
             _("warning, or fine ≤ ¥200 person / ≤ ¥3,000 organisation (行政处罚法第五十一条)"),
@@ -314,7 +304,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.DECIDED}),
         None,
         OFFICER,
-        BOTH,
+        procedures=BOTH,
         handler=True,
         date_field="served_on",
         guards=(
@@ -331,7 +321,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.SERVED}),
         None,
         OFFICER | APPROVER,
-        BOTH,
+        procedures=BOTH,
         handler=True,
         date_field="paid_on",
         guards=(
@@ -346,7 +336,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.SERVED}),
         None,
         APPROVER,
-        BOTH,
+        procedures=BOTH,
         date_field="approved_on",
         guards=(_("on the party's application, with reason (行政处罚法第六十六条第二款)"),),
         creates=(_("payment deadline moved"),),
@@ -357,7 +347,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.SERVED}),
         None,
         OFFICER,
-        ORDINARY,
+        procedures=ORDINARY,
         handler=True,
         date_field="served_on",
         guards=(_("after the payment period (行政强制法第三十五条、第五十四条)"),),
@@ -368,7 +358,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.SERVED}),
         State.EXECUTED,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="applied_on",
         guards=(
             _("reminder served ≥ 10 working days before (行政强制法第五十四条)"),
@@ -381,7 +371,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.DECIDED, State.SERVED, State.EXECUTED}),
         None,
         OFFICER,
-        SIMPLE,
+        procedures=SIMPLE,
         handler=True,
         date_field="reported_on",
     ),
@@ -391,7 +381,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.EXECUTED}),
         State.CLOSED,
         OFFICER | APPROVER,
-        BOTH,
+        procedures=BOTH,
         handler=True,
         date_field="closed_on",
         guards=(_("summary (结案报告)"), _("on-the-spot decision reported (行政处罚法第五十二条)")),
@@ -402,7 +392,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset({State.CLOSED, State.TERMINATED, State.NOT_FILED}),
         State.ARCHIVED,
         OFFICER | APPROVER,
-        BOTH,
+        procedures=BOTH,
         handler=True,
         date_field="archived_on",
         guards=(
@@ -416,7 +406,7 @@ TABLE: tuple[Transition, ...] = (
         SUSPENDABLE,
         None,
         APPROVER,
-        BOTH,
+        procedures=BOTH,
         date_field="suspended_on",
         guards=(_("reason"),),
     ),
@@ -426,7 +416,7 @@ TABLE: tuple[Transition, ...] = (
         SUSPENDABLE,
         None,
         APPROVER,
-        BOTH,
+        procedures=BOTH,
         date_field="resumed_on",
         creates=(_("deadlines moved by the suspended time"),),
     ),
@@ -438,7 +428,7 @@ TABLE: tuple[Transition, ...] = (
         ),
         None,
         APPROVER,
-        ORDINARY,
+        procedures=ORDINARY,
         date_field="approved_on",
         guards=(_("approved before the deadline passes (行政处罚法第六十条)"), _("reason, days")),
     ),
@@ -448,7 +438,7 @@ TABLE: tuple[Transition, ...] = (
         frozenset(OPEN_STATES | {State.CLOSED, State.TERMINATED}),
         None,
         APPROVER,
-        BOTH,
+        procedures=BOTH,
         guards=(_("explanation"),),
     ),
     T(
@@ -457,7 +447,7 @@ TABLE: tuple[Transition, ...] = (
         TERMINABLE,
         State.TERMINATED,
         APPROVER,
-        BOTH,
+        procedures=BOTH,
         date_field="terminated_on",
         guards=(
             _("reason (e.g. referred to the judicial authorities, 行政处罚法第五十七条第一款第（四）项)"),
@@ -465,6 +455,7 @@ TABLE: tuple[Transition, ...] = (
     ),
 )
 
+CASE_TABLE = workflow.Table(State.values, TABLE)
 BY_EVENT: dict[str, Transition] = {t.event: t for t in TABLE}
 EVENT_NAMES: tuple[str, ...] = tuple(t.event for t in TABLE)
 

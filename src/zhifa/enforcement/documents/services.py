@@ -22,10 +22,11 @@ from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.numbering import issue_number
 from zhifa.enforcement.cases.models import Case, CaseEvent
+from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.documents import catalogue, context, rendering
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
 from zhifa.enforcement.evidence import permissions as evidence_permissions
-from zhifa.enforcement.evidence.services import blob_store_bytes, check_case_writable
+from zhifa.enforcement.evidence.services import blob_store_bytes
 from zhifa.law import records
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
@@ -325,7 +326,7 @@ def document_generate(
     if not authorised and not can_write(actor, case):
         raise Forbidden(_("You cannot produce documents for this case."))
     if event is None or event.name != "archive":
-        check_case_writable(case)
+        require_case_writable(case)
     with transaction.atomic():
         previous = replace or (_current(case, code) if kind.single else None)
         if (

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.enforcement.cases.selectors import state_is_writable
 from zhifa.enforcement.documents import catalogue, dossier, selectors, services
 from zhifa.enforcement.documents.api import ON_DEMAND, clean_inputs, pdf_response
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
@@ -67,7 +68,7 @@ def _dossier_context(request: HttpRequest, case: Any, **extra: Any) -> dict[str,
         "dossier": d,
         "missing": services.missing_required(case),
         "actions": actions,
-        "can_write": services.can_write(request.user, case) and case.state != "archived",
+        "can_write": services.can_write(request.user, case) and state_is_writable(case.state),
         "records": [(code, catalogue.kind(code).title, RECORD_FIELDS[code]) for code in sorted(ON_DEMAND)],
         **extra,
     }

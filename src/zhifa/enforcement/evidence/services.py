@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.enforcement.cases.selectors import require_case_writable, state_is_writable
 from zhifa.enforcement.evidence import filetypes, permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta
 from zhifa.enforcement.evidence.models import Blob, BlobCheck, Destruction, Evidence, SiteAction
@@ -107,7 +108,7 @@ def evidence_ingest(
     try:
         if case is not None:
             agency = case.agency
-            check_case_writable(case)
+            require_case_writable(case)
         if not permissions.can_add(actor, agency.pk):
             raise Forbidden(_("You cannot add evidence for this agency."))
         kind, filetype = _check_content(staged, meta)
@@ -208,14 +209,6 @@ def _blob_for(staged: StagedFile, filetype: filetypes.FileType, now: dt.datetime
             )
     except IntegrityError:  # the same content uploaded concurrently: one row wins, both use it
         return Blob.objects.get(sha256=staged.sha256)
-
-
-def check_case_writable(case: Any) -> None:
-    """An archived dossier is read-only (行政处罚法第四十七条: 归档保存)."""
-    if getattr(case, "state", "") == "archived":
-        raise Conflict(
-            _("The case is archived; its dossier is read-only (行政处罚法第四十七条)."), code="case_archived"
-        )
 
 
 def _action_for(action_id: int | None, *, agency: OrgNode) -> SiteAction | None:
@@ -347,7 +340,7 @@ def site_action_record(
         raise InvalidInput(_("The action cannot be in the future."), detail={"fields": {"occurred_at": ""}})
     if case is not None:
         agency = case.agency
-        check_case_writable(case)
+        require_case_writable(case)
     if not permissions.can_add(actor, agency.pk):
         raise Forbidden(_("You cannot record actions for this agency."))
     applied = jurisdiction.applied(records.MANDATORY_AV_ACTIONS.key, agency=agency)
@@ -421,7 +414,7 @@ def evidence_attach_to_action(*, actor: Any, evidence: Evidence, action: SiteAct
     if evidence.case_id is not None and action.case_id not in (None, evidence.case_id):
         raise InvalidInput(_("The evidence and the action belong to different cases."))
     if evidence.case is not None:
-        check_case_writable(evidence.case)
+        require_case_writable(evidence.case)
     with transaction.atomic():
         locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
         if locked.action_id is not None:
@@ -464,7 +457,7 @@ def evidence_set_retention(*, actor: Any, evidence: Evidence, keep_until: dt.dat
 def _case_archived(evidence: Evidence) -> bool | None:
     if evidence.case is None:
         return None
-    return evidence.case.state == "archived"
+    return not state_is_writable(evidence.case.state)
 
 
 def evidence_destruction_request(*, actor: Any, evidence: Evidence, reason: str) -> Destruction:

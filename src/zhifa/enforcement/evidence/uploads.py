@@ -26,10 +26,11 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta, parse_meta
 from zhifa.enforcement.evidence.models import Evidence, UploadSession
-from zhifa.enforcement.evidence.services import check_case_writable, evidence_ingest
+from zhifa.enforcement.evidence.services import evidence_ingest
 from zhifa.enforcement.evidence.staging import CHUNK, StagedFile, rehash_file
 from zhifa.enforcement.evidence.storage import get_store
 from zhifa.org.models import OrgNode
@@ -58,7 +59,7 @@ def upload_session_open(
     meta = parse_meta(fields)
     if case is not None:
         agency = case.agency
-        check_case_writable(case)
+        require_case_writable(case)
     if not 0 < size <= MAX_SIZE:
         raise InvalidInput(
             _("The size must be between 1 byte and 64 GiB."), detail={"fields": {"size": size}}

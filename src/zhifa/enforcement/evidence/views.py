@@ -25,9 +25,8 @@ from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.staging import UploadRefused, UploadState, parse_upload, prepare_upload
 from zhifa.enforcement.evidence.storage import get_store
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agencies, scope_agency_ids
+from zhifa.org.selectors import scope_agencies
 
 STAFF = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 
@@ -160,9 +159,7 @@ def destruction_decide(request: HttpRequest, destruction_id: int) -> HttpRespons
 
 
 def _upload_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    agencies = OrgNode.objects.filter(
-        id__in=scope_agency_ids(request.user, roles=permissions.WRITERS), kind=OrgNode.Kind.AGENCY
-    ).order_by("path")
+    agencies = scope_agencies(request.user, roles=permissions.WRITERS)
     case = None
     case_id = int_param(request.GET.get("case") or request.POST.get("case"))
     if case_id:

@@ -23,10 +23,11 @@ from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.core.provisional import Moved
 from zhifa.enforcement.cases.models import Case
+from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.documents.services import document_generate
 from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.models import Evidence
-from zhifa.enforcement.evidence.services import check_case_writable, site_action_record
+from zhifa.enforcement.evidence.services import site_action_record
 from zhifa.enforcement.seizures.models import (
     AppraisalPeriod,
     Disposition,
@@ -262,7 +263,7 @@ def seizure_record(
             raise NotFound(_("Case not found, or not visible to you."))
         if not _can_write(actor, case.agency_id):
             raise Forbidden(_("Only this agency's officers and approvers record measures."))
-        check_case_writable(case)
+        require_case_writable(case)
         if approved_by is None and _is_approver(actor, case.agency_id):
             approved_by = actor
         if approved_by is not None and not _is_approver(approved_by, case.agency_id):
@@ -411,7 +412,7 @@ def seizure_extend(*, actor: Any, seizure_id: int, days: int, reason: str, decid
             raise Forbidden(_("An extension is approved by the agency's head (行政强制法第二十五条)."))
         if seizure.status != Seizure.Status.ACTIVE:
             raise Conflict(_("The measure has already been dealt with."))
-        check_case_writable(case)
+        require_case_writable(case)
         law.check_extension(
             measure=seizure.measure,
             previous_extensions=Extension.objects.filter(seizure=seizure).count(),
@@ -469,7 +470,7 @@ def appraisal_start(
         seizure, case = _lock_seizure(seizure_id, actor)
         if not _can_write(actor, seizure.agency_id):
             raise Forbidden(_("Only this agency's officers and approvers record testing."))
-        check_case_writable(case)
+        require_case_writable(case)
         if seizure.is_preservation:
             raise RuleViolation(
                 _(
@@ -519,7 +520,7 @@ def appraisal_end(*, actor: Any, seizure_id: int, ended_on: dt.date) -> Seizure:
         seizure, case = _lock_seizure(seizure_id, actor)
         if not _can_write(actor, seizure.agency_id):
             raise Forbidden(_("Only this agency's officers and approvers record testing."))
-        check_case_writable(case)
+        require_case_writable(case)
         period = seizure.appraisals.filter(ended_on__isnull=True).first()
         if period is None:
             raise Conflict(_("No testing period is under way."))
@@ -560,7 +561,7 @@ def seizure_dispose(
         seizure, case = _lock_seizure(seizure_id, actor)
         if not _can_write(actor, seizure.agency_id):
             raise Forbidden(_("Only this agency's officers and approvers deal with seized property."))
-        check_case_writable(case)
+        require_case_writable(case)
         if seizure.status != Seizure.Status.ACTIVE:
             raise Conflict(_("The measure has already been dealt with."))
         if decided_on < seizure.started_on:

@@ -31,6 +31,8 @@ class ComplaintsConfig(AppConfig):
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
         from zhifa.core.provisional import register_recompute
+        from zhifa.core.workflow_doc import register_doc
+        from zhifa.public.complaints import diagram
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES
         from zhifa.public.complaints.services import recompute_provisional_dues
@@ -45,3 +47,4 @@ class ComplaintsConfig(AppConfig):
             )
         )
         register_demo_step(60, "complaints", seed_complaints)
+        register_doc("docs/workflow-complaints.md", diagram.render)

@@ -12,9 +12,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from zhifa.law import complaints as rules
-from zhifa.org.models import OrgNode, RoleGrant
 from zhifa.org.roles import Role
-from zhifa.org.selectors import restrict_to_scope, scope_agency_ids
+from zhifa.org.selectors import granted_nodes, node_names, restrict_to_scope, scope_agency_ids
 from zhifa.public.complaints.models import (
     OPEN_STATES,
     Complaint,
@@ -89,10 +88,7 @@ def can_see_identity(user: Any, complaint: Complaint) -> bool:
     complained; other units, supervisors and administrators do not (信访工作条例第三十条)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    grants = RoleGrant.objects.filter(user=user, role__in=IDENTITY_ROLES).values_list(
-        "node_id", "node__agency_id"
-    )
-    for node_id, node_agency_id in grants:
+    for node_id, node_agency_id in granted_nodes(user, roles=IDENTITY_ROLES):
         if node_id == complaint.agency_id:
             return True
         if complaint.unit_id is None and node_agency_id == complaint.agency_id:
@@ -277,7 +273,7 @@ def complaint_stats_for(*, user: Any, date_from: dt.date, date_to: dt.date) -> l
         s = row(r["agency_id"], r["unit_id"])
         s.rated, s.satisfied, s.basically_satisfied, s.dissatisfied = r["n"], r["sat"], r["basic"], r["dis"]
     ids = {a for a, _u in rows} | {u for _a, u in rows if u}
-    names = dict(OrgNode.objects.filter(id__in=ids).values_list("id", "name"))
+    names = node_names(ids)
     for (agency_id, unit_id), s in rows.items():
         s.name = names.get(agency_id, "") + (f" · {names.get(unit_id, '')}" if unit_id else "")
     return sorted(rows.values(), key=lambda s: s.name)

@@ -256,9 +256,9 @@ def _case_number(complaint: Complaint) -> str:
     """The linked case's number as it is now (issued when the case is filed, after registration)."""
     if not complaint.case_id:
         return ""
-    from zhifa.enforcement.cases.models import Case
+    from zhifa.enforcement.cases.selectors import case_number
 
-    return Case.objects.filter(pk=complaint.case_id).values_list("number", flat=True).first() or ""
+    return case_number(complaint.case_id)
 
 
 def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:

@@ -25,6 +25,10 @@ class AlertsConfig(AppConfig):
         # raised by the one provisional recompute (zhifa.core.provisional) for every domain
         register_kind("deadline_moved_earlier", _("Deadline moved earlier by the official calendar"))
         register_kind("deadline_overdue", _("Deadline overdue"))  # zhifa.core.deadlines, every domain
+        from zhifa.core.workflow import set_alert_resolver
+        from zhifa.supervision.alerts.services import alert_resolve
+
+        set_alert_resolver(alert_resolve)  # the workflow engine closes the alerts an event answers
 
         register_nav(NavItem(_("Alerts"), "alerts:list", order=800))
         register_home_panel(HomePanel("alerts/home_panel.html", _home_panel, order=900))

@@ -4,11 +4,11 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from zhifa.core.demo import steps
-from zhifa.org.models import User
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo refuses to run with DEBUG off: demo accounts have a public password."
             )
-        if User.objects.filter(username="officer1").exists() and not options["force"]:
+        if get_user_model().objects.filter(username="officer1").exists() and not options["force"]:
             self.stdout.write("demo data already loaded")
             return
         if not 0 < options["scale"] <= 1:

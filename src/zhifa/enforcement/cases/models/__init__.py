@@ -1,6 +1,7 @@
 from zhifa.enforcement.cases.models.case import (
     FINISHED_STATES,
     OPEN_STATES,
+    READ_ONLY_STATES,
     Case,
     PartyKind,
     PaymentChannel,
@@ -22,6 +23,7 @@ from zhifa.enforcement.cases.models.history import (
 __all__ = [
     "FINISHED_STATES",
     "OPEN_STATES",
+    "READ_ONLY_STATES",
     "AppendOnlyError",
     "Case",
     "CaseDeadline",

@@ -50,6 +50,9 @@ OPEN_STATES = frozenset(
     }
 )
 FINISHED_STATES = frozenset({State.NOT_FILED, State.CLOSED, State.TERMINATED, State.ARCHIVED})
+# An archived dossier is read-only (行政处罚法第四十七条: 归档保存): no evidence, document or seizure
+# record is added to or changed in it; every other state keeps the dossier writable.
+READ_ONLY_STATES = frozenset({State.ARCHIVED})
 
 
 class Source(models.TextChoices):

@@ -1,0 +1,206 @@
+"""The complaint workflow as data (信访工作条例): which step moves a complaint from which state to
+which, who may take it, which date it records, what it checks and what it opens.
+
+The steps are applied by the shared engine (`zhifa.core.workflow.apply_event`) with
+`ComplaintWorkflow` below; each step's guards and effects are its handler in
+`handling.py` beside it. `docs/workflow-complaints.md` is drawn from this table.
+
+Satisfaction feedback (and the re-opening it may cause), duplicates, the link to a case and intake
+are not rows here: the complainant rates without an account, and the others do not move the state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from zhifa.core import workflow
+from zhifa.core.errors import Conflict, Forbidden
+from zhifa.law import complaints as rules
+from zhifa.org.roles import Role
+from zhifa.org.selectors import user_can_see_agency
+from zhifa.public.complaints.models import (
+    HANDLING_STATES,
+    OPEN_STATES,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    State,
+)
+from zhifa.public.complaints.services.common import (
+    HANDLER_ROLES,
+    act_date,
+    audit,
+    locked,
+    require,
+    sla_alert_key,
+)
+
+HANDLERS = frozenset(HANDLER_ROLES)
+APPROVER = frozenset({Role.APPROVER})
+RECEIVED = frozenset({State.RECEIVED})
+
+T = workflow.Transition
+TABLE = workflow.Table(
+    State.values,
+    (
+        T(
+            "accept",
+            EventKind.ACCEPT.label,
+            RECEIVED,
+            State.ACCEPTED,
+            HANDLERS,
+            date_field="on",
+            guards=(f"decided within 15 days of receipt ({rules.ARTICLE_ACCEPTANCE})",),
+            creates=(f"deadline: reply within 60 days ({rules.ARTICLE_CONCLUSION})",),
+        ),
+        T(
+            "reject",
+            EventKind.REJECT.label,
+            RECEIVED,
+            State.REJECTED,
+            HANDLERS,
+            date_field="on",
+            guards=("reason told to the complainant (信访工作条例第三十一条)",),
+        ),
+        T(
+            "redirect",
+            EventKind.REDIRECT.label,
+            RECEIVED,
+            State.REDIRECTED,
+            HANDLERS,
+            date_field="on",
+            guards=(f"competent body named ({rules.ARTICLE_ACCEPTANCE}第一款)",),
+        ),
+        T(
+            "refer",
+            EventKind.REFER.label,
+            RECEIVED,
+            None,
+            HANDLERS,
+            date_field="on",
+            guards=("an agency on the platform or a body outside it; reason",),
+            creates=(
+                f"to an agency on the platform: its own 15 days from the transfer ({rules.ARTICLE_ACCEPTANCE}第三款)",
+            ),
+            targets=(State.RECEIVED, State.REFERRED),
+        ),
+        T(
+            "assign",
+            EventKind.ASSIGN.label,
+            frozenset(OPEN_STATES),
+            None,
+            HANDLERS,
+            guards=("a unit of the handling agency",),
+        ),
+        T(
+            "progress",
+            EventKind.PROGRESS.label,
+            frozenset(OPEN_STATES),
+            None,
+            HANDLERS,
+            guards=("a note",),
+        ),
+        T(
+            "extend",
+            EventKind.EXTEND.label,
+            frozenset({State.ACCEPTED}),
+            None,
+            APPROVER,
+            date_field="on",
+            guards=(
+                f"≤ {rules.MAX_EXTENSION_DAYS} days in total, approved before the period ends, reason told ({rules.ARTICLE_CONCLUSION})",
+            ),
+            creates=("reply deadline moved",),
+        ),
+        T(
+            "reply",
+            EventKind.REPLY.label,
+            frozenset(HANDLING_STATES),
+            State.CONCLUDED,
+            HANDLERS,
+            date_field="on",
+            guards=(f"written reply; on time against the deadline ({rules.ARTICLE_CONCLUSION})",),
+            creates=(f"satisfaction feedback window, 30 days ({rules.ARTICLE_REVIEW})",),
+        ),
+    ),
+)
+
+# The previous step a date of the act may not precede, per event (default: receipt).
+NOT_BEFORE: dict[str, tuple[str, ...]] = {"extend": ("accepted_on",), "reply": ("reopened_on", "accepted_on")}
+
+# Steps that answer the deadline an SLA alert may be about: they close it.
+RESOLVES_SLA = frozenset({"accept", "reject", "redirect", "refer", "reply"})
+
+
+class ComplaintWorkflow(workflow.Workflow[Complaint, workflow.Transition]):
+    name = "complaints"
+    table = TABLE
+    handlers = workflow.Handlers()
+
+    def load(self, obj_id: int, actor: Any) -> Complaint:
+        complaint = locked(obj_id)
+        require(actor, complaint)  # the handling agency's staff only (403), before any state is told
+        return complaint
+
+    def may_apply(self, actor: Any, obj: Complaint, t: workflow.Transition) -> bool:
+        return user_can_see_agency(actor, obj.agency_id, roles=t.roles)
+
+    def forbidden(self, obj: Complaint, t: workflow.Transition) -> Forbidden:
+        return Forbidden(_("Only the handling agency's staff may do this."))
+
+    def conflict(self, obj: Complaint, t: workflow.Transition) -> Conflict:
+        return Conflict(
+            _("The complaint is “%(state)s”; this step is not possible now.")
+            % {"state": obj.get_state_display()},
+            detail={"state": obj.state},
+        )
+
+    def act_date(
+        self, t: workflow.Transition, obj: Complaint, data: dict[str, Any], today: dt.date
+    ) -> dt.date:
+        if t.date_field is None:
+            return today
+        not_before = next(
+            (getattr(obj, f) for f in NOT_BEFORE.get(t.event, ("received_on",)) if getattr(obj, f)), None
+        )
+        return act_date(data.get(t.date_field), not_before=not_before)
+
+    def write_event(
+        self, obj: Complaint, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
+    ) -> ComplaintEvent:
+        row: dict[str, Any] = ctx.extra.get("event", {})
+        agency_id = row.get("agency_id")
+        return ComplaintEvent.objects.create(
+            complaint=obj,
+            kind=ctx.transition.event,
+            at=now,
+            on=ctx.act_on,
+            actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+            actor_name=(getattr(ctx.actor, "display_name", "") or "")[:50],
+            from_state=from_state,
+            to_state=to_state,
+            agency_id=agency_id or obj.agency_id,
+            unit_id=row.get("unit_id") if agency_id else obj.unit_id,
+            public_note=row.get("public_note", ""),
+            internal_note=row.get("internal_note", ""),
+            due_on=row.get("due_on"),
+            in_time=row.get("in_time"),
+            data=workflow.jsonable(ctx.record),
+        )
+
+    def audit(self, obj: Complaint, ctx: Any, row: Any, *, from_state: str, to_state: str) -> None:
+        # Never the complainant's identity in the audit log (信访工作条例第三十条): the summary is the
+        # state and what the handler chose to add.
+        audit(ctx.actor, ctx.transition.event, obj, **ctx.extra.get("audit", {}))
+
+    def resolved_alerts(self, obj: Complaint, ctx: Any) -> list[str]:
+        return [sla_alert_key(obj)] if ctx.transition.event in RESOLVES_SLA else []
+
+    def state_labels(self) -> list[tuple[str, str]]:
+        return [(str(v), str(label)) for v, label in State.choices]
+
+
+COMPLAINTS = ComplaintWorkflow()
