@@ -19,7 +19,7 @@ urlpatterns = [
     path("evidence/", include("zhifa.enforcement.evidence.urls")),
     path("documents/", include("zhifa.enforcement.documents.urls")),
     path("seizures/", include("zhifa.enforcement.seizures.urls")),
-    path("alerts/", include("zhifa.supervision.alerts.urls")),
+    path("alerts/", include("zhifa.foundation.alerts.urls")),
     path("stats/", include("zhifa.supervision.stats.urls")),
     path("complaints/", include("zhifa.public.complaints.urls")),
     path("portal/", include("zhifa.public.portal.urls")),

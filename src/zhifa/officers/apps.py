@@ -15,7 +15,7 @@ class OfficersConfig(AppConfig):
         from zhifa.officers.panels import attention_panel, my_credential_panel
         from zhifa.officers.views import VIEW_ROLES
         from zhifa.org.roles import Role
-        from zhifa.supervision.alerts.kinds import register_kind
+        from zhifa.foundation.alerts.kinds import register_kind
 
         register_kind("credential_expiring", _("Credential expiring or expired"))
         register_kind("credential_review_due", _("Credential annual review due"))

@@ -21,7 +21,7 @@ class CasesConfig(AppConfig):
         from zhifa.enforcement.cases.demo import seed_cases
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
-        from zhifa.supervision.alerts.kinds import register_kind
+        from zhifa.foundation.alerts.kinds import register_kind
 
         register_kind("case_deadline", _("Case deadline overdue"))
         register_kind("service_late", _("Decision served late"))

@@ -290,7 +290,7 @@ def _is_missing_object(exc: Exception) -> bool:
 
 
 def _raise_integrity_alerts(blob: Blob, detail: str) -> None:
-    from zhifa.supervision.alerts.services import alert_raise
+    from zhifa.foundation.alerts.services import alert_raise
 
     for evidence in Evidence.objects.filter(blob=blob, destroyed_at__isnull=True).only("id", "agency_id"):
         alert_raise(
@@ -389,7 +389,7 @@ def _av_key(action: SiteAction) -> str:
 
 
 def _raise_av_alert(action: SiteAction) -> None:
-    from zhifa.supervision.alerts.services import alert_raise
+    from zhifa.foundation.alerts.services import alert_raise
 
     if not av_missing(action):
         return
@@ -408,7 +408,7 @@ def _raise_av_alert(action: SiteAction) -> None:
 
 
 def _resolve_av_alert(action: SiteAction) -> None:
-    from zhifa.supervision.alerts.services import alert_resolve
+    from zhifa.foundation.alerts.services import alert_resolve
 
     if not av_missing(action):
         alert_resolve(key=_av_key(action), note=_("Video record attached."))

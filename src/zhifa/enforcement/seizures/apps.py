@@ -13,7 +13,7 @@ class SeizuresConfig(AppConfig):
         from zhifa.enforcement.seizures.services import archive_check_seizures
         from zhifa.law import seizure  # noqa: F401 — registers the warning-window setting
         from zhifa.org.roles import Role
-        from zhifa.supervision.alerts.kinds import register_kind
+        from zhifa.foundation.alerts.kinds import register_kind
 
         register_archive_check(archive_check_seizures)
         register_kind("seizure_expiring", _("Seizure term ending"))

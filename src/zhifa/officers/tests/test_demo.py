@@ -8,7 +8,7 @@ from zhifa.officers.models import Credential, ExamResult, Officer, TrainingRecor
 from zhifa.officers.rules import can_enforce, can_legal_review, officer_queryset_for_rules
 from zhifa.officers.selectors import officer_list_for
 from zhifa.org.demo import seed_org
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence, mp4_bytes
 from zhifa.enforcement.evidence.models import BlobCheck
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 from .conftest import stored_files
 

@@ -170,6 +170,6 @@ def sla_alert_key(complaint: Complaint) -> str:
 
 def resolve_sla(complaint: Complaint) -> None:
     """The step answered the deadline an alert may be about: close it in the same transaction."""
-    from zhifa.supervision.alerts.services import alert_resolve
+    from zhifa.foundation.alerts.services import alert_resolve
 
     alert_resolve(key=sla_alert_key(complaint))

@@ -12,7 +12,7 @@ from zhifa.public.portal import selectors as sel
 from zhifa.public.portal import services as svc
 from zhifa.public.portal.models import PublicationEvent, PublishedDecision
 from zhifa.public.portal.tests.conftest import person_party
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 D = dt.date

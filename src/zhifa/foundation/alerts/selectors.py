@@ -5,7 +5,7 @@ from typing import Any
 from django.db import models
 
 from zhifa.org.selectors import restrict_to_scope
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 
 def alert_list_for(

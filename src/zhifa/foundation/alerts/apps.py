@@ -7,14 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _home_panel(user: Any) -> dict[str, Any] | None:
-    from zhifa.supervision.alerts.selectors import alert_list_for
+    from zhifa.foundation.alerts.selectors import alert_list_for
 
     qs = alert_list_for(user=user, is_open=True)
     return {"count": qs.count(), "latest": list(qs[:5])}
 
 
 class AlertsConfig(AppConfig):
-    name = "zhifa.supervision.alerts"
+    name = "zhifa.foundation.alerts"
     label = "alerts"
     verbose_name = _("Supervision alerts")
 
