@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifa.foundation.alerts.services import alert_raise, alert_resolve
 from zhifa.law import jurisdiction
 from zhifa.law import officers as law
 from zhifa.officers.models import Credential
-from zhifa.foundation.alerts.services import alert_raise, alert_resolve
 
 KIND_EXPIRING = "credential_expiring"
 KIND_REVIEW = "credential_review_due"

@@ -19,9 +19,9 @@ class CasesConfig(AppConfig):
             home,
         )
         from zhifa.enforcement.cases.demo import seed_cases
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
-        from zhifa.foundation.alerts.kinds import register_kind
 
         register_kind("case_deadline", _("Case deadline overdue"))
         register_kind("service_late", _("Decision served late"))

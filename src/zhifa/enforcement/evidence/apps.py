@@ -14,9 +14,9 @@ class EvidenceConfig(AppConfig):
             archive_check_av_records,
             archive_check_evidence_verified,
         )
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.law import records  # noqa: F401 — registers the mandatory-AV setting
         from zhifa.org.roles import Role
-        from zhifa.foundation.alerts.kinds import register_kind
 
         register_archive_check(archive_check_av_records)
         register_archive_check(archive_check_evidence_verified)

@@ -30,9 +30,9 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES
-        from zhifa.foundation.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Complaints"), "complaints:queue", frozenset(STAFF_ROLES), order=500))
         register_kind("complaint_sla", _("Complaint past its deadline"))

@@ -11,10 +11,10 @@ class PortalConfig(AppConfig):
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import NavItem, register_nav
         from zhifa.enforcement.cases.hooks import register_event_listener
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.public.portal.demo import seed_portal
         from zhifa.public.portal.listeners import on_case_event
         from zhifa.public.portal.selectors import STAFF_ROLES
-        from zhifa.foundation.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Publications"), "portal:manage", frozenset(STAFF_ROLES), order=520))
         register_kind("publication_overdue", _("Decision not published in time"))
