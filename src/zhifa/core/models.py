@@ -1,4 +1,5 @@
-"""Core tables: the working-day calendar that admins extend, and gap-free number counters."""
+"""Core tables: the working-day calendar that admins extend, gap-free number counters, and stored files
+(`zhifa.core.files.models`, imported here so Django registers them with the core app)."""
 
 from __future__ import annotations
 
@@ -84,3 +85,6 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+from zhifa.core.files.models import Blob, BlobCheck  # noqa: E402, F401  (registered with the core app)
