@@ -17,6 +17,9 @@ class PortalConfig(AppConfig):
         from zhifa.public.portal.selectors import STAFF_ROLES
 
         register_nav(NavItem(_("Publications"), "portal:manage", frozenset(STAFF_ROLES), order=520))
+        from zhifa.public.portal import indicators
+
+        indicators.register()
         register_kind("publication_overdue", _("Decision not published in time"))
         register_event_listener(on_case_event)
         register_demo_step(70, "portal", seed_portal)
