@@ -46,7 +46,14 @@ def stats_summary(
     if agency_id is not None:
         agency_ids = frozenset(agency_ids & {agency_id})
     span = DateSpan(date_from, date_to)
-    summary = Summary(date_from, date_to, **breakdown(agency_ids, span))
+    rows = breakdown(agency_ids, span)
+    summary = Summary(
+        date_from,
+        date_to,
+        by_state=rows["by_state"],
+        by_category=rows["by_category"],
+        by_agency=rows["by_agency"],
+    )
     summary.total = sum(r.count for r in summary.by_state)
     summary.fines = sum((r.fines for r in summary.by_state), ZERO)
     summary.paid = sum((r.paid for r in summary.by_state), ZERO)
