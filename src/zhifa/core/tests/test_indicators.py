@@ -62,5 +62,5 @@ def test_registration_and_lookup() -> None:
 
 def test_the_documented_list_is_the_registered_list() -> None:
     section = DOCS.read_text(encoding="utf-8").split("Registered indicators", 1)[1].split("\n#", 1)[0]
-    documented = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", section))
+    documented = set(re.findall(r"^\s*\| `([a-z_]+\.[a-z_]+)` \|", section, flags=re.MULTILINE))
     assert documented == {i.code for i in indicators()}
