@@ -30,7 +30,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.enforcement.evidence.api.router"),
     ("", "zhifa.enforcement.documents.api.router"),
     ("", "zhifa.enforcement.seizures.api.router"),
-    ("", "zhifa.supervision.alerts.api.router"),
+    ("", "zhifa.foundation.alerts.api.router"),
     ("", "zhifa.supervision.stats.api.router"),
     ("", "zhifa.public.portal.api.router"),
     ("", "zhifa.public.complaints.api.router"),

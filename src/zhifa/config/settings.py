@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "zhifa.enforcement.evidence",
     "zhifa.enforcement.documents",
     "zhifa.enforcement.seizures",
-    "zhifa.supervision.alerts",
+    "zhifa.foundation.alerts",
     "zhifa.supervision.stats",
     "zhifa.public.portal",
     "zhifa.public.complaints",

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,14 +18,12 @@ urlpatterns = [
     path("evidence/", include("zhifa.enforcement.evidence.urls")),
     path("documents/", include("zhifa.enforcement.documents.urls")),
     path("seizures/", include("zhifa.enforcement.seizures.urls")),
-    path("alerts/", include("zhifa.supervision.alerts.urls")),
+    path("alerts/", include("zhifa.foundation.alerts.urls")),
     path("stats/", include("zhifa.supervision.stats.urls")),
     path("complaints/", include("zhifa.public.complaints.urls")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_ROOT is served by URL, not even in DEBUG: stored files (evidence, document PDFs,
+# complaint attachments, upload staging) go out only through access-checked, audited views
+# (zhifa.core.files.serving).

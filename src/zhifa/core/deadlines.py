@@ -235,7 +235,7 @@ def deadline_moot(subject: Subject, *, on: dt.date, note: str = "") -> list[Dead
 
 def _resolve_alert_after_commit(key: str) -> None:
     def resolve() -> None:
-        from zhifa.supervision.alerts.services import alert_resolve
+        from zhifa.foundation.alerts.services import alert_resolve
 
         alert_resolve(key=key, note="met")
 
@@ -252,7 +252,7 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
     the supervision alert of every duty of an agency that is (no longer) overdue. Idempotent."""
     from django.utils.translation import gettext as _
 
-    from zhifa.supervision.alerts.services import alert_raise, alert_resolve
+    from zhifa.foundation.alerts.services import alert_raise, alert_resolve
 
     today = today or timezone.localdate()
     counts = {"checked": 0, "elapsed": 0, "overdue": 0, "changed": 0}

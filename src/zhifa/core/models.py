@@ -1,4 +1,5 @@
-"""Core tables: the working-day calendar that admins extend, and gap-free number counters."""
+"""Core tables: the working-day calendar that admins extend, gap-free number counters, and stored files
+(`zhifa.core.files.models`, imported here so Django registers them with the core app)."""
 
 from __future__ import annotations
 
@@ -139,3 +140,4 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id} {self.kind} {self.due_on}"
+from zhifa.core.files.models import Blob, BlobCheck  # noqa: E402, F401  (registered with the core app)

@@ -50,7 +50,7 @@ def registered() -> dict[str, Recompute]:
 
 def recompute_all(*, today: dt.date | None = None) -> dict[str, int]:
     """Run every registered recompute; alert where a date moved earlier and is now overdue."""
-    from zhifa.supervision.alerts.services import alert_raise
+    from zhifa.foundation.alerts.services import alert_raise
 
     today = today or timezone.localdate()
     counts: dict[str, int] = {}

@@ -1,7 +1,7 @@
 """Credential alerts (监督预警): expiry and annual review, raised ahead of time and resolved when the
 condition ends (renewal, a passed review, revocation, a replacement card, the officer leaving).
 
-Conditions are evaluated here; `zhifa.supervision.alerts.services` keeps one open alert per key.
+Conditions are evaluated here; `zhifa.foundation.alerts.services` keeps one open alert per key.
 Called after every credential change (inside the service's transaction) and daily for everything
 (tasks.py, `manage.py officers_alerts`), because the passing of time alone changes the answer.
 """
@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifa.foundation.alerts.services import alert_raise, alert_resolve
 from zhifa.law import jurisdiction
 from zhifa.law import officers as law
 from zhifa.officers.models import Credential
-from zhifa.supervision.alerts.services import alert_raise, alert_resolve
 
 KIND_EXPIRING = "credential_expiring"
 KIND_REVIEW = "credential_review_due"
@@ -141,7 +141,7 @@ def credential_alerts_sync(*, credential: Credential, on: dt.date | None = None)
 
 def credential_alerts_sync_all(*, on: dt.date | None = None) -> int:
     """Daily pass over every credential that is or may become the subject of an alert."""
-    from zhifa.supervision.alerts.models import Alert
+    from zhifa.foundation.alerts.models import Alert
 
     day = on or timezone.localdate()
     open_ids = {

@@ -11,12 +11,14 @@ class OfficersConfig(AppConfig):
         import zhifa.law.officers  # noqa: F401  (registers the training and exam settings)
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.officers import indicators
         from zhifa.officers.demo import seed_officers
         from zhifa.officers.panels import attention_panel, my_credential_panel
         from zhifa.officers.views import VIEW_ROLES
         from zhifa.org.roles import Role
-        from zhifa.supervision.alerts.kinds import register_kind
 
+        indicators.register()
         register_kind("credential_expiring", _("Credential expiring or expired"))
         register_kind("credential_review_due", _("Credential annual review due"))
         register_nav(NavItem(_("Officers"), "officers:list", frozenset(VIEW_ROLES), order=40))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -148,7 +149,12 @@ def agency_year_stats(*, user: Any, year: int, agency_id: int | None = None) -> 
     ids = scope_agency_ids(user)
     if agency_id is not None:
         ids = frozenset(ids & {agency_id})
-    agencies = list(OrgNode.objects.filter(id__in=ids, kind=OrgNode.Kind.AGENCY).order_by("path"))
+    return year_stats_for_agencies(ids, year=year, on=on)
+
+
+def year_stats_for_agencies(agency_ids: Collection[int], *, year: int, on: dt.date) -> list[AgencyYearStats]:
+    """The figures of exactly these agencies: training and exams of `year`, credentials valid `on`."""
+    agencies = list(OrgNode.objects.filter(id__in=agency_ids, kind=OrgNode.Kind.AGENCY).order_by("path"))
     targets = applied_for_agencies(TARGET_KEYS, agencies)
     stats = {a.pk: AgencyYearStats(agency=a, year=year, on=on, targets=targets[a.pk]) for a in agencies}
 

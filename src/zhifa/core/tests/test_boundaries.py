@@ -41,7 +41,7 @@ APPS = (
     "zhifa.enforcement.seizures",
     "zhifa.public.complaints",
     "zhifa.public.portal",
-    "zhifa.supervision.alerts",
+    "zhifa.foundation.alerts",
     "zhifa.supervision.stats",
     "zhifa.supervision",
     "zhifa.public",
@@ -56,7 +56,7 @@ EXTRA_PUBLIC = {
     "zhifa.officers": frozenset({"rules"}),  # who may enforce what: pure rules over credentials
     "zhifa.powers": frozenset({"discretion"}),  # the discretion tiers of a power item: pure rules
     "zhifa.enforcement.cases": frozenset({"workflow"}),  # the table, drawn by the portal
-    "zhifa.supervision.alerts": frozenset({"kinds"}),  # register_kind, the alerts' hook
+    "zhifa.foundation.alerts": frozenset({"kinds"}),  # register_kind, the alerts' hook
 }
 READERS = ("views", "selectors", "api")  # module kinds that read other apps through selectors only
 

@@ -13,7 +13,7 @@ from zhifa.core.services import calendar_notice_enter
 from zhifa.core.tests.notices import crafted_notice
 from zhifa.enforcement.cases.factories import build_case_kit, ev, register
 from zhifa.enforcement.cases.models import CaseDeadline
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")

@@ -12,7 +12,7 @@ from zhifa.core.calendar import calendar_changed
 from zhifa.core.models import CalendarDay, CalendarYear, Deadline
 from zhifa.core.provisional import recompute_all
 from zhifa.law.days import DayKind, Period
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 D = dt.date

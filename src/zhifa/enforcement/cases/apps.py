@@ -20,13 +20,15 @@ class CasesConfig(AppConfig):
             diagram,
             events,  # noqa: F401 — registers the event handlers
             home,
+            indicators,
         )
         from zhifa.enforcement.cases.deadlines import recompute_provisional
         from zhifa.enforcement.cases.demo import seed_cases
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
-        from zhifa.supervision.alerts.kinds import register_kind
 
+        indicators.register()
         register_kind("case_deadline", _("Case deadline overdue"))
         register_kind("service_late", _("Decision served late"))
         register_nav(NavItem(_("Cases"), "cases:list", order=200))

@@ -142,7 +142,7 @@ def _resolve_alert_after_commit(key: str) -> None:
     from django.db import transaction
 
     def resolve() -> None:
-        from zhifa.supervision.alerts.services import alert_resolve
+        from zhifa.foundation.alerts.services import alert_resolve
 
         alert_resolve(key=key, note="met")
 
@@ -257,7 +257,7 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
     from django.db import transaction
     from django.utils.translation import gettext as _
 
-    from zhifa.supervision.alerts.services import alert_raise, alert_resolve
+    from zhifa.foundation.alerts.services import alert_raise, alert_resolve
 
     today = today or timezone.localdate()
     counts = {"checked": 0, "recomputed": 0, "elapsed": 0, "overdue": 0, "changed": 0}

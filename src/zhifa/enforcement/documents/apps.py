@@ -1,5 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def documents_use_blob(blob: Any) -> bool:
+    from zhifa.enforcement.documents.models import Document
+
+    return Document.objects.filter(blob=blob).exists()
 
 
 class DocumentsConfig(AppConfig):
@@ -8,6 +16,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Enforcement documents")
 
     def ready(self) -> None:
+        from zhifa.core.files.services import register_blob_reference
         from zhifa.core.navigation import NavItem, register_nav
         from zhifa.enforcement.cases.hooks import register_archive_check, register_event_listener
         from zhifa.enforcement.documents.services import archive_check_documents, on_case_event
@@ -17,4 +26,6 @@ class DocumentsConfig(AppConfig):
             NavItem(_("Document templates"), "documents:templates", frozenset({Role.ADMIN}), order=850)
         )
         register_event_listener(on_case_event)
+        # Generated PDFs are never destroyed by another domain's destruction of the same bytes.
+        register_blob_reference("documents", documents_use_blob)
         register_archive_check(archive_check_documents)

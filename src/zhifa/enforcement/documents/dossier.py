@@ -22,11 +22,11 @@ from typing import IO, Any
 
 from django.utils import timezone
 
+from zhifa.core.files.services import blob_open
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.documents import catalogue, context, rendering
 from zhifa.enforcement.documents.models import Document
 from zhifa.enforcement.evidence.models import Evidence
-from zhifa.enforcement.evidence.storage import get_store
 
 EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -115,7 +115,6 @@ def dossier_pdf(case: Case) -> bytes:
     dossier = dossier_for(case)
     writer = PdfWriter()
     index = next((d for d in dossier.documents if d.code == "dossier_index"), None)
-    store = get_store()
     if index is None:
         template = template_get("dossier_index")
         assert template.current is not None
@@ -130,7 +129,7 @@ def dossier_pdf(case: Case) -> bytes:
         rendered = rendering.render_pdf(template.current.body, data, title=f"卷内目录 {case.number}")
         writer.append(io.BytesIO(rendered.pdf))
     for doc in ([index] if index else []) + [d for d in dossier.documents if d.code != "dossier_index"]:
-        writer.append(io.BytesIO(b"".join(store.chunks(doc.blob.name))))
+        writer.append(io.BytesIO(b"".join(blob_open(doc.blob))))
     writer.add_metadata({"/Title": f"卷宗 {case.number}", "/Producer": "Zhifa"})
     out = io.BytesIO()
     writer.write(out)
@@ -198,13 +197,12 @@ def dossier_zip(case: Case) -> IO[bytes]:
     """The dossier as a zip in a temporary file (rewound, ready to stream); the caller closes it."""
     dossier = dossier_for(case)
     data = manifest(dossier)
-    store = get_store()
     out = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
     sums: list[str] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
         for entry, doc in zip(data["documents"], dossier.documents, strict=True):
             with zf.open(entry["path"], "w", force_zip64=True) as fh:
-                for chunk in store.chunks(doc.blob.name):
+                for chunk in blob_open(doc.blob):
                     fh.write(chunk)
             sums.append(f"{entry['sha256']}  {entry['path']}")
         for entry, ev in zip(data["evidence"], dossier.evidence, strict=True):
@@ -212,7 +210,7 @@ def dossier_zip(case: Case) -> IO[bytes]:
             info = zipfile.ZipInfo(entry["path"], date_time=_zip_time(ev.uploaded_at))
             info.compress_type = zipfile.ZIP_STORED
             with zf.open(info, "w", force_zip64=True) as fh:
-                for chunk in store.chunks(ev.blob.name):
+                for chunk in blob_open(ev.blob):
                     fh.write(chunk)
             sums.append(f"{entry['sha256']}  {entry['path']}")
         zf.writestr("manifest.json", json.dumps(data, ensure_ascii=False, indent=2))

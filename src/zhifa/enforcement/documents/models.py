@@ -77,7 +77,7 @@ class Document(models.Model):
     code = models.CharField(_("kind"), max_length=40, db_index=True)
     title = models.CharField(_("title"), max_length=100)
     number = models.CharField(_("document number"), max_length=60)
-    blob = models.ForeignKey("evidence.Blob", on_delete=models.PROTECT, related_name="documents")
+    blob = models.ForeignKey("core.Blob", on_delete=models.PROTECT, related_name="documents")
     pages = models.PositiveSmallIntegerField(_("pages"))
     context = models.JSONField(_("data rendered"), default=dict)
     inputs = models.JSONField(_("entered by the officer"), default=dict, blank=True)

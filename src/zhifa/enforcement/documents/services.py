@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.core.files.services import blob_store
 from zhifa.core.numbering import issue_number
 from zhifa.enforcement.cases.models import Case, CaseEvent
 from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.documents import catalogue, context, rendering
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
 from zhifa.enforcement.evidence import permissions as evidence_permissions
-from zhifa.enforcement.evidence.services import blob_store_bytes
 from zhifa.law import records
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
@@ -362,7 +362,7 @@ def document_generate(
         rendered = rendering.render_pdf(
             version.body, data, title=f"{kind.title} {number}", author=case.agency.name
         )
-        blob = blob_store_bytes(data=rendered.pdf, mime=PDF_MIME)
+        blob = blob_store(rendered.pdf, mime=PDF_MIME)
         document = Document.objects.create(
             agency=case.agency,
             case=case,

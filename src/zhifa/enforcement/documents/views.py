@@ -113,7 +113,10 @@ def _document(request: HttpRequest, document_id: int) -> Document:
 
 @access.roles(*STAFF)
 def document_pdf(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    return pdf_response(_document(request, document_id))
+    try:
+        return pdf_response(request, _document(request, document_id))
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
 
 
 @access.roles(Role.OFFICER, Role.APPROVER)

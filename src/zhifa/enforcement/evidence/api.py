@@ -12,7 +12,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -21,11 +21,14 @@ from pydantic import Field
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.core.files.models import BlobCheck
+from zhifa.core.files.services import blob_verify
+from zhifa.core.files.serving import serve_blob
+from zhifa.core.files.storage import get_store
 from zhifa.enforcement.evidence import permissions, selectors, services, uploads
 from zhifa.enforcement.evidence.meta import parse_meta
-from zhifa.enforcement.evidence.models import BlobCheck, Evidence, SiteAction, UploadSession
+from zhifa.enforcement.evidence.models import Evidence, SiteAction, UploadSession
 from zhifa.enforcement.evidence.staging import streamed_upload
-from zhifa.enforcement.evidence.storage import get_store
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 
@@ -216,25 +219,18 @@ def evidence_detail(request: HttpRequest, evidence_id: int) -> Evidence:
 
 
 def content_response(request: HttpRequest, evidence: Evidence, *, download: bool) -> HttpResponseBase:
-    """Stream stored content (never loaded whole). Each access is recorded (chain of custody)."""
+    """Stream stored content (never loaded whole, Range requests answered). Each access is recorded
+    (chain of custody: `evidence.download`). The caller found `evidence` through its selector."""
     if evidence.destroyed_at is not None or evidence.blob.destroyed_at is not None:
         raise Conflict(_("The content of this evidence was destroyed on approval."), code="content_destroyed")
-    store = get_store()
-    if not store.exists(evidence.blob.name):
-        raise Conflict(
-            _("The stored file is missing; the administrators have been alerted by the integrity check."),
-            code="content_missing",
-        )
-    services.evidence_record_download(actor=request.user, evidence=evidence)
-    response = StreamingHttpResponse(store.chunks(evidence.blob.name), content_type=evidence.blob.mime)
-    response["Content-Length"] = str(evidence.blob.size)
-    response["X-Content-SHA256"] = evidence.blob.sha256
-    response["X-Content-SM3"] = evidence.blob.sm3
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"  # a stored file is never a page of this site
-    name = f"evidence-{evidence.pk}-{evidence.blob.short_hash}"
-    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{name}"'
-    return response
+    return serve_blob(
+        request,
+        evidence.blob,
+        audit_action="evidence.download",
+        audit_obj=evidence,
+        filename=f"evidence-{evidence.pk}-{evidence.blob.short_hash}",
+        as_attachment=download,
+    )
 
 
 @router.get("/evidence/{int:evidence_id}/content", response={200: None, **ERRORS})
@@ -258,7 +254,7 @@ def evidence_verify(request: HttpRequest, evidence_id: int) -> BlobCheck:
     evidence = selectors.evidence_get_for(user=request.user, evidence_id=evidence_id)
     if not permissions.can_verify(request.user, evidence.agency_id):
         raise Forbidden(_("You cannot verify this agency's evidence."))
-    return services.blob_verify(blob=evidence.blob, trigger="manual", actor=request.user)
+    return blob_verify(blob=evidence.blob, trigger="manual", actor=request.user)
 
 
 # --- Resumable uploads ----------------------------------------------------------------------------

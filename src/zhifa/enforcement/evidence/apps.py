@@ -8,16 +8,21 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence")
 
     def ready(self) -> None:
+        from zhifa.core.files.services import register_blob_reference, register_verify_failed
         from zhifa.core.navigation import NavItem, register_nav
         from zhifa.enforcement.cases.hooks import register_archive_check
         from zhifa.enforcement.evidence.services import (
             archive_check_av_records,
             archive_check_evidence_verified,
+            evidence_uses_blob,
+            raise_integrity_alerts,
         )
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.law import records  # noqa: F401 — registers the mandatory-AV setting
         from zhifa.org.roles import Role
-        from zhifa.supervision.alerts.kinds import register_kind
 
+        register_blob_reference("evidence", evidence_uses_blob)
+        register_verify_failed(raise_integrity_alerts)
         register_archive_check(archive_check_av_records)
         register_archive_check(archive_check_evidence_verified)
         register_kind("av_record_missing", _("On-site action without a video record"))

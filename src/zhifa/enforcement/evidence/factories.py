@@ -7,11 +7,11 @@ import io
 import random
 from typing import Any
 
+from zhifa.core.files.storage import get_store
 from zhifa.enforcement.evidence.meta import EvidenceMeta
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.services import evidence_ingest
 from zhifa.enforcement.evidence.staging import stage_stream
-from zhifa.enforcement.evidence.storage import get_store
 
 
 def jpeg_bytes(label: str = "", *, seed: int = 0, size: tuple[int, int] = (320, 240)) -> bytes:

@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from zhifa.core.errors import NotFound
-from zhifa.enforcement.evidence.models import Blob, BlobCheck, Destruction, Evidence, SiteAction
+from zhifa.core.files.models import Blob, BlobCheck
+from zhifa.enforcement.evidence.models import Destruction, Evidence, SiteAction
 from zhifa.org.selectors import restrict_to_scope
 
 

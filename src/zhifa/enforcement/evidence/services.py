@@ -11,18 +11,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.enforcement.cases.selectors import require_case_writable, state_is_writable
-from zhifa.enforcement.evidence import filetypes, permissions
+from zhifa.core.files import filetypes
+from zhifa.core.files.models import Blob, BlobCheck
+from zhifa.core.files.services import (
+    DigestMismatch,
+    blob_destroy,
+    blob_record,
+    blob_verify,
+    content_put,
+    content_remove_orphan,
+    verification_fresh,
+)
+from zhifa.enforcement.evidence import kinds, permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta
-from zhifa.enforcement.evidence.models import Blob, BlobCheck, Destruction, Evidence, SiteAction
-from zhifa.enforcement.evidence.staging import DualHasher, StagedFile
-from zhifa.enforcement.evidence.storage import content_name, get_store
+from zhifa.enforcement.evidence.models import Destruction, Evidence, SiteAction
+from zhifa.enforcement.evidence.staging import StagedFile
 from zhifa.law import jurisdiction, records
 from zhifa.org.models import OrgNode
 
@@ -33,10 +43,6 @@ FAMILY_KIND = {
     "document": "document",
     "text": "document",
 }
-
-
-class DigestMismatch(InvalidInput):
-    code = "sha256_mismatch"
 
 
 class UnsupportedContent(InvalidInput):
@@ -71,29 +77,13 @@ def _check_content(staged: StagedFile, meta: EvidenceMeta) -> tuple[str, filetyp
             )
         )
     kind = meta.kind or FAMILY_KIND[filetype.family]
-    if not filetypes.accepts(kind, filetype):
+    if not kinds.accepts(kind, filetype):
         raise UnsupportedContent(
             _("The file is a %(found)s, which cannot be registered as “%(kind)s”.")
             % {"found": filetype.label, "kind": Evidence.Kind(kind).label},
             detail={"detected": filetype.mime, "kind": kind},
         )
     return kind, filetype
-
-
-def _store_content(staged: StagedFile) -> bool:
-    """Put the staged bytes into the store unless live content with this digest is already there.
-    Returns True when this call stored them (so a failed transaction can take them out again)."""
-    existing = Blob.objects.filter(sha256=staged.sha256, destroyed_at__isnull=True).exists()
-    if existing:
-        staged.discard()
-        return False
-    get_store().put(content_name(staged.sha256), staged.path)
-    return True
-
-
-def _remove_orphan(sha256: str) -> None:
-    if not Blob.objects.filter(sha256=sha256, destroyed_at__isnull=True).exists():
-        get_store().destroy(content_name(sha256))
 
 
 def evidence_ingest(
@@ -113,13 +103,13 @@ def evidence_ingest(
             raise Forbidden(_("You cannot add evidence for this agency."))
         kind, filetype = _check_content(staged, meta)
         action = _action_for(meta.action_id, agency=agency)
-        stored_now = _store_content(staged)
+        stored_now = content_put(staged)
     finally:
         staged.discard()  # no-op once moved into the store
     try:
         with transaction.atomic():
             now = timezone.now()
-            blob = _blob_for(staged, filetype, now)
+            blob = blob_record(staged, mime=filetype.mime, now=now)
             evidence = Evidence(
                 agency=agency,
                 case=case,
@@ -162,53 +152,11 @@ def evidence_ingest(
                 _resolve_av_alert(action)
     except BaseException:
         if stored_now:
-            _remove_orphan(staged.sha256)
+            content_remove_orphan(staged.sha256)
         raise
     return evidence
 
 
-def blob_store_bytes(*, data: bytes, mime: str) -> Blob:
-    """Store generated content (a 文书 PDF) by its digests and return its Blob row.
-
-    Called inside the caller's transaction. If that transaction rolls back, the stored bytes stay as an
-    unreferenced file (Django has no rollback hook); it is harmless — content-addressed, never served —
-    and the same bytes are reused if they are generated again.
-    """
-    import io
-
-    from zhifa.enforcement.evidence.staging import stage_stream
-
-    staged = stage_stream(io.BytesIO(data), staging_dir=get_store().staging_dir)
-    try:
-        _store_content(staged)
-    finally:
-        staged.discard()
-    return _blob_for(staged, filetypes.FileType(mime, "document", mime), timezone.now())
-
-
-def _blob_for(staged: StagedFile, filetype: filetypes.FileType, now: dt.datetime) -> Blob:
-    store = get_store()
-    blob = Blob.objects.select_for_update().filter(sha256=staged.sha256).first()
-    if blob is not None:
-        if blob.destroyed_at is not None:  # the same bytes again after a destruction: stored anew
-            blob.destroyed_at = None
-            blob.stored_at = now
-            blob.backend = store.backend
-            blob.save(update_fields=["destroyed_at", "stored_at", "backend"])
-        return blob
-    try:
-        with transaction.atomic():
-            return Blob.objects.create(
-                sha256=staged.sha256,
-                sm3=staged.sm3,
-                size=staged.size,
-                mime=filetype.mime,
-                backend=store.backend,
-                name=content_name(staged.sha256),
-                stored_at=now,
-            )
-    except IntegrityError:  # the same content uploaded concurrently: one row wins, both use it
-        return Blob.objects.get(sha256=staged.sha256)
 
 
 def _action_for(action_id: int | None, *, agency: OrgNode) -> SiteAction | None:
@@ -225,65 +173,10 @@ def _action_for(action_id: int | None, *, agency: OrgNode) -> SiteAction | None:
 # --- Verification ---------------------------------------------------------------------------------
 
 
-def blob_verify(*, blob: Blob, trigger: str, actor: Any | None = None) -> BlobCheck:
-    """Re-hash stored content (outside any transaction: it may be gigabytes) and record the result."""
-    store = get_store()
-    hasher = DualHasher()
-    detail = ""
-    try:
-        for chunk in store.chunks(blob.name):
-            hasher.update(chunk)
-    except FileNotFoundError:
-        detail = "missing"
-    except OSError as exc:
-        detail = f"unreadable: {exc.__class__.__name__}"
-    except Exception as exc:
-        hasher.close()
-        if not _is_missing_object(exc):
-            raise
-        detail = "missing"
-    found_sha256, found_sm3 = hasher.finish()
-    sha256 = found_sha256 if not detail else ""
-    sm3 = found_sm3 if not detail else ""
-    ok = not detail and sha256 == blob.sha256 and sm3 == blob.sm3 and hasher.size == blob.size
-    if not ok and not detail:
-        detail = "digest mismatch" if hasher.size == blob.size else "size and digest mismatch"
-    with transaction.atomic():
-        now = timezone.now()
-        check = BlobCheck.objects.create(
-            blob=blob,
-            checked_at=now,
-            trigger=trigger,
-            ok=ok,
-            found_sha256=sha256,
-            found_sm3=sm3,
-            found_size=hasher.size if detail != "missing" else None,
-            detail=detail,
-        )
-        Blob.objects.filter(pk=blob.pk).update(last_checked_at=now, last_check_ok=ok)
-        blob.last_checked_at, blob.last_check_ok = now, ok
-        if not ok:
-            audit_record(
-                actor=actor,
-                action="evidence.verify_failed",
-                obj=blob,
-                summary={"sha256": blob.sha256, "detail": detail, "found_sha256": sha256, "trigger": trigger},
-            )
-            _raise_integrity_alerts(blob, detail)
-    return check
-
-
-def _is_missing_object(exc: Exception) -> bool:
-    """S3 reports a missing key as a botocore ClientError (NoSuchKey / 404), not FileNotFoundError."""
-    response = getattr(exc, "response", None)
-    if not isinstance(response, dict):
-        return False
-    code = str(response.get("Error", {}).get("Code", ""))
-    return code in {"NoSuchKey", "404", "NotFound"}
-
-
-def _raise_integrity_alerts(blob: Blob, detail: str) -> None:
-    from zhifa.supervision.alerts.services import alert_raise
+def raise_integrity_alerts(blob: Blob, detail: str) -> None:
+    """A failed check of stored content raises an alert on every live evidence item using it
+    (registered with core.files in AppConfig.ready())."""
+    from zhifa.foundation.alerts.services import alert_raise
 
     for evidence in Evidence.objects.filter(blob=blob, destroyed_at__isnull=True).only("id", "agency_id"):
         alert_raise(
@@ -298,25 +191,6 @@ def _raise_integrity_alerts(blob: Blob, detail: str) -> None:
             object_id=str(evidence.pk),
             article=records.ARTICLE_FULL_PROCESS,
         )
-
-
-def in_batches(queryset: Any, size: int = 200) -> Any:
-    """Rows of `queryset` by primary key, a batch at a time. Verification writes to the table it walks
-    (last_checked_at), so it must not hold one cursor open across the whole store."""
-    last = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1].pk
-
-
-def verification_fresh(blob: Blob, *, within: dt.timedelta, now: dt.datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return (
-        bool(blob.last_check_ok) and blob.last_checked_at is not None and now - blob.last_checked_at <= within
-    )
 
 
 # --- On-site actions and their video records -------------------------------------------------------
@@ -382,7 +256,7 @@ def _av_key(action: SiteAction) -> str:
 
 
 def _raise_av_alert(action: SiteAction) -> None:
-    from zhifa.supervision.alerts.services import alert_raise
+    from zhifa.foundation.alerts.services import alert_raise
 
     if not av_missing(action):
         return
@@ -401,7 +275,7 @@ def _raise_av_alert(action: SiteAction) -> None:
 
 
 def _resolve_av_alert(action: SiteAction) -> None:
-    from zhifa.supervision.alerts.services import alert_resolve
+    from zhifa.foundation.alerts.services import alert_resolve
 
     if not av_missing(action):
         alert_resolve(key=_av_key(action), note=_("Video record attached."))
@@ -528,14 +402,8 @@ def evidence_destruction_decide(
             request.state = Destruction.State.APPROVED
             evidence.destroyed_at = now
             evidence.save(update_fields=["destroyed_at"])
-            blob = evidence.blob
-            still_used = Evidence.objects.filter(blob=blob, destroyed_at__isnull=True).exclude(
-                pk=evidence.pk
-            ).exists() or _used_by_documents(blob)
-            if not still_used:
-                blob.destroyed_at = now
-                blob.save(update_fields=["destroyed_at"])
-                remove_content = True
+            # Content still used by other evidence, a document or an attachment is kept.
+            remove_content = blob_destroy(blob=evidence.blob, now=now)
             request.content_removed = remove_content
         else:
             request.state = Destruction.State.REJECTED
@@ -550,23 +418,12 @@ def evidence_destruction_decide(
                 "sha256": evidence.blob.sha256,
             },
         )
-        if remove_content:
-            name = evidence.blob.name
-            transaction.on_commit(lambda: get_store().destroy(name))
     return request
 
 
-def _used_by_documents(blob: Blob) -> bool:
-    """Generated documents keep their PDFs in the same store; those are never destroyed from here."""
-    related = getattr(blob, "documents", None)
-    return bool(related is not None and related.exists())
-
-
-def evidence_record_download(*, actor: Any, evidence: Evidence) -> None:
-    """Chain of custody: who opened which evidence content, when."""
-    audit_record(
-        actor=actor, action="evidence.download", obj=evidence, summary={"sha256": evidence.blob.sha256}
-    )
+def evidence_uses_blob(blob: Blob) -> bool:
+    """Live (not destroyed) evidence keeps this content (registered with core.files)."""
+    return Evidence.objects.filter(blob=blob, destroyed_at__isnull=True).exists()
 
 
 # --- Archive checks (registered with cases.hooks) ---------------------------------------------------

@@ -7,8 +7,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from zhifa.enforcement.evidence.models import Blob
-from zhifa.enforcement.evidence.services import VERIFIED_WITHIN, blob_verify, in_batches
+from zhifa.core.files.models import Blob
+from zhifa.core.files.services import blob_verify, in_batches
+from zhifa.enforcement.evidence.services import VERIFIED_WITHIN
 from zhifa.enforcement.evidence.uploads import upload_sessions_sweep
 
 

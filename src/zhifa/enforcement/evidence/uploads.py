@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from zhifa.enforcement.cases.selectors import require_case_writable
+from zhifa.core.files.storage import get_store
 from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta, parse_meta
 from zhifa.enforcement.evidence.models import Evidence, UploadSession
 from zhifa.enforcement.evidence.services import evidence_ingest
 from zhifa.enforcement.evidence.staging import CHUNK, StagedFile, rehash_file
-from zhifa.enforcement.evidence.storage import get_store
 from zhifa.org.models import OrgNode
 
 SESSION_LIFETIME = dt.timedelta(hours=24)  # since the last chunk; abandoned sessions are swept

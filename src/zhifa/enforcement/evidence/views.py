@@ -18,13 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.files.services import blob_verify
+from zhifa.core.files.storage import get_store
 from zhifa.core.params import int_param
 from zhifa.enforcement.evidence import permissions, selectors, services
 from zhifa.enforcement.evidence.api import agency_from
 from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.staging import UploadRefused, UploadState, parse_upload, prepare_upload
-from zhifa.enforcement.evidence.storage import get_store
+from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies
 
@@ -94,7 +96,7 @@ def evidence_verify(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _get(request, evidence_id)
     if not permissions.can_verify(request.user, evidence.agency_id):
         raise Http404
-    check = services.blob_verify(blob=evidence.blob, trigger="manual", actor=request.user)
+    check = blob_verify(blob=evidence.blob, trigger="manual", actor=request.user)
     if check.ok:
         messages.success(request, _("The stored file matches its SM3 and SHA-256 digests."))
     else:

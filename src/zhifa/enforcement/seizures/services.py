@@ -688,7 +688,7 @@ def _term_key(seizure: Seizure, status: str) -> str:
 
 
 def _resolve_term_alerts(seizure: Seizure, *, note: str) -> None:
-    from zhifa.supervision.alerts.services import alert_resolve
+    from zhifa.foundation.alerts.services import alert_resolve
 
     for status in (law.TermStatus.DUE_SOON, law.TermStatus.OVERDUE):
         alert_resolve(key=_term_key(seizure, status), note=note)
@@ -697,7 +697,7 @@ def _resolve_term_alerts(seizure: Seizure, *, note: str) -> None:
 def seizures_check_terms(*, today: dt.date | None = None) -> int:
     """Raise `seizure_expiring` alerts for terms ending within the jurisdiction's warning window and
     for terms already past without a disposition. Returns how many are due soon or overdue."""
-    from zhifa.supervision.alerts.services import alert_raise
+    from zhifa.foundation.alerts.services import alert_raise
 
     today = today or timezone.localdate()
     count = 0

@@ -7,12 +7,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from zhifa.foundation.alerts.models import Alert
 from zhifa.law.services import jurisdiction_setting_set
 from zhifa.officers import services
 from zhifa.officers.alerts import credential_alerts_sync_all, expiry_key, review_key
 from zhifa.officers.factories import make_credential, make_officer
 from zhifa.officers.models import Credential
-from zhifa.supervision.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 D = dt.date

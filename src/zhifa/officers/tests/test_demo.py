@@ -3,12 +3,12 @@
 import pytest
 from django.utils import timezone
 
+from zhifa.foundation.alerts.models import Alert
 from zhifa.officers.demo import seed_officers
 from zhifa.officers.models import Credential, ExamResult, Officer, TrainingRecord
 from zhifa.officers.rules import can_enforce, can_legal_review, officer_queryset_for_rules
 from zhifa.officers.selectors import officer_list_for
 from zhifa.org.demo import seed_org
-from zhifa.supervision.alerts.models import Alert
 
 
 @pytest.fixture

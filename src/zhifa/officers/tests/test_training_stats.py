@@ -218,3 +218,34 @@ def test_exam_result_input_is_checked(world, city) -> None:
         exam_session_create(
             actor=world.officer_a, organiser=world.city, kind="other", title="x", held_on=D(2025, 9, 1)
         )
+
+
+def test_each_officer_indicator_against_the_hand_counts(city, world) -> None:
+    """The `city` table above: agency A alone, then A and B together (B: 1 officer, credentialed)."""
+    from zhifa.core.indicators import DateSpan, indicator_value
+
+    a, ab, y = [world.agency_a.pk], [world.agency_a.pk, world.agency_b.pk], DateSpan.year(2025)
+    got = {
+        code: indicator_value(code, a, y)
+        for code in (
+            "officers.credential_rate",
+            "officers.study_hours_average",
+            "officers.study_hours_rate",
+            "officers.legal_training_rate",
+            "officers.exam_pass_rate",
+            "officers.exam_excellent_rate",
+        )
+    }
+    assert (got["officers.credential_rate"].numerator, got["officers.credential_rate"].denominator) == (2, 4)
+    assert got["officers.credential_rate"].value == Decimal("50.0")
+    assert got["officers.study_hours_average"].value == Decimal("30.4")
+    assert got["officers.study_hours_average"].numerator == Decimal("121.5")
+    assert got["officers.study_hours_rate"].value == Decimal("50.0")
+    assert got["officers.legal_training_rate"].value == Decimal("0.0")  # o1's 4 days are below the target
+    assert got["officers.exam_pass_rate"].value == Decimal("50.0")
+    assert got["officers.exam_excellent_rate"].value == Decimal("25.0")
+    # 3 of 5 credentialed across both agencies (rates are combined from their parts, not averaged).
+    both = indicator_value("officers.credential_rate", ab, y)
+    assert (both.numerator, both.denominator, both.value) == (3, 5, Decimal("60.0"))
+    # Nobody examined in B: no rate rather than 0 %.
+    assert indicator_value("officers.exam_pass_rate", [world.agency_b.pk], y).value is None

@@ -22,6 +22,13 @@ def _home_panel(user: Any) -> dict[str, Any] | None:
     }
 
 
+def attachments_use_blob(blob: Any) -> bool:
+    """Complaint attachments are kept with the complaint (registered with core.files)."""
+    from zhifa.public.complaints.models import ComplaintAttachment
+
+    return ComplaintAttachment.objects.filter(blob=blob).exists()
+
+
 class ComplaintsConfig(AppConfig):
     name = "zhifa.public.complaints"
     label = "complaints"
@@ -36,9 +43,14 @@ class ComplaintsConfig(AppConfig):
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES
         from zhifa.public.complaints.services import recompute_provisional_dues
-        from zhifa.supervision.alerts.kinds import register_kind
+        from zhifa.foundation.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Complaints"), "complaints:queue", frozenset(STAFF_ROLES), order=500))
+        from zhifa.core.files.services import register_blob_reference
+        from zhifa.public.complaints import indicators
+
+        indicators.register()
+        register_blob_reference("complaints", attachments_use_blob)
         register_kind("complaint_sla", _("Complaint past its deadline"))
         register_recompute("complaints", recompute_provisional_dues)
         register_home_panel(

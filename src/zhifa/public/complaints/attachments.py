@@ -1,5 +1,6 @@
-"""Attachments sent with a complaint, checked the way evidence is: by content, not by name or the
-browser's claim; hashed while read (SHA-256 and SM3); stored by content so they are never modified.
+"""Attachments sent with a complaint, checked the way evidence is: by content (`core.files.filetypes`),
+not by name or the browser's claim; hashed while read (SHA-256 and SM3, `core.files.hashing`); stored
+by content through `core.files` so they are never modified, and served only to the handlers.
 
 A file is refused, with a message naming it, when it is empty or too large, when its bytes are not one
 of the accepted kinds, when its name's extension contradicts its bytes, or when it does not parse
@@ -8,19 +9,20 @@ of the accepted kinds, when its name's extension contradicts its bytes, or when 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import InvalidInput
+from zhifa.core.files import filetypes
+from zhifa.core.files.hashing import DualHasher
+from zhifa.core.files.models import Blob
+from zhifa.core.files.services import blob_store
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -55,22 +57,22 @@ class CheckedFile:
     def size(self) -> int:
         return len(self.data)
 
-    @property
-    def storage_name(self) -> str:
-        return f"complaints/{self.sha256[:2]}/{self.sha256}{self.kind.extensions[0]}"
+
+# The sniffed types a complaint may carry; phones' ISO media videos (MP4, MOV, 3GP) count as MP4.
+_ACCEPTED: dict[str, Kind] = {
+    filetypes.JPEG.mime: JPEG,
+    filetypes.PNG.mime: PNG,
+    filetypes.PDF.mime: PDF,
+    filetypes.MP4.mime: MP4,
+    filetypes.MOV.mime: MP4,
+    filetypes.V3GP.mime: MP4,
+}
 
 
 def sniff(head: bytes) -> Kind | None:
-    """The kind from the first bytes (magic numbers), or None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if len(head) >= 12 and head[4:8] == b"ftyp":
-        return MP4
-    return None
+    """The kind from the first bytes (core.files.filetypes), or None when not one we accept."""
+    found = filetypes.detect(head)
+    return _ACCEPTED.get(found.mime) if found is not None else None
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\<>:\"|?*]")
@@ -132,7 +134,7 @@ def check_files(files: Iterable[UploadedFile[bytes]]) -> list[CheckedFile]:
     total = 0
     for upload in files:
         name = clean_name(upload.name or "")
-        sha, sm3 = hashlib.sha256(), hashlib.new("sm3")
+        hasher = DualHasher(threaded=False)  # at most 10 MB: no helper thread needed
         buf = io.BytesIO()
         size = 0
         for chunk in upload.chunks(CHUNK):
@@ -143,8 +145,7 @@ def check_files(files: Iterable[UploadedFile[bytes]]) -> list[CheckedFile]:
                     % {"name": name, "mb": MAX_FILE_BYTES // (1024 * 1024)},
                     code="attachment_too_large",
                 )
-            sha.update(chunk)
-            sm3.update(chunk)
+            hasher.update(chunk)
             buf.write(chunk)
         data = buf.getvalue()
         if not data:
@@ -156,7 +157,8 @@ def check_files(files: Iterable[UploadedFile[bytes]]) -> list[CheckedFile]:
                 % {"mb": MAX_TOTAL_BYTES // (1024 * 1024)},
                 code="attachments_too_large",
             )
-        kind = sniff(data[:16])
+        sha256, sm3 = hasher.finish()
+        kind = sniff(data[: filetypes.HEAD_BYTES])
         if kind is None:
             raise InvalidInput(
                 _("The file %(name)s is not a JPEG or PNG image, a PDF or an MP4 video.") % {"name": name},
@@ -174,14 +176,10 @@ def check_files(files: Iterable[UploadedFile[bytes]]) -> list[CheckedFile]:
                 _("The file %(name)s is damaged and cannot be opened.") % {"name": name},
                 code="attachment_corrupt",
             )
-        checked.append(CheckedFile(name, kind, data, sha.hexdigest(), sm3.hexdigest()))
+        checked.append(CheckedFile(name, kind, data, sha256, sm3))
     return checked
 
 
-def store(file: CheckedFile) -> str:
-    """Write once by content; the same bytes sent twice share one stored file."""
-    if not default_storage.exists(file.storage_name):
-        saved = default_storage.save(file.storage_name, ContentFile(file.data))
-        if saved != file.storage_name:  # a concurrent writer stored the same bytes first
-            default_storage.delete(saved)
-    return file.storage_name
+def store(file: CheckedFile) -> Blob:
+    """Write once by content through core.files; the same bytes sent twice share one stored file."""
+    return blob_store(file.data, mime=file.kind.content_type, declared_sha256=file.sha256)

@@ -302,7 +302,9 @@ class ComplaintFeedback(AppendOnlyModel):
 
 class ComplaintAttachment(AppendOnlyModel):
     """A file sent with the complaint: type checked by content, hashed (SHA-256 and SM3), stored by
-    content (`complaints/<sha256[:2]>/<sha256>`), never modified."""
+    content through core.files (`blob`; `storage_name` is the blob's name), never modified. Rows from
+    before core.files were moved into the store by migration 0003; `blob` is empty only where that
+    file was already missing."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
     original_name = models.CharField(_("file name"), max_length=120)
@@ -311,6 +313,9 @@ class ComplaintAttachment(AppendOnlyModel):
     sha256 = models.CharField(max_length=64)
     sm3 = models.CharField(max_length=64)
     storage_name = models.CharField(max_length=200)
+    blob = models.ForeignKey(
+        "core.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="complaint_attachments"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:

@@ -4,6 +4,7 @@ identity only when they belong to the handling unit; the public sees progress by
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -222,7 +223,14 @@ class UnitStats:
 def complaint_stats_for(*, user: Any, date_from: dt.date, date_to: dt.date) -> list[UnitStats]:
     """Per agency and unit, for [date_from, date_to]: volume received, decisions on acceptance and
     replies (and how many in time), ratings. Four grouped queries whatever the number of units."""
-    agencies = scope_agency_ids(user, roles=STAFF_ROLES)
+    return unit_stats_for_agencies(scope_agency_ids(user, roles=STAFF_ROLES), date_from, date_to)
+
+
+def unit_stats_for_agencies(
+    agencies: Collection[int], date_from: dt.date, date_to: dt.date
+) -> list[UnitStats]:
+    """`complaint_stats_for` over exactly these agencies (the scope already applied); also what the
+    complaints' indicators sum (`complaints.indicators`)."""
     today = timezone.localdate()
     rows: dict[tuple[int, int | None], UnitStats] = {}
 

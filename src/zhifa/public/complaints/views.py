@@ -10,9 +10,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.files.serving import serve_blob
 from zhifa.core.params import int_param
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
@@ -270,7 +270,9 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         "sla": sel.sla(complaint, today),
         "show_identity": sel.can_see_identity(request.user, complaint),
         "timeline": sel.complaint_timeline(complaint),
+        # Only the handlers open attachments; others see that they exist.
         "attachments": complaint.attachments.order_by("id"),
+        "can_open_attachments": sel.can_see_identity(request.user, complaint),
         "feedback": complaint.feedback.order_by("round"),
         "duplicates": sel.duplicate_suggestions(user=request.user, complaint=complaint)
         if complaint.state in OPEN_STATES
@@ -320,18 +322,28 @@ def act(request: HttpRequest, complaint_id: int, action: str) -> HttpResponse:
 
 @access.roles(*STAFF)
 def attachment(request: HttpRequest, complaint_id: int, attachment_id: int) -> HttpResponseBase:
+    """An attachment, to the complaint's handlers only (those who see the identity: the files often
+    show the complainant); streamed with Range requests and audited (`complaints.attachment_download`)."""
     complaint = _visible(request, complaint_id)
-    item = complaint.attachments.filter(id=attachment_id).first()
-    if item is None or not default_storage.exists(item.storage_name):
+    if not sel.can_see_identity(request.user, complaint):
         raise Http404
-    response = FileResponse(
-        default_storage.open(item.storage_name, "rb"),
-        content_type=item.content_type,
-        as_attachment=item.content_type not in ("image/jpeg", "image/png"),
-        filename=item.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    item = complaint.attachments.filter(id=attachment_id).select_related("blob").first()
+    if item is None or item.blob is None:
+        raise Http404
+    try:
+        return serve_blob(
+            request,
+            item.blob,
+            audit_action="complaints.attachment_download",
+            audit_obj=item,
+            agency_id=complaint.agency_id,
+            audit_repr=f"attachment {item.pk}",  # not the file's name, which may name the complainant
+            filename=item.original_name,
+            as_attachment=item.content_type not in ("image/jpeg", "image/png"),
+            content_type=item.content_type,
+        )
+    except DomainError:
+        raise Http404 from None
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:

@@ -12,13 +12,16 @@ class PortalConfig(AppConfig):
         from zhifa.core.navigation import NavItem, register_nav
         from zhifa.core.provisional import register_recompute
         from zhifa.enforcement.cases.hooks import register_event_listener
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.public.portal.demo import seed_portal
         from zhifa.public.portal.listeners import on_case_event
         from zhifa.public.portal.selectors import STAFF_ROLES
         from zhifa.public.portal.services import recompute_provisional_dues
-        from zhifa.supervision.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Publications"), "portal:manage", frozenset(STAFF_ROLES), order=520))
+        from zhifa.public.portal import indicators
+
+        indicators.register()
         register_kind("publication_overdue", _("Decision not published in time"))
         register_event_listener(on_case_event)
         register_recompute("portal", recompute_provisional_dues)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -219,12 +220,29 @@ def _money(value: Decimal | None) -> Decimal:
     return (value or Decimal("0")).quantize(CENT)
 
 
+def published_in(
+    *, agency_ids: Collection[int] | None, date_from: dt.date | None, date_to: dt.date | None
+) -> QuerySet[PublishedDecision]:
+    """Published (not withdrawn) decisions decided in the dates given, of these agencies (None: all;
+    the portal is public). What the year statistics and the portal's indicators count."""
+    qs = PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED)
+    if date_from is not None:
+        qs = qs.filter(decided_on__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(decided_on__lte=date_to)
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    return qs
+
+
 def decision_stats(*, year: int, agency_id: int | None = None) -> YearStats:
     """Counts and fine amounts of published decisions by month of decision, agency and category
     (the law applied). Three grouped queries."""
-    qs = PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED, decided_on__year=year)
-    if agency_id:
-        qs = qs.filter(agency_id=agency_id)
+    qs = published_in(
+        agency_ids=[agency_id] if agency_id else None,
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+    )
     by_month = {
         r["m"]: (r["n"], _money(r["amt"]))
         for r in qs.annotate(m=ExtractMonth("decided_on"))

@@ -115,7 +115,7 @@ def _alert_key(decision: PublishedDecision) -> str:
 
 def _resolve_alert(decision: PublishedDecision) -> None:
     """Published, withdrawn or exempted: an overdue alert no longer holds (same transaction)."""
-    from zhifa.supervision.alerts.services import alert_resolve
+    from zhifa.foundation.alerts.services import alert_resolve
 
     alert_resolve(key=_alert_key(decision))
 
@@ -379,7 +379,7 @@ def publication_exempt(*, decision_id: int, actor: Any, ground: str, note: str) 
 
 def raise_overdue_alerts(*, today: dt.date | None = None) -> int:
     """An alert for each decision still awaiting publication after its deadline."""
-    from zhifa.supervision.alerts.services import alert_raise
+    from zhifa.foundation.alerts.services import alert_raise
 
     today = today or timezone.localdate()
     overdue = PublishedDecision.objects.filter(state=PublishedDecision.State.SCHEDULED, publish_due__lt=today)

@@ -67,7 +67,7 @@ def serve(ctx: Ctx) -> None:
 
 
 def _alert_late_service(case_id: int, agency_id: int, label: str) -> None:
-    from zhifa.supervision.alerts.services import alert_raise
+    from zhifa.foundation.alerts.services import alert_raise
 
     alert_raise(
         kind="service_late",

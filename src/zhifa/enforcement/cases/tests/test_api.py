@@ -8,7 +8,7 @@ from django.test import Client
 from zhifa.enforcement.cases.factories import CHECKLIST_OK, add_investigation_record, organisation_id
 from zhifa.enforcement.cases.models import Case, CaseEvent, State
 from zhifa.enforcement.cases.tests.builders import PERSON
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 

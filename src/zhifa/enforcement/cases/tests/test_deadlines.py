@@ -12,7 +12,7 @@ from zhifa.enforcement.cases.factories import ev, register
 from zhifa.enforcement.cases.models import CaseDeadline, State
 from zhifa.enforcement.cases.tests import builders
 from zhifa.enforcement.cases.tests.conftest import SH
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 D = dt.date

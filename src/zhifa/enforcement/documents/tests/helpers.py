@@ -2,7 +2,7 @@ import io
 
 from pypdf import PdfReader
 
-from zhifa.enforcement.evidence.storage import get_store
+from zhifa.core.files.storage import get_store
 
 
 def pdf_text(document) -> str:

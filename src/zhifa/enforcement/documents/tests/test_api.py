@@ -45,7 +45,9 @@ def test_an_officer_writes_an_inquiry_record_through_the_api(client, kit, frozen
     assert body["code"] == "inquiry_record" and body["number"].startswith("测城管询〔2025〕")
     pdf = client.get(body["pdf_url"], **api_token(kit.world.officer_a))
     assert pdf["Content-Type"] == "application/pdf" and pdf["X-Content-SHA256"] == body["sha256"]
-    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    text = PdfReader(
+        io.BytesIO(b"".join(pdf.streaming_content))
+    )  # streamed since core.files.pages[0].extract_text()
     assert "没有批准" in text and "王某" in text
 
 
@@ -127,3 +129,25 @@ def test_the_dossier_zip_has_a_manifest_whose_digests_match_the_files(
         assert hashlib.new("sm3", data).hexdigest() == entry["sm3"]
     sums = archive.read("SHA256SUMS").decode().splitlines()
     assert len(sums) == len(entries)
+
+
+def test_a_document_pdf_goes_only_to_those_who_see_the_case_streamed_and_audited(
+    client, closed_case, kit, api_token
+) -> None:
+    """Issue 14, finding 2: decision PDFs (with the party's ID number) were readable under /media/."""
+    from zhifa.audit.models import AuditEntry
+
+    doc = Document.objects.filter(case=closed_case).exclude(state="superseded").first()
+    assert doc is not None
+    page, api = f"/documents/{doc.pk}/pdf/", f"/api/v1/documents/{doc.pk}/pdf"
+    assert client.get(page).status_code == 302 and client.get(api).status_code == 401
+    client.force_login(kit.world.officer_b)
+    assert client.get(page).status_code == 404
+    assert client.get(api, **api_token(kit.world.officer_b)).status_code == 404
+    assert not AuditEntry.objects.filter(action="documents.download").exists()
+    client.force_login(kit.world.officer_a)
+    response = client.get(page, HTTP_RANGE="bytes=0-7")
+    head = b"".join(response.streaming_content)
+    assert response.status_code == 206 and len(head) == 8 and head.startswith(b"%PDF-")
+    entry = AuditEntry.objects.get(action="documents.download")
+    assert entry.actor_name == "officer_a" and entry.object_id == str(doc.pk)

@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from zhifa.core.files.models import Blob
 from zhifa.enforcement.evidence.factories import digests, jpeg_bytes, make_evidence, mp4_bytes
-from zhifa.enforcement.evidence.models import Blob, Evidence
+from zhifa.enforcement.evidence.models import Evidence
 
 from .conftest import staging_files, stored_files
 

@@ -3,8 +3,9 @@ import threading
 import pytest
 from django.db import connection
 
+from zhifa.core.files.models import Blob
 from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence
-from zhifa.enforcement.evidence.models import Blob, Evidence
+from zhifa.enforcement.evidence.models import Evidence
 
 from .conftest import stored_files
 

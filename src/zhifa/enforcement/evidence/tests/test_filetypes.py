@@ -1,6 +1,7 @@
 import pytest
 
-from zhifa.enforcement.evidence import filetypes
+from zhifa.core.files import filetypes
+from zhifa.enforcement.evidence import kinds
 from zhifa.enforcement.evidence.factories import jpeg_bytes, mp4_bytes, pdf_bytes, png_bytes
 
 
@@ -46,5 +47,5 @@ def test_other_content_is_not_recognised(head: bytes) -> None:
 
 
 def test_a_photo_is_not_accepted_as_a_video() -> None:
-    assert not filetypes.accepts("video", filetypes.JPEG)
-    assert filetypes.accepts("record", filetypes.JPEG)  # a scanned 笔录
+    assert not kinds.accepts("video", filetypes.JPEG)
+    assert kinds.accepts("record", filetypes.JPEG)  # a scanned 笔录

@@ -5,12 +5,13 @@ import pytest
 
 from zhifa.audit.models import AuditEntry
 from zhifa.core.errors import Forbidden, InvalidInput
+from zhifa.core.files.models import Blob
+from zhifa.core.files.storage import get_store
 from zhifa.enforcement.evidence.factories import digests, jpeg_bytes, make_evidence, mp4_bytes
 from zhifa.enforcement.evidence.meta import EvidenceMeta
-from zhifa.enforcement.evidence.models import Blob, Evidence
+from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.services import evidence_ingest
 from zhifa.enforcement.evidence.staging import stage_stream
-from zhifa.enforcement.evidence.storage import get_store
 
 from .conftest import staging_files, stored_files
 

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from zhifa.core.files.models import Blob, BlobCheck
 from zhifa.enforcement.evidence.factories import digests, jpeg_bytes, make_evidence, mp4_bytes
-from zhifa.enforcement.evidence.models import Blob, BlobCheck, Evidence
+from zhifa.enforcement.evidence.models import Evidence
 
 from .conftest import bucket_keys
 

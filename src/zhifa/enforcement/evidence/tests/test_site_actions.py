@@ -7,8 +7,8 @@ from zhifa.core.errors import Conflict, Forbidden, RuleViolation
 from zhifa.enforcement.evidence import services
 from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence, mp4_bytes
 from zhifa.enforcement.evidence.models import Destruction
+from zhifa.foundation.alerts.models import Alert
 from zhifa.law.services import jurisdiction_setting_set
-from zhifa.supervision.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from zhifa.core.files.models import BlobCheck
 from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence, mp4_bytes
-from zhifa.enforcement.evidence.models import BlobCheck
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 from .conftest import stored_files
 
@@ -90,8 +90,8 @@ def test_the_nightly_task_verifies_what_was_not_checked_today(world) -> None:
 
 
 def test_verification_walks_the_store_in_batches(world) -> None:
-    from zhifa.enforcement.evidence.models import Blob
-    from zhifa.enforcement.evidence.services import in_batches
+    from zhifa.core.files.models import Blob
+    from zhifa.core.files.services import in_batches
 
     for seed in range(5):
         make_evidence(actor=world.officer_a, agency=world.agency_a, data=jpeg_bytes(seed=600 + seed))

@@ -9,7 +9,7 @@ from zhifa.enforcement.evidence.demo import seed_evidence
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.seizures.demo import seed_seizures
 from zhifa.enforcement.seizures.models import Seizure
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 

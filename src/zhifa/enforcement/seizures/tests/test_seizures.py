@@ -10,7 +10,7 @@ from zhifa.enforcement.documents.tests.helpers import pdf_text
 from zhifa.enforcement.evidence.factories import make_evidence, mp4_bytes
 from zhifa.enforcement.seizures import services
 from zhifa.enforcement.seizures.models import Seizure
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")

@@ -190,7 +190,7 @@ def complaint_link_case(*, complaint_id: int, actor: Any, case_id: int) -> Compl
 
 def raise_sla_alerts(*, today: dt.date | None = None) -> int:
     """Daily: an alert for every open complaint past its current deadline (acceptance or reply)."""
-    from zhifa.supervision.alerts.services import alert_raise
+    from zhifa.foundation.alerts.services import alert_raise
 
     today = today or local_today()
     count = 0

@@ -215,7 +215,7 @@ def complaint_submit(
                     data={"rule": the_route.rule.pk if the_route.rule else None},
                     on=today,
                 )
-                for file, name in stored:
+                for file, blob in stored:
                     ComplaintAttachment.objects.create(
                         complaint=complaint,
                         original_name=file.name,
@@ -223,7 +223,8 @@ def complaint_submit(
                         size=file.size,
                         sha256=file.sha256,
                         sm3=file.sm3,
-                        storage_name=name,
+                        storage_name=blob.name,
+                        blob=blob,
                         uploaded_at=timezone.now(),
                     )
                 audit(
@@ -233,7 +234,7 @@ def complaint_submit(
                     channel=channel,
                     category=clean["category"].code,
                     unit=complaint.unit_id,
-                    attachments=[f.sha256 for f, _n in stored],
+                    attachments=[f.sha256 for f, _b in stored],
                 )
                 index_complaint(complaint)
                 return complaint

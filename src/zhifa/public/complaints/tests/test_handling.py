@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from zhifa.foundation.alerts.models import Alert
 from zhifa.law.complaints import SlaStatus
 from zhifa.public.complaints import selectors as sel
 from zhifa.public.complaints import services as svc
 from zhifa.public.complaints.factories import accepted, make_complaint, replied
 from zhifa.public.complaints.models import ComplaintFeedback, Rating, RoutingRule, State
-from zhifa.supervision.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -158,7 +158,8 @@ class TestAttachments:
         assert items[0].sha256 == hashlib.sha256(png).hexdigest()
         assert items[0].sm3 == hashlib.new("sm3", png).hexdigest()
         assert items[1].original_name == "照片.pdf"  # no path survives
-        assert (tmp_path / items[0].storage_name).read_bytes() == png
+        # Stored by content through core.files (the store's root is $MEDIA_ROOT/evidence by default).
+        assert (tmp_path / "evidence" / items[0].storage_name).read_bytes() == png
 
     @pytest.mark.parametrize(
         "case",

@@ -329,3 +329,26 @@ def test_staff_search_finds_words_and_follows_a_referral(routing, world, frozen)
     assert list(sel.complaint_list_for(user=world.officer_a, filters=sel.QueueFilters(q="打桩"))) == []
     code = sel.complaint_list_for(user=world.officer_b, filters=sel.QueueFilters(q=c.tracking_code.lower()))
     assert list(code) == [c]
+
+
+class TestIndicators:
+    def test_each_complaint_indicator_against_the_hand_counts(self, routing, world, frozen) -> None:
+        """The planted data of TestStatistics.build, summed over agency A (east squadron + own queue)
+        and over agency B."""
+        from decimal import Decimal
+
+        from zhifa.core.indicators import DateSpan, indicator_value
+
+        TestStatistics().build(routing, world, frozen)
+        span = DateSpan(D(2025, 6, 1), D(2025, 8, 31))
+        a, b = [world.agency_a.pk], [world.agency_b.pk]
+        assert indicator_value("complaints.received", a, span).value == 6  # e1-e4, w1, w2
+        assert indicator_value("complaints.received", b, span).value == 1
+        accept = indicator_value("complaints.acceptance_on_time_rate", a, span)
+        assert (accept.numerator, accept.denominator, accept.value) == (3, 6, Decimal("50.0"))
+        reply = indicator_value("complaints.reply_on_time_rate", a, span)
+        assert (reply.numerator, reply.denominator, reply.value) == (3, 4, Decimal("75.0"))
+        satisfied = indicator_value("complaints.satisfaction_rate", a, span)
+        assert (satisfied.numerator, satisfied.denominator, satisfied.value) == (3, 4, Decimal("75.0"))
+        assert indicator_value("complaints.satisfaction_rate", b, span).value is None  # nobody rated
+        assert indicator_value("complaints.received", a, DateSpan(D(2025, 9, 1), None)).value == 0

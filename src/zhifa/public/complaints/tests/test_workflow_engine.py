@@ -17,7 +17,7 @@ from zhifa.public.complaints.factories import make_complaint
 from zhifa.public.complaints.models import State
 from zhifa.public.complaints.services import handling
 from zhifa.public.complaints.services.workflow import COMPLAINTS, TABLE
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 

@@ -238,3 +238,24 @@ def test_the_numbered_list_stops_at_the_page_limit(world, frozen, monkeypatch) -
         publish(world.agency_a)
     page = sel.decision_page(page=99, page_size=2)
     assert (page.count, page.number, page.num_pages, page.truncated, page.has_next) == (5, 2, 2, True, False)
+
+
+def test_the_portal_indicators_against_the_hand_counts(world, frozen) -> None:
+    """Planted: agency A publishes ¥200 and ¥300.50 in January 2025, one more withdrawn; B ¥1000 in
+    March 2025 and one in December 2024."""
+    from zhifa.core.indicators import DateSpan, indicator_value
+
+    publish(world.agency_a, decided_on=D(2025, 1, 10), fine="200.00")
+    publish(world.agency_a, decided_on=D(2025, 1, 20), fine="300.50")
+    withdrawn = publish(world.agency_a, decided_on=D(2025, 1, 21), fine="9999.00")
+    svc.publication_withdraw(
+        decision_id=withdrawn.pk, actor=None, ground="revoked", changed_on=D(2025, 9, 1), note="已撤销。"
+    )
+    publish(world.agency_b, decided_on=D(2025, 3, 5), fine="1000.00")
+    publish(world.agency_b, decided_on=D(2024, 12, 31), fine="50.00")
+    a, both, y = [world.agency_a.pk], [world.agency_a.pk, world.agency_b.pk], DateSpan.year(2025)
+    assert indicator_value("portal.decisions_published", a, y).value == 2
+    assert indicator_value("portal.fines_published", a, y).value == Decimal("500.50")
+    assert indicator_value("portal.decisions_published", both, y).value == 3
+    assert indicator_value("portal.fines_published", both, y).value == Decimal("1500.50")
+    assert indicator_value("portal.decisions_published", both, DateSpan.year(2024)).value == 1

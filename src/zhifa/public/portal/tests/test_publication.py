@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
+from zhifa.foundation.alerts.models import Alert
 from zhifa.law.services import jurisdiction_setting_set
 from zhifa.public.portal import selectors as sel
 from zhifa.public.portal import services as svc
 from zhifa.public.portal.models import PublicationEvent, PublishedDecision
 from zhifa.public.portal.tests.conftest import person_party
-from zhifa.supervision.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 D = dt.date

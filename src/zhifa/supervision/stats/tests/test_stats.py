@@ -81,3 +81,24 @@ class TestStatsEndpoints:
 def test_chart_escapes_labels() -> None:
     svg = str(bar_chart([("<script>", 3), ("正常", 1)], title="t"))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+@pytest.mark.django_db
+class TestCaseIndicators:
+    def test_each_case_indicator_against_hand_counts(self, kit) -> None:
+        """Planted: two registered cases and one decided (¥3000 fine, nothing paid), all in agency A,
+        registered on 30 June 2025 (the builders' today)."""
+        from zhifa.core.indicators import DateSpan, indicator_value
+
+        register(kit)
+        register(kit)
+        ordinary(kit, "decided")
+        a, b = [kit.world.agency_a.pk], [kit.world.agency_b.pk]
+        june, july = DateSpan(dt.date(2025, 6, 1), TODAY), DateSpan(dt.date(2025, 7, 1), dt.date(2025, 7, 31))
+        assert indicator_value("cases.registered", a, june).value == 3
+        assert indicator_value("cases.registered", b, june).value == 0
+        assert indicator_value("cases.registered", a, july).value == 0
+        assert indicator_value("cases.fines_decided", a, june).value == Decimal("3000.00")
+        assert indicator_value("cases.fines_paid", a, june).value == Decimal("0.00")
+        s = stats_summary(user=kit.world.supervisor, date_from=june.start, date_to=june.end)
+        assert (s.total, s.fines, s.paid) == (3, Decimal("3000.00"), Decimal("0.00"))

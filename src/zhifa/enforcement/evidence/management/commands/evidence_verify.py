@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils import timezone
 
-from zhifa.enforcement.evidence.models import Blob
-from zhifa.enforcement.evidence.services import blob_verify, in_batches
+from zhifa.core.files.models import Blob
+from zhifa.core.files.services import blob_verify, in_batches
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
-"""The type of an evidence file, from its first bytes (never from its name or the client's header).
+"""The type of a stored file, from its first bytes (never from its name or the client's header).
 
 A name or a Content-Type can say anything; the signature at the start of the content is what a
 viewer will actually open. We recognise the formats that body cameras, phones, scanners and office
-software produce, and refuse everything else (executables, archives, unknown binaries), so that a file
-registered as a "video" is a video container and a "photo" an image.
+software produce and return None for everything else (executables, archives, unknown binaries); each
+domain decides which families it accepts (evidence: `evidence.kinds`, complaints: `attachments`).
 
 Signatures: ISO/IEC 14496-12 (ftyp boxes: MP4, MOV, 3GP, HEIF/HEIC, M4A), RIFF (AVI, WAV, WebP),
 EBML (Matroska/WebM), MPEG-TS (0x47 sync every 188 bytes), JPEG/PNG/GIF/TIFF/BMP, MP3 (ID3 or frame
@@ -73,15 +73,6 @@ _FTYP_BRANDS: dict[bytes, FileType] = {
     b"M4A ": M4A,
     b"M4B ": M4A,
     b"F4A ": M4A,
-}
-
-# Which families each evidence kind accepts (a scanned record can be an image or a PDF).
-KIND_FAMILIES: dict[str, frozenset[str]] = {
-    "photo": frozenset({"image"}),
-    "video": frozenset({"video"}),
-    "audio": frozenset({"audio"}),
-    "document": frozenset({"document", "image", "text"}),
-    "record": frozenset({"document", "image", "text"}),
 }
 
 
@@ -186,7 +177,3 @@ def _text(h: bytes) -> FileType | None:
             continue
         return TEXT
     return None
-
-
-def accepts(kind: str, filetype: FileType) -> bool:
-    return filetype.family in KIND_FAMILIES.get(kind, frozenset())

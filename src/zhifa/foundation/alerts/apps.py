@@ -7,26 +7,26 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _home_panel(user: Any) -> dict[str, Any] | None:
-    from zhifa.supervision.alerts.selectors import alert_list_for
+    from zhifa.foundation.alerts.selectors import alert_list_for
 
     qs = alert_list_for(user=user, is_open=True)
     return {"count": qs.count(), "latest": list(qs[:5])}
 
 
 class AlertsConfig(AppConfig):
-    name = "zhifa.supervision.alerts"
+    name = "zhifa.foundation.alerts"
     label = "alerts"
     verbose_name = _("Supervision alerts")
 
     def ready(self) -> None:
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
-        from zhifa.supervision.alerts.kinds import register_kind
+        from zhifa.foundation.alerts.kinds import register_kind
 
         # raised by the one provisional recompute (zhifa.core.provisional) for every domain
         register_kind("deadline_moved_earlier", _("Deadline moved earlier by the official calendar"))
         register_kind("deadline_overdue", _("Deadline overdue"))  # zhifa.core.deadlines, every domain
         from zhifa.core.workflow import set_alert_resolver
-        from zhifa.supervision.alerts.services import alert_resolve
+        from zhifa.foundation.alerts.services import alert_resolve
 
         set_alert_resolver(alert_resolve)  # the workflow engine closes the alerts an event answers
 

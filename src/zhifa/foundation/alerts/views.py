@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.params import int_param
+from zhifa.foundation.alerts.kinds import KINDS, kind_label
+from zhifa.foundation.alerts.selectors import alert_get_for, alert_list_for
+from zhifa.foundation.alerts.services import alert_resolve_by_hand
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies
-from zhifa.supervision.alerts.kinds import KINDS, kind_label
-from zhifa.supervision.alerts.selectors import alert_get_for, alert_list_for
-from zhifa.supervision.alerts.services import alert_resolve_by_hand
 
 RESOLVERS = (Role.SUPERVISOR, Role.APPROVER, Role.ADMIN)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhifa.supervision.alerts import views
+from zhifa.foundation.alerts import views
 
 app_name = "alerts"
 urlpatterns = [

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, InvalidInput
-from zhifa.supervision.alerts.models import Alert
+from zhifa.foundation.alerts.models import Alert
 
 
 def alert_raise(

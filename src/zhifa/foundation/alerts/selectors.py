@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db import models
 
+from zhifa.foundation.alerts.models import Alert
 from zhifa.org.selectors import restrict_to_scope
-from zhifa.supervision.alerts.models import Alert
 
 
 def alert_list_for(

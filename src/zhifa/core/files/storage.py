@@ -1,19 +1,21 @@
-"""Where evidence content lives: a content-addressed store on the local disk or S3-compatible storage.
+"""Where stored files live: a content-addressed store on the local disk or S3-compatible storage.
 
 Each stored file is named by its SHA-256 (`sha256/ab/cd/abcd…`), so the same content is stored once and
-a name can never point at other content. Files are written once and never overwritten or deleted
-through the app (destruction is a separate, approved service).
+a name can never point at other content. Files are written once and never overwritten; they are removed
+only by `services.blob_destroy` when no domain refers to them any more.
 
-Configuration (environment, or `ZHIFA_EVIDENCE_STORAGE` in Django settings as a dict with the same keys
-in lower case):
+Configuration (environment, or `ZHIFA_FILES_STORAGE` in Django settings as a dict with the same keys in
+lower case). The names the evidence app used before the store moved here (`EVIDENCE_*`,
+`ZHIFA_EVIDENCE_STORAGE`) are still read when the new ones are not set, so existing installations keep
+their store:
 
 | variable | default | meaning |
 |---|---|---|
-| `EVIDENCE_STORAGE` | `local` | `local` or `s3` |
-| `EVIDENCE_ROOT` | `$MEDIA_ROOT/evidence` | local store directory |
-| `EVIDENCE_S3_BUCKET`, `EVIDENCE_S3_ENDPOINT_URL`, `EVIDENCE_S3_REGION`, `EVIDENCE_S3_PREFIX` | — | S3 |
+| `FILES_STORAGE` | `local` | `local` or `s3` |
+| `FILES_ROOT` | `$MEDIA_ROOT/evidence` | local store directory (never served by the web server) |
+| `FILES_S3_BUCKET`, `FILES_S3_ENDPOINT_URL`, `FILES_S3_REGION`, `FILES_S3_PREFIX` | — | S3 |
 | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` | — | S3 credentials (read by django-storages) |
-| `EVIDENCE_STAGING_DIR` | `$EVIDENCE_ROOT/.staging` (local), `$ZHIFA_VAR_DIR/evidence-staging` (s3) | partial uploads |
+| `FILES_STAGING_DIR` | `$FILES_ROOT/.staging` (local), `$ZHIFA_VAR_DIR/evidence-staging` (s3) | partial uploads |
 
 Local storage stages uploads inside its own directory so that the final step is an atomic rename on the
 same filesystem (no second copy of a large video). For S3 the staged file is streamed up with
@@ -57,12 +59,16 @@ class StoreConfig:
 
 
 def _config() -> StoreConfig:
-    override: dict[str, Any] = getattr(settings, "ZHIFA_EVIDENCE_STORAGE", None) or {}
+    override: dict[str, Any] = (
+        getattr(settings, "ZHIFA_FILES_STORAGE", None)
+        or getattr(settings, "ZHIFA_EVIDENCE_STORAGE", None)
+        or {}
+    )
 
     def get(key: str, default: str = "") -> str:
         if key in override:
             return str(override[key])
-        return env(f"EVIDENCE_{key.upper()}", default)
+        return env(f"FILES_{key.upper()}", env(f"EVIDENCE_{key.upper()}", default))
 
     backend = get("storage", "local").lower()
     root = Path(get("root", str(Path(settings.MEDIA_ROOT) / "evidence")))
@@ -78,7 +84,7 @@ def _config() -> StoreConfig:
     )
 
 
-class EvidenceStore:
+class BlobStore:
     """A thin layer over a Django storage with the streaming paths large files need."""
 
     def __init__(self, config: StoreConfig) -> None:
@@ -109,7 +115,7 @@ class EvidenceStore:
                 options["region_name"] = config.region
             self.storage = S3Storage(**options)
         else:
-            raise ValueError(f"unknown EVIDENCE_STORAGE {config.backend!r}")
+            raise ValueError(f"unknown FILES_STORAGE {config.backend!r}")
         config.staging.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -141,19 +147,38 @@ class EvidenceStore:
             )
         staged_path.unlink(missing_ok=True)
 
-    def chunks(self, name: str, chunk_size: int = READ_CHUNK) -> Iterator[bytes]:
-        """Stream the stored content without holding it in memory."""
+    def chunks(
+        self, name: str, chunk_size: int = READ_CHUNK, *, start: int = 0, length: int | None = None
+    ) -> Iterator[bytes]:
+        """Stream the stored content (or `length` bytes from `start`) without holding it in memory."""
         if self.backend == "local":
             with open(self.storage.path(name), "rb") as fh:
-                while chunk := fh.read(chunk_size):
+                if start:
+                    fh.seek(start)
+                remaining = length
+                while remaining is None or remaining > 0:
+                    chunk = fh.read(chunk_size if remaining is None else min(chunk_size, remaining))
+                    if not chunk:
+                        return
+                    if remaining is not None:
+                        remaining -= len(chunk)
                     yield chunk
             return
         key = self.storage._normalize_name(name)  # type: ignore[attr-defined]
-        body = self.storage.bucket.Object(key).get()["Body"]  # type: ignore[attr-defined]
+        obj = self.storage.bucket.Object(key)  # type: ignore[attr-defined]
+        if start or length is not None:
+            end = "" if length is None else str(start + length - 1)
+            body = obj.get(Range=f"bytes={start}-{end}")["Body"]
+        else:
+            body = obj.get()["Body"]
         try:
             yield from body.iter_chunks(chunk_size)
         finally:
             body.close()
+
+    def local_path(self, name: str) -> Path | None:
+        """The file on disk for a local store (a front server sends it itself), None for S3."""
+        return Path(self.storage.path(name)) if self.backend == "local" else None
 
     def size(self, name: str) -> int:
         return int(self.storage.size(name))
@@ -170,11 +195,11 @@ class EvidenceStore:
 
 
 @cache
-def get_store() -> EvidenceStore:
-    return EvidenceStore(_config())
+def get_store() -> BlobStore:
+    return BlobStore(_config())
 
 
 @receiver(setting_changed)
 def _reset(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"ZHIFA_EVIDENCE_STORAGE", "MEDIA_ROOT"}:
+    if setting in {"ZHIFA_FILES_STORAGE", "ZHIFA_EVIDENCE_STORAGE", "MEDIA_ROOT"}:
         get_store.cache_clear()

@@ -8,9 +8,9 @@ from ninja.pagination import paginate
 
 from zhifa.core import access
 from zhifa.core.api import Page
-from zhifa.supervision.alerts.kinds import kind_label
-from zhifa.supervision.alerts.models import Alert
-from zhifa.supervision.alerts.selectors import alert_list_for
+from zhifa.foundation.alerts.kinds import kind_label
+from zhifa.foundation.alerts.models import Alert
+from zhifa.foundation.alerts.selectors import alert_list_for
 
 router = Router(tags=["alerts"])
 

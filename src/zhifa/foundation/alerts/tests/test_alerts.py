@@ -5,8 +5,8 @@ from django.test import Client
 
 from zhifa.audit.models import AuditEntry
 from zhifa.core.errors import Conflict, InvalidInput
-from zhifa.supervision.alerts.models import Alert
-from zhifa.supervision.alerts.services import alert_raise, alert_resolve, alert_resolve_by_hand
+from zhifa.foundation.alerts.models import Alert
+from zhifa.foundation.alerts.services import alert_raise, alert_resolve, alert_resolve_by_hand
 
 
 def _raise(world, key="case:1:decision_overdue", agency=None):

@@ -1,0 +1,112 @@
+"""The case figures as registered indicators, and the grouped counts the statistics page draws.
+
+Cases count in the span of their registration date (the case entered the system in the span); amounts
+are decided fines and amounts paid of those cases. Every function takes the agencies to count (the
+caller applied the user's scope) and a `core.indicators.DateSpan`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhifa.core.indicators import DateSpan, IndicatorValue, Unit, register_indicator
+from zhifa.enforcement.cases.models import Case
+from zhifa.enforcement.cases.models.case import State
+from zhifa.org.models import OrgNode
+from zhifa.powers.models import Category
+
+ZERO = Decimal("0.00")
+
+
+def cases_in(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
+    return Case.objects.filter(span.q("registered_at__date"), agency_id__in=agency_ids)
+
+
+def registered(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.count(cases_in(agency_ids, span).count())
+
+
+def fines_decided(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.money(cases_in(agency_ids, span).aggregate(s=Sum("fine_amount"))["s"])
+
+
+def fines_paid(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.money(cases_in(agency_ids, span).aggregate(s=Sum("paid_amount"))["s"])
+
+
+def register() -> None:
+    register_indicator("cases.registered", gettext_lazy("Cases registered"), registered, unit=Unit.COUNT)
+    register_indicator("cases.fines_decided", gettext_lazy("Fines decided"), fines_decided, unit=Unit.YUAN)
+    register_indicator("cases.fines_paid", gettext_lazy("Fines paid"), fines_paid, unit=Unit.YUAN)
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    count: int
+    fines: Decimal
+    paid: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "count": self.count,
+            "fines": f"{self.fines:.2f}",
+            "paid": f"{self.paid:.2f}",
+        }
+
+
+def _grouped(qs: QuerySet[Case], field_name: str) -> list[dict[str, Any]]:
+    return list(
+        qs.order_by()
+        .values(field_name)
+        .annotate(
+            n=Count("id"),
+            fines=Sum("fine_amount", filter=Q(fine_amount__isnull=False)),
+            paid=Sum("paid_amount"),
+        )
+        .order_by(field_name)
+    )
+
+
+def breakdown(agency_ids: Collection[int], span: DateSpan) -> dict[str, list[Row]]:
+    """Counts and amounts by state, power category and agency: three GROUP BY queries over the case
+    table (indexes: agency + registered_at), whatever the number of cases or agencies."""
+    qs = cases_in(agency_ids, span)
+    state_labels = dict(State.choices)
+    by_state = [
+        Row(
+            r["state"],
+            str(state_labels.get(r["state"], r["state"])),
+            r["n"],
+            r["fines"] or ZERO,
+            r["paid"] or ZERO,
+        )
+        for r in _grouped(qs, "state")
+    ]
+    category_labels = dict(Category.choices)
+    by_category = []
+    for r in _grouped(qs, "power_version__category"):
+        key = r["power_version__category"] or ""
+        label = str(category_labels.get(key, key)) if key else _("Not yet determined")
+        by_category.append(Row(key, label, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
+    agency_rows = _grouped(qs, "agency_id")
+    names = dict(
+        OrgNode.objects.filter(id__in=[r["agency_id"] for r in agency_rows]).values_list("id", "name")
+    )
+    by_agency = [
+        Row(str(r["agency_id"]), names.get(r["agency_id"], ""), r["n"], r["fines"] or ZERO, r["paid"] or ZERO)
+        for r in agency_rows
+    ]
+    by_agency.sort(key=lambda r: -r.count)
+    by_category.sort(key=lambda r: -r.count)
+    return {"by_state": by_state, "by_category": by_category, "by_agency": by_agency}
