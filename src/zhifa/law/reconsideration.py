@@ -139,15 +139,15 @@ def application_limit(
 def check_application_in_time(*, limit: ApplicationLimit, applied_on: dt.date) -> Timeliness:
     """Refuse an application made after its limit (第三十条第一款第（四）项: only applications in time
     are accepted); returns the answer with its provisional flag."""
-    computed = limit
-    answer = computed.timeliness(applied_on)
+    answer = limit.timeliness(applied_on)
     if not answer.in_time:
-        end = computed.limit.on
-        article = computed.limit.article
+        end = limit.limit.on
+        article = limit.limit.article
         raise RuleViolation(
             _("The application was made after the application period, which ended on %(end)s (%(article)s).")
             % {"end": end.isoformat(), "article": article},
-            code="application_late",
+            # 第二十一条 bars the application outright however the party learnt of the act
+            code="application_beyond_maximum" if article == ART_21 else "application_late",
             article=article,
             detail={"period_end": end.isoformat()},
         )

@@ -100,7 +100,10 @@ class TestMaximumFromTheAct:
         limit = rules.application_limit(knew_act_on=D(2025, 6, 2), informed=False, acted_on=D(2019, 6, 1))
         assert limit.limit.on == D(2024, 6, 3)
         error = refused(
-            "application_late", rules.check_application_in_time, limit=limit, applied_on=D(2025, 6, 3)
+            "application_beyond_maximum",
+            rules.check_application_in_time,
+            limit=limit,
+            applied_on=D(2025, 6, 3),
         )
         assert error.article == rules.ART_21
 
