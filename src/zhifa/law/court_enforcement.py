@@ -10,26 +10,19 @@
 
 from __future__ import annotations
 
-import calendar as pycalendar
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import RuleViolation
 from zhifa.law.days import DayKind, Period, period_elapsed
+from zhifa.law.limits import add_months
 
 ART_REMINDER = "行政强制法第五十四条、第六十九条"
 ART_WINDOW = "行政强制法第五十三条；行政诉讼法第四十六条"
 REMINDER_PERIOD = Period(10, DayKind.WORKING, ART_REMINDER)
 LITIGATION_MONTHS = 6
 APPLICATION_MONTHS = 3
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The corresponding day `months` later, or that month's last day (民法典第二百零二条)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, pycalendar.monthrange(year, month)[1]))
 
 
 def litigation_period_end(*, served_on: dt.date) -> dt.date:

@@ -93,7 +93,8 @@ def value(key: str, *, agency: Any | None = None) -> Any:
     return applied(key, agency=agency).value
 
 
-# --- Settings this foundation knows about; later domains register theirs next to their rules. ----
+# --- Settings this foundation knows about; later domains register theirs next to their rules
+# (imported by `LawConfig.ready()` so the registry is complete in every process). ---------------
 
 register(
     SettingSpec(
@@ -118,14 +119,5 @@ register(
         kind=int,
         label=_("Publish penalty decisions within (working days)"),
         basis="国办发〔2018〕118号（行政执法公示制度）",
-    )
-)
-register(
-    SettingSpec(
-        key="normative.filing_days",
-        default=15,
-        kind=int,
-        label=_("File normative documents within (days after publication)"),
-        basis="法规规章备案条例；地方规范性文件备案规定",
     )
 )

@@ -16,17 +16,11 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import InvalidInput, RuleViolation
+from zhifa.law.limits import add_years
 
 ART_36 = "行政处罚法第三十六条"
 ORDINARY_YEARS = 2
 SERIOUS_HARM_YEARS = 5
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year + years, day=28)
 
 
 def limitation_years(*, serious_harm: bool) -> int:
