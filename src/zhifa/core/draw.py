@@ -109,7 +109,12 @@ def check_weight(weight: object, entry_id: str) -> int:
 def _entry(item: str | Entry) -> Entry:
     if isinstance(item, str):
         return item, 1
-    entry_id, weight = item
+    try:
+        entry_id, weight = item
+    except (TypeError, ValueError):
+        raise DrawInputError(
+            _("Every pool entry is an id, or an id and its weight."), detail={"field": "pool"}
+        ) from None
     return entry_id, weight
 
 
@@ -263,10 +268,7 @@ def draw(*, seed: str, pool: Iterable[str | Entry], n: int) -> DrawResult:
     update, inner, outer = digest.update, mac.inner, mac.outer
     control, previous = _CONTROL.search, b""
     for item in pool:
-        if isinstance(item, str):
-            entry_id, weight = item, 1
-        else:
-            entry_id, weight = item
+        entry_id, weight = (item, 1) if isinstance(item, str) else _entry(item)
         if (
             not isinstance(entry_id, str)
             or not 0 < len(entry_id) <= MAX_ID_LENGTH
