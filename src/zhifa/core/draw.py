@@ -357,12 +357,12 @@ class Team:
 
 def team_ranking(seed: bytes, target: str, candidates: Iterable[str]) -> list[str]:
     """Candidates ordered by HMAC-SHA256(seed, "team\\n" + target + "\\n" + candidate)."""
+    return _team_ranking(Hmac256(seed), target, [(id_bytes(c), c) for c in candidates])
+
+
+def _team_ranking(mac: Hmac256, target: str, candidates: Iterable[tuple[bytes, str]]) -> list[str]:
     prefix = TEAM_PREFIX + id_bytes(target) + b"\n"
-    keyed = []
-    for c in candidates:
-        raw = id_bytes(c)
-        keyed.append((hmac.digest(seed, prefix + raw, "sha256"), raw, c))
-    keyed.sort()
+    keyed = sorted((mac(prefix + raw), raw, c) for raw, c in candidates)
     return [c for _h, _r, c in keyed]
 
 
@@ -406,9 +406,9 @@ def assign_teams(
     assigned before in this call; None means no limit. Raises NoTeamPossible naming the target when
     no team can be formed; nothing is partly assigned.
     """
-    key = parse_seed(seed)
+    mac = Hmac256(parse_seed(seed))
     pool = canonical_pool(list(candidates))
-    names = [c for c, _w in pool]
+    names = [(c.encode("utf-8"), c) for c, _w in pool]
     if team_size < 1:
         raise DrawInputError(_("A team has at least one member."), detail={"field": "team_size"})
     if pair_limit is not None and pair_limit < 0:
@@ -424,8 +424,8 @@ def assign_teams(
     teams: list[Team] = []
     for target in targets:
         barred = set(excluded.get(target, ()))
-        eligible = [c for c in names if c not in barred]
-        ranked = team_ranking(key, target, eligible)
+        eligible = [(raw, c) for raw, c in names if c not in barred]
+        ranked = _team_ranking(mac, target, eligible)
         team = _first_team(ranked, team_size, allowed) if len(ranked) >= team_size else None
         if team is None:
             raise NoTeamPossible(
