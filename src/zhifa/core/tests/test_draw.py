@@ -67,6 +67,17 @@ class TestReproducibility:
         result = d.draw(seed=SEED, pool=["A", "B", "C", "D"], n=2)
         assert result.pool_digest == hashlib.sha256(b"zhifa-draw-v1\nA\t1\nB\t1\nC\t1\nD\t1\n").hexdigest()
         assert list(result.chosen) == sorted("ABCD", key=lambda i: _hand_rank(SEED, i))[:2]
+        # the worked example of docs/inspections.md
+        assert result.pool_digest == "2c3002f624e8d674a52c193a840a5d4878411783e35f88a2ec028f0138e4d318"
+        assert result.chosen == ("A", "C")
+        assert result.drawn[0].rank == "6abdd80c1804b7d11ade9235b61845a430858b854e986289c1a060cd59fbb44c"
+        weighted = d.draw(seed=SEED, pool=[("A", 1), ("B", 3), ("C", 1), ("D", 2)], n=2)
+        assert weighted.pool_digest == "51db1ee223d6cfd0ac950ceb1f8b54b96211617361be6f1ffa59b0d5b8a19df0"
+        assert weighted.chosen == ("B", "D")
+        teams = d.assign_teams(
+            seed=SEED, targets=["B", "D"], candidates=["P1", "P2", "P3", "P4"], excluded={"D": ["P1"]}
+        )
+        assert [t.members for t in teams] == [("P4", "P3"), ("P3", "P2")]
 
     def test_a_smaller_n_is_a_prefix_of_a_larger_one(self) -> None:
         big = d.draw(seed=SEED, pool=POOL, n=50).chosen
