@@ -140,4 +140,6 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id} {self.kind} {self.due_on}"
+
+
 from zhifa.core.files.models import Blob, BlobCheck  # noqa: E402, F401  (registered with the core app)

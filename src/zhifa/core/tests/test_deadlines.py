@@ -11,8 +11,8 @@ from zhifa.core import deadlines as dl
 from zhifa.core.calendar import calendar_changed
 from zhifa.core.models import CalendarDay, CalendarYear, Deadline
 from zhifa.core.provisional import recompute_all
-from zhifa.law.days import DayKind, Period
 from zhifa.foundation.alerts.models import Alert
+from zhifa.law.days import DayKind, Period
 
 pytestmark = pytest.mark.django_db
 D = dt.date

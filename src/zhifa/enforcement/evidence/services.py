@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.enforcement.cases.selectors import require_case_writable, state_is_writable
 from zhifa.core.files import filetypes
 from zhifa.core.files.models import Blob, BlobCheck
 from zhifa.core.files.services import (
@@ -29,6 +28,7 @@ from zhifa.core.files.services import (
     content_remove_orphan,
     verification_fresh,
 )
+from zhifa.enforcement.cases.selectors import require_case_writable, state_is_writable
 from zhifa.enforcement.evidence import kinds, permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta
 from zhifa.enforcement.evidence.models import Destruction, Evidence, SiteAction
@@ -155,8 +155,6 @@ def evidence_ingest(
             content_remove_orphan(staged.sha256)
         raise
     return evidence
-
-
 
 
 def _action_for(action_id: int | None, *, agency: OrgNode) -> SiteAction | None:

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.core.files.storage import get_store
+from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta, parse_meta
 from zhifa.enforcement.evidence.models import Evidence, UploadSession

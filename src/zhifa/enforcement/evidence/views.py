@@ -26,7 +26,6 @@ from zhifa.enforcement.evidence.api import agency_from
 from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.staging import UploadRefused, UploadState, parse_upload, prepare_upload
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies
 

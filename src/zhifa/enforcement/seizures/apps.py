@@ -12,7 +12,6 @@ class SeizuresConfig(AppConfig):
         from zhifa.core.provisional import register_recompute
         from zhifa.enforcement.cases.hooks import register_archive_check
         from zhifa.enforcement.seizures.services import archive_check_seizures, recompute_provisional
-        from zhifa.enforcement.seizures.services import archive_check_seizures
         from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.law import seizure  # noqa: F401 — registers the warning-window setting
         from zhifa.org.roles import Role

@@ -39,11 +39,11 @@ class ComplaintsConfig(AppConfig):
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
         from zhifa.core.provisional import register_recompute
         from zhifa.core.workflow_doc import register_doc
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.public.complaints import diagram
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES
         from zhifa.public.complaints.services import recompute_provisional_dues
-        from zhifa.foundation.alerts.kinds import register_kind
 
         register_nav(NavItem(_("Complaints"), "complaints:queue", frozenset(STAFF_ROLES), order=500))
         from zhifa.core.files.services import register_blob_reference

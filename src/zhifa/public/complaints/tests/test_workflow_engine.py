@@ -12,12 +12,12 @@ from zhifa.audit.services import audit_verify
 from zhifa.core import workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.core.workflow_doc import workflow_docs
+from zhifa.foundation.alerts.models import Alert
 from zhifa.public.complaints import services as svc
 from zhifa.public.complaints.factories import make_complaint
 from zhifa.public.complaints.models import State
 from zhifa.public.complaints.services import handling
 from zhifa.public.complaints.services.workflow import COMPLAINTS, TABLE
-from zhifa.foundation.alerts.models import Alert
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_search_document'),
+        ('core', '0003_blob_moved_from_evidence'),
     ]
 
     operations = [
