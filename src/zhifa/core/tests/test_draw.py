@@ -292,3 +292,19 @@ class TestTeams:
         assert all(
             d.pair_key(a, b) == d.pair_key(b, a) for a, b in itertools.combinations(self.INSPECTORS, 2)
         )
+
+
+class TestMemory:
+    def test_a_streamed_pool_is_drawn_in_constant_memory(self) -> None:
+        import tracemalloc
+
+        def peak(size: int) -> int:
+            tracemalloc.start()
+            d.draw(seed=SEED, pool=(f"T{i:08d}" for i in range(size)), n=10)
+            _current, top = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            return top
+
+        small, large = peak(2_000), peak(40_000)
+        assert large < 64 * 1024  # a list of 40,000 ids alone would take about 2.5 MB
+        assert large < small * 2
