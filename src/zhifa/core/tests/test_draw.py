@@ -193,6 +193,17 @@ class TestWeights:
     def test_weight_one_is_the_unweighted_draw(self) -> None:
         assert d.draw(seed=SEED, pool=[(i, 1) for i in POOL], n=9) == d.draw(seed=SEED, pool=POOL, n=9)
 
+    def test_an_int_enum_risk_level_weighs_as_its_number(self) -> None:
+        from enum import IntEnum
+
+        class Risk(IntEnum):
+            LOW = 1
+            HIGH = 3
+
+        pool = [("A", Risk.LOW), ("B", Risk.HIGH)]
+        assert d.draw(seed=SEED, pool=pool, n=2) == d.draw(seed=SEED, pool=[("A", 1), ("B", 3)], n=2)
+        assert d.pool_digest(pool) == d.pool_digest([("A", 1), ("B", 3)])
+
     def test_a_weighted_rank_is_the_smallest_of_its_tickets(self) -> None:
         pool = [(i, 1 + n % 4) for n, i in enumerate(POOL)]
         expected = sorted(pool, key=lambda e: (_hand_rank(SEED, e[0], e[1]), e[0].encode()))[:12]
