@@ -103,7 +103,7 @@ def check_weight(weight: object, entry_id: str) -> int:
             _("A draw weight is a whole number from 1 to %(max)d.") % {"max": MAX_WEIGHT},
             detail={"field": "weights", "id": entry_id},
         )
-    return weight
+    return int(weight)  # an IntEnum level serialises as its number
 
 
 def _entry(item: str | Entry) -> Entry:
@@ -148,7 +148,7 @@ def _canonical_stream(items: Iterable[str | Entry]) -> Iterator[tuple[bytes, str
     for item in items:
         entry_id, weight = _entry(item)
         raw = id_bytes(entry_id)
-        check_weight(weight, entry_id)
+        weight = check_weight(weight, entry_id)
         if previous is not None and raw <= previous:
             _canonical_order_error(entry_id)
         previous = raw
@@ -277,7 +277,7 @@ def draw(*, seed: str, pool: Iterable[str | Entry], n: int) -> DrawResult:
             or not 1 <= weight <= MAX_WEIGHT
         ):
             id_bytes(entry_id)  # raises the precise error
-            check_weight(weight, entry_id)
+            weight = check_weight(weight, entry_id)  # or an int subclass (IntEnum) made a plain int
         raw = entry_id.encode("utf-8")
         if raw <= previous:  # ids are never empty, so the first one always passes
             _canonical_order_error(entry_id)

@@ -47,10 +47,11 @@ ARTICLE_RANDOM = "优化营商环境条例第五十四条"
 ARTICLE_PUBLISH = "优化营商环境条例第五十八条；国办发〔2018〕118号"
 ARTICLE_TEAM = "行政处罚法第四十二条、第五十五条"
 ARTICLE_RECUSAL = "行政处罚法第四十三条"
-ARTICLE_ROTATION = "优化营商环境条例第五十四条（随机选派执法检查人员）"
+ARTICLE_ROTATION = "优化营商环境条例第五十四条"  # 随机选派执法检查人员
 ARTICLE_FREQUENCY = "国办发〔2024〕54号（严格规范涉企行政检查）"
 ARTICLE_SAME_ITEM = "优化营商环境条例第五十四条第一款（同一检查对象的多个检查事项合并进行）"
-ARTICLE_NO_DISTURBANCE = "优化营商环境条例第四十八条第二款、第五十四条第二款（无事不扰）"
+ARTICLE_NO_DISTURBANCE = "优化营商环境条例第四十八条第二款、第五十四条第二款"
+ARTICLE_NO_TEAM = "行政处罚法第四十二条、第四十三条、第五十五条；优化营商环境条例第五十四条"
 
 MIN_INSPECTORS_PER_TARGET = 2
 """行政处罚法第四十二条: no fewer than two officers."""
@@ -213,7 +214,7 @@ def assign_inspectors(
             pair_history=pair_history,
         )
     except draw.NoTeamPossible as exc:
-        article = f"{ARTICLE_TEAM}、{ARTICLE_RECUSAL}；{ARTICLE_ROTATION}"
+        article = ARTICLE_NO_TEAM
         raise RuleViolation(
             _(
                 "Target %(target)s cannot get %(size)d inspectors: after recusals, the limit on "

@@ -193,6 +193,17 @@ class TestWeights:
     def test_weight_one_is_the_unweighted_draw(self) -> None:
         assert d.draw(seed=SEED, pool=[(i, 1) for i in POOL], n=9) == d.draw(seed=SEED, pool=POOL, n=9)
 
+    def test_an_int_enum_risk_level_weighs_as_its_number(self) -> None:
+        from enum import IntEnum
+
+        class Risk(IntEnum):
+            LOW = 1
+            HIGH = 3
+
+        pool = [("A", Risk.LOW), ("B", Risk.HIGH)]
+        assert d.draw(seed=SEED, pool=pool, n=2) == d.draw(seed=SEED, pool=[("A", 1), ("B", 3)], n=2)
+        assert d.pool_digest(pool) == d.pool_digest([("A", 1), ("B", 3)])
+
     def test_a_weighted_rank_is_the_smallest_of_its_tickets(self) -> None:
         pool = [(i, 1 + n % 4) for n, i in enumerate(POOL)]
         expected = sorted(pool, key=lambda e: (_hand_rank(SEED, e[0], e[1]), e[0].encode()))[:12]
@@ -292,3 +303,19 @@ class TestTeams:
         assert all(
             d.pair_key(a, b) == d.pair_key(b, a) for a, b in itertools.combinations(self.INSPECTORS, 2)
         )
+
+
+class TestMemory:
+    def test_a_streamed_pool_is_drawn_in_constant_memory(self) -> None:
+        import tracemalloc
+
+        def peak(size: int) -> int:
+            tracemalloc.start()
+            d.draw(seed=SEED, pool=(f"T{i:08d}" for i in range(size)), n=10)
+            _current, top = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            return top
+
+        small, large = peak(2_000), peak(40_000)
+        assert large < 64 * 1024  # a list of 40,000 ids alone would take about 2.5 MB
+        assert large < small * 2
