@@ -45,9 +45,8 @@ def test_an_officer_writes_an_inquiry_record_through_the_api(client, kit, frozen
     assert body["code"] == "inquiry_record" and body["number"].startswith("测城管询〔2025〕")
     pdf = client.get(body["pdf_url"], **api_token(kit.world.officer_a))
     assert pdf["Content-Type"] == "application/pdf" and pdf["X-Content-SHA256"] == body["sha256"]
-    text = PdfReader(
-        io.BytesIO(b"".join(pdf.streaming_content))
-    )  # streamed since core.files.pages[0].extract_text()
+    data = b"".join(pdf.streaming_content)  # streamed since core.files
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "没有批准" in text and "王某" in text
 
 
