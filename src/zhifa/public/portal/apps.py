@@ -10,7 +10,9 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.core.workflow_doc import register_doc
         from zhifa.enforcement.cases.hooks import register_event_listener
+        from zhifa.public.portal import diagram
         from zhifa.public.portal.demo import seed_portal
         from zhifa.public.portal.listeners import on_case_event
         from zhifa.public.portal.selectors import STAFF_ROLES
@@ -20,3 +22,4 @@ class PortalConfig(AppConfig):
         register_kind("publication_overdue", _("Decision not published in time"))
         register_event_listener(on_case_event)
         register_demo_step(70, "portal", seed_portal)
+        register_doc("docs/workflow-publication.md", diagram.render)
