@@ -13,6 +13,8 @@ class PortalConfig(AppConfig):
         from zhifa.core.provisional import register_recompute
         from zhifa.enforcement.cases.hooks import register_event_listener
         from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.core.workflow_doc import register_doc
+        from zhifa.public.portal import diagram
         from zhifa.public.portal.demo import seed_portal
         from zhifa.public.portal.listeners import on_case_event
         from zhifa.public.portal.selectors import STAFF_ROLES
@@ -26,3 +28,4 @@ class PortalConfig(AppConfig):
         register_event_listener(on_case_event)
         register_recompute("portal", recompute_provisional_dues)
         register_demo_step(70, "portal", seed_portal)
+        register_doc("docs/workflow-publication.md", diagram.render)

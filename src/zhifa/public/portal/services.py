@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
+from zhifa.core import workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.provisional import Moved
 from zhifa.law import disclosure as law
@@ -27,6 +28,7 @@ from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.portal import cache as portal_cache
 from zhifa.public.portal.models import PublicationEvent, PublishedDecision
+from zhifa.public.portal.workflow import TABLE
 
 PUBLISHER_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER)
 APPROVER_ROLES = (Role.APPROVER,)
@@ -111,13 +113,6 @@ def _audit(actor: Any | None, action: str, decision: PublishedDecision, **summar
 
 def _alert_key(decision: PublishedDecision) -> str:
     return f"decision:{decision.pk}:publication_overdue"
-
-
-def _resolve_alert(decision: PublishedDecision) -> None:
-    """Published, withdrawn or exempted: an overdue alert no longer holds (same transaction)."""
-    from zhifa.foundation.alerts.services import alert_resolve
-
-    alert_resolve(key=_alert_key(decision))
 
 
 def _locked(decision_id: int) -> PublishedDecision:
@@ -219,31 +214,128 @@ def publication_schedule(*, snapshot: DecisionSnapshot, actor: Any | None = None
 # --- publish -------------------------------------------------------------------------------------
 
 
+class PublicationWorkflow(workflow.Workflow[PublishedDecision, workflow.Transition]):
+    """Publication on the shared engine. The actor is None when the platform acts itself (publishing
+    when the decision is served, withdrawing when a case's decision is changed): no role applies then."""
+
+    name = "portal"
+    table = TABLE
+    handlers = workflow.Handlers()
+
+    def load(self, obj_id: int, actor: Any) -> PublishedDecision:
+        decision = _locked(obj_id)
+        _require(actor, decision)
+        return decision
+
+    def may_apply(self, actor: Any, obj: PublishedDecision, t: workflow.Transition) -> bool:
+        return actor is None or user_can_see_agency(actor, obj.agency_id, roles=t.roles)
+
+    def forbidden(self, obj: PublishedDecision, t: workflow.Transition) -> Forbidden:
+        return Forbidden(_("Only the deciding agency's staff may do this."))
+
+    def conflict(self, obj: PublishedDecision, t: workflow.Transition) -> Conflict:
+        if t.event == "publish":
+            return Conflict(
+                _("This decision is “%(state)s”; only a decision awaiting publication can be published.")
+                % {"state": obj.get_state_display()}
+            )
+        if t.event == "withdraw":
+            return Conflict(_("This decision is not (or no longer) published."))
+        return Conflict(_("Only a decision awaiting publication can be exempted."))
+
+    def write_event(
+        self, obj: PublishedDecision, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
+    ) -> PublicationEvent:
+        row: dict[str, Any] = ctx.extra.get("event", {})
+        return PublicationEvent.objects.create(
+            decision=obj,
+            kind=ctx.transition.event,
+            at=now,
+            on=timezone.localdate(now),
+            actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+            actor_name=(getattr(ctx.actor, "display_name", "") or "")[:50],
+            due_on=row.get("due_on"),
+            in_time=row.get("in_time"),
+            note=row.get("note", ""),
+            data=workflow.jsonable(ctx.record),
+        )
+
+    def audit(self, obj: PublishedDecision, ctx: Any, row: Any, *, from_state: str, to_state: str) -> None:
+        _audit(ctx.actor, ctx.transition.event, obj, **ctx.extra.get("audit", {}))
+
+    def resolved_alerts(self, obj: PublishedDecision, ctx: Any) -> list[str]:
+        # Published, withdrawn or exempted: an overdue alert no longer holds (same transaction).
+        return [_alert_key(obj)]
+
+    def state_labels(self) -> list[tuple[str, str]]:
+        return [(str(v), str(label)) for v, label in PublishedDecision.State.choices]
+
+
+PUBLICATION = PublicationWorkflow()
+PubCtx = workflow.Ctx[PublishedDecision, workflow.Transition]
+
+
+@PUBLICATION.handlers.handles("publish")
+def _publish(ctx: PubCtx) -> None:
+    decision, now = ctx.obj, timezone.now()
+    ctx.set(published_at=now, published_on=ctx.today)
+    in_time = ctx.today <= decision.publish_due
+    ctx.extra.update(event={"due_on": decision.publish_due, "in_time": in_time}, audit={"in_time": in_time})
+    _index(decision)
+    portal_cache.bump_on_commit()
+
+
+@PUBLICATION.handlers.handles("withdraw")
+def _withdraw(ctx: PubCtx) -> None:
+    """Withdraw a decision that was changed, revoked, confirmed illegal or void, with the public reason
+    (行政处罚法第四十八条第二款). The deadline is 3 working days from the change (第八十五条);
+    withdrawing late is still done, and recorded as late."""
+    decision, data, today = ctx.obj, ctx.data, ctx.today
+    ground, changed_on = data["ground"], data["changed_on"]
+    note = data["note"]
+    if changed_on < decision.decided_on:
+        raise InvalidInput(
+            _("The change cannot predate the decision (%(date)s).")
+            % {"date": f"{decision.decided_on:%Y-%m-%d}"},
+            detail={"field": "changed_on"},
+        )
+    was_published = decision.state == PublishedDecision.State.PUBLISHED
+    computed = period_end(law.WITHDRAWAL_PERIOD, changed_on)
+    due = computed.on
+    ctx.set(
+        withdrawal_ground=ground,
+        changed_on=changed_on,
+        withdraw_due=due,
+        withdrawn_at=timezone.now(),
+        withdrawn_on=today,
+        withdrawal_note=note[:2000],
+    )
+    in_time = today <= due
+    ctx.record.update(
+        ground=ground,
+        changed_on=str(changed_on),
+        was_published=was_published,
+        provisional=computed.provisional,
+    )
+    ctx.extra.update(
+        event={"note": note, "due_on": due, "in_time": in_time}, audit={"ground": ground, "in_time": in_time}
+    )
+    if was_published:
+        _unindex(decision)
+    portal_cache.bump_on_commit()
+
+
+@PUBLICATION.handlers.handles("exempt")
+def _exempt(ctx: PubCtx) -> None:
+    ground, note = ctx.data["ground"], ctx.data["note"]
+    ctx.set(exemption_ground=ground, exemption_note=note[:2000])
+    ctx.record.update(ground=ground)
+    ctx.extra.update(event={"note": note}, audit={"ground": ground})
+
+
 def publication_publish(*, decision_id: int, actor: Any | None = None) -> PublishedDecision:
     """Publish now (automatically when the decision is served; by hand from the staff page)."""
-    with transaction.atomic():
-        decision = _locked(decision_id)
-        _require(actor, decision)
-        if decision.state != PublishedDecision.State.SCHEDULED:
-            raise Conflict(
-                _("This decision is “%(state)s”; only a decision awaiting publication can be published.")
-                % {"state": decision.get_state_display()}
-            )
-        now = timezone.now()
-        today = timezone.localdate(now)
-        decision.state = PublishedDecision.State.PUBLISHED
-        decision.published_at = now
-        decision.published_on = today
-        decision.save(update_fields=["state", "published_at", "published_on"])
-        in_time = today <= decision.publish_due
-        _record(
-            decision, PublicationEvent.Kind.PUBLISH, actor=actor, due_on=decision.publish_due, in_time=in_time
-        )
-        _index(decision)
-        _audit(actor, "publish", decision, in_time=in_time)
-        portal_cache.bump_on_commit()
-        _resolve_alert(decision)
-    return decision
+    return workflow.apply_event(PUBLICATION, obj_id=decision_id, actor=actor, event="publish", data={})
 
 
 def publication_publish_for_case(*, case_id: int, actor: Any | None = None) -> list[PublishedDecision]:
@@ -278,60 +370,13 @@ def publication_withdraw(
         raise InvalidInput(
             _("The date of the change cannot be in the future."), detail={"field": "changed_on"}
         )
-    with transaction.atomic():
-        decision = _locked(decision_id)
-        _require(actor, decision)
-        if decision.state not in (PublishedDecision.State.PUBLISHED, PublishedDecision.State.SCHEDULED):
-            raise Conflict(_("This decision is not (or no longer) published."))
-        if changed_on < decision.decided_on:
-            raise InvalidInput(
-                _("The change cannot predate the decision (%(date)s).")
-                % {"date": f"{decision.decided_on:%Y-%m-%d}"},
-                detail={"field": "changed_on"},
-            )
-        was_published = decision.state == PublishedDecision.State.PUBLISHED
-        computed = period_end(law.WITHDRAWAL_PERIOD, changed_on)
-        due = computed.on
-        now = timezone.now()
-        decision.state = PublishedDecision.State.WITHDRAWN
-        decision.withdrawal_ground = ground
-        decision.changed_on = changed_on
-        decision.withdraw_due = due
-        decision.withdrawn_at = now
-        decision.withdrawn_on = today
-        decision.withdrawal_note = note[:2000]
-        decision.save(
-            update_fields=[
-                "state",
-                "withdrawal_ground",
-                "changed_on",
-                "withdraw_due",
-                "withdrawn_at",
-                "withdrawn_on",
-                "withdrawal_note",
-            ]
-        )
-        in_time = today <= due
-        _record(
-            decision,
-            PublicationEvent.Kind.WITHDRAW,
-            actor=actor,
-            note=note,
-            due_on=due,
-            in_time=in_time,
-            data={
-                "ground": ground,
-                "changed_on": str(changed_on),
-                "was_published": was_published,
-                "provisional": computed.provisional,
-            },
-        )
-        if was_published:
-            _unindex(decision)
-        _audit(actor, "withdraw", decision, ground=ground, in_time=in_time)
-        portal_cache.bump_on_commit()
-        _resolve_alert(decision)
-    return decision
+    return workflow.apply_event(
+        PUBLICATION,
+        obj_id=decision_id,
+        actor=actor,
+        event="withdraw",
+        data={"ground": ground, "changed_on": changed_on, "note": note},
+    )
 
 
 def publication_withdraw_for_case(
@@ -359,19 +404,9 @@ def publication_exempt(*, decision_id: int, actor: Any, ground: str, note: str) 
     note = (note or "").strip()
     if len(note) < 4:
         raise InvalidInput(_("Say why this decision is not published."), detail={"field": "note"})
-    with transaction.atomic():
-        decision = _locked(decision_id)
-        _require(actor, decision, roles=APPROVER_ROLES)
-        if decision.state != PublishedDecision.State.SCHEDULED:
-            raise Conflict(_("Only a decision awaiting publication can be exempted."))
-        decision.state = PublishedDecision.State.EXEMPT
-        decision.exemption_ground = ground
-        decision.exemption_note = note[:2000]
-        decision.save(update_fields=["state", "exemption_ground", "exemption_note"])
-        _record(decision, PublicationEvent.Kind.EXEMPT, actor=actor, note=note, data={"ground": ground})
-        _audit(actor, "exempt", decision, ground=ground)
-        _resolve_alert(decision)
-    return decision
+    return workflow.apply_event(
+        PUBLICATION, obj_id=decision_id, actor=actor, event="exempt", data={"ground": ground, "note": note}
+    )
 
 
 # --- daily check ---------------------------------------------------------------------------------
