@@ -37,10 +37,15 @@ def test_an_admin_enters_next_year_on_a_phone(browser, live_server, world) -> No
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not page.locator("textarea[name=notice_text]").is_visible()  # carried to the save, not shown
     if os.environ.get("ZHIFA_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["ZHIFA_SCREENSHOTS"], "calendar-preview.png"), full_page=True)
+        page.screenshot(
+            path=os.path.join(os.environ["ZHIFA_SCREENSHOTS"], "calendar-preview.png"), full_page=True
+        )
     page.click(f"text=保存{NEXT}年日历")
     page.wait_for_url(f"{live_server.url}/calendar/")
     assert f"已录入{NEXT}年日历" in page.inner_text(".messages")
     assert "已录入（管理员）" in page.inner_text(f"#year-{NEXT}")
-    assert CalendarYear.objects.filter(year=NEXT).exists() and CalendarDay.objects.filter(date__year=NEXT).count() == 23
+    assert (
+        CalendarYear.objects.filter(year=NEXT).exists()
+        and CalendarDay.objects.filter(date__year=NEXT).count() == 23
+    )
     page.close()
