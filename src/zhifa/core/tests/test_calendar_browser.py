@@ -35,6 +35,7 @@ def test_an_admin_enters_next_year_on_a_phone(browser, live_server, world) -> No
     assert page.locator(".cal-month").count() == 12
     # phone-friendly: the twelve months stack, nothing runs off the side of the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not page.locator("textarea[name=notice_text]").is_visible()  # carried to the save, not shown
     if os.environ.get("ZHIFA_SCREENSHOTS"):
         page.screenshot(
             path=os.path.join(os.environ["ZHIFA_SCREENSHOTS"], "calendar-preview.png"), full_page=True
