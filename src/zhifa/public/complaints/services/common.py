@@ -165,10 +165,3 @@ def audit(actor: Any | None, action: str, complaint: Complaint, **summary: Any) 
 
 def sla_alert_key(complaint: Complaint) -> str:
     return f"complaint:{complaint.pk}:sla"
-
-
-def resolve_sla(complaint: Complaint) -> None:
-    """The step answered the deadline an alert may be about: close it in the same transaction."""
-    from zhifa.foundation.alerts.services import alert_resolve
-
-    alert_resolve(key=sla_alert_key(complaint))
