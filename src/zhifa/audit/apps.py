@@ -11,6 +11,6 @@ class AuditConfig(AppConfig):
         # The workflow engine (zhifa.core.workflow) writes its audit entries through this door; core
         # does not import the audit app, so the import graph keeps core at the bottom.
         from zhifa.audit.services import audit_record
-        from zhifa.core.workflow import set_audit_recorder
+        from zhifa.core.auditing import set_audit_recorder
 
         set_audit_recorder(audit_record)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhifa.enforcement.documents",
     "zhifa.enforcement.seizures",
     "zhifa.foundation.alerts",
+    "zhifa.foundation.deadlines",
     "zhifa.supervision.stats",
     "zhifa.public.portal",
     "zhifa.public.complaints",

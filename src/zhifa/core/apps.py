@@ -12,14 +12,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from zhifa.core.deadlines import recompute_provisional
-        from zhifa.core.provisional import register_recompute
-
         post_migrate.connect(_purge_search_orphans, sender=self)
-        register_recompute("core.deadlines", recompute_provisional)
 
         from zhifa.core.navigation import NavItem, register_nav
-        from zhifa.org.roles import Role
+        from zhifa.core.roles import Role
 
         register_nav(NavItem(_("Holiday calendar"), "calendar_years", frozenset({Role.ADMIN}), order=860))
 

@@ -6,7 +6,7 @@ Sources, in order: an administrator's CalendarDay row for the date; the `chinese
 the next year is such a year until the State Council's notice is entered) the weekday rule applies and
 the answer is **provisional**: this module never refuses to answer, because a deadline engine that
 stops every December stops the agencies' work. Callers that store a date keep the provisional flag;
-one daily job (`zhifa.core.provisional`) recomputes those dates once the year is entered.
+one daily job (`zhifa.foundation.deadlines.provisional`) recomputes those dates once the year is entered.
 
 Where the law protects a party, a provisional day must not count against the party: `envelope_working`
 answers "could this day be a statutory holiday in some official arrangement?" so gates can give the
@@ -22,10 +22,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import chinese_calendar
+from django.dispatch import Signal
 
 _CACHE_SECONDS = 60.0  # admins' edits reach every process within a minute; calendar_changed() is instant
 _lock = threading.Lock()
 _cache: dict[int, tuple[float, dict[dt.date, bool], bool]] = {}
+
+# Sent with `year=` once an administrator has entered a year (the deadlines app recomputes).
+year_entered_signal = Signal()
 
 # The years the installed `chinesecalendar` release knows (its data ends with the last one).
 PACKAGE_FIRST_YEAR: int = min(d.year for d in chinese_calendar.holidays)
@@ -64,18 +68,10 @@ def calendar_changed() -> None:
 
 
 def year_entered(year: int) -> None:
-    """Called by whoever saves a year's calendar: caches are dropped at once and, after commit, the
-    provisional dates of every domain are recomputed (one job for all, `zhifa.core.provisional`)."""
-    from django.db import transaction
-
+    """Called by whoever saves a year's calendar: caches are dropped at once, and the deadlines app
+    (listening to `year_entered_signal`) recomputes every domain's provisional dates after commit."""
     calendar_changed()
-
-    def _recompute() -> None:
-        from zhifa.core.tasks import provisional_recompute
-
-        provisional_recompute.enqueue()
-
-    transaction.on_commit(_recompute)
+    year_entered_signal.send(sender=None, year=year)
 
 
 def _year_table(year: int) -> tuple[dict[dt.date, bool], bool]:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zhifa.core import access, selectors, services
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.calendar_notice import MAX_NOTICE_CHARS
-from zhifa.org.roles import Role
+from zhifa.core.roles import Role
 
 router = Router(tags=["calendar"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -16,7 +16,7 @@ from zhifa.core import access, selectors, services
 from zhifa.core.calendar import PACKAGE_LAST_YEAR
 from zhifa.core.calendar_notice import Kind, Notice, parse_notice
 from zhifa.core.errors import DomainError
-from zhifa.org.roles import Role
+from zhifa.core.roles import Role
 
 
 @access.roles(Role.ADMIN)

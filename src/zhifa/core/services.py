@@ -27,7 +27,7 @@ from zhifa.core import calendar
 from zhifa.core.calendar_notice import Notice, NoticeDay, parse_notice
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.core.models import CalendarDay, CalendarYear
-from zhifa.org.roles import Role
+from zhifa.core.roles import Role
 
 MIN_ENTER_YEAR = 2000
 AHEAD_YEARS = 2  # a notice is published in November for the next year; two years ahead is a typo
@@ -149,7 +149,7 @@ def calendar_year_enter(
         for d in days
         if d.date.year != year and calendar.year_status(d.date.year) != calendar.YearStatus.OFFICIAL
     ]
-    from zhifa.audit.services import audit_record
+    from zhifa.core.auditing import audit_record
 
     with transaction.atomic():
         row, created = _lock_year(year, source)

@@ -12,12 +12,9 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import task
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 from huey.contrib.djhuey import task as huey_task
 
 
@@ -51,30 +48,3 @@ class HueyBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
-
-
-# --- The one provisional-deadline job (zhifa.core.provisional) -----------------------------------
-
-
-@task()
-def provisional_recompute() -> dict[str, int]:
-    """Enqueued after an administrator enters a year's calendar (calendar.year_entered)."""
-    from zhifa.core.provisional import recompute_all
-
-    return recompute_all()
-
-
-@db_periodic_task(crontab(hour="1", minute="5"))
-def provisional_recompute_daily() -> None:
-    """Deadlines computed before a year's official calendar was entered follow it once it is."""
-    from zhifa.core.provisional import recompute_all
-
-    recompute_all()
-
-
-@db_periodic_task(crontab(hour="1", minute="15"))
-def deadlines_refresh_daily() -> None:
-    """Statuses, elapsed party windows and overdue alerts of every domain's deadlines (core.deadlines)."""
-    from zhifa.core.deadlines import deadlines_refresh
-
-    deadlines_refresh()

@@ -25,13 +25,15 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core import auditing
+from zhifa.core.auditing import AuditRecorder
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 
 
@@ -154,25 +156,14 @@ def no_effect(ctx: Any) -> None:
 Listener = Callable[[Any, Any], Any]
 
 
-class AuditRecorder(Protocol):
-    def __call__(
-        self, *, actor: Any, action: str, obj: Any, summary: dict[str, Any], agency_id: int | None = ...
-    ) -> Any: ...
-
-
-_audit: list[AuditRecorder] = []
-
-
 def set_audit_recorder(fn: AuditRecorder) -> None:
-    """Installed by the audit app in `AppConfig.ready()`; the engine refuses to run without it, so an
-    event can never go unaudited."""
-    _audit[:] = [fn]
+    """Installed by the audit app in `AppConfig.ready()` (zhifa.core.auditing); the engine refuses to
+    run without it, so an event can never go unaudited."""
+    auditing.set_audit_recorder(fn)
 
 
 def _audit_record(**kwargs: Any) -> None:
-    if not _audit:
-        raise RuntimeError("zhifa.core.workflow: no audit recorder installed (is zhifa.audit loaded?)")
-    _audit[0](**kwargs)
+    auditing.audit_record(**kwargs)
 
 
 AlertResolver = Callable[..., Any]

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.audit.services import audit_record
+from zhifa.core.auditing import audit_record
 from zhifa.core.errors import InvalidInput
 from zhifa.core.files import filetypes
 from zhifa.core.files.hashing import DualHasher

@@ -29,8 +29,8 @@ from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from zhifa.audit.services import audit_record
 from zhifa.config.env import env
+from zhifa.core.auditing import audit_record
 from zhifa.core.errors import Conflict
 from zhifa.core.files.models import Blob
 from zhifa.core.files.services import blob_open

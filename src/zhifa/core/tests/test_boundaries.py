@@ -42,6 +42,7 @@ APPS = (
     "zhifa.public.complaints",
     "zhifa.public.portal",
     "zhifa.foundation.alerts",
+    "zhifa.foundation.deadlines",
     "zhifa.supervision.stats",
     "zhifa.supervision",
     "zhifa.public",
@@ -50,13 +51,14 @@ APPS = (
 FOUNDATION_LAYER = {"zhifa.core": 0, "zhifa.audit": 1, "zhifa.org": 2, "zhifa.law": 3, "zhifa.foundation": 3}
 DOMAIN_LAYER = 10
 TOOLKITS = frozenset({"zhifa.core", "zhifa.law"})
-PUBLIC = frozenset({"selectors", "services", "hooks", "api", "factories", "demo", "models"})
+PUBLIC = frozenset({"selectors", "services", "hooks", "api", "factories", "demo", "models", "indicators"})
 EXTRA_PUBLIC = {
     "zhifa.org": frozenset({"roles"}),  # the role names (re-exported from core.roles)
     "zhifa.officers": frozenset({"rules"}),  # who may enforce what: pure rules over credentials
     "zhifa.powers": frozenset({"discretion"}),  # the discretion tiers of a power item: pure rules
     "zhifa.enforcement.cases": frozenset({"workflow"}),  # the table, drawn by the portal
     "zhifa.foundation.alerts": frozenset({"kinds"}),  # register_kind, the alerts' hook
+    "zhifa.foundation.deadlines": frozenset({"provisional"}),  # register_recompute, the one recompute
 }
 READERS = ("views", "selectors", "api")  # module kinds that read other apps through selectors only
 
@@ -67,12 +69,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ),
     ("zhifa.enforcement.cases.views", "zhifa.powers.models"): (
         "power-item pickers of the case list and register form; to move behind powers.selectors"
-    ),
-    ("zhifa.enforcement.documents.api", "zhifa.enforcement.evidence.storage"): (
-        "blob storage: replaced by core.files (the files helper's part of issue 11)"
-    ),
-    ("zhifa.enforcement.documents.dossier", "zhifa.enforcement.evidence.storage"): (
-        "blob storage: replaced by core.files (the files helper's part of issue 11)"
     ),
     ("zhifa.enforcement.documents.services", "zhifa.enforcement.evidence.permissions"): (
         "who may write a case's dossier is decided by evidence's rule; to be exposed by evidence.selectors"
@@ -119,18 +115,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("zhifa.public.portal.views", "zhifa.org.models"): "public agency pages; to move behind org.selectors",
     ("zhifa.public.portal.views", "zhifa.powers.models"): (
         "public power-item pages; to move behind powers.selectors"
-    ),
-    ("zhifa.supervision.stats.selectors", "zhifa.enforcement.cases.models"): (
-        "supervision statistics: become indicators registered by the cases app (core.indicators)"
-    ),
-    ("zhifa.supervision.stats.selectors", "zhifa.enforcement.cases.models.case"): (
-        "supervision statistics: become indicators registered by the cases app (core.indicators)"
-    ),
-    ("zhifa.supervision.stats.selectors", "zhifa.org.models"): (
-        "supervision statistics: become indicators (core.indicators)"
-    ),
-    ("zhifa.supervision.stats.selectors", "zhifa.powers.models"): (
-        "supervision statistics: become indicators (core.indicators)"
     ),
 }
 

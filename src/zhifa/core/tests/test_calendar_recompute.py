@@ -8,12 +8,12 @@ import pytest
 import time_machine
 
 from zhifa.core.calendar import PACKAGE_LAST_YEAR
-from zhifa.core.provisional import recompute_all
 from zhifa.core.services import calendar_notice_enter
 from zhifa.core.tests.notices import crafted_notice
 from zhifa.enforcement.cases.factories import build_case_kit, ev, register
 from zhifa.enforcement.cases.models import CaseDeadline
 from zhifa.foundation.alerts.models import Alert
+from zhifa.foundation.deadlines.provisional import recompute_all
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")

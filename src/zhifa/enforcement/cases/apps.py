@@ -14,7 +14,6 @@ class CasesConfig(AppConfig):
         # register when the module is imported; the case workflow needs them from the start.
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
-        from zhifa.core.provisional import register_recompute
         from zhifa.core.workflow_doc import register_doc
         from zhifa.enforcement.cases import (
             diagram,
@@ -25,6 +24,7 @@ class CasesConfig(AppConfig):
         from zhifa.enforcement.cases.deadlines import recompute_provisional
         from zhifa.enforcement.cases.demo import seed_cases
         from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.foundation.deadlines.provisional import register_recompute
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
 

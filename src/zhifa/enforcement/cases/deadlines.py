@@ -22,8 +22,8 @@ from typing import Any
 from django.utils import timezone
 
 from zhifa.core import calendar
-from zhifa.core.provisional import Moved
 from zhifa.enforcement.cases.models import Case, CaseDeadline, DeadlineKind, Resolution
+from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law.days import DayKind, Period, period_end
 
 DUE_SOON_DAYS = 3  # natural days before the last day: enough to act on a yellow light
@@ -233,7 +233,7 @@ def _recompute_row(row: CaseDeadline, case: Case, moved: list[Moved] | None = No
 
 
 def recompute_provisional(moved: list[Moved]) -> int:
-    """For the one provisional job (zhifa.core.provisional): open rows computed on an unknown year."""
+    """For the one provisional job (zhifa.foundation.deadlines.provisional): open rows computed on an unknown year."""
     from django.db import transaction
 
     changed = 0

@@ -9,10 +9,10 @@ class SeizuresConfig(AppConfig):
 
     def ready(self) -> None:
         from zhifa.core.navigation import NavItem, register_nav
-        from zhifa.core.provisional import register_recompute
         from zhifa.enforcement.cases.hooks import register_archive_check
         from zhifa.enforcement.seizures.services import archive_check_seizures, recompute_provisional
         from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.foundation.deadlines.provisional import register_recompute
         from zhifa.law import seizure  # noqa: F401 — registers the warning-window setting
         from zhifa.org.roles import Role
 

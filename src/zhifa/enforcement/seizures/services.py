@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from zhifa.core.provisional import Moved
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.documents.services import document_generate
@@ -37,6 +36,7 @@ from zhifa.enforcement.seizures.models import (
     SeizedItem,
     Seizure,
 )
+from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law import jurisdiction
 from zhifa.law import seizure as law
 from zhifa.officers.models import Officer
@@ -188,7 +188,7 @@ def _set_due(seizure: Seizure) -> list[str]:
 
 
 def recompute_provisional(moved: list[Moved]) -> int:
-    """For the one provisional job (zhifa.core.provisional): active terms computed on an unknown year."""
+    """For the one provisional job (zhifa.foundation.deadlines.provisional): active terms computed on an unknown year."""
     changed = 0
     ids = list(
         Seizure.objects.filter(status=Seizure.Status.ACTIVE, due_provisional=True).values_list(

@@ -22,9 +22,11 @@ class AlertsConfig(AppConfig):
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
         from zhifa.foundation.alerts.kinds import register_kind
 
-        # raised by the one provisional recompute (zhifa.core.provisional) for every domain
+        # raised by the one provisional recompute (zhifa.foundation.deadlines.provisional) for every domain
         register_kind("deadline_moved_earlier", _("Deadline moved earlier by the official calendar"))
-        register_kind("deadline_overdue", _("Deadline overdue"))  # zhifa.core.deadlines, every domain
+        register_kind(
+            "deadline_overdue", _("Deadline overdue")
+        )  # zhifa.foundation.deadlines.services, every domain
         from zhifa.core.workflow import set_alert_resolver
         from zhifa.foundation.alerts.services import alert_resolve
 

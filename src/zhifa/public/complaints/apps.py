@@ -37,9 +37,9 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
-        from zhifa.core.provisional import register_recompute
         from zhifa.core.workflow_doc import register_doc
         from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.foundation.deadlines.provisional import register_recompute
         from zhifa.public.complaints import diagram
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES

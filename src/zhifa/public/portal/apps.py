@@ -10,10 +10,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import NavItem, register_nav
-        from zhifa.core.provisional import register_recompute
         from zhifa.core.workflow_doc import register_doc
         from zhifa.enforcement.cases.hooks import register_event_listener
         from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.foundation.deadlines.provisional import register_recompute
         from zhifa.public.portal import diagram
         from zhifa.public.portal.demo import seed_portal
         from zhifa.public.portal.listeners import on_case_event

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from zhifa.audit.services import audit_record
 from zhifa.core import workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.core.provisional import Moved
+from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law import disclosure as law
 from zhifa.law.days import period_end
 from zhifa.org.models import OrgNode

@@ -25,8 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="", help="the administrator to record in the audit log")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.contrib.auth import get_user_model
+
         from zhifa.core.services import calendar_notice_enter
-        from zhifa.org.models import User
+
+        User = get_user_model()
 
         path = options["file"]
         try:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import Conflict, InvalidInput, NotFound
-from zhifa.core.provisional import Moved
+from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law import complaints as rules
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.complaints.models import (

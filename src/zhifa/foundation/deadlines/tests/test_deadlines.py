@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
-from zhifa.core import deadlines as dl
 from zhifa.core.calendar import calendar_changed
-from zhifa.core.models import CalendarDay, CalendarYear, Deadline
-from zhifa.core.provisional import recompute_all
+from zhifa.core.models import CalendarDay, CalendarYear
 from zhifa.foundation.alerts.models import Alert
+from zhifa.foundation.deadlines import services as dl
+from zhifa.foundation.deadlines.models import Deadline
+from zhifa.foundation.deadlines.provisional import recompute_all
 from zhifa.law.days import DayKind, Period
 
 pytestmark = pytest.mark.django_db
@@ -110,12 +111,12 @@ class TestProvisional:
         CalendarDay.objects.create(date=D(2031, 1, 4), kind=CalendarDay.Kind.WORKDAY, name="调休")
         calendar_changed()
         counts = recompute_all(today=D(2031, 1, 20))
-        assert counts["core.deadlines"] == 1 and counts["moved_earlier_overdue"] == 1
+        assert counts["deadlines"] == 1 and counts["moved_earlier_overdue"] == 1
         row.refresh_from_db()
         assert not row.provisional and row.due_on == D(2031, 1, 9)
         alert = Alert.objects.get(kind="deadline_moved_earlier")
         assert alert.agency_id == subject.agency_id and "2031-01-09" in alert.title
-        assert recompute_all(today=D(2031, 1, 20))["core.deadlines"] == 0  # idempotent
+        assert recompute_all(today=D(2031, 1, 20))["deadlines"] == 0  # idempotent
 
     def test_a_date_moved_later_raises_nothing(self, subject) -> None:  # type: ignore[no-untyped-def]
         row = dl.deadline_open(subject, kind="answer", period=FIVE_WORKING, start_on=D(2031, 1, 3))

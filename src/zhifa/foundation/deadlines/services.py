@@ -1,4 +1,4 @@
-"""The deadline engine every domain builds on: statutory periods on any object, as rows.
+"""The deadline engine every domain builds on (zhifa.foundation.deadlines.services): statutory periods on any object, as rows.
 
 A domain opens a row when the act that triggers a period happens (`deadline_open`, with a
 `law.days.Period` from `zhifa.law` and the real-world date of the act), resolves it once when the act
@@ -24,8 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from zhifa.core.models import Deadline
-from zhifa.core.provisional import Moved
+from zhifa.foundation.deadlines.models import Deadline
+from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law.days import DayKind, Period, period_end
 
 DUE_SOON_DAYS = 3  # natural days before the last day: enough to act on a yellow light
@@ -301,7 +301,7 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
 
 
 def recompute_provisional(moved: list[Moved]) -> int:
-    """For the one provisional job (zhifa.core.provisional)."""
+    """For the one provisional job (zhifa.foundation.deadlines.provisional)."""
     changed = 0
     ids = list(
         Deadline.objects.filter(resolved_on__isnull=True, provisional=True).values_list("id", flat=True)
