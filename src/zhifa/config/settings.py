@@ -1,8 +1,10 @@
 """Zhifa settings: one module, driven by environment variables, safe defaults for the embedded run.
 
-Embedded (the default, `make run`): SQLite in var/, local files, huey on SQLite, DEBUG on.
-Production: set ZHIFA_ENV=production plus DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and
-(optionally) the S3 variables. Production refuses to start with the demo secret.
+Embedded (the default, `make run`): SQLite in var/, local files, huey on SQLite, DEBUG off, served by
+gunicorn with whitenoise, a secret key generated once into var/secret_key. `make dev` turns DEBUG on.
+Production: set ZHIFA_ENV=production plus DATABASE_URL, REDIS_URL, SECRET_KEY (or SECRET_KEY_FILE),
+ALLOWED_HOSTS and (optionally) the S3 variables; several app servers must share the key, so production
+never generates one. See docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.config.env import env, envbool, envint, envlist
+from zhifa.config.env import env, envbool, envint, envlist, generated_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent.parent  # the checkout
 SRC_DIR = BASE_DIR / "src"
@@ -26,11 +28,21 @@ PRODUCTION = ZHIFA_ENV == "production"
 TESTING = "pytest" in sys.modules or env("ZHIFA_TESTING") == "1"
 
 DEMO_SECRET_KEY = "zhifa-demo-secret-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
-SECRET_KEY = env("SECRET_KEY", DEMO_SECRET_KEY)
+SECRET_KEY = env("SECRET_KEY") or (
+    generated_secret_key(VAR_DIR / "secret_key") if not PRODUCTION else DEMO_SECRET_KEY
+)
 if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (the demo key is public).")
 
-DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
+# Off unless asked for: `make run` is what an office actually runs. `make dev` sets DEBUG=true.
+DEBUG = envbool("DEBUG", "false")
+# The demo city (public passwords) may be loaded by `make run` (ZHIFA_DEMO=1) or a DEBUG instance;
+# a production instance never, whatever else is set.
+ZHIFA_DEMO = envbool("ZHIFA_DEMO", "false")
+if PRODUCTION and ZHIFA_DEMO:
+    raise ImproperlyConfigured(
+        "ZHIFA_DEMO cannot be set in production (demo accounts have a public password)."
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -115,10 +127,26 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache and tasks -----------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
+# The cache holds the public rate-limit counters, so every process must see the same one:
+# Redis when there is one (every app server counts together), else a directory in var/ shared by the
+# gunicorn workers of the one machine. Tests keep a per-process memory cache.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "zhifa"),
+        }
+    }
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # django-tasks is the interface services use (`task.enqueue(...)`); huey runs them. Tests run tasks
 # immediately so that side effects are observable in the same transaction-less test.
@@ -196,28 +224,37 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Served without DEBUG (make run, production): collected into STATIC_ROOT by `collectstatic`, names
+# carrying a content hash and pre-compressed, served by whitenoise with far-future cache headers.
+# With DEBUG and in tests: straight from the source tree, no collect step.
+STATIC_MANIFEST = not (DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Processes log to stderr; whoever runs them keeps the files. `make run`'s supervisord writes
+# var/log/*.log and rotates them (one writer per file, so rotation is safe with many workers);
+# under systemd or compose, the journal or the container runtime does.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {"zhifa": {"level": env("LOG_LEVEL", "INFO")}},
 }
 
 # --- Zhifa -------------------------------------------------------------------------------------
 ZHIFA_SITE_NAME = _("Administrative Enforcement Platform")
 # The public address printed on officer cards' QR codes and in published links; empty = the request's host.
 ZHIFA_PUBLIC_URL = env("ZHIFA_PUBLIC_URL", "")
-DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105 — printed by `make run`; seed_demo refuses without DEBUG
+DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105 — printed by `make run`; seed_demo needs DEBUG or ZHIFA_DEMO
