@@ -34,7 +34,8 @@ export ZHIFA_ROOT := $(CURDIR)
 export ZHIFA_VAR_DIR ?= $(CURDIR)/var
 run: setup $(ZHIFA_VAR_DIR)/static/staticfiles.json
 	@mkdir -p $(ZHIFA_VAR_DIR)/log
-	@$(MANAGE) migrate --noinput | grep -v "^  No migrations to apply" || true
+	@echo "Migrating the database (a minute the first time) ..."
+	@$(MANAGE) migrate --noinput -v0
 	@ZHIFA_DEMO=1 $(MANAGE) seed_demo
 	@echo ""
 	@echo "  Zhifa is serving on http://$(ZHIFA_BIND)  (gunicorn, DEBUG off; make dev for the development server)"
