@@ -25,7 +25,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 ZHIFA_ENV = env("ZHIFA_ENV", "embedded")  # embedded | production
 PRODUCTION = ZHIFA_ENV == "production"
-TESTING = "pytest" in sys.modules or env("ZHIFA_TESTING") == "1"
+# ZHIFA_TESTING=0 forces the real configuration in a process that merely has pytest imported (servers
+# that tests start, under time-machine, which imports it).
+TESTING = env("ZHIFA_TESTING") == "1" or ("pytest" in sys.modules and env("ZHIFA_TESTING") != "0")
 
 DEMO_SECRET_KEY = "zhifa-demo-secret-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY") or (
