@@ -128,7 +128,7 @@ class Cluster:
         for name, proc in self.procs.items():
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGINT if name.startswith("worker") else signal.SIGTERM)
-        for name, proc in self.procs.items():
+        for proc in self.procs.values():
             try:
                 proc.wait(timeout=40)
             except subprocess.TimeoutExpired:
