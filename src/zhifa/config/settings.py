@@ -240,6 +240,19 @@ STORAGES = {
         )
     },
 }
+if env("MEDIA_S3_BUCKET"):
+    # Several app servers: uploaded media (officers' photos) must not sit on one server's disk.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("MEDIA_S3_BUCKET"),
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", env("EVIDENCE_S3_ENDPOINT_URL")) or None,
+            "region_name": env("MEDIA_S3_REGION", env("EVIDENCE_S3_REGION")) or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Source maps are only fetched by a developer's browser tools; compressing them (megabytes, for the API
 # docs' bundles) is most of collectstatic's time.
