@@ -30,3 +30,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database or Redis that is down answers 503 + Retry-After, not 500 (zhifa.core.unavailable).
+handler500 = "zhifa.core.unavailable.server_error"
