@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -230,7 +231,7 @@ MEDIA_URL = "/media/"
 # carrying a content hash and pre-compressed, served by whitenoise with far-future cache headers.
 # With DEBUG and in tests: straight from the source tree, no collect step.
 STATIC_MANIFEST = not (DEBUG or TESTING)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
