@@ -13,6 +13,7 @@ with plain sync workers a handful of such clients would take every worker.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from zhifa.config.env import env, envint
 
@@ -44,3 +45,8 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
 # Only the front server may say which client a request came from or that it arrived over HTTPS.
 forwarded_allow_ips = env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "zhifa-web"
+# gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): two instances on
+# one host (make run beside a test, or several app servers) would take it from each other.
+control_socket = str(
+    Path(env("ZHIFA_VAR_DIR", str(Path(__file__).resolve().parents[3] / "var"))) / "gunicorn.ctl"
+)
