@@ -29,7 +29,9 @@ from pathlib import Path
 PASSWORD = "zhifa-demo-2026"  # noqa: S105 — the demo's published password
 
 
-def request(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def request(
+    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})  # noqa: S310
     try:
         with urllib.request.urlopen(req, timeout=120) as response:  # noqa: S310
@@ -63,7 +65,10 @@ def jpeg(seed: int) -> bytes:
 
 def multipart(fields: dict[str, str], data: bytes, name: str) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
         "Content-Type: image/jpeg\r\n\r\n".encode()
@@ -88,23 +93,29 @@ class Stats:
                 self.errors.append(f"{kind}: {status} {body[:200]!r}")
 
 
-def staff(base: str, auth: str, agency_id: int, stop: float, stats: Stats, seed: int) -> None:
+def staff(base: str, auth: str, agency_id: int, stop: float, stats: Stats, *, seed: int) -> None:
     headers = {"Authorization": f"Bearer {auth}"}
     n = 0
     while time.monotonic() < stop:
         n += 1
         if n % 4 == 0:  # one write in four requests
             body, content_type = multipart(
-                {"agency_id": str(agency_id), "kind": "photo", "description": "soak"}, jpeg(seed * 100000 + n), "soak.jpg"
+                {"agency_id": str(agency_id), "kind": "photo", "description": "soak"},
+                jpeg(seed * 100000 + n),
+                "soak.jpg",
             )
             started = time.monotonic()
-            status, raw = request("POST", f"{base}/api/v1/evidence", body, {**headers, "Content-Type": content_type})
+            status, raw = request(
+                "POST", f"{base}/api/v1/evidence", body, {**headers, "Content-Type": content_type}
+            )
             stats.add("staff upload", time.monotonic() - started, status, {201}, raw)
             if status == 201:
                 with stats.lock:
                     stats.created.append(int(json.loads(raw)["id"]))
             continue
-        path = random.choice(["/api/v1/cases?page_size=20", "/api/v1/evidence?page_size=20", "/api/v1/cases/overdue"])
+        path = random.choice(
+            ["/api/v1/cases?page_size=20", "/api/v1/evidence?page_size=20", "/api/v1/cases/overdue"]
+        )
         started = time.monotonic()
         status, raw = request("GET", base + path, None, headers)
         stats.add("staff read", time.monotonic() - started, status, {200}, raw)
@@ -167,7 +178,10 @@ def main() -> int:
         raise SystemExit("pass --agency-id (officer1's agency)")
     stats = Stats()
     stop = time.monotonic() + args.minutes * 60
-    threads = [threading.Thread(target=staff, args=(args.base, auth, agency_id, stop, stats, i)) for i in range(args.staff)]
+    threads = [
+        threading.Thread(target=staff, args=(args.base, auth, agency_id, stop, stats), kwargs={"seed": i})
+        for i in range(args.staff)
+    ]
     threads += [threading.Thread(target=public, args=(args.base, stop, stats)) for _ in range(args.public)]
     memory: list[tuple[float, int]] = []
     started = time.monotonic()
@@ -184,7 +198,9 @@ def main() -> int:
     # Writes compared with the database, through the API: every 201 is a row, no row twice.
     found = set()
     for evidence_id in stats.created:
-        status, _ = request("GET", f"{args.base}/api/v1/evidence/{evidence_id}", None, {"Authorization": f"Bearer {auth}"})
+        status, _ = request(
+            "GET", f"{args.base}/api/v1/evidence/{evidence_id}", None, {"Authorization": f"Bearer {auth}"}
+        )
         if status == 200:
             found.add(evidence_id)
     total = sum(len(v) for v in stats.latency.values())
@@ -195,11 +211,15 @@ def main() -> int:
             f"  {kind:13} n={len(values):5}  median {statistics.median(values) * 1000:6.0f} ms"
             f"  p95 {values[int(len(values) * 0.95) - 1] * 1000:6.0f} ms  max {values[-1] * 1000:6.0f} ms"
         )
-    print(f"writes: {len(stats.created)} created (201), {len(found)} found again, {len(set(stats.created))} distinct")
+    print(
+        f"writes: {len(stats.created)} created (201), {len(found)} found again, {len(set(stats.created))} distinct"
+    )
     if memory:
         first, last = memory[0][1], memory[-1][1]
         peak = max(m for _, m in memory)
-        print(f"memory (web + worker RSS): start {first / 1024:.0f} MiB, end {last / 1024:.0f} MiB, peak {peak / 1024:.0f} MiB")
+        print(
+            f"memory (web + worker RSS): start {first / 1024:.0f} MiB, end {last / 1024:.0f} MiB, peak {peak / 1024:.0f} MiB"
+        )
     for line in stats.errors[:10]:
         print("  ERROR", line)
     lost = len(stats.created) - len(found)
