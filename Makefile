@@ -46,7 +46,7 @@ run: setup $(ZHIFA_VAR_DIR)/static/staticfiles.json
 
 # collectstatic only when a static source changed (a second `make run` skips it)
 $(ZHIFA_VAR_DIR)/static/staticfiles.json: $(shell find src/zhifa -path '*/static/*' -type f 2>/dev/null) requirements.txt | $(VENV)/.synced
-	$(MANAGE) collectstatic --noinput -v0
+	ZHIFA_STATIC_MANIFEST=1 $(MANAGE) collectstatic --noinput -v0
 	@touch $@
 
 ## dev: the development server with DEBUG and auto-reload (no worker: tasks wait until `make worker`)

@@ -225,12 +225,18 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [SRC_DIR / "zhifa" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = "/media/"
 # Served without DEBUG (make run, production): collected into STATIC_ROOT by `collectstatic`, names
 # carrying a content hash and pre-compressed, served by whitenoise with far-future cache headers.
-# With DEBUG and in tests: straight from the source tree, no collect step.
-STATIC_MANIFEST = not (DEBUG or TESTING)
+# With DEBUG, in tests, and in scripts on a checkout where nothing was collected (benchmarks, shell):
+# straight from the source tree. `collectstatic` is run with ZHIFA_STATIC_MANIFEST=1 to write it.
+STATIC_MANIFEST = envbool(
+    "ZHIFA_STATIC_MANIFEST",
+    "true"
+    if PRODUCTION or (not (DEBUG or TESTING) and (STATIC_ROOT / "staticfiles.json").exists())
+    else "false",
+)
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
