@@ -82,3 +82,44 @@ def test_an_altered_backup_is_refused_before_anything_is_written(tmp_path: Path,
         refused = manage(env, "restore", str(backup), check=False)
         assert refused.returncode != 0
         assert not Path(env["EVIDENCE_ROOT"], evidence["name"]).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_under_writes_restores_to_one_consistent_state(tmp_path: Path, source) -> None:
+    """A writer appends to the audit chain as fast as it can while the backup runs; the restored
+    chain verifies, and holds a prefix of what was written (pg_dump's snapshot)."""
+    import threading
+
+    from django.db import connections
+
+    from zhifa.audit.models import AuditEntry
+
+    stop = threading.Event()
+    written: list[int] = []
+
+    def writer() -> None:
+        try:
+            while not stop.is_set():
+                audit_record(actor=None, action="test.under_backup", object_type="test", object_id="x")
+                written.append(1)
+        finally:
+            connections.close_all()
+
+    before = AuditEntry.objects.count()
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 5:  # the writer is running before the snapshot starts
+            pass
+        backup = backup_create(tmp_path / "backups").path
+    finally:
+        stop.set()
+        thread.join()
+    after = AuditEntry.objects.count()
+    with empty_database(tmp_path, "underwrites") as url:
+        env = instance_env(tmp_path, url, "underwrites")
+        restored = manage(env, "restore", str(backup)).stdout
+        entries = int(restored.split("ok: ")[1].split(" entries")[0])
+    assert before + 5 <= entries <= after
