@@ -7,7 +7,7 @@ UV_VERSION := 0.9.5
 MANAGE := $(PY) manage.py
 export PYTHONPATH := src
 
-.PHONY: run test test-clock test-pg lint messages setup system-deps worker seed clean bench
+.PHONY: run dev test test-clock test-pg lint messages setup system-deps worker seed clean bench
 
 ## setup: Debian packages, virtual environment from the lock files, compiled catalogue (idempotent)
 setup: system-deps $(VENV)/.synced compile
@@ -26,17 +26,34 @@ $(VENV)/.synced: requirements.txt requirements-dev.txt $(VENV)/bin/uv
 compile: $(VENV)/.synced
 	@$(MANAGE) compilemessages_all
 
-## run: set everything up, migrate, load the demo data once, start the worker, serve
-run: setup
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
-	@$(MANAGE) run_huey --quiet > var/worker.log 2>&1 & echo $$! > var/worker.pid
+## run: set everything up, migrate, load the demo data once, collect static files, then serve like
+## production (gunicorn + whitenoise, DEBUG off) with the task worker, both kept running by supervisord
+ZHIFA_PORT ?= 8000
+ZHIFA_BIND ?= 127.0.0.1:$(ZHIFA_PORT)
+export ZHIFA_ROOT := $(CURDIR)
+export ZHIFA_VAR_DIR ?= $(CURDIR)/var
+run: setup $(ZHIFA_VAR_DIR)/static/staticfiles.json
+	@mkdir -p $(ZHIFA_VAR_DIR)/log
+	@echo "Migrating the database (a minute the first time) ..."
+	@$(MANAGE) migrate --noinput -v0
+	@ZHIFA_DEMO=1 $(MANAGE) seed_demo
 	@echo ""
-	@echo "  Zhifa is serving on http://127.0.0.1:8000"
+	@echo "  Zhifa is serving on http://$(ZHIFA_BIND)  (gunicorn, DEBUG off; make dev for the development server)"
 	@echo "  Demo accounts (password zhifa-demo-2026): admin officer1 officer2 approver reviewer supervisor market1"
-	@echo "  Task worker log: var/worker.log"
+	@echo "  Logs: $(ZHIFA_VAR_DIR)/log/web.log, worker.log (rotated)   Stop: Ctrl-C"
 	@echo ""
-	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; $(MANAGE) runserver 127.0.0.1:8000 --noreload
+	@ZHIFA_BIND=$(ZHIFA_BIND) exec $(VENV)/bin/supervisord -n -c deploy/embedded/supervisord.conf
+
+# collectstatic only when a static source changed (a second `make run` skips it)
+$(ZHIFA_VAR_DIR)/static/staticfiles.json: $(shell find src/zhifa -path '*/static/*' -type f 2>/dev/null) requirements.txt | $(VENV)/.synced
+	ZHIFA_STATIC_MANIFEST=1 $(MANAGE) collectstatic --noinput -v0
+	@touch $@
+
+## dev: the development server with DEBUG and auto-reload (no worker: tasks wait until `make worker`)
+dev: setup
+	$(MANAGE) migrate --noinput
+	DEBUG=true $(MANAGE) seed_demo
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(ZHIFA_PORT)
 
 worker: setup
 	$(MANAGE) run_huey

@@ -1,20 +1,23 @@
 """Zhifa settings: one module, driven by environment variables, safe defaults for the embedded run.
 
-Embedded (the default, `make run`): SQLite in var/, local files, huey on SQLite, DEBUG on.
-Production: set ZHIFA_ENV=production plus DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and
-(optionally) the S3 variables. Production refuses to start with the demo secret.
+Embedded (the default, `make run`): SQLite in var/, local files, huey on SQLite, DEBUG off, served by
+gunicorn with whitenoise, a secret key generated once into var/secret_key. `make dev` turns DEBUG on.
+Production: set ZHIFA_ENV=production plus DATABASE_URL, REDIS_URL, SECRET_KEY (or SECRET_KEY_FILE),
+ALLOWED_HOSTS and (optionally) the S3 variables; several app servers must share the key, so production
+never generates one. See docs/deployment.md.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.config.env import env, envbool, envint, envlist
+from zhifa.config.env import env, envbool, envint, envlist, generated_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent.parent  # the checkout
 SRC_DIR = BASE_DIR / "src"
@@ -23,14 +26,26 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 ZHIFA_ENV = env("ZHIFA_ENV", "embedded")  # embedded | production
 PRODUCTION = ZHIFA_ENV == "production"
-TESTING = "pytest" in sys.modules or env("ZHIFA_TESTING") == "1"
+# ZHIFA_TESTING=0 forces the real configuration in a process that merely has pytest imported (servers
+# that tests start, under time-machine, which imports it).
+TESTING = env("ZHIFA_TESTING") == "1" or ("pytest" in sys.modules and env("ZHIFA_TESTING") != "0")
 
 DEMO_SECRET_KEY = "zhifa-demo-secret-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
-SECRET_KEY = env("SECRET_KEY", DEMO_SECRET_KEY)
+SECRET_KEY = env("SECRET_KEY") or (
+    generated_secret_key(VAR_DIR / "secret_key") if not PRODUCTION else DEMO_SECRET_KEY
+)
 if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (the demo key is public).")
 
-DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
+# Off unless asked for: `make run` is what an office actually runs. `make dev` sets DEBUG=true.
+DEBUG = envbool("DEBUG", "false")
+# The demo city (public passwords) may be loaded by `make run` (ZHIFA_DEMO=1) or a DEBUG instance;
+# a production instance never, whatever else is set.
+ZHIFA_DEMO = envbool("ZHIFA_DEMO", "false")
+if PRODUCTION and ZHIFA_DEMO:
+    raise ImproperlyConfigured(
+        "ZHIFA_DEMO cannot be set in production (demo accounts have a public password)."
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -116,10 +131,26 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache and tasks -----------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
+# The cache holds the public rate-limit counters, so every process must see the same one:
+# Redis when there is one (every app server counts together), else a directory in var/ shared by the
+# gunicorn workers of the one machine. Tests keep a per-process memory cache.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "zhifa"),
+        }
+    }
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # django-tasks is the interface services use (`task.enqueue(...)`); huey runs them. Tests run tasks
 # immediately so that side effects are observable in the same transaction-less test.
@@ -195,30 +226,90 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [SRC_DIR / "zhifa" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Served without DEBUG (make run, production): collected into STATIC_ROOT by `collectstatic`, names
+# carrying a content hash and pre-compressed, served by whitenoise with far-future cache headers.
+# With DEBUG, in tests, and in scripts on a checkout where nothing was collected (benchmarks, shell):
+# straight from the source tree. `collectstatic` is run with ZHIFA_STATIC_MANIFEST=1 to write it.
+STATIC_MANIFEST = envbool(
+    "ZHIFA_STATIC_MANIFEST",
+    "true"
+    if PRODUCTION or (not (DEBUG or TESTING) and (STATIC_ROOT / "staticfiles.json").exists())
+    else "false",
+)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+if env("MEDIA_S3_BUCKET"):
+    # Several app servers: uploaded media (officers' photos) must not sit on one server's disk.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("MEDIA_S3_BUCKET"),
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", env("EVIDENCE_S3_ENDPOINT_URL")) or None,
+            "region_name": env("MEDIA_S3_REGION", env("EVIDENCE_S3_REGION")) or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Source maps are only fetched by a developer's browser tools; compressing them (megabytes, for the API
+# docs' bundles) is most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "tbz",
+    "xz",
+    "br",
+    "swf",
+    "flv",
+    "woff",
+    "woff2",
+    "3gp",
+    "3gpp",
+    "asf",
+    "avi",
+    "m4v",
+    "mov",
+    "mp4",
+    "mpeg",
+    "mpg",
+    "webm",
+    "wmv",
+    "map",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Processes log to stderr; whoever runs them keeps the files. `make run`'s supervisord writes
+# var/log/*.log and rotates them (one writer per file, so rotation is safe with many workers);
+# under systemd or compose, the journal or the container runtime does.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {"zhifa": {"level": env("LOG_LEVEL", "INFO")}},
 }
 
 # --- Zhifa -------------------------------------------------------------------------------------
 ZHIFA_SITE_NAME = _("Administrative Enforcement Platform")
 # The public address printed on officer cards' QR codes and in published links; empty = the request's host.
 ZHIFA_PUBLIC_URL = env("ZHIFA_PUBLIC_URL", "")
-DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105 — printed by `make run`; seed_demo refuses without DEBUG
+DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105 — printed by `make run`; seed_demo needs DEBUG or ZHIFA_DEMO

@@ -27,3 +27,6 @@ urlpatterns = [
 # Nothing under MEDIA_ROOT is served by URL, not even in DEBUG: stored files (evidence, document PDFs,
 # complaint attachments, upload staging) go out only through access-checked, audited views
 # (zhifa.core.files.serving).
+
+# A database or Redis that is down answers 503 + Retry-After, not 500 (zhifa.core.unavailable).
+handler500 = "zhifa.core.unavailable.server_error"

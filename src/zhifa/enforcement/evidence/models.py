@@ -172,3 +172,23 @@ class Destruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_id} {self.state}"
+
+
+class UploadPart(models.Model):
+    """Received bytes of a resumable upload, kept in the database until the upload completes.
+
+    In the database rather than on one server's disk so that any app server can take the next chunk
+    (docs/deployment.md); each row is at most `uploads.PART_SIZE` bytes and is written in its own short
+    transaction, so no lock is held while a slow client sends."""
+
+    session = models.ForeignKey(UploadSession, on_delete=models.CASCADE, related_name="parts")
+    offset = models.BigIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("received part of an upload")
+        verbose_name_plural = _("received parts of uploads")
+        constraints = [models.UniqueConstraint(fields=["session", "offset"], name="upload_part_offset_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}@{self.offset}"

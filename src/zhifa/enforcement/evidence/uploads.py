@@ -5,17 +5,20 @@ in chunks, each at the offset the server reports; after a dropped connection it 
 and continues from there. When the last byte arrives the file is hashed, checked and registered exactly
 like a single-request upload.
 
-Chunks are appended to one staging file per session. The file on disk is the truth about the offset:
-a chunk cut off half-way leaves its received bytes, and the next request starts after them. Appends to
-one session are serialised with an exclusive lock on that file (not a database lock: a chunk over a
-slow mobile link may take minutes, and on SQLite a write transaction would stop every other writer).
+The received bytes live in the database (`UploadPart`, at most PART_SIZE bytes a row), not on one
+server's disk, so behind a load balancer any app server can take the next chunk. Each part is written
+in its own short transaction that locks the session row and checks that the session's offset is still
+where this request started it: two requests racing for the same offset cannot both write, a chunk cut
+off half-way keeps the parts that arrived, and no lock is held while a slow mobile client sends (on
+SQLite a long write transaction would stop every other writer). `UploadSession.offset` is the truth.
+When the last part is in, the parts are joined into a local staging file on the server that received
+it, hashed, and handed to the same ingest as a single-request upload; the parts are then deleted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import os
+import errno
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,21 +33,28 @@ from zhifa.core.files.storage import get_store
 from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta, parse_meta
-from zhifa.enforcement.evidence.models import Evidence, UploadSession
+from zhifa.enforcement.evidence.models import Evidence, UploadPart, UploadSession
 from zhifa.enforcement.evidence.services import evidence_ingest
-from zhifa.enforcement.evidence.staging import CHUNK, StagedFile, rehash_file
+from zhifa.enforcement.evidence.staging import StagedFile, _new_staging_file, rehash_file
 from zhifa.org.models import OrgNode
 
 SESSION_LIFETIME = dt.timedelta(hours=24)  # since the last chunk; abandoned sessions are swept
 MAX_SIZE = 64 * 1024**3  # 64 GiB: a day of body-camera footage is well under this
 
 
+PART_SIZE = 1024 * 1024  # one database row; a request's memory stays at this whatever its chunk size
+
+
 class OffsetMismatch(Conflict):
     code = "offset_mismatch"
 
 
-def _staging_path(session: UploadSession) -> Path:
-    return get_store().staging_dir / session.staging_name
+class StagingFull(DomainError):
+    """The server could not write the joined file (its disk is full); the received parts are kept and
+    the client can send the final request again later."""
+
+    status = 507
+    code = "insufficient_storage"
 
 
 def upload_session_open(
@@ -80,10 +90,9 @@ def upload_session_open(
             metadata=meta.as_json(),
             declared_sha256=meta.sha256,
         )
-        session.staging_name = f"session-{session.id}"
+        session.staging_name = f"db:{session.id}"  # the parts are UploadPart rows
         session.case = case
         session.save(force_insert=True)
-        _staging_path(session).touch(mode=0o640, exist_ok=False)
     return session
 
 
@@ -119,70 +128,134 @@ def upload_session_append(
     _check_open(session)
     if length < 0 or offset < 0:
         raise InvalidInput(_("Offset and length must not be negative."))
-    path = _staging_path(session)
-    with open(path, "r+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        current = os.fstat(fh.fileno()).st_size
-        if offset != current:
-            raise OffsetMismatch(
-                _("The upload is at byte %(current)s, not %(offset)s; continue from %(current)s.")
-                % {"current": current, "offset": offset},
-                detail={"offset": current},
-            )
-        if offset + length > session.size:
-            raise InvalidInput(
-                _("This chunk goes past the declared size of %(size)s bytes.") % {"size": session.size},
-                detail={"offset": current, "size": session.size},
-            )
-        fh.seek(offset)
-        remaining = length
-        while remaining:
-            data = read(min(CHUNK, remaining))
-            if not data:
-                break
-            fh.write(data)
-            remaining -= len(data)
-        fh.flush()
-        received = os.fstat(fh.fileno()).st_size
-        UploadSession.objects.filter(pk=session.pk).update(
-            offset=received, expires_at=timezone.now() + SESSION_LIFETIME
+    _check_offset(session.offset, offset)
+    if offset + length > session.size:
+        raise InvalidInput(
+            _("This chunk goes past the declared size of %(size)s bytes.") % {"size": session.size},
+            detail={"offset": session.offset, "size": session.size},
         )
-        session.offset = received
-        if remaining:
-            raise InvalidInput(
-                _("The chunk was cut off after %(got)s bytes; continue from byte %(offset)s.")
-                % {"got": length - remaining, "offset": received},
-                code="chunk_incomplete",
-                detail={"offset": received},
-            )
-        # Still under the file lock: a repeated last request cannot complete the upload twice.
-        if received == session.size:
-            session.refresh_from_db(fields=["state"])
-            _check_open(session)
-            _complete(session, actor=actor, path=path)
+    position, remaining = offset, length
+    while remaining:
+        piece = _read_piece(read, min(PART_SIZE, remaining))
+        if not piece:
+            break
+        _store_part(session, position, piece)
+        position += len(piece)
+        remaining -= len(piece)
+    session.offset = position
+    if remaining:
+        raise InvalidInput(
+            _("The chunk was cut off after %(got)s bytes; continue from byte %(offset)s.")
+            % {"got": length - remaining, "offset": position},
+            code="chunk_incomplete",
+            detail={"offset": position},
+        )
+    if position == session.size:
+        _complete(session, actor=actor)
     return session
 
 
-def _complete(session: UploadSession, *, actor: Any, path: Path) -> None:
-    sha256, sm3, size, head = rehash_file(path)
-    staged = StagedFile(
-        path=path, size=size, sha256=sha256, sm3=sm3, head=head, original_name=session.filename
-    )
-    meta = EvidenceMeta(**_meta_kwargs(session.metadata))
-    try:
-        evidence = evidence_ingest(
-            actor=actor, staged=staged, agency=session.agency, meta=meta, case=_case(session)
+def _check_offset(current: int, offset: int) -> None:
+    if offset != current:
+        raise OffsetMismatch(
+            _("The upload is at byte %(current)s, not %(offset)s; continue from %(current)s.")
+            % {"current": current, "offset": offset},
+            detail={"offset": current},
         )
-    except DomainError as exc:
+
+
+def _read_piece(read: Callable[[int], bytes], size: int) -> bytes:
+    """Up to `size` bytes; fewer only at the end of the body (a read may return a short block)."""
+    blocks: list[bytes] = []
+    wanted = size
+    while wanted:
+        block = read(wanted)
+        if not block:
+            break
+        blocks.append(block)
+        wanted -= len(block)
+    return b"".join(blocks)
+
+
+def _store_part(session: UploadSession, position: int, piece: bytes) -> None:
+    """One short transaction: the session row locked, its offset still ours, the part and the new
+    offset written together."""
+    with transaction.atomic():
+        locked = UploadSession.objects.select_for_update().get(pk=session.pk)
+        _check_open(locked)
+        _check_offset(locked.offset, position)
+        UploadPart.objects.create(session_id=session.pk, offset=position, data=piece)
         UploadSession.objects.filter(pk=session.pk).update(
-            state=UploadSession.State.FAILED, error=str(exc.message)[:300]
+            offset=position + len(piece), expires_at=timezone.now() + SESSION_LIFETIME
         )
-        session.state = UploadSession.State.FAILED
+
+
+def _join_parts(session: UploadSession) -> Path:
+    """The received parts, in order, as one local staging file (removed again on any failure)."""
+    out = _new_staging_file(get_store().staging_dir, prefix="resumable-")
+    path = Path(out.name)
+    try:
+        with out:
+            expected = 0
+            parts = UploadPart.objects.filter(session_id=session.pk).order_by("offset")
+            for part_offset, data in parts.values_list("offset", "data").iterator(chunk_size=8):
+                if part_offset != expected:
+                    raise Conflict(
+                        _("The received parts of this upload are not contiguous; start a new one.")
+                    )
+                out.write(data)
+                expected += len(data)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        if exc.errno in {errno.ENOSPC, errno.EDQUOT}:
+            raise StagingFull(
+                _(
+                    "The server has no room to finish this upload now; nothing was lost, send the last request again later."
+                ),
+                detail={"offset": session.offset},
+            ) from exc
+        raise
+    except BaseException:
         path.unlink(missing_ok=True)
         raise
-    UploadSession.objects.filter(pk=session.pk).update(state=UploadSession.State.COMPLETE, evidence=evidence)
-    session.state = UploadSession.State.COMPLETE
-    session.evidence = evidence
+    return path
+
+
+def _complete(session: UploadSession, *, actor: Any) -> None:
+    # Joined and hashed outside any transaction (it may be gigabytes); only the registration below
+    # holds the session row, so a repeated last request cannot complete the upload twice.
+    path = _join_parts(session)
+    try:
+        sha256, sm3, size, head = rehash_file(path)
+        staged = StagedFile(
+            path=path, size=size, sha256=sha256, sm3=sm3, head=head, original_name=session.filename
+        )
+        meta = EvidenceMeta(**_meta_kwargs(session.metadata))
+        try:
+            with transaction.atomic():
+                locked = UploadSession.objects.select_for_update().get(pk=session.pk)
+                if locked.state != UploadSession.State.OPEN:
+                    session.state, session.evidence = locked.state, locked.evidence
+                    return
+                evidence = evidence_ingest(
+                    actor=actor, staged=staged, agency=session.agency, meta=meta, case=_case(session)
+                )
+                UploadSession.objects.filter(pk=session.pk).update(
+                    state=UploadSession.State.COMPLETE, evidence=evidence
+                )
+                UploadPart.objects.filter(session_id=session.pk).delete()
+        except DomainError as exc:
+            with transaction.atomic():
+                UploadSession.objects.filter(pk=session.pk, state=UploadSession.State.OPEN).update(
+                    state=UploadSession.State.FAILED, error=str(exc.message)[:300]
+                )
+                UploadPart.objects.filter(session_id=session.pk).delete()
+            session.state = UploadSession.State.FAILED
+            raise
+        session.state = UploadSession.State.COMPLETE
+        session.evidence = evidence
+    finally:
+        path.unlink(missing_ok=True)  # consumed by the store when registered; removed otherwise
 
 
 def _case(session: UploadSession) -> Any | None:
@@ -208,18 +281,22 @@ def upload_session_abort(*, actor: Any, session_id: Any) -> UploadSession:
     with transaction.atomic():
         UploadSession.objects.filter(pk=session.pk).update(state=UploadSession.State.ABORTED)
         audit_record(actor=actor, action="evidence.upload_aborted", obj=session, agency_id=session.agency_id)
-    _staging_path(session).unlink(missing_ok=True)
+        UploadPart.objects.filter(session_id=session.pk).delete()
     session.state = UploadSession.State.ABORTED
     return session
 
 
 def upload_sessions_sweep(*, now: dt.datetime | None = None) -> int:
-    """Remove the staging files of expired sessions (huey periodic task). Returns how many."""
+    """Drop the received parts of expired sessions (huey periodic task). Returns how many sessions."""
     now = now or timezone.now()
-    expired = list(UploadSession.objects.filter(state=UploadSession.State.OPEN, expires_at__lt=now))
-    for session in expired:
-        _staging_path(session).unlink(missing_ok=True)
-    UploadSession.objects.filter(pk__in=[s.pk for s in expired]).update(state=UploadSession.State.ABORTED)
+    with transaction.atomic():
+        expired = list(
+            UploadSession.objects.filter(state=UploadSession.State.OPEN, expires_at__lt=now).values_list(
+                "pk", flat=True
+            )
+        )
+        UploadPart.objects.filter(session_id__in=expired).delete()
+        UploadSession.objects.filter(pk__in=expired).update(state=UploadSession.State.ABORTED)
     return len(expired)
 
 

@@ -37,7 +37,24 @@ def test_seed_demo_creates_the_city_and_each_persona(capsys) -> None:
 
 
 @pytest.mark.django_db
-@override_settings(DEBUG=False)
+@override_settings(DEBUG=False, ZHIFA_DEMO=False)
 def test_seed_demo_refuses_without_debug() -> None:
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False, ZHIFA_DEMO=True, PRODUCTION=False)
+def test_seed_demo_runs_without_debug_when_the_instance_is_a_demo(capsys, monkeypatch) -> None:
+    # The whole demo takes minutes; the gate is what is under test, so the steps are left out.
+    monkeypatch.setattr("zhifa.core.management.commands.seed_demo.steps", lambda: [])
+    call_command("seed_demo")
+    assert "demo data loaded" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True, ZHIFA_DEMO=True, PRODUCTION=True)
+def test_seed_demo_never_runs_in_production() -> None:
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="officer1").exists()

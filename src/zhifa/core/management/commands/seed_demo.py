@@ -12,7 +12,10 @@ from zhifa.core.demo import steps
 
 
 class Command(BaseCommand):
-    help = "Load the demo city (once). Refuses to run with DEBUG off."
+    help = (
+        "Load the demo city (once). Runs only with DEBUG on or ZHIFA_DEMO=1 (what `make run` sets), "
+        "never in production."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="run even if demo users already exist")
@@ -24,9 +27,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+        # Demo accounts have a public password: a production instance must never get them.
+        if settings.PRODUCTION:
             raise CommandError(
-                "seed_demo refuses to run with DEBUG off: demo accounts have a public password."
+                "seed_demo refuses to run in production: demo accounts have a public password."
+            )
+        if not (settings.DEBUG or settings.ZHIFA_DEMO):
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off unless ZHIFA_DEMO=1 is set for this "
+                "instance: demo accounts have a public password."
             )
         if get_user_model().objects.filter(username="officer1").exists() and not options["force"]:
             self.stdout.write("demo data already loaded")

@@ -1,7 +1,7 @@
 import pytest
 
 from zhifa.enforcement.evidence.factories import digests, mp4_bytes
-from zhifa.enforcement.evidence.models import Evidence, UploadSession
+from zhifa.enforcement.evidence.models import Evidence, UploadPart, UploadSession
 
 from .conftest import staging_files, stored_files
 
@@ -53,7 +53,7 @@ def test_a_file_sent_in_chunks_becomes_evidence(client, world, api_token, eviden
     assert (body["evidence"]["sha256"], body["evidence"]["sm3"]) == (sha256, sm3)
     assert body["evidence"]["device"] == "DSJ-07"
     assert stored_files(evidence_root)[0].read_bytes() == data
-    assert staging_files(evidence_root) == []
+    assert staging_files(evidence_root) == [] and UploadPart.objects.count() == 0
 
 
 def test_after_a_dropped_connection_the_client_resumes_from_the_reported_offset(
@@ -96,6 +96,7 @@ def test_a_declared_digest_mismatch_at_the_end_keeps_nothing(client, world, api_
     assert UploadSession.objects.get().state == "failed"
     assert Evidence.objects.count() == 0
     assert stored_files(evidence_root) == [] and staging_files(evidence_root) == []
+    assert UploadPart.objects.count() == 0
     assert _patch(client, headers, url, 0, data).status_code == 409  # closed for good
 
 
@@ -117,8 +118,9 @@ def test_a_cancelled_upload_removes_its_bytes(client, world, api_token, evidence
     data = mp4_bytes(9000)
     url = _open(client, headers, world, data).json()["upload_url"]
     _patch(client, headers, url, 0, data[:4000])
+    assert UploadPart.objects.count() == 1
     assert client.delete(url, **headers).status_code == 204
-    assert staging_files(evidence_root) == []
+    assert staging_files(evidence_root) == [] and UploadPart.objects.count() == 0
     assert _patch(client, headers, url, 4000, data[4000:]).status_code == 409
 
 
@@ -136,12 +138,84 @@ def test_expired_sessions_are_swept(world, evidence_root) -> None:
 
     from django.utils import timezone
 
-    from zhifa.enforcement.evidence.uploads import upload_session_open, upload_sessions_sweep
+    from zhifa.enforcement.evidence.uploads import (
+        upload_session_append,
+        upload_session_open,
+        upload_sessions_sweep,
+    )
 
     session = upload_session_open(
         actor=world.officer_a, agency=world.agency_a, size=10, filename="a", fields={}
     )
-    assert len(staging_files(evidence_root)) == 1
+    upload_session_append(
+        actor=world.officer_a, session_id=session.pk, offset=0, length=4, read=lambda n: b"abcd"[:n]
+    )
+    assert UploadPart.objects.filter(session=session).count() == 1
     assert upload_sessions_sweep(now=timezone.now() + dt.timedelta(hours=25)) == 1
     session.refresh_from_db()
-    assert session.state == "aborted" and staging_files(evidence_root) == []
+    assert session.state == "aborted" and UploadPart.objects.count() == 0
+
+
+def test_a_large_chunk_is_kept_in_parts_of_bounded_size(client, world, api_token, evidence_root) -> None:
+    from zhifa.enforcement.evidence.uploads import PART_SIZE
+
+    headers = api_token(world.officer_a)
+    data = mp4_bytes(PART_SIZE * 2 + 1000, seed=35)
+    url = _open(client, headers, world, data).json()["upload_url"]
+    first = PART_SIZE * 2 + 10
+    assert _patch(client, headers, url, 0, data[:first]).status_code == 200
+    assert list(UploadPart.objects.order_by("offset").values_list("offset", flat=True)) == [
+        0,
+        PART_SIZE,
+        PART_SIZE * 2,
+    ]
+    response = _patch(client, headers, url, first, data[first:])
+    assert response.json()["state"] == "complete"
+    assert stored_files(evidence_root)[0].read_bytes() == data and UploadPart.objects.count() == 0
+
+
+def test_disk_full_while_joining_keeps_the_parts_and_a_retry_completes(
+    client, world, api_token, evidence_root, monkeypatch
+) -> None:
+    """ENOSPC on the server's staging disk: a clear 507, no staging file left, nothing lost; once there
+    is room, the client sends the last request again (an empty chunk at the final offset)."""
+    import errno
+
+    from zhifa.enforcement.evidence import uploads
+
+    headers = api_token(world.officer_a)
+    data = mp4_bytes(30_000, seed=36)
+    url = _open(client, headers, world, data).json()["upload_url"]
+    real = uploads._new_staging_file
+
+    class FullDisk:
+        def __init__(self, handle) -> None:
+            self._handle = handle
+            self.name = handle.name
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self._handle.close()
+
+    monkeypatch.setattr(uploads, "_new_staging_file", lambda *a, **k: FullDisk(real(*a, **k)))
+    response = _patch(client, headers, url, 0, data)
+    assert response.status_code == 507 and response.json()["code"] == "insufficient_storage"
+    assert staging_files(evidence_root) == [] and stored_files(evidence_root) == []
+    assert UploadSession.objects.get().state == "open" and Evidence.objects.count() == 0
+    monkeypatch.setattr(uploads, "_new_staging_file", real)
+    # an empty final request (Django's test client drops the content type of an empty body)
+    response = client.generic(
+        "PATCH",
+        url,
+        b"",
+        CONTENT_TYPE="application/offset+octet-stream",
+        HTTP_UPLOAD_OFFSET=str(len(data)),
+        **headers,
+    )
+    assert response.status_code == 200 and response.json()["state"] == "complete", response.content
+    assert stored_files(evidence_root)[0].read_bytes() == data

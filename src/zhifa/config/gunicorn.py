@@ -1,0 +1,52 @@
+"""gunicorn settings for `make run` and for each app server of a scaled-out deployment.
+
+`gunicorn -c python:zhifa.config.gunicorn zhifa.config.wsgi`. Everything can be overridden by the
+environment (ZHIFA_BIND, WEB_CONCURRENCY, WEB_THREADS, WEB_TIMEOUT, FORWARDED_ALLOW_IPS).
+
+Workers are sized to the machine: 2 × cores + 1 processes (gunicorn's own guidance: while one waits on
+the database another computes), capped at 9 so a large host does not open more database connections
+than PostgreSQL's default allows for several app servers. Each process runs a few threads (`gthread`)
+because evidence uploads and PDF downloads over slow mobile links keep a request open for minutes;
+with plain sync workers a handful of such clients would take every worker.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from zhifa.config.env import env, envint
+
+
+def _default_workers() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(2 * cores + 1, 9)
+
+
+bind = env("ZHIFA_BIND", "127.0.0.1:8000")
+workers = envint("WEB_CONCURRENCY", _default_workers())
+worker_class = "gthread"
+threads = envint("WEB_THREADS", 4)
+# For gthread workers this is the heartbeat of the worker process, not a limit on one request: a long
+# upload keeps its thread busy but the worker still answers the arbiter.
+timeout = envint("WEB_TIMEOUT", 120)
+graceful_timeout = 30
+keepalive = 5
+# Recycle a worker now and then, so a slow leak (a C library, a cache that grows) never builds up.
+max_requests = envint("WEB_MAX_REQUESTS", 5000)
+max_requests_jitter = max_requests // 10
+# Import Django once in the arbiter: workers share the loaded code and jieba's dictionary
+# copy-on-write, and a broken configuration stops the start instead of crash-looping every worker.
+preload_app = True
+# Logs go to stderr/stdout; supervisord (make run) or the journal keeps and rotates them.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
+# Only the front server may say which client a request came from or that it arrived over HTTPS.
+forwarded_allow_ips = env("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "zhifa-web"
+# gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): two instances on
+# one host (make run beside a test, or several app servers) would take it from each other.
+control_socket = str(
+    Path(env("ZHIFA_VAR_DIR", str(Path(__file__).resolve().parents[3] / "var"))) / "gunicorn.ctl"
+)
