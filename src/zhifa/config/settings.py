@@ -157,6 +157,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+# Failures from one address for any username before that address is locked (password spraying).
+LOGIN_ADDRESS_MAX_FAILURES = envint("LOGIN_ADDRESS_MAX_FAILURES", 30)
+# Every password check goes through the throttled backend (login page, admin, API token).
+AUTHENTICATION_BACKENDS = ["zhifa.org.auth.ThrottledBackend"]
 API_TOKEN_HOURS = envint("API_TOKEN_HOURS", 12)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
