@@ -332,5 +332,6 @@ def case_history(request: HttpRequest, case_id: int) -> Any:
     person = case.party_kind == "person"
 
     return Presented(
-        selectors.case_events(case=case), lambda e: presenters.event_dict(e, full=full, person=person)
+        selectors.case_events(case=case),
+        lambda e: presenters.event_dict(e, full=full, person=person, party_name=case.party_name),
     )

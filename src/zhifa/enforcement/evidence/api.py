@@ -21,7 +21,7 @@ from pydantic import Field
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.enforcement.evidence import permissions, selectors, services, uploads
+from zhifa.enforcement.evidence import disclosure, permissions, selectors, services, uploads
 from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import BlobCheck, Evidence, SiteAction, UploadSession
 from zhifa.enforcement.evidence.staging import streamed_upload
@@ -124,6 +124,15 @@ class EvidenceOut(Schema):
     def resolve_last_verified_at(obj: Evidence) -> dt.datetime | None:
         return obj.blob.last_checked_at
 
+    # Personal data only to those handling the matter (evidence.disclosure, docs/security.md).
+    @staticmethod
+    def resolve_party_name(obj: Evidence, context: Any) -> str:
+        return disclosure.party_name_for(context["request"].user, obj)
+
+    @staticmethod
+    def resolve_description(obj: Evidence, context: Any) -> str:
+        return disclosure.text_for(context["request"].user, obj, obj.description)
+
     @staticmethod
     def resolve_content_url(obj: Evidence) -> str:
         return f"/api/v1/evidence/{obj.pk}/content"
@@ -200,12 +209,19 @@ def evidence_upload(request: HttpRequest) -> Status[Evidence]:
 @router.get("/evidence", response=list[EvidenceOut])
 @paginate(Page)
 @access.login
-def evidence_list(
-    request: HttpRequest, agency: int | None = None, kind: str = "", q: str = "", destroyed: bool = False
+def evidence_list(  # noqa: PLR0917 — ninja maps each query parameter to an argument
+    request: HttpRequest,
+    agency: int | None = None,
+    case: int | None = None,
+    kind: str = "",
+    q: str = "",
+    destroyed: bool = False,
 ) -> Any:
     return selectors.evidence_list_for(
         user=request.user,
-        filters=selectors.EvidenceFilters(agency_id=agency, kind=kind, q=q, include_destroyed=destroyed),
+        filters=selectors.EvidenceFilters(
+            agency_id=agency, case_id=case, kind=kind, q=q, include_destroyed=destroyed
+        ),
     )
 
 
