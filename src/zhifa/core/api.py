@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -78,6 +78,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, error_body("not_found", _("Not found, or not visible to you.")))
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, 413, error_body("too_large", _("The request is too large.")))
+
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # A number the database cannot hold (SQLite's 64-bit INTEGER) that got past the schema.
+        return respond(
+            request,
+            422,
+            error_body(
+                "validation_error",
+                _("A number in the request is too large."),
+                {"errors": [{"loc": [], "msg": "integer out of range", "type": "int_range"}]},
+            ),
+        )
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         known = {
@@ -98,7 +115,7 @@ class Page(PaginationBase):
     """`?page=&page_size=` (max 200) → {"count", "results"} as API.md says."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=10**9)
         page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
     class Output(Schema):
