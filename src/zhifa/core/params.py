@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 INT64_MAX = 2**63 - 1
 
 
