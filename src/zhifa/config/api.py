@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
-from zhifa.core.api import BearerAuth, install_error_handlers, session_auth
+from zhifa.core.api import BearerAuth, forbid_unknown_fields, install_error_handlers, session_auth
 
 api = NinjaAPI(
     title="Zhifa API",
@@ -36,3 +36,5 @@ ROUTERS: list[tuple[str, str]] = [
 
 for prefix, path in ROUTERS:
     api.add_router(prefix, import_string(path))
+
+forbid_unknown_fields(api)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import typing
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -10,8 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
+from ninja.params.models import BodyModel
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from zhifa.core.errors import DomainError
 
@@ -38,6 +41,14 @@ def session_auth(request: HttpRequest) -> Any:
     return None
 
 
+def _event_tag(request: HttpRequest) -> str:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, RequestDataTooBig):
+        return ""
+    return str(body.get("event", "")) if isinstance(body, dict) else ""
+
+
 def error_body(code: str, message: str, detail: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"code": code, "message": message, "detail": detail or {}}
 
@@ -52,6 +63,39 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        for e in exc.errors:
+            kind = e.get("type", "")
+            loc = [str(x) for x in e.get("loc", [])]
+            if kind == "extra_forbidden":
+                # shared/API.md: a field the operation does not know is refused, never dropped.
+                path = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[-1:]
+                if len(path) > 1 and path[0] == _event_tag(request):
+                    path = path[1:]  # a discriminated union puts the event's name in the location
+                field = ".".join(path)
+                return respond(
+                    request,
+                    400,
+                    error_body(
+                        "unknown_field",
+                        _("Unknown field %(field)s: this operation does not take it.") % {"field": field},
+                        {"field": field},
+                    ),
+                )
+            if kind in ("union_tag_invalid", "union_tag_not_found"):
+                ctx = e.get("ctx") or {}
+                return respond(
+                    request,
+                    400,
+                    error_body(
+                        "unknown_event",
+                        _("Unknown event."),
+                        {
+                            "field": "event",
+                            "event": str(ctx.get("tag", "")),
+                            "expected": str(ctx.get("expected_tags", "")),
+                        },
+                    ),
+                )
         errors = [
             {
                 "loc": [str(x) for x in e.get("loc", [])],
@@ -60,10 +104,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             }
             for e in exc.errors
         ]
+        first = errors[0]["loc"] if errors else []
+        # The first offending field by name, as the services' own 400s give it (detail.field).
+        field = ".".join(first[1:] if first[:1] in (["body"], ["query"], ["path"]) else first)
+        if first[:2] and first[0] == "body" and len(first) > 2 and first[1] == "payload":
+            field = ".".join(first[2:])
         return respond(
             request,
             422,
-            error_body("validation_error", _("The request data is not valid."), {"errors": errors}),
+            error_body(
+                "validation_error", _("The request data is not valid."), {"errors": errors, "field": field}
+            ),
         )
 
     @api.exception_handler(AuthenticationError)
@@ -138,3 +189,37 @@ class ErrorOut(Schema):
     code: str
     message: str
     detail: dict[str, Any] = {}
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+        for field in annotation.model_fields.values():
+            found.extend(_models_in(field.annotation))
+    for arg in typing.get_args(annotation):
+        found.extend(_models_in(arg))
+    return found
+
+
+def forbid_unknown_fields(api: NinjaAPI) -> list[str]:
+    """Every request body schema refuses fields it does not declare (shared/API.md: 400
+    `unknown_field`, never silently dropped). Applied once over the mounted routers, so an app cannot
+    forget it; returns the schemas changed (for the test)."""
+    changed: list[str] = []
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for param_model in getattr(operation, "models", []):
+                    if not issubclass(param_model, BodyModel):
+                        continue
+                    inner: list[type[BaseModel]] = []
+                    for field in param_model.model_fields.values():
+                        inner.extend(_models_in(field.annotation))
+                    for model in reversed(inner):  # innermost first
+                        if model.model_config.get("extra") != "forbid":
+                            model.model_config["extra"] = "forbid"
+                            changed.append(model.__name__)
+                        model.model_rebuild(force=True)
+                    param_model.model_rebuild(force=True)
+    return changed
