@@ -59,8 +59,8 @@ def test_one_schema_per_case_event_discriminated_by_event(openapi) -> None:
     assert {"CaseFileEvent", "CaseSubmitProposalEvent", "CaseHoldHearingEvent", "CaseDecideEvent"} <= set(
         names
     )
-    assert "proposed_on" in components["CaseSubmitProposalEvent"]["properties"]
-    assert "requested_on" in components["CaseRequestLegalReviewEvent"]["properties"]
+    assert "decided_on" in components["CaseDecideEvent"]["properties"]  # each act's own date
+    assert "held_on" in components["CaseHoldHearingEvent"]["properties"]
     assert components["CaseFileEvent"].get("additionalProperties") is False
 
 
