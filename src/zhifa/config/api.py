@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
-from zhifa.core.api import install_error_handlers, session_auth
+from zhifa.core.api import forbid_unknown_fields, install_error_handlers, session_auth
 from zhifa.org.api import BearerAuth
 
 api = NinjaAPI(
@@ -38,3 +38,5 @@ ROUTERS: list[tuple[str, str]] = [
 
 for prefix, path in ROUTERS:
     api.add_router(prefix, import_string(path))
+
+forbid_unknown_fields(api)

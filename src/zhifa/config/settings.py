@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zhifa.core.guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhifa.core.access.AccessMiddleware",
+    "zhifa.core.guards.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "zhifa.config.urls"
@@ -189,6 +191,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+# Failures from one address for any username before that address is locked (password spraying).
+LOGIN_ADDRESS_MAX_FAILURES = envint("LOGIN_ADDRESS_MAX_FAILURES", 30)
+# Every password check goes through the throttled backend (login page, admin, API token).
+AUTHENTICATION_BACKENDS = ["zhifa.org.auth.ThrottledBackend"]
 API_TOKEN_HOURS = envint("API_TOKEN_HOURS", 12)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -295,6 +301,8 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     "map",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Bodies read into memory (JSON, forms): larger ones are refused with 413 (core.guards).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 
 # Processes log to stderr; whoever runs them keeps the files. `make run`'s supervisord writes
 # var/log/*.log and rotates them (one writer per file, so rotation is safe with many workers);

@@ -3,9 +3,11 @@ from django.urls import include, path
 
 from zhifa.config.api import api
 from zhifa.core import views as core_views
+from zhifa.org.forms import AdminLoginForm
 
 admin.site.site_header = "执法平台管理"
 admin.site.site_title = "执法平台管理"
+admin.site.login_form = AdminLoginForm  # lockout message; the lock itself is in org.auth's backend
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -92,6 +92,22 @@ def _jieba() -> Any:
     return _tokenizer
 
 
+_posseg: Any = None
+
+
+def jieba_posseg() -> Any:
+    """jieba's part-of-speech tagger on the same initialised dictionary (core.masking finds names)."""
+    global _posseg  # noqa: PLW0603 — a per-process cache of an expensive object
+    if _posseg is None:
+        import jieba.posseg
+
+        tokenizer = _jieba()  # outside the lock: _jieba() takes it itself
+        with _tokenizer_lock:
+            if _posseg is None:
+                _posseg = jieba.posseg.POSTokenizer(tokenizer)
+    return _posseg
+
+
 def _normalise(text: str) -> str:
     # NFKC folds full-width letters and digits (ＣＦ－０１ → CF-01) so they match what people type.
     return unicodedata.normalize("NFKC", text or "").lower()

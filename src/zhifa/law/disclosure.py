@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 
 from zhifa.core import masking
@@ -77,17 +76,12 @@ def withdrawal_due(changed_on: dt.date) -> dt.date:
 
 
 def public_party_name(name: str, *, is_person: bool) -> str:
-    """张三 → 张*; organisations unchanged (see module docstring for the basis)."""
+    """张三 → 张**; organisations unchanged (see module docstring for the basis)."""
     return masking.mask_name(name, is_person=is_person)
 
 
 def public_text(text: str, *, person_names: list[str] | tuple[str, ...] = ()) -> str:
-    """Free text (facts, reasons) made fit to publish: ID and phone numbers removed, and every
-    occurrence of an individual's full name replaced by its masked form. Longest names first, so
-    "张三丰" is not half-replaced through "张三". A one-character "name" is skipped: replacing every
-    occurrence of a single character would mangle the text and hide nothing."""
-    out = masking.redact_text(text or "")
-    names = {n.strip() for n in person_names if n and len(n.strip()) >= 2}
-    for name in sorted(names, key=len, reverse=True):
-        out = re.sub(re.escape(name), masking.mask_name(name), out)
-    return out
+    """Free text (facts, reasons) made fit to publish: the one masking rule of `zhifa.core.masking`
+    (ID, phone and card numbers in any spelling, home addresses, the named individuals and the person
+    names found in the text)."""
+    return masking.redact_text(text or "", names=person_names)

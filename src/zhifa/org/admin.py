@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.audit.services import audit_record
-from zhifa.org.models import OrgNode, RoleGrant, User
-from zhifa.org.services import org_node_create, role_grant, role_revoke
+from zhifa.org.models import LoginThrottle, OrgNode, RoleGrant, User
+from zhifa.org.services import login_unlock, login_unlock_address, org_node_create, role_grant, role_revoke
 
 
 @admin.register(OrgNode)
@@ -102,3 +102,27 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
             agency_id=obj.node.agency_id if obj.node else None,
             summary={"changed": [f for f in form.changed_data if f != "password"]},
         )
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The unlock path in the admin: select rows, "unlock" (audited through org.services)."""
+
+    list_display = ["username", "address", "failures", "locked_until", "last_failure_at"]
+    search_fields = ["username", "address"]
+    readonly_fields = ["username", "address", "failures", "locked_until", "last_failure_at"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # through the audited action below
+
+    @admin.action(description=_("Unlock the selected sign-ins"))
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        for row in queryset:
+            if row.username:
+                login_unlock(actor=request.user, username=row.username)
+            else:
+                login_unlock_address(actor=request.user, address=row.address)

@@ -10,18 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import DomainError
 from zhifa.org import selectors
+from zhifa.org.auth import login_refusal
 from zhifa.org.models import OrgNode
 from zhifa.org.services import (
+    MAX_PASSWORD_LENGTH,
+    MAX_USERNAME_LENGTH,
     api_token_issue,
+    api_token_revoke,
     api_token_user,
-    login_check_allowed,
-    login_record_failure,
-    login_record_success,
 )
 
 router = Router(tags=["org"])
@@ -38,8 +40,8 @@ class BearerAuth(HttpBearer):
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(min_length=1, max_length=MAX_USERNAME_LENGTH)
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
 
 
 class TokenOut(Schema):
@@ -52,17 +54,28 @@ class BadCredentials(DomainError):
     code = "bad_credentials"
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut})
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 @access.public
 def token_obtain(request: HttpRequest, payload: TokenIn) -> TokenOut:
-    login_check_allowed(username=payload.username)
+    # Lock, per-address limit and audit live in the throttled backend (org.auth), shared with /login/
+    # and /admin/login/.
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        login_record_failure(username=payload.username)
+        refusal = login_refusal(request)
+        if refusal is not None:
+            raise refusal
         raise BadCredentials(_("Wrong username or password."))
-    login_record_success(user=user)  # type: ignore[arg-type]
     token, expires_at = api_token_issue(user=user)  # type: ignore[arg-type]
     return TokenOut(token=token, expires_at=expires_at)
+
+
+@router.delete("/auth/token", auth=BearerAuth(), response={204: None, 401: ErrorOut})
+@access.login
+def token_revoke(request: HttpRequest) -> tuple[int, None]:
+    """Revoke the bearer token this request presents (a client's sign-out)."""
+    header = request.headers.get("Authorization", "")
+    api_token_revoke(key=header.partition(" ")[2].strip())
+    return 204, None
 
 
 class AgencyOut(Schema):

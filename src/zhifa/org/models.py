@@ -132,9 +132,12 @@ class RoleGrant(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed sign-ins per username; locked for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES."""
+    """Failed sign-ins per username *and* client address, plus one row per address (username "")
+    counting failures for any username. A lock applies to that pair (or that address) only, so guessing
+    from one address cannot lock a known user out of their own machine. See docs/security.md."""
 
-    username = models.CharField(max_length=150, unique=True)
+    username = models.CharField(max_length=150, blank=True)
+    address = models.CharField(max_length=45, blank=True, default="")
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
@@ -142,9 +145,12 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = _("login throttle")
         verbose_name_plural = _("login throttles")
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="login_throttle_user_address")
+        ]
 
     def __str__(self) -> str:
-        return self.username
+        return f"{self.username or '*'} @ {self.address or '?'}"
 
 
 class ApiToken(models.Model):

@@ -115,43 +115,129 @@ def role_revoke(*, actor: Any | None, grant: RoleGrant) -> None:
 
 
 # --- Sign-in ---------------------------------------------------------------------------------------
+# Every sign-in path (the login page, the Django admin, the API token endpoint) goes through
+# `zhifa.org.auth.ThrottledBackend`, which calls these. Locks are per username + client address, and per
+# address for any username, so an attacker elsewhere cannot lock a known user out (docs/security.md).
+
+MAX_USERNAME_LENGTH = 150
+MAX_PASSWORD_LENGTH = 256
+ANY_USER = ""  # the per-address row
 
 
 class LoginLocked(Forbidden):
     code = "login_locked"
 
 
-def login_check_allowed(*, username: str) -> None:
-    throttle = LoginThrottle.objects.filter(username=username.lower()).first()
-    if throttle and throttle.locked_until and throttle.locked_until > timezone.now():
+def _locked_until(*, username: str, address: str) -> dt.datetime | None:
+    now = timezone.now()
+    rows = LoginThrottle.objects.filter(
+        address=address, username__in=[username.lower()[:MAX_USERNAME_LENGTH], ANY_USER], locked_until__gt=now
+    )
+    return max((row.locked_until for row in rows if row.locked_until), default=None)
+
+
+def login_check_allowed(*, username: str, address: str = "") -> None:
+    until = _locked_until(username=username, address=address)
+    if until is not None:
         raise LoginLocked(
             _("Too many failed sign-ins. This account is locked until %(time)s.")
-            % {"time": timezone.localtime(throttle.locked_until).strftime("%H:%M")}
+            % {"time": timezone.localtime(until).strftime("%H:%M")}
         )
 
 
-def login_record_failure(*, username: str) -> None:
+def _count_failure(*, username: str, address: str, limit: int) -> bool:
+    """One more failure on a row; returns True when this failure locks it."""
+    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
+        username=username, address=address
+    )
+    throttle.failures += 1
+    throttle.last_failure_at = timezone.now()
+    locked = throttle.failures >= limit
+    if locked:
+        throttle.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+        throttle.failures = 0
+    throttle.save()
+    return locked
+
+
+def login_record_failure(*, username: str, address: str = "", path: str = "") -> None:
+    username = username.lower()[:MAX_USERNAME_LENGTH]
     with transaction.atomic():
-        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
-            username=username.lower()
+        user_locked = _count_failure(username=username, address=address, limit=settings.LOGIN_MAX_FAILURES)
+        address_locked = _count_failure(
+            username=ANY_USER, address=address, limit=settings.LOGIN_ADDRESS_MAX_FAILURES
         )
-        throttle.failures += 1
-        throttle.last_failure_at = timezone.now()
-        if throttle.failures >= settings.LOGIN_MAX_FAILURES:
-            throttle.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            throttle.failures = 0
+        audit_record(
+            actor=None,
+            action="org.login_failed",
+            object_type="org.user",
+            object_repr=username,
+            summary={"username": username, "address": address, "path": path},
+        )
+        if user_locked or address_locked:
             audit_record(
                 actor=None,
                 action="org.login_locked",
                 object_type="org.user",
-                object_repr=username[:200],
-                summary={"username": username},
+                object_repr=username,
+                summary={
+                    "username": username,
+                    "address": address,
+                    "scope": "address" if address_locked else "user_address",
+                },
             )
-        throttle.save()
 
 
-def login_record_success(*, user: User) -> None:
-    LoginThrottle.objects.filter(username=user.username.lower()).delete()
+def login_record_refused(*, username: str, address: str = "", path: str = "") -> None:
+    """An attempt while locked: not counted (the lock already holds), but audited."""
+    username = username.lower()[:MAX_USERNAME_LENGTH]
+    audit_record(
+        actor=None,
+        action="org.login_refused",
+        object_type="org.user",
+        object_repr=username,
+        summary={"username": username, "address": address, "path": path},
+    )
+
+
+def login_record_success(*, user: User, address: str = "", path: str = "") -> None:
+    with transaction.atomic():
+        LoginThrottle.objects.filter(username=user.username.lower(), address=address).delete()
+        audit_record(
+            actor=user,
+            action="org.login",
+            obj=user,
+            agency_id=user.node.agency_id if user.node_id and user.node else None,
+            summary={"address": address, "path": path},
+        )
+
+
+def login_unlock(*, actor: Any | None, username: str) -> int:
+    """The unlock path: an administrator lifts every lock on a username (all addresses)."""
+    username = username.lower()[:MAX_USERNAME_LENGTH]
+    with transaction.atomic():
+        count, _ = LoginThrottle.objects.filter(username=username).delete()
+        audit_record(
+            actor=actor,
+            action="org.login_unlock",
+            object_type="org.user",
+            object_repr=username,
+            summary={"username": username, "rows": count},
+        )
+    return count
+
+
+def login_unlock_address(*, actor: Any | None, address: str) -> int:
+    with transaction.atomic():
+        count, _ = LoginThrottle.objects.filter(address=address).delete()
+        audit_record(
+            actor=actor,
+            action="org.login_unlock",
+            object_type="org.address",
+            object_repr=address,
+            summary={"address": address, "rows": count},
+        )
+    return count
 
 
 def api_token_issue(*, user: User) -> tuple[str, dt.datetime]:
@@ -163,11 +249,33 @@ def api_token_issue(*, user: User) -> tuple[str, dt.datetime]:
     return key, expires_at
 
 
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def api_token_user(*, key: str) -> User | None:
-    digest = hashlib.sha256(key.encode()).hexdigest()
+    if len(key) > 128:
+        return None
     token = (
-        ApiToken.objects.select_related("user").filter(key_hash=digest, expires_at__gt=timezone.now()).first()
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_digest(key), expires_at__gt=timezone.now())
+        .first()
     )
     if token is None or not token.user.is_active:
         return None
     return token.user
+
+
+def api_token_revoke(*, key: str) -> bool:
+    """DELETE /auth/token: the presented token stops working at once."""
+    count, _ = ApiToken.objects.filter(key_hash=_digest(key)).delete()
+    return count > 0
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Signing out of the site ends the user's API tokens too (a token must not outlive a logout)."""
+    with transaction.atomic():
+        count, _ = ApiToken.objects.filter(user=user).delete()
+        if count:
+            audit_record(actor=user, action="org.tokens_revoked", obj=user, summary={"tokens": count})
+    return count

@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
-from zhifa.core.errors import DomainError
 from zhifa.core.navigation import home_panels_for
+from zhifa.org.auth import login_refusal
 from zhifa.org.forms import LoginForm
 from zhifa.org.selectors import scope_agencies
-from zhifa.org.services import login_check_allowed, login_record_failure, login_record_success
+from zhifa.org.services import (
+    api_tokens_revoke_all,
+)
 
 
 @access.public
@@ -26,19 +28,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        try:
-            login_check_allowed(username=username)
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
-                login_record_failure(username=username)
-                login_check_allowed(username=username)  # says "locked" on the failure that locks
-                form.add_error(None, _("Wrong username or password."))
-            else:
-                login_record_success(user=user)  # type: ignore[arg-type]
-                auth_login(request, user)
-                return redirect(next_url or "home")
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
+        # The throttled backend checks the lock, counts the failure and audits (org.auth).
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is not None:
+            auth_login(request, user)
+            return redirect(next_url or "home")
+        refusal = login_refusal(request)
+        form.add_error(None, str(refusal.message) if refusal else _("Wrong username or password."))
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/login.html", {"form": form, "next": next_url}, status=status)
 
@@ -46,6 +42,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @access.public
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        api_tokens_revoke_all(user=request.user)  # type: ignore[arg-type]
     auth_logout(request)
     return redirect("login")
 

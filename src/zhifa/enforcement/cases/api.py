@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import InvalidInput
 from zhifa.enforcement.cases import permissions, presenters, selectors, services
+from zhifa.enforcement.cases.event_schemas import CaseEventIn
 from zhifa.enforcement.cases.models import Case, CaseDeadline, State
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
@@ -58,15 +59,6 @@ class RegisterIn(Schema):
     ended_on: str | None = None
     serious_harm: bool = False
     discovered_on: str | None = None
-
-
-class EventIn(BaseModel):
-    """`{"event": NAME, ...fields}`: the fields of each event are listed in shared/API.md and in
-    docs/workflow.md."""
-
-    # A plain pydantic model: ninja's Schema reads through a getter that drops undeclared fields.
-    model_config = ConfigDict(extra="allow")
-    event: str
 
 
 # Output models are plain pydantic models: the handlers return dicts, and ninja's Schema reads them
@@ -312,9 +304,10 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @router.post("/cases/{case_id}/events", response={200: CaseOut, **ERRORS})
 @access.roles(*EVENT_ROLES)
-def case_event(request: HttpRequest, case_id: int, payload: EventIn) -> dict[str, Any]:
-    """Apply a workflow event; answers with the updated case."""
-    data = payload.model_dump()
+def case_event(request: HttpRequest, case_id: int, payload: CaseEventIn) -> dict[str, Any]:  # type: ignore[valid-type]
+    """Apply a workflow event (one schema per event, discriminated by `event`); answers with the
+    updated case. Unknown fields are refused (400 `unknown_field`)."""
+    data = payload.model_dump(mode="json", exclude_unset=True)  # type: ignore[attr-defined]
     event = str(data.pop("event", ""))
     services.case_apply_event(case_id=case_id, actor=request.user, event=event, data=data)
     return _case_out(request, case_id)
@@ -332,5 +325,6 @@ def case_history(request: HttpRequest, case_id: int) -> Any:
     person = case.party_kind == "person"
 
     return Presented(
-        selectors.case_events(case=case), lambda e: presenters.event_dict(e, full=full, person=person)
+        selectors.case_events(case=case),
+        lambda e: presenters.event_dict(e, full=full, person=person, party_name=case.party_name),
     )

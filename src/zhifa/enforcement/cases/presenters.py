@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from zhifa.core.masking import mask_id_number, mask_name, mask_phone
+from zhifa.core.masking import mask_any, mask_id_number, mask_name, mask_phone, redact_text
 from zhifa.enforcement.cases import permissions, workflow
 from zhifa.enforcement.cases.deadlines import effective_due, status_of
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, DeadlineKind, PartyKind, State
@@ -103,7 +103,7 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
         "source": case.source,
         "source_ref": case.source_ref,
         "party": party_dict(case, full=full),
-        "facts": case.facts,
+        "facts": case.facts if full else public_text_for(case, case.facts),
         "location": case.location,
         "occurred_on": case.occurred_on,
         "continuing": case.continuing,
@@ -228,15 +228,17 @@ def case_row(
     }
 
 
-MASKED_PAYLOAD_KEYS = ("party_name",)
+def public_text_for(case: Case, text: str) -> str:
+    """Free text about a case for a viewer who does not handle it: the one masking rule."""
+    names = [case.party_name] if case.party_kind == PartyKind.PERSON else []
+    return redact_text(text, names=names)
 
 
-def event_dict(event: CaseEvent, *, full: bool, person: bool) -> dict[str, Any]:
+def event_dict(event: CaseEvent, *, full: bool, person: bool, party_name: str = "") -> dict[str, Any]:
     payload = dict(event.payload)
-    if not full and person:
-        for key in MASKED_PAYLOAD_KEYS:
-            if key in payload and isinstance(payload[key], str):
-                payload[key] = mask_name(payload[key])
+    if not full:
+        # Every string of the payload (party_name, reasons, minutes, records …), not a list of keys.
+        payload = mask_any(payload, names=[party_name] if person and party_name else [])
     t = workflow.transition(event.name)
     return {
         "seq": event.seq,

@@ -114,7 +114,9 @@ def _detail_context(
     return {
         "case": case,
         "c": data,
-        "events": [presenters.event_dict(e, full=full, person=person) for e in events],
+        "events": [
+            presenters.event_dict(e, full=full, person=person, party_name=case.party_name) for e in events
+        ],
         "forms": forms,
         "other_cases": selectors.party_other_cases(user=user, case=case) if handler_or_approver else None,
         "show_personal": full,

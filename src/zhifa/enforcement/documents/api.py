@@ -16,8 +16,10 @@ from pydantic import Field
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
-from zhifa.core.errors import InvalidInput, NotFound
+from zhifa.core.errors import Forbidden, InvalidInput, NotFound
 from zhifa.core.files.serving import serve_blob
+from zhifa.enforcement.cases.permissions import may_see_personal_data
+from zhifa.enforcement.cases.presenters import public_text_for
 from zhifa.enforcement.documents import catalogue, dossier, selectors, services
 from zhifa.enforcement.documents.models import Document
 from zhifa.org.roles import Role
@@ -162,7 +164,20 @@ def pdf_response(request: HttpRequest, document: Document, *, inline: bool = Tru
 @access.login
 def document_pdf(request: HttpRequest, document_id: int) -> HttpResponseBase:
     """The PDF exactly as generated (its digests in X-Content-SHA256 / X-Content-SM3)."""
-    return pdf_response(request, selectors.document_get_for(user=request.user, document_id=document_id))
+    document = selectors.document_get_for(user=request.user, document_id=document_id)
+    if not may_see_personal_data(request.user, document.case):
+        return masked_pdf_response(document)
+    return pdf_response(request, document)
+
+
+def masked_pdf_response(document: Document, *, inline: bool = True) -> HttpResponseBase:
+    """For viewers who do not handle the case: rendered again from the stored data, masked. No
+    digest headers — the bytes are not the stored document's."""
+    response = HttpResponse(dossier.masked_document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'{"inline" if inline else "attachment"}; filename="document-{document.pk}-masked.pdf"'
+    )
+    return response
 
 
 class RegenerateIn(Schema):
@@ -223,6 +238,7 @@ class DossierOut(Schema):
 def case_dossier(request: HttpRequest, case_id: int) -> dict[str, Any]:
     """The table of contents: documents in order, then evidence by hash; what the path still lacks."""
     case = _case(request, case_id)
+    full = may_see_personal_data(request.user, case)
     d = dossier.dossier_for(case)
     entries: list[dict[str, Any]] = []
     for doc in d.documents:
@@ -245,7 +261,8 @@ def case_dossier(request: HttpRequest, case_id: int) -> dict[str, Any]:
             {
                 "seq": len(entries) + 1,
                 "kind": ev.kind,
-                "title": ev.description or ev.original_name,
+                "title": (ev.description if full else public_text_for(case, ev.description))
+                or ev.original_name,
                 "date": timezone.localtime(ev.captured_at).date().isoformat() if ev.captured_at else "",
                 "sha256": ev.blob.sha256,
                 "sm3": ev.blob.sm3,
@@ -269,7 +286,8 @@ def case_dossier(request: HttpRequest, case_id: int) -> dict[str, Any]:
 def case_dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
     """The dossier as one PDF: table of contents (evidence listed by hash) and every document."""
     case = _case(request, case_id)
-    response = HttpResponse(dossier.dossier_pdf(case), content_type="application/pdf")
+    masked = not may_see_personal_data(request.user, case)
+    response = HttpResponse(dossier.dossier_pdf(case, masked=masked), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}.pdf"'
     return response
 
@@ -277,8 +295,13 @@ def case_dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
 @router.get("/cases/{int:case_id}/dossier.zip", response={200: None, **ERRORS})
 @access.login
 def case_dossier_zip(request: HttpRequest, case_id: int) -> HttpResponseBase:
-    """The dossier as a zip: manifest.json, SHA256SUMS, the document PDFs and the evidence files."""
+    """The dossier as a zip: manifest.json, SHA256SUMS, the document PDFs and the evidence files.
+    An exact, hash-checked copy cannot be masked: only those who see the party in full get it."""
     case = _case(request, case_id)
+    if not may_see_personal_data(request.user, case):
+        raise Forbidden(
+            _("Only the case's handlers and approvers may export the dossier with its originals.")
+        )
     return FileResponse(
         dossier.dossier_zip(case),
         as_attachment=True,

@@ -24,6 +24,11 @@ class Kind:
     generated_by: tuple[str, ...] = ()  # case events that generate it
     served_by: tuple[str, ...] = ()  # case events that deliver it to the party (it is then frozen)
     needs_input: bool = False  # an officer fills in fields (笔录)
+    to_party: bool = False  # addressed to the party, so it can be served (送达); internal forms cannot
+
+    @property
+    def servable(self) -> bool:
+        return self.to_party or bool(self.served_by)
 
     @property
     def builtin_path(self) -> Path:
@@ -35,11 +40,11 @@ KINDS: tuple[Kind, ...] = (
     Kind("filing_approval", "立案审批表", "立", 10, generated_by=("file",)),
     Kind("inspection_record", "现场检查（勘验）笔录", "检", 20, single=False, needs_input=True),
     Kind("inquiry_record", "询问笔录", "询", 21, single=False, needs_input=True),
-    Kind("preservation_notice", "先行登记保存通知书", "先保", 25, single=False),
-    Kind("seizure_decision", "查封（扣押）决定书", "强", 26, single=False),
-    Kind("seizure_extension", "延长查封（扣押）期限决定书", "强延", 27, single=False),
-    Kind("seizure_disposition", "查封（扣押）处理决定书", "强处", 28, single=False),
-    Kind("rectification_order", "责令改正通知书", "责改", 30, single=False, needs_input=True),
+    Kind("preservation_notice", "先行登记保存通知书", "先保", 25, single=False, to_party=True),
+    Kind("seizure_decision", "查封（扣押）决定书", "强", 26, single=False, to_party=True),
+    Kind("seizure_extension", "延长查封（扣押）期限决定书", "强延", 27, single=False, to_party=True),
+    Kind("seizure_disposition", "查封（扣押）处理决定书", "强处", 28, single=False, to_party=True),
+    Kind("rectification_order", "责令改正通知书", "责改", 30, single=False, needs_input=True, to_party=True),
     Kind(
         "legal_review_opinion",
         "法制审核意见书",
@@ -71,7 +76,7 @@ KINDS: tuple[Kind, ...] = (
         served_by=("decide_no_penalty",),
     ),
     Kind("proof_of_service", "送达回证", "送", 70, single=False, generated_by=("notify", "serve")),
-    Kind("reminder", "催告书", "催", 80, single=False),
+    Kind("reminder", "催告书", "催", 80, single=False, to_party=True),
     Kind("closing_report", "结案报告", "结", 90, generated_by=("close",)),
 )
 

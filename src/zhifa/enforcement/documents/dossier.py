@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 
+from zhifa.core import masking
 from zhifa.core.files.services import blob_open
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.documents import catalogue, context, rendering
@@ -105,9 +106,33 @@ def dossier_index_extra(case: Case) -> dict[str, Any]:
     return {"dossier": {"documents": _document_entries(dossier), "evidence": context.evidence_part(case)}}
 
 
-def dossier_pdf(case: Case) -> bytes:
+def masked_context(data: dict[str, Any], case: Case) -> dict[str, Any]:
+    """A document's data for a viewer who does not handle the case: the party reduced to the masked
+    name, every string passed through the one masking rule (core.masking)."""
+    person = case.party_kind == "person"
+    out: dict[str, Any] = masking.mask_any(data, names=[case.party_name] if person else [])
+    party = out.get("party")
+    if isinstance(party, dict) and party.get("is_person", person):
+        out["party"] = {
+            **party,
+            "name": masking.mask_name(case.party_name),
+            "id_number": "",
+            "phone": "",
+            "address": "",
+        }
+    return out
+
+
+def masked_document_pdf(document: Document) -> bytes:
+    """The document rendered again from its stored data and template version, masked."""
+    data = masked_context(document.context, document.case)
+    return rendering.render_pdf(document.version.body, data, title=document.title).pdf
+
+
+def dossier_pdf(case: Case, *, masked: bool = False) -> bytes:
     """One PDF: the table of contents (the archived one, or a fresh rendering for an open file), then
-    every current document."""
+    every current document. `masked`: for viewers who do not handle the case, every part is rendered
+    again from its stored data through `masked_context` (the stored PDFs carry the party in full)."""
     from pypdf import PdfWriter
 
     from zhifa.enforcement.documents.services import template_get
@@ -115,6 +140,29 @@ def dossier_pdf(case: Case) -> bytes:
     dossier = dossier_for(case)
     writer = PdfWriter()
     index = next((d for d in dossier.documents if d.code == "dossier_index"), None)
+    if masked:
+        parts = ([index] if index else []) + [d for d in dossier.documents if d.code != "dossier_index"]
+        if index is None:
+            template = template_get("dossier_index")
+            assert template.current is not None
+            data = context.build(
+                case,
+                code="dossier_index",
+                title="卷内目录",
+                number="",
+                date=timezone.localdate(),
+                extra=dossier_index_extra(case),
+            )
+            rendered = rendering.render_pdf(
+                template.current.body, masked_context(data, case), title=f"卷内目录 {case.number}"
+            )
+            writer.append(io.BytesIO(rendered.pdf))
+        for doc in parts:
+            writer.append(io.BytesIO(masked_document_pdf(doc)))
+        writer.add_metadata({"/Title": f"卷宗 {case.number}", "/Producer": "Zhifa"})
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
     if index is None:
         template = template_get("dossier_index")
         assert template.current is not None

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
-from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.core.files.services import blob_store
 from zhifa.core.numbering import issue_number
 from zhifa.enforcement.cases.models import Case, CaseEvent
@@ -416,6 +416,33 @@ def document_regenerate(*, actor: Any, document_id: int, inputs: dict[str, Any] 
     )
 
 
+def check_service(document: Document, served_on: dt.date) -> None:
+    """Only a document addressed to the party is served (送达, 行政处罚法第六十一条), on a real date:
+    not in the future, not before the act it follows (the event that produced it, or the case's
+    discovery for a document written by hand). Internal forms (立案审批表, 集体讨论记录 …) are never
+    served."""
+    if not catalogue.kind(document.code).servable:
+        raise RuleViolation(
+            _("Only a document addressed to the party can be served; this is an internal record."),
+            code="not_servable",
+            article="行政处罚法第六十一条",
+            detail={"field": "code", "code": document.code},
+        )
+    if served_on > timezone.localdate():
+        raise InvalidInput(_("The date of service cannot be in the future."), detail={"field": "served_on"})
+    earliest = document.case.discovered_on
+    if document.event_id:
+        event = CaseEvent.objects.filter(pk=document.event_id).first()
+        if event is not None and event.occurred_on:
+            earliest = max(earliest, event.occurred_on)
+    if served_on < earliest:
+        raise InvalidInput(
+            _("The date of service cannot be before %(date)s, the date of the act the document follows.")
+            % {"date": earliest.isoformat()},
+            detail={"field": "served_on", "earliest": earliest.isoformat()},
+        )
+
+
 def document_mark_served(*, actor: Any, document: Document, served_on: dt.date) -> Document:
     """Record that a document reached the party (or was handed over); from then on it is frozen."""
     with transaction.atomic():
@@ -424,8 +451,7 @@ def document_mark_served(*, actor: Any, document: Document, served_on: dt.date) 
             return locked
         if locked.state == Document.State.SUPERSEDED:
             raise Conflict(_("A newer rendering of this document exists."))
-        if served_on > timezone.localdate():
-            raise InvalidInput(_("The date of service cannot be in the future."))
+        check_service(locked, served_on)
         locked.state = Document.State.SERVED
         locked.served_on = served_on
         locked.save(update_fields=["state", "served_on"])

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,9 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.masking import mask_name
+from zhifa.enforcement.cases.permissions import may_see_personal_data
+from zhifa.enforcement.cases.presenters import public_text_for
 from zhifa.enforcement.cases.selectors import state_is_writable
 from zhifa.enforcement.documents import catalogue, dossier, selectors, services
-from zhifa.enforcement.documents.api import ON_DEMAND, clean_inputs, pdf_response
+from zhifa.enforcement.documents.api import ON_DEMAND, clean_inputs, masked_pdf_response, pdf_response
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
 from zhifa.enforcement.evidence.models import SiteAction
 from zhifa.enforcement.evidence.services import av_missing
@@ -63,8 +67,12 @@ def _dossier_context(request: HttpRequest, case: Any, **extra: Any) -> dict[str,
     actions = list(SiteAction.objects.filter(case=case).order_by("occurred_at"))
     for action in actions:
         action.missing = av_missing(action)  # type: ignore[attr-defined]
+    full = may_see_personal_data(request.user, case)
+    for ev in d.evidence:
+        ev.shown_description = ev.description if full else public_text_for(case, ev.description)  # type: ignore[attr-defined]
     return {
         "case": case,
+        "party_shown": case.party_name if full or case.party_kind != "person" else mask_name(case.party_name),
         "dossier": d,
         "missing": services.missing_required(case),
         "actions": actions,
@@ -114,7 +122,10 @@ def _document(request: HttpRequest, document_id: int) -> Document:
 @access.roles(*STAFF)
 def document_pdf(request: HttpRequest, document_id: int) -> HttpResponseBase:
     try:
-        return pdf_response(request, _document(request, document_id))
+        document = _document(request, document_id)
+        if not may_see_personal_data(request.user, document.case):
+            return masked_pdf_response(document)
+        return pdf_response(request, document)
     except DomainError as exc:
         return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
 
@@ -151,7 +162,8 @@ def document_served(request: HttpRequest, document_id: int) -> HttpResponse:
 @access.roles(*STAFF)
 def dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = _case(request, case_id)
-    response = HttpResponse(dossier.dossier_pdf(case), content_type="application/pdf")
+    masked = not may_see_personal_data(request.user, case)
+    response = HttpResponse(dossier.dossier_pdf(case, masked=masked), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}.pdf"'
     return response
 
@@ -159,6 +171,8 @@ def dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
 @access.roles(*STAFF)
 def dossier_zip(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = _case(request, case_id)
+    if not may_see_personal_data(request.user, case):
+        raise PermissionDenied  # an exact copy cannot be masked (documents.api.case_dossier_zip)
     return FileResponse(
         dossier.dossier_zip(case),
         as_attachment=True,

@@ -25,7 +25,7 @@ from zhifa.core.files.models import BlobCheck
 from zhifa.core.files.services import blob_verify
 from zhifa.core.files.serving import serve_blob
 from zhifa.core.files.storage import get_store
-from zhifa.enforcement.evidence import permissions, selectors, services, uploads
+from zhifa.enforcement.evidence import disclosure, permissions, selectors, services, uploads
 from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import Evidence, SiteAction, UploadSession
 from zhifa.enforcement.evidence.staging import streamed_upload
@@ -127,6 +127,15 @@ class EvidenceOut(Schema):
     def resolve_last_verified_at(obj: Evidence) -> dt.datetime | None:
         return obj.blob.last_checked_at
 
+    # Personal data only to those handling the matter (evidence.disclosure, docs/security.md).
+    @staticmethod
+    def resolve_party_name(obj: Evidence, context: Any) -> str:
+        return disclosure.party_name_for(context["request"].user, obj)
+
+    @staticmethod
+    def resolve_description(obj: Evidence, context: Any) -> str:
+        return disclosure.text_for(context["request"].user, obj, obj.description)
+
     @staticmethod
     def resolve_content_url(obj: Evidence) -> str:
         return f"/api/v1/evidence/{obj.pk}/content"
@@ -203,12 +212,19 @@ def evidence_upload(request: HttpRequest) -> Status[Evidence]:
 @router.get("/evidence", response=list[EvidenceOut])
 @paginate(Page)
 @access.login
-def evidence_list(
-    request: HttpRequest, agency: int | None = None, kind: str = "", q: str = "", destroyed: bool = False
+def evidence_list(  # noqa: PLR0917 — ninja maps each query parameter to an argument
+    request: HttpRequest,
+    agency: int | None = None,
+    case: int | None = None,
+    kind: str = "",
+    q: str = "",
+    destroyed: bool = False,
 ) -> Any:
     return selectors.evidence_list_for(
         user=request.user,
-        filters=selectors.EvidenceFilters(agency_id=agency, kind=kind, q=q, include_destroyed=destroyed),
+        filters=selectors.EvidenceFilters(
+            agency_id=agency, case_id=case, kind=kind, q=q, include_destroyed=destroyed
+        ),
     )
 
 

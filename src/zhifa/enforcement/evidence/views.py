@@ -21,7 +21,7 @@ from zhifa.core.errors import DomainError
 from zhifa.core.files.services import blob_verify
 from zhifa.core.files.storage import get_store
 from zhifa.core.params import int_param
-from zhifa.enforcement.evidence import permissions, selectors, services
+from zhifa.enforcement.evidence import disclosure, permissions, selectors, services
 from zhifa.enforcement.evidence.api import agency_from
 from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import Evidence
@@ -44,11 +44,22 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     agencies = scope_agencies(request.user)
+    for row in page.object_list:
+        _shown(request, row)
     return render(
         request,
         "evidence/list.html",
         {"page": page, "filters": filters, "kinds": Evidence.Kind.choices, "agencies": agencies},
     )
+
+
+def _shown(request: HttpRequest, evidence: Evidence) -> Evidence:
+    """What the page prints: personal data masked unless the viewer handles the matter."""
+    evidence.shown_party = disclosure.party_name_for(request.user, evidence)  # type: ignore[attr-defined]
+    evidence.shown_description = disclosure.text_for(  # type: ignore[attr-defined]
+        request.user, evidence, evidence.description
+    )
+    return evidence
 
 
 def _get(request: HttpRequest, evidence_id: int) -> Evidence:
@@ -60,7 +71,7 @@ def _get(request: HttpRequest, evidence_id: int) -> Evidence:
 
 @access.roles(*STAFF)
 def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = _get(request, evidence_id)
+    evidence = _shown(request, _get(request, evidence_id))
     return render(
         request,
         "evidence/detail.html",

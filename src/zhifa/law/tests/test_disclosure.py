@@ -70,17 +70,17 @@ class TestMasking:
     @pytest.mark.parametrize(
         ("name", "masked"),
         [
-            ("张", "*"),  # one character: nothing is left to show
-            ("张三", "张*"),
+            ("张", "**"),  # one character: nothing is left to show
+            ("张三", "张**"),
             ("张三丰", "张**"),
-            ("爱新觉罗溥仪", "爱*****"),  # 3+ characters: everything after the surname
-            ("欧阳修", "欧阳*"),  # compound surname kept whole
+            ("爱新觉罗溥仪", "爱**"),  # fixed width: the length is not shown either
+            ("欧阳修", "欧阳**"),  # compound surname kept whole
             ("欧阳娜娜", "欧阳**"),
             ("司马相如", "司马**"),
-            ("诸葛亮", "诸葛*"),
+            ("诸葛亮", "诸葛**"),
             ("上官婉儿", "上官**"),
-            ("司马", "司*"),  # two characters are a surname and a given name, never a bare compound
-            ("  李四  ", "李*"),
+            ("司马", "司**"),  # two characters are a surname and a given name, never a bare compound
+            ("  李四  ", "李**"),
         ],
     )
     def test_individuals_keep_only_the_surname(self, name: str, masked: str) -> None:
@@ -105,7 +105,7 @@ class TestMasking:
 
     def test_a_longer_name_is_replaced_before_a_shorter_one_inside_it(self) -> None:
         out = rules.public_text("张三丰与张三共同经营", person_names=["张三", "张三丰"])
-        assert out == "张**与张*共同经营"
+        assert out == "张**与张**共同经营"
 
     def test_a_one_character_name_does_not_mangle_the_text(self) -> None:
         assert rules.public_text("张某在张家港经营", person_names=["张"]) == "张某在张家港经营"

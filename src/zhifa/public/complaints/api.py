@@ -110,6 +110,21 @@ def _input(payload: ComplaintIn) -> svc.ComplaintInput:
     return svc.ComplaintInput(**{k: v for k, v in data.items() if k != "channel"})
 
 
+class CategoryOut(Schema):
+    id: int
+    name: str
+    description: str
+
+
+@router.get("/public/complaint-categories", auth=None, response=list[CategoryOut])
+@access.public
+def public_complaint_categories(request: HttpRequest) -> Any:
+    """The categories a public client may file under (`category_id` of POST /public/complaints)."""
+    from zhifa.public.complaints.models import Category
+
+    return list(Category.objects.filter(is_active=True).order_by("order", "code"))
+
+
 @router.post("/public/complaints", auth=None, response={201: ProgressOut, **ERRORS})
 @access.public
 def public_complaint_submit(request: HttpRequest, payload: ComplaintIn) -> tuple[int, dict[str, Any]]:
@@ -306,7 +321,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> Complaint:
     return _detail(request, complaint)
 
 
-class EventIn(Schema):
+class ComplaintEventIn(Schema):
     event: str
     note: str = ""
     reason: str = ""
@@ -345,7 +360,7 @@ EVENTS = (
 
 @router.post("/complaints/{complaint_id}/events", response={200: ComplaintDetailOut, **ERRORS})
 @access.roles(*svc.HANDLER_ROLES)
-def complaint_event(request: HttpRequest, complaint_id: int, payload: EventIn) -> Complaint:
+def complaint_event(request: HttpRequest, complaint_id: int, payload: ComplaintEventIn) -> Complaint:
     complaint = sel.complaint_get_for(user=request.user, complaint_id=complaint_id)
     if complaint is None:
         raise Http404

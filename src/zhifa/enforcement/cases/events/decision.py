@@ -117,6 +117,17 @@ def hold_hearing(ctx: Ctx) -> None:
             article=law.ART_64_PRESIDER,
         )
     presider = people.load_officers([presider_id])[0] if presider_id else None
+    if presider is not None and presider.agency_id != case.agency_id:
+        # 第六十四条第（四）项: the agency designates the presider among its own staff.
+        raise RuleViolation(
+            _(
+                "The hearing must be presided over by a person the deciding agency designates from its own staff (%(article)s)."
+            )
+            % {"article": law.ART_64_PRESIDER},
+            code="presider_other_agency",
+            article=law.ART_64_PRESIDER,
+            detail={"field": "presided_by"},
+        )
     notice_on = fields.date(ctx.data, "notice_served_on", required=True)
     assert notice_on is not None and case.hearing_requested_on is not None
     if notice_on < case.hearing_requested_on or notice_on > ctx.act_on:

@@ -196,6 +196,23 @@ class TestPartyWindows:
             )
         assert exc.value.code == "presider_is_investigator"
 
+    def test_the_presider_must_be_of_the_deciding_agency(self, kit) -> None:
+        from zhifa.officers.factories import make_credentialed_officer
+
+        case = builders.hearing_requested(kit)
+        stranger = make_credentialed_officer(agency=kit.world.agency_b, unit=kit.world.unit_b, name="郑十一")
+        with pytest.raises(RuleViolation) as exc:
+            ev(
+                case,
+                kit.world.officer_a,
+                "hold_hearing",
+                presided_by=stranger.pk,
+                held_on="2025-05-30",
+                notice_served_on="2025-05-12",
+                record="笔录",
+            )
+        assert exc.value.code == "presider_other_agency"
+
 
 class TestLegalReviewAndDeliberation:
     def test_the_agency_catalogue_requires_review_above_its_threshold(self, kit) -> None:

@@ -150,3 +150,65 @@ def test_a_document_pdf_goes_only_to_those_who_see_the_case_streamed_and_audited
     assert response.status_code == 206 and len(head) == 8 and head.startswith(b"%PDF-")
     entry = AuditEntry.objects.get(action="documents.download")
     assert entry.actor_name == "officer_a" and entry.object_id == str(doc.pk)
+
+
+# --- issue 14 finding 6: dates checked; only documents addressed to the party can be served ---------
+
+
+def _order(client, case, api_token, kit):
+    headers = api_token(kit.world.officer_a)
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/documents",
+        {"code": "rectification_order", "inputs": {"requirement": "恢复路面"}},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    return response.json()["id"], headers
+
+
+@pytest.mark.parametrize("served_on", ["0180-05-06", "2025-05-04", "2025-07-01", "9999-12-31"])
+def test_served_refuses_dates_out_of_range(client, kit, frozen, api_token, served_on) -> None:
+    from .test_case_documents import _register
+
+    case = advance(kit, _register(kit), "proposed", start=START)
+    doc_id, headers = _order(client, case, api_token, kit)
+    response = client.post(
+        f"/api/v1/documents/{doc_id}/served",
+        {"served_on": served_on},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code in (400, 422), (served_on, response.status_code)
+    assert Document.objects.get(pk=doc_id).state != "served"
+
+
+def test_internal_forms_cannot_be_served(client, kit, frozen, api_token) -> None:
+    from .test_case_documents import _register
+
+    case = advance(kit, _register(kit), "proposed", start=START)
+    headers = api_token(kit.world.officer_a)
+    internal = Document.objects.get(case=case, code="filing_approval")
+    response = client.post(
+        f"/api/v1/documents/{internal.pk}/served",
+        {"served_on": "2025-06-01"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 422 and response.json()["code"] == "not_servable"
+    internal.refresh_from_db()
+    assert internal.state != "served"
+
+
+def test_a_real_service_date_is_accepted(client, kit, frozen, api_token) -> None:
+    from .test_case_documents import _register
+
+    case = advance(kit, _register(kit), "proposed", start=START)
+    doc_id, headers = _order(client, case, api_token, kit)
+    response = client.post(
+        f"/api/v1/documents/{doc_id}/served",
+        {"served_on": "2025-06-01"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 200 and response.json()["served_on"] == "2025-06-01"

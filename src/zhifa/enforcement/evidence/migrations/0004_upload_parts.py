@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0002_case_links'),
+        ('evidence', '0003_blob_moved_to_core'),
     ]
 
     operations = [

@@ -1,0 +1,113 @@
+"""Request guards and response headers that apply to every view (docs/security.md).
+
+- `RequestGuardMiddleware`: integers that no database column can hold (beyond signed 64 bits) in the
+  query string or the path are refused up front — 422 in the API's error format under /api/, a 422
+  page elsewhere — instead of reaching the ORM (SQLite raises OverflowError on them). A body larger
+  than DATA_UPLOAD_MAX_MEMORY_SIZE (Content-Length) is refused with 413 before anything reads it;
+  chunked bodies are caught where Django raises RequestDataTooBig (core.api's handler).
+- `SecurityHeadersMiddleware`: a Content-Security-Policy on every response (no CDN, no inline
+  script), and `Cache-Control: no-store` on every response that is not a static file or a public page
+  — responses to signed-in users and the API carry personal data and must not sit in a browser's or
+  proxy's cache.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+INT64_MAX = 2**63 - 1
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_PATH_INTEGER = re.compile(r"(?<![\w.-])\d{19,}(?![\w.-])")
+
+
+def int_too_large(value: str) -> bool:
+    value = value.strip()
+    return bool(_INTEGER.match(value)) and abs(int(value)) > INT64_MAX
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, detail: dict[str, Any]
+) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message, "detail": detail}, status=status)
+    return render(request, "400.html", {"message": message}, status=status)
+
+
+class RequestGuardMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            for value in values:
+                if len(value) > 18 and int_too_large(value):
+                    return _error(
+                        request,
+                        422,
+                        "validation_error",
+                        _("A number in the request is too large."),
+                        {
+                            "errors": [
+                                {"loc": ["query", key], "msg": "integer out of range", "type": "int_range"}
+                            ]
+                        },
+                    )
+        for match in _PATH_INTEGER.finditer(request.path):
+            if int(match.group()) > INT64_MAX:
+                return _error(
+                    request,
+                    422,
+                    "validation_error",
+                    _("A number in the request is too large."),
+                    {"errors": [{"loc": ["path"], "msg": "integer out of range", "type": "int_range"}]},
+                )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        is_multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        # Multipart uploads stream to disk (evidence); only bodies read into memory are bounded here.
+        if limit is not None and length > limit and not is_multipart:
+            return _error(request, 413, "too_large", _("The request is too large."), {"limit": limit})
+        return self.get_response(request)
+
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",  # htmx sets style attributes for its indicators
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", getattr(settings, "ZHIFA_CSP", CSP))
+        if not request.path.startswith(settings.STATIC_URL):
+            user = getattr(request, "user", None)
+            personal = request.path.startswith("/api/") or bool(user and user.is_authenticated)
+            if personal:
+                response.headers["Cache-Control"] = "no-store"
+                response.headers["Pragma"] = "no-cache"
+        return response

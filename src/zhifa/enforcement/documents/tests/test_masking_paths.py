@@ -1,0 +1,115 @@
+"""Issue 14 finding 3: a viewer who does not handle the case (a supervisor, an officer of another
+squadron) sees the party masked on every path — evidence API, the documents page header, the dossier
+PDF read back with pypdf, single document PDFs — while the handlers still see it in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from zhifa.enforcement.cases.factories import person_id
+from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence
+
+from .test_case_documents import START, advance
+
+pytestmark = pytest.mark.django_db
+
+NAME = "林晓燕"
+ID_NUMBER = person_id(7)
+PHONE = "13912345678"
+
+
+@pytest.fixture
+def person_case(kit, frozen):
+    from zhifa.enforcement.cases.factories import register
+
+    case = register(
+        kit,
+        discovered_on="2025-05-05",
+        occurred_on="2025-05-01",
+        party={
+            "kind": "person",
+            "name": NAME,
+            "id_number": ID_NUMBER,
+            "phone": PHONE,
+            "address": "海州市东湖区幸福小区5幢1201室",
+        },
+        facts=f"当事人{NAME}（身份证号{ID_NUMBER}）未经批准擅自挖掘城市道路。",
+    )
+    case = advance(kit, case, "proposed", start=START)
+    make_evidence(
+        actor=kit.world.officer_a,
+        agency=kit.agency,
+        case=case,
+        data=jpeg_bytes(seed=5),
+        description=f"{NAME}在现场的照片，电话{PHONE}",
+        party_name=NAME,
+        captured_at=dt.datetime(2025, 5, 6, 9, 0, tzinfo=dt.UTC),
+    )
+    return case
+
+
+def _leaks(text: str) -> list[str]:
+    return [s for s in (NAME, ID_NUMBER, PHONE, "1201室") if s in text]
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_evidence_api_masks_the_party_for_a_supervisor(person_case, kit) -> None:
+    supervisor = _client(kit.world.supervisor)
+    for url in [f"/api/v1/cases/{person_case.pk}/evidence", f"/api/v1/evidence?case={person_case.pk}"]:
+        response = supervisor.get(url)
+        assert response.status_code == 200
+        body = json.dumps(response.json(), ensure_ascii=False)
+        assert not _leaks(body), (url, _leaks(body))
+        assert "林**" in body
+    handler = json.dumps(
+        _client(kit.world.officer_a).get(f"/api/v1/cases/{person_case.pk}/evidence").json(),
+        ensure_ascii=False,
+    )
+    assert NAME in handler
+
+
+def test_case_api_facts_are_masked_for_a_supervisor(person_case, kit) -> None:
+    supervisor = _client(kit.world.supervisor)
+    body = json.dumps(supervisor.get(f"/api/v1/cases/{person_case.pk}").json(), ensure_ascii=False)
+    assert not _leaks(body)
+    events = json.dumps(supervisor.get(f"/api/v1/cases/{person_case.pk}/events").json(), ensure_ascii=False)
+    assert not _leaks(events)
+
+
+def test_documents_page_header_is_masked(person_case, kit) -> None:
+    page = _client(kit.world.supervisor).get(f"/documents/case/{person_case.pk}/")
+    assert page.status_code == 200
+    assert not _leaks(page.content.decode())
+
+
+def test_dossier_pdf_is_masked_for_a_supervisor_and_whole_for_the_handler(person_case, kit) -> None:
+    url = f"/api/v1/cases/{person_case.pk}/dossier.pdf"
+    response = _client(kit.world.supervisor).get(url)
+    assert response.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert text.strip() and not _leaks(text), _leaks(text)
+    handler = _client(kit.world.officer_a).get(url)
+    handler_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(handler.content)).pages)
+    assert NAME in handler_text
+
+
+def test_single_document_pdf_is_masked_and_the_zip_refused(person_case, kit) -> None:
+    from zhifa.enforcement.documents.models import Document
+
+    doc = Document.objects.filter(case=person_case).exclude(code="dossier_index").first()
+    assert doc is not None
+    response = _client(kit.world.supervisor).get(f"/api/v1/documents/{doc.pk}/pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert not _leaks(text)
+    assert _client(kit.world.supervisor).get(f"/api/v1/cases/{person_case.pk}/dossier.zip").status_code == 403
