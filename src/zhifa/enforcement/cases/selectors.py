@@ -227,3 +227,21 @@ def require_case_writable(case: Case) -> None:
 
 
 __all__ = ["Q"]
+
+
+# --- Personal data of a case, for other apps' output paths (evidence, documents, dossiers) --------
+
+
+def may_see_personal_data(user: Any, case: Case) -> bool:
+    """Does `user` handle the matter (handling officer or the agency's approver)? Everyone else gets
+    the one masking rule (zhifa.core.masking) on every path."""
+    from zhifa.enforcement.cases import permissions
+
+    return permissions.may_see_personal_data(user, case)
+
+
+def public_text_for(case: Case, text: str) -> str:
+    """Free text about a case for a viewer who does not handle it (the party's name masked too)."""
+    from zhifa.enforcement.cases import presenters
+
+    return presenters.public_text_for(case, text)

@@ -18,8 +18,7 @@ from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import Forbidden, InvalidInput, NotFound
 from zhifa.core.files.serving import serve_blob
-from zhifa.enforcement.cases.permissions import may_see_personal_data
-from zhifa.enforcement.cases.presenters import public_text_for
+from zhifa.enforcement.cases.selectors import may_see_personal_data, public_text_for
 from zhifa.enforcement.documents import catalogue, dossier, selectors, services
 from zhifa.enforcement.documents.models import Document
 from zhifa.org.roles import Role

@@ -18,9 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.masking import mask_name
-from zhifa.enforcement.cases.permissions import may_see_personal_data
-from zhifa.enforcement.cases.presenters import public_text_for
-from zhifa.enforcement.cases.selectors import state_is_writable
+from zhifa.enforcement.cases.selectors import may_see_personal_data, public_text_for, state_is_writable
 from zhifa.enforcement.documents import catalogue, dossier, selectors, services
 from zhifa.enforcement.documents.api import ON_DEMAND, clean_inputs, masked_pdf_response, pdf_response
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion

@@ -16,7 +16,7 @@ from zhifa.org.selectors import user_can_see_agency
 def sees_in_full(user: Any, evidence: Evidence) -> bool:
     case = evidence.case if evidence.case_id else None
     if case is not None:
-        from zhifa.enforcement.cases.permissions import may_see_personal_data
+        from zhifa.enforcement.cases.selectors import may_see_personal_data
 
         return may_see_personal_data(user, case)
     if getattr(user, "pk", None) and evidence.uploaded_by_id == user.pk:
