@@ -73,9 +73,12 @@ class RequestGuardMiddleware:
         except ValueError:
             length = 0
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        is_multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
-        # Multipart uploads stream to disk (evidence); only bodies read into memory are bounded here.
-        if limit is not None and length > limit and not is_multipart:
+        content_type = request.META.get("CONTENT_TYPE", "")
+        # Multipart uploads stream to disk and resumable chunks (application/offset+octet-stream) are
+        # read in bounded parts into the database (evidence.uploads), each bounded by the upload's
+        # declared size; only bodies read into memory are bounded here.
+        streamed = content_type.startswith(("multipart/", "application/offset+octet-stream"))
+        if limit is not None and length > limit and not streamed:
             return _error(request, 413, "too_large", _("The request is too large."), {"limit": limit})
         return self.get_response(request)
 
