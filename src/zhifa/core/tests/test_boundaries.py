@@ -43,6 +43,7 @@ APPS = (
     "zhifa.public.portal",
     "zhifa.foundation.alerts",
     "zhifa.supervision.stats",
+    "zhifa.supervision.reviews",
     "zhifa.supervision",
     "zhifa.public",
     "zhifa.enforcement",
@@ -57,6 +58,7 @@ EXTRA_PUBLIC = {
     "zhifa.powers": frozenset({"discretion"}),  # the discretion tiers of a power item: pure rules
     "zhifa.enforcement.cases": frozenset({"workflow"}),  # the table, drawn by the portal
     "zhifa.foundation.alerts": frozenset({"kinds"}),  # register_kind, the alerts' hook
+    "zhifa.supervision.stats": frozenset({"charts"}),  # server-side SVG charts: pure drawing, no data
 }
 READERS = ("views", "selectors", "api")  # module kinds that read other apps through selectors only
 
