@@ -17,6 +17,7 @@ from zhifa.supervision.reviews.models import Campaign, SampledFile, ScoreLine
 from zhifa.supervision.reviews.scoring import Grade
 
 TENTH = Decimal("0.1")
+RANKING_RULE = "average_desc, failed_asc, excellent_desc; equal agencies share the rank"
 
 
 @dataclass

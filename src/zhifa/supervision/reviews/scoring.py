@@ -131,4 +131,10 @@ def score_file(
     substance = max(ZERO, t.substance_points - sums["substance"])
     vetoed = bool(veto_codes)
     total = ZERO if vetoed else form + substance
-    return Score(form, substance, total, vetoed, grade_of(total, vetoed=vetoed, t=t))
+    return Score(
+        form.quantize(TENTH),
+        substance.quantize(TENTH),
+        total.quantize(TENTH),
+        vetoed,
+        grade_of(total, vetoed=vetoed, t=t),
+    )
