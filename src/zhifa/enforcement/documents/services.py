@@ -563,3 +563,11 @@ def dossier_pdf_for(case: Case) -> bytes:
     from zhifa.enforcement.documents.dossier import dossier_pdf
 
     return dossier_pdf(case)
+
+
+def html_pdf(html: str, *, title: str) -> bytes:
+    """A PDF from HTML with the documents' fonts and stylesheet and no network access (rendering.html_to_pdf),
+    for other apps' reports."""
+    from zhifa.enforcement.documents.rendering import html_to_pdf
+
+    return html_to_pdf(html, title=title)[0]

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core import access
 from zhifa.core.errors import DomainError, InvalidInput
 from zhifa.core.roles import STAFF_ROLES, Role
-from zhifa.enforcement.documents.services import dossier_pdf_for
+from zhifa.enforcement.documents.services import dossier_pdf_for, html_pdf
 from zhifa.org.selectors import scope_agencies, users_with_role
 from zhifa.supervision.reviews import exports, results, rubric_io, selectors, services
 from zhifa.supervision.reviews.models import Campaign, Section
@@ -297,6 +298,27 @@ def campaign_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="review-{c.pk}-scores.xlsx"'
+    return response
+
+
+@access.roles(Role.SUPERVISOR)
+def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The campaign's report as a PDF: results per agency with the ranking rule, and the notices."""
+    try:
+        c = selectors.campaign_get_for(request.user, campaign_id)
+    except DomainError as exc:
+        return render(request, "404.html", {"message": str(exc.message)}, status=404)
+    html = render_to_string(
+        "reviews/report.html",
+        {
+            "c": c,
+            "rows": results.campaign_results(c),
+            "notices": c.notices.select_related("agency").order_by("agency__path"),
+        },
+        request=request,
+    )
+    response = HttpResponse(html_pdf(html, title=c.name), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="review-{c.pk}-report.pdf"'
     return response
 
 

@@ -62,6 +62,8 @@ def test_setup_draw_score_results_export(kit: CaseKit, login_as: Any) -> None:
     ws = load_workbook(io.BytesIO(r.content)).active
     assert [cell.value for cell in ws[1]][:4] == ["序号", "被评查机关", "案号", "评查人"]
     assert ws.max_row == 3
+    r = boss.get(f"/reviews/campaigns/{c.pk}/report.pdf")
+    assert r.status_code == 200 and r.content[:4] == b"%PDF"
     # Not published: no public page.
     assert boss.get(f"/reviews/public/{c.pk}/").status_code == 404
 
