@@ -32,6 +32,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.enforcement.seizures.api.router"),
     ("", "zhifa.foundation.alerts.api.router"),
     ("", "zhifa.supervision.stats.api.router"),
+    ("", "zhifa.supervision.reviews.api.router"),
     ("", "zhifa.public.portal.api.router"),
     ("", "zhifa.public.complaints.api.router"),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zhifa.foundation.alerts",
     "zhifa.foundation.deadlines",
     "zhifa.supervision.stats",
+    "zhifa.supervision.reviews",
     "zhifa.public.portal",
     "zhifa.public.complaints",
 ]

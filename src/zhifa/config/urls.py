@@ -22,6 +22,7 @@ urlpatterns = [
     path("seizures/", include("zhifa.enforcement.seizures.urls")),
     path("alerts/", include("zhifa.foundation.alerts.urls")),
     path("stats/", include("zhifa.supervision.stats.urls")),
+    path("reviews/", include("zhifa.supervision.reviews.urls")),
     path("complaints/", include("zhifa.public.complaints.urls")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),

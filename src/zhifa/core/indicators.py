@@ -31,6 +31,7 @@ PERCENT_QUANTUM = Decimal("0.1")
 
 class Unit(StrEnum):
     COUNT = "count"  # value = numerator, no denominator
+    POINTS = "points"  # an average score: numerator / denominator, one decimal
     PERCENT = "percent"  # value = numerator * 100 / denominator, one decimal, half up
     YUAN = "yuan"  # money, value = numerator (to the cent)
     HOURS = "hours"  # an average per person: numerator / denominator, one decimal

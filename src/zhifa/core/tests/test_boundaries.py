@@ -44,6 +44,7 @@ APPS = (
     "zhifa.foundation.alerts",
     "zhifa.foundation.deadlines",
     "zhifa.supervision.stats",
+    "zhifa.supervision.reviews",
     "zhifa.supervision",
     "zhifa.public",
     "zhifa.enforcement",
@@ -59,6 +60,7 @@ EXTRA_PUBLIC = {
     "zhifa.enforcement.cases": frozenset({"workflow"}),  # the table, drawn by the portal
     "zhifa.foundation.alerts": frozenset({"kinds"}),  # register_kind, the alerts' hook
     "zhifa.foundation.deadlines": frozenset({"provisional"}),  # register_recompute, the one recompute
+    "zhifa.supervision.stats": frozenset({"charts"}),  # server-side SVG charts: pure drawing, no data
 }
 READERS = ("views", "selectors", "api")  # module kinds that read other apps through selectors only
 

@@ -577,3 +577,23 @@ def archive_check_documents(case: Case) -> list[str]:
         _("The dossier lacks the %(title)s (%(article)s).") % {"title": title, "article": article}
         for title, article in missing_required(case)
     ]
+
+
+# --- The dossier for other apps ------------------------------------------------------------------
+
+
+def dossier_pdf_for(case: Case) -> bytes:
+    """The whole dossier as one PDF (dossier.dossier_pdf), for apps that show a case file to someone
+    they authorised themselves — the dossier review shows it to the reviewer the campaign assigned.
+    The caller decides who may see it and records the access."""
+    from zhifa.enforcement.documents.dossier import dossier_pdf
+
+    return dossier_pdf(case)
+
+
+def html_pdf(html: str, *, title: str) -> bytes:
+    """A PDF from HTML with the documents' fonts and stylesheet and no network access (rendering.html_to_pdf),
+    for other apps' reports."""
+    from zhifa.enforcement.documents.rendering import html_to_pdf
+
+    return html_to_pdf(html, title=title)[0]
