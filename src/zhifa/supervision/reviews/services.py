@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core import draw
-from zhifa.core.deadlines import Subject, deadline_open, deadline_resolve
+from zhifa.foundation.deadlines.services import Subject, deadline_open, deadline_resolve
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.roles import ALL_ROLES, Role
 from zhifa.enforcement.cases.models import Case, State
