@@ -24,7 +24,12 @@ def files_use_blob(blob: Any) -> bool:
 def register_all() -> None:
     from zhifa.core.deadlines import register_deadline_kind
     from zhifa.core.files.services import register_blob_reference
+    from zhifa.core.workflow_doc import register_doc
+    from zhifa.foundation.alerts.kinds import register_kind
+    from zhifa.supervision.normative import diagram, handlers  # noqa: F401 — handlers register themselves
 
     for kind, label in DEADLINE_KINDS.items():
         register_deadline_kind(kind, label)
     register_blob_reference("normative", files_use_blob)
+    register_kind("normative_expiring", _("Normative document nearing the end of its validity"))
+    register_doc("docs/workflow-normative.md", diagram.render)

@@ -1,0 +1,154 @@
+"""Reads, with visibility: staff see the documents of the agencies in their scope; the public
+register shows every published document (valid, and those repealed, replaced or expired)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhifa.core import deadlines, search
+from zhifa.law import normative as rules
+from zhifa.org.selectors import scope_agency_ids
+from zhifa.supervision.normative.models import (
+    LIVE_STATES,
+    PUBLIC_STATES,
+    CleanupCampaign,
+    CleanupItem,
+    NormativeDocument,
+    NormativeEvent,
+    State,
+)
+from zhifa.supervision.normative.workflow import NORMATIVE, OBJECT_TYPE
+
+SEARCH_KIND = "normative"
+
+
+def documents_for(*, user: Any) -> QuerySet[NormativeDocument]:
+    return NormativeDocument.objects.filter(agency_id__in=scope_agency_ids(user)).select_related("agency")
+
+
+def document_get_for(*, user: Any, document_id: int) -> NormativeDocument | None:
+    return documents_for(user=user).filter(pk=document_id).first()
+
+
+def events_of(doc: NormativeDocument) -> QuerySet[NormativeEvent]:
+    return NormativeEvent.objects.filter(document=doc).order_by("id")
+
+
+def deadlines_of(doc: NormativeDocument, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Each period with its last day, colour and the jurisdiction setting it applied (shown)."""
+    rows = deadlines.deadlines_of(deadlines.Subject(OBJECT_TYPE, doc.pk))
+    return [{**deadlines.present(r, today=today), "setting": r.setting} for r in rows]
+
+
+def validity(doc: NormativeDocument, *, today: dt.date | None = None) -> str:
+    """not_published / not_yet_effective / valid / expired / repealed; a replaced version counts as
+    repealed from the new version's effective date."""
+    if doc.state not in PUBLIC_STATES:
+        return str(rules.Validity.NOT_PUBLISHED)
+    return str(
+        rules.validity_on(
+            on=today or timezone.localdate(),
+            published_on=doc.published_on,
+            effective_on=doc.effective_on,
+            expires=doc.expires_on,
+            repealed_on=doc.repealed_on,
+        )
+    )
+
+
+def allowed_events(doc: NormativeDocument, user: Any) -> list[str]:
+    return [t.event for t in NORMATIVE.allowed_events(doc, user)]
+
+
+# --- Queues --------------------------------------------------------------------------------------
+
+DRAFTING_QUEUE = (
+    State.DRAFT,
+    State.RETURNED,
+    State.REVIEWED,
+    State.DELIBERATED,
+    State.PUBLISHED,
+    State.CORRECTING,
+)
+LEGAL_QUEUE = (State.IN_REVIEW,)
+FILING_QUEUE = (State.FILED, State.FILING_REVIEW)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    document: NormativeDocument
+    deadline: dict[str, Any] | None
+
+
+def queue(*, user: Any, states: tuple[str, ...], today: dt.date | None = None) -> list[QueueRow]:
+    """Documents waiting in `states`, soonest open deadline first (with its colour)."""
+    today = today or timezone.localdate()
+    rows = []
+    for doc in documents_for(user=user).filter(state__in=states).order_by("id"):
+        open_rows = deadlines.open_rows(deadlines.Subject(OBJECT_TYPE, doc.pk))
+        first = min(open_rows, key=lambda r: r.due_on, default=None)
+        rows.append(QueueRow(doc, deadlines.present(first, today=today) if first else None))
+    rows.sort(key=lambda r: (r.deadline is None, r.deadline["due_on"] if r.deadline else dt.date.max))
+    return rows
+
+
+# --- The public register -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    document: NormativeDocument
+    status: str
+    snippet_html: str
+
+
+def public_register(*, q: str = "", status: str = "", today: dt.date | None = None) -> list[RegisterEntry]:
+    """Published documents; `status=valid` those in force or about to be, `repealed` those no longer
+    in force (repealed, replaced by an amendment, expired). `q` searches number, title and text."""
+    today = today or timezone.localdate()
+    qs = NormativeDocument.objects.filter(state__in=list(PUBLIC_STATES)).select_related("agency")
+    snippets: dict[int, str] = {}
+    order: list[int] | None = None
+    if q.strip():
+        hits = search.search_query(kind=SEARCH_KIND, q=q, limit=200)
+        snippets = {h.object_id: h.snippet_html for h in hits}
+        order = [h.object_id for h in hits]
+        qs = qs.filter(pk__in=order)
+    entries = [RegisterEntry(d, validity(d, today=today), snippets.get(d.pk, "")) for d in qs]
+    if status == "valid":
+        entries = [e for e in entries if e.status in {"valid", "not_yet_effective"}]
+    elif status == "repealed":
+        entries = [e for e in entries if e.status in {"repealed", "expired"}]
+    if order is not None:
+        rank = {pk: i for i, pk in enumerate(order)}
+        entries.sort(key=lambda e: rank.get(e.document.pk, 0))
+    else:
+        entries.sort(key=lambda e: (e.document.published_on or dt.date.min, e.document.pk), reverse=True)
+    return entries
+
+
+def public_get(*, document_id: int) -> NormativeDocument | None:
+    return (
+        NormativeDocument.objects.filter(pk=document_id, state__in=list(PUBLIC_STATES))
+        .select_related("agency")
+        .first()
+    )
+
+
+def valid_documents(*, agency_ids: Any, on: dt.date) -> QuerySet[NormativeDocument]:
+    return NormativeDocument.objects.filter(
+        agency_id__in=list(agency_ids), state__in=list(LIVE_STATES), effective_on__lte=on
+    ).exclude(expires_on__lt=on)
+
+
+def campaigns_for(*, user: Any) -> QuerySet[CleanupCampaign]:
+    return CleanupCampaign.objects.filter(scope_id__in=scope_agency_ids(user))
+
+
+def campaign_items(campaign: CleanupCampaign) -> QuerySet[CleanupItem]:
+    return campaign.items.select_related("document").order_by("id")
