@@ -21,6 +21,8 @@ urlpatterns = [
     path("alerts/", include("zhifa.foundation.alerts.urls")),
     path("stats/", include("zhifa.supervision.stats.urls")),
     path("complaints/", include("zhifa.public.complaints.urls")),
+    path("normative/", include("zhifa.supervision.normative.urls")),
+    path("portal/normative/", include("zhifa.supervision.normative.urls_public")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]

@@ -62,7 +62,7 @@ class NormativeDocument(models.Model):
     )
 
     number = models.CharField(_("document number"), max_length=60, blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     validity_years = models.PositiveSmallIntegerField(_("validity (years)"), null=True, blank=True)
@@ -132,7 +132,7 @@ class LegalityReview(models.Model):
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
     opinion = models.TextField(_("review opinion"), blank=True)
     passed = models.BooleanField(_("passed"), null=True)
-    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    reviewed_on = models.DateField(_("date of review"), null=True, blank=True)
     too_quick = models.BooleanField(default=False)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -157,15 +157,15 @@ class Filing(models.Model):
     body = models.ForeignKey(
         "org.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("supervising body")
     )
-    filed_on = models.DateField(_("filed on"))
+    filed_on = models.DateField(_("filing date"))
     due_on = models.DateField(_("filing due on"))
     late = models.BooleanField(_("filed late"), default=False)
     provisional = models.BooleanField(default=False)
     setting = models.JSONField(_("filing setting applied"), default=dict, blank=True)
-    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_on = models.DateField(_("date of receipt"), null=True, blank=True)
     review_due_on = models.DateField(_("review due on"), null=True, blank=True)
     result = models.CharField(_("review result"), max_length=16, choices=FilingResult.choices, blank=True)
-    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    reviewed_on = models.DateField(_("date of review"), null=True, blank=True)
     problems = models.TextField(_("problems found"), blank=True)
     correction_due_on = models.DateField(_("correction due on"), null=True, blank=True)
     corrected_on = models.DateField(_("corrected on"), null=True, blank=True)
@@ -208,7 +208,7 @@ class CleanupCampaign(models.Model):
     scope = models.ForeignKey("org.OrgNode", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=200)
     started_on = models.DateField(_("started on"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(_("campaign closed on"), null=True, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -24,6 +24,8 @@ def files_use_blob(blob: Any) -> bool:
 def register_all() -> None:
     from zhifa.core.deadlines import register_deadline_kind
     from zhifa.core.files.services import register_blob_reference
+    from zhifa.core.navigation import NavItem, register_nav
+    from zhifa.core.roles import Role
     from zhifa.core.workflow_doc import register_doc
     from zhifa.foundation.alerts.kinds import register_kind
     from zhifa.supervision.normative import diagram, handlers  # noqa: F401 — handlers register themselves
@@ -33,3 +35,4 @@ def register_all() -> None:
     register_blob_reference("normative", files_use_blob)
     register_kind("normative_expiring", _("Normative document nearing the end of its validity"))
     register_doc("docs/workflow-normative.md", diagram.render)
+    register_nav(NavItem(_("Normative documents"), "normative:queues", frozenset(Role.values), order=650))

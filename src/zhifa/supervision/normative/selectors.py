@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from zhifa.core import deadlines, search
 from zhifa.law import normative as rules
@@ -59,6 +60,17 @@ def validity(doc: NormativeDocument, *, today: dt.date | None = None) -> str:
             repealed_on=doc.repealed_on,
         )
     )
+
+
+EXTRA_EVENT_LABELS = {
+    "create": gettext_lazy("Draft registered"),
+    "superseded": gettext_lazy("Replaced by the amended version"),
+}
+
+
+def event_label(kind: str) -> str:
+    t = NORMATIVE.table.get(kind)
+    return str(t.label if t else EXTRA_EVENT_LABELS.get(kind, kind))
 
 
 def allowed_events(doc: NormativeDocument, user: Any) -> list[str]:
@@ -152,3 +164,17 @@ def campaigns_for(*, user: Any) -> QuerySet[CleanupCampaign]:
 
 def campaign_items(campaign: CleanupCampaign) -> QuerySet[CleanupItem]:
     return campaign.items.select_related("document").order_by("id")
+
+
+def versions_of(doc: NormativeDocument) -> list[NormativeDocument]:
+    """Every published version of the document, oldest first (the amendment chain)."""
+    first = doc
+    while first.previous is not None:
+        first = first.previous
+    chain = [first]
+    while True:
+        nxt = NormativeDocument.objects.filter(previous=chain[-1]).first()
+        if nxt is None:
+            break
+        chain.append(nxt)
+    return [d for d in chain if d.state in PUBLIC_STATES]
