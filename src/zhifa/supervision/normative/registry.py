@@ -28,8 +28,9 @@ def register_all() -> None:
     from zhifa.core.roles import Role
     from zhifa.core.workflow_doc import register_doc
     from zhifa.foundation.alerts.kinds import register_kind
-    from zhifa.supervision.normative import diagram, handlers  # noqa: F401 — handlers register themselves
+    from zhifa.supervision.normative import diagram, handlers, indicators  # noqa: F401 — handlers register themselves
 
+    indicators.register()
     for kind, label in DEADLINE_KINDS.items():
         register_deadline_kind(kind, label)
     register_blob_reference("normative", files_use_blob)
