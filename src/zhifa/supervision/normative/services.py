@@ -64,8 +64,12 @@ def _clean(value: str, field: str, *, required: bool, max_len: int) -> str:
     return value
 
 
-def document_create(*, actor: Any, data: DraftInput) -> NormativeDocument:
-    """Register a draft for the actor's agency (drafting staff only)."""
+def document_create(*, actor: Any, data: DraftInput, on: dt.date | None = None) -> NormativeDocument:
+    """Register a draft for the actor's agency (drafting staff only); `on` is the day it was
+    registered when entered later (never in the future)."""
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise InvalidInput(_("The date cannot be in the future."), detail={"field": "on"})
     from zhifa.org.selectors import agency_get
 
     agency = agency_get(node_id=data.agency_id)
@@ -98,7 +102,7 @@ def document_create(*, actor: Any, data: DraftInput) -> NormativeDocument:
             document=doc,
             kind="create",
             at=doc.created_at,
-            on=timezone.localdate(),
+            on=on or today,
             actor=actor,
             actor_name=(getattr(actor, "display_name", "") or "")[:50],
             from_state="",
