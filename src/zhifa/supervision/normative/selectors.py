@@ -158,8 +158,26 @@ def valid_documents(*, agency_ids: Any, on: dt.date) -> QuerySet[NormativeDocume
     ).exclude(expires_on__lt=on)
 
 
-def campaigns_for(*, user: Any) -> QuerySet[CleanupCampaign]:
-    return CleanupCampaign.objects.filter(scope_id__in=scope_agency_ids(user))
+def campaigns_for(*, user: Any) -> list[CleanupCampaign]:
+    """Campaigns covering at least one agency the user sees (few rows: filtered here)."""
+    from zhifa.org.selectors import subtree
+
+    mine = scope_agency_ids(user)
+    return [
+        c
+        for c in CleanupCampaign.objects.select_related("scope").order_by("-id")
+        if mine & set(subtree(c.scope).filter(kind="agency").values_list("id", flat=True))
+    ]
+
+
+def cleanup_scopes(*, user: Any) -> list[Any]:
+    """Bodies the user may clean up: the agencies in scope and the governments granted to them."""
+    from zhifa.org.selectors import agency_get, granted_nodes, scope_agencies
+
+    roles = ("supervisor", "legal_reviewer", "approver")
+    nodes = [agency_get(node_id=node_id) for node_id, _agency in granted_nodes(user, roles=roles)]
+    governments = [n for n in nodes if n is not None and n.kind == "government"]
+    return governments + list(scope_agencies(user, roles=roles))
 
 
 def campaign_items(campaign: CleanupCampaign) -> QuerySet[CleanupItem]:

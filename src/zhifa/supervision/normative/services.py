@@ -208,6 +208,17 @@ def expiry_check(*, today: dt.date | None = None) -> dict[str, int]:
 # --- Clean-up campaigns (清理) ---------------------------------------------------------------------
 
 
+CLEANUP_ROLES = frozenset({Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.APPROVER})
+
+
+def may_run_cleanup(actor: Any, scope: Any) -> bool:
+    """A clean-up of a body covers every agency under it: the actor must see all of them."""
+    from zhifa.org.selectors import scope_agency_ids, subtree
+
+    agencies = set(subtree(scope).filter(kind="agency").values_list("id", flat=True))
+    return bool(agencies) and agencies <= scope_agency_ids(actor, roles=CLEANUP_ROLES)
+
+
 def cleanup_start(
     *, actor: Any, scope_id: int, name: str, started_on: dt.date | None = None
 ) -> CleanupCampaign:
@@ -215,9 +226,7 @@ def cleanup_start(
     from zhifa.org.selectors import agency_get, subtree
 
     scope = agency_get(node_id=scope_id)
-    if scope is None or not user_can_see_agency(
-        actor, scope.pk, roles={Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.APPROVER}
-    ):
+    if scope is None or not may_run_cleanup(actor, scope):
         raise Forbidden(_("You may not start a clean-up for this body."))
     started_on = started_on or timezone.localdate()
     with transaction.atomic():
@@ -267,12 +276,12 @@ def cleanup_decide(*, actor: Any, item_id: int, decision: str, reason: str) -> C
 def cleanup_close(*, actor: Any, campaign_id: int) -> CleanupCampaign:
     """A campaign closes once every listed document has its decision."""
     with transaction.atomic():
-        campaign = CleanupCampaign.objects.select_for_update().filter(pk=campaign_id).first()
-        if campaign is None or not user_can_see_agency(actor, campaign.scope_id):
+        campaign = (
+            CleanupCampaign.objects.select_for_update().select_related("scope").filter(pk=campaign_id).first()
+        )
+        if campaign is None:
             raise NotFound(_("Not found, or not visible to you."))
-        if not user_can_see_agency(
-            actor, campaign.scope_id, roles={Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.APPROVER}
-        ):
+        if not may_run_cleanup(actor, campaign.scope):
             raise Forbidden(_("You may not close this clean-up."))
         open_items = campaign.items.filter(decision="").count()
         if open_items:

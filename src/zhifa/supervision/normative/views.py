@@ -273,7 +273,7 @@ CLEANUP_ROLES = (Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.APPROVER)
 @access.roles(*CLEANUP_ROLES)
 @require_http_methods(["GET", "POST"])
 def cleanups(request: HttpRequest) -> HttpResponse:
-    scopes = list(scope_agencies(request.user, roles=CLEANUP_ROLES))
+    scopes = sel.cleanup_scopes(user=request.user)
     error: DomainError | None = None
     if request.method == "POST":
         raw = request.POST.get("scope_id", "")
@@ -297,7 +297,7 @@ def cleanups(request: HttpRequest) -> HttpResponse:
 @access.roles(*CLEANUP_ROLES)
 @require_http_methods(["GET", "POST"])
 def cleanup(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.campaigns_for(user=request.user).filter(pk=campaign_id).first()
+    campaign = next((c for c in sel.campaigns_for(user=request.user) if c.pk == campaign_id), None)
     if campaign is None:
         raise Http404
     error: DomainError | None = None
