@@ -288,14 +288,14 @@ def filing_review(ctx: Any) -> None:
 def correct(ctx: Any) -> None:
     doc: NormativeDocument = ctx.obj
     filing: Filing = doc.filing
+    if filing.result != FilingResult.CORRECTION:  # the table only allows it after a 纠正
+        raise Conflict(_("No correction was required."))
     correction = text_field(ctx.data, "correction", required=True, max_len=5000)
     filing.corrected_on = ctx.act_on
     filing.correction = correction
     filing.correction_late = filing.correction_due_on is not None and ctx.act_on > filing.correction_due_on
     filing.save(update_fields=["corrected_on", "correction", "correction_late"])
     deadlines.deadline_resolve(subject(doc), kind="normative.correction", on=ctx.act_on)
-    if filing.result != FilingResult.CORRECTION:  # the table only allows it after a 纠正
-        raise Conflict(_("No correction was required."))
     ctx.record.update(correction=correction, late=filing.correction_late)
 
 

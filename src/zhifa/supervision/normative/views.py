@@ -88,7 +88,8 @@ def action_context(
     doc: NormativeDocument, event: str, *, values: Any = None, error: DomainError | None = None
 ) -> dict[str, Any]:
     """One step's form: its fields with what was typed (kept after a refusal) and the error."""
-    values = values or {}
+    if values is None:  # a fresh form: a trial draft stays a trial document unless unticked
+        values = {"trial": doc.trial} if event == "publish" else {}
     return {
         "doc": doc,
         "name": event,
