@@ -108,3 +108,50 @@ def test_public_register_on_a_phone_search_and_repealed(world: Any, client: Clie
         assert "测城管规〔2025〕7号" in page
         draft = make_draft(actor=world.officer_a, agency=world.agency_a)
         assert client.get(f"/portal/normative/{draft.pk}/").status_code == 404
+
+
+def test_publishing_a_trial_draft_keeps_its_shorter_validity(world: Any, login_as: Any) -> None:
+    from zhifa.supervision.normative.factories import ALL_YES
+    from zhifa.supervision.normative.services import DraftInput, document_apply_event, document_create
+
+    with time_machine.travel(at(dt.date(2025, 8, 1)), tick=False):
+        doc = document_create(
+            actor=world.officer_a,
+            data=DraftInput(
+                agency_id=world.agency_a.pk,
+                title="临时占道停车管理暂行办法",
+                basis="条例",
+                trial=True,
+                text="临时占道停车泊位由城市管理部门设置。",
+            ),
+        )
+        document_apply_event(
+            document_id=doc.pk, actor=world.officer_a, event="submit", data={"on": "2025-07-01"}
+        )
+        document_apply_event(
+            document_id=doc.pk,
+            actor=world.reviewer_a,
+            event="review",
+            data={"on": "2025-07-09", "checklist": ALL_YES, "passed": True, "opinion": "合法"},
+        )
+        document_apply_event(
+            document_id=doc.pk,
+            actor=world.approver_a,
+            event="deliberate",
+            data={"on": "2025-07-10", "meeting": "局务会", "record": "同意"},
+        )
+        client = login_as(world.approver_a)
+        form = (
+            client.get(f"/normative/{doc.pk}/")
+            .content.decode()
+            .split('id="act-publish"')[1]
+            .split("</form>")[0]
+        )
+        assert 'name="trial" checked' in form
+        r = client.post(
+            f"/normative/{doc.pk}/act/publish/",
+            {"number": "测城管规〔2025〕8号", "published_on": "2025-07-15", "trial": "on"},
+        )
+        assert r.status_code == 302
+        doc.refresh_from_db()
+    assert doc.validity_years == 2 and doc.expires_on == dt.date(2027, 7, 14)
