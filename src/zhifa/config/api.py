@@ -35,6 +35,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.supervision.reviews.api.router"),
     ("", "zhifa.public.portal.api.router"),
     ("", "zhifa.public.complaints.api.router"),
+    ("", "zhifa.supervision.normative.api.router"),
 ]
 
 for prefix, path in ROUTERS:

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhifa.supervision.reviews",
     "zhifa.public.portal",
     "zhifa.public.complaints",
+    "zhifa.supervision.normative",
 ]
 
 MIDDLEWARE = [

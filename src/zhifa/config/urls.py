@@ -24,6 +24,8 @@ urlpatterns = [
     path("stats/", include("zhifa.supervision.stats.urls")),
     path("reviews/", include("zhifa.supervision.reviews.urls")),
     path("complaints/", include("zhifa.public.complaints.urls")),
+    path("normative/", include("zhifa.supervision.normative.urls")),
+    path("portal/normative/", include("zhifa.supervision.normative.urls_public")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]

@@ -40,6 +40,7 @@ APPS = (
     "zhifa.enforcement.documents",
     "zhifa.enforcement.seizures",
     "zhifa.public.complaints",
+    "zhifa.supervision.normative",
     "zhifa.public.portal",
     "zhifa.foundation.alerts",
     "zhifa.foundation.deadlines",

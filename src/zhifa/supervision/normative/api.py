@@ -1,0 +1,364 @@
+"""Normative documents API (shared/API.md): `GET,POST /normative-documents`,
+`GET /normative-documents/{id}`, `POST /normative-documents/{id}/events` (one schema per event,
+discriminated by `event`; unknown fields 400), `GET /normative-documents/{id}/events` (history) and
+the public register `GET /public/normative-documents?q=&status=valid|repealed`."""
+
+# No `from __future__ import annotations`: ninja reads the handlers' annotations at runtime.
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import ConfigDict, Field
+
+from zhifa.core import access
+from zhifa.core.api import ErrorOut, Page
+from zhifa.core.roles import Role
+from zhifa.supervision.normative import selectors as sel
+from zhifa.supervision.normative import services as svc
+from zhifa.supervision.normative.models import NormativeDocument
+
+router = Router(tags=["normative"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+STAFF = tuple(Role.values)
+DRAFTERS = (Role.OFFICER, Role.APPROVER)
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DraftIn(Strict):
+    agency_id: int
+    title: str = Field(max_length=200)
+    basis: str = Field(max_length=5000)
+    explanation: str = Field("", max_length=20000)
+    public_comment: bool = False
+    public_comment_summary: str = Field("", max_length=5000)
+    trial: bool = False
+    text: str = Field("", max_length=200000)
+
+
+class SubmitIn(Strict):
+    event: Literal["submit"]
+    on: dt.date | None = None
+
+
+class ReviewIn(Strict):
+    event: Literal["review"]
+    on: dt.date | None = None
+    checklist: dict[str, bool]
+    passed: bool
+    opinion: str = Field(max_length=5000)
+
+
+class DeliberateIn(Strict):
+    event: Literal["deliberate"]
+    on: dt.date | None = None
+    meeting: str = Field(max_length=200)
+    record: str = Field(max_length=5000)
+
+
+class PublishIn(Strict):
+    event: Literal["publish"]
+    number: str = Field(max_length=60)
+    published_on: dt.date | None = None
+    effective_on: dt.date | None = None
+    text: str = Field("", max_length=200000)
+    trial: bool | None = None
+
+
+class FileIn(Strict):
+    event: Literal["file"]
+    on: dt.date | None = None
+
+
+class ReceiveIn(Strict):
+    event: Literal["receive"]
+    on: dt.date | None = None
+
+
+class FilingReviewIn(Strict):
+    event: Literal["filing_review"]
+    on: dt.date | None = None
+    result: Literal["no_objection", "correction"]
+    problems: str = Field("", max_length=5000)
+
+
+class CorrectIn(Strict):
+    event: Literal["correct"]
+    on: dt.date | None = None
+    correction: str = Field(max_length=5000)
+
+
+class AmendIn(Strict):
+    event: Literal["amend"]
+    title: str = Field("", max_length=200)
+    explanation: str = Field("", max_length=20000)
+
+
+class RepealIn(Strict):
+    event: Literal["repeal"]
+    on: dt.date | None = None
+    reason: str = Field(max_length=2000)
+
+
+EventIn = Annotated[
+    SubmitIn
+    | ReviewIn
+    | DeliberateIn
+    | PublishIn
+    | FileIn
+    | ReceiveIn
+    | FilingReviewIn
+    | CorrectIn
+    | AmendIn
+    | RepealIn,
+    Field(discriminator="event"),
+]
+
+
+class AgencyOut(Schema):
+    id: int
+    name: str
+
+
+class DocumentRow(Schema):
+    id: int
+    agency: AgencyOut
+    title: str
+    state: str
+    state_label: str
+    version: int
+    number: str
+    published_on: dt.date | None
+    effective_on: dt.date | None
+    expires_on: dt.date | None
+    repealed_on: dt.date | None
+    validity: str
+
+
+class ReviewOut(Schema):
+    submitted_on: dt.date
+    due_on: dt.date
+    checklist: dict[str, bool]
+    opinion: str
+    passed: bool | None
+    reviewed_on: dt.date | None
+    too_quick: bool
+    setting: dict[str, Any]
+
+
+class FilingOut(Schema):
+    body: AgencyOut
+    filed_on: dt.date
+    due_on: dt.date
+    late: bool
+    setting: dict[str, Any]
+    received_on: dt.date | None
+    review_due_on: dt.date | None
+    result: str
+    reviewed_on: dt.date | None
+    problems: str
+    correction_due_on: dt.date | None
+    corrected_on: dt.date | None
+    correction: str
+    correction_late: bool
+
+
+class FileOut(Schema):
+    role: str
+    name: str
+    sha256: str
+    size: int
+
+
+class DeadlineOut(Schema):
+    kind: str
+    label: str
+    due_on: dt.date
+    status: str
+    colour: str
+    provisional: bool
+    article: str
+    resolved_on: dt.date | None
+    resolution: str
+    setting: dict[str, Any]
+
+
+class DocumentOut(DocumentRow):
+    basis: str
+    explanation: str
+    public_comment: bool
+    public_comment_summary: str
+    trial: bool
+    text: str
+    previous_id: int | None
+    next_version_id: int | None
+    validity_years: int | None
+    validity_setting: dict[str, Any]
+    repeal_reason: str
+    deliberated_on: dt.date | None
+    deliberation_meeting: str
+    deliberation_record: str
+    reviews: list[ReviewOut]
+    filing: FilingOut | None
+    files: list[FileOut]
+    deadlines: list[DeadlineOut]
+    allowed_events: list[str]
+
+
+class EventOut(Schema):
+    kind: str
+    at: dt.datetime
+    on: dt.date
+    actor_name: str
+    from_state: str
+    to_state: str
+    data: dict[str, Any]
+
+
+class PublicDocumentOut(Schema):
+    id: int
+    agency: str
+    number: str
+    title: str
+    status: str
+    published_on: dt.date | None
+    effective_on: dt.date | None
+    expires_on: dt.date | None
+    repealed_on: dt.date | None
+    text: str
+
+
+class PublicQuery(Schema):
+    q: str = Field("", max_length=100)
+    status: Literal["valid", "repealed", ""] = ""
+
+
+def _row(doc: NormativeDocument) -> dict[str, Any]:
+    return {
+        "id": doc.pk,
+        "agency": {"id": doc.agency_id, "name": doc.agency.name},
+        "title": doc.title,
+        "state": doc.state,
+        "state_label": str(doc.get_state_display()),
+        "version": doc.version,
+        "number": doc.number,
+        "published_on": doc.published_on,
+        "effective_on": doc.effective_on,
+        "expires_on": doc.expires_on,
+        "repealed_on": doc.repealed_on,
+        "validity": sel.validity(doc),
+    }
+
+
+def _detail(request: HttpRequest, doc: NormativeDocument) -> dict[str, Any]:
+    filing = getattr(doc, "filing", None)
+    nxt = NormativeDocument.objects.filter(previous=doc).values_list("id", flat=True).first()
+    return {
+        **_row(doc),
+        "basis": doc.basis,
+        "explanation": doc.explanation,
+        "public_comment": doc.public_comment,
+        "public_comment_summary": doc.public_comment_summary,
+        "trial": doc.trial,
+        "text": doc.text,
+        "previous_id": doc.previous_id,
+        "next_version_id": nxt,
+        "validity_years": doc.validity_years,
+        "validity_setting": doc.validity_setting,
+        "repeal_reason": doc.repeal_reason,
+        "deliberated_on": doc.deliberated_on,
+        "deliberation_meeting": doc.deliberation_meeting,
+        "deliberation_record": doc.deliberation_record,
+        "reviews": list(doc.reviews.order_by("id")),
+        "filing": None
+        if filing is None
+        else {
+            **{f.name: getattr(filing, f.name) for f in filing._meta.concrete_fields if f.name != "body"},
+            "body": {"id": filing.body_id, "name": filing.body.name},
+        },
+        "files": [
+            {"role": f.role, "name": f.name, "sha256": f.blob.sha256, "size": f.blob.size}
+            for f in doc.files.select_related("blob")
+        ],
+        "deadlines": sel.deadlines_of(doc),
+        "allowed_events": sel.allowed_events(doc, request.user),
+    }
+
+
+def _get(request: HttpRequest, document_id: int) -> NormativeDocument:
+    doc = sel.document_get_for(user=request.user, document_id=document_id)
+    if doc is None:
+        raise Http404
+    return doc
+
+
+@router.get("/normative-documents", response={200: list[DocumentRow], **ERRORS})
+@paginate(Page)
+@access.roles(*STAFF)
+def normative_list(request: HttpRequest, state: str = "") -> Any:
+    """Documents of the agencies in your scope, newest first (optionally one state)."""
+    qs = sel.documents_for(user=request.user).order_by("-id")
+    if state:
+        qs = qs.filter(state=state)
+    return [_row(d) for d in qs]
+
+
+@router.post("/normative-documents", response={201: DocumentOut, **ERRORS})
+@access.roles(*DRAFTERS)
+def normative_create(request: HttpRequest, payload: DraftIn) -> tuple[int, dict[str, Any]]:
+    """Register a draft (the drafting agency's staff)."""
+    doc = svc.document_create(actor=request.user, data=svc.DraftInput(**payload.model_dump()))
+    return 201, _detail(request, _get(request, doc.pk))
+
+
+@router.get("/normative-documents/{document_id}", response={200: DocumentOut, **ERRORS})
+@access.roles(*STAFF)
+def normative_detail(request: HttpRequest, document_id: int) -> dict[str, Any]:
+    """The document with its reviews, filing, files, deadlines (with the setting applied) and the
+    steps you may take now."""
+    return _detail(request, _get(request, document_id))
+
+
+@router.post("/normative-documents/{document_id}/events", response={200: DocumentOut, **ERRORS})
+@access.roles(*STAFF)
+def normative_event(request: HttpRequest, document_id: int, payload: EventIn) -> dict[str, Any]:
+    """Apply one step; answers with the document (for `amend`, the new draft version)."""
+    _get(request, document_id)
+    data = payload.model_dump(exclude_none=True)
+    event = str(data.pop("event"))
+    doc = svc.document_apply_event(document_id=document_id, actor=request.user, event=event, data=data)
+    return _detail(request, _get(request, doc.pk))
+
+
+@router.get("/normative-documents/{document_id}/events", response={200: list[EventOut], **ERRORS})
+@paginate(Page)
+@access.roles(*STAFF)
+def normative_history(request: HttpRequest, document_id: int) -> Any:
+    """The append-only history, oldest first."""
+    return list(sel.events_of(_get(request, document_id)))
+
+
+@router.get("/public/normative-documents", auth=None, response={200: list[PublicDocumentOut], **ERRORS})
+@paginate(Page)
+@access.public
+def public_normative_list(request: HttpRequest, filters: Query[PublicQuery]) -> Any:
+    """The public register: valid documents and those no longer in force, full-text search."""
+    return [
+        {
+            "id": e.document.pk,
+            "agency": e.document.agency.name,
+            "number": e.document.number,
+            "title": e.document.title,
+            "status": e.status,
+            "published_on": e.document.published_on,
+            "effective_on": e.document.effective_on,
+            "expires_on": e.document.expires_on,
+            "repealed_on": e.document.repealed_on,
+            "text": e.document.text,
+        }
+        for e in sel.public_register(q=filters.q, status=filters.status)
+    ]
