@@ -1,5 +1,5 @@
 """The guards and effects of each workflow step (`workflow.TABLE`); every rule is
-`zhifa.law.normative`'s, every deadline `zhifa.core.deadlines`'."""
+`zhifa.law.normative`'s, every deadline `zhifa.foundation.deadlines.services`'."""
 
 from __future__ import annotations
 

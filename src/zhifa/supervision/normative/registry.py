@@ -22,7 +22,7 @@ def files_use_blob(blob: Any) -> bool:
 
 
 def register_all() -> None:
-    from zhifa.core.deadlines import register_deadline_kind
+    from zhifa.foundation.deadlines.services import register_deadline_kind
     from zhifa.core.files.services import register_blob_reference
     from zhifa.core.navigation import NavItem, register_nav
     from zhifa.core.roles import Role
