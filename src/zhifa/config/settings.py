@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhifa.enforcement.seizures",
     "zhifa.foundation.alerts",
     "zhifa.supervision.stats",
+    "zhifa.supervision.appeals",
     "zhifa.public.portal",
     "zhifa.public.complaints",
 ]

@@ -43,6 +43,7 @@ APPS = (
     "zhifa.public.portal",
     "zhifa.foundation.alerts",
     "zhifa.supervision.stats",
+    "zhifa.supervision.appeals",
     "zhifa.supervision",
     "zhifa.public",
     "zhifa.enforcement",

@@ -1,0 +1,12 @@
+"""What the appeals app registers at start-up (AppConfig.ready())."""
+
+from __future__ import annotations
+
+
+def install() -> None:
+    from zhifa.supervision.appeals import deadlines, indicators, panels
+    from zhifa.supervision.appeals import handlers as _handlers  # noqa: F401 — the step handlers
+
+    deadlines.register_kinds()
+    indicators.register()
+    panels.register()
