@@ -21,6 +21,7 @@ urlpatterns = [
     path("alerts/", include("zhifa.foundation.alerts.urls")),
     path("stats/", include("zhifa.supervision.stats.urls")),
     path("complaints/", include("zhifa.public.complaints.urls")),
+    path("appeals/", include("zhifa.supervision.appeals.urls")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]

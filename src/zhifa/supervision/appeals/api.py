@@ -21,6 +21,7 @@ from zhifa.core.ratelimit import Limit, allow
 from zhifa.enforcement.cases import selectors as case_selectors
 from zhifa.supervision.appeals import selectors as sel
 from zhifa.supervision.appeals import services as svc
+from zhifa.supervision.appeals.handlers import outcome_label
 from zhifa.supervision.appeals.models import Appeal, AppealEvent
 from zhifa.supervision.appeals.rules import HANDLER_ROLES
 
@@ -295,6 +296,7 @@ class AppealOut(BaseModel):
     answer_late: bool | None
     instance: int
     outcome: str
+    outcome_label: str
     outcome_article: str
     closed_on: dt.date | None
     deadlines: list[DeadlineOut]
@@ -350,6 +352,7 @@ class PublicProgressOut(BaseModel):
     state_label: str
     received_on: dt.date
     outcome: str
+    outcome_label: str
     outcome_article: str
     events: list[PublicEventOut]
 
@@ -401,6 +404,7 @@ def appeal_out(request: HttpRequest, appeal: Appeal) -> dict[str, Any]:
         "answer_late": appeal.answer_late,
         "instance": appeal.instance,
         "outcome": appeal.outcome,
+        "outcome_label": outcome_label(appeal.outcome),
         "outcome_article": appeal.outcome_article,
         "closed_on": appeal.closed_on,
         "deadlines": sel.appeal_deadlines(appeal),
@@ -539,6 +543,7 @@ def public_progress(appeal: Appeal) -> dict[str, Any]:
         "state_label": str(appeal.get_state_display()),
         "received_on": appeal.received_on,
         "outcome": appeal.outcome,
+        "outcome_label": outcome_label(appeal.outcome),
         "outcome_article": appeal.outcome_article,
         "events": sel.public_timeline(appeal),
     }

@@ -472,6 +472,14 @@ def settle(ctx: Ctx) -> None:
 
 
 def outcome_label(value: str) -> str:
+    """The outcome for people: a decision or judgment by its label, a refusal or termination by its kind."""
     from zhifa.supervision.appeals.labels import OUTCOME_LABELS
 
+    if not value:
+        return ""
+    head = value.split(":", 1)[0]
+    if head == "refused":
+        return str(_("Not accepted"))
+    if head == "terminated":
+        return str(_("Terminated"))
     return str(OUTCOME_LABELS.get(value, value))
