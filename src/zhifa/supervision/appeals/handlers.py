@@ -166,7 +166,7 @@ def send_copy(ctx: Ctx) -> None:
 @H.handles("answer")
 def answer(ctx: Ctx) -> None:
     a: Appeal = ctx.obj
-    summary = _note(ctx, field="summary", label=_("Answer"), min_len=4)
+    summary = _note(ctx, field="summary", label=_("Answer"), min_len=2)
     assert a.copy_received_on is not None
     late = rec.answer_late(
         copy_received_on=a.copy_received_on, answered_on=ctx.act_on, on=ctx.act_on, simple=a.simple
@@ -186,7 +186,7 @@ def hold_hearing(ctx: Ctx) -> None:
     assert notice is not None
     rec.check_hearing_notice(notice_served_on=notice, held_on=ctx.act_on)
     ctx.record.update(
-        notice_served_on=notice, minutes=_note(ctx, field="minutes", label=_("Minutes"), min_len=4)
+        notice_served_on=notice, minutes=_note(ctx, field="minutes", label=_("Minutes"), min_len=2)
     )
 
 
@@ -194,7 +194,7 @@ def hold_hearing(ctx: Ctx) -> None:
 def extend(ctx: Ctx) -> None:
     a: Appeal = ctx.obj
     days = integer(ctx.data.get("days"), field="days")
-    reason = text(ctx.data.get("reason"), field="reason", label=_("Reason"), min_len=4, max_len=1000)
+    reason = text(ctx.data.get("reason"), field="reason", label=_("Reason"), min_len=2, max_len=1000)
     assert a.accepted_on is not None
     rec.check_extension(
         simple=a.simple,
@@ -267,7 +267,7 @@ def mediate(ctx: Ctx) -> None:
         signed_by_all_parties=flag(ctx.data.get("signed_by_all_parties")),
         sealed=flag(ctx.data.get("sealed")),
     )
-    terms = text(ctx.data.get("terms"), field="terms", label=_("Terms"), min_len=4, max_len=4000)
+    terms = text(ctx.data.get("terms"), field="terms", label=_("Terms"), min_len=2, max_len=4000)
     ctx.set(outcome="mediated", outcome_article=rec.ART_73, outcome_note=terms)
     _close(ctx, "调解")
     ctx.record.update(terms=terms, article=rec.ART_73)
@@ -278,7 +278,7 @@ def mediate(ctx: Ctx) -> None:
 def decide(ctx: Ctx) -> None:
     a: Appeal = ctx.obj
     outcome = rec.parse_outcome(ctx.data.get("outcome"))
-    reasons = text(ctx.data.get("reasons"), field="reasons", label=_("Reasons"), min_len=4, max_len=8000)
+    reasons = text(ctx.data.get("reasons"), field="reasons", label=_("Reasons"), min_len=2, max_len=8000)
     missing_answer = a.answered_on is None or bool(a.answer_late)
     if missing_answer:
         rec.check_outcome_after_missing_answer(
@@ -314,7 +314,7 @@ def decide(ctx: Ctx) -> None:
 @H.handles("submit_defence")
 def submit_defence(ctx: Ctx) -> None:
     a: Appeal = ctx.obj
-    summary = _note(ctx, field="summary", label=_("Defence"), min_len=4)
+    summary = _note(ctx, field="summary", label=_("Defence"), min_len=2)
     due = lit.defence_due(complaint_copy_received_on=a.received_on)
     late = ctx.act_on > due.on
     dl.resolve(a, dl.DEFENCE, ctx.act_on)
@@ -457,7 +457,7 @@ def withdraw(ctx: Ctx) -> None:
 
 @H.handles("settle")
 def settle(ctx: Ctx) -> None:
-    note = _note(ctx, field="terms", label=_("Terms"), min_len=4)
+    note = _note(ctx, field="terms", label=_("Terms"), min_len=2)
     ctx.set(
         outcome=str(lit.Judgment.MEDIATED),
         outcome_article=lit.JUDGMENT_ARTICLES[lit.Judgment.MEDIATED],
