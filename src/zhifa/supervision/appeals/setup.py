@@ -10,3 +10,8 @@ def install() -> None:
     deadlines.register_kinds()
     indicators.register()
     panels.register()
+
+    from zhifa.core.workflow_doc import register_doc
+    from zhifa.supervision.appeals import diagram
+
+    register_doc("docs/workflow-appeals.md", diagram.render)
