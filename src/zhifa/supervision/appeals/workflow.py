@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhifa.core import workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -29,7 +29,7 @@ TABLE = workflow.Table(
     (
         T(
             "receive",
-            _l("Receive the application"),
+            pgettext_lazy("appeal step", "Receive the application"),
             frozenset(),
             S.RECEIVED,
             ORGAN_ROLES,
@@ -38,7 +38,7 @@ TABLE = workflow.Table(
         ),
         T(
             "accept",
-            _l("Accept"),
+            pgettext_lazy("appeal step", "Accept"),
             frozenset({S.RECEIVED}),
             S.ACCEPTED,
             ORGAN_ROLES,
@@ -51,11 +51,11 @@ TABLE = workflow.Table(
                 f"deadline: copy to the respondent, 7 working days ({rec.ART_48})",
                 f"deadline: decision, 60 days / simple 30 ({rec.ART_62_1})",
             ),
-            documents=(_l("Acceptance notice"),),
+            documents=(pgettext_lazy("appeal step", "Acceptance notice"),),
         ),
         T(
             "refuse",
-            _l("Refuse to accept"),
+            pgettext_lazy("appeal step", "Refuse to accept"),
             frozenset({S.RECEIVED}),
             S.REFUSED,
             ORGAN_ROLES,
@@ -64,11 +64,11 @@ TABLE = workflow.Table(
                 f"within the review period ({rec.ART_30_3})",
                 "a condition of 行政复议法第三十条第一款 named; competent organ named",
             ),
-            documents=(_l("Decision not to accept"),),
+            documents=(pgettext_lazy("appeal step", "Decision not to accept"),),
         ),
         T(
             "request_amendment",
-            _l("Notify to amend"),
+            pgettext_lazy("appeal step", "Notify to amend"),
             frozenset({S.RECEIVED}),
             S.AMENDING,
             ORGAN_ROLES,
@@ -78,7 +78,7 @@ TABLE = workflow.Table(
         ),
         T(
             "amend",
-            _l("Amended materials received"),
+            pgettext_lazy("appeal step", "Amended materials received"),
             frozenset({S.AMENDING}),
             S.RECEIVED,
             ORGAN_ROLES,
@@ -88,7 +88,7 @@ TABLE = workflow.Table(
         ),
         T(
             "abandon",
-            _l("Record the application as abandoned"),
+            pgettext_lazy("appeal step", "Record the application as abandoned"),
             frozenset({S.AMENDING}),
             S.TERMINATED,
             ORGAN_ROLES,
@@ -97,17 +97,17 @@ TABLE = workflow.Table(
         ),
         T(
             "send_copy",
-            _l("Send the copy to the respondent"),
+            pgettext_lazy("appeal step", "Send the copy to the respondent"),
             frozenset({S.ACCEPTED}),
             S.ANSWERING,
             ORGAN_ROLES,
             date_field="on",
             creates=(f"deadline: the respondent's answer, 10 working days / simple 5 ({rec.ART_48})",),
-            documents=(_l("Notice to answer"),),
+            documents=(pgettext_lazy("appeal step", "Notice to answer"),),
         ),
         T(
             "answer",
-            _l("Answer with evidence"),
+            pgettext_lazy("appeal step", "Answer with evidence"),
             frozenset({S.ANSWERING}),
             S.REVIEWING,
             RESPONDENT_ROLES,
@@ -116,7 +116,7 @@ TABLE = workflow.Table(
         ),
         T(
             "hold_hearing",
-            _l("Hold a hearing"),
+            pgettext_lazy("appeal step", "Hold a hearing"),
             frozenset({S.REVIEWING}),
             None,
             ORGAN_ROLES,
@@ -125,7 +125,7 @@ TABLE = workflow.Table(
         ),
         T(
             "extend",
-            _l("Extend the decision period"),
+            pgettext_lazy("appeal step", "Extend the decision period"),
             REVIEW_STATES,
             None,
             ORGAN_ROLES,
@@ -137,7 +137,7 @@ TABLE = workflow.Table(
         ),
         T(
             "suspend",
-            _l("Suspend"),
+            pgettext_lazy("appeal step", "Suspend"),
             REVIEW_STATES,
             S.SUSPENDED,
             ORGAN_ROLES,
@@ -147,7 +147,7 @@ TABLE = workflow.Table(
         ),
         T(
             "resume",
-            _l("Resume"),
+            pgettext_lazy("appeal step", "Resume"),
             frozenset({S.SUSPENDED}),
             None,
             ORGAN_ROLES,
@@ -157,7 +157,7 @@ TABLE = workflow.Table(
         ),
         T(
             "terminate",
-            _l("Terminate"),
+            pgettext_lazy("appeal step", "Terminate"),
             frozenset({S.RECEIVED, S.AMENDING, S.SUSPENDED}) | REVIEW_STATES,
             S.TERMINATED,
             ORGAN_ROLES,
@@ -166,7 +166,7 @@ TABLE = workflow.Table(
         ),
         T(
             "mediate",
-            _l("Close by mediation"),
+            pgettext_lazy("appeal step", "Close by mediation"),
             REVIEW_STATES | {S.SUSPENDED},
             S.MEDIATED,
             ORGAN_ROLES,
@@ -175,7 +175,7 @@ TABLE = workflow.Table(
         ),
         T(
             "decide",
-            _l("Decide"),
+            pgettext_lazy("appeal step", "Decide"),
             frozenset({S.ANSWERING, S.REVIEWING}),
             S.DECIDED,
             ORGAN_ROLES,
@@ -184,12 +184,12 @@ TABLE = workflow.Table(
             creates=(
                 "a revoked or changed penalty is withdrawn from the portal within 3 working days (行政处罚法第四十八条)",
             ),
-            documents=(_l("Reconsideration decision"),),
+            documents=(pgettext_lazy("appeal step", "Reconsideration decision"),),
         ),
         # litigation
         T(
             "register",
-            _l("Register the suit"),
+            pgettext_lazy("appeal step", "Register the suit"),
             frozenset(),
             S.FILED,
             LITIGATION_ROLES,
@@ -197,7 +197,7 @@ TABLE = workflow.Table(
         ),
         T(
             "submit_defence",
-            _l("Submit the defence"),
+            pgettext_lazy("appeal step", "Submit the defence"),
             frozenset({S.FILED}),
             S.TRIAL,
             LITIGATION_ROLES,
@@ -206,7 +206,7 @@ TABLE = workflow.Table(
         ),
         T(
             "record_hearing",
-            _l("Record a hearing"),
+            pgettext_lazy("appeal step", "Record a hearing"),
             frozenset({S.TRIAL}),
             None,
             LITIGATION_ROLES,
@@ -215,7 +215,7 @@ TABLE = workflow.Table(
         ),
         T(
             "judge",
-            _l("Record the judgment"),
+            pgettext_lazy("appeal step", "Record the judgment"),
             frozenset({S.TRIAL}),
             None,
             LITIGATION_ROLES,
@@ -228,7 +228,7 @@ TABLE = workflow.Table(
         ),
         T(
             "appeal",
-            _l("Appeal to the second instance"),
+            pgettext_lazy("appeal step", "Appeal to the second instance"),
             frozenset({S.JUDGED}),
             S.TRIAL,
             LITIGATION_ROLES,
@@ -237,7 +237,7 @@ TABLE = workflow.Table(
         ),
         T(
             "finalise",
-            _l("Judgment took effect"),
+            pgettext_lazy("appeal step", "Judgment took effect"),
             frozenset({S.JUDGED}),
             S.CONCLUDED,
             LITIGATION_ROLES,
@@ -247,7 +247,7 @@ TABLE = workflow.Table(
         ),
         T(
             "withdraw",
-            _l("Suit withdrawn"),
+            pgettext_lazy("appeal step", "Suit withdrawn"),
             frozenset({S.FILED, S.TRIAL}),
             S.CONCLUDED,
             LITIGATION_ROLES,
@@ -256,7 +256,7 @@ TABLE = workflow.Table(
         ),
         T(
             "settle",
-            _l("Settled by mediation"),
+            pgettext_lazy("appeal step", "Settled by mediation"),
             frozenset({S.FILED, S.TRIAL}),
             S.CONCLUDED,
             LITIGATION_ROLES,
@@ -308,7 +308,7 @@ PUBLIC_EVENTS = frozenset(
 
 class AppealWorkflow(workflow.Workflow[Appeal, workflow.Transition]):
     name = "appeals"
-    noun = _l("appeal")
+    noun = gettext_lazy("appeal")
     table = TABLE
     handlers = workflow.Handlers()
 
