@@ -15,3 +15,8 @@ def install() -> None:
     from zhifa.supervision.appeals import diagram
 
     register_doc("docs/workflow-appeals.md", diagram.render)
+
+    from zhifa.core.demo import register_demo_step
+    from zhifa.supervision.appeals.demo import seed_appeals
+
+    register_demo_step(80, "appeals", seed_appeals)
