@@ -42,8 +42,11 @@ def _step(page, event: str, fill=None, navigate: bool = True) -> None:
 def test_one_click_reconsideration_from_a_phone_to_the_decision(browser, live_server, world) -> None:
     kit = build_case_kit(world)
     today = timezone.localdate()
-    case = register(kit, discovered_on=(today - dt.timedelta(days=12)).isoformat(),
-                    occurred_on=(today - dt.timedelta(days=14)).isoformat())
+    case = register(
+        kit,
+        discovered_on=(today - dt.timedelta(days=12)).isoformat(),
+        occurred_on=(today - dt.timedelta(days=14)).isoformat(),
+    )
     case = advance(kit, case, CaseState.SERVED, start=today - dt.timedelta(days=10))
     base = live_server.url
 
@@ -84,8 +87,9 @@ def test_one_click_reconsideration_from_a_phone_to_the_decision(browser, live_se
     _step(bureau, "send_copy")
 
     # The respondent agency answers (its own page lists what it owes).
-    services.appeal_apply_event(appeal_id=appeal.pk, actor=world.reviewer_a, event="answer",
-                                data={"summary": "情况属实，但未报告。"})
+    services.appeal_apply_event(
+        appeal_id=appeal.pk, actor=world.reviewer_a, event="answer", data={"summary": "情况属实，但未报告。"}
+    )
 
     bureau.reload()
 
