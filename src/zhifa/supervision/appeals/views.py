@@ -23,7 +23,7 @@ from zhifa.supervision.appeals import event_forms
 from zhifa.supervision.appeals import selectors as sel
 from zhifa.supervision.appeals import services as svc
 from zhifa.supervision.appeals.models import Appeal, Kind, State
-from zhifa.supervision.appeals.rules import HANDLER_ROLES, LITIGATION_ROLES, ORGAN_ROLES, RESPONDENT_ROLES
+from zhifa.supervision.appeals.rules import HANDLER_ROLES, LITIGATION_ROLES, ORGAN_ROLES
 from zhifa.supervision.appeals.workflow import TABLE
 
 PAGE_SIZE = 30
@@ -63,9 +63,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.roles(*sorted(RESPONDENT_ROLES))
+@access.roles(*sorted(HANDLER_ROLES))
 def agency_view(request: HttpRequest) -> HttpResponse:
-    """The respondent agency's side: answers and defences due first, then its other open appeals."""
+    """The respondent agency's side: answers and defences due first, then its other open appeals (the
+    justice bureau's supervisors see the same list for every agency in their scope)."""
     due = sel.appeal_list_for(user=request.user, filters=sel.AppealFilters(answers_due=True))
     open_ = sel.appeal_list_for(user=request.user, filters=sel.AppealFilters(open_only=True)).exclude(
         id__in=due.values("id")

@@ -88,6 +88,8 @@ def test_agency_view_lists_answers_due(world: Any, frozen: Any, login_as: Any) -
     services.appeal_apply_event(appeal_id=a.pk, actor=world.supervisor, event="send_copy", data={})
     html = login_as(world.reviewer_a).get("/appeals/agency/").content.decode()
     assert f"/appeals/{a.pk}/" in html and "status-" in html
+    assert f"/appeals/{a.pk}/" in login_as(world.supervisor).get("/appeals/agency/").content.decode()
+    assert login_as(world.officer_a).get("/appeals/agency/").status_code == 403
 
 
 def test_case_page_lists_appeals(world: Any, decided_case: Any, login_as: Any) -> None:
