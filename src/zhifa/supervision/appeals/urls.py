@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.queue, name="queue"),
     path("agency/", views.agency_view, name="agency"),
     path("new/", views.new, name="new"),
+    path("stats/", views.stats, name="stats"),
     path("<int:appeal_id>/", views.detail, name="detail"),
     path("<int:appeal_id>/act/<slug:event>/", views.act, name="act"),
     path("apply/", views.public_new, name="public_new"),

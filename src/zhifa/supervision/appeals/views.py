@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -255,3 +256,31 @@ def public_track(request: HttpRequest) -> HttpResponse:
         {"code": code, "not_found": bool(code), "section": "appeals"},
         status=404 if code else 200,
     )
+
+
+STAT_CODES = (
+    "appeals.head_appearance_rate",
+    "appeals.correction_rate",
+    "appeals.loss_rate",
+    "appeals.answer_on_time_rate",
+)
+
+
+@access.roles(*sorted(HANDLER_ROLES))
+def stats(request: HttpRequest) -> HttpResponse:
+    """The four indicators per agency in the reader's scope for a year, and their total (summed from
+    the parts, never averaged) — computed by the registered indicators the dashboard reads."""
+    from zhifa.core.indicators import DateSpan, indicator, indicator_value
+
+    year = int_param(request.GET.get("year"), timezone.localdate().year) or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        year = timezone.localdate().year
+    span = DateSpan.year(year)
+    agencies = list(scope_agencies(request.user))
+    heads = [str(indicator(code).label) for code in STAT_CODES]
+    rows = [
+        {"name": a.name, "values": [indicator_value(code, [a.pk], span) for code in STAT_CODES]}
+        for a in agencies
+    ]
+    total = [indicator_value(code, [a.pk for a in agencies], span) for code in STAT_CODES]
+    return render(request, "appeals/stats.html", {"year": year, "heads": heads, "rows": rows, "total": total})

@@ -126,3 +126,20 @@ def test_public_one_click_page(world: Any, decided_case: Any, client: Any) -> No
     assert page.status_code == 200 and decided_case.party_name not in page.content.decode()
     assert client.get("/appeals/track/?code=NOPE").status_code == 404
     cache.clear()
+
+
+def test_stats_page_per_agency_and_total(world: Any, frozen: Any, login_as: Any) -> None:
+    a = services.appeal_create(actor=world.supervisor, data=rec_data(world))
+    for event, actor, data in (
+        ("accept", world.supervisor, {}),
+        ("send_copy", world.supervisor, {}),
+        ("answer", world.reviewer_a, {"summary": "答复意见"}),
+        ("decide", world.supervisor, {"outcome": "revoked", "reasons": "事实不清"}),
+    ):
+        services.appeal_apply_event(appeal_id=a.pk, actor=actor, event=event, data=data)
+    page = login_as(world.supervisor).get("/appeals/stats/?year=2025")
+    html = page.content.decode()
+    assert page.status_code == 200 and world.agency_a.name in html
+    total = html.split('id="appeal-stats-total"')[1]
+    assert "100.0%" in total and "(1/1)" in total  # one decision, corrected; one answer, on time
+    assert login_as(world.officer_a).get("/appeals/stats/").status_code == 403
