@@ -36,6 +36,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.public.portal.api.router"),
     ("", "zhifa.public.complaints.api.router"),
     ("", "zhifa.supervision.normative.api.router"),
+    ("", "zhifa.supervision.appeals.api.router"),
 ]
 
 for prefix, path in ROUTERS:

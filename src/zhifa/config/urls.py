@@ -26,6 +26,7 @@ urlpatterns = [
     path("complaints/", include("zhifa.public.complaints.urls")),
     path("normative/", include("zhifa.supervision.normative.urls")),
     path("portal/normative/", include("zhifa.supervision.normative.urls_public")),
+    path("appeals/", include("zhifa.supervision.appeals.urls")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]

@@ -759,3 +759,48 @@ DRAFTER_NOTICE_PERIOD = Period(3, DayKind.WORKING, ART_58)  # 中止之日起三
 DRAFTER_ANSWER_PERIOD = Period(10, DayKind.WORKING, ART_58)  # 制定机关十日内书面答复
 FORWARDED_REPLY_PERIOD = Period(60, DayKind.NATURAL, ART_60)  # 接受转送的机关六十日内回复
 OPINION_REPORT_PERIOD = Period(60, DayKind.NATURAL, ART_76)  # 收到行政复议意见书六十日内报送纠正情况
+
+
+# --- Refusal to accept (art. 30) ------------------------------------------------------------------
+
+
+class RefusalGround(StrEnum):
+    """第三十条第一款: the conditions of acceptance; a refusal (不予受理) names the one not met."""
+
+    NO_PROPER_PARTIES = "no_proper_parties"  # （一）有明确的申请人和符合本法规定的被申请人
+    NO_INTEREST = "no_interest"  # （二）申请人与行政行为有利害关系
+    NO_CLAIM = "no_claim"  # （三）有具体的行政复议请求和理由
+    LATE = "late"  # （四）在法定申请期限内提出
+    OUT_OF_SCOPE = "out_of_scope"  # （五）属于本法规定的行政复议范围
+    NOT_COMPETENT = "not_competent"  # （六）属于本机关的管辖范围
+    ALREADY_BROUGHT = "already_brought"  # （七）未受理过同一申请，法院未受理过同一诉讼
+
+
+REFUSAL_ITEMS: Mapping[RefusalGround, str] = {
+    ground: f"行政复议法第三十条第一款第（{n}）项"
+    for ground, n in zip(RefusalGround, ("一", "二", "三", "四", "五", "六", "七"), strict=True)
+}
+
+
+def check_refusal(*, ground: Any, reason: str, competent_organ: str = "") -> tuple[RefusalGround, str]:
+    """第三十条第二款: a refusal states its reason, and one for want of jurisdiction names the competent
+    organ. Returns the ground and the article the refusal decision cites."""
+    try:
+        parsed = RefusalGround(str(ground))
+    except ValueError:
+        raise InvalidInput(
+            _("Choose the condition of acceptance that is not met."), detail={"field": "ground"}
+        ) from None
+    if len(reason.strip()) < 4:
+        raise InvalidInput(
+            _("State the reason for not accepting the application (行政复议法第三十条第二款)."),
+            detail={"field": "reason"},
+        )
+    if parsed == RefusalGround.NOT_COMPETENT and not competent_organ.strip():
+        raise RuleViolation(
+            _("A refusal for want of jurisdiction names the competent reconsideration organ (%(article)s).")
+            % {"article": "行政复议法第三十条第二款"},
+            code="competent_organ_required",
+            article="行政复议法第三十条第二款",
+        )
+    return parsed, REFUSAL_ITEMS[parsed]

@@ -46,6 +46,7 @@ APPS = (
     "zhifa.foundation.deadlines",
     "zhifa.supervision.stats",
     "zhifa.supervision.reviews",
+    "zhifa.supervision.appeals",
     "zhifa.supervision",
     "zhifa.public",
     "zhifa.enforcement",

@@ -7,6 +7,10 @@
 - `register_archive_check(fn)`: `fn(case) -> list[str]` of translated problems; `archive` is refused
   (422) while any check reports one (documents: dossier completeness; evidence: mandatory AV records).
 
+- `register_case_panel(fn)`: `fn(request, case) -> str` of HTML (already escaped, e.g. from
+  `render_to_string`) or "" — a read-only panel another app adds to the case page (appeals lists the
+  case's reconsiderations and lawsuits). Panels must not raise for "nothing to show".
+
 Register in AppConfig.ready(). Registration is idempotent per function (ready() may run twice in tests).
 """
 
@@ -20,9 +24,11 @@ if TYPE_CHECKING:
 
 EventListener = Callable[["Case", "CaseEvent"], Any]
 ArchiveCheck = Callable[["Case"], list[str]]
+CasePanel = Callable[[Any, "Case"], str]
 
 _listeners: list[EventListener] = []
 _archive_checks: list[ArchiveCheck] = []
+_panels: list[CasePanel] = []
 
 
 def register_event_listener(fn: EventListener) -> EventListener:
@@ -55,3 +61,14 @@ def archive_problems(case: Case) -> list[str]:
     for fn in list(_archive_checks):
         problems.extend(str(p) for p in fn(case) or [])
     return problems
+
+
+def register_case_panel(fn: CasePanel) -> CasePanel:
+    if fn not in _panels:
+        _panels.append(fn)
+    return fn
+
+
+def case_panels(request: Any, case: Case) -> list[str]:
+    """The HTML of every registered panel that has something to show, in registration order."""
+    return [html for html in (str(fn(request, case) or "") for fn in list(_panels)) if html]

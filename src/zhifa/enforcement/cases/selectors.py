@@ -245,3 +245,15 @@ def public_text_for(case: Case, text: str) -> str:
     from zhifa.enforcement.cases import presenters
 
     return presenters.public_text_for(case, text)
+def case_for_decision(*, decision_number: str, id_number: str) -> Case | None:
+    """The decided case with this decision number whose party holds this ID number — for a party's
+    own online application (一键复议). None when either does not match: the caller must answer the
+    same way in both cases, so that nobody learns whether a decision number exists."""
+    number = (decision_number or "").strip()
+    ident = (id_number or "").strip().upper()
+    if not number or not ident:
+        return None
+    case = Case.objects.select_related("agency").filter(decision_number=number).first()
+    if case is None or case.decided_on is None or case.party_id_number.upper() != ident:
+        return None
+    return case

@@ -15,13 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.params import date_param, int_param
-from zhifa.enforcement.cases import event_forms, permissions, presenters, selectors, services, workflow
+from zhifa.enforcement.cases import event_forms, hooks, permissions, presenters, selectors, services, workflow
 from zhifa.enforcement.cases.models import Case, PartyKind, PaymentChannel, Source, State
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies, scope_agency_ids
@@ -120,6 +121,7 @@ def _detail_context(
         "forms": forms,
         "other_cases": selectors.party_other_cases(user=user, case=case) if handler_or_approver else None,
         "show_personal": full,
+        "panels": [mark_safe(html) for html in hooks.case_panels(request, case)],  # noqa: S308 — rendered templates
     }
 
 

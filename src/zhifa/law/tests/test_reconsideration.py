@@ -485,3 +485,22 @@ class TestMediationAndSettlement:
         rules.check_reapplication_after_withdrawal(
             same_facts_and_reasons=False, withdrawal_against_will_proven=False
         )
+
+
+def test_refusal_names_item_and_requires_reason_and_organ() -> None:
+    from zhifa.core.errors import InvalidInput, RuleViolation
+    from zhifa.law.reconsideration import RefusalGround, check_refusal
+
+    assert check_refusal(ground="late", reason="超过六十日申请期限") == (
+        RefusalGround.LATE,
+        "行政复议法第三十条第一款第（四）项",
+    )
+    assert check_refusal(ground="already_brought", reason="已经起诉")[1].endswith("第（七）项")
+    with pytest.raises(InvalidInput):
+        check_refusal(ground="late", reason="  ")
+    with pytest.raises(InvalidInput):
+        check_refusal(ground="nonsense", reason="理由充分")
+    with pytest.raises(RuleViolation) as exc:
+        check_refusal(ground="not_competent", reason="不属于本机关管辖")
+    assert "第三十条第二款" in str(exc.value.message)
+    assert check_refusal(ground="not_competent", reason="不属于本机关管辖", competent_organ="某省人民政府")

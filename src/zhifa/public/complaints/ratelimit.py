@@ -1,26 +1,8 @@
-"""Fixed-window rate limits for the public endpoints, kept in the cache (Redis in production, so every
-app server counts together; per process with the embedded locmem cache).
-
-The client is REMOTE_ADDR. Behind a reverse proxy, the proxy must pass the client address through
-(e.g. nginx `real_ip`), otherwise every citizen shares the proxy's address and its limit.
-"""
+"""The complaint intake's rate limits, counted by the shared fixed-window limiter (`core.ratelimit`)."""
 
 from __future__ import annotations
 
-import hashlib
-import time
-from dataclasses import dataclass
-
-from django.core.cache import cache
-from django.http import HttpRequest
-
-
-@dataclass(frozen=True)
-class Limit:
-    name: str
-    count: int
-    seconds: int
-
+from zhifa.core.ratelimit import Limit, allow, client_key
 
 # Intake: a citizen rarely files more than a couple of complaints; a script files hundreds.
 SUBMIT_LIMITS = (Limit("submit-10m", 5, 600), Limit("submit-1d", 20, 86400))
@@ -28,26 +10,4 @@ SUBMIT_LIMITS = (Limit("submit-10m", 5, 600), Limit("submit-1d", 20, 86400))
 LOOKUP_LIMITS = (Limit("lookup-1m", 30, 60),)
 FEEDBACK_LIMITS = (Limit("feedback-10m", 10, 600),)
 
-
-def client_key(request: HttpRequest) -> str:
-    addr = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return hashlib.sha256(addr.encode()).hexdigest()[:16]  # no raw addresses in the cache
-
-
-def allow(request: HttpRequest, limits: tuple[Limit, ...]) -> bool:
-    """Count this request against every limit; False when any is exceeded (the request is refused)."""
-    client = client_key(request)
-    now = int(time.time())
-    allowed = True
-    for limit in limits:
-        window = now // limit.seconds
-        key = f"rl:{limit.name}:{client}:{window}"
-        cache.add(key, 0, timeout=limit.seconds + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=limit.seconds + 5)
-            count = 1
-        if count > limit.count:
-            allowed = False
-    return allowed
+__all__ = ["FEEDBACK_LIMITS", "LOOKUP_LIMITS", "SUBMIT_LIMITS", "Limit", "allow", "client_key"]

@@ -1,0 +1,132 @@
+"""Reads of appeals, each applying the scope rule (the respondent agency must be in the reader's
+scope) and the personal-data rule (the applicant in full only to those handling the appeal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from zhifa.core import deadlines as engine
+from zhifa.core.masking import mask_id_number, mask_name, mask_phone
+from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
+from zhifa.supervision.appeals import deadlines as dl
+from zhifa.supervision.appeals.models import OPEN_STATES, Appeal, AppealEvent, Hearing, Kind
+from zhifa.supervision.appeals.rules import HANDLER_ROLES
+from zhifa.supervision.appeals.workflow import APPEALS, PUBLIC_EVENTS
+
+
+@dataclass(frozen=True)
+class AppealFilters:
+    kind: str = ""
+    state: str = ""
+    agency: int | None = None
+    open_only: bool = False
+    answers_due: bool = False  # the respondent's answer or defence is awaited
+
+
+def appeal_list_for(*, user: Any, filters: AppealFilters | None = None) -> QuerySet[Appeal]:
+    f = filters or AppealFilters()
+    qs = Appeal.objects.select_related("respondent").filter(respondent_id__in=scope_agency_ids(user))
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.agency:
+        qs = qs.filter(respondent_id=f.agency)
+    if f.open_only:
+        qs = qs.filter(state__in=list(OPEN_STATES))
+    if f.answers_due:
+        qs = qs.filter(Q(state="answering") | Q(state="filed"))
+    return qs.order_by("-received_on", "-id")
+
+
+def appeal_get_for(*, user: Any, appeal_id: int) -> Appeal | None:
+    appeal = Appeal.objects.select_related("respondent").filter(pk=appeal_id).first()
+    if appeal is None or not user_can_see_agency(user, appeal.respondent_id):
+        return None
+    return appeal
+
+
+def can_see_identity(user: Any, appeal: Appeal) -> bool:
+    return user_can_see_agency(user, appeal.respondent_id, roles=HANDLER_ROLES)
+
+
+def applicant(appeal: Appeal, *, full: bool) -> dict[str, str]:
+    if full:
+        return {
+            "kind": appeal.applicant_kind,
+            "name": appeal.applicant_name,
+            "id_number": appeal.applicant_id_number,
+            "phone": appeal.applicant_phone,
+            "address": appeal.applicant_address,
+        }
+    return {
+        "kind": appeal.applicant_kind,
+        "name": mask_name(appeal.applicant_name, is_person=appeal.is_person),
+        "id_number": mask_id_number(appeal.applicant_id_number) if appeal.applicant_id_number else "",
+        "phone": mask_phone(appeal.applicant_phone) if appeal.applicant_phone else "",
+        "address": "",
+    }
+
+
+def appeal_deadlines(appeal: Appeal, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    return [engine.present(row, today=today) for row in engine.deadlines_of(dl.subject(appeal))]
+
+
+def next_deadline(appeal: Appeal, *, today: dt.date | None = None) -> dict[str, Any] | None:
+    """The open deadline that ends first (for queue colours)."""
+    rows = [d for d in appeal_deadlines(appeal, today=today) if d["resolved_on"] is None]
+    return min(rows, key=lambda d: d["due_on"]) if rows else None
+
+
+def appeal_events(appeal: Appeal) -> QuerySet[AppealEvent]:
+    return AppealEvent.objects.filter(appeal=appeal).order_by("at", "id")
+
+
+def appeal_hearings(appeal: Appeal) -> QuerySet[Hearing]:
+    return Hearing.objects.filter(appeal=appeal).order_by("held_on", "id")
+
+
+def allowed_events(appeal: Appeal, user: Any) -> list[str]:
+    return [t.event for t in APPEALS.allowed_events(appeal, user)]
+
+
+def appeals_for_case(*, user: Any, case_id: int) -> list[Appeal]:
+    """The appeals against a case's decision that the reader may see (the case page lists them)."""
+    return list(
+        Appeal.objects.filter(case_id=case_id, respondent_id__in=scope_agency_ids(user)).order_by(
+            "received_on", "id"
+        )
+    )
+
+
+def pending_appeal_for_case(case_id: int) -> Appeal | None:
+    """The open appeal against a case's decision, if any: what the case side (the surcharge pause of
+    行政处罚法第七十三条, issue 12) will read. Not scoped: for services, not for display."""
+    return Appeal.objects.filter(case_id=case_id, state__in=list(OPEN_STATES)).order_by("received_on").first()
+
+
+def public_get(tracking_code: str) -> Appeal | None:
+    if not tracking_code:
+        return None
+    return (
+        Appeal.objects.select_related("respondent")
+        .filter(tracking_code=tracking_code, kind=Kind.RECONSIDERATION)
+        .first()
+    )
+
+
+def public_timeline(appeal: Appeal) -> list[dict[str, Any]]:
+    return [
+        {"kind": e.kind, "on": e.on, "note": e.public_note}
+        for e in appeal_events(appeal)
+        if e.kind in PUBLIC_EVENTS
+    ]
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,264 @@
+"""The one door for every write to an appeal: receiving an application or registering a suit,
+applying a workflow step (through the shared engine), and a party's online application (一键复议)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.audit.services import audit_record
+from zhifa.core import workflow as engine
+from zhifa.core.errors import Forbidden, InvalidInput, NotFound
+from zhifa.core.identity import validate_party_id
+from zhifa.law import litigation as lit
+from zhifa.law import reconsideration as rec
+from zhifa.org.selectors import agency_get, user_can_see_agency
+from zhifa.supervision.appeals import deadlines as dl
+from zhifa.supervision.appeals import handlers as _handlers  # noqa: F401 — registers the step handlers
+from zhifa.supervision.appeals.models import Appeal, AppealEvent, ApplicantKind, Channel, Kind, State
+from zhifa.supervision.appeals.rules import LITIGATION_ROLES, ORGAN_ROLES, date, flag, text
+from zhifa.supervision.appeals.workflow import APPEALS
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are read out on the phone
+
+
+def new_tracking_code(on: dt.date) -> str:
+    rand = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+    return f"FY{on:%Y%m%d}-{rand[:5]}-{rand[5:]}"
+
+
+def normalise_tracking_code(code: str) -> str:
+    return (code or "").strip().upper().replace(" ", "").replace("－", "-")[:24]
+
+
+def _applicant(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise InvalidInput(_("Enter the applicant."), detail={"field": "applicant"})
+    kind = str(raw.get("kind") or "")
+    if kind not in ApplicantKind.values:
+        raise InvalidInput(
+            _("Choose whether the applicant is a person or an organisation."),
+            detail={"field": "applicant.kind"},
+        )
+    ident = str(raw.get("id_number") or "").strip().upper()
+    if ident:
+        ident = validate_party_id(kind=kind, value=ident)
+    return {
+        "applicant_kind": kind,
+        "applicant_name": text(
+            raw.get("name"), field="applicant.name", label=_("Applicant"), min_len=1, max_len=100
+        ),
+        "applicant_id_number": ident,
+        "applicant_phone": text(raw.get("phone"), field="applicant.phone", label=_("Phone"), max_len=30),
+        "applicant_address": text(
+            raw.get("address"), field="applicant.address", label=_("Address"), max_len=200
+        ),
+    }
+
+
+def _linked_case(actor: Any, case_id: Any, respondent_id: int) -> Any:
+    if case_id in (None, ""):
+        return None
+    from zhifa.enforcement.cases.selectors import case_get_for
+
+    try:
+        cid = int(case_id)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Choose a case."), detail={"field": "case_id"}) from None
+    case = case_get_for(user=actor, case_id=cid)
+    if case is None:
+        raise InvalidInput(_("No such case in your scope."), detail={"field": "case_id"})
+    if case.agency_id != respondent_id:
+        raise InvalidInput(
+            _("The case belongs to another agency than the respondent."), detail={"field": "case_id"}
+        )
+    return case
+
+
+def _limit_fields(appeal: Appeal, *, knew_rights_on: dt.date | None) -> None:
+    """Whether the application or suit was brought in time (party's favour while provisional). Kept on
+    the row; a late reconsideration is refused through the `refuse` step, which names the article."""
+    if appeal.kind == Kind.RECONSIDERATION:
+        limit = rec.application_limit(
+            knew_act_on=appeal.known_on,
+            informed=appeal.informed,
+            knew_rights_on=knew_rights_on,
+            acted_on=appeal.acted_on,
+        ).limit
+    else:
+        limit = lit.suit_limit(
+            knew_act_on=appeal.known_on,
+            informed=appeal.informed,
+            knew_period_on=knew_rights_on,
+            acted_on=appeal.acted_on,
+        ).limit
+    answer = limit.timeliness(appeal.received_on)
+    appeal.in_time, appeal.in_time_provisional = answer.in_time, answer.provisional
+    appeal.period_end, appeal.period_article = limit.on, limit.article
+
+
+def appeal_create(*, actor: Any, data: Mapping[str, Any], channel: str | None = None) -> Appeal:
+    """Receive a reconsideration application (the organ) or register a suit against an agency (the
+    agency or the organ). Opens the first deadline: the acceptance review, or the defence."""
+    kind = str(data.get("kind") or "")
+    if kind not in Kind.values:
+        raise InvalidInput(_("Choose reconsideration or litigation."), detail={"field": "kind"})
+    try:
+        respondent_id = int(data.get("respondent_id") or 0)
+    except (TypeError, ValueError):
+        respondent_id = 0
+    respondent = agency_get(node_id=respondent_id)
+    if respondent is None or not respondent.is_agency:
+        raise InvalidInput(_("Choose the respondent agency."), detail={"field": "respondent_id"})
+    roles = ORGAN_ROLES if kind == Kind.RECONSIDERATION else LITIGATION_ROLES
+    if actor is not None and not user_can_see_agency(actor, respondent.pk, roles=roles):
+        raise Forbidden(_("You may not record appeals against this agency."))
+    known_on = date(data.get("known_on"), field="known_on")
+    received_on = date(data.get("received_on"), field="received_on", required=False) or timezone.localdate()
+    acted_on = date(data.get("acted_on"), field="acted_on", required=False)
+    knew_rights_on = date(data.get("knew_rights_on"), field="knew_rights_on", required=False)
+    assert known_on is not None
+    if received_on < known_on:
+        raise InvalidInput(
+            _("The application cannot be received before the act was known."), detail={"field": "received_on"}
+        )
+    if acted_on is not None and acted_on > known_on:
+        raise InvalidInput(
+            _("The party cannot know of the act before it was made."), detail={"field": "acted_on"}
+        )
+    channel = channel or str(
+        data.get("channel") or (Channel.WRITTEN if kind == Kind.RECONSIDERATION else Channel.COURT)
+    )
+    if channel not in Channel.values:
+        raise InvalidInput(_("Choose how the application came in."), detail={"field": "channel"})
+    organ_label = _("Reconsideration organ") if kind == Kind.RECONSIDERATION else _("Court")
+    appeal = Appeal(
+        kind=kind,
+        channel=channel,
+        state=State.RECEIVED if kind == Kind.RECONSIDERATION else State.FILED,
+        respondent=respondent,
+        organ=text(data.get("organ"), field="organ", label=organ_label, min_len=2, max_len=100),
+        court_case_number=text(
+            data.get("court_case_number"), field="court_case_number", label=_("Court case number"), max_len=60
+        ),
+        act=text(data.get("act"), field="act", label=_("Act appealed against"), min_len=2, max_len=2000),
+        act_number=text(data.get("act_number"), field="act_number", label=_("Document number"), max_len=60),
+        acted_on=acted_on,
+        claims=text(data.get("claims"), field="claims", label=_("Claims"), min_len=2, max_len=4000),
+        reasons=text(data.get("reasons"), field="reasons", label=_("Facts and reasons"), max_len=8000),
+        known_on=known_on,
+        informed=flag(data.get("informed", True)),
+        received_on=received_on,
+        simple=flag(data.get("simple", False)),
+        review_from=received_on if kind == Kind.RECONSIDERATION else None,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **_applicant(data.get("applicant")),
+    )
+    if appeal.kind == Kind.LITIGATION and appeal.simple:
+        raise InvalidInput(
+            _("The simple procedure is a reconsideration procedure here."), detail={"field": "simple"}
+        )
+    _limit_fields(appeal, knew_rights_on=knew_rights_on)
+    with transaction.atomic():
+        case = (
+            _linked_case(actor, data.get("case_id"), respondent.pk)
+            if actor is not None
+            else data.get("_case")
+        )
+        appeal.case = case
+        if channel == Channel.ONLINE:
+            appeal.tracking_code = new_tracking_code(received_on)
+        appeal.save(force_insert=True)
+        if kind == Kind.RECONSIDERATION:
+            dl.open_(appeal, dl.ACCEPTANCE_REVIEW, rec.ACCEPTANCE_REVIEW_PERIOD, received_on)
+            event = "receive"
+            note = _("Application received on %(date)s.") % {"date": received_on.isoformat()}
+        else:
+            dl.open_(appeal, dl.DEFENCE, lit.DEFENCE_PERIOD, received_on)
+            event = "register"
+            note = ""
+        AppealEvent.objects.create(
+            appeal=appeal,
+            kind=event,
+            at=timezone.now(),
+            on=received_on,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=(getattr(actor, "full_name", "") or getattr(actor, "username", "") or "")[:50],
+            from_state="",
+            to_state=appeal.state,
+            public_note=note,
+            data={
+                "channel": channel,
+                "in_time": appeal.in_time,
+                "provisional": appeal.in_time_provisional,
+                "period_end": appeal.period_end.isoformat() if appeal.period_end else None,
+                "article": appeal.period_article,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action=f"appeals.{event}",
+            obj=appeal,
+            summary={"kind": kind, "channel": channel, "case_id": appeal.case_id},
+            agency_id=respondent.pk,
+        )
+    return appeal
+
+
+def appeal_apply_event(*, appeal_id: int, actor: Any, event: str, data: Mapping[str, Any]) -> Appeal:
+    """Apply one step of the workflow (`workflow.TABLE`); refusals name the article."""
+    if event in ("receive", "register"):
+        raise APPEALS.unknown_event(event)
+    return engine.apply_event(APPEALS, obj_id=appeal_id, actor=actor, event=event, data=data)
+
+
+def _organ_for(agency: Any) -> str:
+    """行政复议法第二十四条 (2023): the people's government at the agency's level decides. Shown as the
+    government above the agency in the org tree."""
+    parent = agency.parent
+    while parent is not None and parent.kind != "government":
+        parent = parent.parent
+    return str(parent.name if parent is not None else agency.name)
+
+
+def public_apply(
+    *, decision_number: str, id_number: str, claims: str, reasons: str, phone: str = ""
+) -> Appeal:
+    """一键复议: a party applies online against its own penalty decision. The decision number and the
+    party's own ID number must both match a decided case; any mismatch gets one answer (404
+    `not_found`, the same words) whether or not the decision exists."""
+    from zhifa.enforcement.cases.selectors import case_for_decision
+
+    case = case_for_decision(decision_number=decision_number, id_number=id_number)
+    if case is None:
+        raise NotFound(
+            _("No decision matches this decision number and ID number."), code="no_matching_decision"
+        )
+    known_on = case.served_on or case.decided_on
+    data = {
+        "kind": Kind.RECONSIDERATION,
+        "respondent_id": case.agency_id,
+        "organ": _organ_for(case.agency),
+        "act": _("Administrative penalty decision %(number)s") % {"number": case.decision_number},
+        "act_number": case.decision_number,
+        "acted_on": case.decided_on,
+        "claims": claims,
+        "reasons": reasons,
+        "known_on": known_on,
+        "received_on": timezone.localdate(),
+        "applicant": {
+            "kind": case.party_kind,
+            "name": case.party_name,
+            "id_number": case.party_id_number,
+            "phone": phone or case.party_phone,
+            "address": case.party_address,
+        },
+        "_case": case,
+    }
+    return appeal_create(actor=None, data=data, channel=Channel.ONLINE)

@@ -1,0 +1,45 @@
+"""The demo appeals load through the real services, in the past, across the states."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import override_settings
+
+from zhifa.supervision.appeals.models import Appeal, AppealEvent, Hearing
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_demo_appeals_cover_the_states() -> None:
+    with time_machine.travel(dt.datetime(2025, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        call_command("seed_demo", scale=0.05)
+        today = dt.date(2025, 11, 20)
+        assert Appeal.objects.count() >= 30
+        states = set(Appeal.objects.values_list("state", flat=True).annotate(n=Count("id")))
+        assert {
+            "received",
+            "amending",
+            "accepted",
+            "answering",
+            "reviewing",
+            "suspended",
+            "refused",
+            "decided",
+            "mediated",
+            "terminated",
+            "filed",
+            "trial",
+            "concluded",
+        } <= states, states
+        assert Appeal.objects.exclude(case=None).count() >= 5
+        assert Appeal.objects.filter(channel="online").exclude(tracking_code=None).exists()
+        assert Hearing.objects.filter(appearance="head").exists()
+        assert not AppealEvent.objects.filter(on__gt=today).exists()
+        assert not Appeal.objects.filter(received_on__gt=today).exists()
