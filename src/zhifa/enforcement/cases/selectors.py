@@ -245,6 +245,8 @@ def public_text_for(case: Case, text: str) -> str:
     from zhifa.enforcement.cases import presenters
 
     return presenters.public_text_for(case, text)
+
+
 def case_for_decision(*, decision_number: str, id_number: str) -> Case | None:
     """The decided case with this decision number whose party holds this ID number — for a party's
     own online application (一键复议). None when either does not match: the caller must answer the

@@ -1,4 +1,4 @@
-"""The appeal's periods on the shared deadline engine (`zhifa.core.deadlines`)."""
+"""The appeal's periods on the shared deadline engine (`zhifa.foundation.deadlines.services`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core import deadlines as engine
+from zhifa.foundation.deadlines import services as engine
 from zhifa.law.days import Period
 from zhifa.supervision.appeals.models import OBJECT_TYPE, Appeal
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.core import deadlines as engine
 from zhifa.core.errors import InvalidInput, RuleViolation
+from zhifa.foundation.deadlines import services as engine
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
 from zhifa.supervision.appeals import case_link

@@ -4,7 +4,7 @@ One `Appeal` row per application or suit: the applicant (personal data, shown in
 handling it), the respondent agency, the reconsideration organ or court, the act, the claims, the
 dates the law counts from, the state and the outcome. Every step is an append-only `AppealEvent`
 written by the workflow engine; hearings in court (with whether the agency's head appeared,
-行政诉讼法第三条第三款) are append-only `Hearing` rows. Deadlines live in `core.Deadline`
+行政诉讼法第三条第三款) are append-only `Hearing` rows. Deadlines live in `deadlines.Deadline`
 (object type "appeals.appeal").
 """
 

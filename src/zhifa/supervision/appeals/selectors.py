@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zhifa.core import deadlines as engine
 from zhifa.core.masking import mask_id_number, mask_name, mask_phone
+from zhifa.foundation.deadlines import services as engine
 from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
 from zhifa.supervision.appeals import deadlines as dl
 from zhifa.supervision.appeals.models import OPEN_STATES, Appeal, AppealEvent, Hearing, Kind

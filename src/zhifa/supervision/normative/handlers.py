@@ -8,8 +8,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.core import deadlines, search
+from zhifa.core import search
 from zhifa.core.errors import Conflict, InvalidInput
+from zhifa.foundation.deadlines import services as deadlines
 from zhifa.law import normative as rules
 from zhifa.supervision.normative.models import (
     DocumentFile,

@@ -22,12 +22,12 @@ def files_use_blob(blob: Any) -> bool:
 
 
 def register_all() -> None:
-    from zhifa.foundation.deadlines.services import register_deadline_kind
     from zhifa.core.files.services import register_blob_reference
     from zhifa.core.navigation import NavItem, register_nav
     from zhifa.core.roles import Role
     from zhifa.core.workflow_doc import register_doc
     from zhifa.foundation.alerts.kinds import register_kind
+    from zhifa.foundation.deadlines.services import register_deadline_kind
     from zhifa.supervision.normative import diagram, handlers, indicators  # noqa: F401 — handlers register themselves
 
     indicators.register()

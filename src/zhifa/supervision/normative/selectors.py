@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from zhifa.core import deadlines, search
+from zhifa.core import search
+from zhifa.foundation.deadlines import services as deadlines
 from zhifa.law import normative as rules
 from zhifa.org.selectors import scope_agency_ids
 from zhifa.supervision.normative.models import (

@@ -8,9 +8,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Dossier review")
 
     def ready(self) -> None:
-        from zhifa.foundation.deadlines.services import register_deadline_kind
         from zhifa.core.navigation import NavItem, register_nav
         from zhifa.core.roles import STAFF_ROLES
+        from zhifa.foundation.deadlines.services import register_deadline_kind
         from zhifa.supervision.reviews import demo, indicators
         from zhifa.supervision.reviews.services import DEADLINE_KIND
 

@@ -114,7 +114,7 @@ class Campaign(models.Model):
         _("share of files (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     strata = models.CharField(_("strata"), max_length=10, choices=Strata.choices, blank=True)
-    due_on = models.DateField(_("review due on"))
+    due_on = models.DateField(_("campaign due on"))
     rectification_days = models.PositiveIntegerField(_("days to rectify"), default=30)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SETUP)
 

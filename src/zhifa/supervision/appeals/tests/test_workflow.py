@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from zhifa.core import deadlines as engine
 from zhifa.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
-from zhifa.core.models import Deadline
+from zhifa.foundation.deadlines import services as engine
+from zhifa.foundation.deadlines.models import Deadline
 from zhifa.supervision.appeals import deadlines as dl
 from zhifa.supervision.appeals import selectors, services
 from zhifa.supervision.appeals.models import Appeal, AppealEvent, Hearing

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('sample_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='files per agency')),
                 ('sample_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='share of files (%)')),
                 ('strata', models.CharField(blank=True, choices=[('', 'No strata'), ('procedure', 'By procedure'), ('category', 'By power category')], max_length=10, verbose_name='strata')),
-                ('due_on', models.DateField(verbose_name='review due on')),
+                ('due_on', models.DateField(verbose_name='campaign due on')),
                 ('rectification_days', models.PositiveIntegerField(default=30, verbose_name='days to rectify')),
                 ('state', models.CharField(choices=[('setup', 'Being set up'), ('drawn', 'Sample drawn, under review'), ('finished', 'Finished')], default='setup', max_length=10, verbose_name='state')),
                 ('seed', models.CharField(blank=True, max_length=64, verbose_name='draw seed')),
