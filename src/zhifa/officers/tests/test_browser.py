@@ -1,6 +1,7 @@
 """The public credential check in a real browser, on the demo data."""
 
 import pytest
+from playwright.sync_api import expect
 
 from zhifa.officers.demo import seed_officers
 from zhifa.officers.models import Credential
@@ -60,8 +61,8 @@ def test_admin_suspends_a_credential_in_place_and_prints_the_card(
     block.locator("summary", has_text="证件操作").click()
     block.locator("input[name=reason]").first.fill("停职接受调查")
     block.get_by_role("button", name="暂停使用").click()
-    page.wait_for_function(
-        f"document.querySelector('#credential-{credential.pk} [data-testid=credential-status]').innerText === '已暂停'"
+    expect(page.locator(f"#credential-{credential.pk} [data-testid=credential-status]")).to_have_text(
+        "已暂停"
     )
     credential.refresh_from_db()
     assert credential.status == "suspended"

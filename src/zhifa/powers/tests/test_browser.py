@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings as django_settings
+from playwright.sync_api import expect
 
 from zhifa.org.demo import seed_org
 from zhifa.powers.demo import seed_powers
@@ -26,7 +27,7 @@ def test_officer_finds_a_power_by_words_and_checks_a_fine_on_a_phone(browser, li
     sign_in(page, live_server.url, "officer1", "/powers/")
     assert "共 79 项职权事项" in page.inner_text("#results")
     page.fill("#id_q", "露天烧烤")  # htmx filters as the officer types
-    page.wait_for_function("document.querySelector('#results').innerText.includes('共 1 项职权事项')")
+    expect(page.locator("#results")).to_contain_text("共 1 项职权事项")
     page.click("text=CF-DQ-006")
     page.wait_for_url("**/powers/*/")
     main = page.inner_text("main")
