@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhifa.supervision.stats",
     "zhifa.public.portal",
     "zhifa.public.complaints",
+    "zhifa.enforcement.inspections",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "zhifa.enforcement.inspections"
+    label = "inspections"
+    verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        import zhifa.law.inspection  # noqa: F401 — registers the jurisdiction settings
+        from zhifa.core.deadlines import register_deadline_kind
+        from zhifa.core.workflow_doc import register_doc
+        from zhifa.enforcement.inspections import diagram, workflow
+        from zhifa.foundation.alerts.kinds import register_kind
+
+        register_deadline_kind(workflow.DEADLINE_KIND, _("Publish the inspection result"))
+        register_kind(workflow.FREQUENCY_ALERT, _("Enterprise inspected too often"))
+        register_kind(workflow.REPEATED_ITEM_ALERT, _("Same item inspected twice in a year"))
+        register_doc("docs/workflow-inspections.md", diagram.render)
