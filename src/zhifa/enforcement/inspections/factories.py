@@ -71,12 +71,21 @@ def make_plan(actor: Any, agency: Any, items: list[InspectionItem], **data: Any)
 
 @dataclass
 class InspectionWorld:
-    """Agency A's inspection setup: items, four inspectors (officer_a and officer_a2 have accounts),
-    a directory of targets."""
+    """Agency A's inspection setup: items, four inspectors with accounts (officer_a, officer_a2,
+    inspector_3, inspector_4; area 城市管理), a directory of targets."""
 
     items: list[InspectionItem]
     inspectors: list[Officer]
     targets: list[Target] = field(default_factory=list)
+
+
+def _inspector_user(username: str, name: str, world: Any) -> Any:
+    from zhifa.org.factories import make_user
+    from zhifa.org.roles import Role
+
+    user = make_user(username, node=world.squad_a1, roles=[(Role.OFFICER, world.squad_a1)], full_name=name)
+    world.users[username] = user
+    return user
 
 
 def build_inspection_world(world: Any, *, targets: int = 6) -> InspectionWorld:
@@ -84,8 +93,12 @@ def build_inspection_world(world: Any, *, targets: int = 6) -> InspectionWorld:
     inspectors = [
         make_credentialed_officer(agency=agency, user=world.officer_a, unit=world.squad_a1),
         make_credentialed_officer(agency=agency, user=world.officer_a2, unit=world.squad_a2),
-        make_credentialed_officer(agency=agency, name="周九"),
-        make_credentialed_officer(agency=agency, name="吴十"),
+        make_credentialed_officer(
+            agency=agency, user=_inspector_user("inspector_3", "周九", world), name="周九"
+        ),
+        make_credentialed_officer(
+            agency=agency, user=_inspector_user("inspector_4", "吴十", world), name="吴十"
+        ),
     ]
     items = [
         make_item(world.approver_a, agency, code="CG-01"),
