@@ -34,6 +34,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.supervision.stats.api.router"),
     ("", "zhifa.public.portal.api.router"),
     ("", "zhifa.public.complaints.api.router"),
+    ("", "zhifa.enforcement.inspections.api.router"),
 ]
 
 for prefix, path in ROUTERS:
