@@ -145,13 +145,19 @@ def test_a_plan_is_drawn_and_anyone_replays_it_with_the_script(world, iw, api_to
     path = tmp_path / "draw.json"
     path.write_text(json.dumps(published, ensure_ascii=False), encoding="utf-8")
     ok = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "verify_draw.py"), str(path)], capture_output=True, text=True
+        [sys.executable, str(ROOT / "scripts" / "verify_draw.py"), str(path)],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     tampered = published | {"pool": published["pool"][1:]}
     path.write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
     bad = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "verify_draw.py"), str(path)], capture_output=True, text=True
+        [sys.executable, str(ROOT / "scripts" / "verify_draw.py"), str(path)],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     assert bad.returncode == 1 and "pool_digest" in json.loads(bad.stdout)["differs"]
 
