@@ -21,6 +21,8 @@ urlpatterns = [
     path("alerts/", include("zhifa.foundation.alerts.urls")),
     path("stats/", include("zhifa.supervision.stats.urls")),
     path("complaints/", include("zhifa.public.complaints.urls")),
+    path("inspections/", include("zhifa.enforcement.inspections.urls")),
+    path("portal/inspections/", include("zhifa.enforcement.inspections.urls_public")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]

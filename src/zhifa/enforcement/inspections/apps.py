@@ -18,3 +18,7 @@ class InspectionsConfig(AppConfig):
         register_kind(workflow.FREQUENCY_ALERT, _("Enterprise inspected too often"))
         register_kind(workflow.REPEATED_ITEM_ALERT, _("Same item inspected twice in a year"))
         register_doc("docs/workflow-inspections.md", diagram.render)
+        from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.enforcement.inspections.common import READ_ROLES
+
+        register_nav(NavItem(_("Inspections"), "inspections:mine", frozenset(READ_ROLES), order=450))
