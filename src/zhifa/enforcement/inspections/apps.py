@@ -19,6 +19,8 @@ class InspectionsConfig(AppConfig):
         register_kind(workflow.REPEATED_ITEM_ALERT, _("Same item inspected twice in a year"))
         register_doc("docs/workflow-inspections.md", diagram.render)
         from zhifa.core.navigation import NavItem, register_nav
+        from zhifa.enforcement.inspections import indicators
         from zhifa.enforcement.inspections.common import READ_ROLES
 
+        indicators.register()
         register_nav(NavItem(_("Inspections"), "inspections:mine", frozenset(READ_ROLES), order=450))
