@@ -23,4 +23,8 @@ class InspectionsConfig(AppConfig):
         from zhifa.enforcement.inspections.common import READ_ROLES
 
         indicators.register()
+        from zhifa.core.demo import register_demo_step
+        from zhifa.enforcement.inspections.demo import seed_inspections
+
+        register_demo_step(65, "inspections", seed_inspections)
         register_nav(NavItem(_("Inspections"), "inspections:mine", frozenset(READ_ROLES), order=450))

@@ -304,14 +304,17 @@ def _new_code() -> str:
     return "JC" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def plan_draw(*, actor: Any, plan_id: int, reasons: dict[str, str] | None = None) -> Draw:
+def plan_draw(
+    *, actor: Any, plan_id: int, reasons: dict[str, str] | None = None, on: dt.date | None = None
+) -> Draw:
     """Draw the plan's targets and a team of inspectors for each (once per plan).
 
     `reasons`: target id (credit code or directory number) → the recorded reason for drawing a target
     on the no-disturbance list (优化营商环境条例第五十四条第二款); without one a listed target stays out
-    of the pool."""
+    of the pool. `on` back-dates the draw for demo data only (the API and the pages never pass it):
+    the day of the draw is otherwise today."""
     reasons = {str(k): str(v).strip() for k, v in (reasons or {}).items() if str(v).strip()}
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
         if plan is None:
