@@ -434,6 +434,9 @@ class CodeOut(Schema):
     items: list[dict[str, str]]
     inspectors: list[dict[str, Any]]
     draw_id: int
+    inspections_this_year: int
+    yearly_limit: int
+    too_often: bool
     rated: bool
     can_rate: bool
 

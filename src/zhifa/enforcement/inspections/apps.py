@@ -17,6 +17,7 @@ class InspectionsConfig(AppConfig):
         register_deadline_kind(workflow.DEADLINE_KIND, _("Publish the inspection result"))
         register_kind(workflow.FREQUENCY_ALERT, _("Enterprise inspected too often"))
         register_kind(workflow.REPEATED_ITEM_ALERT, _("Same item inspected twice in a year"))
+        register_kind("inspection_visit_denied", _("Enterprise denies an inspection visit"))
         register_doc("docs/workflow-inspections.md", diagram.render)
         from zhifa.core.navigation import NavItem, register_nav
         from zhifa.enforcement.inspections import indicators

@@ -55,6 +55,7 @@ def code_page(task: Task) -> dict[str, Any]:
         "items": [{"code": i.code, "name": i.name, "basis": i.basis} for i in items],
         "inspectors": inspectors_public(task),
         "draw_id": task.draw_id,
+        **_frequency(task),
         "rated": rating is not None,
         "can_rate": rating is None and task.state != "assigned",
     }
@@ -128,3 +129,16 @@ def _deadlines(task: Task) -> list[dict[str, Any]]:
     from zhifa.enforcement.inspections.workflow import subject
 
     return [deadlines.present(r) for r in deadlines.deadlines_of(subject(task))]
+
+
+def _frequency(task: Task) -> dict[str, Any]:
+    """How often the enterprise has been inspected this year (visits on site, every agency), against
+    the jurisdiction's number: the code page warns the enterprise when it is exceeded."""
+    from zhifa.enforcement.inspections.workflow import inspections_this_year
+    from zhifa.law import inspection as rules
+    from zhifa.law import jurisdiction
+
+    year = (task.on_site_on or timezone.localdate()).year
+    count = inspections_this_year(task, year)
+    limit = jurisdiction.applied(rules.ENTERPRISE_MAX_PER_YEAR.key, agency=task.agency).value
+    return {"inspections_this_year": count, "yearly_limit": limit, "too_often": count > limit}

@@ -59,6 +59,7 @@ from zhifa.powers.models import Article
 # with each draw, so a later change of these numbers never changes a published draw).
 RISK_WEIGHTS = {RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from paper
+VISIT_DENIED_ALERT = "inspection_visit_denied"
 CODE_LENGTH = 10  # 50 random bits after the prefix: guessing a code is hopeless
 
 
@@ -490,4 +491,18 @@ def rating_submit(*, code: str, visit_confirmed: bool, score: str, comment: str 
             on=timezone.localdate(),
         )
         audit_record(actor=None, action="inspections.rate", obj=task, summary={"score": score})
+        if not visit_confirmed:
+            # The enterprise says these inspectors did not visit: supervision looks into it.
+            from zhifa.foundation.alerts.services import alert_raise
+
+            alert_raise(
+                kind=VISIT_DENIED_ALERT,
+                key=f"inspections.task:{task.pk}:visit_denied",
+                agency_id=task.agency_id,
+                title=_("Inspection %(code)s: the enterprise says the visit did not take place")
+                % {"code": task.code},
+                object_type="inspections.task",
+                object_id=str(task.pk),
+                article=rules.ARTICLE_TEAM,
+            )
     return rating

@@ -160,6 +160,11 @@ def _same_enterprise(task: Task) -> Q:
     return Q(target_id=target.pk)
 
 
+def inspections_this_year(task: Task, year: int) -> int:
+    """Visits on site of the task's enterprise in `year`, by every agency."""
+    return Task.objects.filter(_same_enterprise(task), on_site_on__year=year).count()
+
+
 @H.handles("start")
 def _start(ctx: Any) -> None:
     task: Task = ctx.obj

@@ -150,6 +150,10 @@ def test_the_frequency_alert_fires_above_the_yearly_number(world, iw) -> None:
     task_apply_event(task_id=tasks[2].pk, actor=_inspector(tasks[2]), event="start", data={})
     alert = frequency.get()
     assert "3" in alert.title and "国办发" in alert.article
+    from django.test import Client
+
+    code = Client().get(f"/api/v1/public/inspection-codes/{tasks[2].code}").json()
+    assert code["inspections_this_year"] == 3 and code["yearly_limit"] == 2 and code["too_often"] is True
 
 
 def test_a_finding_is_converted_into_a_case_once(world, iw) -> None:
@@ -188,3 +192,11 @@ def test_the_enterprise_rates_once_after_the_visit(world, iw) -> None:
         services.rating_submit(code=task.code, visit_confirmed=True, score="dissatisfied")
     with pytest.raises(NotFound):
         services.rating_submit(code="JCNOPE", visit_confirmed=True, score="satisfied")
+
+
+def test_an_enterprise_denying_the_visit_alerts_supervision(world, iw) -> None:
+    task = _tasks(world, iw)[0]
+    task_apply_event(task_id=task.pk, actor=_inspector(task), event="start", data={})
+    services.rating_submit(code=task.code, visit_confirmed=False, score="dissatisfied")
+    alert = Alert.objects.get(kind="inspection_visit_denied")
+    assert alert.agency_id == task.agency_id and task.code in alert.title
