@@ -139,3 +139,25 @@ def test_published_results_hide_the_name_of_an_individual_business(world, iw) ->
     assert "张" in body and "张小明" not in body and task.target.credit_code in body
     draw_page = Client().get(f"/portal/inspections/draws/{task.draw_id}/").content.decode()
     assert task.draw.seed in draw_page
+
+
+def test_the_directory_page_imports_all_or_nothing_with_errors_in_place(world, iw, login_as) -> None:
+    from zhifa.enforcement.inspections.factories import make_uscc
+    from zhifa.enforcement.inspections.models import Target
+
+    client = login_as(world.officer_a)
+    assert client.get("/inspections/items/").status_code == 200
+    before = Target.objects.count()
+    bad = io.BytesIO(
+        f"\ufeff名称,统一社会信用代码,对象类型\r\n甲公司,{make_uscc(950)},企业\r\n乙公司,123,企业\r\n".encode()
+    )
+    bad.name = "t.csv"
+    r = client.post("/inspections/targets/import/", {"file": bad, "agency_id": world.agency_a.pk})
+    assert r.status_code == 422 and "errors" in r.content.decode() and Target.objects.count() == before
+    good = io.BytesIO(f"\ufeff名称,统一社会信用代码,对象类型\r\n甲公司,{make_uscc(950)},企业\r\n".encode())
+    good.name = "t.csv"
+    r = client.post("/inspections/targets/import/", {"file": good, "agency_id": world.agency_a.pk})
+    assert r.status_code == 302 and Target.objects.count() == before + 1
+    assert "甲公司" in client.get("/inspections/targets/?q=甲公司").content.decode()
+    export = client.get("/inspections/targets/export/?format=csv")
+    assert export.content.startswith("\ufeff".encode()) and "甲公司" in export.content.decode("utf-8-sig")
