@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("targets/import/", views_directory.targets_import, name="targets_import"),
     path("targets/export/", views_directory.targets_export, name="targets_export"),
     path("plans/", views.plans, name="plans"),
+    path("plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("plans/<int:plan_id>/draw/", views.plan_draw, name="draw"),
 ]

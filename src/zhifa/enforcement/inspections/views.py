@@ -149,7 +149,62 @@ def task_code(request: HttpRequest, task_id: int) -> HttpResponse:
 @access.roles(*READ_ROLES)
 def plans(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.plan_list_for(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "inspections/plans.html", {"page": page})
+    can_plan = bool(request.user.role_names() & PLAN_ROLES)  # type: ignore[union-attr]
+    return render(request, "inspections/plans.html", {"page": page, "can_plan": can_plan})
+
+
+PLAN_FIELDS = (
+    "agency_id",
+    "kind",
+    "name",
+    "enforcement_area",
+    "filter_object_type",
+    "filter_area",
+    "filter_industry",
+    "ratio",
+    "number",
+    "starts_on",
+    "ends_on",
+)
+
+
+@access.roles(*PLAN_ROLES)
+def plan_new(request: HttpRequest) -> HttpResponse:
+    """A plan from a form: the same service as `POST /api/v1/inspections/plans`, errors in place."""
+    from zhifa.org.selectors import scope_agencies
+
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data: dict[str, Any] = {f: request.POST.get(f, "").strip() for f in PLAN_FIELDS}
+        data = {k: v for k, v in data.items() if v}
+        data["item_ids"] = [int(i) for i in request.POST.getlist("item_ids") if i.isdigit()]
+        data["filter_risk_levels"] = request.POST.getlist("filter_risk_levels")
+        data["weighted"] = request.POST.get("weighted") == "on"
+        try:
+            plan = services.plan_create(actor=request.user, data=data)
+        except DomainError as exc:
+            errors[str(exc.detail.get("field") or "__all__")] = str(exc.message)
+        else:
+            messages.success(request, _("The plan is saved; draw it when it is ready."))
+            return redirect("inspections:plan", plan.pk)
+    from zhifa.enforcement.inspections.models import ObjectType, Plan, RiskLevel
+
+    return render(
+        request,
+        "inspections/plan_new.html",
+        {
+            "agencies": scope_agencies(request.user, roles=PLAN_ROLES),
+            "items": selectors.item_list_for(user=request.user),
+            "kinds": Plan.Kind.choices,
+            "object_types": ObjectType.choices,
+            "risks": RiskLevel.choices,
+            "values": request.POST,
+            "chosen_items": request.POST.getlist("item_ids"),
+            "chosen_risks": request.POST.getlist("filter_risk_levels"),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @access.roles(*READ_ROLES)

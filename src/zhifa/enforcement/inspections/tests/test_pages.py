@@ -161,3 +161,26 @@ def test_the_directory_page_imports_all_or_nothing_with_errors_in_place(world, i
     assert "甲公司" in client.get("/inspections/targets/?q=甲公司").content.decode()
     export = client.get("/inspections/targets/export/?format=csv")
     assert export.content.startswith("\ufeff".encode()) and "甲公司" in export.content.decode("utf-8-sig")
+
+
+def test_an_approver_creates_a_plan_on_a_form(world, iw, login_as) -> None:
+    from zhifa.enforcement.inspections.models import Plan
+
+    client = login_as(world.approver_a)
+    assert client.get("/inspections/plans/new/").status_code == 200
+    form = {
+        "agency_id": world.agency_a.pk,
+        "name": "夏季专项",
+        "kind": "special",
+        "item_ids": [iw.items[0].pk],
+        "enforcement_area": "城市管理",
+        "starts_on": "2025-06-01",
+        "ends_on": "2025-08-31",
+    }
+    r = client.post("/inspections/plans/new/", form)
+    assert r.status_code == 400 and "field-error" in r.content.decode() and not Plan.objects.exists()
+    r = client.post("/inspections/plans/new/", form | {"number": "3", "filter_risk_levels": ["high"]})
+    assert r.status_code == 302
+    plan = Plan.objects.get()
+    assert plan.number == 3 and plan.filter_risk_levels == ["high"]
+    assert login_as(world.officer_a).get("/inspections/plans/new/").status_code == 403
