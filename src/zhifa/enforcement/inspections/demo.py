@@ -37,11 +37,17 @@ RISKS = ["low", "low", "medium", "high"]
 
 
 def _inspector_accounts(ctx: dict[str, Any], today: dt.date) -> None:
-    """Two more inspectors with accounts (inspector1, inspector2), so more drawn teams can use the
-    phone pages in the demo."""
+    """Four more inspectors with accounts (inspector1 … inspector4), so that most drawn teams have
+    someone who can use the phone pages in the demo."""
     agency, unit = ctx["agencies"]["cgj"], ctx["units"]["cgj_east"]
     password = settings.DEMO_PASSWORD
-    for index, (username, name) in enumerate([("inspector1", "唐志远"), ("inspector2", "宋雨桐")], start=1):
+    accounts = [
+        ("inspector1", "唐志远"),
+        ("inspector2", "宋雨桐"),
+        ("inspector3", "韩晓峰"),
+        ("inspector4", "曹雪梅"),
+    ]
+    for index, (username, name) in enumerate(accounts, start=1):
         user = user_create(actor=None, username=username, password=password, full_name=name, node=unit)
         role_grant(actor=None, user=user, role=Role.OFFICER, node=unit)
         ctx["users"][username] = user
@@ -51,7 +57,7 @@ def _inspector_accounts(ctx: dict[str, Any], today: dt.date) -> None:
             unit=unit,
             user=user,
             name=name,
-            gender="male" if index == 1 else "female",
+            gender="male" if index % 2 else "female",
             id_number=make_id_number(region="350902", born=dt.date(1990, index, 1), seq=900 + index),
             position="执法队员",
             areas=["城市管理"],
@@ -129,17 +135,15 @@ def seed_inspections(ctx: dict[str, Any]) -> None:
         ]
         if users:
             actionable.append((task, users[0]))
-    # States by position among the tasks whose team has an account: 2 on site, 2 results recorded
-    # (one overdue for publication), the rest published (the first with a finding converted).
-    for index, (task, user) in enumerate(actionable):
+    # The tasks whose team has an account take these roles in turn, so that a handful of them already
+    # covers every state; the others (and teams without an account) stay assigned.
+    for index, ((task, user), role) in enumerate(zip(actionable, ROLES, strict=False)):
         visit = drawn_on + dt.timedelta(days=5 + index * 3)
-        if index >= 10:
-            break  # the rest stay assigned
         task_apply_event(task_id=task.pk, actor=user, event="start", data={"on": visit})
-        if index < 2:
+        if role == "on_site":
             continue
-        problems = index in (4, 6)
-        result_on = today - dt.timedelta(days=3) if index == 2 else visit
+        problems = role in ("convert", "refused")
+        result_on = today - dt.timedelta(days=3) if role == "recent" else visit
         task_apply_event(
             task_id=task.pk,
             actor=user,
@@ -148,17 +152,33 @@ def seed_inspections(ctx: dict[str, Any]) -> None:
                 "on": result_on,
                 "outcome": "problems_found" if problems else "no_problem",
                 "findings": "未经审批擅自设置户外广告牌一处" if problems else "",
-                "signed_by": "" if index == 6 else "店长",
-                "refusal_note": "负责人拒绝在检查记录上签字，两名执法人员在场见证" if index == 6 else "",
+                "signed_by": "" if role == "refused" else "店长",
+                "refusal_note": "负责人拒绝在检查记录上签字，两名执法人员在场见证"
+                if role == "refused"
+                else "",
             },
         )
-        if index == 4:
+        if role == "convert":
             task_apply_event(task_id=task.pk, actor=user, event="convert", data={})
-        if index < 4:
-            continue
+        if role in ("recent", "overdue"):
+            continue  # results waiting for publication: one within its window, one overdue
         published_on = min(result_on + dt.timedelta(days=10), today)
         task_apply_event(task_id=task.pk, actor=approver, event="publish", data={"on": published_on})
-    for index, (task, _user) in enumerate(actionable[:10]):
-        if index in (0, 4, 5, 7, 8):
-            score = "dissatisfied" if index == 8 else ("basically" if index == 5 else "satisfied")
+        score = SCORES.get(index)
+        if score:
             services.rating_submit(code=task.code, visit_confirmed=True, score=score)
+
+
+# In the order they are given to tasks whose team has an account.
+ROLES: list[str] = [
+    "convert",
+    "overdue",
+    "recent",
+    "on_site",
+    "published",
+    "refused",
+    "published",
+    "on_site",
+    "published",
+]
+SCORES = {0: "satisfied", 4: "basically", 5: "dissatisfied", 6: "satisfied"}
