@@ -22,6 +22,7 @@ CLOCK_PATHS = (
     "zhifa/enforcement/cases/",
     "zhifa/enforcement/seizures/",
     "zhifa/public/complaints/",
+    "zhifa/enforcement/inspections/",
     "zhifa/public/portal/",
     "zhifa/officers/",
     "zhifa/org/tests/test_demo",

@@ -37,6 +37,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.public.complaints.api.router"),
     ("", "zhifa.supervision.normative.api.router"),
     ("", "zhifa.supervision.appeals.api.router"),
+    ("", "zhifa.enforcement.inspections.api.router"),
 ]
 
 for prefix, path in ROUTERS:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhifa.public.portal",
     "zhifa.public.complaints",
     "zhifa.supervision.normative",
+    "zhifa.enforcement.inspections",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,8 @@ urlpatterns = [
     path("normative/", include("zhifa.supervision.normative.urls")),
     path("portal/normative/", include("zhifa.supervision.normative.urls_public")),
     path("appeals/", include("zhifa.supervision.appeals.urls")),
+    path("inspections/", include("zhifa.enforcement.inspections.urls")),
+    path("portal/inspections/", include("zhifa.enforcement.inspections.urls_public")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]

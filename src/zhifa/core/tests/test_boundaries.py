@@ -39,6 +39,7 @@ APPS = (
     "zhifa.enforcement.evidence",
     "zhifa.enforcement.documents",
     "zhifa.enforcement.seizures",
+    "zhifa.enforcement.inspections",
     "zhifa.public.complaints",
     "zhifa.supervision.normative",
     "zhifa.public.portal",
