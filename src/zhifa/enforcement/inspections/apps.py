@@ -9,10 +9,10 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         import zhifa.law.inspection  # noqa: F401 — registers the jurisdiction settings
-        from zhifa.core.deadlines import register_deadline_kind
         from zhifa.core.workflow_doc import register_doc
         from zhifa.enforcement.inspections import diagram, workflow
         from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.foundation.deadlines.services import register_deadline_kind
 
         register_deadline_kind(workflow.DEADLINE_KIND, _("Publish the inspection result"))
         register_kind(workflow.FREQUENCY_ALERT, _("Enterprise inspected too often"))

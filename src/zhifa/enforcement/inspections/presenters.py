@@ -125,8 +125,8 @@ def task_detail(task: Task, user: Any) -> dict[str, Any]:
 
 
 def _deadlines(task: Task) -> list[dict[str, Any]]:
-    from zhifa.core import deadlines
     from zhifa.enforcement.inspections.workflow import subject
+    from zhifa.foundation.deadlines import services as deadlines
 
     return [deadlines.present(r) for r in deadlines.deadlines_of(subject(task))]
 

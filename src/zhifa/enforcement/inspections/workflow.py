@@ -20,11 +20,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhifa.core import deadlines, workflow
+from zhifa.core import workflow
 from zhifa.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from zhifa.enforcement.inspections.common import INSPECTOR_ROLES, PUBLISH_ROLES, text
 from zhifa.enforcement.inspections.models import Outcome, State, Task, TaskEvent
 from zhifa.enforcement.inspections.selectors import is_inspector
+from zhifa.foundation.deadlines import services as deadlines
 from zhifa.law import inspection as rules
 from zhifa.law import jurisdiction
 from zhifa.officers.rules import can_enforce

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0004_deadline'),
+        ('deadlines', '0001_initial'),
         ('officers', '0001_initial'),
         ('org', '0001_initial'),
         ('powers', '0001_initial'),

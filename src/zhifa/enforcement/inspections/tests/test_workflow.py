@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from zhifa.core import deadlines
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.enforcement.inspections import services
 from zhifa.enforcement.inspections.factories import make_plan, make_target
 from zhifa.enforcement.inspections.models import Task, TaskEvent
 from zhifa.enforcement.inspections.workflow import DEADLINE_KIND, task_apply_event
 from zhifa.foundation.alerts.models import Alert
+from zhifa.foundation.deadlines import services as deadlines
 from zhifa.law.services import jurisdiction_setting_set
 
 pytestmark = pytest.mark.django_db
