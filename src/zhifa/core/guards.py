@@ -40,6 +40,11 @@ def _error(
     return render(request, "400.html", {"message": message}, status=status)
 
 
+def _has_nul(body: bytes) -> bool:
+    """A raw NUL byte, a JSON escape of it or a form-encoded one (%00)."""
+    return b"\x00" in body or b"\\u0000" in body or b"%00" in body
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -80,6 +85,12 @@ class RequestGuardMiddleware:
         streamed = content_type.startswith(("multipart/", "application/offset+octet-stream"))
         if limit is not None and length > limit and not streamed:
             return _error(request, 413, "too_large", _("The request is too large."), {"limit": limit})
+        # A NUL character is never meaningful in the platform's text, and PostgreSQL refuses it in text
+        # columns (a 500 on any field that reaches a query): refuse it up front, on every backend.
+        if "\x00" in request.META.get("QUERY_STRING", "").replace("%00", "\x00") or (
+            not streamed and length and _has_nul(request.body)
+        ):
+            return _error(request, 400, "invalid_character", _("The request contains a NUL character."), {})
         return self.get_response(request)
 
 

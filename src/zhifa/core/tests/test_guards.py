@@ -95,3 +95,16 @@ def test_no_template_carries_inline_script() -> None:
         if "<script>" in text or " onclick=" in text or " onchange=" in text or " onsubmit=" in text:
             offenders.append(str(template.relative_to(root)))
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_before_it_reaches_a_query(client) -> None:
+    """PostgreSQL refuses NUL in text columns: a hostile username must get a 400, never a 500."""
+    from zhifa.org.models import LoginThrottle
+
+    response = client.post(
+        "/api/v1/auth/token", {"username": "a\x00b", "password": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "invalid_character"
+    assert client.get("/api/v1/public/decisions?q=%00").status_code == 400
+    assert not LoginThrottle.objects.exists()
