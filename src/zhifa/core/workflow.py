@@ -243,9 +243,23 @@ class Workflow(Generic[M, T]):
             detail={"event": t.event},
         )
 
+    def not_before(self, t: T, obj: M) -> dt.date | None:
+        """The date of the step this act follows, where the domain knows one (default: none)."""
+        return None
+
+    def check_not_before(self, t: T, obj: M, day: dt.date) -> None:
+        """An act is never dated before the step it follows (paper steps entered late keep their order)."""
+        before = self.not_before(t, obj)
+        if before is not None and day < before:
+            raise InvalidInput(
+                _("The date cannot be before %(date)s, the date of the previous step.")
+                % {"date": before.isoformat()},
+                detail={"field": t.date_field or "on"},
+            )
+
     def act_date(self, t: T, obj: M, data: dict[str, Any], today: dt.date) -> dt.date:
         """The real-world date of the act: the payload's `date_field` (a date or ISO string), never in
-        the future. Domains with a "not before the previous step" rule override this."""
+        the future, never before the step it follows (`not_before`)."""
         if t.date_field is None:
             return today
         raw = data.get(t.date_field)
@@ -267,6 +281,7 @@ class Workflow(Generic[M, T]):
                 _("The date of %(field)s cannot be in the future.") % {"field": t.date_field},
                 detail={"field": t.date_field},
             )
+        self.check_not_before(t, obj, day)
         return day
 
     def make_ctx(

@@ -112,17 +112,9 @@ class TaskWorkflow(workflow.Workflow[Task, workflow.Transition]):
             return False
         return t.event not in INSPECTOR_EVENTS or is_inspector(actor, obj)
 
-    def act_date(self, t: workflow.Transition, obj: Task, data: dict[str, Any], today: dt.date) -> dt.date:
-        day = super().act_date(t, obj, data, today)
-        before = {"start": obj.draw.drawn_on, "record_result": obj.on_site_on, "publish": obj.result_on}.get(
-            t.event
-        )
-        if before is not None and day < before:
-            raise InvalidInput(
-                _("The date cannot be before the previous step (%(date)s).") % {"date": before.isoformat()},
-                detail={"field": t.date_field or "on"},
-            )
-        return day
+    def not_before(self, t: workflow.Transition, obj: Task) -> dt.date | None:
+        steps = {"start": obj.draw.drawn_on, "record_result": obj.on_site_on, "publish": obj.result_on}
+        return steps.get(t.event)
 
     def write_event(
         self, obj: Task, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime

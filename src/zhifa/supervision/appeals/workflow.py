@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhifa.core import workflow
-from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.core.errors import Conflict, Forbidden, NotFound
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
 from zhifa.org.selectors import user_can_see_agency
@@ -340,15 +340,8 @@ class AppealWorkflow(workflow.Workflow[Appeal, workflow.Transition]):
             detail={"state": obj.state, "event": t.event},
         )
 
-    def act_date(self, t: workflow.Transition, obj: Appeal, data: dict[str, Any], today: dt.date) -> dt.date:
-        day = super().act_date(t, obj, data, today)
-        if day < obj.received_on:
-            raise InvalidInput(
-                _("The date cannot be before %(date)s, the date of the previous step.")
-                % {"date": obj.received_on.isoformat()},
-                detail={"field": t.date_field or "on"},
-            )
-        return day
+    def not_before(self, t: workflow.Transition, obj: Appeal) -> dt.date | None:
+        return obj.received_on
 
     def write_event(
         self, obj: Appeal, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime

@@ -223,15 +223,12 @@ class NormativeWorkflow(workflow.Workflow[NormativeDocument, workflow.Transition
         day = parse_day(data.get(t.date_field or ""), t.date_field or "on") or today
         if day > today:
             raise InvalidInput(_("The date cannot be in the future."), detail={"field": t.date_field or "on"})
-        ref = NOT_BEFORE.get(t.event)
-        not_before = step_dates(obj).get(ref) if ref else None
-        if not_before is not None and day < not_before:
-            raise InvalidInput(
-                _("The date cannot be before %(date)s, the date of the previous step.")
-                % {"date": f"{not_before:%Y-%m-%d}"},
-                detail={"field": t.date_field or "on"},
-            )
+        self.check_not_before(t, obj, day)
         return day
+
+    def not_before(self, t: workflow.Transition, obj: NormativeDocument) -> dt.date | None:
+        ref = NOT_BEFORE.get(t.event)
+        return step_dates(obj).get(ref) if ref else None
 
     def write_event(
         self, obj: NormativeDocument, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
