@@ -90,4 +90,42 @@ class SearchDocument(models.Model):
         return f"{self.kind}:{self.object_id}"
 
 
+class QueuedTask(models.Model):
+    """A task handed to the worker, kept in the database until it has run (a transactional outbox).
+
+    huey on Redis drops a message as soon as a worker takes it, and an enqueue while Redis is down
+    raises after the request's write has committed: either way a task was lost. Every enqueue first
+    writes this row; the worker claims it (pending → running, with its host and pid), runs it and marks
+    it done. `zhifa.core.tasks.sweep` hands pending rows to the queue again and takes back rows whose
+    worker died, so a task runs at least once; domain tasks are idempotent, so its effect is applied
+    once (docs/deployment.md, "Faults")."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    task_path = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    run_after = models.DateTimeField(_("run after"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"))
+    pushed_at = models.DateTimeField(_("handed to the queue at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        indexes = [models.Index(fields=["state", "run_after"], name="core_queuedtask_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} #{self.pk} {self.state}"
+
+
 from zhifa.core.files.models import Blob, BlobCheck  # noqa: E402, F401  (registered with the core app)

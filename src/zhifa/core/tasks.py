@@ -1,27 +1,164 @@
-"""django-tasks backend that hands tasks to huey.
+"""django-tasks backend that hands tasks to huey through a table in the database (an outbox).
 
 Services enqueue through the django-tasks interface (`some_task.enqueue(...)`, usually inside
 `transaction.on_commit`), so a deployment can swap the runner without touching domain code. huey runs
 them: on SQLite in the embedded setup (`manage.py run_huey`, started by `make run`), on Redis when
 REDIS_URL is set. Tests use django-tasks' ImmediateBackend.
+
+Why the outbox (`core.QueuedTask`): huey removes a message from Redis when a worker takes it, so a
+worker killed mid-task lost the task; and an enqueue while Redis was down raised after the request's
+write had committed, losing it too. Now every enqueue writes a row first (inside the caller's
+transaction when there is one, handed to the queue after commit); the worker claims the row, runs the
+task and marks it done; `sweep` (every minute, and when a worker starts) hands pending rows to the
+queue again and takes back rows claimed by a worker that died. A task therefore runs *at least once*;
+every domain task is idempotent (it checks the state it is about to change), so its effect is applied
+once. A task that raises is retried with a growing pause, up to MAX_ATTEMPTS, then marked failed and
+logged as an error.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
+import socket
+import traceback
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
-from django_tasks.utils import get_random_id
-from huey.contrib.djhuey import task as huey_task
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
+
+from zhifa.core.models import QueuedTask
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+RETRY_BASE = dt.timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min between attempts
+REPUSH_AFTER = dt.timedelta(minutes=5)  # a pending row handed over this long ago: its message was lost
+DONE_KEPT = dt.timedelta(days=7)
 
 
-@huey_task()
-def run_django_task(task_path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    task: Task[Any, Any] = import_string(task_path)
-    return task.call(*args, **kwargs)
+def lease() -> dt.timedelta:
+    """How long a running task may go without finishing before another worker takes it back (a worker
+    on this host that has died is noticed at once; one on another host only after the lease)."""
+    return dt.timedelta(seconds=int(getattr(settings, "ZHIFA_TASK_LEASE_SECONDS", 900)))
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _push(row: QueuedTask) -> None:
+    """Hand one row to huey; a queue that is down leaves the row pending for the sweep."""
+    try:
+        if row.run_after and row.run_after > timezone.now():
+            run_queued_task.schedule(args=(row.pk,), eta=row.run_after)
+        else:
+            run_queued_task(row.pk)
+    except Exception:  # the queue (Redis) is unreachable: the row waits, nothing is lost
+        log.warning("task queue unavailable; %s #%s stays pending for the sweep", row.task_path, row.pk)
+        return
+    # a scheduled row counts as handed over from the moment it is due (for the re-push rule)
+    handed = max(timezone.now(), row.run_after) if row.run_after else timezone.now()
+    QueuedTask.objects.filter(pk=row.pk, state=QueuedTask.State.PENDING).update(pushed_at=handed)
+
+
+@db_task()
+def run_queued_task(row_id: int) -> Any:
+    """Claim the row (pending → running, only one worker can), run the task, record the outcome."""
+    now = timezone.now()
+    claimed = QueuedTask.objects.filter(pk=row_id, state=QueuedTask.State.PENDING).update(
+        state=QueuedTask.State.RUNNING, claimed_at=now, claimed_by=worker_id(), attempts=F("attempts") + 1
+    )
+    if not claimed:  # already run, running elsewhere, or a duplicate message
+        return None
+    row = QueuedTask.objects.get(pk=row_id)
+    try:
+        task: Task[Any, Any] = import_string(row.task_path)
+        result = task.call(*row.args, **row.kwargs)
+    except Exception as exc:
+        attempts = row.attempts
+        failed = attempts >= MAX_ATTEMPTS
+        QueuedTask.objects.filter(pk=row_id).update(
+            state=QueuedTask.State.FAILED if failed else QueuedTask.State.PENDING,
+            attempts=attempts,
+            last_error="".join(traceback.format_exception(exc))[-4000:],
+            run_after=None if failed else timezone.now() + RETRY_BASE * 2 ** (attempts - 1),
+            pushed_at=None,
+            claimed_by="",
+        )
+        (log.error if failed else log.warning)(
+            "task %s #%s failed (attempt %s)", row.task_path, row_id, attempts
+        )
+        if not failed:
+            _push(QueuedTask.objects.get(pk=row_id))
+        return None
+    QueuedTask.objects.filter(pk=row_id).update(
+        state=QueuedTask.State.DONE, finished_at=timezone.now(), last_error=""
+    )
+    return result
+
+
+def _dead_here(claimed_by: str) -> bool:
+    """A row claimed by a process of this host that no longer exists (a killed worker)."""
+    host, _, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def sweep() -> dict[str, int]:
+    """Hand pending rows to the queue again, take back rows whose worker died, drop old done rows."""
+    now = timezone.now()
+    taken_back = 0
+    for row in QueuedTask.objects.filter(state=QueuedTask.State.RUNNING).only(
+        "pk", "claimed_at", "claimed_by", "attempts"
+    ):
+        if _dead_here(row.claimed_by) or (row.claimed_at and row.claimed_at < now - lease()):
+            # a task that keeps killing its worker (say, out of memory) stops after MAX_ATTEMPTS
+            exhausted = row.attempts >= MAX_ATTEMPTS
+            taken_back += QueuedTask.objects.filter(pk=row.pk, state=QueuedTask.State.RUNNING).update(
+                state=QueuedTask.State.FAILED if exhausted else QueuedTask.State.PENDING,
+                pushed_at=None,
+                claimed_by="",
+                last_error="the worker running it stopped before it finished" if exhausted else "",
+            )
+    due = QueuedTask.objects.filter(state=QueuedTask.State.PENDING).filter(
+        Q(run_after__isnull=True) | Q(run_after__lte=now)
+    )
+    due = due.filter(Q(pushed_at__isnull=True) | Q(pushed_at__lt=now - REPUSH_AFTER))
+    pushed = 0
+    for row in due.order_by("pk")[:1000]:
+        _push(row)
+        pushed += 1
+    QueuedTask.objects.filter(state=QueuedTask.State.DONE, finished_at__lt=now - DONE_KEPT).delete()
+    return {"taken_back": taken_back, "pushed": pushed}
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_every_minute() -> None:
+    sweep()
+
+
+if not HUEY.immediate:
+
+    @on_startup()
+    def sweep_on_start() -> None:
+        """A worker restarted by supervisord after a kill takes its own unfinished tasks back at once."""
+        sweep()
 
 
 class HueyBackend(BaseTaskBackend):
@@ -29,16 +166,20 @@ class HueyBackend(BaseTaskBackend):
 
     def enqueue(self, task: Task[Any, Any], args: Any, kwargs: Any) -> TaskResult[Any]:
         self.validate_task(task)
-        task_path = f"{task.func.__module__}.{task.func.__name__}"
-        eta = task.run_after
-        run_django_task.schedule(
-            args=(task_path, list(args), dict(kwargs)), eta=eta
-        ) if eta else run_django_task(task_path, list(args), dict(kwargs))
+        row = QueuedTask.objects.create(
+            task_path=f"{task.func.__module__}.{task.func.__name__}",
+            args=list(args),
+            kwargs=dict(kwargs),
+            run_after=task.run_after,
+            enqueued_at=timezone.now(),
+        )
+        # Inside a transaction the row becomes visible (and worth running) only when it commits.
+        transaction.on_commit(lambda: _push(row))
         return TaskResult(
             task=task,
-            id=get_random_id(),
+            id=str(row.pk),
             status=TaskResultStatus.READY,
-            enqueued_at=timezone.now(),
+            enqueued_at=row.enqueued_at,
             started_at=None,
             finished_at=None,
             last_attempted_at=None,
