@@ -93,10 +93,14 @@ class Stats:
                 self.errors.append(f"{kind}: {status} {body[:200]!r}")
 
 
+PAUSE = 0.0  # seconds each thread waits between requests (--pause): a paced load on a shared machine
+
+
 def staff(base: str, auth: str, agency_id: int, stop: float, stats: Stats, *, seed: int) -> None:
     headers = {"Authorization": f"Bearer {auth}"}
     n = 0
     while time.monotonic() < stop:
+        time.sleep(PAUSE)
         n += 1
         if n % 4 == 0:  # one write in four requests
             body, content_type = multipart(
@@ -123,6 +127,7 @@ def staff(base: str, auth: str, agency_id: int, stop: float, stats: Stats, *, se
 
 def public(base: str, stop: float, stats: Stats) -> None:
     while time.monotonic() < stop:
+        time.sleep(PAUSE)
         path = random.choice(["/portal/", "/portal/before/", "/portal/guides/", "/portal/powers/", "/login/"])
         started = time.monotonic()
         status, raw = request("GET", base + path)
@@ -165,7 +170,10 @@ def main() -> int:
     parser.add_argument("--public", type=int, default=3)
     parser.add_argument("--var-dir", default="var")
     parser.add_argument("--agency-id", type=int, default=0, help="agency of officer1 (looked up when 0)")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between a thread's requests")
     args = parser.parse_args()
+    global PAUSE  # noqa: PLW0603 — one knob for every client thread
+    PAUSE = args.pause
     var_dir = Path(args.var_dir)
 
     auth = token(args.base, "officer1")
@@ -217,6 +225,16 @@ def main() -> int:
     if memory:
         first, last = memory[0][1], memory[-1][1]
         peak = max(m for _, m in memory)
+        # Flat means no growth once the workers have loaded what the traffic touches (first 2 minutes).
+        warm = [m for t, m in memory if t >= 120]
+        if len(warm) >= 2:
+            minutes = (memory[-1][0] - next(t for t, _ in memory if t >= 120)) / 60
+            print(
+                f"memory after warm-up: {warm[0] / 1024:.0f} → {warm[-1] / 1024:.0f} MiB over {minutes:.1f} min "
+                f"({(warm[-1] - warm[0]) / 1024 / max(minutes, 0.1):+.1f} MiB/min), min {min(warm) / 1024:.0f}, "
+                f"max {max(warm) / 1024:.0f}"
+            )
+        print("memory per minute (MiB):", " ".join(f"{m / 1024:.0f}" for t, m in memory if int(t) % 60 < 10))
         print(
             f"memory (web + worker RSS): start {first / 1024:.0f} MiB, end {last / 1024:.0f} MiB, peak {peak / 1024:.0f} MiB"
         )
