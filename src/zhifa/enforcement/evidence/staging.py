@@ -11,6 +11,7 @@ that the closing boundary arrived; otherwise the upload is refused and the stagi
 
 from __future__ import annotations
 
+import errno
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core.errors import InvalidInput
+from zhifa.core.errors import DomainError, InvalidInput
 from zhifa.core.files.filetypes import HEAD_BYTES
 from zhifa.core.files.hashing import DualHasher
 
@@ -214,6 +215,13 @@ class UploadRefused(InvalidInput):
     code = "upload_refused"
 
 
+class DiskFull(DomainError):
+    """The server's staging disk is full: a clear 507, and nothing of the upload is kept."""
+
+    status = 507
+    code = "insufficient_storage"
+
+
 @dataclass
 class UploadState:
     """What `prepare_upload` installed on a request: the handler and the body counter."""
@@ -253,7 +261,12 @@ def parse_upload(request: HttpRequest, state: UploadState) -> ParsedUpload:
         raise UploadRefused(_("The upload could not be read: %(reason)s") % {"reason": exc}) from exc
     except SuspiciousOperation as exc:  # too many fields or files, oversized form fields
         raise UploadRefused(_("The upload could not be read: %(reason)s") % {"reason": exc}) from exc
-    except OSError as exc:  # client went away mid-body
+    except OSError as exc:
+        if exc.errno in {errno.ENOSPC, errno.EDQUOT}:  # our disk, not the client: say so (507)
+            raise DiskFull(
+                _("The server has no room to store this upload now; nothing was kept. Send it again later.")
+            ) from exc
+        # otherwise the client went away mid-body
         raise UploadRefused(_("The upload was interrupted before it was complete.")) from exc
     if state.counter.count < state.declared_length or state.closing not in state.counter.tail:
         raise UploadRefused(

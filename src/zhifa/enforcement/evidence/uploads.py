@@ -35,7 +35,7 @@ from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta, parse_meta
 from zhifa.enforcement.evidence.models import Evidence, UploadPart, UploadSession
 from zhifa.enforcement.evidence.services import evidence_ingest
-from zhifa.enforcement.evidence.staging import StagedFile, _new_staging_file, rehash_file
+from zhifa.enforcement.evidence.staging import DiskFull, StagedFile, _new_staging_file, rehash_file
 from zhifa.org.models import OrgNode
 
 SESSION_LIFETIME = dt.timedelta(hours=24)  # since the last chunk; abandoned sessions are swept
@@ -49,12 +49,9 @@ class OffsetMismatch(Conflict):
     code = "offset_mismatch"
 
 
-class StagingFull(DomainError):
+class StagingFull(DiskFull):
     """The server could not write the joined file (its disk is full); the received parts are kept and
     the client can send the final request again later."""
-
-    status = 507
-    code = "insufficient_storage"
 
 
 def upload_session_open(

@@ -187,3 +187,39 @@ def test_manual_verification_records_a_check(client, world, api_token) -> None:
     assert client.post(f"/api/v1/evidence/{ev.pk}/verify", **api_token(world.officer_a)).status_code == 403
     checks = client.get(f"/api/v1/evidence/{ev.pk}/checks", **api_token(world.officer_a)).json()
     assert [c["trigger"] for c in checks] == ["manual"]
+
+
+def test_disk_full_during_a_single_request_upload_is_a_507_and_nothing_is_kept(
+    client, world, api_token, evidence_root, monkeypatch
+) -> None:
+    """ENOSPC while the multipart body is written to the staging disk: a clear 507 (the server's
+    fault, not an interrupted client), no staging file left, no evidence row, no blob; the same
+    upload succeeds once there is room."""
+    import errno
+
+    from zhifa.enforcement.evidence import staging
+
+    real = staging._new_staging_file
+
+    class FullDisk:
+        def __init__(self, handle) -> None:
+            self._handle = handle
+            self.name = handle.name
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self) -> None:
+            self._handle.close()
+
+    monkeypatch.setattr(staging, "_new_staging_file", lambda *a, **k: FullDisk(real(*a, **k)))
+    data = mp4_bytes(50_000, seed=41)
+    response = _post(client, api_token(world.officer_a), _fields(world, data))
+    assert response.status_code == 507, response.content
+    assert response.json()["code"] == "insufficient_storage"
+    assert Evidence.objects.count() == 0 and Blob.objects.count() == 0
+    assert stored_files(evidence_root) == [] and staging_files(evidence_root) == []
+    monkeypatch.setattr(staging, "_new_staging_file", real)
+    response = _post(client, api_token(world.officer_a), _fields(world, data))
+    assert response.status_code == 201, response.content
+    assert stored_files(evidence_root)[0].read_bytes() == data
