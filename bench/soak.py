@@ -135,7 +135,7 @@ def public(base: str, stop: float, stats: Stats) -> None:
 
 
 def rss_kib(var_dir: Path) -> dict[str, int]:
-    """Resident memory of supervisord's children and their children (web workers), in KiB."""
+    """Proportional memory (PSS) of supervisord's children and their children (web workers), in KiB."""
     try:
         root = int((var_dir / "supervisord.pid").read_text())
     except (OSError, ValueError):
@@ -157,8 +157,14 @@ def rss_kib(var_dir: Path) -> dict[str, int]:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:60]
         except OSError:
             continue
-        rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-        out[f"{pid} {cmd}"] = rss
+        # PSS, not RSS: gunicorn's workers share the master's preloaded pages, which RSS counts once per
+        # process (a freshly forked worker looks small, an old one large, with no real growth)
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            size = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            size = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        out[f"{pid} {cmd}"] = size
     return out
 
 
@@ -179,9 +185,13 @@ def main() -> int:
     auth = token(args.base, "officer1")
     agency_id = args.agency_id
     if not agency_id:
-        status, raw = request("GET", f"{args.base}/api/v1/auth/me", None, {"Authorization": f"Bearer {auth}"})
-        me = json.loads(raw) if status == 200 else {}
-        agency_id = int(me.get("agency", {}).get("id") or me.get("agency_id") or 0)
+        # the agency of the officer's own cases (the API has no "who am I"; the demo's officer1 works
+        # in one agency)
+        status, raw = request(
+            "GET", f"{args.base}/api/v1/cases?page_size=1", None, {"Authorization": f"Bearer {auth}"}
+        )
+        results = json.loads(raw).get("results", []) if status == 200 else []
+        agency_id = int(results[0]["agency"]["id"]) if results else 0
     if not agency_id:
         raise SystemExit("pass --agency-id (officer1's agency)")
     stats = Stats()
@@ -236,7 +246,7 @@ def main() -> int:
             )
         print("memory per minute (MiB):", " ".join(f"{m / 1024:.0f}" for t, m in memory if int(t) % 60 < 10))
         print(
-            f"memory (web + worker RSS): start {first / 1024:.0f} MiB, end {last / 1024:.0f} MiB, peak {peak / 1024:.0f} MiB"
+            f"memory (web + worker PSS): start {first / 1024:.0f} MiB, end {last / 1024:.0f} MiB, peak {peak / 1024:.0f} MiB"
         )
     for line in stats.errors[:10]:
         print("  ERROR", line)
