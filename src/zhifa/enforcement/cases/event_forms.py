@@ -16,9 +16,11 @@ from django.utils.translation import pgettext_lazy
 from zhifa.enforcement.cases.models import (
     Case,
     DeadlineKind,
+    PartyKind,
     PaymentChannel,
     ServiceMethod,
 )
+from zhifa.enforcement.cases.party import party_complete
 from zhifa.law import penalty as law
 
 
@@ -85,6 +87,10 @@ TIERS = "tiers"
 
 EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     "file": (
+        # Shown only while the lead's party is not identified (a lead may be registered without it).
+        F("party_kind", _("Party kind"), "select", True, tuple(PartyKind.choices)),
+        F("party_name", _("Party name"), "text", True),
+        F("party_id_number", _("Party ID number (resident ID or unified social credit code)"), "text", True),
         F("officer_ids", _("Handling officers (at least two)"), "multi", True, OFFICERS),
         F("power_item_id", _("Power item"), "select", True, POWER_ITEMS),
         F("filed_on", _("Filed on"), "date"),
@@ -273,6 +279,8 @@ def render_fields(
 ) -> list[dict[str, Any]]:
     out = []
     for f in EVENT_FIELDS.get(event, ()):
+        if f.name.startswith("party_") and party_complete(case):
+            continue
         options = choices.get(f.choices) if isinstance(f.choices, str) and f.choices else list(f.choices)
         value = values.get(f.name)
         if value is None:

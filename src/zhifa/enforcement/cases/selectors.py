@@ -134,11 +134,14 @@ def case_get_for(*, user: Any, case_id: int) -> Case | None:
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:
-    return CaseEvent.objects.filter(case=case).order_by("seq")
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("seq")
 
 
 def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
-    """The party's other cases the user may see: repeat offences weigh in discretion (从重情节)."""
+    """The party's other cases the user may see: repeat offences weigh in discretion (从重情节).
+    A lead whose party is not yet identified has none (an empty ID number matches nobody)."""
+    if not case.party_id_number:
+        return []
     return list(
         restrict_to_scope(Case.objects.all(), user)
         .filter(party_id_number=case.party_id_number)
