@@ -218,19 +218,19 @@ def _register_data(post: Any) -> dict[str, Any]:
 
 
 def _register_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    from zhifa.powers.models import PowerItem
+    """Choices of the register and on-the-spot forms: the agencies the user registers for, and only
+    their own power items (each tagged with its agency, so the list follows the chosen agency), with
+    fine ranges and the tiers of each item."""
+    from zhifa.powers.selectors import item_picker
 
     roles = [Role.OFFICER, Role.APPROVER]
     agency_ids = set().union(*(scope_agency_ids(request.user, roles=[r]) for r in roles))
     agencies = scope_agencies(request.user, roles=roles)
-    items = (
-        PowerItem.objects.filter(agency_id__in=agency_ids, status=PowerItem.Status.ACTIVE)
-        .select_related("published_version")
-        .order_by("code")
-    )
+    items = item_picker(agency_ids=agency_ids)
     return {
         "agencies": agencies,
         "power_items": items,
+        "tier_rows": [{"item": i["id"], **t} for i in items for t in i["tiers"]],
         "sources": Source.choices,
         "party_kinds": PartyKind.choices,
         "today": timezone.localdate().isoformat(),
@@ -309,7 +309,9 @@ def _on_spot_context(request: HttpRequest, me: Any, **extra: Any) -> dict[str, A
         if me is not None
         else Officer.objects.none()
     )
-    context.update(me=me, partners=partners, channels=PaymentChannel.choices)
+    post = request.POST if request.method == "POST" else None
+    measures = post.getlist("measures") if post is not None else ["fine"]  # what was ticked survives an error
+    context.update(me=me, partners=partners, channels=PaymentChannel.choices, measures=measures)
     return context
 
 
