@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -54,9 +55,7 @@ def attach_links(alerts: Iterable[Any]) -> None:
             name, kwarg = OBJECT_PAGES[object_type]
             for object_id in ids:
                 if object_id.isdigit():
-                    try:
+                    with contextlib.suppress(NoReverseMatch):  # an app not installed here
                         links[(object_type, object_id)] = reverse(name, kwargs={kwarg: int(object_id)})
-                    except NoReverseMatch:
-                        pass
     for alert in rows:
         alert.link = links.get((alert.object_type, str(alert.object_id)), "")
