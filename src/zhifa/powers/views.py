@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -376,7 +378,9 @@ def power_export(request: HttpRequest, file: str, fmt: str) -> HttpResponse:
             to_xlsx(rows, title=file),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{file}.{fmt}"'
+    label = _("Power list") if file == "power_items" else _("Discretion tiers")
+    name = f"{label}-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename=\"{file}.{fmt}\"; filename*=UTF-8''{quote(name)}"
     return response
 
 

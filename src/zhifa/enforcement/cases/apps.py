@@ -42,6 +42,9 @@ class CasesConfig(AppConfig):
             )
         )
         register_demo_step(40, "cases", seed_cases)
+        from zhifa.enforcement.cases.demo_market import seed_market_cases
+
+        register_demo_step(41, "cases_market", seed_market_cases)
         register_recompute("cases", recompute_provisional)
         register_doc("docs/workflow.md", diagram.render)
         register_home_panel(
