@@ -74,7 +74,7 @@ document.addEventListener("change", function (event) {
   if (el instanceof HTMLSelectElement) zhifaFollowersOf(el).forEach(zhifaFollow);
 });
 // A long choice list gets a search box: <select data-searchable="placeholder"> filters its options by
-// what is typed (code or name), keeping the chosen one.
+// what is typed (code or name); the first match is chosen when nothing (or a hidden one) was.
 function zhifaSearchable(select) {
   if (select.getAttribute("data-search-ready")) return;
   select.setAttribute("data-search-ready", "1");
@@ -92,7 +92,8 @@ function zhifaSearchable(select) {
       option.hidden = !match;
       if (match && option.value && !first) first = option;
     });
-    if (first && select.selectedOptions.length && select.selectedOptions[0].hidden) {
+    var current = select.selectedOptions.length ? select.selectedOptions[0] : null;
+    if (first && words && (!current || current.hidden || current.value === "")) {
       select.value = first.value;
       select.dispatchEvent(new Event("change", { bubbles: true }));
     }
