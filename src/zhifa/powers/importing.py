@@ -439,10 +439,14 @@ def _amount(value: Decimal | None) -> str:
     return text
 
 
-def export_rows(versions: Iterable[PowerItemVersion]) -> tuple[list[list[str]], list[list[str]]]:
-    """(item rows, tier rows) with headers, for the given versions (tiers prefetched)."""
-    items = [[column_label(c) for c in ITEM_COLUMNS]]
-    tiers = [[column_label(c) for c in TIER_COLUMNS]]
+def export_rows(
+    versions: Iterable[PowerItemVersion], *, chinese_headers: bool = False
+) -> tuple[list[list[str]], list[list[str]]]:
+    """(item rows, tier rows) with headers, for the given versions (tiers prefetched). The API keeps
+    the shared machine format (English column names); the staff pages give people Chinese headers."""
+    name = column_label if chinese_headers else str
+    items = [[name(c) for c in ITEM_COLUMNS]]
+    tiers = [[name(c) for c in TIER_COLUMNS]]
     for v in versions:
         code = v.item.code
         items.append(
@@ -467,11 +471,12 @@ def export_rows(versions: Iterable[PowerItemVersion]) -> tuple[list[list[str]], 
     return items, tiers
 
 
-def to_csv(rows: list[list[str]]) -> bytes:
+def to_csv(rows: list[list[str]], *, bom: bool = False) -> bytes:
+    """UTF-8 CSV. `bom` for files people open in Excel, which reads UTF-8 only after a byte-order mark
+    (without one it guesses GB18030 and garbles the Chinese); the import accepts both."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    # With a BOM Excel reads the file as UTF-8 (without one it guesses GB18030 and garbles it).
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8")
 
 
 def to_xlsx(rows: list[list[str]], *, title: str) -> bytes:

@@ -369,10 +369,11 @@ def power_import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 def power_export(request: HttpRequest, file: str, fmt: str) -> HttpResponse:
     if file not in ("power_items", "discretion_tiers") or fmt not in ("csv", "xlsx"):
         raise Http404
-    items, tiers = export_rows(selectors.version_list_for_export())
+    # People open these in Excel: Chinese headers, and a BOM on the CSV (the import takes them back).
+    items, tiers = export_rows(selectors.version_list_for_export(), chinese_headers=True)
     rows = items if file == "power_items" else tiers
     if fmt == "csv":
-        response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(to_csv(rows, bom=True), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
             to_xlsx(rows, title=file),
