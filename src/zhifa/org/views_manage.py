@@ -197,7 +197,7 @@ def node_detail(request: HttpRequest, node_id: int) -> HttpResponse:
                 child = services.org_node_create_by_admin(actor=request.user, parent=node, data=p.dict())
                 messages.success(request, _("%(name)s added.") % {"name": child.name})
                 return redirect("org_manage:node", node_id=child.pk)
-            data = {
+            data: dict[str, Any] = {
                 k: p.get(k, "") for k in ("name", "abbreviation", "region_code", "duties", "address", "phone")
             }
             data["is_active"] = p.get("is_active") in ("on", "1", "true")
