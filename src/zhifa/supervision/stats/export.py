@@ -15,7 +15,7 @@ from zhifa.supervision.stats.selectors import Summary
 def rows(s: Summary) -> list[list[object]]:
     header: list[object] = [
         _("Breakdown"),
-        _("Item"),
+        _("Breakdown item"),
         _("Cases"),
         _("Fines decided (yuan)"),
         _("Paid (yuan)"),
