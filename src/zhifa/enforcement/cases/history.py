@@ -54,7 +54,7 @@ LABELS: dict[str, str | Promise] = {
     "outstanding": _("Outstanding (yuan)"),
     "receipt_no": _("Receipt number"),
     "surcharge": _("Late surcharge (yuan)"),
-    "accepted": _("Accepted"),
+    "accepted": _("Statement accepted"),
     "content": _("What the party stated"),
     "rights": _("Rights waived"),
     "decision_number": _("Decision number"),
