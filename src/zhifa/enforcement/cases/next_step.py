@@ -26,6 +26,7 @@ SIDE_EVENTS = frozenset(
         "extend_deadline",
         "explain_deadline",
         "decide_no_penalty",
+        "approve_deferral",
     }
 )
 NAMES_SHOWN = 3
@@ -44,9 +45,8 @@ def next_steps(case: Case) -> list[dict[str, Any]]:
     """The main-path events the table allows from the case's state, each with the roles and, where
     known, the people who take it (the handling officers, the agency's approvers or reviewers)."""
     candidates = workflow.events_from(case.state, procedure=case.procedure, suspended=case.is_suspended)
-    main = [t for t in candidates if t.event not in SIDE_EVENTS and t.target is not None]
-    if not main:
-        main = [t for t in candidates if t.event not in SIDE_EVENTS]
+    # Steps that keep the state count too: a served case waits for its payment (record_payment).
+    main = [t for t in candidates if t.event not in SIDE_EVENTS]
     role_labels = dict(Role.choices)
     cache: dict[str, list[str]] = {}
     steps = []
