@@ -53,9 +53,7 @@ class ComplaintForm(forms.Form):
     subject_name = forms.CharField(
         label=_("Complained-about party (optional)"), max_length=100, required=False
     )
-    occurred_on = forms.DateField(
-        label=_("Date it happened (optional)"), required=False, widget=DateInput()
-    )
+    occurred_on = forms.DateField(label=_("Date it happened (optional)"), required=False, widget=DateInput())
     anonymous = forms.BooleanField(
         label=_("Submit anonymously (we cannot call you back, but you can follow it with the tracking code)"),
         required=False,

@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_remove_case_case_agency_registered_idx_and_more'),
+        ("cases", "0002_remove_case_case_agency_registered_idx_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='party_id_number',
-            field=models.CharField(blank=True, max_length=18, verbose_name='ID number'),
+            model_name="case",
+            name="party_id_number",
+            field=models.CharField(blank=True, max_length=18, verbose_name="ID number"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='party_kind',
-            field=models.CharField(blank=True, choices=[('person', 'Person'), ('organisation', 'Organisation')], max_length=12, verbose_name='party kind'),
+            model_name="case",
+            name="party_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("person", "Person"), ("organisation", "Organisation")],
+                max_length=12,
+                verbose_name="party kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='party_name',
-            field=models.CharField(blank=True, max_length=100, verbose_name='party name'),
+            model_name="case",
+            name="party_name",
+            field=models.CharField(blank=True, max_length=100, verbose_name="party name"),
         ),
     ]
