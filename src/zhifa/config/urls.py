@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", core_views.api_not_found),
     path("", include("zhifa.org.urls")),
+    path("manage/", include("zhifa.org.urls_manage")),
     path("powers/", include("zhifa.powers.urls")),
     path("officers/", include("zhifa.officers.urls")),
     path("cases/", include("zhifa.enforcement.cases.urls")),

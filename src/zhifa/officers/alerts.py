@@ -159,3 +159,12 @@ def credential_alerts_sync_all(*, on: dt.date | None = None) -> int:
         credential_alerts_sync(credential=credential, on=day)
         count += 1
     return count
+
+
+def credential_links(ids: list[str]) -> dict[str, str]:
+    """Alert object links: a credential is shown on its officer's page."""
+    from django.urls import reverse
+
+    numeric = [int(i) for i in ids if i.isdigit()]
+    rows = Credential.objects.filter(pk__in=numeric).values_list("pk", "officer_id")
+    return {str(pk): reverse("officers:detail", kwargs={"officer_id": officer_id}) for pk, officer_id in rows}

@@ -21,6 +21,10 @@ class OfficersConfig(AppConfig):
         indicators.register()
         register_kind("credential_expiring", _("Credential expiring or expired"))
         register_kind("credential_review_due", _("Credential annual review due"))
+        from zhifa.foundation.alerts.kinds import register_object_link
+        from zhifa.officers.alerts import credential_links
+
+        register_object_link("officers.credential", credential_links)
         register_nav(NavItem(_("Officers"), "officers:list", frozenset(VIEW_ROLES), order=40))
         register_home_panel(HomePanel("officers/panels/my_credential.html", my_credential_panel, order=20))
         register_home_panel(

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhifa.core.widgets import DateInput
 from zhifa.officers.models import Credential, ExamSession, Officer, TrainingRecord
 from zhifa.officers.selectors import STATUS_FILTERS
 from zhifa.org.models import OrgNode
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+DATE_WIDGET = DateInput()
 AREAS_HELP = _("Separate several areas with commas.")
 
 

@@ -15,4 +15,5 @@ class OrgConfig(AppConfig):
 
         register_demo_step(10, "org", seed_org)
         register_nav(NavItem(_("My work"), "home", order=0))
-        register_nav(NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN}), order=900))
+        # Staff pages in Chinese; the Django admin stays for operators (linked from there).
+        register_nav(NavItem(_("Administration"), "org_manage:home", frozenset({Role.ADMIN}), order=900))

@@ -75,6 +75,7 @@ def seed_org(ctx: dict[str, Any]) -> None:
         ("reviewer", "郑法明", cgj_fz, Role.LEGAL_REVIEWER, cgj),
         ("supervisor", "黄监督", sfj_jd, Role.SUPERVISOR, city),
         ("market1", "刘市监", scj_zd, Role.OFFICER, scj_zd),
+        ("market_head", "周建华", scj, Role.APPROVER, scj),  # files and decides the bureau's cases
     ]
     users = {"admin": admin}
     for username, name, node, role, grant_node in people:

@@ -101,3 +101,33 @@ def users_with_role(role: str, *, agency_id: int) -> models.QuerySet[User]:
         )
         .distinct()
     )
+
+
+def admin_nodes(user: Any) -> models.QuerySet[OrgNode]:
+    """The org nodes `user` administers (under a node he holds the admin role on), in tree order."""
+    if getattr(user, "is_superuser", False):
+        return OrgNode.objects.order_by("path")
+    paths = list(RoleGrant.objects.filter(user=user, role="admin").values_list("node__path", flat=True))
+    if not paths:
+        return OrgNode.objects.none()
+    q = models.Q()
+    for path in paths:
+        q |= models.Q(path__startswith=path)
+    return OrgNode.objects.filter(q).order_by("path")
+
+
+def admin_users(user: Any, *, q: str = "", include_inactive: bool = True) -> models.QuerySet[User]:
+    """Accounts working in the nodes `user` administers (all accounts for a superuser), by name."""
+    qs = User.objects.select_related("node")
+    if not getattr(user, "is_superuser", False):
+        qs = qs.filter(node__in=admin_nodes(user))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    q = q.strip()
+    if q:
+        qs = qs.filter(models.Q(username__icontains=q) | models.Q(full_name__icontains=q))
+    return qs.order_by("node__path", "full_name", "username")
+
+
+def user_grants(user: User) -> models.QuerySet[RoleGrant]:
+    return RoleGrant.objects.filter(user=user).select_related("node").order_by("role", "node__path")

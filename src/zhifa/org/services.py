@@ -279,3 +279,197 @@ def api_tokens_revoke_all(*, user: User) -> int:
         if count:
             audit_record(actor=user, action="org.tokens_revoked", obj=user, summary={"tokens": count})
     return count
+
+
+# --- Administration in the app ---------------------------------------------------------------------
+# The staff pages (org.views_manage) and the Django admin reach the same rows; these are the writes the
+# staff pages make. An administrator manages what lies under the nodes he holds the admin role on (a
+# city's administrator the whole city, an agency's its own agency); superusers (operators) everything.
+
+USER_FIELDS = ("full_name", "phone", "node", "is_active")
+NODE_FIELDS = ("name", "abbreviation", "region_code", "duties", "address", "phone", "is_active")
+
+
+def admin_covers(actor: Any, node: OrgNode | None) -> bool:
+    """Does `actor` administer `node` (a node under one he holds the admin role on)?"""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return True
+    if node is None:
+        return False
+    paths = RoleGrant.objects.filter(user=actor, role=Role.ADMIN).values_list("node__path", flat=True)
+    return any(node.path.startswith(path) for path in paths)
+
+
+def _require_admin(actor: Any, node: OrgNode | None) -> None:
+    if not admin_covers(actor, node):
+        raise Forbidden(_("You do not administer this part of the organisation."))
+
+
+def _clean_text(value: Any, *, field: str, max_length: int, required: bool = False) -> str:
+    text = str(value or "").replace("\x00", "").strip()
+    if required and not text:
+        raise InvalidInput(
+            _("This field is required: %(field)s.") % {"field": field}, detail={"field": field}
+        )
+    if len(text) > max_length:
+        raise InvalidInput(
+            _("This text is too long (at most %(max)s characters).") % {"max": max_length},
+            detail={"field": field},
+        )
+    return text
+
+
+def user_create_by_admin(
+    *, actor: Any, username: str, password: str, full_name: str, node: OrgNode | None, phone: str = ""
+) -> User:
+    """A new account from the staff pages: the node must be one the actor administers; the password
+    must pass the configured validators."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    _require_admin(actor, node)
+    username = _clean_text(username, field="username", max_length=150, required=True)
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput(_("This username is already taken."), detail={"field": "username"})
+    full_name = _clean_text(full_name, field="full_name", max_length=50, required=True)
+    try:
+        validate_password(password, User(username=username, full_name=full_name))
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), detail={"field": "password"}) from exc
+    user = user_create(actor=actor, username=username, password=password, full_name=full_name, node=node)
+    if phone:
+        user.phone = _clean_text(phone, field="phone", max_length=20)
+        user.save(update_fields=["phone"])
+    return user
+
+
+def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
+    """Name, phone, workplace and whether the account may sign in. Moving a user needs the actor to
+    administer both the old and the new node; an administrator cannot switch himself off."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        _require_admin(actor, user.node)
+        changed: dict[str, Any] = {}
+        if "full_name" in data:
+            changed["full_name"] = _clean_text(
+                data["full_name"], field="full_name", max_length=50, required=True
+            )
+        if "phone" in data:
+            changed["phone"] = _clean_text(data["phone"], field="phone", max_length=20)
+        if "node" in data and data["node"] != user.node:
+            _require_admin(actor, data["node"])
+            changed["node"] = data["node"]
+        if "is_active" in data:
+            active = bool(data["is_active"])
+            if not active and actor is not None and actor.pk == user.pk:
+                raise InvalidInput(
+                    _("You cannot switch off your own account."), detail={"field": "is_active"}
+                )
+            changed["is_active"] = active
+        changed = {k: v for k, v in changed.items() if getattr(user, k) != v}
+        if not changed:
+            return user
+        for name, value in changed.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(changed))
+        audit_record(
+            actor=actor,
+            action="org.user_update",
+            obj=user,
+            agency_id=user.node.agency_id if user.node else None,
+            summary={k: (v.pk if isinstance(v, OrgNode) else v) for k, v in changed.items()},
+        )
+    return user
+
+
+def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    _require_admin(actor, user.node)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), detail={"field": "password"}) from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=actor,
+            action="org.user_password_reset",
+            obj=user,
+            agency_id=user.node.agency_id if user.node else None,
+            summary={"username": user.username},
+        )
+
+
+def role_grant_by_admin(*, actor: Any, user: User, role: str, node: OrgNode) -> RoleGrant:
+    """Grant from the staff pages: the actor administers the node, and does not grant to himself (no one
+    widens his own powers; an operator does that in the Django admin)."""
+    _require_admin(actor, node)
+    if actor is not None and actor.pk == user.pk and not actor.is_superuser:
+        raise Forbidden(_("You cannot grant roles to yourself."))
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."), detail={"field": "role"})
+    return role_grant(actor=actor, user=user, role=role, node=node)
+
+
+def role_revoke_by_admin(*, actor: Any, grant: RoleGrant) -> None:
+    _require_admin(actor, grant.node)
+    if (
+        grant.role == Role.ADMIN
+        and actor is not None
+        and actor.pk == grant.user_id
+        and not actor.is_superuser
+    ):
+        raise InvalidInput(_("You cannot remove your own administrator role."), detail={"field": "role"})
+    role_revoke(actor=actor, grant=grant)
+
+
+def org_node_create_by_admin(*, actor: Any, parent: OrgNode, data: dict[str, Any]) -> OrgNode:
+    _require_admin(actor, parent)
+    kind = str(data.get("kind") or "")
+    name = _clean_text(data.get("name"), field="name", max_length=100, required=True)
+    extra = {
+        k: _clean_text(data.get(k), field=k, max_length=200 if k != "duties" else 2000)
+        for k in ("region_code", "duties", "address", "phone")
+        if data.get(k)
+    }
+    return org_node_create(
+        actor=actor,
+        kind=kind,
+        name=name,
+        parent=parent,
+        abbreviation=_clean_text(data.get("abbreviation"), field="abbreviation", max_length=20),
+        **extra,
+    )
+
+
+def org_node_update(*, actor: Any, node: OrgNode, data: dict[str, Any]) -> OrgNode:
+    """Name, abbreviation, contact details, duties and whether the node is in use. The tree's shape
+    (parent, kind) does not change here: cases, numbers and grants hang on it."""
+    limits = {"name": 100, "abbreviation": 20, "region_code": 12, "duties": 2000, "address": 200, "phone": 40}
+    with transaction.atomic():
+        node = OrgNode.objects.select_for_update().get(pk=node.pk)
+        _require_admin(actor, node)
+        changed: dict[str, Any] = {}
+        for key, limit in limits.items():
+            if key in data:
+                changed[key] = _clean_text(data[key], field=key, max_length=limit, required=key == "name")
+        if node.kind == OrgNode.Kind.AGENCY and "abbreviation" in changed and not changed["abbreviation"]:
+            raise InvalidInput(
+                _("An agency needs an abbreviation for its case numbers."), detail={"field": "abbreviation"}
+            )
+        if "is_active" in data:
+            changed["is_active"] = bool(data["is_active"])
+        changed = {k: v for k, v in changed.items() if getattr(node, k) != v}
+        if not changed:
+            return node
+        for name, value in changed.items():
+            setattr(node, name, value)
+        node.full_clean(exclude=["path", "agency", "parent"])
+        node.save(update_fields=list(changed))
+        audit_record(
+            actor=actor, action="org.node_update", obj=node, agency_id=node.agency_id, summary=changed
+        )
+    return node

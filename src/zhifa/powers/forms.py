@@ -161,7 +161,8 @@ class ImportForm(forms.Form):
         required=False,
     )
     area = forms.CharField(label=_("Enforcement area of new items"), max_length=50, required=False)
-    publish = forms.BooleanField(label=_("Publish at once"), required=False, initial=True)
+    # Publishing is a deliberate choice: the imported versions otherwise stay drafts to check first.
+    publish = forms.BooleanField(label=_("Publish at once"), required=False, initial=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

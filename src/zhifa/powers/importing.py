@@ -52,6 +52,36 @@ ITEM_COLUMNS = [
     "source",
 ]
 TIER_COLUMNS = ["code", "tier", "circumstances", "fine_min_yuan", "fine_max_yuan", "source"]
+# Chinese headers: what the export writes and what an import accepts as well as the English names
+# (people edit the exported sheet in Excel and send it back).
+HEADERS_ZH = {
+    "code": "事项编码",
+    "name": "事项名称",
+    "category": "事项类别",
+    "violated_provision": "违法条款",
+    "penalty_provision": "处罚依据",
+    "penalty_text": "处罚内容",
+    "party_type": "当事人类型",
+    "fine_min_yuan": "罚款下限（元）",
+    "fine_max_yuan": "罚款上限（元）",
+    "fine_basis": "罚款基数",
+    "other_measures": "其他措施",
+    "source": "来源",
+    "tier": "裁量阶次",
+    "circumstances": "适用情形",
+}
+COLUMN_BY_HEADER = {zh: en for en, zh in HEADERS_ZH.items()} | {
+    # the half-width brackets Excel users type
+    zh.replace("（", "(").replace("）", ")"): en
+    for en, zh in HEADERS_ZH.items()
+}
+
+
+def column_label(column: str) -> str:
+    """How a column is named to people (the Chinese header)."""
+    return HEADERS_ZH.get(column, column)
+
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_CELL = 5000
@@ -111,13 +141,18 @@ def read_table(data: bytes, *, name: str, columns: list[str]) -> list[dict[str, 
     if not raw_rows:
         raise InvalidInput(_("The file %(name)s is empty.") % {"name": name}, code="empty_file")
     header = [h.strip().lstrip("\ufeff") for h in raw_rows[0]]
+    header = [COLUMN_BY_HEADER.get(h, h) for h in header]  # Chinese or English headers
     while header and header[-1] == "":
         header.pop()
     missing = [c for c in columns if c not in header]
     if missing:
         raise InvalidInput(
             _("The file %(name)s lacks the columns: %(columns)s. Expected: %(expected)s")
-            % {"name": name, "columns": ", ".join(missing), "expected": ", ".join(columns)},
+            % {
+                "name": name,
+                "columns": "、".join(column_label(c) for c in missing),
+                "expected": "、".join(column_label(c) for c in columns),
+            },
             code="bad_header",
             detail={"missing": missing},
         )
@@ -168,11 +203,12 @@ def _cell_text(value: Any) -> str:
 
 
 def _item_row(row: dict[str, str], errors: list[str]) -> VersionContent | None:
+    """Every problem of the row (not only the first), or its content."""
     for column, value in row.items():
         if len(value) > MAX_CELL:
             errors.append(
                 _("The column %(column)s is longer than %(max)d characters.")
-                % {"column": column, "max": MAX_CELL}
+                % {"column": column_label(column), "max": MAX_CELL}
             )
     category = CATEGORY_BY_LABEL.get(row["category"])
     if category is None:
@@ -186,14 +222,12 @@ def _item_row(row: dict[str, str], errors: list[str]) -> VersionContent | None:
             _("Unknown party type %(value)s: use 个人, 单位 or 不限.")
             % {"value": row["party_type"][:20] or "—"}
         )
-    fine_min = parse_amount(row["fine_min_yuan"], label="fine_min_yuan", errors=errors)
-    fine_max = parse_amount(row["fine_max_yuan"], label="fine_max_yuan", errors=errors)
-    if errors:
-        return None
+    fine_min = parse_amount(row["fine_min_yuan"], label=column_label("fine_min_yuan"), errors=errors)
+    fine_max = parse_amount(row["fine_max_yuan"], label=column_label("fine_max_yuan"), errors=errors)
     content = VersionContent(
         name=row["name"],
-        category=str(category),
-        party_type=str(party),
+        category=str(category or ""),
+        party_type=str(party or ""),
         violated_provision=row["violated_provision"],
         penalty_provision=row["penalty_provision"],
         penalty_text=row["penalty_text"],
@@ -203,8 +237,11 @@ def _item_row(row: dict[str, str], errors: list[str]) -> VersionContent | None:
         other_measures=row["other_measures"],
         source=row["source"],
     )
-    errors.extend(validate_content(content))
-    return content
+    # The content's own checks too, so the row lists all its problems at once; the category and
+    # party type were reported above with the value found.
+    said = {str(_("Unknown category.")), str(_("Unknown party type: use 个人, 单位 or 不限."))}
+    errors.extend(m for m in validate_content(content) if str(m) not in said)
+    return None if errors else content
 
 
 def build_plan(
@@ -277,10 +314,10 @@ def _plan_tiers(
             if len(value) > MAX_CELL:
                 problems.append(
                     _("The column %(column)s is longer than %(max)d characters.")
-                    % {"column": column, "max": MAX_CELL}
+                    % {"column": column_label(column), "max": MAX_CELL}
                 )
-        fine_min = parse_amount(row["fine_min_yuan"], label="fine_min_yuan", errors=problems)
-        fine_max = parse_amount(row["fine_max_yuan"], label="fine_max_yuan", errors=problems)
+        fine_min = parse_amount(row["fine_min_yuan"], label=column_label("fine_min_yuan"), errors=problems)
+        fine_max = parse_amount(row["fine_max_yuan"], label=column_label("fine_max_yuan"), errors=problems)
         tier = TierContent(
             name=row["tier"],
             circumstances=row["circumstances"],
@@ -402,10 +439,14 @@ def _amount(value: Decimal | None) -> str:
     return text
 
 
-def export_rows(versions: Iterable[PowerItemVersion]) -> tuple[list[list[str]], list[list[str]]]:
-    """(item rows, tier rows) with headers, for the given versions (tiers prefetched)."""
-    items = [list(ITEM_COLUMNS)]
-    tiers = [list(TIER_COLUMNS)]
+def export_rows(
+    versions: Iterable[PowerItemVersion], *, chinese_headers: bool = False
+) -> tuple[list[list[str]], list[list[str]]]:
+    """(item rows, tier rows) with headers, for the given versions (tiers prefetched). The API keeps
+    the shared machine format (English column names); the staff pages give people Chinese headers."""
+    name = column_label if chinese_headers else str
+    items = [[name(c) for c in ITEM_COLUMNS]]
+    tiers = [[name(c) for c in TIER_COLUMNS]]
     for v in versions:
         code = v.item.code
         items.append(
@@ -430,10 +471,12 @@ def export_rows(versions: Iterable[PowerItemVersion]) -> tuple[list[list[str]], 
     return items, tiers
 
 
-def to_csv(rows: list[list[str]]) -> bytes:
+def to_csv(rows: list[list[str]], *, bom: bool = False) -> bytes:
+    """UTF-8 CSV. `bom` for files people open in Excel, which reads UTF-8 only after a byte-order mark
+    (without one it guesses GB18030 and garbles the Chinese); the import accepts both."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8")
 
 
 def to_xlsx(rows: list[list[str]], *, title: str) -> bytes:

@@ -7,6 +7,7 @@ are seen only by administrators, who maintain the list.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +15,17 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhifa.core.search import Hit, search_count, search_ids, search_query
 from zhifa.org.roles import Role
-from zhifa.powers.models import Article, DiscretionTier, Law, PowerItem, PowerItemVersion, Provision
+from zhifa.powers.models import (
+    Article,
+    Category,
+    DiscretionTier,
+    Law,
+    PowerItem,
+    PowerItemVersion,
+    Provision,
+)
 from zhifa.powers.services import SEARCH_KIND_ARTICLE, SEARCH_KIND_POWER_ITEM
+from zhifa.powers.templatetags.powers_tags import fine_range
 
 
 def can_manage(user: Any) -> bool:
@@ -182,3 +192,40 @@ def article_search(*, q: str, limit: int = 20, offset: int = 0) -> tuple[list[tu
     articles = Article.objects.select_related("law").in_bulk([h.object_id for h in hits])
     pairs = [(articles[h.object_id], h) for h in hits if h.object_id in articles]
     return pairs, search_count(kind=SEARCH_KIND_ARTICLE, q=q, cap=SEARCH_COUNT_CAP)
+
+
+def item_picker(*, agency_ids: Iterable[int], penalty_only: bool = True) -> list[dict[str, Any]]:
+    """The active, published items of these agencies for a picker (the officer's own agency's list,
+    never another city's): id, code, name, agency, the fine range as people read it, and the discretion
+    tiers with their ranges, so a tier list can follow the chosen item. Two queries."""
+    qs = PowerItem.objects.filter(
+        agency_id__in=list(agency_ids), status=PowerItem.Status.ACTIVE, published_version__isnull=False
+    )
+    if penalty_only:
+        qs = qs.filter(published_version__category=Category.PENALTY)
+    qs = qs.select_related("published_version").prefetch_related(
+        Prefetch("published_version__tiers", queryset=DiscretionTier.objects.order_by("position"))
+    )
+    out = []
+    for item in qs.order_by("code"):
+        version = item.published_version
+        assert version is not None
+        out.append(
+            {
+                "id": item.pk,
+                "code": item.code,
+                "name": version.name,
+                "agency_id": item.agency_id,
+                "party_type": version.party_type,
+                "range": fine_range(version),
+                "tiers": [
+                    {
+                        "name": tier.name,
+                        "range": fine_range(version, tier.fine_min, tier.fine_max),
+                        "circumstances": tier.circumstances,
+                    }
+                    for tier in version.tiers.all()
+                ],
+            }
+        )
+    return out

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -367,16 +369,19 @@ def power_import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 def power_export(request: HttpRequest, file: str, fmt: str) -> HttpResponse:
     if file not in ("power_items", "discretion_tiers") or fmt not in ("csv", "xlsx"):
         raise Http404
-    items, tiers = export_rows(selectors.version_list_for_export())
+    # People open these in Excel: Chinese headers, and a BOM on the CSV (the import takes them back).
+    items, tiers = export_rows(selectors.version_list_for_export(), chinese_headers=True)
     rows = items if file == "power_items" else tiers
     if fmt == "csv":
-        response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(to_csv(rows, bom=True), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
             to_xlsx(rows, title=file),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{file}.{fmt}"'
+    label = _("Power list") if file == "power_items" else _("Discretion tiers")
+    name = f"{label}-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename=\"{file}.{fmt}\"; filename*=UTF-8''{quote(name)}"
     return response
 
 

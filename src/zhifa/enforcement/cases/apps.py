@@ -31,8 +31,8 @@ class CasesConfig(AppConfig):
         indicators.register()
         register_kind("case_deadline", _("Case deadline overdue"))
         register_kind("service_late", _("Decision served late"))
-        register_nav(NavItem(_("Cases"), "cases:list", order=200))
-        register_nav(NavItem(_("On the spot"), "cases:on_spot", roles=frozenset({Role.OFFICER}), order=210))
+        register_nav(NavItem(_("Cases"), "cases:list", order=10))  # 案件 first: it is the daily work
+        register_nav(NavItem(_("On the spot"), "cases:on_spot", roles=frozenset({Role.OFFICER}), order=11))
         register_home_panel(
             HomePanel("cases/home_approver.html", home.approver_panel, frozenset({Role.APPROVER}), order=100)
         )
@@ -42,6 +42,9 @@ class CasesConfig(AppConfig):
             )
         )
         register_demo_step(40, "cases", seed_cases)
+        from zhifa.enforcement.cases.demo_market import seed_market_cases
+
+        register_demo_step(41, "cases_market", seed_market_cases)
         register_recompute("cases", recompute_provisional)
         register_doc("docs/workflow.md", diagram.render)
         register_home_panel(

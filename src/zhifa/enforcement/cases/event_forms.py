@@ -16,9 +16,11 @@ from django.utils.translation import pgettext_lazy
 from zhifa.enforcement.cases.models import (
     Case,
     DeadlineKind,
+    PartyKind,
     PaymentChannel,
     ServiceMethod,
 )
+from zhifa.enforcement.cases.party import party_complete
 from zhifa.law import penalty as law
 
 
@@ -85,6 +87,10 @@ TIERS = "tiers"
 
 EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     "file": (
+        # Shown only while the lead's party is not identified (a lead may be registered without it).
+        F("party_kind", _("Party kind"), "select", True, tuple(PartyKind.choices)),
+        F("party_name", _("Party name"), "text", True),
+        F("party_id_number", _("Party ID number (resident ID or unified social credit code)"), "text", True),
         F("officer_ids", _("Handling officers (at least two)"), "multi", True, OFFICERS),
         F("power_item_id", _("Power item"), "select", True, POWER_ITEMS),
         F("filed_on", _("Filed on"), "date"),
@@ -230,12 +236,14 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
 
 @dataclass
 class CaseChoices:
-    """Per-case choice lists, loaded once for all the forms of a page."""
+    """Per-case choice lists, loaded once for all the forms of a page. Tiers carry the item they
+    belong to (`tier_rows`), so the tier list follows the item chosen in the same form."""
 
     officers: list[tuple[str, str]] = field(default_factory=list)
     case_officers: list[tuple[str, str]] = field(default_factory=list)
     power_items: list[tuple[str, str]] = field(default_factory=list)
     tiers: list[tuple[str, str]] = field(default_factory=list)
+    tier_rows: list[dict[str, str]] = field(default_factory=list)
 
     def get(self, source: str) -> list[tuple[str, str]]:
         values: list[tuple[str, str]] = getattr(self, source)
@@ -244,27 +252,23 @@ class CaseChoices:
 
 def choices_for(case: Case) -> CaseChoices:
     from zhifa.officers.models import Officer
-    from zhifa.powers.models import Category, PowerItem
+    from zhifa.powers.selectors import item_picker
 
     officers = Officer.objects.filter(agency_id=case.agency_id, is_active=True).order_by("name")
-    items = (
-        PowerItem.objects.filter(status=PowerItem.Status.ACTIVE, published_version__category=Category.PENALTY)
-        .filter(agency_id=case.agency_id)
-        .select_related("published_version")
-        .order_by("code")
-    )
-    tiers: list[tuple[str, str]] = [("", "—")]
-    if case.power_version is not None:
-        tiers += [(t.name, t.name) for t in case.power_version.tiers.all().order_by("position")]
+    items = item_picker(agency_ids=[case.agency_id])
+    tier_rows = [{"value": "", "label": "—", "parent": ""}] + [
+        {"value": t["name"], "label": f"{t['name']}（{t['range']}）", "parent": str(i["id"])}
+        for i in items
+        for t in i["tiers"]
+    ]
     return CaseChoices(
         officers=[(str(o.pk), o.name) for o in officers],
         case_officers=[
             (str(co.officer_id), co.officer.name) for co in case.officers.all() if co.removed_on is None
         ],
-        power_items=[
-            (str(i.pk), f"{i.code} {i.published_version.name if i.published_version else ''}") for i in items
-        ],
-        tiers=tiers,
+        power_items=[(str(i["id"]), f"{i['code']} {i['name']}（{i['range']}）") for i in items],
+        tiers=[(r["value"], r["label"]) for r in tier_rows],
+        tier_rows=tier_rows,
     )
 
 
@@ -273,7 +277,13 @@ def render_fields(
 ) -> list[dict[str, Any]]:
     out = []
     for f in EVENT_FIELDS.get(event, ()):
+        if f.name.startswith("party_") and party_complete(case):
+            continue
         options = choices.get(f.choices) if isinstance(f.choices, str) and f.choices else list(f.choices)
+        if f.choices == TIERS:
+            rows = choices.tier_rows
+        else:
+            rows = [{"value": str(v), "label": str(label), "parent": ""} for v, label in options]
         value = values.get(f.name)
         if value is None:
             value = _default(f, case)
@@ -285,6 +295,10 @@ def render_fields(
                 "kind": f.kind,
                 "required": f.required,
                 "options": [(str(v), str(label)) for v, label in options],
+                "option_rows": rows,
+                # the tier list follows the power item chosen in the same form (behaviours.js)
+                "follows": "power_item_id" if f.choices == TIERS else "",
+                "searchable": f.choices == POWER_ITEMS,
                 "value": "" if isinstance(value, list) else value,
                 "selected": [str(s) for s in selected],
                 "checklist": [(k, CHECKLIST_LABELS[k]) for k in law.LEGAL_REVIEW_CHECKLIST]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,3 +111,25 @@ def breakdown(agency_ids: Collection[int], span: DateSpan) -> dict[str, list[Row
     by_agency.sort(key=lambda r: -r.count)
     by_category.sort(key=lambda r: -r.count)
     return {"by_state": by_state, "by_category": by_category, "by_agency": by_agency}
+
+
+def by_month(agency_ids: Collection[int], span: DateSpan) -> list[Row]:
+    """Cases registered per calendar month (local time), oldest first: the trend. One query."""
+    rows = (
+        cases_in(agency_ids, span)
+        .annotate(month=TruncMonth("registered_at"))
+        .order_by()
+        .values("month")
+        .annotate(
+            n=Count("id"),
+            fines=Sum("fine_amount", filter=Q(fine_amount__isnull=False)),
+            paid=Sum("paid_amount"),
+        )
+        .order_by("month")
+    )
+    out = []
+    for r in rows:
+        month = r["month"]
+        key = f"{month:%Y-%m}" if month else ""
+        out.append(Row(key, key, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
+    return out

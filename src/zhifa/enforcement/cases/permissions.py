@@ -47,5 +47,11 @@ def may_apply(user: Any, case: Case, t: Transition) -> bool:
     return False
 
 
+def is_registrar(user: Any, case: Case) -> bool:
+    """The officer who registered the lead: before filing there are no handling officers yet, and he is
+    the one who handles it (he must see his own lead's party unmasked)."""
+    return bool(getattr(user, "pk", None)) and case.registered_by_id == user.pk and can_see(user, case)
+
+
 def may_see_personal_data(user: Any, case: Case) -> bool:
-    return is_handler(user, case) or has_role_for(user, case, Role.APPROVER)
+    return is_handler(user, case) or is_registrar(user, case) or has_role_for(user, case, Role.APPROVER)

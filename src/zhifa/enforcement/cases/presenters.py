@@ -39,6 +39,7 @@ def deadline_dict(row: CaseDeadline, *, case: Case, today: dt.date) -> dict[str,
         "start_on": row.start_on,
         "resolved_on": row.resolved_on,
         "resolution": row.resolution,
+        "resolution_label": str(row.get_resolution_display()) if row.resolution else "",
         "explanation": row.explanation,
         "party_window": row.party_window,
     }
@@ -244,7 +245,8 @@ def event_dict(event: CaseEvent, *, full: bool, person: bool, party_name: str = 
         "seq": event.seq,
         "event": event.name,
         "label": str(t.label) if t else event.name,
-        "actor": event.actor_name,
+        # The person's name as people know it; the recorded account name when the account is gone.
+        "actor": event.actor.display_name if event.actor_id and event.actor else event.actor_name,
         "at": event.at,
         "occurred_on": event.occurred_on,
         "from_state": event.from_state,

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,9 +76,8 @@ def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[
     if f.officer:
         qs = qs.filter(pk__in=CaseOfficer.objects.filter(officer_id=f.officer).values("case_id"))
     if f.mine:
-        qs = qs.filter(
-            pk__in=CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
-        )
+        handled = CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
+        qs = qs.filter(Q(pk__in=handled) | Q(registered_by_id=user.pk, state=State.REGISTERED))
     if f.date_from:
         qs = qs.filter(discovered_on__gte=f.date_from)
     if f.date_to:
@@ -134,11 +133,14 @@ def case_get_for(*, user: Any, case_id: int) -> Case | None:
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:
-    return CaseEvent.objects.filter(case=case).order_by("seq")
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("seq")
 
 
 def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
-    """The party's other cases the user may see: repeat offences weigh in discretion (从重情节)."""
+    """The party's other cases the user may see: repeat offences weigh in discretion (从重情节).
+    A lead whose party is not yet identified has none (an empty ID number matches nobody)."""
+    if not case.party_id_number:
+        return []
     return list(
         restrict_to_scope(Case.objects.all(), user)
         .filter(party_id_number=case.party_id_number)
@@ -151,8 +153,8 @@ def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
 # --- Queues for the home page ----------------------------------------------------------------------
 
 
-def approver_queue(*, user: Any, limit: int = 10) -> QuerySet[Case]:
-    """Cases waiting for an approver: leads to file, notified cases to decide, payment deferrals …"""
+def approver_waiting(*, user: Any) -> QuerySet[Case]:
+    """Every case waiting for an approver: leads to file, notified cases to decide. Oldest first."""
     agencies = scope_agency_ids(user, roles=[Role.APPROVER])
     waiting = [State.REGISTERED, State.NOTIFIED]
     return (
@@ -160,28 +162,50 @@ def approver_queue(*, user: Any, limit: int = 10) -> QuerySet[Case]:
         .exclude(procedure="simple")
         .select_related("agency")
         .prefetch_related(open_deadlines_prefetch())
-        .order_by("last_event_at")[:limit]
+        .order_by("last_event_at", "id")
     )
 
 
-def reviewer_queue(*, user: Any, limit: int = 10) -> QuerySet[Case]:
+def approver_queue(*, user: Any, limit: int = 10) -> QuerySet[Case]:
+    return approver_waiting(user=user)[:limit]
+
+
+def reviewer_waiting(*, user: Any) -> QuerySet[Case]:
     agencies = scope_agency_ids(user, roles=[Role.LEGAL_REVIEWER])
     return (
         Case.objects.filter(agency_id__in=agencies, state=State.LEGAL_REVIEW)
         .select_related("agency")
         .prefetch_related(open_deadlines_prefetch())
-        .order_by("last_event_at")[:limit]
+        .order_by("last_event_at", "id")
+    )
+
+
+def reviewer_queue(*, user: Any, limit: int = 10) -> QuerySet[Case]:
+    return reviewer_waiting(user=user)[:limit]
+
+
+def my_open_cases(*, user: Any) -> QuerySet[Case]:
+    """Open cases the user handles, and the leads he registered that are not filed yet (a lead has no
+    handling officers until it is filed, but it is his to follow up)."""
+    mine = CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
+    return (
+        Case.objects.filter(
+            Q(pk__in=mine, state__in=list(OPEN_STATES)) | Q(registered_by_id=user.pk, state=State.REGISTERED)
+        )
+        .select_related("agency")
+        .prefetch_related(open_deadlines_prefetch())
+        .order_by("-last_event_at", "-id")
     )
 
 
 def my_cases(*, user: Any, limit: int = 10) -> QuerySet[Case]:
-    mine = CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
-    return (
-        Case.objects.filter(pk__in=mine, state__in=list(OPEN_STATES))
-        .select_related("agency")
-        .prefetch_related(open_deadlines_prefetch())
-        .order_by("-last_event_at")[:limit]
-    )
+    return my_open_cases(user=user)[:limit]
+
+
+def count_by_state(qs: QuerySet[Case]) -> dict[str, int]:
+    """How many of a queue are in each state (one query)."""
+    rows = qs.order_by().values("state").annotate(n=Count("id")).values_list("state", "n")
+    return dict(rows)
 
 
 def overdue_deadlines_for(*, user: Any, agency: int | None = None) -> QuerySet[CaseDeadline]:

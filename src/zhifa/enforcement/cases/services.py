@@ -18,17 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.audit.services import audit_record
 from zhifa.core import workflow as core_workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.core.identity import validate_party_id
 from zhifa.enforcement.cases import fields, hooks, permissions, search_link, workflow
 from zhifa.enforcement.cases.events import HANDLERS, Ctx
-from zhifa.enforcement.cases.models import Case, CaseEvent, PartyKind, Procedure, Source, State
+from zhifa.enforcement.cases.models import Case, CaseEvent, Procedure, Source, State
+from zhifa.enforcement.cases.party import parse_party
 from zhifa.enforcement.cases.powers_link import check_party_type, power_for_case
 from zhifa.law.limitation import check_limitation
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
-
-PHONE_CHARS = set("0123456789+-() ")
 
 
 def _act_date(
@@ -54,24 +52,6 @@ def _act_date(
     return day
 
 
-def _party(data: dict[str, Any]) -> dict[str, str]:
-    party = data.get("party")
-    if not isinstance(party, dict):
-        raise InvalidInput(
-            _("This field is required: %(field)s.") % {"field": "party"}, detail={"field": "party"}
-        )
-    kind = fields.choice(party, "kind", list(PartyKind.values))
-    name = fields.text(party, "name", max_length=100)
-    id_number = validate_party_id(kind=kind, value=fields.text(party, "id_number", max_length=40))
-    phone = fields.text(party, "phone", required=False, max_length=30)
-    if phone and not set(phone) <= PHONE_CHARS:
-        raise InvalidInput(
-            _("The phone number may contain digits, spaces, + and - only."), detail={"field": "phone"}
-        )
-    address = fields.text(party, "address", required=False, max_length=200)
-    return {"kind": kind, "name": name, "id_number": id_number, "phone": phone, "address": address}
-
-
 def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
     """The `register` event (线索登记): refused when the act is past the limitation period (第三十六条)."""
     t = workflow.BY_EVENT["register"]
@@ -85,7 +65,7 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         raise Forbidden(_("Only this agency's officers and approvers may register its cases."))
     procedure = fields.choice(data, "procedure", list(Procedure.values), required=False) or Procedure.ORDINARY
     source = fields.choice(data, "source", list(Source.values))
-    party = _party(data)
+    party = parse_party(data, may_be_unknown=procedure == Procedure.ORDINARY)
     facts = fields.text(data, "facts")
     location = fields.text(data, "location", required=False, max_length=200)
     occurred_on = fields.date(data, "occurred_on", required=True)
@@ -135,7 +115,8 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         item_id = fields.integer(data, "power_item_id", required=False)
         if item_id is not None:
             case.power_item, case.power_version = power_for_case(item_id=item_id, case=case)
-            check_party_type(case.power_version, case.party_kind)
+            if case.party_kind:  # a party not known yet is checked against the item at filing
+                check_party_type(case.power_version, case.party_kind)
         case.save(force_insert=True)
         event = CaseEvent.objects.create(
             case=case,

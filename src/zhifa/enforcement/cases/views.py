@@ -22,7 +22,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.params import date_param, int_param
-from zhifa.enforcement.cases import event_forms, hooks, permissions, presenters, selectors, services, workflow
+from zhifa.enforcement.cases import (
+    event_forms,
+    history,
+    hooks,
+    next_step,
+    permissions,
+    presenters,
+    selectors,
+    services,
+    workflow,
+)
 from zhifa.enforcement.cases.models import Case, PartyKind, PaymentChannel, Source, State
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies, scope_agency_ids
@@ -57,7 +67,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
     labels = presenters.Labels()
     rows = [
-        presenters.case_row(c, user_scope_full=c.agency_id in approver_scope, today=today, labels=labels)
+        presenters.case_row(
+            c,
+            user_scope_full=c.agency_id in approver_scope or c.registered_by_id == request.user.pk,
+            today=today,
+            labels=labels,
+        )
         for c in page
     ]
     query = request.GET.copy()
@@ -116,11 +131,17 @@ def _detail_context(
         "case": case,
         "c": data,
         "events": [
-            presenters.event_dict(e, full=full, person=person, party_name=case.party_name) for e in events
+            {**d, "lines": history.payload_lines(d["payload"])}
+            for d in (
+                presenters.event_dict(e, full=full, person=person, party_name=case.party_name) for e in events
+            )
         ],
         "forms": forms,
         "other_cases": selectors.party_other_cases(user=user, case=case) if handler_or_approver else None,
         "show_personal": full,
+        "next_steps": next_step.next_steps(case),
+        "waiting_note": next_step.waiting_note(case),
+        "allowed": set(data["allowed_events"]),
         "panels": [mark_safe(html) for html in hooks.case_panels(request, case)],  # noqa: S308 — rendered templates
     }
 
@@ -197,19 +218,19 @@ def _register_data(post: Any) -> dict[str, Any]:
 
 
 def _register_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    from zhifa.powers.models import PowerItem
+    """Choices of the register and on-the-spot forms: the agencies the user registers for, and only
+    their own power items (each tagged with its agency, so the list follows the chosen agency), with
+    fine ranges and the tiers of each item."""
+    from zhifa.powers.selectors import item_picker
 
     roles = [Role.OFFICER, Role.APPROVER]
     agency_ids = set().union(*(scope_agency_ids(request.user, roles=[r]) for r in roles))
     agencies = scope_agencies(request.user, roles=roles)
-    items = (
-        PowerItem.objects.filter(agency_id__in=agency_ids, status=PowerItem.Status.ACTIVE)
-        .select_related("published_version")
-        .order_by("code")
-    )
+    items = item_picker(agency_ids=agency_ids)
     return {
         "agencies": agencies,
         "power_items": items,
+        "tier_rows": [{"item": i["id"], **t} for i in items for t in i["tiers"]],
         "sources": Source.choices,
         "party_kinds": PartyKind.choices,
         "today": timezone.localdate().isoformat(),
@@ -231,7 +252,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 _register_context(request, error=exc, error_field=exc.detail.get("field"), v=request.POST),
                 status=exc.status,
             )
-        messages.success(request, _("The lead was registered."))
+        messages.success(
+            request, _("The lead was registered. Next step: an approver of the agency files the case (立案).")
+        )
         return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/new.html", _register_context(request))
 
@@ -286,7 +309,9 @@ def _on_spot_context(request: HttpRequest, me: Any, **extra: Any) -> dict[str, A
         if me is not None
         else Officer.objects.none()
     )
-    context.update(me=me, partners=partners, channels=PaymentChannel.choices)
+    post = request.POST if request.method == "POST" else None
+    measures = post.getlist("measures") if post is not None else ["fine"]  # what was ticked survives an error
+    context.update(me=me, partners=partners, channels=PaymentChannel.choices, measures=measures)
     return context
 
 
@@ -305,9 +330,20 @@ def case_overdue(request: HttpRequest) -> HttpResponse:
 
 @access.login
 def case_workflow(request: HttpRequest) -> HttpResponse:
-    """The workflow table as people read it (the same table the service applies)."""
-    return render(
-        request,
-        "cases/workflow.html",
-        {"table": workflow.TABLE, "states": dict(State.choices)},
-    )
+    """The workflow table as people read it (the same table the service applies), in Chinese names."""
+    states = {value: str(label) for value, label in State.choices}
+    roles = {value: str(label) for value, label in Role.choices}
+    rows = [
+        {
+            "event": t.event,
+            "label": t.label,
+            "sources": [states.get(s, s) for s in sorted(t.sources, key=list(states).index)],
+            "target": states.get(t.target, t.target) if t.target else "",
+            "roles": [roles.get(r, r) for r in sorted(t.roles)],
+            "handler": t.handler,
+            "guards": t.guards,
+            "creates": t.creates,
+        }
+        for t in workflow.TABLE
+    ]
+    return render(request, "cases/workflow.html", {"rows": rows})

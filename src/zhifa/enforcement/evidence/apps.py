@@ -26,6 +26,9 @@ class EvidenceConfig(AppConfig):
         register_archive_check(archive_check_av_records)
         register_archive_check(archive_check_evidence_verified)
         register_kind("av_record_missing", _("On-site action without a video record"))
+        from zhifa.foundation.alerts.kinds import register_object_link
+
+        register_object_link("evidence.siteaction", _site_action_links)
         register_kind("evidence_integrity", _("Evidence file altered or missing"))
         from zhifa.core.demo import register_demo_step
         from zhifa.enforcement.evidence.demo import seed_evidence
@@ -39,3 +42,14 @@ class EvidenceConfig(AppConfig):
                 order=300,
             )
         )
+
+
+def _site_action_links(ids: list[str]) -> dict[str, str]:
+    """Alert object links: an on-site action is shown on its case's page."""
+    from django.urls import reverse
+
+    from zhifa.enforcement.evidence.models import SiteAction
+
+    numeric = [int(i) for i in ids if i.isdigit()]
+    rows = SiteAction.objects.filter(pk__in=numeric, case__isnull=False).values_list("pk", "case_id")
+    return {str(pk): reverse("cases:detail", kwargs={"case_id": case_id}) for pk, case_id in rows}

@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _home_panel(user: Any) -> dict[str, Any] | None:
+    from zhifa.foundation.alerts.kinds import attach_links
     from zhifa.foundation.alerts.selectors import alert_list_for
 
     qs = alert_list_for(user=user, is_open=True)
-    return {"count": qs.count(), "latest": list(qs[:5])}
+    latest = list(qs[:5])
+    attach_links(latest)
+    return {"count": qs.count(), "latest": latest}
 
 
 class AlertsConfig(AppConfig):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.params import int_param
-from zhifa.foundation.alerts.kinds import KINDS, kind_label
+from zhifa.foundation.alerts.kinds import KINDS, attach_links, kind_label
 from zhifa.foundation.alerts.selectors import alert_get_for, alert_list_for
 from zhifa.foundation.alerts.services import alert_resolve_by_hand
 from zhifa.org.roles import Role
@@ -29,6 +29,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for alert in page.object_list:
         alert.kind_text = kind_label(alert.kind)  # type: ignore[attr-defined]
+    attach_links(page.object_list)
     agencies = scope_agencies(request.user)
     can_resolve = bool(request.user.role_names() & set(RESOLVERS))  # type: ignore[union-attr]
     return render(

@@ -180,3 +180,36 @@ def test_provisions_link_to_the_library_or_stay_listed_as_unresolved() -> None:
     unresolved = Provision.objects.filter(article__isnull=True)
     assert unresolved.filter(law_name="北京市市容环境卫生条例").exists()
     assert not unresolved.filter(law_name="城乡规划法").exists()
+
+
+def test_the_staff_export_has_chinese_headers_and_a_bom_and_imports_back(client, world) -> None:
+    import_shared()
+    client.force_login(world.officer_a)
+    body = client.get("/powers/export/power_items.csv").content
+    assert body.startswith("\ufeff".encode())
+    header = body.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("事项编码,事项名称,事项类别")
+    tiers = client.get("/powers/export/discretion_tiers.csv").content
+    assert tiers.decode("utf-8-sig").startswith("事项编码,裁量阶次,适用情形")
+    result = import_power_list(actor=None, items=("items.csv", body), tiers=("tiers.csv", tiers))
+    assert result.errors == [] and result.unchanged == 79
+
+
+def test_every_problem_of_a_row_is_listed() -> None:
+    data = (HEADER + "BAD CODE,,罚则,,,罚款,某人,abc,5,,,\n").encode()
+    result = import_power_list(actor=None, items=("items.csv", data), tiers=None)
+    messages = [e.message for e in result.errors if e.row == 2]
+    joined = " ".join(messages)
+    assert len(messages) >= 5, messages
+    assert "编码" in joined and "罚则" in joined and "某人" in joined and "abc" in joined
+    assert "名称" in joined  # the content's own check ran too
+    assert "罚款下限（元）" in joined  # columns named as people see them
+
+
+def test_publishing_on_import_is_a_deliberate_choice(client, world) -> None:
+    client.force_login(world.admin)
+    import re
+
+    body = client.get("/powers/import/").content.decode()
+    tag = re.search(r'<input[^>]*name="publish"[^>]*>', body)
+    assert tag is not None and "checked" not in tag.group(0)

@@ -201,7 +201,11 @@ def test_export_downloads(client, listed) -> None:
     client.force_login(listed.officer_a)
     csv_response = client.get("/powers/export/power_items.csv")
     assert csv_response.status_code == 200
-    assert csv_response.content.decode() == (data_dir() / "power_items.csv").read_text(encoding="utf-8")
+    # for people: a BOM and Chinese headers, the rows as the shared file has them
+    shared = (data_dir() / "power_items.csv").read_text(encoding="utf-8").splitlines()
+    exported = csv_response.content.decode("utf-8-sig").splitlines()
+    assert csv_response.content.startswith("\ufeff".encode()) and exported[0].startswith("事项编码,")
+    assert exported[1:] == shared[1:]
     assert client.get("/powers/export/discretion_tiers.xlsx").content[:2] == b"PK"
     assert client.get("/powers/export/other.csv").status_code == 404
 

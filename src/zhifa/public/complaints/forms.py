@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhifa.core.widgets import DateInput
 from zhifa.public.complaints import attachments as att
 from zhifa.public.complaints.models import STAFF_CHANNELS, Area, Category, Channel, ComplaintFeedback, Rating
 from zhifa.public.complaints.services import ComplaintInput
@@ -52,9 +53,7 @@ class ComplaintForm(forms.Form):
     subject_name = forms.CharField(
         label=_("Complained-about party (optional)"), max_length=100, required=False
     )
-    occurred_on = forms.DateField(
-        label=_("Date it happened (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    occurred_on = forms.DateField(label=_("Date it happened (optional)"), required=False, widget=DateInput())
     anonymous = forms.BooleanField(
         label=_("Submit anonymously (we cannot call you back, but you can follow it with the tracking code)"),
         required=False,
@@ -223,7 +222,7 @@ class ConvertForm(forms.Form):
     party_phone = forms.CharField(label=_("Party phone (optional)"), max_length=30, required=False)
     party_address = forms.CharField(label=_("Party address (optional)"), max_length=200, required=False)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    occurred_on = forms.DateField(label=_("Act occurred on"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("Act occurred on"), widget=DateInput())
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
 
     def party(self) -> dict[str, str]:

@@ -25,7 +25,7 @@ from zhifa.core.files.serving import serve_blob
 from zhifa.core.params import int_param
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agencies, scope_agency_ids, user_can_see_agency
+from zhifa.org.selectors import granted_nodes, scope_agencies, scope_agency_ids, user_can_see_agency
 from zhifa.public.complaints import forms as f
 from zhifa.public.complaints import selectors as sel
 from zhifa.public.complaints import services as svc
@@ -66,12 +66,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     if "unit" not in request.GET:
         node = getattr(request.user, "node", None)
+        grants = granted_nodes(request.user, roles=STAFF)
+        # A squadron's staff start with their own queue; whoever holds a role on an agency or a
+        # government (a bureau's leadership, the justice bureau's supervisors) starts with everything
+        # under it, not with the queue of the unit they sit in.
+        wide = any(agency_id is None or node_id == agency_id for node_id, agency_id in grants)
         if (
             node is not None
+            and not wide
             and node.kind == OrgNode.Kind.UNIT
             and node.agency_id in scope_agency_ids(request.user)
         ):
-            filters.unit_id = node.pk  # a squadron's staff start with their own queue
+            filters.unit_id = node.pk
     page = Paginator(sel.complaint_list_for(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )

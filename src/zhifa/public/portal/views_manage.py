@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.params import int_param
+from zhifa.core.widgets import DateInput
 from zhifa.law import complaints as sla_rules
 from zhifa.law.disclosure import ExemptionGround, WithdrawalGround
 from zhifa.org.selectors import scope_agencies
@@ -45,7 +46,7 @@ class WithdrawForm(forms.Form):
     ground = forms.ChoiceField(label=gettext_lazy("Ground"), choices=WITHDRAWAL_CHOICES)
     changed_on = forms.DateField(
         label=gettext_lazy("Date the decision was changed or revoked"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     note = forms.CharField(
         label=gettext_lazy("Public explanation"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core import access
 from zhifa.core.params import date_param, int_param
 from zhifa.org.selectors import scope_agencies
+from zhifa.supervision.stats import export
 from zhifa.supervision.stats.charts import bar_chart
-from zhifa.supervision.stats.selectors import stats_summary
+from zhifa.supervision.stats.selectors import Summary, stats_summary
 
 
 @access.login
@@ -21,6 +25,11 @@ def summary(request: HttpRequest) -> HttpResponse:
         date_from = date_to = None
     agency_id = int_param(request.GET.get("agency"))
     s = stats_summary(user=request.user, agency_id=agency_id, date_from=date_from, date_to=date_to)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and not error:
+        return _download(s, fmt)
+    query = request.GET.copy()
+    query.pop("format", None)
     return render(
         request,
         "stats/summary.html",
@@ -36,5 +45,23 @@ def summary(request: HttpRequest) -> HttpResponse:
                 [(r.label, r.count) for r in s.by_category], title=_("Cases by category")
             ),
             "agency_chart": bar_chart([(r.label, r.count) for r in s.by_agency], title=_("Cases by agency")),
+            "month_chart": bar_chart(
+                [(r.label, r.count) for r in s.by_month], title=_("Cases registered per month")
+            ),
+            "query": query.urlencode(),
         },
     )
+
+
+def _download(s: Summary, fmt: str) -> HttpResponse:
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(export.as_csv(s), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            export.as_xlsx(s),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    name = f"{_('Case statistics')}-{stamp}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

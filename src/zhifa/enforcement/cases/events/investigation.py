@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.core.numbering import issue_number
-from zhifa.enforcement.cases import fields, people
+from zhifa.enforcement.cases import fields, party, people
 from zhifa.enforcement.cases.deadlines import deadline_open, deadline_resolve, open_rows
 from zhifa.enforcement.cases.events.base import Ctx, handles
 from zhifa.enforcement.cases.models import (
@@ -76,6 +76,10 @@ def _assign(
 @handles("file")
 def file(ctx: Ctx) -> None:
     case = ctx.case
+    identified = party.require_identified(case, ctx.data)  # a lead may have come in without its party
+    if identified is not None:
+        ctx.set(**{f"party_{k}": v for k, v in identified.items()})
+        ctx.record["party"] = {k: identified[k] for k in ("kind", "name", "id_number")}
     item_id = fields.integer(ctx.data, "power_item_id", required=False) or case.power_item_id
     item, version = power_for_case(item_id=item_id, case=case)
     check_party_type(version, case.party_kind)

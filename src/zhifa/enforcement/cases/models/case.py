@@ -94,11 +94,11 @@ class Case(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     source_ref = models.CharField(_("source reference"), max_length=60, blank=True)
 
-    # 当事人. The ID number is validated (checksum) at registration and shown masked except to the
-    # case's handlers and approvers.
-    party_kind = models.CharField(_("party kind"), max_length=12, choices=PartyKind.choices)
-    party_name = models.CharField(_("party name"), max_length=100)
-    party_id_number = models.CharField(_("ID number"), max_length=18)
+    # 当事人. The ID number is validated (checksum) when given and shown masked except to the case's
+    # handlers and approvers. Blank only on a lead whose party is not identified yet: filing needs it.
+    party_kind = models.CharField(_("party kind"), max_length=12, choices=PartyKind.choices, blank=True)
+    party_name = models.CharField(_("party name"), max_length=100, blank=True)
+    party_id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     party_phone = models.CharField(_("phone"), max_length=30, blank=True)
     party_address = models.CharField(_("address"), max_length=200, blank=True)
 

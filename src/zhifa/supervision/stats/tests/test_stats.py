@@ -102,3 +102,41 @@ class TestCaseIndicators:
         assert indicator_value("cases.fines_paid", a, june).value == Decimal("0.00")
         s = stats_summary(user=kit.world.supervisor, date_from=june.start, date_to=june.end)
         assert (s.total, s.fines, s.paid) == (3, Decimal("3000.00"), Decimal("0.00"))
+
+
+@pytest.mark.django_db
+class TestStatsExportAndRates:
+    def test_rates_and_trend(self, kit) -> None:
+        register(kit)
+        ordinary(kit, "decided")
+        s = stats_summary(user=kit.world.supervisor)
+        assert s.filed == 1 and s.closed == 0 and s.closed_rate == Decimal("0.0")
+        assert s.payment_rate == Decimal("0.0")  # ¥3000 decided, nothing paid
+        assert [(r.label, r.count) for r in s.by_month] == [("2025-06", 2)]
+
+    def test_csv_export_has_a_bom_and_chinese_headers(self, client: Client, kit) -> None:
+        register(kit)
+        client.force_login(kit.world.supervisor)
+        response = client.get("/stats/?format=csv")
+        assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
+        text = response.content.decode("utf-8-sig")
+        assert text.splitlines()[0] == "维度,项目,案件,决定罚款（元）,已缴纳（元）"
+        assert "按执法主体" in text and kit.world.agency_a.name in text
+        assert "attachment" in response["Content-Disposition"]
+
+    def test_xlsx_export_opens(self, client: Client, kit) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        register(kit)
+        client.force_login(kit.world.supervisor)
+        response = client.get("/stats/?format=xlsx")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet["A1"].value == "维度" and sheet["C2"].value == 1
+
+    def test_labels_are_page_text_not_scaled_svg(self, client: Client, kit) -> None:
+        register(kit)
+        client.force_login(kit.world.supervisor)
+        body = client.get("/stats/").content.decode()
+        assert '<span class="bar-label">' in body and "结案率" in body and "每月登记案件数" in body
