@@ -16,7 +16,7 @@ A party's window that has passed is `met` (it was the party's right, not the age
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +43,52 @@ def register_deadline_kind(kind: str, label: str | Promise) -> None:
 
 def kind_label(kind: str) -> str:
     return str(_labels.get(kind, kind))
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    """How the engine treats the rows of one domain's objects (registered in AppConfig.ready()).
+
+    - `mirror(object_id)`: the domain keeps a copy of a row's last day on its own table for fast list
+      filtering (a complaint's `due_on`, a seizure's term). The engine calls it, inside the
+      transaction, after one of its jobs moved or closed a row (provisional recompute, daily refresh);
+      the domain's own services call the same function after they open, resolve or extend a row. So the
+      copy is written only from the engine's rows, never computed by the domain.
+    - `describe(object_id)`: the object's name for people, in alert titles ("TS20260105-…").
+    - `own_alerts`: the domain raises its own overdue alerts (kinds its pages and tests name, such as
+      `complaint_sla`); the daily refresh then only stores statuses for its rows.
+    """
+
+    object_type: str
+    mirror: Callable[[int], None] | None = None
+    describe: Callable[[int], str] | None = None
+    own_alerts: bool = False
+
+
+_types: dict[str, ObjectType] = {}
+
+
+def register_object_type(
+    object_type: str,
+    *,
+    mirror: Callable[[int], None] | None = None,
+    describe: Callable[[int], str] | None = None,
+    own_alerts: bool = False,
+) -> None:
+    _types[object_type] = ObjectType(object_type, mirror, describe, own_alerts)
+
+
+def _mirror(object_type: str, object_id: int) -> None:
+    spec = _types.get(object_type)
+    if spec is not None and spec.mirror is not None:
+        spec.mirror(object_id)
+
+
+def describe(object_type: str, object_id: int) -> str:
+    spec = _types.get(object_type)
+    if spec is not None and spec.describe is not None:
+        return spec.describe(object_id)
+    return f"{object_type}:{object_id}"
 
 
 @dataclass(frozen=True)
@@ -152,6 +198,17 @@ def deadlines_of(subject: Subject) -> list[Deadline]:
     )
 
 
+def latest(subject: Subject, kinds: Iterable[str]) -> Deadline | None:
+    """The most recent row of these kinds, open or resolved (what a domain's copy column shows)."""
+    return (
+        Deadline.objects.filter(
+            object_type=subject.object_type, object_id=subject.object_id, kind__in=list(kinds)
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 def deadline_resolve(
     subject: Subject, *, kind: str, on: dt.date, resolution: str = "", explanation: str = ""
 ) -> list[Deadline]:
@@ -195,13 +252,21 @@ def deadline_suspend(subject: Subject, *, on: dt.date, kinds: Iterable[str]) -> 
     return rows
 
 
-def deadline_resume(subject: Subject, *, on: dt.date, today: dt.date | None = None) -> list[Deadline]:
-    """The suspended periods run again; the days they stood still are added in their own kind."""
+def deadline_resume(
+    subject: Subject, *, on: dt.date, days: int | None = None, today: dt.date | None = None
+) -> list[Deadline]:
+    """The suspended periods run again; the days they stood still are added in their own kind.
+
+    `days`: where the domain's statute counts the standstill otherwise, the days it says to add
+    (行政强制法第二十五条第三款 leaves out every calendar day of testing, both ends included)."""
     rows = [r for r in open_rows(subject) if r.suspended_since is not None]
     for row in rows:
-        row.extra_days += days_between(
-            max(row.suspended_since or on, row.start_on), on, DayKind(row.day_kind)
-        )
+        if days is not None:
+            row.extra_days += days
+        else:
+            row.extra_days += days_between(
+                max(row.suspended_since or on, row.start_on), on, DayKind(row.day_kind)
+            )
         row.suspended_since = None
         _recompute(row)
         row.status = status_of(row, today=today or timezone.localdate())
@@ -277,6 +342,11 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
                     counts["changed"] += 1
                 if fields:
                     row.save(update_fields=fields)
+                if "resolved_on" in fields:
+                    _mirror(row.object_type, row.object_id)
+                spec = _types.get(row.object_type)
+                if spec is not None and spec.own_alerts:
+                    continue  # the domain raises its own (complaint_sla, publication_overdue …)
                 if status == "overdue" and row.agency_id is not None:
                     counts["overdue"] += 1
                     alert_raise(
@@ -300,13 +370,15 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
     return counts
 
 
-def recompute_provisional(moved: list[Moved]) -> int:
-    """For the one provisional job (zhifa.foundation.deadlines.provisional)."""
+def recompute_provisional(moved: list[Moved], *, object_type: str | None = None) -> int:
+    """For the one provisional job (zhifa.foundation.deadlines.provisional): every open row computed
+    on a year whose official calendar was unknown is computed again; a domain's copy of the last day
+    follows through its mirror. `object_type` narrows it to one domain (its own daily job or a test)."""
     changed = 0
-    ids = list(
-        Deadline.objects.filter(resolved_on__isnull=True, provisional=True).values_list("id", flat=True)
-    )
-    for row_id in ids:
+    qs = Deadline.objects.filter(resolved_on__isnull=True, provisional=True)
+    if object_type is not None:
+        qs = qs.filter(object_type=object_type)
+    for row_id in list(qs.order_by("id").values_list("id", flat=True)):
         with transaction.atomic():
             row = Deadline.objects.select_for_update().get(pk=row_id)
             old = (row.due_on, row.provisional)
@@ -318,7 +390,7 @@ def recompute_provisional(moved: list[Moved]) -> int:
                     Moved(
                         key=alert_key(row),
                         agency_id=row.agency_id,
-                        title=f"{row.object_type}:{row.object_id} {kind_label(row.kind)}",
+                        title=f"{describe(row.object_type, row.object_id)} {kind_label(row.kind)}",
                         old=old[0],
                         new=row.due_on,
                         object_type=row.object_type,
@@ -328,6 +400,7 @@ def recompute_provisional(moved: list[Moved]) -> int:
                 )
             row.status = status_of(row, today=timezone.localdate())
             row.save(update_fields=["due_on", "provisional", "status"])
+            _mirror(row.object_type, row.object_id)
             changed += 1
     return changed
 
