@@ -148,7 +148,17 @@ def status_of(row: Deadline, *, today: dt.date) -> str:
     return "ok"
 
 
+FIXED = "date"
+"""`day_kind` of a row whose last day the act itself fixes (a credential's printed expiry, a review a
+year on) rather than a period counted in natural or working days: no holiday adjustment, never
+provisional; an extension adds natural days."""
+
+
 def _recompute(row: Deadline) -> None:
+    if row.day_kind == FIXED:
+        row.due_on = row.start_on + dt.timedelta(days=row.days + row.extra_days)
+        row.provisional = False
+        return
     due = period_end(period_of(row), row.start_on, extra_days=row.extra_days)
     row.due_on, row.provisional = due.on, due.provisional
 
@@ -175,6 +185,37 @@ def deadline_open(
         article=period.article,
         party_window=party_window,
         setting=setting or {},
+        created_at=timezone.now(),
+    )
+    _recompute(row)
+    row.status = status_of(row, today=today or timezone.localdate())
+    row.save(force_insert=True)
+    return row
+
+
+def deadline_open_fixed(
+    subject: Subject,
+    *,
+    kind: str,
+    start_on: dt.date,
+    due_on: dt.date,
+    article: str,
+    party_window: bool = False,
+    today: dt.date | None = None,
+) -> Deadline:
+    """Open a row whose last day is a given date (FIXED), e.g. the expiry printed on a credential."""
+    if due_on < start_on:
+        raise ValueError("a last day before the start")
+    row = Deadline(
+        object_type=subject.object_type,
+        object_id=subject.object_id,
+        agency_id=subject.agency_id,
+        kind=kind,
+        start_on=start_on,
+        days=(due_on - start_on).days,
+        day_kind=FIXED,
+        article=article,
+        party_window=party_window,
         created_at=timezone.now(),
     )
     _recompute(row)
