@@ -605,8 +605,8 @@ def seizure_dispose(
 def _preservation_open(case: Case) -> bool:
     from zhifa.enforcement.cases.models import CaseDeadline, DeadlineKind
 
-    return CaseDeadline.objects.filter(
-        case=case, kind=DeadlineKind.PRESERVATION, resolved_on__isnull=True
+    return CaseDeadline.objects.of_case(case).filter(
+        kind=DeadlineKind.PRESERVATION, resolved_on__isnull=True
     ).exists()
 
 

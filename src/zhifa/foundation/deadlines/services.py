@@ -57,12 +57,22 @@ class ObjectType:
     - `describe(object_id)`: the object's name for people, in alert titles ("TS20260105-…").
     - `own_alerts`: the domain raises its own overdue alerts (kinds its pages and tests name, such as
       `complaint_sla`); the daily refresh then only stores statuses for its rows.
+    - `overdue_alert(row, today)`: raise the domain's own overdue alert for a row instead of the
+      generic `deadline_overdue` (the refresh still resolves it, by `alert_key`, once it is not overdue).
+    - `key_prefix`, `alert_suffix`: keys are `"{key_prefix}:{object_id}:{kind}"` (default prefix: the
+      object type); the overdue alert's key adds `alert_suffix` (cases: `case:12:decision_overdue`).
+    - `recompute_name`: the name under which the provisional job counts this type's rows (its own
+      entry in the registry, e.g. "cases"); without one they count under "deadlines".
     """
 
     object_type: str
     mirror: Callable[[int], None] | None = None
     describe: Callable[[int], str] | None = None
     own_alerts: bool = False
+    overdue_alert: Callable[[Deadline, dt.date], None] | None = None
+    key_prefix: str = ""
+    alert_suffix: str = ""
+    recompute_name: str = ""
 
 
 _types: dict[str, ObjectType] = {}
@@ -74,8 +84,25 @@ def register_object_type(
     mirror: Callable[[int], None] | None = None,
     describe: Callable[[int], str] | None = None,
     own_alerts: bool = False,
+    overdue_alert: Callable[[Deadline, dt.date], None] | None = None,
+    key_prefix: str = "",
+    alert_suffix: str = "",
+    recompute_name: str = "",
 ) -> None:
-    _types[object_type] = ObjectType(object_type, mirror, describe, own_alerts)
+    _types[object_type] = ObjectType(
+        object_type, mirror, describe, own_alerts, overdue_alert, key_prefix, alert_suffix, recompute_name
+    )
+    if recompute_name:
+        from zhifa.foundation.deadlines.provisional import register_recompute
+
+        def recompute(moved: list[Moved]) -> int:
+            return recompute_provisional(moved, object_type=object_type)
+
+        register_recompute(recompute_name, recompute)
+
+
+def _named_types() -> list[str]:
+    return [t.object_type for t in _types.values() if t.recompute_name]
 
 
 def _mirror(object_type: str, object_id: int) -> None:
@@ -108,8 +135,16 @@ def colour(status: str) -> str:
     return COLOURS.get(status, "green")
 
 
+def base_key(row: Deadline) -> str:
+    spec = _types.get(row.object_type)
+    prefix = spec.key_prefix if spec is not None and spec.key_prefix else row.object_type
+    return f"{prefix}:{row.object_id}:{row.kind}"
+
+
 def alert_key(row: Deadline) -> str:
-    return f"{row.object_type}:{row.object_id}:{row.kind}"
+    """The key of the overdue alert of a row."""
+    spec = _types.get(row.object_type)
+    return base_key(row) + (spec.alert_suffix if spec is not None else "")
 
 
 def _running_suspension(row: Deadline, today: dt.date) -> int:
@@ -250,6 +285,20 @@ def latest(subject: Subject, kinds: Iterable[str]) -> Deadline | None:
     )
 
 
+def deadline_close(row: Deadline, *, on: dt.date, resolution: str, explanation: str = "") -> None:
+    """Resolve one row as the domain decided (its own rule for lateness, a waiver, an explanation).
+    A running suspension simply ends with it: the last day stays as it was computed. An overdue row's
+    alert is resolved after commit."""
+    if row.status == "overdue":
+        _resolve_alert_after_commit(alert_key(row))
+    row.resolved_on = on
+    row.resolution = resolution
+    row.explanation = explanation
+    row.status = "met"
+    row.suspended_since = None
+    row.save(update_fields=["resolved_on", "resolution", "explanation", "status", "suspended_since"])
+
+
 def deadline_resolve(
     subject: Subject, *, kind: str, on: dt.date, resolution: str = "", explanation: str = ""
 ) -> list[Deadline]:
@@ -353,9 +402,10 @@ def _resolve_alert_after_commit(key: str) -> None:
 BATCH = 2000
 
 
-def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
+def deadlines_refresh(*, today: dt.date | None = None, object_type: str | None = None) -> dict[str, int]:
     """Daily: close party windows that have passed, store each open row's status, and raise or resolve
-    the supervision alert of every duty of an agency that is (no longer) overdue. Idempotent."""
+    the supervision alert of every duty of an agency that is (no longer) overdue. Idempotent.
+    `object_type` narrows it to one domain's rows (its own refresh command)."""
     from django.utils.translation import gettext as _
 
     from zhifa.foundation.alerts.services import alert_raise, alert_resolve
@@ -364,7 +414,10 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
     counts = {"checked": 0, "elapsed": 0, "overdue": 0, "changed": 0}
     last_id = 0
     while True:
-        rows = list(Deadline.objects.filter(resolved_on__isnull=True, id__gt=last_id).order_by("id")[:BATCH])
+        qs = Deadline.objects.filter(resolved_on__isnull=True, id__gt=last_id)
+        if object_type is not None:
+            qs = qs.filter(object_type=object_type)
+        rows = list(qs.order_by("id")[:BATCH])
         if not rows:
             break
         last_id = rows[-1].pk
@@ -388,7 +441,10 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
                 spec = _types.get(row.object_type)
                 if spec is not None and spec.own_alerts:
                     continue  # the domain raises its own (complaint_sla, publication_overdue …)
-                if status == "overdue" and row.agency_id is not None:
+                if status == "overdue" and row.agency_id is not None and spec and spec.overdue_alert:
+                    counts["overdue"] += 1
+                    spec.overdue_alert(row, today)  # the domain's own kind, title and severity
+                elif status == "overdue" and row.agency_id is not None:
                     counts["overdue"] += 1
                     alert_raise(
                         kind="deadline_overdue",
@@ -419,6 +475,8 @@ def recompute_provisional(moved: list[Moved], *, object_type: str | None = None)
     qs = Deadline.objects.filter(resolved_on__isnull=True, provisional=True)
     if object_type is not None:
         qs = qs.filter(object_type=object_type)
+    else:  # the types counted under their own name run as their own entry of the job
+        qs = qs.exclude(object_type__in=_named_types())
     for row_id in list(qs.order_by("id").values_list("id", flat=True)):
         with transaction.atomic():
             row = Deadline.objects.select_for_update().get(pk=row_id)
@@ -429,7 +487,7 @@ def recompute_provisional(moved: list[Moved], *, object_type: str | None = None)
             if row.due_on != old[0]:
                 moved.append(
                     Moved(
-                        key=alert_key(row),
+                        key=base_key(row),
                         agency_id=row.agency_id,
                         title=f"{describe(row.object_type, row.object_id)} {kind_label(row.kind)}",
                         old=old[0],
