@@ -20,7 +20,13 @@ class SeizuresConfig(AppConfig):
         register_archive_check(archive_check_seizures)
         # The term runs on the shared engine; due_on follows its row (mirror), the seizure_expiring
         # alerts stay the seizures' own (their warning window is a jurisdiction setting).
-        register_object_type(dues.OBJECT_TYPE, mirror=dues.mirror, describe=dues.describe, own_alerts=True)
+        register_object_type(
+            dues.OBJECT_TYPE,
+            mirror=dues.mirror,
+            describe=dues.describe,
+            own_alerts=True,
+            recompute_name="seizures",
+        )
         register_deadline_kind(dues.TERM, _("Term of the measure"))
         register_deadline_kind(dues.PRESERVATION, _("Decision on preserved evidence"))
         register_kind("seizure_expiring", _("Seizure term ending"))

@@ -54,7 +54,13 @@ class ComplaintsConfig(AppConfig):
         register_kind("complaint_sla", _("Complaint past its deadline"))
         # The periods run on the shared engine; the complaint's due columns follow its rows (mirror),
         # the complaint_sla alert above stays the complaints' own.
-        register_object_type(dues.OBJECT_TYPE, mirror=dues.mirror, describe=dues.describe, own_alerts=True)
+        register_object_type(
+            dues.OBJECT_TYPE,
+            mirror=dues.mirror,
+            describe=dues.describe,
+            own_alerts=True,
+            recompute_name="complaints",
+        )
         register_deadline_kind(dues.ACCEPTANCE, _("Decision on acceptance"))
         register_deadline_kind(dues.CONCLUSION, _("Reply to the complaint"))
         register_deadline_kind(dues.REOPENED, _("Reply after re-opening"))

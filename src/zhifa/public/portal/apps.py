@@ -28,7 +28,13 @@ class PortalConfig(AppConfig):
         register_event_listener(on_case_event)
         # The periods run on the shared engine; publish_due/withdraw_due follow its rows (mirror), the
         # publication_overdue alert above stays the portal's own.
-        register_object_type(dues.OBJECT_TYPE, mirror=dues.mirror, describe=dues.describe, own_alerts=True)
+        register_object_type(
+            dues.OBJECT_TYPE,
+            mirror=dues.mirror,
+            describe=dues.describe,
+            own_alerts=True,
+            recompute_name="portal",
+        )
         register_deadline_kind(dues.PUBLICATION, _("Publication"))
         register_deadline_kind(dues.WITHDRAWAL, _("Withdrawal from the portal"))
         register_demo_step(70, "portal", seed_portal)
