@@ -25,7 +25,7 @@ def rows() -> list[tuple[object, ...]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_complaints_get_the_rows_the_services_open(routing, world, frozen) -> None:
+def test_existing_complaints_get_the_rows_the_services_open(routing, world, frozen, latest_schema) -> None:
     received = make_complaint(routing.street_vending, routing.east)
     accepted = make_complaint(routing.street_vending, routing.east)
     svc.complaint_accept(complaint_id=accepted.pk, actor=world.officer_a)
