@@ -35,7 +35,7 @@ class PortalConfig(AppConfig):
             own_alerts=True,
             recompute_name="portal",
         )
-        register_deadline_kind(dues.PUBLICATION, _("Publication"))
+        register_deadline_kind(dues.PUBLICATION, _("Publication on the portal"))
         register_deadline_kind(dues.WITHDRAWAL, _("Withdrawal from the portal"))
         register_demo_step(70, "portal", seed_portal)
         register_doc("docs/workflow-publication.md", diagram.render)
