@@ -605,9 +605,11 @@ def seizure_dispose(
 def _preservation_open(case: Case) -> bool:
     from zhifa.enforcement.cases.models import CaseDeadline, DeadlineKind
 
-    return CaseDeadline.objects.of_case(case).filter(
-        kind=DeadlineKind.PRESERVATION, resolved_on__isnull=True
-    ).exists()
+    return (
+        CaseDeadline.objects.of_case(case)
+        .filter(kind=DeadlineKind.PRESERVATION, resolved_on__isnull=True)
+        .exists()
+    )
 
 
 def _default_basis(outcome: str) -> str:

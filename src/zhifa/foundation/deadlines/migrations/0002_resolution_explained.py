@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deadlines', '0001_initial'),
+        ("deadlines", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='deadline',
-            name='resolution',
-            field=models.CharField(blank=True, choices=[('met', 'Met'), ('late', 'Met late'), ('waived', 'Waived by the party'), ('elapsed', 'Window elapsed'), ('moot', 'No longer applies'), ('explained', 'Missed, explained')], max_length=10, verbose_name='resolution'),
+            model_name="deadline",
+            name="resolution",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("met", "Met"),
+                    ("late", "Met late"),
+                    ("waived", "Waived by the party"),
+                    ("elapsed", "Window elapsed"),
+                    ("moot", "No longer applies"),
+                    ("explained", "Missed, explained"),
+                ],
+                max_length=10,
+                verbose_name="resolution",
+            ),
         ),
     ]
