@@ -190,6 +190,34 @@ def jsonable(value: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def event_row(
+    ctx: Ctx[Any, Any],
+    *,
+    from_state: str,
+    to_state: str,
+    now: dt.datetime,
+    name_attrs: tuple[str, ...] = ("display_name",),
+) -> dict[str, Any]:
+    """The columns every domain's event row shares, for `write_event`: the event, when (`at`, and `on`,
+    the real-world date of the act), who (the account, or none when the platform acts; the name as the
+    first of `name_attrs` the actor has, cut to 50), the states and the payload as JSON keeps it.
+
+        return AppealEvent.objects.create(appeal=obj, **workflow.event_row(ctx, from_state=…, …))
+    """
+    actor = ctx.actor
+    name = next((str(v) for a in name_attrs if (v := getattr(actor, a, ""))), "")
+    return {
+        "kind": ctx.transition.event,
+        "at": now,
+        "on": ctx.act_on,
+        "actor": actor if getattr(actor, "pk", None) else None,
+        "actor_name": name[:50],
+        "from_state": from_state,
+        "to_state": to_state,
+        "data": jsonable(ctx.record),
+    }
+
+
 class Workflow(Generic[M, T]):
     """One domain's workflow. Subclasses set the class attributes and implement `load`, `may_apply`
     and `write_event`; the other hooks have defaults that fit a plain `state` field."""

@@ -19,6 +19,13 @@ class OfficersConfig(AppConfig):
         from zhifa.org.roles import Role
 
         indicators.register()
+        from zhifa.foundation.deadlines.services import register_deadline_kind, register_object_type
+        from zhifa.officers import deadlines as dues
+
+        # Credential dates are engine rows; the credential alerts below stay the officers' own.
+        register_object_type(dues.OBJECT_TYPE, describe=dues.describe, own_alerts=True)
+        register_deadline_kind(dues.EXPIRY, _("Credential expiry"))
+        register_deadline_kind(dues.REVIEW, _("Annual review of the credential"))
         register_kind("credential_expiring", _("Credential expiring or expired"))
         register_kind("credential_review_due", _("Credential annual review due"))
         from zhifa.foundation.alerts.kinds import register_object_link

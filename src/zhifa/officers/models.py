@@ -106,6 +106,8 @@ class Credential(models.Model):
     scope = models.CharField(_("scope of enforcement"), max_length=300, blank=True)
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
+    # A copy of the latest annual-review row of the shared deadline engine (officers/deadlines.py),
+    # written only from it; lists and alerts read it.
     review_due_on = models.DateField(_("annual review due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.VALID)
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)

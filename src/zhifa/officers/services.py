@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.law import officers as law
+from zhifa.officers import deadlines as dues
 from zhifa.officers.models import Credential, CredentialEvent, Officer
 from zhifa.officers.validators import (
     check_photo,
@@ -294,7 +294,6 @@ def credential_issue(
             scope=(scope or "").strip(),
             issued_on=issued_on,
             expires_on=expires_on,
-            review_due_on=law.next_review_due(issued_on),
             status=Credential.Status.VALID,
             status_since=issued_on,
         )
@@ -495,8 +494,7 @@ def credential_review_record(
         before = credential.status
         fields: list[str] = []
         if passed:
-            credential.review_due_on = law.next_review_due(reviewed_on)
-            fields.append("review_due_on")
+            fields += dues.review_passed(credential, reviewed_on)
         elif credential.status == Credential.Status.VALID:
             credential.status = Credential.Status.SUSPENDED
             credential.status_reason = note
@@ -552,7 +550,11 @@ def credentials_expire(*, on: dt.date | None = None) -> int:
 
 
 def _after_change(credential: Credential) -> None:
-    """Keep the credential's alerts in step with its new state (inside the same transaction)."""
+    """Keep the credential's deadline rows (and its copy `review_due_on`) and its alerts in step with
+    its new state (inside the same transaction)."""
     from zhifa.officers.alerts import credential_alerts_sync
 
+    fields = dues.track(credential, today=_today())
+    if fields:
+        credential.save(update_fields=fields)
     credential_alerts_sync(credential=credential, on=_today())

@@ -62,7 +62,8 @@ EXTRA_PUBLIC = {
     "zhifa.powers": frozenset({"discretion"}),  # the discretion tiers of a power item: pure rules
     "zhifa.enforcement.cases": frozenset({"workflow"}),  # the table, drawn by the portal
     "zhifa.foundation.alerts": frozenset({"kinds"}),  # register_kind, the alerts' hook
-    "zhifa.foundation.deadlines": frozenset({"provisional"}),  # register_recompute, the one recompute
+    # register_recompute (the one recompute); DeadlineRows, a domain model's prefetchable engine rows
+    "zhifa.foundation.deadlines": frozenset({"provisional", "relation"}),
     "zhifa.supervision.stats": frozenset({"charts"}),  # server-side SVG charts: pure drawing, no data
 }
 READERS = ("views", "selectors", "api")  # module kinds that read other apps through selectors only

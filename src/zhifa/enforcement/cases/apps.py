@@ -15,16 +15,15 @@ class CasesConfig(AppConfig):
         from zhifa.core.demo import register_demo_step
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
         from zhifa.core.workflow_doc import register_doc
+        from zhifa.enforcement.cases import deadlines as case_deadlines
         from zhifa.enforcement.cases import (
             diagram,
             events,  # noqa: F401 — registers the event handlers
             home,
             indicators,
         )
-        from zhifa.enforcement.cases.deadlines import recompute_provisional
         from zhifa.enforcement.cases.demo import seed_cases
         from zhifa.foundation.alerts.kinds import register_kind
-        from zhifa.foundation.deadlines.provisional import register_recompute
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
 
@@ -45,7 +44,7 @@ class CasesConfig(AppConfig):
         from zhifa.enforcement.cases.demo_market import seed_market_cases
 
         register_demo_step(41, "cases_market", seed_market_cases)
-        register_recompute("cases", recompute_provisional)
+        case_deadlines.register()  # the case rows on the shared deadline engine: keys, alert, recompute
         register_doc("docs/workflow.md", diagram.render)
         register_home_panel(
             HomePanel("cases/home_mine.html", home.my_cases_panel, frozenset({Role.OFFICER}), order=120)

@@ -59,7 +59,7 @@ def overdue_case_ids(
     )
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
-    return qs.values("case_id")
+    return qs.values("object_id")
 
 
 def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
@@ -122,7 +122,8 @@ def case_get_for(*, user: Any, case_id: int) -> Case | None:
         Case.objects.select_related("agency", "power_item", "power_version", "registered_by")
         .prefetch_related(
             Prefetch("officers", queryset=CaseOfficer.objects.select_related("officer").order_by("id")),
-            Prefetch("deadlines", queryset=CaseDeadline.objects.order_by("id")),
+            # `deadlines` is the engine rows' descriptor (foundation.deadlines.relation), not a field.
+            Prefetch("deadlines", queryset=CaseDeadline.objects.order_by("id")),  # type: ignore[misc]
         )
         .filter(pk=case_id)
         .first()
@@ -215,11 +216,10 @@ def overdue_deadlines_for(*, user: Any, agency: int | None = None) -> QuerySet[C
         resolved_on__isnull=True,
         party_window=False,
         due_on__lt=timezone.localdate(),
-        case__suspended_since__isnull=True,
-    )
+    ).exclude(object_id__in=Case.objects.filter(suspended_since__isnull=False).values("pk"))
     if agency:
         qs = qs.filter(agency_id=agency)
-    return qs.select_related("case", "agency").order_by("due_on", "id")
+    return qs.order_by("due_on", "id")
 
 
 def finished(case: Case) -> bool:

@@ -238,7 +238,7 @@ def build(
         events.append(event)
     power, tier = power_part(case)
     deadlines = {
-        row.kind: row.due_on for row in CaseDeadline.objects.filter(case=case).order_by("id")
+        row.kind: row.due_on for row in CaseDeadline.objects.of_case(case).order_by("id")
     }  # the latest row of each kind wins
     file_event = _last(events, "file")
     review = (

@@ -119,17 +119,10 @@ class TaskWorkflow(workflow.Workflow[Task, workflow.Transition]):
     def write_event(
         self, obj: Task, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
     ) -> TaskEvent:
-        return TaskEvent.objects.create(
-            task=obj,
-            kind=ctx.transition.event,
-            at=now,
-            on=ctx.act_on,
-            actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
-            actor_name=(getattr(ctx.actor, "display_name", "") or getattr(ctx.actor, "username", ""))[:50],
-            from_state=from_state,
-            to_state=to_state,
-            data=workflow.jsonable(ctx.record),
+        row = workflow.event_row(
+            ctx, from_state=from_state, to_state=to_state, now=now, name_attrs=("display_name", "username")
         )
+        return TaskEvent.objects.create(task=obj, **row)
 
     def resolved_alerts(self, obj: Task, ctx: Any) -> list[str]:
         if ctx.transition.event == "publish":

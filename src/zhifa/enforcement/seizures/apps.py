@@ -10,14 +10,25 @@ class SeizuresConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.navigation import NavItem, register_nav
         from zhifa.enforcement.cases.hooks import register_archive_check
-        from zhifa.enforcement.seizures.services import archive_check_seizures, recompute_provisional
+        from zhifa.enforcement.seizures import deadlines as dues
+        from zhifa.enforcement.seizures.services import archive_check_seizures
         from zhifa.foundation.alerts.kinds import register_kind
-        from zhifa.foundation.deadlines.provisional import register_recompute
+        from zhifa.foundation.deadlines.services import register_deadline_kind, register_object_type
         from zhifa.law import seizure  # noqa: F401 — registers the warning-window setting
         from zhifa.org.roles import Role
 
         register_archive_check(archive_check_seizures)
-        register_recompute("seizures", recompute_provisional)
+        # The term runs on the shared engine; due_on follows its row (mirror), the seizure_expiring
+        # alerts stay the seizures' own (their warning window is a jurisdiction setting).
+        register_object_type(
+            dues.OBJECT_TYPE,
+            mirror=dues.mirror,
+            describe=dues.describe,
+            own_alerts=True,
+            recompute_name="seizures",
+        )
+        register_deadline_kind(dues.TERM, _("Term of the measure"))
+        register_deadline_kind(dues.PRESERVATION, _("Decision on preserved evidence"))
         register_kind("seizure_expiring", _("Seizure term ending"))
         from zhifa.core.demo import register_demo_step
         from zhifa.enforcement.seizures.demo import seed_seizures

@@ -1,8 +1,8 @@
 """Sealed, seized and detained property, and evidence registered for preservation (law.seizure).
 
-- `Seizure`: one decision (查封/扣押/暂扣决定, or 先行登记保存通知) with its term. `due_on` is recomputed
-  by the service from the start, the extension and finished testing periods (law.seizure.term_end);
-  it is null while testing is under way.
+- `Seizure`: one decision (查封/扣押/暂扣决定, or 先行登记保存通知) with its term. The term is a row of
+  the shared deadline engine (seizures/deadlines.py: the start, the extension and finished testing
+  periods); `due_on` is its copy, null while testing is under way.
 - `SeizedItem`: a line of the item list (清单), with its photos (evidence) and, once dealt with, the
   disposition that ended it.
 - `Extension`, `AppraisalPeriod`, `Disposition`: what happened to the measure, each a row that is
@@ -57,6 +57,8 @@ class Seizure(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     emergency = models.BooleanField(_("emergency, approval afterwards"), default=False)
     extension_days = models.PositiveSmallIntegerField(default=0)
+    # due_on/due_provisional copy the row of the shared deadline engine (seizures/deadlines.py) and are
+    # written only from it; the register filters and the warning sweep read them.
     due_on = models.DateField(_("term ends on"), null=True, blank=True)
     # the term reaches a year whose holidays are not published yet: weekday rule, recomputed daily
     due_provisional = models.BooleanField(_("provisional deadline"), default=False)

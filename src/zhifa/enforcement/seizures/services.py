@@ -27,6 +27,7 @@ from zhifa.enforcement.documents.services import document_generate
 from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.services import site_action_record
+from zhifa.enforcement.seizures import deadlines as dues
 from zhifa.enforcement.seizures.models import (
     AppraisalPeriod,
     Disposition,
@@ -36,7 +37,6 @@ from zhifa.enforcement.seizures.models import (
     SeizedItem,
     Seizure,
 )
-from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law import jurisdiction
 from zhifa.law import seizure as law
 from zhifa.officers.models import Officer
@@ -176,50 +176,6 @@ def seizure_context(seizure: Seizure) -> dict[str, Any]:
     }
 
 
-def _set_due(seizure: Seizure) -> list[str]:
-    """Recompute the term's last day (and whether it is provisional); the fields to save."""
-    intervals = [law.AppraisalInterval(a.started_on, a.ended_on) for a in seizure.appraisals.all()]
-    due = law.term_due(
-        seizure.measure, seizure.started_on, extension_days=seizure.extension_days, testing=intervals
-    )
-    seizure.due_on = None if due is None else due.on
-    seizure.due_provisional = due is not None and due.provisional
-    return ["due_on", "due_provisional"]
-
-
-def recompute_provisional(moved: list[Moved]) -> int:
-    """For the one provisional job (zhifa.foundation.deadlines.provisional): active terms computed on an unknown year."""
-    changed = 0
-    ids = list(
-        Seizure.objects.filter(status=Seizure.Status.ACTIVE, due_provisional=True).values_list(
-            "id", flat=True
-        )
-    )
-    for seizure_id in ids:
-        with transaction.atomic():
-            seizure = Seizure.objects.select_for_update().get(pk=seizure_id)
-            before = (seizure.due_on, seizure.due_provisional)
-            fields = _set_due(seizure)
-            if (seizure.due_on, seizure.due_provisional) == before:
-                continue
-            if before[0] is not None and seizure.due_on is not None and seizure.due_on != before[0]:
-                moved.append(
-                    Moved(
-                        key=f"seizure:{seizure.pk}:term",
-                        agency_id=seizure.agency_id,
-                        title=str(seizure),
-                        old=before[0],
-                        new=seizure.due_on,
-                        object_type="seizures.seizure",
-                        object_id=str(seizure.pk),
-                        article=law.ARTICLE_TERM,
-                    )
-                )
-            seizure.save(update_fields=fields)
-            changed += 1
-    return changed
-
-
 def seizure_record(
     *,
     actor: Any,
@@ -280,7 +236,6 @@ def seizure_record(
         )
         officers = _officers(officer_ids, agency_id=case.agency_id, on=started_on)
         now = timezone.now()
-        due = law.term_due(measure, started_on)
         seizure = Seizure.objects.create(
             agency=case.agency,
             case=case,
@@ -298,11 +253,10 @@ def seizure_record(
             approved_by=approved_by,
             approved_at=now if approved_by is not None else None,
             emergency=emergency,
-            due_on=None if due is None else due.on,
-            due_provisional=due is not None and due.provisional,
             recorded_by=actor,
             recorded_at=now,
         )
+        seizure.save(update_fields=dues.open_term(seizure))  # the term runs on the deadline engine
         seizure.officers.set([o for o, _c in officers])
         for position, row in enumerate(parsed, start=1):
             item = SeizedItem.objects.create(
@@ -422,7 +376,7 @@ def seizure_extend(*, actor: Any, seizure_id: int, days: int, reason: str, decid
         )
         before = seizure.due_on
         seizure.extension_days = days
-        seizure.save(update_fields=["extension_days", *_set_due(seizure)])
+        seizure.save(update_fields=["extension_days", *dues.extend(seizure, days)])
         assert before is not None or seizure.due_on is None
         extension = Extension.objects.create(
             seizure=seizure,
@@ -504,7 +458,7 @@ def appraisal_start(
             recorded_by=actor,
             recorded_at=timezone.now(),
         )
-        seizure.save(update_fields=_set_due(seizure))
+        seizure.save(update_fields=dues.testing_started(seizure, started_on))
         audit_record(
             actor=actor,
             action="seizures.appraisal_start",
@@ -528,9 +482,12 @@ def appraisal_end(*, actor: Any, seizure_id: int, ended_on: dt.date) -> Seizure:
             raise InvalidInput(
                 _("The end date must lie between the start and today."), detail={"field": "ended_on"}
             )
+        before = [
+            law.AppraisalInterval(a.started_on, a.ended_on) for a in seizure.appraisals.exclude(pk=period.pk)
+        ]
         period.ended_on = ended_on
         period.save(update_fields=["ended_on"])
-        seizure.save(update_fields=_set_due(seizure))
+        seizure.save(update_fields=dues.testing_ended(seizure, ended_on, before=before))
         audit_record(
             actor=actor,
             action="seizures.appraisal_end",
@@ -618,6 +575,7 @@ def seizure_dispose(
             seizure.status = Seizure.Status.DISPOSED
             seizure.disposed_on = decided_on
             seizure.save(update_fields=["status", "disposed_on"])
+            dues.dealt_with(seizure, decided_on)
             _resolve_term_alerts(seizure, note=_("Seized property dealt with."))
             if seizure.is_preservation and _preservation_open(case):
                 _apply_case_event(
@@ -647,9 +605,11 @@ def seizure_dispose(
 def _preservation_open(case: Case) -> bool:
     from zhifa.enforcement.cases.models import CaseDeadline, DeadlineKind
 
-    return CaseDeadline.objects.filter(
-        case=case, kind=DeadlineKind.PRESERVATION, resolved_on__isnull=True
-    ).exists()
+    return (
+        CaseDeadline.objects.of_case(case)
+        .filter(kind=DeadlineKind.PRESERVATION, resolved_on__isnull=True)
+        .exists()
+    )
 
 
 def _default_basis(outcome: str) -> str:

@@ -21,6 +21,7 @@ class Deadline(models.Model):
         WAIVED = "waived", _("Waived by the party")
         ELAPSED = "elapsed", _("Window elapsed")
         MOOT = "moot", _("No longer applies")
+        EXPLAINED = "explained", _("Missed, explained")
 
     object_type = models.CharField(max_length=60)
     object_id = models.BigIntegerField()

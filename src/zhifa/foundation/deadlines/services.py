@@ -16,7 +16,7 @@ A party's window that has passed is `met` (it was the party's right, not the age
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,79 @@ def kind_label(kind: str) -> str:
 
 
 @dataclass(frozen=True)
+class ObjectType:
+    """How the engine treats the rows of one domain's objects (registered in AppConfig.ready()).
+
+    - `mirror(object_id)`: the domain keeps a copy of a row's last day on its own table for fast list
+      filtering (a complaint's `due_on`, a seizure's term). The engine calls it, inside the
+      transaction, after one of its jobs moved or closed a row (provisional recompute, daily refresh);
+      the domain's own services call the same function after they open, resolve or extend a row. So the
+      copy is written only from the engine's rows, never computed by the domain.
+    - `describe(object_id)`: the object's name for people, in alert titles ("TS20260105-…").
+    - `own_alerts`: the domain raises its own overdue alerts (kinds its pages and tests name, such as
+      `complaint_sla`); the daily refresh then only stores statuses for its rows.
+    - `overdue_alert(row, today)`: raise the domain's own overdue alert for a row instead of the
+      generic `deadline_overdue` (the refresh still resolves it, by `alert_key`, once it is not overdue).
+    - `key_prefix`, `alert_suffix`: keys are `"{key_prefix}:{object_id}:{kind}"` (default prefix: the
+      object type); the overdue alert's key adds `alert_suffix` (cases: `case:12:decision_overdue`).
+    - `recompute_name`: the name under which the provisional job counts this type's rows (its own
+      entry in the registry, e.g. "cases"); without one they count under "deadlines".
+    """
+
+    object_type: str
+    mirror: Callable[[int], None] | None = None
+    describe: Callable[[int], str] | None = None
+    own_alerts: bool = False
+    overdue_alert: Callable[[Deadline, dt.date], None] | None = None
+    key_prefix: str = ""
+    alert_suffix: str = ""
+    recompute_name: str = ""
+
+
+_types: dict[str, ObjectType] = {}
+
+
+def register_object_type(
+    object_type: str,
+    *,
+    mirror: Callable[[int], None] | None = None,
+    describe: Callable[[int], str] | None = None,
+    own_alerts: bool = False,
+    overdue_alert: Callable[[Deadline, dt.date], None] | None = None,
+    key_prefix: str = "",
+    alert_suffix: str = "",
+    recompute_name: str = "",
+) -> None:
+    _types[object_type] = ObjectType(
+        object_type, mirror, describe, own_alerts, overdue_alert, key_prefix, alert_suffix, recompute_name
+    )
+    if recompute_name:
+        from zhifa.foundation.deadlines.provisional import register_recompute
+
+        def recompute(moved: list[Moved]) -> int:
+            return recompute_provisional(moved, object_type=object_type)
+
+        register_recompute(recompute_name, recompute)
+
+
+def _named_types() -> list[str]:
+    return [t.object_type for t in _types.values() if t.recompute_name]
+
+
+def _mirror(object_type: str, object_id: int) -> None:
+    spec = _types.get(object_type)
+    if spec is not None and spec.mirror is not None:
+        spec.mirror(object_id)
+
+
+def describe(object_type: str, object_id: int) -> str:
+    spec = _types.get(object_type)
+    if spec is not None and spec.describe is not None:
+        return spec.describe(object_id)
+    return f"{object_type}:{object_id}"
+
+
+@dataclass(frozen=True)
 class Subject:
     """What a deadline runs on: the object's type and id, and the agency whose duty it is."""
 
@@ -62,8 +135,16 @@ def colour(status: str) -> str:
     return COLOURS.get(status, "green")
 
 
+def base_key(row: Deadline) -> str:
+    spec = _types.get(row.object_type)
+    prefix = spec.key_prefix if spec is not None and spec.key_prefix else row.object_type
+    return f"{prefix}:{row.object_id}:{row.kind}"
+
+
 def alert_key(row: Deadline) -> str:
-    return f"{row.object_type}:{row.object_id}:{row.kind}"
+    """The key of the overdue alert of a row."""
+    spec = _types.get(row.object_type)
+    return base_key(row) + (spec.alert_suffix if spec is not None else "")
 
 
 def _running_suspension(row: Deadline, today: dt.date) -> int:
@@ -102,7 +183,17 @@ def status_of(row: Deadline, *, today: dt.date) -> str:
     return "ok"
 
 
+FIXED = "date"
+"""`day_kind` of a row whose last day the act itself fixes (a credential's printed expiry, a review a
+year on) rather than a period counted in natural or working days: no holiday adjustment, never
+provisional; an extension adds natural days."""
+
+
 def _recompute(row: Deadline) -> None:
+    if row.day_kind == FIXED:
+        row.due_on = row.start_on + dt.timedelta(days=row.days + row.extra_days)
+        row.provisional = False
+        return
     due = period_end(period_of(row), row.start_on, extra_days=row.extra_days)
     row.due_on, row.provisional = due.on, due.provisional
 
@@ -137,6 +228,37 @@ def deadline_open(
     return row
 
 
+def deadline_open_fixed(
+    subject: Subject,
+    *,
+    kind: str,
+    start_on: dt.date,
+    due_on: dt.date,
+    article: str,
+    party_window: bool = False,
+    today: dt.date | None = None,
+) -> Deadline:
+    """Open a row whose last day is a given date (FIXED), e.g. the expiry printed on a credential."""
+    if due_on < start_on:
+        raise ValueError("a last day before the start")
+    row = Deadline(
+        object_type=subject.object_type,
+        object_id=subject.object_id,
+        agency_id=subject.agency_id,
+        kind=kind,
+        start_on=start_on,
+        days=(due_on - start_on).days,
+        day_kind=FIXED,
+        article=article,
+        party_window=party_window,
+        created_at=timezone.now(),
+    )
+    _recompute(row)
+    row.status = status_of(row, today=today or timezone.localdate())
+    row.save(force_insert=True)
+    return row
+
+
 def open_rows(subject: Subject, kinds: Iterable[str] | None = None) -> list[Deadline]:
     qs = Deadline.objects.filter(
         object_type=subject.object_type, object_id=subject.object_id, resolved_on__isnull=True
@@ -150,6 +272,31 @@ def deadlines_of(subject: Subject) -> list[Deadline]:
     return list(
         Deadline.objects.filter(object_type=subject.object_type, object_id=subject.object_id).order_by("id")
     )
+
+
+def latest(subject: Subject, kinds: Iterable[str]) -> Deadline | None:
+    """The most recent row of these kinds, open or resolved (what a domain's copy column shows)."""
+    return (
+        Deadline.objects.filter(
+            object_type=subject.object_type, object_id=subject.object_id, kind__in=list(kinds)
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def deadline_close(row: Deadline, *, on: dt.date, resolution: str, explanation: str = "") -> None:
+    """Resolve one row as the domain decided (its own rule for lateness, a waiver, an explanation).
+    A running suspension simply ends with it: the last day stays as it was computed. An overdue row's
+    alert is resolved after commit."""
+    if row.status == "overdue":
+        _resolve_alert_after_commit(alert_key(row))
+    row.resolved_on = on
+    row.resolution = resolution
+    row.explanation = explanation
+    row.status = "met"
+    row.suspended_since = None
+    row.save(update_fields=["resolved_on", "resolution", "explanation", "status", "suspended_since"])
 
 
 def deadline_resolve(
@@ -195,13 +342,21 @@ def deadline_suspend(subject: Subject, *, on: dt.date, kinds: Iterable[str]) -> 
     return rows
 
 
-def deadline_resume(subject: Subject, *, on: dt.date, today: dt.date | None = None) -> list[Deadline]:
-    """The suspended periods run again; the days they stood still are added in their own kind."""
+def deadline_resume(
+    subject: Subject, *, on: dt.date, days: int | None = None, today: dt.date | None = None
+) -> list[Deadline]:
+    """The suspended periods run again; the days they stood still are added in their own kind.
+
+    `days`: where the domain's statute counts the standstill otherwise, the days it says to add
+    (行政强制法第二十五条第三款 leaves out every calendar day of testing, both ends included)."""
     rows = [r for r in open_rows(subject) if r.suspended_since is not None]
     for row in rows:
-        row.extra_days += days_between(
-            max(row.suspended_since or on, row.start_on), on, DayKind(row.day_kind)
-        )
+        if days is not None:
+            row.extra_days += days
+        else:
+            row.extra_days += days_between(
+                max(row.suspended_since or on, row.start_on), on, DayKind(row.day_kind)
+            )
         row.suspended_since = None
         _recompute(row)
         row.status = status_of(row, today=today or timezone.localdate())
@@ -247,9 +402,10 @@ def _resolve_alert_after_commit(key: str) -> None:
 BATCH = 2000
 
 
-def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
+def deadlines_refresh(*, today: dt.date | None = None, object_type: str | None = None) -> dict[str, int]:
     """Daily: close party windows that have passed, store each open row's status, and raise or resolve
-    the supervision alert of every duty of an agency that is (no longer) overdue. Idempotent."""
+    the supervision alert of every duty of an agency that is (no longer) overdue. Idempotent.
+    `object_type` narrows it to one domain's rows (its own refresh command)."""
     from django.utils.translation import gettext as _
 
     from zhifa.foundation.alerts.services import alert_raise, alert_resolve
@@ -258,7 +414,10 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
     counts = {"checked": 0, "elapsed": 0, "overdue": 0, "changed": 0}
     last_id = 0
     while True:
-        rows = list(Deadline.objects.filter(resolved_on__isnull=True, id__gt=last_id).order_by("id")[:BATCH])
+        qs = Deadline.objects.filter(resolved_on__isnull=True, id__gt=last_id)
+        if object_type is not None:
+            qs = qs.filter(object_type=object_type)
+        rows = list(qs.order_by("id")[:BATCH])
         if not rows:
             break
         last_id = rows[-1].pk
@@ -277,7 +436,15 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
                     counts["changed"] += 1
                 if fields:
                     row.save(update_fields=fields)
-                if status == "overdue" and row.agency_id is not None:
+                if "resolved_on" in fields:
+                    _mirror(row.object_type, row.object_id)
+                spec = _types.get(row.object_type)
+                if spec is not None and spec.own_alerts:
+                    continue  # the domain raises its own (complaint_sla, publication_overdue …)
+                if status == "overdue" and row.agency_id is not None and spec and spec.overdue_alert:
+                    counts["overdue"] += 1
+                    spec.overdue_alert(row, today)  # the domain's own kind, title and severity
+                elif status == "overdue" and row.agency_id is not None:
                     counts["overdue"] += 1
                     alert_raise(
                         kind="deadline_overdue",
@@ -300,13 +467,17 @@ def deadlines_refresh(*, today: dt.date | None = None) -> dict[str, int]:
     return counts
 
 
-def recompute_provisional(moved: list[Moved]) -> int:
-    """For the one provisional job (zhifa.foundation.deadlines.provisional)."""
+def recompute_provisional(moved: list[Moved], *, object_type: str | None = None) -> int:
+    """For the one provisional job (zhifa.foundation.deadlines.provisional): every open row computed
+    on a year whose official calendar was unknown is computed again; a domain's copy of the last day
+    follows through its mirror. `object_type` narrows it to one domain (its own daily job or a test)."""
     changed = 0
-    ids = list(
-        Deadline.objects.filter(resolved_on__isnull=True, provisional=True).values_list("id", flat=True)
-    )
-    for row_id in ids:
+    qs = Deadline.objects.filter(resolved_on__isnull=True, provisional=True)
+    if object_type is not None:
+        qs = qs.filter(object_type=object_type)
+    else:  # the types counted under their own name run as their own entry of the job
+        qs = qs.exclude(object_type__in=_named_types())
+    for row_id in list(qs.order_by("id").values_list("id", flat=True)):
         with transaction.atomic():
             row = Deadline.objects.select_for_update().get(pk=row_id)
             old = (row.due_on, row.provisional)
@@ -316,9 +487,9 @@ def recompute_provisional(moved: list[Moved]) -> int:
             if row.due_on != old[0]:
                 moved.append(
                     Moved(
-                        key=alert_key(row),
+                        key=base_key(row),
                         agency_id=row.agency_id,
-                        title=f"{row.object_type}:{row.object_id} {kind_label(row.kind)}",
+                        title=f"{describe(row.object_type, row.object_id)} {kind_label(row.kind)}",
                         old=old[0],
                         new=row.due_on,
                         object_type=row.object_type,
@@ -328,6 +499,7 @@ def recompute_provisional(moved: list[Moved]) -> int:
                 )
             row.status = status_of(row, today=timezone.localdate())
             row.save(update_fields=["due_on", "provisional", "status"])
+            _mirror(row.object_type, row.object_id)
             changed += 1
     return changed
 

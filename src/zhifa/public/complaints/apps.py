@@ -39,11 +39,11 @@ class ComplaintsConfig(AppConfig):
         from zhifa.core.navigation import HomePanel, NavItem, register_home_panel, register_nav
         from zhifa.core.workflow_doc import register_doc
         from zhifa.foundation.alerts.kinds import register_kind
-        from zhifa.foundation.deadlines.provisional import register_recompute
+        from zhifa.foundation.deadlines.services import register_deadline_kind, register_object_type
         from zhifa.public.complaints import diagram
         from zhifa.public.complaints.demo import seed_complaints
         from zhifa.public.complaints.selectors import STAFF_ROLES
-        from zhifa.public.complaints.services import recompute_provisional_dues
+        from zhifa.public.complaints.services import deadlines as dues
 
         register_nav(NavItem(_("Complaints"), "complaints:queue", frozenset(STAFF_ROLES), order=500))
         from zhifa.core.files.services import register_blob_reference
@@ -52,7 +52,18 @@ class ComplaintsConfig(AppConfig):
         indicators.register()
         register_blob_reference("complaints", attachments_use_blob)
         register_kind("complaint_sla", _("Complaint past its deadline"))
-        register_recompute("complaints", recompute_provisional_dues)
+        # The periods run on the shared engine; the complaint's due columns follow its rows (mirror),
+        # the complaint_sla alert above stays the complaints' own.
+        register_object_type(
+            dues.OBJECT_TYPE,
+            mirror=dues.mirror,
+            describe=dues.describe,
+            own_alerts=True,
+            recompute_name="complaints",
+        )
+        register_deadline_kind(dues.ACCEPTANCE, _("Decision on acceptance"))
+        register_deadline_kind(dues.CONCLUSION, _("Reply to the complaint"))
+        register_deadline_kind(dues.REOPENED, _("Reply after re-opening"))
         register_home_panel(
             HomePanel(
                 "complaints/home_panel.html", _home_panel, frozenset({"officer", "approver"}), order=300

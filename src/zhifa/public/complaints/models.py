@@ -172,7 +172,10 @@ class Complaint(models.Model):
 
     received_at = models.DateTimeField(_("received at"))
     received_on = models.DateField(_("received on"))
-    acceptance_due = models.DateField(_("decide on acceptance by"))
+    # acceptance_due, conclusion_due and due_on/due_provisional/due_start are copies of the rows of
+    # the shared deadline engine (services/deadlines.py), written only from those rows: the queue
+    # filters and sorts on them with one indexed query. Empty only inside the transaction of intake.
+    acceptance_due = models.DateField(_("decide on acceptance by"), null=True, blank=True)
     decided_on = models.DateField(_("acceptance decided on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
@@ -180,8 +183,7 @@ class Complaint(models.Model):
     concluded_on = models.DateField(_("replied on"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     reopened_on = models.DateField(_("reopened on"), null=True, blank=True)
-    # The deadline of the current step (acceptance while received, conclusion while handled), kept by
-    # the services so that the queue can filter and sort overdue complaints with one indexed query.
+    # The deadline of the current step (acceptance while received, conclusion while handled).
     due_on = models.DateField(_("current deadline"), null=True, blank=True)
     # The day the current period started (receipt, referral, acceptance, re-opening), and whether
     # `due_on` was computed while that year's official calendar was unknown (weekday rule) and must

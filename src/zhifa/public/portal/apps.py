@@ -13,12 +13,12 @@ class PortalConfig(AppConfig):
         from zhifa.core.workflow_doc import register_doc
         from zhifa.enforcement.cases.hooks import register_event_listener
         from zhifa.foundation.alerts.kinds import register_kind
-        from zhifa.foundation.deadlines.provisional import register_recompute
+        from zhifa.foundation.deadlines.services import register_deadline_kind, register_object_type
+        from zhifa.public.portal import deadlines as dues
         from zhifa.public.portal import diagram
         from zhifa.public.portal.demo import seed_portal
         from zhifa.public.portal.listeners import on_case_event
         from zhifa.public.portal.selectors import STAFF_ROLES
-        from zhifa.public.portal.services import recompute_provisional_dues
 
         register_nav(NavItem(_("Publications"), "portal:manage", frozenset(STAFF_ROLES), order=520))
         from zhifa.public.portal import indicators
@@ -26,6 +26,16 @@ class PortalConfig(AppConfig):
         indicators.register()
         register_kind("publication_overdue", _("Decision not published in time"))
         register_event_listener(on_case_event)
-        register_recompute("portal", recompute_provisional_dues)
+        # The periods run on the shared engine; publish_due/withdraw_due follow its rows (mirror), the
+        # publication_overdue alert above stays the portal's own.
+        register_object_type(
+            dues.OBJECT_TYPE,
+            mirror=dues.mirror,
+            describe=dues.describe,
+            own_alerts=True,
+            recompute_name="portal",
+        )
+        register_deadline_kind(dues.PUBLICATION, _("Publication on the portal"))
+        register_deadline_kind(dues.WITHDRAWAL, _("Withdrawal from the portal"))
         register_demo_step(70, "portal", seed_portal)
         register_doc("docs/workflow-publication.md", diagram.render)

@@ -56,8 +56,11 @@ class PublishedDecision(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SCHEDULED)
     window_days = models.PositiveSmallIntegerField(_("publication window (working days)"))
     window_source = models.CharField(_("window set by"), max_length=100)
-    publish_due = models.DateField(_("publish by"))
-    # Computed while the year's official calendar was unknown (weekday rule); recomputed daily.
+    # publish_due, publish_due_provisional and withdraw_due are copies of the rows of the shared
+    # deadline engine (portal/deadlines.py), written only from those rows; the publication page and the
+    # overdue sweep filter on them. Empty only inside the transaction that schedules the decision.
+    publish_due = models.DateField(_("publish by"), null=True, blank=True)
+    # Computed while the year's official calendar was unknown (weekday rule); recomputed by the engine.
     publish_due_provisional = models.BooleanField(_("provisional deadline"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)

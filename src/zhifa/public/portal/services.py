@@ -20,13 +20,15 @@ from django.utils.translation import gettext as _
 from zhifa.audit.services import audit_record
 from zhifa.core import workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law import disclosure as law
-from zhifa.law.days import period_end
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.portal import cache as portal_cache
+from zhifa.public.portal import deadlines as dues
+from zhifa.public.portal.deadlines import (  # the portal's share of the provisional job
+    recompute_provisional_dues as recompute_provisional_dues,
+)
 from zhifa.public.portal.models import PublicationEvent, PublishedDecision
 from zhifa.public.portal.workflow import TABLE
 
@@ -169,10 +171,6 @@ def publication_schedule(*, snapshot: DecisionSnapshot, actor: Any | None = None
     is_person = snapshot.party_kind == PublishedDecision.PartyKind.PERSON
     window = law.publication_window(agency=snapshot.agency)
     window_days = int(window.value)
-    # Never blocks on an unpublished calendar (a decision in late December): the weekday rule is used
-    # and the date is marked provisional, then recomputed daily (recompute_provisional_dues).
-    computed = period_end(law.publication_period(window_days), snapshot.decided_on)
-    due = computed.on
     names = [snapshot.party_name, *snapshot.other_person_names] if is_person else snapshot.other_person_names
     with transaction.atomic():
         decision = PublishedDecision.objects.create(
@@ -196,10 +194,13 @@ def publication_schedule(*, snapshot: DecisionSnapshot, actor: Any | None = None
             state=PublishedDecision.State.SCHEDULED,
             window_days=window_days,
             window_source=window.source[:100],
-            publish_due=due,
-            publish_due_provisional=computed.provisional,
             created_at=timezone.now(),
         )
+        # The deadline engine computes the last day. It never blocks on an unpublished calendar (a
+        # decision in late December): the weekday rule is used and the date is marked provisional,
+        # then recomputed by the one provisional job.
+        decision.save(update_fields=dues.open_publication(decision))
+        due = decision.publish_due
         _record(
             decision,
             PublicationEvent.Kind.SCHEDULE,
@@ -279,7 +280,8 @@ PubCtx = workflow.Ctx[PublishedDecision, workflow.Transition]
 def _publish(ctx: PubCtx) -> None:
     decision, now = ctx.obj, timezone.now()
     ctx.set(published_at=now, published_on=ctx.today)
-    in_time = ctx.today <= decision.publish_due
+    in_time = decision.publish_due is None or ctx.today <= decision.publish_due
+    ctx.changed.update(dues.close_publication(decision, on=ctx.today))
     ctx.extra.update(event={"due_on": decision.publish_due, "in_time": in_time}, audit={"in_time": in_time})
     _index(decision)
     portal_cache.bump_on_commit()
@@ -300,22 +302,23 @@ def _withdraw(ctx: PubCtx) -> None:
             detail={"field": "changed_on"},
         )
     was_published = decision.state == PublishedDecision.State.PUBLISHED
-    computed = period_end(law.WITHDRAWAL_PERIOD, changed_on)
-    due = computed.on
+    if not was_published:  # withdrawn before it was published: the publication period no longer applies
+        ctx.changed.update(dues.close_publication(decision, on=today, moot=True))
+    row = dues.withdrawal(decision, changed_on=changed_on, withdrawn_on=today)
+    ctx.changed.update(dues.sync(decision))
+    due, in_time = row.due_on, today <= row.due_on
     ctx.set(
         withdrawal_ground=ground,
         changed_on=changed_on,
-        withdraw_due=due,
         withdrawn_at=timezone.now(),
         withdrawn_on=today,
         withdrawal_note=note[:2000],
     )
-    in_time = today <= due
     ctx.record.update(
         ground=ground,
         changed_on=str(changed_on),
         was_published=was_published,
-        provisional=computed.provisional,
+        provisional=row.provisional,
     )
     ctx.extra.update(
         event={"note": note, "due_on": due, "in_time": in_time}, audit={"ground": ground, "in_time": in_time}
@@ -329,6 +332,7 @@ def _withdraw(ctx: PubCtx) -> None:
 def _exempt(ctx: PubCtx) -> None:
     ground, note = ctx.data["ground"], ctx.data["note"]
     ctx.set(exemption_ground=ground, exemption_note=note[:2000])
+    ctx.changed.update(dues.close_publication(ctx.obj, on=ctx.today, moot=True))
     ctx.record.update(ground=ground)
     ctx.extra.update(event={"note": note}, audit={"ground": ground})
 
@@ -434,32 +438,3 @@ def raise_overdue_alerts(*, today: dt.date | None = None) -> int:
         )
         count += 1
     return count
-
-
-def recompute_provisional_dues(moved: list[Moved] | None = None) -> int:
-    """Daily: publication deadlines computed while a year's calendar was unknown follow it once known."""
-    changed = 0
-    for decision in PublishedDecision.objects.filter(
-        state=PublishedDecision.State.SCHEDULED, publish_due_provisional=True
-    ).only("id", "agency_id", "decided_on", "window_days", "publish_due", "publish_due_provisional"):
-        computed = period_end(law.publication_period(decision.window_days), decision.decided_on)
-        if (computed.on, computed.provisional) != (decision.publish_due, decision.publish_due_provisional):
-            if moved is not None and decision.publish_due is not None and computed.on != decision.publish_due:
-                moved.append(
-                    Moved(
-                        key=f"decision:{decision.pk}:publication",
-                        agency_id=decision.agency_id,
-                        title=str(decision),
-                        old=decision.publish_due,
-                        new=computed.on,
-                        object_type="portal.publisheddecision",
-                        object_id=str(decision.pk),
-                        article=law.ARTICLE_PUBLISH,
-                    )
-                )
-            with transaction.atomic():
-                locked = _locked(decision.pk)
-                locked.publish_due, locked.publish_due_provisional = computed.on, computed.provisional
-                locked.save(update_fields=["publish_due", "publish_due_provisional"])
-            changed += 1
-    return changed

@@ -346,17 +346,11 @@ class AppealWorkflow(workflow.Workflow[Appeal, workflow.Transition]):
     def write_event(
         self, obj: Appeal, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
     ) -> AppealEvent:
+        row = workflow.event_row(
+            ctx, from_state=from_state, to_state=to_state, now=now, name_attrs=("full_name", "username")
+        )
         return AppealEvent.objects.create(
-            appeal=obj,
-            kind=ctx.transition.event,
-            at=now,
-            on=ctx.act_on,
-            actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
-            actor_name=(getattr(ctx.actor, "full_name", "") or getattr(ctx.actor, "username", "") or "")[:50],
-            from_state=from_state,
-            to_state=to_state,
-            public_note=str(ctx.extra.get("public_note", ""))[:500],
-            data=workflow.jsonable(ctx.record),
+            appeal=obj, public_note=str(ctx.extra.get("public_note", ""))[:500], **row
         )
 
     def audit_summary(

@@ -233,17 +233,8 @@ class NormativeWorkflow(workflow.Workflow[NormativeDocument, workflow.Transition
     def write_event(
         self, obj: NormativeDocument, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
     ) -> NormativeEvent:
-        return NormativeEvent.objects.create(
-            document=obj,
-            kind=ctx.transition.event,
-            at=now,
-            on=ctx.act_on,
-            actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
-            actor_name=(getattr(ctx.actor, "display_name", "") or "")[:50],
-            from_state=from_state,
-            to_state=to_state,
-            data=workflow.jsonable(ctx.record),
-        )
+        row = workflow.event_row(ctx, from_state=from_state, to_state=to_state, now=now)
+        return NormativeEvent.objects.create(document=obj, **row)
 
     def after_save(self, obj: NormativeDocument, ctx: Any, row: Any) -> None:
         for fn in ctx.extra.get("after_save", []):

@@ -106,7 +106,7 @@ def file_facts(case_id: int, *, today: dt.date) -> FileFacts:
     )
     deadlines = tuple(
         DeadlineFact(d.kind, str(d.get_kind_display()), d.due_on, d.resolved_on, d.resolution, d.party_window)
-        for d in CaseDeadline.objects.filter(case=case).order_by("id")
+        for d in CaseDeadline.objects.of_case(case).order_by("id")
     )
     evidence = tuple(
         (e.description or e.original_name or str(e.pk), e.blob.last_check_ok)
@@ -137,7 +137,7 @@ def file_facts(case_id: int, *, today: dt.date) -> FileFacts:
         documents=docs,
         deadlines=deadlines,
         evidence=evidence,
-        publication=(pub.publish_due, pub.published_at, pub.state) if pub else None,
+        publication=(pub.publish_due, pub.published_at, pub.state) if pub and pub.publish_due else None,
         today=today,
     )
 

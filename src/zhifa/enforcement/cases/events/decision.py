@@ -88,9 +88,11 @@ def request_hearing(ctx: Ctx) -> None:
             article=law.ART_63,
         )
     assert case.notified_on is not None  # the state is `notified`
-    waived = CaseDeadline.objects.filter(
-        case=case, kind=DeadlineKind.HEARING_REQUEST, resolution=Resolution.WAIVED, start_on=case.notified_on
-    ).exists()
+    waived = (
+        CaseDeadline.objects.of_case(case)
+        .filter(kind=DeadlineKind.HEARING_REQUEST, resolution=Resolution.WAIVED, start_on=case.notified_on)
+        .exists()
+    )
     if waived:
         raise RuleViolation(
             _("The party waived the hearing in writing (%(article)s).") % {"article": law.ART_64_WINDOW},

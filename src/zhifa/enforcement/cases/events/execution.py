@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import InvalidInput, RuleViolation
+from zhifa.enforcement.cases import deadlines as case_deadlines
 from zhifa.enforcement.cases import fields, hooks
 from zhifa.enforcement.cases.deadlines import (
     archive_blockers,
     deadline_close,
     deadline_open,
     deadline_resolve,
-    deadlines_recompute,
     effective_due,
     open_rows,
 )
@@ -81,7 +81,7 @@ def _alert_late_service(case_id: int, agency_id: int, label: str) -> None:
 
 
 def payment_row(ctx: Ctx) -> CaseDeadline | None:
-    return CaseDeadline.objects.filter(case=ctx.case, kind=DeadlineKind.PAYMENT).order_by("-id").first()
+    return CaseDeadline.objects.of_case(ctx.case).filter(kind=DeadlineKind.PAYMENT).order_by("-id").first()
 
 
 def surcharge_on(ctx: Ctx, on: dt.date) -> Decimal:
@@ -150,7 +150,7 @@ def approve_deferral(ctx: Ctx) -> None:
     if not open_rows(ctx.case, [DeadlineKind.PAYMENT]):
         raise InvalidInput(_("Nothing is left to pay."), code="nothing_to_pay")
     ctx.set(payment_deferral_days=ctx.case.payment_deferral_days + days)
-    deadlines_recompute(ctx.case)
+    case_deadlines.extend(ctx.case, kind=DeadlineKind.PAYMENT, days=days)
     ctx.record.update(days=days, reason=reason, instalments=fields.boolean(ctx.data, "instalments"))
 
 
@@ -229,6 +229,7 @@ def archive(ctx: Ctx) -> None:
 @handles("suspend")
 def suspend(ctx: Ctx) -> None:
     ctx.set(suspended_since=ctx.act_on)
+    case_deadlines.suspend(ctx.case, on=ctx.act_on)
     ctx.record["reason"] = fields.text(ctx.data, "reason")
 
 
@@ -238,7 +239,7 @@ def resume(ctx: Ctx) -> None:
     assert case.suspended_since is not None
     interval = {"from": case.suspended_since.isoformat(), "to": ctx.act_on.isoformat()}
     ctx.set(suspensions=[*case.suspensions, interval], suspended_since=None)
-    moved = deadlines_recompute(case)
+    moved = case_deadlines.resume(case, on=ctx.act_on)
     ctx.record.update(
         reason=fields.text(ctx.data, "reason", required=False),
         suspended=interval,
@@ -268,7 +269,7 @@ def extend_deadline(ctx: Ctx) -> None:
             article=law.ART_60,
         )
     ctx.set(extension_days=case.extension_days + days)
-    moved = deadlines_recompute(case)
+    moved = case_deadlines.extend(case, kind=DeadlineKind.DECISION, days=days)
     ctx.record.update(days=days, reason=reason, due_on={r.kind: r.due_on.isoformat() for r in moved})
 
 
@@ -276,7 +277,7 @@ def extend_deadline(ctx: Ctx) -> None:
 def explain_deadline(ctx: Ctx) -> None:
     kind = fields.choice(ctx.data, "kind", list(DeadlineKind.values))
     explanation = fields.text(ctx.data, "explanation", max_length=2000)
-    rows = CaseDeadline.objects.filter(case=ctx.case, kind=kind).order_by("id")
+    rows = CaseDeadline.objects.of_case(ctx.case).filter(kind=kind).order_by("id")
     touched = 0
     for row in rows:
         if row.resolved_on is None and ctx.today > effective_due(row, case=ctx.case, today=ctx.today):

@@ -11,6 +11,7 @@ from zhifa.enforcement.cases.models.case import (
     State,
 )
 from zhifa.enforcement.cases.models.history import (
+    OBJECT_TYPE,
     AppendOnlyError,
     CaseDeadline,
     CaseEvent,
@@ -22,6 +23,7 @@ from zhifa.enforcement.cases.models.history import (
 
 __all__ = [
     "FINISHED_STATES",
+    "OBJECT_TYPE",
     "OPEN_STATES",
     "READ_ONLY_STATES",
     "AppendOnlyError",

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhifa.foundation.deadlines.relation import DeadlineRows
+
 
 class Procedure(models.TextChoices):
     ORDINARY = "ordinary", _("Ordinary procedure")
@@ -212,6 +214,8 @@ class Case(models.Model):
     suspensions = models.JSONField(default=list, blank=True)  # [{"from": iso, "to": iso}]
     extension_days = models.PositiveIntegerField(_("approved extension (days)"), default=0)
     payment_deferral_days = models.PositiveIntegerField(_("approved payment deferral (days)"), default=0)
+    # The case's rows of the shared deadline engine (cases.CaseDeadline), prefetchable like a relation.
+    deadlines = DeadlineRows("cases.case", "cases.CaseDeadline")
 
     last_act_on = models.DateField(_("last act on"))
     last_event_at = models.DateTimeField(_("last change"))

@@ -3,7 +3,7 @@ agency's catalogue of matters that need legal review."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core.history import AppendOnlyError as AppendOnlyError
 from zhifa.core.history import AppendOnlyQuerySet as AppendOnlyQuerySet
 from zhifa.enforcement.cases.models.case import Case
+from zhifa.foundation.deadlines.models import Deadline
 
 
 class CaseEvent(models.Model):
@@ -99,42 +100,77 @@ class Resolution(models.TextChoices):
     EXPLAINED = "explained", _("Missed, explained")
 
 
-class CaseDeadline(models.Model):
-    """A statutory period running on the case. `due_on` is recomputed (by law.penalty.period_end) when
-    the case is suspended, resumed or an extension is approved; `provisional` while part of the period
-    lies in a year whose official calendar is unknown. A row is resolved once (`resolved_on`)."""
+OBJECT_TYPE = "cases.case"
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
-    agency = models.ForeignKey(
-        "org.OrgNode", on_delete=models.PROTECT, related_name="+"
-    )  # the case's agency, denormalised for the per-agency overdue list
-    kind = models.CharField(_("deadline"), max_length=20, choices=DeadlineKind.choices)
-    start_on = models.DateField(_("runs from"))
-    days = models.PositiveIntegerField(_("days"))
-    day_kind = models.CharField(_("counted in"), max_length=10)
-    article = models.CharField(_("article"), max_length=100)
-    extra_days = models.PositiveIntegerField(_("added days"), default=0)
-    due_on = models.DateField(_("due on"))
-    provisional = models.BooleanField(_("provisional"), default=False)
-    party_window = models.BooleanField(default=False)  # a right of the party, not a duty of the agency
-    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-    resolution = models.CharField(_("resolution"), max_length=10, choices=Resolution.choices, blank=True)
-    explanation = models.TextField(_("explanation"), blank=True)
-    status = models.CharField(_("status"), max_length=10, default="ok")  # refreshed by the periodic task
-    setting = models.JSONField(default=dict, blank=True)  # the jurisdiction setting applied, if any
-    created_at = models.DateTimeField(_("created at"))
+
+def _case_lookups(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`case=`, `case_id=`, `case__in=` name the object of an engine row (`object_id`)."""
+    out: dict[str, Any] = {}
+    for key, value in kwargs.items():
+        if key in ("case", "case_id"):
+            out["object_id"] = getattr(value, "pk", value)
+        elif key in ("case__in", "case_id__in"):
+            out["object_id__in"] = (
+                value if isinstance(value, models.QuerySet) else [getattr(v, "pk", v) for v in value]
+            )
+        else:
+            out[key] = value
+    return out
+
+
+class CaseDeadlineQuerySet(models.QuerySet["CaseDeadline"]):
+    """The case rows. The code names a case with `of_case(case)`; `filter(case=…)` (and `case_id`,
+    `case__in`) still works for callers written against the former table, such as the tests."""
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> Any:  # type: ignore[misc]
+        return super()._filter_or_exclude(negate, args, _case_lookups(kwargs))  # type: ignore[misc]
+
+    def of_case(self, case: Case | int) -> CaseDeadlineQuerySet:
+        return self.filter(object_id=getattr(case, "pk", case))
+
+
+class CaseDeadlineManager(models.Manager["CaseDeadline"]):
+    def get_queryset(self) -> CaseDeadlineQuerySet:
+        return CaseDeadlineQuerySet(self.model, using=self._db).filter(object_type=OBJECT_TYPE)
+
+    def of_case(self, case: Case | int) -> CaseDeadlineQuerySet:
+        return self.get_queryset().of_case(case)
+
+
+class CaseDeadline(Deadline):
+    """A statutory period running on a case: a row of the shared deadline engine
+    (`deadlines.Deadline`, object type "cases.case"), seen the way the case code reads it — `case`,
+    `case_id`, the kind's label, `filter(case=…)`. `due_on` is recomputed by the engine when the case is
+    suspended, resumed or an extension is approved (cases/deadlines.py); `provisional` while part of
+    the period lies in a year whose official calendar is unknown. A row is resolved once."""
+
+    objects: ClassVar[CaseDeadlineManager] = CaseDeadlineManager()  # type: ignore[assignment]
 
     class Meta:
+        proxy = True
         verbose_name = _("case deadline")
         verbose_name_plural = _("case deadlines")
-        indexes = [
-            models.Index(
-                fields=["agency", "due_on"],
-                condition=models.Q(resolved_on__isnull=True),
-                name="casedeadline_open_due_idx",
-            ),
-            models.Index(fields=["case", "kind"], name="casedeadline_case_kind_idx"),
-        ]
+
+    @property
+    def case_id(self) -> int:
+        return self.object_id
+
+    @property
+    def case(self) -> Case:
+        cached: Case | None = self.__dict__.get("_case")
+        if cached is None or cached.pk != self.object_id:
+            cached = Case.objects.get(pk=self.object_id)
+            self.__dict__["_case"] = cached
+        return cached
+
+    @property
+    def agency(self) -> Any:
+        from zhifa.org.models import OrgNode
+
+        return OrgNode.objects.get(pk=int(self.agency_id or 0))
+
+    def get_kind_display(self) -> str:
+        return str(dict(DeadlineKind.choices).get(self.kind, self.kind))
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.due_on}"

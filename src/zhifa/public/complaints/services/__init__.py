@@ -5,7 +5,8 @@ Audit entries never carry the complainant's identity: the audit log is read by s
 信访工作条例第三十条 forbids passing a reporter's details on.
 
 Modules: `intake` (every channel), `handling` (acceptance to reply), `feedback` (satisfaction,
-re-opening, duplicates, the daily jobs), `conversion` (into a penalty case), `common` (helpers).
+re-opening, duplicates, the daily jobs), `conversion` (into a penalty case), `deadlines` (the periods on the shared engine), `common`
+(helpers).
 """
 
 from zhifa.public.complaints.services.common import (
@@ -20,13 +21,13 @@ from zhifa.public.complaints.services.conversion import (
     complaint_convert_to_case,
     conversion_available,
 )
+from zhifa.public.complaints.services.deadlines import recompute_provisional_dues
 from zhifa.public.complaints.services.feedback import (
     complaint_feedback,
     complaint_feedback_public,
     complaint_link_case,
     complaint_mark_duplicate,
     raise_sla_alerts,
-    recompute_provisional_dues,
 )
 from zhifa.public.complaints.services.handling import (
     complaint_accept,

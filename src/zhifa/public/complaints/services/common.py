@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.law.days import Period, period_end
 from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.complaints.models import Complaint, ComplaintEvent
@@ -65,26 +64,6 @@ def act_date(on: dt.date | None, *, not_before: dt.date | None) -> dt.date:
             detail={"field": "on"},
         )
     return on
-
-
-def period_due(period: Period, start: dt.date, extra_days: int = 0) -> tuple[dt.date, bool]:
-    """The last day of a period from law/, and whether it is provisional: for a year whose official
-    calendar is not entered yet, law.penalty.period_end follows the weekday rule instead of refusing
-    (a complaint must never be turned away because next year's holidays are unpublished), and the
-    daily job `recompute_provisional_dues` corrects the date once admins enter that year."""
-    due = period_end(period, start, extra_days=extra_days)
-    return due.on, due.provisional
-
-
-def set_due(complaint: Complaint, due: tuple[dt.date, bool], start: dt.date) -> list[str]:
-    complaint.due_on, complaint.due_provisional = due
-    complaint.due_start = start
-    return ["due_on", "due_provisional", "due_start"]
-
-
-def clear_due(complaint: Complaint) -> list[str]:
-    complaint.due_on, complaint.due_provisional, complaint.due_start = None, False, None
-    return ["due_on", "due_provisional", "due_start"]
 
 
 def new_tracking_code(on: dt.date) -> str:

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import Conflict, InvalidInput, NotFound
-from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law import complaints as rules
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.complaints.models import (
@@ -23,6 +22,7 @@ from zhifa.public.complaints.models import (
     Rating,
     State,
 )
+from zhifa.public.complaints.services import deadlines as dues
 from zhifa.public.complaints.services.common import (
     act_date,
     audit,
@@ -30,11 +30,9 @@ from zhifa.public.complaints.services.common import (
     local_today,
     locked,
     normalise_tracking_code,
-    period_due,
     record,
     require,
     require_state,
-    set_due,
     sla_alert_key,
 )
 
@@ -100,15 +98,13 @@ def complaint_feedback(
             if rules.reopening_allowed(
                 reopen_count=complaint.reopen_count, replied_on=complaint.concluded_on, today=today
             ):
-                reopened = period_due(rules.REOPENED_PERIOD, today)
-                due, provisional = reopened
                 complaint.state = State.REOPENED
                 complaint.reopen_count += 1
                 complaint.reopened_on = today
                 complaint.concluded_on = None
-                complaint.conclusion_due = due
-                fields += ["state", "reopen_count", "reopened_on", "concluded_on", "conclusion_due"]
-                fields += set_due(complaint, reopened, today)
+                fields += ["state", "reopen_count", "reopened_on", "concluded_on"]
+                fields += dues.open_period(complaint, dues.REOPENED, today)
+                due, provisional = complaint.conclusion_due, complaint.due_provisional
                 complaint.save(update_fields=fields)
                 record(
                     complaint,
@@ -212,50 +208,3 @@ def raise_sla_alerts(*, today: dt.date | None = None) -> int:
         )
         count += 1
     return count
-
-
-def recompute_provisional_dues(moved: list[Moved] | None = None) -> int:
-    """Daily: deadlines computed while a year's official calendar was unknown are recomputed, so a
-    complaint's due date follows the real holidays once admins have entered them."""
-    periods = {
-        State.RECEIVED: rules.ACCEPTANCE_PERIOD,
-        State.ACCEPTED: rules.CONCLUSION_PERIOD,
-        State.REOPENED: rules.REOPENED_PERIOD,
-    }
-    changed = 0
-    ids = list(
-        Complaint.objects.filter(state__in=OPEN_STATES, due_provisional=True).values_list("id", flat=True)
-    )
-    for complaint_id in ids:
-        with transaction.atomic():
-            complaint = locked(complaint_id)
-            if not complaint.due_provisional or complaint.due_start is None:
-                continue
-            extra = complaint.extension_days if complaint.state == State.ACCEPTED else 0
-            due = period_due(periods[State(complaint.state)], complaint.due_start, extra)
-            if due == (complaint.due_on, complaint.due_provisional):
-                continue
-            old = complaint.due_on
-            if moved is not None and old is not None and old != due[0]:
-                moved.append(
-                    Moved(
-                        key=f"complaint:{complaint.pk}:due",
-                        agency_id=complaint.agency_id,
-                        title=str(complaint),
-                        old=old,
-                        new=due[0],
-                        object_type="complaints.complaint",
-                        object_id=str(complaint.pk),
-                    )
-                )
-            fields = set_due(complaint, due, complaint.due_start)
-            if complaint.state == State.RECEIVED:
-                complaint.acceptance_due = due[0]
-                fields.append("acceptance_due")
-            else:
-                complaint.conclusion_due = due[0]
-                fields.append("conclusion_due")
-            complaint.save(update_fields=fields)
-            audit(None, "recompute_due", complaint, old=str(old), new=str(due[0]), provisional=due[1])
-            changed += 1
-    return changed

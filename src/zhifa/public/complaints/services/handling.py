@@ -17,7 +17,8 @@ from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.law import complaints as rules
 from zhifa.org.models import OrgNode
 from zhifa.public.complaints.models import Complaint, RoutingRule, State
-from zhifa.public.complaints.services.common import clean_text, clear_due, period_due, set_due
+from zhifa.public.complaints.services import deadlines as dues
+from zhifa.public.complaints.services.common import clean_text
 from zhifa.public.complaints.services.intake import index_complaint
 from zhifa.public.complaints.services.workflow import COMPLAINTS
 
@@ -38,7 +39,7 @@ def _audit(ctx: Ctx, **summary: Any) -> None:
     ctx.extra["audit"] = summary
 
 
-def _decided(ctx: Ctx) -> tuple[dt.date, bool | None]:
+def _decided(ctx: Ctx) -> tuple[dt.date | None, bool | None]:
     """The acceptance deadline a deciding step answers, and whether it was met."""
     due = ctx.obj.acceptance_due
     return due, rules.met_in_time(due_on=due, met_on=ctx.act_on)
@@ -51,11 +52,11 @@ def _decided(ctx: Ctx) -> tuple[dt.date, bool | None]:
 def _accept(ctx: Ctx) -> None:
     note = clean_text(ctx.data.get("note"), field="note", label=_("Note"), max_len=2000)
     due, in_time = _decided(ctx)
-    conclusion = period_due(rules.CONCLUSION_PERIOD, ctx.act_on)
-    conclusion_due, provisional = conclusion
-    ctx.set(decided_on=ctx.act_on, accepted_on=ctx.act_on, conclusion_due=conclusion_due)
-    ctx.changed.update(set_due(ctx.obj, conclusion, ctx.act_on))
-    ctx.record.update(provisional=provisional)
+    ctx.set(decided_on=ctx.act_on, accepted_on=ctx.act_on)
+    ctx.changed.update(dues.resolve(ctx.obj, (dues.ACCEPTANCE,), ctx.act_on))
+    ctx.changed.update(dues.open_period(ctx.obj, dues.CONCLUSION, ctx.act_on))
+    conclusion_due = ctx.obj.conclusion_due
+    ctx.record.update(provisional=ctx.obj.due_provisional)
     _event(
         ctx,
         public_note=_("Accepted. A reply is due by %(date)s.") % {"date": f"{conclusion_due:%Y-%m-%d}"},
@@ -73,7 +74,7 @@ def _reject(ctx: Ctx) -> None:
     reason = clean_text(ctx.data.get("reason"), field="reason", label=_("Reason"), min_len=4, max_len=2000)
     due, in_time = _decided(ctx)
     ctx.set(decided_on=ctx.act_on)
-    ctx.changed.update(clear_due(ctx.obj))
+    ctx.changed.update(dues.resolve(ctx.obj, (dues.ACCEPTANCE,), ctx.act_on))
     _event(ctx, public_note=_("Not accepted: %(reason)s") % {"reason": reason}, due_on=due, in_time=in_time)
     _audit(ctx, in_time=in_time)
 
@@ -90,7 +91,7 @@ def _redirect(ctx: Ctx) -> None:
     reason = clean_text(data.get("reason"), field="reason", label=_("Reason"), max_len=1000)
     due, in_time = _decided(ctx)
     ctx.set(decided_on=ctx.act_on)
-    ctx.changed.update(clear_due(ctx.obj))
+    ctx.changed.update(dues.resolve(ctx.obj, (dues.ACCEPTANCE,), ctx.act_on))
     note = _("This matter is outside our remit. Please raise it with %(body)s.") % {"body": body}
     if contact:
         note += " " + _("Contact: %(contact)s.") % {"contact": contact}
@@ -131,10 +132,11 @@ def _refer(ctx: Ctx) -> None:
         rule = RoutingRule.objects.filter(category_id=complaint.category_id, node__agency=target).first()
         if rule is not None and rule.node.kind == OrgNode.Kind.UNIT:
             unit = rule.node
-        acceptance = period_due(rules.ACCEPTANCE_PERIOD, ctx.act_on)
-        new_due, provisional = acceptance
-        ctx.set(agency=target, unit=unit, acceptance_due=new_due)
-        ctx.changed.update(set_due(complaint, acceptance, ctx.act_on))
+        # The referring agency's period is answered; the receiving agency's own starts.
+        ctx.changed.update(dues.resolve(complaint, (dues.ACCEPTANCE,), ctx.act_on))
+        ctx.set(agency=target, unit=unit)
+        ctx.changed.update(dues.open_period(complaint, dues.ACCEPTANCE, ctx.act_on))
+        new_due, provisional = complaint.acceptance_due, complaint.due_provisional
         ctx.target = State.RECEIVED
         public = _("Referred to %(agency)s, which will decide on accepting it by %(date)s.") % {
             "agency": target.name,
@@ -143,7 +145,7 @@ def _refer(ctx: Ctx) -> None:
         target_name = target.name
     else:
         ctx.set(decided_on=ctx.act_on)
-        ctx.changed.update(clear_due(complaint))
+        ctx.changed.update(dues.resolve(complaint, (dues.ACCEPTANCE,), ctx.act_on))
         ctx.target = State.REFERRED
         public = _("Referred to %(body)s for handling.") % {"body": external_body}
         target_name, provisional = external_body, False
@@ -223,12 +225,10 @@ def _extend(ctx: Ctx) -> None:
             article=rules.ARTICLE_CONCLUSION,
         )
     total = complaint.extension_days + days
-    accepted_on = complaint.accepted_on
-    extended = period_due(rules.CONCLUSION_PERIOD, accepted_on, total)
-    new_due, provisional = extended
     old_due = complaint.conclusion_due
-    ctx.set(extension_days=total, conclusion_due=new_due)
-    ctx.changed.update(set_due(complaint, extended, accepted_on))
+    ctx.set(extension_days=total)
+    ctx.changed.update(dues.extend(complaint, days))
+    new_due, provisional = complaint.conclusion_due, complaint.due_provisional
     ctx.record.update(days=days, old_due=str(old_due), provisional=provisional)
     _event(
         ctx,
@@ -246,7 +246,7 @@ def _reply(ctx: Ctx) -> None:
     due = complaint.conclusion_due
     in_time = rules.met_in_time(due_on=due, met_on=ctx.act_on)
     ctx.set(concluded_on=ctx.act_on)
-    ctx.changed.update(clear_due(complaint))
+    ctx.changed.update(dues.resolve(complaint, dues.REPLY_KINDS, ctx.act_on))
     ctx.record.update(round=complaint.reopen_count)
     _event(ctx, public_note=reply, due_on=due, in_time=in_time)
     _audit(ctx, in_time=in_time, round=complaint.reopen_count)

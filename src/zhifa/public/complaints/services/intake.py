@@ -16,7 +16,6 @@ from django.utils.translation import pgettext
 
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.core.identity import validate_resident_id
-from zhifa.law import complaints as rules
 from zhifa.org.models import OrgNode
 from zhifa.public.complaints import attachments as att
 from zhifa.public.complaints.models import (
@@ -30,6 +29,7 @@ from zhifa.public.complaints.models import (
     RoutingRule,
     State,
 )
+from zhifa.public.complaints.services import deadlines as dues
 from zhifa.public.complaints.services.common import (
     _LANDLINE,
     _MOBILE,
@@ -38,7 +38,6 @@ from zhifa.public.complaints.services.common import (
     clean_text,
     local_today,
     new_tracking_code,
-    period_due,
     record,
 )
 
@@ -167,7 +166,6 @@ def complaint_submit(
         now = received_at
     today = timezone.localdate(now)
     the_route = route(category=clean["category"], area=clean["area"])
-    acceptance_due, provisional = period_due(rules.ACCEPTANCE_PERIOD, today)
     stored = [(f, att.store(f)) for f in checked]
     for _attempt in range(5):
         try:
@@ -180,13 +178,12 @@ def complaint_submit(
                     state=State.RECEIVED,
                     received_at=now,
                     received_on=today,
-                    acceptance_due=acceptance_due,
-                    due_on=acceptance_due,
-                    due_start=today,
-                    due_provisional=provisional,
                     created_by=actor if staff else None,
                     **clean,
                 )
+                # The 15 days to decide on acceptance run from receipt (信访工作条例第二十三条).
+                complaint.save(update_fields=dues.open_period(complaint, dues.ACCEPTANCE, today))
+                acceptance_due, provisional = complaint.acceptance_due, complaint.due_provisional
                 record(
                     complaint,
                     EventKind.RECEIVE,

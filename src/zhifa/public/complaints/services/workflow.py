@@ -175,20 +175,13 @@ class ComplaintWorkflow(workflow.Workflow[Complaint, workflow.Transition]):
         agency_id = row.get("agency_id")
         return ComplaintEvent.objects.create(
             complaint=obj,
-            kind=ctx.transition.event,
-            at=now,
-            on=ctx.act_on,
-            actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
-            actor_name=(getattr(ctx.actor, "display_name", "") or "")[:50],
-            from_state=from_state,
-            to_state=to_state,
+            **workflow.event_row(ctx, from_state=from_state, to_state=to_state, now=now),
             agency_id=agency_id or obj.agency_id,
             unit_id=row.get("unit_id") if agency_id else obj.unit_id,
             public_note=row.get("public_note", ""),
             internal_note=row.get("internal_note", ""),
             due_on=row.get("due_on"),
             in_time=row.get("in_time"),
-            data=workflow.jsonable(ctx.record),
         )
 
     def audit(self, obj: Complaint, ctx: Any, row: Any, *, from_state: str, to_state: str) -> None:

@@ -36,3 +36,15 @@ def media(settings: Any, tmp_path: Any) -> Any:
 @pytest.fixture
 def routing(world: Any) -> Routing:
     return make_routing(world)
+
+
+@pytest.fixture
+def latest_schema() -> Iterator[None]:
+    """A migration test leaves the database at the newest migrations of every app, whatever it moved
+    back and forth: the tests after it run on the schema of the code."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -22,7 +22,7 @@ AFTER = [("complaints", "0003_attachment_blob")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_legacy_attachment_is_moved_into_the_store(routing, frozen, media) -> None:
+def test_a_legacy_attachment_is_moved_into_the_store(routing, frozen, media, latest_schema) -> None:
     complaint = make_complaint(routing.street_vending)
     data = pdf_bytes()
     sha = hashlib.sha256(data).hexdigest()
