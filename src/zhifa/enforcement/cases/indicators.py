@@ -108,6 +108,8 @@ def breakdown(agency_ids: Collection[int], span: DateSpan) -> dict[str, list[Row
         Row(str(r["agency_id"]), names.get(r["agency_id"], ""), r["n"], r["fines"] or ZERO, r["paid"] or ZERO)
         for r in agency_rows
     ]
+    order = {state: i for i, state in enumerate(State.values)}
+    by_state.sort(key=lambda r: order.get(r.key, len(order)))  # the workflow's order, not the slugs'
     by_agency.sort(key=lambda r: -r.count)
     by_category.sort(key=lambda r: -r.count)
     return {"by_state": by_state, "by_category": by_category, "by_agency": by_agency}
