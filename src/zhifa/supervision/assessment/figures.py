@@ -130,11 +130,7 @@ def value_text(leaf: LeafScore) -> str:
         unit = indicator(leaf.node.indicator_code).unit
     except UnknownIndicator:
         unit = None
-    value = f"{leaf.value.normalize():f}" if leaf.value == leaf.value.to_integral() else str(leaf.value)
-    if unit == "percent":
-        text = f"{leaf.value}%"
-    else:
-        text = value
+    text = f"{leaf.value.quantize(Decimal('0.1'))}%" if unit == "percent" else _plain(leaf.value)
     if leaf.denominator is not None and leaf.numerator is not None:
         text += f"（{_plain(leaf.numerator)}/{_plain(leaf.denominator)}）"
     return text

@@ -33,7 +33,7 @@ from zhifa.supervision.assessment.models import (
     ScoreEntry,
     SetNode,
 )
-from zhifa.supervision.assessment.workflow import ROUNDS, SELF_CHECKS, RS
+from zhifa.supervision.assessment.workflow import ROUNDS, RS, SELF_CHECKS
 
 MATERIAL_FAMILIES = frozenset({"document", "image", "text"})
 MAX_MATERIAL_BYTES = 20 * 1024 * 1024
@@ -231,7 +231,7 @@ def round_create(*, actor: Any, data: dict[str, Any]) -> Round:
             _("The cut-off date lies in or after the year assessed."), detail={"field": "cutoff_on"}
         )
     assessor_ids = sorted({int(a) for a in data.get("assessor_ids") or [] if str(a).isdigit()})
-    from zhifa.org.selectors import users_with_role  # noqa: PLC0415 — only here
+    from zhifa.org.selectors import users_with_role
 
     bureau = _bureau_node(actor)
     assessor_pool = {u.pk: u for a in agency_ids for u in users_with_role(Role.ASSESSOR, agency_id=a)}

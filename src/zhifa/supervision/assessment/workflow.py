@@ -7,7 +7,6 @@ more materials → submitted again). `docs/workflow-assessment.md` is drawn from
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -169,9 +168,12 @@ class RoundWorkflow(workflow.Workflow[Round, workflow.Transition]):
         return [(s.value, str(s.label)) for s in RS]
 
     def not_before(self, t: workflow.Transition, obj: Round) -> dt.date | None:
-        """Each step of the round is dated on or after the previous one."""
-        last = RoundEvent.objects.filter(round=obj).order_by("-id").values_list("on", flat=True).first()
-        return last
+        """Each dated step of the round is dated on or after the previous one (a recompute of the
+        figures is not a step of the procedure)."""
+        dated = [row.event for row in ROUND_TABLE if row.date_field]
+        return (
+            RoundEvent.objects.filter(round=obj, kind__in=dated).order_by("-id").values_list("on", flat=True).first()
+        )
 
     def write_event(
         self, obj: Round, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
