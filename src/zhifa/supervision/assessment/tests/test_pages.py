@@ -49,7 +49,7 @@ def test_the_set_editor_saves_a_new_version_or_shows_every_error_in_place(world,
     response = client.post(f"/assessment/sets/{s.pk}/edit/", form)
     assert response.status_code == 422
     html = response.content.decode()
-    assert "sub-indicators of 1 have 7 points" in html and "class=\"row-error\"" in html
+    assert "1的下级指标合计7分，超过其分值6分" in html and "class=\"row-error\"" in html
     assert IndicatorSet.objects.count() == 1
     form["points_1"] = "4"
     response = client.post(f"/assessment/sets/{s.pk}/edit/", form)
