@@ -293,21 +293,42 @@ def round_action(request: HttpRequest, round_id: int, event: str) -> HttpRespons
 # --- An agency in a round: self-check and scores ------------------------------------------------------------
 
 
-def _leaf_rows(p: Participant) -> list[dict[str, Any]]:
-    return [
-        {
-            "leaf": leaf,
-            "value": figures.value_text(leaf),
-            "records": figures.link_for(leaf.node.indicator_code, p.agency_id)
-            if leaf.node.indicator_code
-            else "",
-        }
-        for leaf in selectors.leaves_of(p)
-    ]
+def _leaf_rows(p: Participant, posted: Any = None) -> list[dict[str, Any]]:
+    """One row per leaf; on a refused form, the values typed are shown again (nothing is lost)."""
+    rows = []
+    for leaf in selectors.leaves_of(p):
+        code = leaf.node.code
+
+        def typed(name: str, saved: Any, code: str = code) -> Any:
+            return (
+                posted.get(f"{name}_{code}", "") if posted is not None else ("" if saved is None else saved)
+            )
+
+        rows.append(
+            {
+                "leaf": leaf,
+                "value": figures.value_text(leaf),
+                "records": figures.link_for(leaf.node.indicator_code, p.agency_id)
+                if leaf.node.indicator_code
+                else "",
+                "self_score": typed("score", leaf.self_score),
+                "explanation": typed("explanation", leaf.self_note),
+                "score": typed("score", leaf.assessor_score),
+                "note": typed("note", leaf.assessor_note),
+                "reason": typed("reason", leaf.adjust_reason),
+            }
+        )
+    return rows
 
 
 def _self_check_page(
-    request: HttpRequest, p: Participant, *, error: str = "", code: str = "", status: int = 200
+    request: HttpRequest,
+    p: Participant,
+    *,
+    error: str = "",
+    code: str = "",
+    status: int = 200,
+    posted: Any = None,
 ) -> HttpResponse:
     rnd = p.round
     editable = (
@@ -321,7 +342,7 @@ def _self_check_page(
         {
             "p": p,
             "r": rnd,
-            "rows": _leaf_rows(p),
+            "rows": _leaf_rows(p, posted),
             "editable": editable,
             "deadline": selectors.deadline_for(p),
             "events": SELF_CHECKS.allowed_events(p, request.user),
@@ -362,7 +383,12 @@ def self_check(request: HttpRequest, round_id: int, agency_id: int) -> HttpRespo
         except DomainError as exc:
             p.refresh_from_db()
             return _self_check_page(
-                request, p, error=str(exc.message), code=str(exc.detail.get("code", "")), status=_status(exc)
+                request,
+                p,
+                error=str(exc.message),
+                code=str(exc.detail.get("code", "")),
+                status=_status(exc),
+                posted=request.POST,
             )
         return redirect("assessment:self_check", round_id=round_id, agency_id=agency_id)
     return _self_check_page(request, p)
@@ -418,7 +444,13 @@ def material(request: HttpRequest, material_id: int) -> HttpResponseBase:
 
 
 def _score_page(
-    request: HttpRequest, p: Participant, *, error: str = "", code: str = "", status: int = 200
+    request: HttpRequest,
+    p: Participant,
+    *,
+    error: str = "",
+    code: str = "",
+    status: int = 200,
+    posted: Any = None,
 ) -> HttpResponse:
     rnd = p.round
     may_score = (
@@ -432,7 +464,7 @@ def _score_page(
         {
             "p": p,
             "r": rnd,
-            "rows": _leaf_rows(p),
+            "rows": _leaf_rows(p, posted),
             "may_score": may_score,
             "events": SELF_CHECKS.allowed_events(p, request.user)
             if rnd.state == Round.State.ASSESSING
@@ -475,7 +507,12 @@ def score(request: HttpRequest, round_id: int, agency_id: int) -> HttpResponse:
             services.scores_record(actor=request.user, round_id=round_id, agency_id=agency_id, items=items)
         except DomainError as exc:
             return _score_page(
-                request, p, error=str(exc.message), code=str(exc.detail.get("code", "")), status=_status(exc)
+                request,
+                p,
+                error=str(exc.message),
+                code=str(exc.detail.get("code", "")),
+                status=_status(exc),
+                posted=request.POST,
             )
         return redirect("assessment:score", round_id=round_id, agency_id=agency_id)
     return _score_page(request, p)

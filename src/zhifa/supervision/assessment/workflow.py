@@ -172,7 +172,10 @@ class RoundWorkflow(workflow.Workflow[Round, workflow.Transition]):
         figures is not a step of the procedure)."""
         dated = [row.event for row in ROUND_TABLE if row.date_field]
         return (
-            RoundEvent.objects.filter(round=obj, kind__in=dated).order_by("-id").values_list("on", flat=True).first()
+            RoundEvent.objects.filter(round=obj, kind__in=dated)
+            .order_by("-id")
+            .values_list("on", flat=True)
+            .first()
         )
 
     def write_event(

@@ -40,11 +40,26 @@ SMALL_ROWS: list[dict[str, Any]] = [
 def small_set(*, actor: Any = None, year: int = 2026, late: str = "1.5") -> IndicatorSet:
     return services.set_create(
         actor=actor,
-        data={"code": "small", "year": year, "name": "测试指标", "total_points": "10", "late_deduction": late, "rows": SMALL_ROWS},
+        data={
+            "code": "small",
+            "year": year,
+            "name": "测试指标",
+            "total_points": "10",
+            "late_deduction": late,
+            "rows": SMALL_ROWS,
+        },
     )
 
 
-def make_round(world: Any, people: Any, *, ind_set: IndicatorSet, year: int = 2026, due: dt.date = dt.date(2026, 3, 20), cutoff: dt.date = dt.date(2026, 3, 1)) -> Round:
+def make_round(
+    world: Any,
+    people: Any,
+    *,
+    ind_set: IndicatorSet,
+    year: int = 2026,
+    due: dt.date = dt.date(2026, 3, 20),
+    cutoff: dt.date = dt.date(2026, 3, 1),
+) -> Round:
     return services.round_create(
         actor=world.users["supervisor"],
         data={
@@ -59,7 +74,9 @@ def make_round(world: Any, people: Any, *, ind_set: IndicatorSet, year: int = 20
     )
 
 
-def self_check(rnd: Round, agency: Any, actor: Any, *, on: dt.date | None = None, scores: tuple[str, str] = ("4", "2")) -> None:
+def self_check(
+    rnd: Round, agency: Any, actor: Any, *, on: dt.date | None = None, scores: tuple[str, str] = ("4", "2")
+) -> None:
     services.self_check_save(
         actor=actor,
         round_id=rnd.pk,
@@ -70,10 +87,14 @@ def self_check(rnd: Round, agency: Any, actor: Any, *, on: dt.date | None = None
         ],
     )
     p = rnd.participants.get(agency=agency)
-    services.self_check_apply_event(participant_id=p.pk, actor=actor, event="submit", data={"on": on} if on else {})
+    services.self_check_apply_event(
+        participant_id=p.pk, actor=actor, event="submit", data={"on": on} if on else {}
+    )
 
 
-def score_all(rnd: Round, agency: Any, assessor: Any, *, judged: tuple[str, str] = ("3", "2"), unregistered: str = "1") -> None:
+def score_all(
+    rnd: Round, agency: Any, assessor: Any, *, judged: tuple[str, str] = ("3", "2"), unregistered: str = "1"
+) -> None:
     services.scores_record(
         actor=assessor,
         round_id=rnd.pk,

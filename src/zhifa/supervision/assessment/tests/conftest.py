@@ -30,7 +30,13 @@ class People:
 @pytest.fixture
 def people(world: Any) -> People:
     return People(
-        assessor=make_user("assessor_j", node=world.justice, roles=[(Role.ASSESSOR, world.city)], full_name="高考评"),
-        assessor_a=make_user("assessor_a", node=world.agency_a, roles=[(Role.ASSESSOR, world.city)], full_name="甲考评"),
-        approver_b=make_user("approver_b", node=world.agency_b, roles=[(Role.APPROVER, world.agency_b)], full_name="乙审批"),
+        assessor=make_user(
+            "assessor_j", node=world.justice, roles=[(Role.ASSESSOR, world.city)], full_name="高考评"
+        ),
+        assessor_a=make_user(
+            "assessor_a", node=world.agency_a, roles=[(Role.ASSESSOR, world.city)], full_name="甲考评"
+        ),
+        approver_b=make_user(
+            "approver_b", node=world.agency_b, roles=[(Role.APPROVER, world.agency_b)], full_name="乙审批"
+        ),
     )

@@ -26,11 +26,18 @@ def _login(browser, base: str, username: str, **kwargs):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_self_check_with_a_file_then_scores_then_the_ranking(browser, live_server, world, people, tmp_path: Path) -> None:
+def test_self_check_with_a_file_then_scores_then_the_ranking(
+    browser, live_server, world, people, tmp_path: Path
+) -> None:
     # Dates relative to whatever today is: due in a month, figures frozen as of today.
     today = timezone.localdate()
     rnd = make_round(
-        world, people, ind_set=small_set(year=today.year), year=today.year, due=today + dt.timedelta(days=30), cutoff=today
+        world,
+        people,
+        ind_set=small_set(year=today.year),
+        year=today.year,
+        due=today + dt.timedelta(days=30),
+        cutoff=today,
     )
     services.round_apply_event(round_id=rnd.pk, actor=world.users["supervisor"], event="open", data={})
     self_check(rnd, world.agency_b, people.approver_b, scores=("4", "2"))
@@ -72,7 +79,9 @@ def test_self_check_with_a_file_then_scores_then_the_ranking(browser, live_serve
     assessor.fill("input[name='score_2.2']", "1")
     with assessor.expect_navigation():
         assessor.get_by_role("button", name="保存评分").click()
-    assert "说明理由" in assessor.content()  # 2.2 (a computed leaf) adjusted without a reason: refused in place
+    assert (
+        "说明理由" in assessor.content()
+    )  # 2.2 (a computed leaf) adjusted without a reason: refused in place
     assessor.fill("input[name='reason_2.2']", "指标未登记，按台账核定")
     with assessor.expect_navigation():
         assessor.get_by_role("button", name="保存评分").click()

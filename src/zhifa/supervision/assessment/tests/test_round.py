@@ -23,7 +23,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _leaf(rnd: Round, agency, code: str) -> LeafScore:
-    return LeafScore.objects.select_related("node").get(participant__round=rnd, participant__agency=agency, node__code=code)
+    return LeafScore.objects.select_related("node").get(
+        participant__round=rnd, participant__agency=agency, node__code=code
+    )
 
 
 def _plant(world) -> None:
@@ -38,7 +40,9 @@ def _plant(world) -> None:
 def opened(world, people, frozen):
     _plant(world)
     rnd = make_round(world, people, ind_set=small_set())
-    services.round_apply_event(round_id=rnd.pk, actor=world.users["supervisor"], event="open", data={"on": "2026-02-20"})
+    services.round_apply_event(
+        round_id=rnd.pk, actor=world.users["supervisor"], event="open", data={"on": "2026-02-20"}
+    )
     return Round.objects.get(pk=rnd.pk)
 
 
@@ -63,12 +67,16 @@ def test_an_indicator_nobody_registered_shows_as_unregistered(world, opened) -> 
 def test_figures_freeze_at_the_cut_off_and_no_earlier(world, people, opened) -> None:
     boss = world.users["supervisor"]
     with pytest.raises(RuleViolation) as info:
-        services.round_apply_event(round_id=opened.pk, actor=boss, event="start_assessment", data={"on": "2026-02-28"})
+        services.round_apply_event(
+            round_id=opened.pk, actor=boss, event="start_assessment", data={"on": "2026-02-28"}
+        )
     assert info.value.code == "before_cutoff"
     make_officer(agency=world.agency_b)  # B now 2 of 3
     services.round_apply_event(round_id=opened.pk, actor=boss, event="refresh", data={})
     assert _leaf(opened, world.agency_b, "2.1").denominator == 3
-    services.round_apply_event(round_id=opened.pk, actor=boss, event="start_assessment", data={"on": "2026-03-02"})
+    services.round_apply_event(
+        round_id=opened.pk, actor=boss, event="start_assessment", data={"on": "2026-03-02"}
+    )
     make_officer(agency=world.agency_b)  # after the freeze: the figure stays
     leaf = _leaf(opened, world.agency_b, "2.1")
     assert leaf.frozen and leaf.denominator == 3
@@ -83,7 +91,9 @@ def test_a_late_self_check_loses_exactly_the_sets_points(world, people, opened) 
         assert (a.late, a.late_deduction) == (False, Decimal(0))
         assert (b.late, b.late_deduction) == (True, Decimal("1.5"))
         assert Deadline.objects.get(object_type="assessment.participant", object_id=b.pk).resolution == "late"
-        services.round_apply_event(round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={})
+        services.round_apply_event(
+            round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={}
+        )
         for agency in (world.agency_a, world.agency_b):
             score_all(opened, agency, people.assessor, judged=("4", "2"))
         rows = {r.agency_id: r for r in ranking.results(opened)}
@@ -116,21 +126,40 @@ def test_a_self_check_never_submitted_is_late_at_review(world, people, opened) -
 def test_the_self_check_needs_a_score_and_an_explanation_for_every_judged_leaf(world, opened) -> None:
     approver = world.users["approver_a"]
     with pytest.raises(InvalidInput) as info:
-        services.self_check_save(actor=approver, round_id=opened.pk, agency_id=world.agency_a.pk, items=[{"code": "1.1", "score": "4"}])
+        services.self_check_save(
+            actor=approver,
+            round_id=opened.pk,
+            agency_id=world.agency_a.pk,
+            items=[{"code": "1.1", "score": "4"}],
+        )
     assert info.value.code == "explanation_required"
     with pytest.raises(InvalidInput):
-        services.self_check_save(actor=approver, round_id=opened.pk, agency_id=world.agency_a.pk, items=[{"code": "2.1", "score": "1", "explanation": "x"}])
-    services.self_check_save(actor=approver, round_id=opened.pk, agency_id=world.agency_a.pk, items=[{"code": "1.1", "score": "4", "explanation": "好"}])
+        services.self_check_save(
+            actor=approver,
+            round_id=opened.pk,
+            agency_id=world.agency_a.pk,
+            items=[{"code": "2.1", "score": "1", "explanation": "x"}],
+        )
+    services.self_check_save(
+        actor=approver,
+        round_id=opened.pk,
+        agency_id=world.agency_a.pk,
+        items=[{"code": "1.1", "score": "4", "explanation": "好"}],
+    )
     p = opened.participants.get(agency=world.agency_a)
     with pytest.raises(InvalidInput) as info:
         services.self_check_apply_event(participant_id=p.pk, actor=approver, event="submit", data={})
     assert info.value.code == "self_scores_missing" and info.value.detail["codes"] == ["1.2"]
     with pytest.raises(Forbidden):  # another agency's staff
-        services.self_check_save(actor=world.users["officer_b"], round_id=opened.pk, agency_id=world.agency_a.pk, items=[])
+        services.self_check_save(
+            actor=world.users["officer_b"], round_id=opened.pk, agency_id=world.agency_a.pk, items=[]
+        )
 
 
 def test_an_assessor_cannot_score_their_own_agency(world, people, opened) -> None:
-    services.round_apply_event(round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={})
+    services.round_apply_event(
+        round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={}
+    )
     with pytest.raises(Forbidden) as info:
         score_all(opened, world.agency_a, people.assessor_a)
     assert info.value.code == "own_agency"
@@ -139,8 +168,12 @@ def test_an_assessor_cannot_score_their_own_agency(world, people, opened) -> Non
     assert _leaf(opened, world.agency_b, "1.1").assessor == people.assessor_a
 
 
-def test_an_assessor_cannot_score_their_own_agency_through_the_api(world, people, opened, client, api_token) -> None:
-    services.round_apply_event(round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={})
+def test_an_assessor_cannot_score_their_own_agency_through_the_api(
+    world, people, opened, client, api_token
+) -> None:
+    services.round_apply_event(
+        round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={}
+    )
     response = client.post(
         f"/api/v1/assessments/{opened.pk}/scores",
         {"agency_id": world.agency_a.pk, "items": [{"code": "1.1", "score": "3"}]},
@@ -160,7 +193,9 @@ def test_an_assessor_cannot_score_their_own_agency_through_the_api(world, people
 
 
 def test_a_computed_leaf_is_adjusted_only_with_a_reason(world, people, opened) -> None:
-    services.round_apply_event(round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={})
+    services.round_apply_event(
+        round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={}
+    )
     kw = {"actor": people.assessor, "round_id": opened.pk, "agency_id": world.agency_a.pk}
     with pytest.raises(InvalidInput) as info:
         services.scores_record(**kw, items=[{"code": "2.1", "score": "1"}])
@@ -174,20 +209,31 @@ def test_a_computed_leaf_is_adjusted_only_with_a_reason(world, people, opened) -
 
 def test_disagreements_between_self_and_assessor_are_visible(world, people, opened) -> None:
     self_check(opened, world.agency_a, world.users["approver_a"], scores=("4", "2"))
-    services.round_apply_event(round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={})
+    services.round_apply_event(
+        round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={}
+    )
     score_all(opened, world.agency_a, people.assessor, judged=("2.5", "2"))
     assert _leaf(opened, world.agency_a, "1.1").disagreement == Decimal("-1.5")
     assert _leaf(opened, world.agency_a, "1.2").disagreement is None
 
 
 def test_scores_outside_the_leaf_points_are_refused(world, people, opened) -> None:
-    services.round_apply_event(round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={})
+    services.round_apply_event(
+        round_id=opened.pk, actor=world.users["supervisor"], event="start_assessment", data={}
+    )
     for bad in ("4.5", "-1", "1.25", "abc"):
         with pytest.raises(InvalidInput):
-            services.scores_record(actor=people.assessor, round_id=opened.pk, agency_id=world.agency_a.pk, items=[{"code": "1.1", "score": bad}])
+            services.scores_record(
+                actor=people.assessor,
+                round_id=opened.pk,
+                agency_id=world.agency_a.pk,
+                items=[{"code": "1.1", "score": bad}],
+            )
 
 
-def _finish(world, people, rnd: Round, *, a: tuple[str, str], b: tuple[str, str], on: str | None = None) -> None:
+def _finish(
+    world, people, rnd: Round, *, a: tuple[str, str], b: tuple[str, str], on: str | None = None
+) -> None:
     boss = world.users["supervisor"]
     self_check(rnd, world.agency_a, world.users["approver_a"])
     self_check(rnd, world.agency_b, people.approver_b)
@@ -205,7 +251,13 @@ def test_equal_totals_rank_by_the_computed_points_then_share_the_rank() -> None:
         return r
 
     rows = ranking.rank(
-        [row("丙", "80", "30"), row("甲", "90", "40"), row("乙", "90", "45"), row("丁", "80", "30"), row("戊", "80", "30", late=True)]
+        [
+            row("丙", "80", "30"),
+            row("甲", "90", "40"),
+            row("乙", "90", "45"),
+            row("丁", "80", "30"),
+            row("戊", "80", "30", late=True),
+        ]
     )
     assert [(r.name, r.rank) for r in rows] == [("乙", 1), ("甲", 2), ("丁", 3), ("丙", 3), ("戊", 5)]
 
@@ -238,7 +290,14 @@ def test_the_report_pdf_reads_back_with_each_agencys_total_and_rank(world, peopl
 
 def test_the_ranking_shows_the_change_from_last_year(world, people, frozen) -> None:
     _plant(world)
-    old = make_round(world, people, ind_set=small_set(year=2025), year=2025, due=dt.date(2025, 12, 15), cutoff=dt.date(2025, 12, 20))
+    old = make_round(
+        world,
+        people,
+        ind_set=small_set(year=2025),
+        year=2025,
+        due=dt.date(2025, 12, 15),
+        cutoff=dt.date(2025, 12, 20),
+    )
     boss = world.users["supervisor"]
     services.round_apply_event(round_id=old.pk, actor=boss, event="open", data={"on": "2025-12-01"})
     _finish(world, people, old, a=("2", "1"), b=("4", "2"))
@@ -251,7 +310,9 @@ def test_the_ranking_shows_the_change_from_last_year(world, people, frozen) -> N
     assert a.change == a.total - a.previous_total and a.change > 0 and a.previous_rank == 2
 
 
-def test_the_bureau_publishes_the_ranking_on_the_portal_when_it_chooses(world, people, opened, client) -> None:
+def test_the_bureau_publishes_the_ranking_on_the_portal_when_it_chooses(
+    world, people, opened, client
+) -> None:
     _finish(world, people, opened, a=("4", "2"), b=("2", "1"))
     assert client.get(f"/portal/assessment/{opened.pk}/").status_code == 404
     services.round_apply_event(round_id=opened.pk, actor=world.users["supervisor"], event="publish", data={})
@@ -261,10 +322,14 @@ def test_the_bureau_publishes_the_ranking_on_the_portal_when_it_chooses(world, p
     assert "测试市城市管理局" in html and "<svg" in html and "一项决策缺少风险评估" not in html
     assert opened.pk and client.get("/portal/assessment/").status_code == 200
     with pytest.raises(Conflict):
-        services.round_apply_event(round_id=opened.pk, actor=world.users["supervisor"], event="publish", data={})
+        services.round_apply_event(
+            round_id=opened.pk, actor=world.users["supervisor"], event="publish", data={}
+        )
 
 
 def test_only_the_bureau_moves_the_round(world, people, opened) -> None:
     with pytest.raises(DomainError) as info:
-        services.round_apply_event(round_id=opened.pk, actor=people.assessor, event="start_assessment", data={})
+        services.round_apply_event(
+            round_id=opened.pk, actor=people.assessor, event="start_assessment", data={}
+        )
     assert info.value.status == 403

@@ -24,7 +24,9 @@ def _rows(**changes: dict) -> list[dict]:
 
 def _refusal(rows: list[dict], total: str = "10") -> DomainError:
     with pytest.raises(DomainError) as info:
-        services.set_create(actor=None, data={"code": "t", "year": 2026, "name": "t", "total_points": total, "rows": rows})
+        services.set_create(
+            actor=None, data={"code": "t", "year": 2026, "name": "t", "total_points": total, "rows": rows}
+        )
     assert IndicatorSet.objects.count() == 0 and SetNode.objects.count() == 0  # nothing half-stored
     return info.value
 
@@ -109,8 +111,12 @@ def test_xlsx_goes_out_and_comes_back_as_the_same_tree() -> None:
     assert header == list(set_io.HEADERS)
     assert [c.value for c in sheet[2]][:6] == ["1", None, "制度建设", 6, 60, None]
     rows = set_io.parse_rows(data)
-    again = services.set_create(actor=None, data={"code": "copy", "year": 2027, "name": "副本", "rows": rows, "first_row": 2})
-    pairs = lambda x: [(n.code, n.points, n.method, n.indicator_code, n.target) for n in selectors.set_nodes(x)]  # noqa: E731
+    again = services.set_create(
+        actor=None, data={"code": "copy", "year": 2027, "name": "副本", "rows": rows, "first_row": 2}
+    )
+    pairs = lambda x: [
+        (n.code, n.points, n.method, n.indicator_code, n.target) for n in selectors.set_nodes(x)
+    ]
     assert pairs(again) == pairs(s) and again.total_points == 10
 
 
@@ -140,7 +146,10 @@ def test_an_xlsx_import_is_all_or_nothing_with_sheet_row_numbers(world, client, 
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "import_rejected"
-    assert body["detail"]["errors"][0]["row"] == 2 and body["detail"]["errors"][0]["code"] == "points_exceed_parent"
+    assert (
+        body["detail"]["errors"][0]["row"] == 2
+        and body["detail"]["errors"][0]["code"] == "points_exceed_parent"
+    )
     assert not IndicatorSet.objects.exists()
     good = _xlsx([["1", "", "决策", 6, None, "材料评审", "", "", None, None, None, "", ""]])
     response = client.post(
