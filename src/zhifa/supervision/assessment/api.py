@@ -225,7 +225,7 @@ def set_create(request: HttpRequest, payload: SetIn) -> tuple[int, dict[str, Any
 
 @router.post("/assessments/indicator-sets/import", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def set_import(
+def set_import(  # noqa: PLR0917 — ninja reads the form fields from the parameters
     request: HttpRequest,
     file: File[UploadedFile],
     code: Form[str],

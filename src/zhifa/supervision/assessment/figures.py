@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -79,7 +80,7 @@ def compute_leaf(leaf: LeafScore, *, span: DateSpan, agency_id: int) -> None:
     leaf.computed_score = points
 
 
-def fill(rnd: Round, *, freeze: bool, actor: object | None = None) -> int:
+def fill(rnd: Round, *, freeze: bool, actor: Any = None) -> int:
     """(Re)compute every computed leaf of every agency of the round that is not frozen yet; with
     `freeze`, fix them (history row per leaf). Returns the number of leaves written."""
     span = span_of(rnd)

@@ -18,8 +18,6 @@ from django.utils.translation import pgettext_lazy
 
 from zhifa.core.history import AppendOnlyModel
 
-POINTS = {"max_digits": 6, "decimal_places": 1}
-
 
 class Method(models.TextChoices):
     COMPUTED = "computed", _("Computed from data")
@@ -37,8 +35,10 @@ class IndicatorSet(models.Model):
     year = models.PositiveIntegerField(_("year"))
     version = models.PositiveIntegerField(_("version"))
     name = models.CharField(_("name"), max_length=100)
-    total_points = models.DecimalField(_("total points"), **POINTS)
-    late_deduction = models.DecimalField(_("points deducted for a late self-check"), **POINTS)
+    total_points = models.DecimalField(_("total points"), max_digits=6, decimal_places=1)
+    late_deduction = models.DecimalField(
+        _("points deducted for a late self-check"), max_digits=6, decimal_places=1
+    )
     note = models.CharField(_("what changed"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -64,7 +64,7 @@ class SetNode(models.Model):
     code = models.CharField(_("code"), max_length=20)
     level = models.PositiveSmallIntegerField(_("level"))
     name = models.CharField(_("indicator"), max_length=200)
-    points = models.DecimalField(_("points"), **POINTS)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=1)
     leaf = models.BooleanField(default=True)
     method = models.CharField(_("scoring method"), max_length=10, choices=Method.choices, blank=True)
     indicator_code = models.CharField(_("registered indicator"), max_length=80, blank=True)
@@ -125,10 +125,12 @@ class Round(models.Model):
     cutoff_on = models.DateField(_("figures frozen at"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     # The values in force when the round was created (law.assessment settings), kept with the round.
-    excellent_min = models.DecimalField(_("优秀 from"), **POINTS)
-    good_min = models.DecimalField(_("良好 from"), **POINTS)
-    pass_min = models.DecimalField(_("合格 from"), **POINTS)
-    late_deduction = models.DecimalField(_("points deducted for a late self-check"), **POINTS)
+    excellent_min = models.DecimalField(_("优秀 from"), max_digits=6, decimal_places=1)
+    good_min = models.DecimalField(_("良好 from"), max_digits=6, decimal_places=1)
+    pass_min = models.DecimalField(_("合格 from"), max_digits=6, decimal_places=1)
+    late_deduction = models.DecimalField(
+        _("points deducted for a late self-check"), max_digits=6, decimal_places=1
+    )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     frozen_at = models.DateTimeField(_("figures frozen at"), null=True, blank=True)
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
@@ -175,9 +177,11 @@ class Participant(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     submitted_on = models.DateField(_("self-check submitted on"), null=True, blank=True)
     late = models.BooleanField(_("submitted late"), default=False)
-    late_deduction = models.DecimalField(_("deducted for lateness"), default=Decimal(0), **POINTS)
+    late_deduction = models.DecimalField(
+        _("deducted for lateness"), default=Decimal(0), max_digits=6, decimal_places=1
+    )
     # Frozen when the round finishes (ranking.results computes the same figures live before that).
-    total = models.DecimalField(_("total"), null=True, blank=True, **POINTS)
+    total = models.DecimalField(_("total"), null=True, blank=True, max_digits=6, decimal_places=1)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=10, blank=True)
 
@@ -225,11 +229,11 @@ class LeafScore(models.Model):
     value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     numerator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     denominator = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    computed_score = models.DecimalField(null=True, blank=True, **POINTS)
+    computed_score = models.DecimalField(null=True, blank=True, max_digits=6, decimal_places=1)
     frozen = models.BooleanField(default=False)
-    self_score = models.DecimalField(null=True, blank=True, **POINTS)
+    self_score = models.DecimalField(null=True, blank=True, max_digits=6, decimal_places=1)
     self_note = models.TextField(blank=True)
-    assessor_score = models.DecimalField(null=True, blank=True, **POINTS)
+    assessor_score = models.DecimalField(null=True, blank=True, max_digits=6, decimal_places=1)
     assessor_note = models.TextField(blank=True)
     adjust_reason = models.TextField(blank=True)
     assessor = models.ForeignKey(
@@ -264,7 +268,7 @@ class ScoreEntry(AppendOnlyModel):
 
     leaf = models.ForeignKey(LeafScore, on_delete=models.PROTECT, related_name="history")
     role = models.CharField(max_length=10, choices=Role.choices)
-    score = models.DecimalField(null=True, blank=True, **POINTS)
+    score = models.DecimalField(null=True, blank=True, max_digits=6, decimal_places=1)
     note = models.TextField(blank=True)
     reason = models.TextField(blank=True)
     actor = models.ForeignKey(

@@ -124,7 +124,9 @@ def leaves_of(p: Participant) -> list[LeafScore]:
 
 
 def material_get_for(user: Any, material_id: int) -> Material:
-    m = Material.objects.select_related("leaf__participant", "blob").filter(pk=material_id).first()
+    m: Material | None = (
+        Material.objects.select_related("leaf__participant", "blob").filter(pk=material_id).first()
+    )
     if m is None:
         raise NotFound(_("No such file."))
     participant_get_for(user, m.leaf.participant.round_id, m.leaf.participant.agency_id)

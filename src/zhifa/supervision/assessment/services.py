@@ -212,7 +212,9 @@ def round_create(*, actor: Any, data: dict[str, Any]) -> Round:
     year = _year(data.get("year"))
     name = _text(data.get("name"), "name", max_length=100)
     set_id = data.get("set_id")
-    ind_set = IndicatorSet.objects.filter(pk=set_id).first() if str(set_id or "").isdigit() else None
+    ind_set = (
+        IndicatorSet.objects.filter(pk=int(str(set_id))).first() if str(set_id or "").isdigit() else None
+    )
     if ind_set is None:
         raise InvalidInput(_("Choose an indicator set."), detail={"field": "set_id"})
     agency_ids = sorted({int(a) for a in data.get("agency_ids") or [] if str(a).isdigit()})

@@ -128,7 +128,7 @@ def parse_rows(content: bytes) -> list[dict[str, Any]]:
             _("The first row must be the headers: %(headers)s.") % {"headers": "，".join(HEADERS)},
             code="bad_headers",
         )
-    rows = []
+    rows: list[dict[str, Any] | None] = []
     for raw in table[1:]:
         cells = [*raw, *[""] * (len(HEADERS) - len(raw))]
         if not any(cells):

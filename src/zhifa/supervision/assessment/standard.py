@@ -26,7 +26,7 @@ def _group(code: str, name: str, points: int) -> dict[str, Any]:
     return {"code": code, "parent": "", "name": name, "points": str(points)}
 
 
-def _rate(
+def _rate(  # noqa: PLR0917 — rows of a table
     code: str, parent: str, name: str, points: int, indicator: str, target: str, **kw: Any
 ) -> dict[str, Any]:
     return _leaf(

@@ -18,7 +18,7 @@ from zhifa.core.files.serving import serve_blob
 from zhifa.core.roles import STAFF_ROLES, Role
 from zhifa.org.selectors import scope_agencies, users_with_role
 from zhifa.supervision.assessment import figures, ranking, report, selectors, services, set_io
-from zhifa.supervision.assessment.access import own_agencies
+from zhifa.supervision.assessment.access import may_self_check, own_agencies
 from zhifa.supervision.assessment.models import Formula, Method, Participant, Round
 from zhifa.supervision.assessment.workflow import ROUNDS, SELF_CHECKS
 from zhifa.supervision.stats.charts import bar_chart
@@ -334,7 +334,7 @@ def _self_check_page(
     editable = (
         rnd.state in (Round.State.SELF_CHECK, Round.State.ASSESSING)
         and p.state != Participant.State.SUBMITTED
-        and services.access.may_self_check(request.user, p.agency_id)
+        and may_self_check(request.user, p.agency_id)
     )
     return render(
         request,

@@ -114,9 +114,10 @@ def test_xlsx_goes_out_and_comes_back_as_the_same_tree() -> None:
     again = services.set_create(
         actor=None, data={"code": "copy", "year": 2027, "name": "副本", "rows": rows, "first_row": 2}
     )
-    pairs = lambda x: [
-        (n.code, n.points, n.method, n.indicator_code, n.target) for n in selectors.set_nodes(x)
-    ]
+
+    def pairs(x: IndicatorSet) -> list[tuple]:
+        return [(n.code, n.points, n.method, n.indicator_code, n.target) for n in selectors.set_nodes(x)]
+
     assert pairs(again) == pairs(s) and again.total_points == 10
 
 
