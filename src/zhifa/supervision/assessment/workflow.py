@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy
 from zhifa.core import workflow
 from zhifa.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from zhifa.core.roles import Role
-from zhifa.foundation.deadlines.services import Subject, deadline_moot, deadline_open, deadline_resolve
+from zhifa.foundation.deadlines.services import (
+    Subject,
+    deadline_moot,
+    deadline_open,
+    deadline_resolve,
+    deadlines_of,
+)
 from zhifa.law import assessment as rules
 from zhifa.law.days import DayKind, Period
 from zhifa.supervision.assessment import access, figures, ranking
@@ -247,12 +253,15 @@ def deadline_of(participant: Participant) -> Subject:
 @ROUNDS.handlers.handles("submit_review")
 def _submit_review(ctx: Any) -> None:
     rnd: Round = ctx.obj
-    open_ones = list(
-        Participant.objects.filter(round=rnd).exclude(state=PS.SUBMITTED).exclude(submitted_on__isnull=False)
+    open_ones = list(Participant.objects.filter(round=rnd, submitted_on__isnull=True))
+    # The last day as the deadline engine has it (a due date on a day off moves to the next working day).
+    last_day = max(
+        (row.due_on for p in open_ones for row in deadlines_of(deadline_of(p)) if row.kind == DEADLINE_KIND),
+        default=rnd.self_check_due,
     )
-    if open_ones and ctx.act_on <= rnd.self_check_due:
+    if open_ones and ctx.act_on <= last_day:
         raise Conflict(
-            _("Self-checks stay open until %(due)s.") % {"due": rnd.self_check_due.isoformat()},
+            _("Self-checks stay open until %(due)s.") % {"due": last_day.isoformat()},
             code="self_check_open",
         )
     for p in open_ones:  # never submitted: the deadline passed without it, so it is late

@@ -20,7 +20,9 @@ def test_linear_full_at_the_target_and_down_to_zero(value: D, points: D) -> None
     assert score(CREDENTIALS, value)[1] == points
 
 
-@pytest.mark.parametrize(("value", "points"), [(D(0), D(4)), (D(5), D(4)), (D("17.5"), D(2)), (D(30), D(0)), (D(60), D(0))])
+@pytest.mark.parametrize(
+    ("value", "points"), [(D(0), D(4)), (D(5), D(4)), (D("17.5"), D(2)), (D(30), D(0)), (D(60), D(0))]
+)
 def test_linear_lower_is_better_when_zero_lies_above_the_target(value: D, points: D) -> None:
     assert score(CORRECTIONS, value)[1] == points
 
