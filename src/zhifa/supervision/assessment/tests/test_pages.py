@@ -26,9 +26,9 @@ def rnd(world, people, frozen) -> Round:
 def test_the_home_page_lists_rounds_sets_and_my_self_check(world, rnd, client) -> None:
     client.force_login(world.users["approver_a"])
     html = client.get("/assessment/").content.decode()
-    assert (
-        rnd.name in html and f"/assessment/rounds/{rnd.pk}/agencies/{world.agency_a.pk}/self-check/" in html
-    )
+    link = f"/assessment/rounds/{rnd.pk}/agencies/{world.agency_a.pk}/self-check/"
+    assert rnd.name in html and link in html
+    assert link in client.get("/").content.decode()  # the home panel: the self-check the agency owes
 
 
 def test_the_set_page_and_its_excel(world, rnd, client) -> None:
