@@ -27,11 +27,11 @@ router = Router(tags=["assessment"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class Strict(Schema):
+class AssessmentStrict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class NodeIn(Strict):
+class AssessmentNodeIn(AssessmentStrict):
     code: str = Field(max_length=20)
     parent: str = Field("", max_length=20)
     name: str = Field(max_length=200)
@@ -46,17 +46,17 @@ class NodeIn(Strict):
     materials: str = Field("", max_length=2000)
 
 
-class SetIn(Strict):
+class AssessmentSetIn(AssessmentStrict):
     code: str = Field(max_length=40)
     year: int
     name: str = Field(max_length=100)
     total_points: Decimal | None = None
     late_deduction: Decimal | None = None
     note: str = Field("", max_length=200)
-    nodes: list[NodeIn]
+    nodes: list[AssessmentNodeIn]
 
 
-class RoundIn(Strict):
+class AssessmentRoundIn(AssessmentStrict):
     name: str = Field(max_length=100)
     year: int
     set_id: int
@@ -66,34 +66,34 @@ class RoundIn(Strict):
     cutoff_on: dt.date
 
 
-class EventIn(Strict):
+class AssessmentEventIn(AssessmentStrict):
     event: str = Field(max_length=30)
     on: dt.date | None = None
     reason: str = Field("", max_length=500)
 
 
-class SelfItemIn(Strict):
+class AssessmentSelfItemIn(AssessmentStrict):
     code: str = Field(max_length=20)
     score: Decimal | None = None
     explanation: str = Field("", max_length=2000)
 
 
-class SubmissionIn(Strict):
+class AssessmentSubmissionIn(AssessmentStrict):
     agency_id: int
-    items: list[SelfItemIn] = []
+    items: list[AssessmentSelfItemIn] = []
     submit: bool = False
 
 
-class ScoreItemIn(Strict):
+class AssessmentScoreItemIn(AssessmentStrict):
     code: str = Field(max_length=20)
     score: Decimal | None = None
     note: str = Field("", max_length=2000)
     reason: str = Field("", max_length=2000)
 
 
-class ScoresIn(Strict):
+class AssessmentScoresIn(AssessmentStrict):
     agency_id: int
-    items: list[ScoreItemIn]
+    items: list[AssessmentScoreItemIn]
 
 
 def _d(v: Decimal | None) -> str | None:
@@ -216,7 +216,7 @@ def set_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/assessments/indicator-sets", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def set_create(request: HttpRequest, payload: SetIn) -> tuple[int, dict[str, Any]]:
+def set_create(request: HttpRequest, payload: AssessmentSetIn) -> tuple[int, dict[str, Any]]:
     data = payload.model_dump()
     data["rows"] = [{k: (None if v is None else str(v)) for k, v in n.items()} for n in data.pop("nodes")]
     s = services.set_create(actor=request.user, data=data)
@@ -269,7 +269,7 @@ def round_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/assessments", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def round_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
+def round_create(request: HttpRequest, payload: AssessmentRoundIn) -> tuple[int, dict[str, Any]]:
     r = services.round_create(actor=request.user, data=payload.model_dump())
     return 201, round_out(request, r)
 
@@ -282,7 +282,7 @@ def round_get(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 @router.post("/assessments/{int:round_id}/events", response={200: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def round_event(request: HttpRequest, round_id: int, payload: EventIn) -> dict[str, Any]:
+def round_event(request: HttpRequest, round_id: int, payload: AssessmentEventIn) -> dict[str, Any]:
     selectors.round_get_for(request.user, round_id)
     data: dict[str, Any] = {"reason": payload.reason}
     if payload.on is not None:
@@ -303,7 +303,7 @@ def participant_get(request: HttpRequest, round_id: int, agency_id: int) -> dict
 
 @router.post("/assessments/{int:round_id}/submissions", response={200: dict[str, Any], **ERRORS})
 @access.roles(Role.APPROVER, Role.LEGAL_REVIEWER)
-def submission(request: HttpRequest, round_id: int, payload: SubmissionIn) -> dict[str, Any]:
+def submission(request: HttpRequest, round_id: int, payload: AssessmentSubmissionIn) -> dict[str, Any]:
     """The agency's self-scores and explanations; `submit: true` then submits the self-check (a late
     first submission loses the set's points)."""
     selectors.participant_get_for(request.user, round_id, payload.agency_id)
@@ -338,7 +338,7 @@ def material_add(
 
 @router.post("/assessments/{int:round_id}/scores", response={200: dict[str, Any], **ERRORS})
 @access.roles(Role.ASSESSOR)
-def scores(request: HttpRequest, round_id: int, payload: ScoresIn) -> dict[str, Any]:
+def scores(request: HttpRequest, round_id: int, payload: AssessmentScoresIn) -> dict[str, Any]:
     """An assessor's scores for one agency (never their own: 403 `own_agency`); a computed leaf is
     adjusted only with a `reason` (400 `reason_required`)."""
     selectors.participant_get_for(request.user, round_id, payload.agency_id)

@@ -17,7 +17,10 @@ def test_the_demo_has_a_finished_round_and_one_in_progress(world, frozen) -> Non
         "units": {"sfj_jd": world.justice, "scj_zd": world.unit_b},
     }
     seed_assessment(ctx)
-    old, new = Round.objects.get(pk=ctx["assessment"]["finished"]), Round.objects.get(pk=ctx["assessment"]["running"])
+    old, new = (
+        Round.objects.get(pk=ctx["assessment"]["finished"]),
+        Round.objects.get(pk=ctx["assessment"]["running"]),
+    )
     assert (old.year, old.state, old.published_at is not None) == (2025, "finished", True)
     ranks = sorted(old.participants.values_list("rank", "late"))
     assert ranks == [(1, False), (2, True)]  # the market bureau's self-check was late
