@@ -33,6 +33,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.foundation.alerts.api.router"),
     ("", "zhifa.supervision.stats.api.router"),
     ("", "zhifa.supervision.reviews.api.router"),
+    ("", "zhifa.supervision.assessment.api.router"),
     ("", "zhifa.public.portal.api.router"),
     ("", "zhifa.public.complaints.api.router"),
     ("", "zhifa.supervision.normative.api.router"),

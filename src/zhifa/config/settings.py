@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhifa.foundation.deadlines",
     "zhifa.supervision.stats",
     "zhifa.supervision.reviews",
+    "zhifa.supervision.assessment",
     "zhifa.supervision.appeals",
     "zhifa.public.portal",
     "zhifa.public.complaints",

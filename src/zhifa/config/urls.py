@@ -24,6 +24,8 @@ urlpatterns = [
     path("alerts/", include("zhifa.foundation.alerts.urls")),
     path("stats/", include("zhifa.supervision.stats.urls")),
     path("reviews/", include("zhifa.supervision.reviews.urls")),
+    path("assessment/", include("zhifa.supervision.assessment.urls")),
+    path("portal/assessment/", include("zhifa.supervision.assessment.urls_public")),
     path("complaints/", include("zhifa.public.complaints.urls")),
     path("normative/", include("zhifa.supervision.normative.urls")),
     path("portal/normative/", include("zhifa.supervision.normative.urls_public")),
