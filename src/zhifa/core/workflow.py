@@ -14,6 +14,10 @@ scope check (403), date of the act (400), handler (guards 422 naming the article
 `save(update_fields=…)`, the event row, the audit entry, the alerts the event answers, listeners
 inside the transaction, side effects after commit. A refused event changes nothing (the transaction rolls back).
 
+Slow work an event causes (rendering its 文书 to PDF) is not done in the event: a listener queues it
+with `after_commit(fn)`, which runs `fn` once the event's transaction has committed — `fn` enqueues a
+task for the worker, so the event returns in the time of its SQL. A rolled-back event queues nothing.
+
 The engine imports no domain, no org, no audit and no alerts code: the audit entry and the alert
 resolution go through the doors those apps install at start-up (`set_audit_recorder`,
 `set_alert_resolver`), so the import graph keeps core at the bottom.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
@@ -35,6 +40,8 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core import auditing
 from zhifa.core.auditing import AuditRecorder
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,30 @@ def _resolve_alerts(keys: Iterable[str]) -> None:
         raise RuntimeError("zhifa.core.workflow: no alert resolver installed (is the alerts app loaded?)")
     for key in keys:
         _alerts[0](key=key)
+
+
+class AfterCommit:
+    """A side effect queued by `after_commit`. The type marks the engine's own on-commit callbacks, so
+    the test suite (whose test-case transaction never commits) can run exactly these when the
+    transaction they were queued in ends, as they would run on a real commit (root conftest.py)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self.fn = fn
+
+    def __call__(self) -> None:
+        try:
+            self.fn()
+        except Exception:  # the change is committed: a failed side effect is logged, never a 500
+            _log.exception("zhifa.core.workflow: side effect after commit failed")
+
+
+def after_commit(fn: Callable[[], None]) -> None:
+    """Run `fn` once the transaction open now commits (at once when none is open); dropped if it rolls
+    back. For slow work an event or a door causes (enqueue a task here; do not render here). `fn` must
+    not raise for "nothing to do"; an exception is logged and the committed change stands."""
+    transaction.on_commit(AfterCommit(fn))
 
 
 def jsonable(value: dict[str, Any]) -> dict[str, Any]:
