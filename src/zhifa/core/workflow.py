@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core import auditing
+from zhifa.core import auditing, state_counts
 from zhifa.core.auditing import AuditRecorder
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 
@@ -230,6 +230,9 @@ class Workflow(Generic[M, T]):
     table: ClassVar[Table]
     handlers: ClassVar[Handlers]
     state_field: ClassVar[str] = "state"
+    # Keep exact per-(agency, state) counts in `core.StateCount` (core.state_counts) for cheap list
+    # counts; the domain's creating door calls `state_counts.added` for a new object.
+    counts_states: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
@@ -252,6 +255,10 @@ class Workflow(Generic[M, T]):
 
     def state_of(self, obj: M) -> str:
         return str(getattr(obj, self.state_field))
+
+    def agency_of(self, obj: M) -> int:
+        """The agency an object's counts belong to (`counts_states`)."""
+        return int(obj.agency_id)  # type: ignore[attr-defined]
 
     def applicable(self, t: T, obj: M) -> bool:
         """Does the table allow `t` from the object's state (before any role check)?"""
@@ -413,6 +420,14 @@ def apply_event(
         setattr(obj, workflow.state_field, to_state)
         changed = set(ctx.changed) | {workflow.state_field} | workflow.stamp(obj, ctx, now)
         obj.save(update_fields=sorted(changed))
+        if workflow.counts_states:
+            state_counts.moved(
+                workflow=workflow.name,
+                agency_id=workflow.agency_of(obj),
+                from_state=from_state,
+                to_state=to_state,
+                key=obj.pk,
+            )
         row = workflow.write_event(obj, ctx, from_state=from_state, to_state=to_state, now=now)
         workflow.audit(obj, ctx, row, from_state=from_state, to_state=to_state)
         _resolve_alerts(workflow.resolved_alerts(obj, ctx))

@@ -28,18 +28,20 @@ def _grant_scopes(user: Any) -> list[tuple[str, frozenset[int]]]:
     grants = list(
         RoleGrant.objects.filter(user=user).values_list("role", "node__kind", "node__path", "node__agency_id")
     )
-    government_paths = sorted({path for _role, kind, path, _agency in grants if kind == OrgNode.Kind.GOVERNMENT})
+    government_paths = sorted(
+        {path for _role, kind, path, _agency in grants if kind == OrgNode.Kind.GOVERNMENT}
+    )
     under: dict[str, set[int]] = {path: set() for path in government_paths}
     if government_paths:
         subtree_q = models.Q()
         for path in government_paths:
             subtree_q |= models.Q(path__startswith=path)
-        for agency_id, agency_path in OrgNode.objects.filter(subtree_q, kind=OrgNode.Kind.AGENCY).values_list(
+        for node_id, node_path in OrgNode.objects.filter(subtree_q, kind=OrgNode.Kind.AGENCY).values_list(
             "id", "path"
         ):
             for path in government_paths:
-                if agency_path.startswith(path):
-                    under[path].add(agency_id)
+                if node_path.startswith(path):
+                    under[path].add(node_id)
     result: list[tuple[str, frozenset[int]]] = []
     for role, kind, path, agency_id in grants:
         if kind == OrgNode.Kind.GOVERNMENT:
