@@ -107,12 +107,9 @@ class CaseCount:
     exact: bool
 
 
-def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCount:
-    """How many cases `case_list_for` lists. Scope, agency and state only: exact, from the per-(agency,
-    state) counts the workflow door keeps (core.state_counts), a few rows whatever the caseload. Any
-    other filter: a count that stops at COUNT_CAP (exact below it)."""
-    f = filters or CaseFilters()
-    ad_hoc = (
+def is_ad_hoc(f: CaseFilters) -> bool:
+    """A filter beyond scope, agency and state (the kept counts cannot answer it)."""
+    return bool(
         f.officer
         or f.power_item
         or f.procedure
@@ -122,7 +119,14 @@ def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCoun
         or f.q.strip()
         or f.mine
     )
-    if not ad_hoc:
+
+
+def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCount:
+    """How many cases `case_list_for` lists. Scope, agency and state only: exact, from the per-(agency,
+    state) counts the workflow door keeps (core.state_counts), a few rows whatever the caseload. Any
+    other filter: a count that stops at COUNT_CAP (exact below it)."""
+    f = filters or CaseFilters()
+    if not is_ad_hoc(f):
         agencies = scope_agency_ids(user)
         if f.agency:
             agencies = agencies & {f.agency}
