@@ -26,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.config.settings")
 
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
 
 def main() -> None:
@@ -93,9 +93,7 @@ def main() -> None:
             render_queue.render_task(document.pk)
         render_ms.append((time.perf_counter() - started) * 1000)
     for label, xs in (("register", register_ms), ("event file", file_ms), ("rendering (worker)", render_ms)):
-        print(
-            f"{label:20s} n={len(xs)} median {statistics.median(xs):7.1f} ms  p95 {pct(xs, 0.95):7.1f} ms"
-        )
+        print(f"{label:20s} n={len(xs)} median {statistics.median(xs):7.1f} ms  p95 {pct(xs, 0.95):7.1f} ms")
 
 
 if __name__ == "__main__":
