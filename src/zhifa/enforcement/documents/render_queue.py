@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import weakref
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -53,6 +55,29 @@ def alert_key(document_id: int) -> str:
 def pause_after(attempts: int) -> dt.timedelta:
     """1, 2, 4 … minutes after the n-th failure, at most an hour."""
     return dt.timedelta(minutes=min(MAX_PAUSE_MINUTES, 2 ** max(0, attempts - 1)))
+
+
+# The Document objects this process handed out while their PDF was pending (document_generate's return
+# value, e.g. kept by a seizure as `seizure.document`): a rendering done in this process (on demand, or
+# a task backend that runs at once) updates them, so the caller's object does not go stale.
+_handed_out: weakref.WeakValueDictionary[int, Document] = weakref.WeakValueDictionary()
+_handed_out_lock = threading.Lock()
+
+
+def track(document: Document) -> None:
+    with _handed_out_lock:
+        _handed_out[document.pk] = document
+
+
+def _update_handed_out(stored: Document) -> None:
+    with _handed_out_lock:
+        held = _handed_out.pop(stored.pk, None)
+    if held is not None and held is not stored:
+        held.blob = stored.blob
+        held.pages = stored.pages
+        held.render_state = stored.render_state
+        held.render_error = stored.render_error
+        held.rendered_at = stored.rendered_at
 
 
 def schedule(document_id: int) -> None:
@@ -112,6 +137,7 @@ def document_render(*, document_id: int) -> Document:
         )
         if failed_before:
             alert_resolve(key=alert_key(document_id), note="rendered")
+    _update_handed_out(locked)
     return locked
 
 

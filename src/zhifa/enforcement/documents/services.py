@@ -396,24 +396,9 @@ def document_generate(
             },
         )
         # The PDF is rendered by the worker after the commit, from `data` as stored (render_queue).
+        render_queue.track(document)  # a rendering in this process updates the object returned here
         render_queue.schedule(document.pk)
-    _refresh_rendering(document)
     return document
-
-
-def _refresh_rendering(document: Document) -> None:
-    """Pick up a rendering that already happened (a task backend that runs at once, as in tests): one
-    query by primary key."""
-    stored = (
-        Document.objects.filter(pk=document.pk)
-        .values("blob_id", "pages", "render_state", "rendered_at")
-        .first()
-    )
-    if stored is not None and stored["blob_id"] is not None:
-        document.blob_id = stored["blob_id"]
-        document.pages = stored["pages"]
-        document.render_state = stored["render_state"]
-        document.rendered_at = stored["rendered_at"]
 
 
 def document_regenerate(*, actor: Any, document_id: int, inputs: dict[str, Any] | None = None) -> Document:
