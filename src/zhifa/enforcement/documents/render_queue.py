@@ -44,7 +44,10 @@ _log = logging.getLogger(__name__)
 PDF_MIME = "application/pdf"
 ALERT_KIND = "document_rendering_failed"
 ALERT_AFTER_ATTEMPTS = 3  # the first failures are usually passing (a busy worker, a restart)
-GRACE = dt.timedelta(minutes=2)  # the worker's own time before the sweep takes a new row too
+# The worker's own time before the sweep takes a never-attempted row too (a backlog after a burst of
+# events, e.g. the demo's seeding, is the worker's; the sweep is for rows it never received).
+GRACE = dt.timedelta(minutes=10)
+LEASE = dt.timedelta(minutes=5)  # a row the sweep took is not taken again meanwhile
 MAX_PAUSE_MINUTES = 60
 
 
@@ -193,7 +196,16 @@ def render_pending(*, now: dt.datetime | None = None, limit: int = 20) -> int:
         .order_by("render_next_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for pk in list(due) if render_task(pk))
+    stored = 0
+    for pk in list(due):
+        claimed = (
+            Document.objects.filter(pk=pk, blob__isnull=True)
+            .filter(Q(render_next_at__lte=now) | Q(render_next_at__isnull=True))
+            .update(render_next_at=now + LEASE)
+        )
+        if claimed and render_task(pk):
+            stored += 1
+    return stored
 
 
 def blob_of(document: Document) -> Blob:
