@@ -67,6 +67,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _side_effects_run_on_commit() -> Iterator[None]:
+    """The engine's side effects after commit (`core.workflow.after_commit`: rendering 文书, …) run when
+    the transaction they were queued in ends, as on a real commit. A test case wraps each test in a
+    transaction that never commits, where Django would keep them queued until it is thrown away; here,
+    when an atomic block exits normally and only the test case's own blocks remain, the engine's queued
+    callbacks run (and the tasks they enqueue run at once: ImmediateBackend). Other on-commit callbacks
+    keep Django's test behaviour (`django_capture_on_commit_callbacks`)."""
+    from django.db import transaction
+
+    from zhifa.core.workflow import AfterCommit
+
+    original = transaction.Atomic.__exit__
+
+    def __exit__(self: Any, exc_type: Any, exc_value: Any, traceback: Any) -> Any:
+        result = original(self, exc_type, exc_value, traceback)
+        if exc_type is None:
+            connection = transaction.get_connection(self.using)
+            blocks = connection.atomic_blocks
+            if blocks and all(getattr(b, "_from_testcase", False) for b in blocks):
+                queued = connection.run_on_commit
+                mine = [entry for entry in queued if isinstance(entry[1], AfterCommit)]
+                if mine:
+                    connection.run_on_commit = [e for e in queued if not isinstance(e[1], AfterCommit)]
+                    for _savepoints, fn, _robust in mine:
+                        fn()
+        return result
+
+    transaction.Atomic.__exit__ = __exit__  # type: ignore[method-assign]
+    yield
+    transaction.Atomic.__exit__ = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> Iterator[None]:
     calendar_changed()  # rows of one test must not leak into the next through the year cache

@@ -185,6 +185,9 @@ def generate(cases: int, decided_share: float) -> dict[str, Any]:
             """
         )
         cur.execute("VACUUM ANALYZE")  # sets the visibility map: the list's id scan stays index-only
+    from zhifa.core import state_counts  # the bulk load bypasses the doors that keep the counts
+
+    state_counts.rebuild(workflow="cases", queryset=Case.objects.all())
     return {
         "cases": Case.objects.filter(number__startswith="BENCH").count(),
         "published": PublishedDecision.objects.count(),

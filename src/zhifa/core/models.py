@@ -63,6 +63,32 @@ class Counter(models.Model):
         return f"{self.key}={self.value}"
 
 
+class StateCount(models.Model):
+    """How many objects of a workflow are in each state, per agency: what a list's exact count reads
+    instead of counting a million rows (`zhifa.core.state_counts`). Written only by the workflow
+    engine's door (`apply_event`) and a domain's creating door, in their transaction. Each (workflow,
+    agency, state) is split over `state_counts.SHARDS` rows chosen by the object's id, so concurrent
+    events of different objects rarely wait for the same row; a count is the sum of the shards."""
+
+    workflow = models.CharField(max_length=40)
+    agency_id = models.BigIntegerField()  # no foreign key: core stays below org
+    state = models.CharField(max_length=40)
+    shard = models.PositiveSmallIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("state count")
+        verbose_name_plural = _("state counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "agency_id", "state", "shard"], name="statecount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}:{self.agency_id}:{self.state}#{self.shard}={self.n}"
+
+
 class SearchDocument(models.Model):
     """One searchable object (an article, a power item, a case …) for `zhifa.core.search`.
 

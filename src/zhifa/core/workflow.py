@@ -14,6 +14,10 @@ scope check (403), date of the act (400), handler (guards 422 naming the article
 `save(update_fields=…)`, the event row, the audit entry, the alerts the event answers, listeners
 inside the transaction, side effects after commit. A refused event changes nothing (the transaction rolls back).
 
+Slow work an event causes (rendering its 文书 to PDF) is not done in the event: a listener queues it
+with `after_commit(fn)`, which runs `fn` once the event's transaction has committed — `fn` enqueues a
+task for the worker, so the event returns in the time of its SQL. A rolled-back event queues nothing.
+
 The engine imports no domain, no org, no audit and no alerts code: the audit entry and the alert
 resolution go through the doors those apps install at start-up (`set_audit_recorder`,
 `set_alert_resolver`), so the import graph keeps core at the bottom.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
@@ -32,9 +37,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core import auditing
+from zhifa.core import auditing, state_counts
 from zhifa.core.auditing import AuditRecorder
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,30 @@ def _resolve_alerts(keys: Iterable[str]) -> None:
         _alerts[0](key=key)
 
 
+class AfterCommit:
+    """A side effect queued by `after_commit`. The type marks the engine's own on-commit callbacks, so
+    the test suite (whose test-case transaction never commits) can run exactly these when the
+    transaction they were queued in ends, as they would run on a real commit (root conftest.py)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self.fn = fn
+
+    def __call__(self) -> None:
+        try:
+            self.fn()
+        except Exception:  # the change is committed: a failed side effect is logged, never a 500
+            _log.exception("zhifa.core.workflow: side effect after commit failed")
+
+
+def after_commit(fn: Callable[[], None]) -> None:
+    """Run `fn` once the transaction open now commits (at once when none is open); dropped if it rolls
+    back. For slow work an event or a door causes (enqueue a task here; do not render here). `fn` must
+    not raise for "nothing to do"; an exception is logged and the committed change stands."""
+    transaction.on_commit(AfterCommit(fn))
+
+
 def jsonable(value: dict[str, Any]) -> dict[str, Any]:
     """An event payload as JSON would keep it (dates and Decimals as strings)."""
     result: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False, default=str))
@@ -227,6 +258,9 @@ class Workflow(Generic[M, T]):
     table: ClassVar[Table]
     handlers: ClassVar[Handlers]
     state_field: ClassVar[str] = "state"
+    # Keep exact per-(agency, state) counts in `core.StateCount` (core.state_counts) for cheap list
+    # counts; the domain's creating door calls `state_counts.added` for a new object.
+    counts_states: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
@@ -249,6 +283,10 @@ class Workflow(Generic[M, T]):
 
     def state_of(self, obj: M) -> str:
         return str(getattr(obj, self.state_field))
+
+    def agency_of(self, obj: M) -> int:
+        """The agency an object's counts belong to (`counts_states`)."""
+        return int(obj.agency_id)  # type: ignore[attr-defined]
 
     def applicable(self, t: T, obj: M) -> bool:
         """Does the table allow `t` from the object's state (before any role check)?"""
@@ -410,6 +448,14 @@ def apply_event(
         setattr(obj, workflow.state_field, to_state)
         changed = set(ctx.changed) | {workflow.state_field} | workflow.stamp(obj, ctx, now)
         obj.save(update_fields=sorted(changed))
+        if workflow.counts_states:
+            state_counts.moved(
+                workflow=workflow.name,
+                agency_id=workflow.agency_of(obj),
+                from_state=from_state,
+                to_state=to_state,
+                key=obj.pk,
+            )
         row = workflow.write_event(obj, ctx, from_state=from_state, to_state=to_state, now=now)
         workflow.audit(obj, ctx, row, from_state=from_state, to_state=to_state)
         _resolve_alerts(workflow.resolved_alerts(obj, ctx))

@@ -110,6 +110,7 @@ class User(AbstractUser):
 
     def forget_roles(self) -> None:
         self.__dict__.pop("_role_names", None)
+        self.__dict__.pop("_grant_scopes", None)
         if hasattr(self, "_scope_cache"):
             del self._scope_cache
 

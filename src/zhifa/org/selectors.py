@@ -18,6 +18,44 @@ from zhifa.org.models import OrgNode, RoleGrant, User
 M = TypeVar("M", bound=models.Model)
 
 
+def _grant_scopes(user: Any) -> list[tuple[str, frozenset[int]]]:
+    """(role, agencies it reaches) for each of the user's grants: one query for the grants and at most
+    one for the agencies under the government nodes among them, cached on the user instance for the
+    request, so that every scope a request asks for (any role set) costs no further query."""
+    cached: list[tuple[str, frozenset[int]]] | None = user.__dict__.get("_grant_scopes")
+    if cached is not None:
+        return cached
+    grants = list(
+        RoleGrant.objects.filter(user=user).values_list("role", "node__kind", "node__path", "node__agency_id")
+    )
+    government_paths = sorted(
+        {path for _role, kind, path, _agency in grants if kind == OrgNode.Kind.GOVERNMENT}
+    )
+    under: dict[str, set[int]] = {path: set() for path in government_paths}
+    if government_paths:
+        subtree_q = models.Q()
+        for path in government_paths:
+            subtree_q |= models.Q(path__startswith=path)
+        for node_id, node_path in OrgNode.objects.filter(subtree_q, kind=OrgNode.Kind.AGENCY).values_list(
+            "id", "path"
+        ):
+            for path in government_paths:
+                if node_path.startswith(path):
+                    under[path].add(node_id)
+    result: list[tuple[str, frozenset[int]]] = []
+    for role, kind, path, agency_id in grants:
+        if kind == OrgNode.Kind.GOVERNMENT:
+            result.append((role, frozenset(under[path])))
+        elif agency_id is not None:
+            result.append((role, frozenset({agency_id})))
+        else:
+            result.append((role, frozenset()))
+    user.__dict__["_grant_scopes"] = result
+    if "_role_names" not in user.__dict__:
+        user.__dict__["_role_names"] = frozenset(role for role, _kind, _path, _agency in grants)
+    return result
+
+
 def scope_agency_ids(user: Any, *, roles: Iterable[str] | None = None) -> frozenset[int]:
     """Agencies whose records `user` may see through the given roles (all roles when None)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -26,21 +64,10 @@ def scope_agency_ids(user: Any, *, roles: Iterable[str] | None = None) -> frozen
     cache: dict[frozenset[str] | None, frozenset[int]] = user.__dict__.setdefault("_scope_cache", {})
     if wanted in cache:
         return cache[wanted]
-    grants = RoleGrant.objects.filter(user=user).select_related("node")
-    if wanted is not None:
-        grants = grants.filter(role__in=wanted)
     ids: set[int] = set()
-    subtree_q = models.Q()
-    has_subtree = False
-    for grant in grants:
-        node = grant.node
-        if node.kind == OrgNode.Kind.GOVERNMENT:
-            subtree_q |= models.Q(path__startswith=node.path)
-            has_subtree = True
-        elif node.agency_id is not None:
-            ids.add(node.agency_id)
-    if has_subtree:
-        ids.update(OrgNode.objects.filter(subtree_q, kind=OrgNode.Kind.AGENCY).values_list("id", flat=True))
+    for role, agencies in _grant_scopes(user):
+        if wanted is None or role in wanted:
+            ids.update(agencies)
     result = frozenset(ids)
     cache[wanted] = result
     return result

@@ -226,31 +226,61 @@ def parse_filters(query: CaseQuery) -> selectors.CaseFilters:
 
 
 class Presented:
-    """A queryset the paginator can count and slice, rendering only the rows of the page."""
+    """A queryset the paginator can count and slice, rendering only the rows of the page. `counted`:
+    the count when it is known without counting the rows (selectors.case_count_for)."""
 
-    def __init__(self, qs: Any, render: Callable[[Any], dict[str, Any]]) -> None:
-        self.qs, self.render = qs, render
+    def __init__(
+        self,
+        qs: Any,
+        render: Callable[[Any], dict[str, Any]],
+        counted: selectors.CaseCount | None = None,
+    ) -> None:
+        self.qs, self.render, self.counted = qs, render, counted
 
     def __len__(self) -> int:  # ninja's paginator counts with len() when there is no .all()
+        if self.counted is not None:
+            return self.counted.count
         return int(self.qs.count())
 
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
         return [self.render(obj) for obj in self.qs[item]]
 
 
+class CasePage(Page):
+    """Page with `count_exact`: false when an ad-hoc filter's count stopped at
+    selectors.COUNT_CAP (docs/api.md)."""
+
+    class Output(Schema):
+        count: int
+        count_exact: bool = True
+        results: list[Any]
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest | None = None, **params: Any
+    ) -> dict[str, Any]:
+        page = super().paginate_queryset(queryset, pagination, request=request, **params)
+        counted = getattr(queryset, "counted", None)
+        page["count_exact"] = counted.exact if counted is not None else True
+        return page
+
+
 @router.get("/cases", response=list[CaseRowOut])
-@paginate(Page)
+@paginate(CasePage)
 @access.login
 def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> Any:
-    """Cases in the caller's scope, newest first; `q` searches in Chinese (jieba-segmented index)."""
+    """Cases in the caller's scope, newest first; `q` searches in Chinese (jieba-segmented index).
+    `count` is exact for scope, agency and state filters; with any other filter it stops at 10,000
+    (`count_exact` false)."""
     today = timezone.localdate()
     approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
     labels = presenters.Labels()
+    parsed = parse_filters(filters)
     return Presented(
-        selectors.case_list_for(user=request.user, filters=parse_filters(filters)),
+        selectors.case_list_for(user=request.user, filters=parsed),
         lambda c: presenters.case_row(
             c, user_scope_full=c.agency_id in approver_scope, today=today, labels=labels
         ),
+        counted=selectors.case_count_for(user=request.user, filters=parsed),
     )
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.core import search
+from zhifa.core import search, state_counts
 from zhifa.core.errors import Conflict
 from zhifa.enforcement.cases.models import (
     FINISHED_STATES,
@@ -93,6 +93,46 @@ def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[
         .prefetch_related(open_deadlines_prefetch())
         .order_by("-discovered_on", "-id")
     )
+
+
+# A count of an ad-hoc filter (officer, power item, dates, words …) stops here: the list says "more
+# than 10,000" (`count_exact` false) instead of counting a million rows.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class CaseCount:
+    count: int
+    exact: bool
+
+
+def is_ad_hoc(f: CaseFilters) -> bool:
+    """A filter beyond scope, agency and state (the kept counts cannot answer it)."""
+    return bool(
+        f.officer
+        or f.power_item
+        or f.procedure
+        or f.overdue
+        or f.date_from
+        or f.date_to
+        or f.q.strip()
+        or f.mine
+    )
+
+
+def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCount:
+    """How many cases `case_list_for` lists. Scope, agency and state only: exact, from the per-(agency,
+    state) counts the workflow door keeps (core.state_counts), a few rows whatever the caseload. Any
+    other filter: a count that stops at COUNT_CAP (exact below it)."""
+    f = filters or CaseFilters()
+    if not is_ad_hoc(f):
+        agencies = scope_agency_ids(user)
+        if f.agency:
+            agencies = agencies & {f.agency}
+        total = state_counts.counted(workflow="cases", agency_ids=agencies, states=f.state)
+        return CaseCount(count=total, exact=True)
+    found = case_list_for(user=user, filters=f).order_by()[: COUNT_CAP + 1].count()
+    return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP)
 
 
 # What a list row shows: loading only these keeps a page of 50 from decoding every JSON column and

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.audit.services import audit_record
+from zhifa.core import state_counts
 from zhifa.core import workflow as core_workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.enforcement.cases import fields, hooks, permissions, search_link, workflow
@@ -118,6 +119,9 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
             if case.party_kind:  # a party not known yet is checked against the item at filing
                 check_party_type(case.power_version, case.party_kind)
         case.save(force_insert=True)
+        state_counts.added(
+            workflow=CaseWorkflow.name, agency_id=case.agency_id, state=case.state, key=case.pk
+        )
         event = CaseEvent.objects.create(
             case=case,
             seq=1,
@@ -157,6 +161,7 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
     "not before the previous step" date rule, the event counter and the search index."""
 
     name = "cases"
+    counts_states = True  # list counts read core.StateCount (selectors.case_count_for)
     noun = _("case")
     table = workflow.CASE_TABLE
     handlers = HANDLERS

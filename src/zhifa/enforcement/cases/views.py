@@ -62,7 +62,10 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
 def case_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     qs = selectors.case_list_for(user=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, PAGE_SIZE)
+    if not selectors.is_ad_hoc(filters):  # scope/agency/state: the kept counts, not COUNT(*)
+        paginator.count = selectors.case_count_for(user=request.user, filters=filters).count  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
     labels = presenters.Labels()

@@ -19,7 +19,7 @@ from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import Forbidden, InvalidInput, NotFound
 from zhifa.core.files.serving import serve_blob
 from zhifa.enforcement.cases.selectors import may_see_personal_data, public_text_for
-from zhifa.enforcement.documents import catalogue, dossier, selectors, services
+from zhifa.enforcement.documents import catalogue, dossier, render_queue, selectors, services
 from zhifa.enforcement.documents.models import Document
 from zhifa.org.roles import Role
 
@@ -37,13 +37,16 @@ class DocumentOut(Schema):
     title: str
     number: str
     state: str
+    render_state: str = Field(
+        ..., description="rendering (the PDF is being made after the event), ready, or failed (being retried)"
+    )
     pages: int
     template_version: int
     generated_at: dt.datetime
     served_on: dt.date | None
-    sha256: str
-    sm3: str
-    size: int
+    sha256: str | None = Field(..., description="null while the PDF is being rendered")
+    sm3: str | None
+    size: int | None
     supersedes: int | None
     pdf_url: str
 
@@ -52,16 +55,16 @@ class DocumentOut(Schema):
         return obj.version.version
 
     @staticmethod
-    def resolve_sha256(obj: Document) -> str:
-        return obj.blob.sha256
+    def resolve_sha256(obj: Document) -> str | None:
+        return obj.blob.sha256 if obj.blob is not None else None
 
     @staticmethod
-    def resolve_sm3(obj: Document) -> str:
-        return obj.blob.sm3
+    def resolve_sm3(obj: Document) -> str | None:
+        return obj.blob.sm3 if obj.blob is not None else None
 
     @staticmethod
-    def resolve_size(obj: Document) -> int:
-        return obj.blob.size
+    def resolve_size(obj: Document) -> int | None:
+        return obj.blob.size if obj.blob is not None else None
 
     @staticmethod
     def resolve_supersedes(obj: Document) -> int | None:
@@ -147,10 +150,12 @@ def document_detail(request: HttpRequest, document_id: int) -> Document:
 
 def pdf_response(request: HttpRequest, document: Document, *, inline: bool = True) -> HttpResponseBase:
     """The PDF exactly as generated, streamed, each access audited (`documents.download`). The caller
-    found `document` through `selectors.document_get_for` (the case's visibility)."""
+    found `document` through `selectors.document_get_for` (the case's visibility). A document still
+    being rendered by the worker is rendered now (the same store-once door)."""
+    render_queue.ensure_rendered([document])
     return serve_blob(
         request,
-        document.blob,
+        render_queue.blob_of(document),
         audit_action="documents.download",
         audit_obj=document,
         filename=f"document-{document.pk}.pdf",
@@ -249,9 +254,9 @@ def case_dossier(request: HttpRequest, case_id: int) -> dict[str, Any]:
                 "number": doc.number,
                 "date": timezone.localtime(doc.generated_at).date().isoformat(),
                 "pages": doc.pages,
-                "sha256": doc.blob.sha256,
-                "sm3": doc.blob.sm3,
-                "size": doc.blob.size,
+                "sha256": render_queue.blob_of(doc).sha256,
+                "sm3": render_queue.blob_of(doc).sm3,
+                "size": render_queue.blob_of(doc).size,
                 "url": f"/api/v1/documents/{doc.pk}/pdf",
             }
         )

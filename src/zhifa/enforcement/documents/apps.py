@@ -29,3 +29,6 @@ class DocumentsConfig(AppConfig):
         # Generated PDFs are never destroyed by another domain's destruction of the same bytes.
         register_blob_reference("documents", documents_use_blob)
         register_archive_check(archive_check_documents)
+        from zhifa.foundation.alerts.kinds import register_kind
+
+        register_kind("document_rendering_failed", _("Document PDF rendering failed"))

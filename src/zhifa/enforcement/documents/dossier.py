@@ -25,7 +25,7 @@ from django.utils import timezone
 from zhifa.core import masking
 from zhifa.core.files.services import blob_open
 from zhifa.enforcement.cases.models import Case
-from zhifa.enforcement.documents import catalogue, context, rendering
+from zhifa.enforcement.documents import catalogue, context, render_queue, rendering
 from zhifa.enforcement.documents.models import Document
 from zhifa.enforcement.evidence.models import Evidence
 
@@ -68,13 +68,23 @@ class Dossier:
     def pages(self) -> int:
         return sum(d.pages for d in self.documents)
 
+    @property
+    def rendering(self) -> bool:
+        """Some document's PDF is still being made (the page polls until none is)."""
+        return any(d.blob_id is None for d in self.documents)
 
-def dossier_for(case: Case) -> Dossier:
+
+def dossier_for(case: Case, *, rendered: bool = True) -> Dossier:
+    """The current documents and the evidence of `case`. `rendered`: every document has its PDF (a
+    pending one is rendered now, render_queue.ensure_rendered); the dossier page passes False and shows
+    the pending ones as "rendering" while it polls."""
     docs = list(
         Document.objects.filter(case=case)
         .exclude(state=Document.State.SUPERSEDED)
         .select_related("blob", "template")
     )
+    if rendered:
+        render_queue.ensure_rendered(docs)
     docs.sort(key=lambda d: (catalogue.BY_CODE[d.code].dossier_order, d.generated_at, d.pk))
     evidence = list(
         Evidence.objects.filter(case=case, destroyed_at__isnull=True)
@@ -94,7 +104,7 @@ def _document_entries(dossier: Dossier) -> list[dict[str, Any]]:
                 "number": doc.number,
                 "date": context.iso(timezone.localtime(doc.generated_at).date()),
                 "pages": doc.pages,
-                "sha256": doc.blob.sha256,
+                "sha256": render_queue.blob_of(doc).sha256,
             }
         )
     return entries
@@ -177,7 +187,7 @@ def dossier_pdf(case: Case, *, masked: bool = False) -> bytes:
         rendered = rendering.render_pdf(template.current.body, data, title=f"卷内目录 {case.number}")
         writer.append(io.BytesIO(rendered.pdf))
     for doc in ([index] if index else []) + [d for d in dossier.documents if d.code != "dossier_index"]:
-        writer.append(io.BytesIO(b"".join(blob_open(doc.blob))))
+        writer.append(io.BytesIO(b"".join(blob_open(render_queue.blob_of(doc)))))
     writer.add_metadata({"/Title": f"卷宗 {case.number}", "/Producer": "Zhifa"})
     out = io.BytesIO()
     writer.write(out)
@@ -199,9 +209,9 @@ def manifest(dossier: Dossier) -> dict[str, Any]:
                 "number": doc.number,
                 "state": doc.state,
                 "pages": doc.pages,
-                "size": doc.blob.size,
-                "sha256": doc.blob.sha256,
-                "sm3": doc.blob.sm3,
+                "size": render_queue.blob_of(doc).size,
+                "sha256": render_queue.blob_of(doc).sha256,
+                "sm3": render_queue.blob_of(doc).sm3,
                 "template_version": doc.version_id,
             }
         )
@@ -250,7 +260,7 @@ def dossier_zip(case: Case) -> IO[bytes]:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
         for entry, doc in zip(data["documents"], dossier.documents, strict=True):
             with zf.open(entry["path"], "w", force_zip64=True) as fh:
-                for chunk in blob_open(doc.blob):
+                for chunk in blob_open(render_queue.blob_of(doc)):
                     fh.write(chunk)
             sums.append(f"{entry['sha256']}  {entry['path']}")
         for entry, ev in zip(data["evidence"], dossier.evidence, strict=True):

@@ -8,6 +8,8 @@
   rendered from, and the PDF (stored content-addressed in the evidence store, with its SM3 and
   SHA-256). A served document (送达/交付) is frozen: regenerating it is refused. Regenerating one not yet
   served adds a new row that supersedes it — the earlier PDF stays as it was.
+  The row exists from the event on (number, data, template version) with `render_state` "rendering";
+  the worker renders its PDF after the commit and stores it once (`blob` is set once, never replaced).
 """
 
 from __future__ import annotations
@@ -77,8 +79,24 @@ class Document(models.Model):
     code = models.CharField(_("kind"), max_length=40, db_index=True)
     title = models.CharField(_("title"), max_length=100)
     number = models.CharField(_("document number"), max_length=60)
-    blob = models.ForeignKey("core.Blob", on_delete=models.PROTECT, related_name="documents")
-    pages = models.PositiveSmallIntegerField(_("pages"))
+
+    class Rendering(models.TextChoices):
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Rendering failed, being retried")
+
+    # Empty while the PDF is being rendered; set once, by the first rendering stored (never replaced).
+    blob = models.ForeignKey(
+        "core.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    pages = models.PositiveSmallIntegerField(_("pages"), default=0)
+    render_state = models.CharField(
+        _("rendering"), max_length=10, choices=Rendering.choices, default=Rendering.READY
+    )
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_error = models.TextField(blank=True)
+    render_next_at = models.DateTimeField(null=True, blank=True)  # when the sweep tries (again)
+    rendered_at = models.DateTimeField(null=True, blank=True)
     context = models.JSONField(_("data rendered"), default=dict)
     inputs = models.JSONField(_("entered by the officer"), default=dict, blank=True)
     event_id = models.BigIntegerField(_("case event"), null=True, blank=True)
@@ -95,7 +113,14 @@ class Document(models.Model):
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        indexes = [models.Index(fields=["case", "code"], name="document_case_code")]
+        indexes = [
+            models.Index(fields=["case", "code"], name="document_case_code"),
+            models.Index(
+                fields=["render_next_at"],
+                name="document_render_pending",
+                condition=~models.Q(render_state="ready"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} {self.number}"

@@ -20,18 +20,17 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from zhifa.core.files.services import blob_store
 from zhifa.core.numbering import issue_number
 from zhifa.enforcement.cases.models import Case, CaseEvent
 from zhifa.enforcement.cases.selectors import require_case_writable
-from zhifa.enforcement.documents import catalogue, context, rendering
+from zhifa.enforcement.documents import catalogue, context, render_queue, rendering
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
 from zhifa.enforcement.evidence import permissions as evidence_permissions
 from zhifa.law import records
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
 
-PDF_MIME = "application/pdf"
+PDF_MIME = render_queue.PDF_MIME
 DECISION_CODES = frozenset({"decision", "no_penalty_decision"})
 
 
@@ -359,10 +358,6 @@ def document_generate(
             inputs=inputs if inputs is not None else (previous.inputs if previous is not None else {}),
             extra=extra,
         )
-        rendered = rendering.render_pdf(
-            version.body, data, title=f"{kind.title} {number}", author=case.agency.name
-        )
-        blob = blob_store(rendered.pdf, mime=PDF_MIME)
         document = Document.objects.create(
             agency=case.agency,
             case=case,
@@ -371,8 +366,9 @@ def document_generate(
             code=code,
             title=kind.title,
             number=number,
-            blob=blob,
-            pages=rendered.pages,
+            blob=None,
+            pages=0,
+            render_state=Document.Rendering.RENDERING,
             context=data,
             inputs=data["inputs"],
             event_id=event.pk if event is not None else None,
@@ -394,13 +390,14 @@ def document_generate(
                 "case": case.pk,
                 "code": code,
                 "number": number,
-                "sha256": blob.sha256,
-                "sm3": blob.sm3,
                 "template_version": version.version,
                 "event": event.name if event is not None else None,
                 "supersedes": previous.pk if previous is not None else None,
             },
         )
+        # The PDF is rendered by the worker after the commit, from `data` as stored (render_queue).
+        render_queue.track(document)  # a rendering in this process updates the object returned here
+        render_queue.schedule(document.pk)
     return document
 
 
@@ -463,7 +460,8 @@ def document_mark_served(*, actor: Any, document: Document, served_on: dt.date) 
             summary={
                 "number": locked.number,
                 "served_on": served_on.isoformat(),
-                "sha256": locked.blob.sha256,
+                # None while the PDF is being rendered (its data and template version are fixed)
+                "sha256": locked.blob.sha256 if locked.blob is not None else None,
             },
         )
     return locked

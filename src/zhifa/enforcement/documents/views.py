@@ -61,7 +61,7 @@ def _case(request: HttpRequest, case_id: int) -> Any:
 
 
 def _dossier_context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
-    d = dossier.dossier_for(case)
+    d = dossier.dossier_for(case, rendered=False)
     actions = list(SiteAction.objects.filter(case=case).order_by("occurred_at"))
     for action in actions:
         action.missing = av_missing(action)  # type: ignore[attr-defined]

@@ -1,0 +1,114 @@
+"""The per-(agency, state) counts the workflow door keeps equal a real COUNT(*), also under concurrent
+events on PostgreSQL; the list's count reads them, and an ad-hoc filter's count stops at the cap."""
+
+import multiprocessing
+
+import pytest
+from django.db import connections
+from django.db.models import Count
+
+from zhifa.core import state_counts
+from zhifa.enforcement.cases import selectors
+from zhifa.enforcement.cases.factories import build_case_kit, ev, register
+from zhifa.enforcement.cases.models import Case
+
+
+def _real() -> dict[tuple[int, str], int]:
+    return {
+        (r["agency_id"], r["state"]): r["n"]
+        for r in Case.objects.values("agency_id", "state").annotate(n=Count("pk")).order_by()
+    }
+
+
+def _counted() -> dict[tuple[int, str], int]:
+    pairs = {(a, s) for a, s in Case.objects.values_list("agency_id", "state")}
+    from zhifa.core.models import StateCount
+
+    pairs |= set(StateCount.objects.filter(workflow="cases").values_list("agency_id", "state"))
+    out = {(a, s): state_counts.counted(workflow="cases", agency_ids=[a], states=[s]) for a, s in pairs}
+    return {k: v for k, v in out.items() if v}
+
+
+@pytest.mark.django_db
+def test_counts_follow_registration_and_events_and_the_list_reads_them(kit, client) -> None:
+    officers = [kit.officer_a.pk, kit.officer_a2.pk]
+    cases = [register(kit, facts=f"计数测试{i}") for i in range(5)]
+    ev(cases[0], kit.world.approver_a, "file", officer_ids=officers, filed_on="2025-06-30")
+    ev(cases[1], kit.world.approver_a, "file", officer_ids=officers, filed_on="2025-06-30")
+    assert _counted() == _real() and sum(_real().values()) == 5
+    client.force_login(kit.world.officer_a)
+    body = client.get("/api/v1/cases?status=investigating").json()
+    assert body["count"] == 2 and body["count_exact"] is True and len(body["results"]) == 2
+    body = client.get(f"/api/v1/cases?agency={kit.agency.pk}").json()
+    assert body["count"] == 5 and body["count_exact"] is True
+    body = client.get("/api/v1/cases?q=计数测试").json()  # ad-hoc: counted on the rows, below the cap
+    assert body["count"] == 5 and body["count_exact"] is True
+    client.force_login(kit.world.officer_b)  # another agency's officer: nothing of agency A
+    assert client.get("/api/v1/cases").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_an_ad_hoc_count_stops_at_the_cap(kit, monkeypatch) -> None:
+    for i in range(4):
+        register(kit, facts=f"封顶测试{i}")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    counted = selectors.case_count_for(
+        user=kit.world.officer_a, filters=selectors.CaseFilters(procedure="ordinary")
+    )
+    assert counted.count == 3 and counted.exact is False
+    exact = selectors.case_count_for(user=kit.world.officer_a, filters=selectors.CaseFilters())
+    assert exact.count == 4 and exact.exact is True
+
+
+@pytest.mark.django_db
+def test_rebuild_recounts_from_the_rows(kit) -> None:
+    for i in range(3):
+        register(kit, facts=f"重算{i}")
+    from zhifa.core.models import StateCount
+
+    StateCount.objects.all().delete()
+    assert state_counts.rebuild(workflow="cases", queryset=Case.objects.all()) == 3
+    assert _counted() == _real()
+
+
+def _file(case_ids: list[int], approver_id: int, officer_ids: list[int], queue) -> None:
+    connections.close_all()
+    from zhifa.enforcement.cases.services import case_apply_event
+    from zhifa.org.models import User
+
+    approver = User.objects.get(pk=approver_id)
+    failures = []
+    for case_id in case_ids:
+        try:
+            case_apply_event(case_id=case_id, actor=approver, event="file", data={"officer_ids": officer_ids})
+        except Exception as exc:  # pragma: no cover — would fail the assertions below
+            failures.append(repr(exc))
+    connections.close_all()
+    queue.put(failures)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_counts_equal_a_real_count_after_concurrent_events(world) -> None:
+    kit = build_case_kit(world)
+    cases = [register(kit, facts=f"并发计数{i}") for i in range(32)]
+    connections.close_all()
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    officers = [kit.officer_a.pk, kit.officer_a2.pk]
+    procs = [
+        ctx.Process(
+            target=_file, args=([c.pk for c in cases[i::4]], kit.world.approver_a.pk, officers, queue)
+        )
+        for i in range(4)
+    ]
+    for p in procs:
+        p.start()
+    failures = [queue.get(timeout=300) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert failures == [[], [], [], []]
+    real = _real()
+    assert real[(kit.agency.pk, "investigating")] == 32
+    assert _counted() == real
