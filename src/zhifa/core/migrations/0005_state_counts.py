@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_blob_moved_from_evidence'),
+        ('core', '0004_queued_task'),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db.models import Count
 
 
 def count_cases(apps, schema_editor):
-    Case = apps.get_model("cases", "Case")
+    Case = apps.get_model("cases", "0004_case_party_unknown_on_leads")
     StateCount = apps.get_model("core", "StateCount")
     StateCount.objects.filter(workflow="cases").delete()
     rows = Case.objects.values("agency_id", "state").annotate(n=Count("pk")).order_by()
@@ -20,8 +20,8 @@ def forget(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0002_remove_case_case_agency_registered_idx_and_more"),
-        ("core", "0004_state_counts"),
+        ("cases", "0004_case_party_unknown_on_leads"),
+        ("core", "0005_state_counts"),
     ]
 
     operations = [migrations.RunPython(count_cases, forget)]
