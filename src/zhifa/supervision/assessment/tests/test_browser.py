@@ -91,4 +91,4 @@ def test_self_check_with_a_file_then_scores_then_the_ranking(
     boss.goto(f"{base}/assessment/rounds/{rnd.pk}/ranking/")
     headings = boss.locator(".agency-rank h2").all_inner_texts()
     assert headings[0] == "1. 测试市市场监督管理局" and headings[1] == "2. 测试市城市管理局"
-    assert boss.locator("svg.chart").count() == 2
+    assert boss.locator("div.bars").count() == 2  # the shared bar charts (stats.charts)
