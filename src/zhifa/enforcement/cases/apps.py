@@ -31,6 +31,7 @@ class CasesConfig(AppConfig):
         indicators.register()
         register_kind("case_deadline", _("Case deadline overdue"))
         register_kind("service_late", _("Decision served late"))
+        register_kind("discovery_backdated", _("Lead registered with a backdated discovery date"))
         register_nav(NavItem(_("Cases"), "cases:list", order=200))
         register_nav(NavItem(_("On the spot"), "cases:on_spot", roles=frozenset({Role.OFFICER}), order=210))
         register_home_panel(

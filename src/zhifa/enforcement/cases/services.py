@@ -23,6 +23,8 @@ from zhifa.enforcement.cases import fields, hooks, permissions, search_link, wor
 from zhifa.enforcement.cases.events import HANDLERS, Ctx
 from zhifa.enforcement.cases.models import Case, CaseEvent, PartyKind, Procedure, Source, State
 from zhifa.enforcement.cases.powers_link import check_party_type, power_for_case
+from zhifa.law import capacity
+from zhifa.law.discovery import ART_36, check_discovery_date
 from zhifa.law.limitation import check_limitation
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
@@ -54,7 +56,38 @@ def _act_date(
     return day
 
 
-def _party(data: dict[str, Any]) -> dict[str, str]:
+def _person_id(party: dict[str, Any], today: dt.date) -> tuple[str, str, dt.date | None]:
+    """A person's ID: the 18-digit resident ID (checked), the old 15-digit one (its birth date checked),
+    or — `id_type` "other" — a foreign or missing document, whose age comes from the birth date
+    (行政处罚法第三十条 needs the age on the day of the act). Returns (id_type, id_number, born)."""
+    id_type = fields.choice(party, "id_type", ["", "resident", "other"], required=False)
+    born_given = fields.date(party, "birth_date")
+    if born_given is not None and born_given > today:
+        raise InvalidInput(_("The date of birth cannot be in the future."), detail={"field": "birth_date"})
+    if id_type == "other":
+        number = fields.text(party, "id_number", required=False, max_length=18)
+        return "other", number, born_given
+    raw = fields.text(party, "id_number", max_length=40)
+    digits = raw.strip()
+    if len(digits) == 15:
+        born = capacity.birth_date_from_id(digits)
+        if not digits.isdigit() or born is None or born > today:
+            raise InvalidInput(
+                _("An old 15-digit resident ID number has 15 digits with a real birth date inside."),
+                detail={"field": "id_number"},
+            )
+        number = digits
+    else:
+        number = validate_party_id(kind="person", value=raw)
+        born = capacity.birth_date_from_id(number)
+    if born_given is not None and born_given != born:
+        raise InvalidInput(
+            _("The date of birth differs from the one in the ID number."), detail={"field": "birth_date"}
+        )
+    return "", number, born
+
+
+def _party(data: dict[str, Any], today: dt.date | None = None) -> dict[str, Any]:
     party = data.get("party")
     if not isinstance(party, dict):
         raise InvalidInput(
@@ -62,14 +95,28 @@ def _party(data: dict[str, Any]) -> dict[str, str]:
         )
     kind = fields.choice(party, "kind", list(PartyKind.values))
     name = fields.text(party, "name", max_length=100)
-    id_number = validate_party_id(kind=kind, value=fields.text(party, "id_number", max_length=40))
+    id_type, born = "", None
+    if kind == PartyKind.PERSON:
+        id_type, id_number, born = _person_id(party, today or timezone.localdate())
+    else:
+        id_number = validate_party_id(kind=kind, value=fields.text(party, "id_number", max_length=40))
     phone = fields.text(party, "phone", required=False, max_length=30)
     if phone and not set(phone) <= PHONE_CHARS:
         raise InvalidInput(
             _("The phone number may contain digits, spaces, + and - only."), detail={"field": "phone"}
         )
     address = fields.text(party, "address", required=False, max_length=200)
-    return {"kind": kind, "name": name, "id_number": id_number, "phone": phone, "address": address}
+    cap = capacity.parse_capacity(fields.text(party, "capacity", required=False, max_length=16))
+    return {
+        "kind": kind,
+        "name": name,
+        "id_number": id_number,
+        "phone": phone,
+        "address": address,
+        "id_type": id_type,
+        "birth_date": born,
+        "capacity": "" if cap == capacity.Capacity.FULL else str(cap),
+    }
 
 
 def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
@@ -85,7 +132,7 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         raise Forbidden(_("Only this agency's officers and approvers may register its cases."))
     procedure = fields.choice(data, "procedure", list(Procedure.values), required=False) or Procedure.ORDINARY
     source = fields.choice(data, "source", list(Source.values))
-    party = _party(data)
+    party = _party(data, today)
     facts = fields.text(data, "facts")
     location = fields.text(data, "location", required=False, max_length=200)
     occurred_on = fields.date(data, "occurred_on", required=True)
@@ -105,6 +152,10 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         ended_on=ended_on,
         serious_harm=serious_harm,
     )
+    discovery_record = fields.text(data, "discovery_record", required=False, max_length=200)
+    backdating = check_discovery_date(
+        discovered_on=discovered_on, registered_on=today, source_record=discovery_record, agency=agency
+    )
     now = timezone.now()
     with transaction.atomic():
         case = Case(
@@ -118,6 +169,9 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
             party_id_number=party["id_number"],
             party_phone=party["phone"],
             party_address=party["address"],
+            party_id_type=party["id_type"],
+            party_birth_date=party["birth_date"],
+            party_capacity=party["capacity"],
             facts=facts,
             location=location,
             occurred_on=occurred_on,
@@ -126,6 +180,8 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
             serious_harm=serious_harm,
             discovered_on=discovered_on,
             limitation_ends_on=limitation_end,
+            discovery_record=discovery_record,
+            discovery_backdated=backdating.backdated,
             registered_by=actor,
             registered_at=now,
             last_act_on=discovered_on,
@@ -156,6 +212,9 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
                     "occurred_on": occurred_on,
                     "limitation_ends_on": limitation_end,
                     "power_item": case.power_item.code if case.power_item else None,
+                    "discovery_record": discovery_record,
+                    "discovery_backdated": backdating.backdated,
+                    "backfill_window": backdating.applied,
                 }
             ),
         )
@@ -167,7 +226,28 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         )
         search_link.index_case(case)
         hooks.notify_listeners(case, event)
+        if backdating.backdated:
+            case_id, agency_pk = case.pk, agency.pk
+            transaction.on_commit(lambda: _alert_backdated(case_id, agency_pk, discovered_on))
     return case
+
+
+def _alert_backdated(case_id: int, agency_id: int, discovered_on: dt.date) -> None:
+    """补录 beyond the window: shown to the supervisors of the agency (行政处罚法第三十六条)."""
+    from zhifa.foundation.alerts.services import alert_raise
+
+    alert_raise(
+        kind="discovery_backdated",
+        key=f"case:{case_id}:discovery_backdated",
+        agency_id=agency_id,
+        title=str(
+            _("Lead #%(case)s registered with a backdated discovery date (%(date)s)")
+            % {"case": case_id, "date": discovered_on.isoformat()}
+        ),
+        object_type="cases.case",
+        object_id=str(case_id),
+        article=ART_36,
+    )
 
 
 class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):

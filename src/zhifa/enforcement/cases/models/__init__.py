@@ -17,6 +17,7 @@ from zhifa.enforcement.cases.models.history import (
     CaseOfficer,
     DeadlineKind,
     LegalReviewCatalogueEntry,
+    NoPenaltyListEntry,
     Resolution,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "CaseOfficer",
     "DeadlineKind",
     "LegalReviewCatalogueEntry",
+    "NoPenaltyListEntry",
     "PartyKind",
     "PaymentChannel",
     "Procedure",
