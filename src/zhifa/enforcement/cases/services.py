@@ -152,7 +152,11 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         ended_on=ended_on,
         serious_harm=serious_harm,
     )
-    discovery_record = fields.text(data, "discovery_record", required=False, max_length=200)
+    # the lead's source reference (a complaint's tracking code, an inspection task's code) is the
+    # record the discovery date comes from unless another is named
+    discovery_record = fields.text(data, "discovery_record", required=False, max_length=200) or fields.text(
+        data, "source_ref", required=False, max_length=60
+    )
     backdating = check_discovery_date(
         discovered_on=discovered_on, registered_on=today, source_record=discovery_record, agency=agency
     )

@@ -265,9 +265,6 @@ def extend_deadline(ctx: Ctx) -> None:
             _("A deliberation is recorded with its minutes, on or before the approval."),
             detail={"field": "deliberation_minutes" if not minutes else "deliberated_on"},
         )
-    answer = deliberation.check_extension(
-        previous=case.extensions, days=days, rule=rule, deliberated_on=deliberated_on, agency=case.agency
-    )
     row = next(iter(open_rows(case, [DeadlineKind.DECISION])), None)
     if row is None:
         raise InvalidInput(_("The case has no running decision period."), code="no_decision_period")
@@ -279,6 +276,9 @@ def extend_deadline(ctx: Ctx) -> None:
             code="extension_too_late",
             article=law.ART_60,
         )
+    answer = deliberation.check_extension(
+        previous=case.extensions, days=days, rule=rule, deliberated_on=deliberated_on, agency=case.agency
+    )
     entry = {
         "number": answer.number,
         "days": days,

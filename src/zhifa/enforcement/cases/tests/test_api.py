@@ -47,6 +47,7 @@ def register_body(kit, **over) -> dict:
         "facts": "在人行道上违法挖掘，未设置围挡。",
         "occurred_on": "2025-05-01",
         "discovered_on": "2025-05-05",
+        "discovery_record": "投诉登记 TS-0001",
         "location": "人民路88号",
         "power_item_id": kit.item.pk,
     }
