@@ -111,6 +111,13 @@ ORDINARY_PLAN = {
 }
 SIMPLE_PLAN = {State.DECIDED: 2, State.SERVED: 2, State.EXECUTED: 4, State.CLOSED: 5, State.ARCHIVED: 6}
 
+SOURCE_RECORD = {
+    "patrol": "巡查记录",
+    "complaint": "投诉举报登记",
+    "inspection": "检查记录",
+    "referral": "移送函",
+}
+
 
 @dataclass
 class Cast:
@@ -262,17 +269,20 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
     acting, second, actor = rng.choice(cast.pairs)
     party = _person(rng, n) if kind == "person" else _organisation(rng, n)
     facts, street = _facts(rng, template)
+    source = rng.choice(["patrol", "patrol", "complaint", "inspection", "referral"])
     story.case = case_register(
         actor=actor,
         data={
             "procedure": "ordinary",
             "agency_id": cast.agency.pk,
-            "source": rng.choice(["patrol", "patrol", "complaint", "inspection", "referral"]),
+            "source": source,
             "party": party,
             "facts": facts,
             "location": f"海州市{street}",
             "occurred_on": (d0 - dt.timedelta(days=rng.randrange(0, 6))).isoformat(),
             "discovered_on": d0.isoformat(),
+            # demo history is entered after the fact: each lead names the record it comes from (第三十六条)
+            "discovery_record": f"{SOURCE_RECORD[source]} {d0:%Y%m%d}-{n:03d}",
             "power_item_id": item.pk,
         },
     )
@@ -493,6 +503,7 @@ def _simple(cast: Cast, rng: random.Random, today: dt.date, n: int, target: str)
             "location": f"海州市{street}",
             "occurred_on": day.isoformat(),
             "discovered_on": day.isoformat(),
+            "discovery_record": f"{SOURCE_RECORD['patrol']} {day:%Y%m%d}-{n:03d}",
         },
     )
     version = item.published_version

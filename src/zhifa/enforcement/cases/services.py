@@ -450,3 +450,36 @@ def legal_review_catalogue_add(*, actor: Any, agency: OrgNode, data: dict[str, A
             summary={"description": entry.description},
         )
     return entry
+
+
+def no_penalty_list_add(*, actor: Any, node: OrgNode, data: dict[str, Any]) -> Any:
+    """A line of the 免罚清单 of `node` (a government node or an agency) for a power item (行政处罚法
+    第三十三条第一款). Kept by administrators and approvers whose grant covers the node."""
+    from zhifa.enforcement.cases.models import NoPenaltyListEntry
+    from zhifa.org.selectors import granted_nodes
+    from zhifa.powers.models import PowerItem
+
+    held = [node_id for node_id, _agency in granted_nodes(actor, roles=[Role.ADMIN, Role.APPROVER])]
+    paths = OrgNode.objects.filter(pk__in=held).values_list("path", flat=True)
+    if not any(node.path.startswith(path) for path in paths):
+        raise Forbidden(_("Only administrators and approvers of this jurisdiction keep its no-penalty list."))
+    item_id = fields.integer(data, "power_item_id")
+    item = PowerItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise InvalidInput(_("Unknown power item."), detail={"field": "power_item_id"})
+    with transaction.atomic():
+        entry = NoPenaltyListEntry(
+            node=node,
+            power_item=item,
+            kind=fields.choice(data, "kind", list(NoPenaltyListEntry.Kind.values)),
+            conditions=fields.text(data, "conditions", required=False),
+            document=fields.text(data, "document", max_length=200),
+        )
+        entry.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action="cases.no_penalty_list_add",
+            obj=entry,
+            summary={"power_item": item.code, "kind": entry.kind, "document": entry.document},
+        )
+    return entry

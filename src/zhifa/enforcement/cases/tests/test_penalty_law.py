@@ -242,15 +242,18 @@ class TestFirstOffence:
         assert case.state == State.CLOSED
 
     def test_a_ground_is_required_and_the_no_penalty_list_is_recorded(self, kit) -> None:
-        from zhifa.enforcement.cases.models import NoPenaltyListEntry
+        from zhifa.core.errors import Forbidden
+        from zhifa.enforcement.cases.services import no_penalty_list_add
 
-        NoPenaltyListEntry.objects.create(
-            node=kit.world.city,
-            power_item=kit.item,
-            kind="first_offence",
-            conditions="首次、挖掘面积小于5平方米、当日恢复",
-            document="海州市城市管理领域轻微违法行为不予处罚清单",
-        )
+        line = {
+            "power_item_id": kit.item.pk,
+            "kind": "first_offence",
+            "conditions": "首次、挖掘面积小于5平方米、当日恢复",
+            "document": "海州市城市管理领域轻微违法行为不予处罚清单",
+        }
+        with pytest.raises(Forbidden):  # an agency's approver does not keep the city's list
+            no_penalty_list_add(actor=kit.world.approver_a, node=kit.world.city, data=line)
+        no_penalty_list_add(actor=kit.world.admin, node=kit.world.city, data=line)
         case = filed(kit)
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.approver_a, "decide_no_penalty", reason="理由")
