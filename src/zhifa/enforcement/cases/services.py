@@ -464,6 +464,7 @@ def no_penalty_list_add(*, actor: Any, node: OrgNode, data: dict[str, Any]) -> A
     if not any(node.path.startswith(path) for path in paths):
         raise Forbidden(_("Only administrators and approvers of this jurisdiction keep its no-penalty list."))
     item_id = fields.integer(data, "power_item_id")
+    assert item_id is not None  # required: fields.integer raised otherwise
     item = PowerItem.objects.filter(pk=item_id).first()
     if item is None:
         raise InvalidInput(_("Unknown power item."), detail={"field": "power_item_id"})
