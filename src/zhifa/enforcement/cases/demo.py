@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from zhifa.core.errors import DomainError
@@ -23,6 +24,7 @@ from zhifa.enforcement.cases.services import (
     case_apply_event,
     case_register,
     legal_review_catalogue_add,
+    no_penalty_list_add,
 )
 from zhifa.law import penalty as law
 from zhifa.officers.models import Officer
@@ -557,6 +559,18 @@ def seed_cases(ctx: dict[str, Any]) -> None:
             "document": "海州市城市管理局重大执法决定法制审核目录清单（示例）",
         },
     )
+    first_item = sorted(cast.items)[0] if cast.items else None
+    if first_item is not None:
+        no_penalty_list_add(
+            actor=cast.approver,
+            node=cast.agency,
+            data={
+                "power_item_id": cast.items[first_item].pk,
+                "kind": "first_offence",
+                "conditions": "初次违法、危害后果轻微并在责令期限内改正",
+                "document": "海州市城市管理领域轻微违法行为免罚清单（示例）",
+            },
+        )
     n = 0
     scale = float(ctx.get("scale", 1.0))  # seed_demo --scale: a smaller city for tests of the demo itself
     for target, count in ORDINARY_PLAN.items():
@@ -570,4 +584,19 @@ def seed_cases(ctx: dict[str, Any]) -> None:
         for _ in range(max(1, round(count * scale))):
             n += 1
             _simple(cast, rng, today, n, target)
+    # The demo's history is entered today, so every lead is a 补录 (行政处罚法第三十六条) and raised an
+    # alert; a supervisor has checked all but the two latest (after commit, when the alerts exist).
+    transaction.on_commit(lambda: _settle_backdated(cast))
     ctx["cases"] = {"count": n}
+
+
+def _settle_backdated(cast: Cast) -> None:
+    from zhifa.foundation.alerts.services import alert_resolve
+
+    ids = Case.objects.filter(agency=cast.agency, discovery_backdated=True).order_by("-discovered_on", "-id")
+    for pk in list(ids.values_list("pk", flat=True))[2:]:
+        alert_resolve(
+            key=f"case:{pk}:discovery_backdated",
+            actor=cast.approver,
+            note="演示数据：历史案件集中录入，已核对发现来源记录。",
+        )
