@@ -400,3 +400,28 @@ class TestBackdatedDiscovery:
         assert case.discovery_backdated
         alert = Alert.objects.get(key=f"case:{case.pk}:discovery_backdated")
         assert alert.agency_id == kit.agency.pk and "第三十六条" in alert.article
+
+
+def test_registration_page_takes_the_birth_date_and_the_source_record(kit, client) -> None:
+    client.force_login(kit.world.officer_a)
+    page = client.get("/cases/new/").content.decode()
+    assert 'name="party_birth_date"' in page and 'name="discovery_record"' in page
+    post = {
+        "procedure": "ordinary",
+        "agency_id": kit.agency.pk,
+        "source": "patrol",
+        "party_kind": "person",
+        "party_name": "JOHN DOE",
+        "party_id_type": "other",
+        "party_id_number": "E12345678",
+        "party_birth_date": "2010-03-01",
+        "facts": "占道经营。",
+        "occurred_on": "2025-06-10",
+        "discovered_on": "2025-06-10",
+        "power_item_id": kit.item.pk,
+    }
+    refused = client.post("/cases/new/", post)
+    assert refused.status_code in (400, 422) and "field-error" in refused.content.decode()
+    assert client.post("/cases/new/", {**post, "discovery_record": "巡查记录 0610-3"}).status_code == 302
+    case = Case.objects.get(party_name="JOHN DOE")
+    assert case.party_birth_date == D(2010, 3, 1) and case.discovery_backdated
