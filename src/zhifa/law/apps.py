@@ -12,6 +12,8 @@ class LawConfig(AppConfig):
         # and `jurisdiction_setting_set` know every key before the apps that use them are loaded.
         from zhifa.law import (  # noqa: F401
             assessment,
+            deliberation,
+            discovery,
             litigation,
             normative,
             penalty,

@@ -351,6 +351,7 @@ class ReviewGround(StrEnum):
     DIFFICULT_CASE = "difficult_case"  # 第（三）项：疑难复杂、涉及多个法律关系
     REQUIRED_BY_LAW = "required_by_law"  # 第（四）项
     CATALOGUE = "catalogue"  # 本机关重大执法决定法制审核目录（国办发〔2018〕118号）
+    HEAVIER_REVISION = "heavier_revision"  # 第四十五条：陈述申辩或听证后加重的拟处罚意见
 
 
 LEGAL_REVIEW_CHECKLIST = (
@@ -462,13 +463,52 @@ def is_heavier(
     notified_measures: list[Measure],
     notified_fine: Decimal | None,
 ) -> bool:
-    """A decision is heavier than the notice when it raises the fine or adds a kind of penalty. A
-    plain warning in place of what was notified is the lightest penalty there is, so it is not."""
+    """Is a decision (or revised proposal) heavier than what was notified? Kinds are ranked
+    (`MEASURE_RANK`, 行政处罚法第九条 from warning up to revocation): a kind added is heavier unless it
+    replaces a notified kind of a higher rank that was dropped (a fine instead of a suspension is
+    lighter; a confiscation added to a fine is heavier). A higher fine, where both carry one, is
+    heavier. A plain warning is the lightest penalty there is."""
     if set(measures) == {Measure.WARNING} and notified_measures:
         return False
-    if any(m not in notified_measures for m in measures):
+    added = [m for m in measures if m not in notified_measures]
+    dropped = [m for m in notified_measures if m not in measures]
+    top_dropped = max((MEASURE_RANK[m] for m in dropped), default=0)
+    if any(MEASURE_RANK[m] >= top_dropped for m in added):
         return True
-    return (fine or Decimal(0)) > (notified_fine or Decimal(0))
+    if Measure.FINE in measures and Measure.FINE in notified_measures:
+        return (fine or Decimal(0)) > (notified_fine or Decimal(0))
+    return False
+
+
+def check_revision_not_heavier(
+    *,
+    measures: list[Measure],
+    fine: Decimal | None,
+    notified_measures: list[Measure],
+    notified_fine: Decimal | None,
+    party_argued: bool,
+    new_evidence: int,
+) -> bool:
+    """第四十五条 in the other direction: after the party stated or was heard, a revised proposal
+    heavier than the notice stands only on new facts or evidence recorded after the notice (never on
+    what the party said). It then goes through a new notice (第四十四条) and a legal review (第五十八条).
+    Returns whether the revision is heavier (the caller then requires the review)."""
+    heavier = is_heavier(
+        measures=measures, fine=fine, notified_measures=notified_measures, notified_fine=notified_fine
+    )
+    if heavier and party_argued and new_evidence < 1:
+        raise RuleViolation(
+            _(
+                "After the party stated its case or was heard, a heavier proposal needs new facts or "
+                "evidence recorded after the notice; what the party said is no reason for a heavier "
+                "penalty (%(article)s)."
+            )
+            % {"article": ART_45},
+            code="heavier_revision_without_new_evidence",
+            article=ART_45,
+            detail={"field": "new_evidence_ids"},
+        )
+    return heavier
 
 
 def check_not_heavier(

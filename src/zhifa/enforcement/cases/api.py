@@ -38,9 +38,19 @@ EVENT_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER)
 class PartyIn(Schema):
     kind: str = Field("", description='"person" or "organisation"')
     name: str = ""
-    id_number: str = Field("", description="18-digit 居民身份证号码 or 18-character 统一社会信用代码")
+    id_number: str = Field(
+        "",
+        description="18-digit 居民身份证号码 (or an old 15-digit one) or 18-character 统一社会信用代码; "
+        'with id_type "other" a foreign document number, or empty',
+    )
     phone: str = ""
     address: str = ""
+    id_type: str = Field("", description='"" (resident ID) or "other" (foreign or no ID document)')
+    birth_date: str | None = Field(
+        None,
+        description="YYYY-MM-DD; for a person without a resident ID (行政处罚法第三十条: age on the act)",
+    )
+    capacity: str = Field("", description='"", "full", "limited", "none", "lucid_interval" (第三十一条)')
 
 
 class RegisterIn(Schema):
@@ -59,6 +69,9 @@ class RegisterIn(Schema):
     ended_on: str | None = None
     serious_harm: bool = False
     discovered_on: str | None = None
+    discovery_record: str = Field(
+        "", description="the source record of a discovery date before the 补录 window (行政处罚法第三十六条)"
+    )
 
 
 # Output models are plain pydantic models: the handlers return dicts, and ninja's Schema reads them

@@ -30,6 +30,7 @@ class CasesConfig(AppConfig):
         indicators.register()
         register_kind("case_deadline", _("Case deadline overdue"))
         register_kind("service_late", _("Decision served late"))
+        register_kind("discovery_backdated", _("Lead registered with a backdated discovery date"))
         register_nav(NavItem(_("Cases"), "cases:list", order=10))  # 案件 first: it is the daily work
         register_nav(NavItem(_("On the spot"), "cases:on_spot", roles=frozenset({Role.OFFICER}), order=11))
         register_home_panel(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from zhifa.core.errors import DomainError
@@ -23,6 +24,7 @@ from zhifa.enforcement.cases.services import (
     case_apply_event,
     case_register,
     legal_review_catalogue_add,
+    no_penalty_list_add,
 )
 from zhifa.law import penalty as law
 from zhifa.officers.models import Officer
@@ -110,6 +112,13 @@ ORDINARY_PLAN = {
     State.ARCHIVED: 10,
 }
 SIMPLE_PLAN = {State.DECIDED: 2, State.SERVED: 2, State.EXECUTED: 4, State.CLOSED: 5, State.ARCHIVED: 6}
+
+SOURCE_RECORD = {
+    "patrol": "巡查记录",
+    "complaint": "投诉举报登记",
+    "inspection": "检查记录",
+    "referral": "移送函",
+}
 
 
 @dataclass
@@ -262,17 +271,20 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
     acting, second, actor = rng.choice(cast.pairs)
     party = _person(rng, n) if kind == "person" else _organisation(rng, n)
     facts, street = _facts(rng, template)
+    source = rng.choice(["patrol", "patrol", "complaint", "inspection", "referral"])
     story.case = case_register(
         actor=actor,
         data={
             "procedure": "ordinary",
             "agency_id": cast.agency.pk,
-            "source": rng.choice(["patrol", "patrol", "complaint", "inspection", "referral"]),
+            "source": source,
             "party": party,
             "facts": facts,
             "location": f"海州市{street}",
             "occurred_on": (d0 - dt.timedelta(days=rng.randrange(0, 6))).isoformat(),
             "discovered_on": d0.isoformat(),
+            # demo history is entered after the fact: each lead names the record it comes from (第三十六条)
+            "discovery_record": f"{SOURCE_RECORD[source]} {d0:%Y%m%d}-{n:03d}",
             "power_item_id": item.pk,
         },
     )
@@ -493,6 +505,7 @@ def _simple(cast: Cast, rng: random.Random, today: dt.date, n: int, target: str)
             "location": f"海州市{street}",
             "occurred_on": day.isoformat(),
             "discovered_on": day.isoformat(),
+            "discovery_record": f"{SOURCE_RECORD['patrol']} {day:%Y%m%d}-{n:03d}",
         },
     )
     version = item.published_version
@@ -546,6 +559,18 @@ def seed_cases(ctx: dict[str, Any]) -> None:
             "document": "海州市城市管理局重大执法决定法制审核目录清单（示例）",
         },
     )
+    first_item = sorted(cast.items)[0] if cast.items else None
+    if first_item is not None:
+        no_penalty_list_add(
+            actor=cast.approver,
+            node=cast.agency,
+            data={
+                "power_item_id": cast.items[first_item].pk,
+                "kind": "first_offence",
+                "conditions": "初次违法、危害后果轻微并在责令期限内改正",
+                "document": "海州市城市管理领域轻微违法行为免罚清单（示例）",
+            },
+        )
     n = 0
     scale = float(ctx.get("scale", 1.0))  # seed_demo --scale: a smaller city for tests of the demo itself
     for target, count in ORDINARY_PLAN.items():
@@ -559,4 +584,19 @@ def seed_cases(ctx: dict[str, Any]) -> None:
         for _ in range(max(1, round(count * scale))):
             n += 1
             _simple(cast, rng, today, n, target)
+    # The demo's history is entered today, so every lead is a 补录 (行政处罚法第三十六条) and raised an
+    # alert; a supervisor has checked all but the two latest (after commit, when the alerts exist).
+    transaction.on_commit(lambda: _settle_backdated(cast))
     ctx["cases"] = {"count": n}
+
+
+def _settle_backdated(cast: Cast) -> None:
+    from zhifa.foundation.alerts.services import alert_resolve
+
+    ids = Case.objects.filter(agency=cast.agency, discovery_backdated=True).order_by("-discovered_on", "-id")
+    for pk in list(ids.values_list("pk", flat=True))[2:]:
+        alert_resolve(
+            key=f"case:{pk}:discovery_backdated",
+            actor=cast.approver,
+            note="演示数据：历史案件集中录入，已核对发现来源记录。",
+        )

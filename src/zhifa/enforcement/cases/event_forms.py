@@ -61,6 +61,13 @@ NO_PENALTY = (
     ("incapacity", _("Incapacity (art. 31)")),
     ("limitation", _("Limitation period passed (art. 36)")),
 )
+CAPACITY = (
+    ("", "—"),
+    ("full", _("Full capacity")),
+    ("limited", _("Capacity not entirely lost (art. 31: may be lighter)")),
+    ("none", _("Could not recognise or control the act (art. 31: no penalty)")),
+    ("lucid_interval", _("Intermittent illness, acted while lucid (art. 31: penalised)")),
+)
 CHECKLIST_LABELS = {
     "authority": _("The agency has the authority"),
     "officers_qualified": _("The officers are qualified"),
@@ -84,6 +91,7 @@ OFFICERS = "officers"
 CASE_OFFICERS = "case_officers"
 POWER_ITEMS = "power_items"
 TIERS = "tiers"
+EVIDENCE = "evidence"
 
 EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     "file": (
@@ -132,6 +140,21 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("review_required_by_law", _("Legal review required by law (art. 58 (4))"), "bool"),
         F("hearing_offered", _("Offer a hearing: other heavy penalty (art. 63)"), "bool"),
         F("revision_reason", _("Why the proposal is revised after the notice"), "textarea"),
+        F(
+            "new_evidence_ids",
+            _("New evidence recorded after the notice (a heavier revision, art. 45)"),
+            "multi",
+            False,
+            EVIDENCE,
+        ),
+        F(
+            "concurrent_power_item_ids",
+            _("The same act also breaks (art. 29: the higher fine applies)"),
+            "multi",
+            False,
+            POWER_ITEMS,
+        ),
+        F("party_capacity", _("Party's capacity as found (art. 31)"), "select", False, CAPACITY),
     ),
     "request_legal_review": (),
     "approve_legal_review": (
@@ -174,11 +197,17 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("reasons", _("Reasons"), "textarea"),
         F("discretion_reason", _("Reason for departing from the tier"), "textarea"),
         F("mitigation_ground", _("Mitigation ground"), "select", False, MITIGATION),
+        F("leniency_reason", _("How the penalty was made lighter for a minor (art. 30)"), "textarea"),
         F("decided_on", _("Decided on"), "date"),
     ),
     "decide_no_penalty": (
         F("ground", _("Ground"), "select", True, NO_PENALTY),
         F("reason", _("Reason"), "textarea", True),
+        F(
+            "guardian_order",
+            _("Order to the guardian (under 14 or incapacity, arts. 30 and 31)"),
+            "textarea",
+        ),
         F("decided_on", _("Decided on"), "date"),
     ),
     "decide_on_spot": (
@@ -221,7 +250,10 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     "extend_deadline": (
         F("days", _("Days"), "int", True),
         F("reason", _("Reason"), "textarea", True),
+        F("rule", _("Rule allowing the extension (art. 60)"), "text", True),
         F("approved_on", _("Approved on"), "date"),
+        F("deliberated_on", _("Collective deliberation held on (further extension)"), "date"),
+        F("deliberation_minutes", _("Deliberation minutes (further extension)"), "textarea"),
     ),
     "explain_deadline": (
         F("kind", _("Deadline"), "select", True, tuple(DeadlineKind.choices)),
@@ -244,6 +276,7 @@ class CaseChoices:
     power_items: list[tuple[str, str]] = field(default_factory=list)
     tiers: list[tuple[str, str]] = field(default_factory=list)
     tier_rows: list[dict[str, str]] = field(default_factory=list)
+    evidence: list[tuple[str, str]] = field(default_factory=list)
 
     def get(self, source: str) -> list[tuple[str, str]]:
         values: list[tuple[str, str]] = getattr(self, source)
@@ -251,6 +284,7 @@ class CaseChoices:
 
 
 def choices_for(case: Case) -> CaseChoices:
+    from zhifa.enforcement.evidence.models import Evidence
     from zhifa.officers.models import Officer
     from zhifa.powers.selectors import item_picker
 
@@ -269,6 +303,17 @@ def choices_for(case: Case) -> CaseChoices:
         power_items=[(str(i["id"]), f"{i['code']} {i['name']}（{i['range']}）") for i in items],
         tiers=[(r["value"], r["label"]) for r in tier_rows],
         tier_rows=tier_rows,
+        evidence=[
+            (
+                str(e.pk),
+                f"{e.get_kind_display()} {e.original_name or e.description[:30]} {e.uploaded_at:%Y-%m-%d}",
+            )
+            for e in Evidence.objects.filter(case=case, destroyed_at__isnull=True).order_by("uploaded_at")[
+                :200
+            ]
+        ]
+        if case.notified_on is not None
+        else [],
     )
 
 
@@ -323,6 +368,12 @@ def _default(f: F, case: Case) -> Any:
         return str(case.fine_amount)
     if f.name == "officer_ids":
         return [str(co.officer_id) for co in case.officers.all() if co.removed_on is None]
+    if f.name == "rule":
+        from zhifa.law import deliberation, jurisdiction
+
+        return jurisdiction.applied(deliberation.EXTENSION_DAYS.key, agency=case.agency).basis
+    if f.name == "party_capacity":
+        return case.party_capacity
     return None
 
 

@@ -71,6 +71,7 @@ EXTRA_FIELDS: dict[str, tuple[F, ...]] = {
         F("discretion_reason", "reason for departing from the tier", "textarea"),
         F("mitigation_ground", "mitigation ground", "text"),
         F("single_officer_basis", "the law allowing one officer alone", "text"),
+        F("leniency_reason", "how the penalty was made lighter for a minor (art. 30)", "textarea"),
     ),
 }
 

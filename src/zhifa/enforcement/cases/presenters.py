@@ -165,10 +165,13 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
             "legal_review_passed": case.legal_review_passed,
             "deliberation_required": case.deliberation_required,
             "deliberation_done": case.deliberation_done,
+            "deliberation_grounds": case.deliberation_grounds,
+            "discovery_backdated": case.discovery_backdated,
             "statement_made": case.statement_made,
             "suspended": case.is_suspended,
             "suspended_since": case.suspended_since,
             "extension_days": case.extension_days,
+            "extensions": case.extensions,
         },
         "hearing": {
             "requested_on": case.hearing_requested_on,

@@ -24,6 +24,8 @@ from zhifa.enforcement.cases.events import HANDLERS, Ctx
 from zhifa.enforcement.cases.models import Case, CaseEvent, Procedure, Source, State
 from zhifa.enforcement.cases.party import parse_party
 from zhifa.enforcement.cases.powers_link import check_party_type, power_for_case
+from zhifa.law import capacity
+from zhifa.law.discovery import ART_36, check_discovery_date
 from zhifa.law.limitation import check_limitation
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
@@ -66,7 +68,7 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         raise Forbidden(_("Only this agency's officers and approvers may register its cases."))
     procedure = fields.choice(data, "procedure", list(Procedure.values), required=False) or Procedure.ORDINARY
     source = fields.choice(data, "source", list(Source.values))
-    party = parse_party(data, may_be_unknown=procedure == Procedure.ORDINARY)
+    party = parse_party(data, may_be_unknown=procedure == Procedure.ORDINARY, today=today)
     facts = fields.text(data, "facts")
     location = fields.text(data, "location", required=False, max_length=200)
     occurred_on = fields.date(data, "occurred_on", required=True)
@@ -86,6 +88,14 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         ended_on=ended_on,
         serious_harm=serious_harm,
     )
+    # the lead's source reference (a complaint's tracking code, an inspection task's code) is the
+    # record the discovery date comes from unless another is named
+    discovery_record = fields.text(data, "discovery_record", required=False, max_length=200) or fields.text(
+        data, "source_ref", required=False, max_length=60
+    )
+    backdating = check_discovery_date(
+        discovered_on=discovered_on, registered_on=today, source_record=discovery_record, agency=agency
+    )
     now = timezone.now()
     with transaction.atomic():
         case = Case(
@@ -99,6 +109,9 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
             party_id_number=party["id_number"],
             party_phone=party["phone"],
             party_address=party["address"],
+            party_id_type=party["id_type"],
+            party_birth_date=party["birth_date"],
+            party_capacity=party["capacity"],
             facts=facts,
             location=location,
             occurred_on=occurred_on,
@@ -107,6 +120,8 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
             serious_harm=serious_harm,
             discovered_on=discovered_on,
             limitation_ends_on=limitation_end,
+            discovery_record=discovery_record,
+            discovery_backdated=backdating.backdated,
             registered_by=actor,
             registered_at=now,
             last_act_on=discovered_on,
@@ -141,6 +156,9 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
                     "occurred_on": occurred_on,
                     "limitation_ends_on": limitation_end,
                     "power_item": case.power_item.code if case.power_item else None,
+                    "discovery_record": discovery_record,
+                    "discovery_backdated": backdating.backdated,
+                    "backfill_window": backdating.applied,
                 }
             ),
         )
@@ -152,7 +170,28 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         )
         search_link.index_case(case)
         hooks.notify_listeners(case, event)
+        if backdating.backdated:
+            case_id, agency_pk = case.pk, agency.pk
+            transaction.on_commit(lambda: _alert_backdated(case_id, agency_pk, discovered_on))
     return case
+
+
+def _alert_backdated(case_id: int, agency_id: int, discovered_on: dt.date) -> None:
+    """补录 beyond the window: shown to the supervisors of the agency (行政处罚法第三十六条)."""
+    from zhifa.foundation.alerts.services import alert_raise
+
+    alert_raise(
+        kind="discovery_backdated",
+        key=f"case:{case_id}:discovery_backdated",
+        agency_id=agency_id,
+        title=str(
+            _("Lead #%(case)s registered with a backdated discovery date (%(date)s)")
+            % {"case": case_id, "date": discovered_on.isoformat()}
+        ),
+        object_type="cases.case",
+        object_id=str(case_id),
+        article=ART_36,
+    )
 
 
 class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
@@ -350,5 +389,39 @@ def legal_review_catalogue_add(*, actor: Any, agency: OrgNode, data: dict[str, A
             obj=entry,
             agency_id=agency.pk,
             summary={"description": entry.description},
+        )
+    return entry
+
+
+def no_penalty_list_add(*, actor: Any, node: OrgNode, data: dict[str, Any]) -> Any:
+    """A line of the 免罚清单 of `node` (a government node or an agency) for a power item (行政处罚法
+    第三十三条第一款). Kept by administrators and approvers whose grant covers the node."""
+    from zhifa.enforcement.cases.models import NoPenaltyListEntry
+    from zhifa.org.selectors import granted_nodes
+    from zhifa.powers.models import PowerItem
+
+    held = [node_id for node_id, _agency in granted_nodes(actor, roles=[Role.ADMIN, Role.APPROVER])]
+    paths = OrgNode.objects.filter(pk__in=held).values_list("path", flat=True)
+    if not any(node.path.startswith(path) for path in paths):
+        raise Forbidden(_("Only administrators and approvers of this jurisdiction keep its no-penalty list."))
+    item_id = fields.integer(data, "power_item_id")
+    assert item_id is not None  # required: fields.integer raised otherwise
+    item = PowerItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise InvalidInput(_("Unknown power item."), detail={"field": "power_item_id"})
+    with transaction.atomic():
+        entry = NoPenaltyListEntry(
+            node=node,
+            power_item=item,
+            kind=fields.choice(data, "kind", list(NoPenaltyListEntry.Kind.values)),
+            conditions=fields.text(data, "conditions", required=False),
+            document=fields.text(data, "document", max_length=200),
+        )
+        entry.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action="cases.no_penalty_list_add",
+            obj=entry,
+            summary={"power_item": item.code, "kind": entry.kind, "document": entry.document},
         )
     return entry

@@ -209,14 +209,16 @@ REGISTER_FIELDS = (
     "discovered_on",
     "ended_on",
     "power_item_id",
+    "discovery_record",
 )
+PARTY_FIELDS = ("kind", "name", "id_number", "phone", "address", "id_type", "birth_date", "capacity")
 
 
 def _register_data(post: Any) -> dict[str, Any]:
     data: dict[str, Any] = {k: post.get(k, "") for k in REGISTER_FIELDS if post.get(k, "") != ""}
     data["continuing"] = post.get("continuing") in ("on", "1", "true")
     data["serious_harm"] = post.get("serious_harm") in ("on", "1", "true")
-    data["party"] = {k: post.get(f"party_{k}", "") for k in ("kind", "name", "id_number", "phone", "address")}
+    data["party"] = {k: post.get(f"party_{k}", "") for k in PARTY_FIELDS}
     return data
 
 
@@ -236,6 +238,11 @@ def _register_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "tier_rows": [{"item": i["id"], **t} for i in items for t in i["tiers"]],
         "sources": Source.choices,
         "party_kinds": PartyKind.choices,
+        "party_id_types": (
+            ("", _("Resident ID (18 or 15 digits)")),
+            ("other", _("Foreign or no ID document")),
+        ),
+        "capacities": event_forms.CAPACITY,
         "today": timezone.localdate().isoformat(),
         "v": {},
         **extra,

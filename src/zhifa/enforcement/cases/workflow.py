@@ -66,7 +66,12 @@ TABLE: tuple[Transition, ...] = (
         State.REGISTERED,
         OFFICER | APPROVER,
         date_field="discovered_on",
-        guards=(_("limitation: 2 y / 5 y, continuing acts from their end (行政处罚法第三十六条)"),),
+        guards=(
+            _("limitation: 2 y / 5 y, continuing acts from their end (行政处罚法第三十六条)"),
+            _(
+                "discovery before the 补录 window (setting): source record, flagged to supervisors (第三十六条)"
+            ),
+        ),
     ),
     T(
         "file",
@@ -146,6 +151,10 @@ TABLE: tuple[Transition, ...] = (
             _(
                 "flags: hearing right (第六十三条), legal review (第五十八条 + catalogue), deliberation (第五十七条)"
             ),
+            _("party under 14 or without capacity: refused (行政处罚法第三十条、第三十一条)"),
+            _("no second fine for one act, the higher provision (行政处罚法第二十九条)"),
+            _("heavier after a statement: new evidence, legal review, new notice (行政处罚法第四十五条)"),
+            _("serious-case list (settings) → deliberation (行政处罚法第五十七条)"),
         ),
     ),
     T(
@@ -244,6 +253,7 @@ TABLE: tuple[Transition, ...] = (
             _("notice ≥ 7 working days before (行政处罚法第六十四条第（二）项、第八十五条)"),
             _("record"),
         ),
+        creates=(_("deliberation required (行政处罚法第五十七条、第六十五条)"),),
     ),
     T(
         "waive_rights",
@@ -270,6 +280,8 @@ TABLE: tuple[Transition, ...] = (
             _("amount against the tier (第三十二条、第三十四条)"),
             _("not heavier than notified (第四十五条)"),
             _("within 90 days + extensions + suspensions (第六十条)"),
+            _("under 14 / incapable: refused; 14–17: lighter or reduced (第三十条、第三十一条)"),
+            _("no second fine for one act (第二十九条)"),
         ),
         creates=(_("decision number"), _("deadline: service within 7 working days (行政处罚法第六十一条)")),
     ),
@@ -281,7 +293,14 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         procedures=ORDINARY,
         date_field="decided_on",
-        guards=(_("ground (行政处罚法第三十三条、第五十七条)"), _("within 90 days (第六十条)")),
+        guards=(
+            _(
+                "ground from the closed list (行政处罚法第三十条、第三十一条、第三十三条、第三十六条、第五十七条)"
+            ),
+            _("under 14 / incapacity: order to the guardian (第三十条、第三十一条)"),
+            _("首违不罚 only without an earlier penalty for the same kind of act (第三十三条)"),
+            _("within 90 days (第六十条)"),
+        ),
         creates=(_("decision number (不予行政处罚决定书)"),),
     ),
     T(
@@ -295,6 +314,9 @@ TABLE: tuple[Transition, ...] = (
         guards=(
             _("warning, or fine ≤ ¥200 person / ≤ ¥3,000 organisation (行政处罚法第五十一条)"),
             _("≥2 officers with valid credentials unless a law says otherwise (第四十二条)"),
+            _(
+                "under 14 / incapable: refused; 14–17: lighter (第三十条、第三十一条); one fine per act (第二十九条)"
+            ),
         ),
         creates=(_("case and decision numbers"), _("deadline: report to the agency (第五十二条)")),
     ),
@@ -430,7 +452,11 @@ TABLE: tuple[Transition, ...] = (
         APPROVER,
         procedures=ORDINARY,
         date_field="approved_on",
-        guards=(_("approved before the deadline passes (行政处罚法第六十条)"), _("reason, days")),
+        guards=(
+            _("approved before the deadline passes (行政处罚法第六十条)"),
+            _("reason, days; cites its rule, within its cap (setting)"),
+            _("a further extension: collective deliberation; at most the number the rule allows"),
+        ),
     ),
     T(
         "explain_deadline",

@@ -317,6 +317,71 @@ class TestNotHeavierThanNotified:
             measures=[Measure.WARNING], fine=None, notified_measures=[Measure.FINE], notified_fine=Y("5000")
         )
 
+    def test_kinds_are_ranked_a_lighter_kind_replacing_a_heavier_one_is_not_heavier(self) -> None:
+        # a fine instead of a suspension: lighter, whatever the amount
+        assert not p.is_heavier(
+            measures=[Measure.FINE],
+            fine=Y("50000"),
+            notified_measures=[Measure.SUSPENSION],
+            notified_fine=None,
+        )
+        # a suspension instead of a fine: heavier
+        assert p.is_heavier(
+            measures=[Measure.SUSPENSION], fine=None, notified_measures=[Measure.FINE], notified_fine=Y("1")
+        )
+        # a revocation instead of a suspension: heavier; a confiscation instead of a suspension: lighter
+        assert p.is_heavier(
+            measures=[Measure.REVOCATION],
+            fine=None,
+            notified_measures=[Measure.SUSPENSION],
+            notified_fine=None,
+        )
+        assert not p.is_heavier(
+            measures=[Measure.CONFISCATION],
+            fine=None,
+            notified_measures=[Measure.SUSPENSION],
+            notified_fine=None,
+        )
+        # dropping a kind and lowering the fine is lighter; a cent more is heavier
+        assert not p.is_heavier(
+            measures=[Measure.FINE],
+            fine=Y("4000"),
+            notified_measures=[Measure.FINE, Measure.CONFISCATION],
+            notified_fine=Y("5000"),
+        )
+        assert p.is_heavier(
+            measures=[Measure.FINE],
+            fine=Y("5000.01"),
+            notified_measures=[Measure.FINE],
+            notified_fine=Y("5000"),
+        )
+
+
+class TestRevisionAfterStatement:
+    def revise(self, **over: object) -> bool:
+        args: dict[str, object] = {
+            "measures": [Measure.FINE],
+            "fine": Y("8000"),
+            "notified_measures": [Measure.FINE],
+            "notified_fine": Y("5000"),
+            "party_argued": True,
+            "new_evidence": 0,
+        }
+        args.update(over)
+        return p.check_revision_not_heavier(**args)  # type: ignore[arg-type]
+
+    def test_heavier_after_a_statement_needs_new_evidence(self) -> None:
+        with pytest.raises(RuleViolation) as exc:
+            self.revise()
+        assert exc.value.code == "heavier_revision_without_new_evidence"
+        assert "第四十五条" in str(exc.value.message)
+        assert self.revise(new_evidence=1) is True
+
+    def test_without_a_statement_or_when_lighter_it_passes(self) -> None:
+        assert self.revise(party_argued=False) is True
+        assert self.revise(fine=Y("5000")) is False
+        assert self.revise(measures=[Measure.WARNING], fine=None) is False
+
 
 class TestMeasures:
     def test_unknown_measures_are_bad_input_and_duplicates_collapse(self) -> None:

@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.core.numbering import issue_number
-from zhifa.enforcement.cases import fields, people
+from zhifa.enforcement.cases import fields, penalty_rules, people
 from zhifa.enforcement.cases.deadlines import deadline_close, deadline_open, deadline_resolve, open_rows
 from zhifa.enforcement.cases.events.base import Ctx, handles
 from zhifa.enforcement.cases.events.investigation import _assign, require_two_handlers
 from zhifa.enforcement.cases.models import CaseDeadline, CaseOfficer, DeadlineKind, Resolution
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
+from zhifa.law import capacity, deliberation, no_penalty, prior_penalties
 from zhifa.law import penalty as law
 from zhifa.law.days import DayKind, Period
 from zhifa.law.penalty import Measure, ReviewGround
@@ -145,6 +146,9 @@ def hold_hearing(ctx: Ctx) -> None:
         # 第五十八条第一款第（二）项: after a hearing the decision needs a (new) legal review.
         grounds = list(dict.fromkeys([*case.legal_review_grounds, str(ReviewGround.HEARING_HELD)]))
         ctx.set(legal_review_required=True, legal_review_grounds=grounds, legal_review_passed=False)
+        # 第六十五条 → 第五十七条第二款: after a hearing the heads decide together.
+        heads = list(dict.fromkeys([*case.deliberation_grounds, "hearing_held"]))
+        ctx.set(deliberation_required=True, deliberation_grounds=heads, deliberation_done=False)
     ctx.record.update(
         presided_by=presider.name if presider else "",
         notice_served_on=notice_on.isoformat(),
@@ -228,12 +232,16 @@ def decide(ctx: Ctx) -> None:
             article=law.ART_58,
         )
     if case.deliberation_required and not case.deliberation_done:
+        article = deliberation.ART_57_65 if "hearing_held" in case.deliberation_grounds else law.ART_57
         raise RuleViolation(
             _("This case must be decided by collective deliberation of the agency's heads (%(article)s).")
-            % {"article": law.ART_57},
+            % {"article": article},
             code="deliberation_missing",
-            article=law.ART_57,
+            article=article,
+            detail={"grounds": list(case.deliberation_grounds)},
         )
+    band = penalty_rules.age_band(case)
+    capacity.check_penalty_allowed(band=band, capacity=penalty_rules.party_capacity(case))
     measures = law.parse_measures(fields.string_list(data, "measures")) or [
         Measure(m) for m in case.notified_measures
     ]
@@ -250,7 +258,10 @@ def decide(ctx: Ctx) -> None:
         fields.choice(data, "mitigation_ground", [m.value for m in law.MitigationGround], required=False)
         or case.mitigation_ground
     )
-    amount_class = ""
+    capacity.check_mitigation_fits(
+        ground=mitigation or None, band=band, capacity=penalty_rules.party_capacity(case)
+    )
+    amount_class, tier_min = "", None
     if fine is not None and case.power_version is not None:
         result = classify(
             version=case.power_version,
@@ -265,7 +276,19 @@ def decide(ctx: Ctx) -> None:
             mitigation_ground=mitigation or None,
             provision=provision_text(case.power_version),
         )
-        amount_class = result.amount_class
+        amount_class, tier_min = result.amount_class, result.permitted_min
+    leniency_reason = fields.text(data, "leniency_reason", required=False)
+    capacity.check_minor_leniency(
+        band=band,
+        measures=[str(m) for m in measures],
+        fine=fine,
+        tier_min=tier_min,
+        amount_class=amount_class,
+        mitigation_ground=mitigation or None,
+        leniency_reason=leniency_reason,
+    )
+    if fine is not None:
+        prior_penalties.check_one_fine(penalty_rules.priors(case), penalty_rules.act_of(case))
     law.check_not_heavier(
         measures=measures,
         fine=fine,
@@ -299,15 +322,33 @@ def decide(ctx: Ctx) -> None:
         fine_amount=str(fine) if fine is not None else None,
         amount_class=amount_class,
         reasons=reasons,
+        party=penalty_rules.standing(case),
+        leniency_reason=leniency_reason,
     )
     ctx.reindex = True
 
 
 @handles("decide_no_penalty")
 def decide_no_penalty(ctx: Ctx) -> None:
+    """不予行政处罚决定 on a ground of the closed list (`law.no_penalty`): the guardian's order for a
+    child or an incapable party (第三十条、第三十一条), 首违不罚 only for a first offence (第三十三条),
+    and the jurisdiction's 免罚清单 lines covering the power item recorded."""
     case = ctx.case
     ground = fields.choice(ctx.data, "ground", [g.value for g in law.NoPenaltyGround], required=False)
     reason = fields.text(ctx.data, "reason")
+    guardian_order = fields.text(ctx.data, "guardian_order", required=False)
+    article = no_penalty.check_no_penalty_ground(
+        ground=ground, band=penalty_rules.age_band(case), guardian_order=guardian_order
+    )
+    if ground == law.NoPenaltyGround.FIRST_OFFENCE:
+        prior_penalties.check_first_offence(penalty_rules.priors(case), penalty_rules.act_of(case))
+    if ground == law.NoPenaltyGround.INCAPACITY:
+        ctx.set(party_capacity=str(capacity.Capacity.NONE))
+    listed = (
+        penalty_rules.no_penalty_list(case)
+        if ground in (law.NoPenaltyGround.MINOR_CORRECTED, law.NoPenaltyGround.FIRST_OFFENCE)
+        else []
+    )
     check_decision_deadline(ctx)
     number = issue_number(
         agency_id=case.agency_id,
@@ -327,7 +368,15 @@ def decide_no_penalty(ctx: Ctx) -> None:
     deadline_resolve(case=case, kind=DeadlineKind.DECISION, on=ctx.act_on)
     for row in open_rows(case, [DeadlineKind.STATEMENT, DeadlineKind.HEARING_REQUEST]):
         deadline_close(row, on=ctx.act_on, resolution=Resolution.MOOT)
-    ctx.record.update(decision_number=number, ground=ground, reason=reason, article=law.ART_33)
+    ctx.record.update(
+        decision_number=number,
+        ground=ground,
+        reason=reason,
+        article=article,
+        guardian_order=guardian_order,
+        no_penalty_list=listed,
+        party=penalty_rules.standing(case),
+    )
     ctx.reindex = True
 
 
@@ -344,13 +393,18 @@ def decide_on_spot(ctx: Ctx) -> None:
     if Measure.FINE not in measures:
         fine = None
     law.check_on_spot_decision(party_kind=case.party_kind, measures=measures, fine=fine)
+    band = penalty_rules.age_band(case)
+    capacity.check_penalty_allowed(band=band, capacity=penalty_rules.party_capacity(case))
     reasons = fields.text(data, "reasons")
     tier = fields.text(data, "tier", required=False, max_length=50)
     discretion_reason = fields.text(data, "discretion_reason", required=False)
     mitigation = fields.choice(
         data, "mitigation_ground", [m.value for m in law.MitigationGround], required=False
     )
-    amount_class = ""
+    capacity.check_mitigation_fits(
+        ground=mitigation or None, band=band, capacity=penalty_rules.party_capacity(case)
+    )
+    amount_class, tier_min = "", None
     if fine is not None:
         result = classify(
             version=version, tier=tier, party_kind=case.party_kind, amount=fine, base_amount=None
@@ -361,7 +415,20 @@ def decide_on_spot(ctx: Ctx) -> None:
             mitigation_ground=mitigation or None,
             provision=provision_text(version),
         )
-        amount_class = result.amount_class
+        amount_class, tier_min = result.amount_class, result.permitted_min
+    leniency_reason = fields.text(data, "leniency_reason", required=False)
+    capacity.check_minor_leniency(
+        band=band,
+        measures=[str(m) for m in measures],
+        fine=fine,
+        tier_min=tier_min,
+        amount_class=amount_class,
+        mitigation_ground=mitigation or None,
+        leniency_reason=leniency_reason,
+    )
+    if fine is not None:
+        case.power_item, case.power_version = item, version
+        prior_penalties.check_one_fine(penalty_rules.priors(case), penalty_rules.act_of(case))
     officer_ids = fields.id_list(data, "officer_ids")
     single_basis = fields.text(data, "single_officer_basis", required=False, max_length=200)
     minimum = 1 if single_basis else people.MIN_OFFICERS  # 第四十二条：法律另有规定的除外
@@ -408,5 +475,6 @@ def decide_on_spot(ctx: Ctx) -> None:
         amount_class=amount_class,
         single_officer_basis=single_basis,
         article=law.ART_51,
+        party=penalty_rules.standing(case),
     )
     ctx.reindex = True

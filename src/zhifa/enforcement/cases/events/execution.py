@@ -29,6 +29,7 @@ from zhifa.enforcement.cases.models import (
     State,
 )
 from zhifa.law import court_enforcement as court_law
+from zhifa.law import deliberation
 from zhifa.law import penalty as law
 
 MAX_EXTENSION_DAYS = 365  # a sanity bound on one approval; each extension is its own audited event
@@ -257,6 +258,14 @@ def extend_deadline(ctx: Ctx) -> None:
     if days > MAX_EXTENSION_DAYS:
         raise InvalidInput(_("This number is out of range."), detail={"field": "days"})
     reason = fields.text(ctx.data, "reason")
+    rule = fields.text(ctx.data, "rule", required=False, max_length=200)
+    deliberated_on = fields.date(ctx.data, "deliberated_on")
+    minutes = fields.text(ctx.data, "deliberation_minutes", required=False)
+    if deliberated_on is not None and (deliberated_on > ctx.act_on or not minutes):
+        raise InvalidInput(
+            _("A deliberation is recorded with its minutes, on or before the approval."),
+            detail={"field": "deliberation_minutes" if not minutes else "deliberated_on"},
+        )
     row = next(iter(open_rows(case, [DeadlineKind.DECISION])), None)
     if row is None:
         raise InvalidInput(_("The case has no running decision period."), code="no_decision_period")
@@ -268,9 +277,30 @@ def extend_deadline(ctx: Ctx) -> None:
             code="extension_too_late",
             article=law.ART_60,
         )
-    ctx.set(extension_days=case.extension_days + days)
+    answer = deliberation.check_extension(
+        previous=case.extensions, days=days, rule=rule, deliberated_on=deliberated_on, agency=case.agency
+    )
+    entry = {
+        "number": answer.number,
+        "days": days,
+        "rule": rule,
+        "cap": answer.cap,
+        "on": ctx.act_on.isoformat(),
+        "deliberated_on": deliberated_on.isoformat() if deliberated_on else None,
+    }
+    case.extensions = [*case.extensions, entry]
+    ctx.set(extension_days=case.extension_days + days, extensions=case.extensions)
     moved = case_deadlines.extend(case, kind=DeadlineKind.DECISION, days=days)
-    ctx.record.update(days=days, reason=reason, due_on={r.kind: r.due_on.isoformat() for r in moved})
+    ctx.record.update(
+        days=days,
+        reason=reason,
+        rule=rule,
+        extension=answer.number,
+        setting=answer.applied,
+        deliberated_on=entry["deliberated_on"],
+        deliberation_minutes=minutes,
+        due_on={r.kind: r.due_on.isoformat() for r in moved},
+    )
 
 
 @handles("explain_deadline")

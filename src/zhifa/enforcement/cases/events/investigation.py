@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.core.numbering import issue_number
-from zhifa.enforcement.cases import fields, party, people
+from zhifa.enforcement.cases import fields, party, penalty_rules, people
 from zhifa.enforcement.cases.deadlines import deadline_open, deadline_resolve, open_rows
 from zhifa.enforcement.cases.events.base import Ctx, handles
 from zhifa.enforcement.cases.models import (
@@ -21,6 +22,7 @@ from zhifa.enforcement.cases.models import (
     State,
 )
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
+from zhifa.law import capacity, deliberation, prior_penalties
 from zhifa.law import penalty as law
 from zhifa.law.penalty import Measure, ReviewGround
 
@@ -176,6 +178,13 @@ def submit_proposal(ctx: Ctx) -> None:
     only a heavier penalty *because* the party argued, which the reason must show it is not)."""
     case, data = ctx.case, ctx.data
     require_two_handlers(case)
+    found = fields.text(data, "party_capacity", required=False, max_length=16)
+    if found:  # 第三十一条: what the investigation found about the party's capacity
+        case.party_capacity = "" if found == capacity.Capacity.FULL else str(capacity.parse_capacity(found))
+        ctx.set(party_capacity=case.party_capacity)
+    capacity.check_penalty_allowed(
+        band=penalty_rules.age_band(case), capacity=penalty_rules.party_capacity(case)
+    )
     if case.state == State.NOTIFIED:
         ctx.record["revision_reason"] = fields.text(data, "revision_reason")
         for kind in (DeadlineKind.STATEMENT, DeadlineKind.HEARING_REQUEST):
@@ -197,6 +206,15 @@ def submit_proposal(ctx: Ctx) -> None:
     mitigation = fields.choice(
         data, "mitigation_ground", [m.value for m in law.MitigationGround], required=False
     )
+    capacity.check_mitigation_fits(
+        ground=mitigation or None,
+        band=penalty_rules.age_band(case),
+        capacity=penalty_rules.party_capacity(case),
+    )
+    case.power_item, case.power_version = item, version  # the act is judged under the proposed item
+    if fine is not None:
+        _check_fine_once(ctx, case, version, base=data)
+    heavier = _check_revision(ctx, case, measures, fine)
     amount_class, pmin, pmax = "", None, None
     if fine is not None:
         result = classify(
@@ -229,7 +247,19 @@ def submit_proposal(ctx: Ctx) -> None:
     catalogue = catalogue_matches(case, item_id=item.pk, measures=measures, fine=fine)
     if catalogue:
         grounds.append(ReviewGround.CATALOGUE)
+    if heavier:
+        grounds.append(ReviewGround.HEAVIER_REVISION)
     complex_case = fields.boolean(data, "complex_case")
+    serious = deliberation.serious_case(
+        party_kind=case.party_kind,
+        measures=[str(m) for m in measures],
+        fine=fine,
+        confiscation_value=confiscation,
+        agency=case.agency,
+    )
+    deliberation_grounds = [*(["complex"] if complex_case else []), *serious.grounds]
+    if case.hearing_held_on is not None:
+        deliberation_grounds.append("hearing_held")
     ctx.set(
         power_item=item,
         power_version=version,
@@ -249,9 +279,14 @@ def submit_proposal(ctx: Ctx) -> None:
         legal_review_required=bool(grounds),
         legal_review_grounds=[str(g) for g in grounds],
         legal_review_passed=False,
-        deliberation_required=complex_case,
+        deliberation_required=bool(deliberation_grounds),
+        deliberation_grounds=deliberation_grounds,
         deliberation_done=False,
-        settings_applied={**case.settings_applied, "hearing_thresholds": list(hearing.thresholds)},
+        settings_applied={
+            **case.settings_applied,
+            "hearing_thresholds": list(hearing.thresholds),
+            "deliberation_thresholds": list(serious.applied),
+        },
     )
     ctx.record.update(
         power_item=item.code,
@@ -264,9 +299,101 @@ def submit_proposal(ctx: Ctx) -> None:
         hearing_grounds=list(hearing.grounds),
         legal_review_grounds=[str(g) for g in grounds],
         catalogue=catalogue,
-        deliberation_required=complex_case,
+        deliberation_required=bool(deliberation_grounds),
+        deliberation_grounds=deliberation_grounds,
+        heavier_revision=heavier,
+        party=penalty_rules.standing(case),
         reasons=reasons,
     )
+
+
+def _check_fine_once(ctx: Ctx, case: Case, version: Any, *, base: dict[str, Any]) -> None:
+    """行政处罚法第二十九条: no second fine for one act (any agency), and the provision with the higher
+    fine where the act breaks several (`concurrent_power_item_ids`: the other items it also breaks)."""
+    from zhifa.powers.models import Category, PowerItem
+
+    concurrent_ids = (
+        fields.id_list(ctx.data, "concurrent_power_item_ids")
+        if ctx.data.get("concurrent_power_item_ids")
+        else []
+    )
+    others = list(
+        PowerItem.objects.filter(
+            pk__in=concurrent_ids,
+            status=PowerItem.Status.ACTIVE,
+            published_version__category=Category.PENALTY,
+        ).select_related("published_version")
+    )
+    if len(others) != len(set(concurrent_ids)):
+        raise InvalidInput(_("Unknown power item."), detail={"field": "concurrent_power_item_ids"})
+    base_amount = fields.money(base, "base_amount", required=False)
+    extra = [(o.published_version.violated_provision or "").strip() for o in others if o.published_version]
+    act = penalty_rules.act_of(case, extra_provisions=extra)
+    prior_penalties.check_one_fine(penalty_rules.priors(case), act)
+    if others:
+        prior_penalties.check_higher_provision(
+            chosen=provision_text(version),
+            chosen_max=penalty_rules.statutory_max(
+                version, party_kind=case.party_kind, base_amount=base_amount
+            ),
+            concurrent=[
+                (
+                    f"{o.code} {provision_text(o.published_version)}",
+                    penalty_rules.statutory_max(
+                        o.published_version, party_kind=case.party_kind, base_amount=base_amount
+                    ),
+                )
+                for o in others
+                if o.published_version is not None
+            ],
+        )
+        ctx.record["concurrent_power_items"] = [o.code for o in others]
+
+
+def _check_revision(ctx: Ctx, case: Case, measures: list[Measure], fine: Decimal | None) -> bool:
+    """行政处罚法第四十五条: a proposal after the party stated or was heard is not heavier than the
+    notice unless new evidence recorded after the notice supports it; a heavier one needs a legal
+    review (and, as every proposal, a new notice)."""
+    if case.notified_on is None:
+        return False
+    argued = case.statement_made or case.hearing_held_on is not None
+    evidence_ids = fields.id_list(ctx.data, "new_evidence_ids") if ctx.data.get("new_evidence_ids") else []
+    fresh = _evidence_after(case, evidence_ids)
+    heavier = law.check_revision_not_heavier(
+        measures=measures,
+        fine=fine,
+        notified_measures=[Measure(m) for m in case.notified_measures],
+        notified_fine=case.notified_fine,
+        party_argued=argued,
+        new_evidence=len(fresh),
+    )
+    if heavier:
+        ctx.record["new_evidence_ids"] = fresh
+    return heavier and argued
+
+
+def _evidence_after(case: Case, ids: list[int]) -> list[int]:
+    """Evidence of this case recorded (captured, else uploaded) after the day of the notice."""
+    from django.utils import timezone
+
+    from zhifa.enforcement.evidence.models import Evidence
+
+    if not ids:
+        return []
+    assert case.notified_on is not None
+    rows = Evidence.objects.filter(case=case, pk__in=ids, destroyed_at__isnull=True)
+    found = {row.pk: row for row in rows}
+    if set(ids) - set(found):
+        raise InvalidInput(_("Unknown evidence for this case."), detail={"field": "new_evidence_ids"})
+    out = []
+    for pk, row in found.items():
+        when = row.captured_at or row.uploaded_at
+        if (
+            timezone.localdate(when) > case.notified_on
+            and timezone.localdate(row.uploaded_at) > case.notified_on
+        ):
+            out.append(pk)
+    return sorted(out)
 
 
 @handles("request_legal_review")

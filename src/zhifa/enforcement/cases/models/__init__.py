@@ -18,6 +18,7 @@ from zhifa.enforcement.cases.models.history import (
     CaseOfficer,
     DeadlineKind,
     LegalReviewCatalogueEntry,
+    NoPenaltyListEntry,
     Resolution,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "CaseOfficer",
     "DeadlineKind",
     "LegalReviewCatalogueEntry",
+    "NoPenaltyListEntry",
     "PartyKind",
     "PaymentChannel",
     "Procedure",

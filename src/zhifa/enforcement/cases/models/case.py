@@ -103,6 +103,11 @@ class Case(models.Model):
     party_id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     party_phone = models.CharField(_("phone"), max_length=30, blank=True)
     party_address = models.CharField(_("address"), max_length=200, blank=True)
+    # 行政处罚法第三十条、第三十一条: the age on the day of the act comes from the ID number (18 or 15
+    # digits) or, for a foreign or absent ID, from the birth date recorded; capacity as found.
+    party_id_type = models.CharField(_("ID type"), max_length=10, blank=True)  # "" resident ID, "other"
+    party_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    party_capacity = models.CharField(_("capacity"), max_length=16, blank=True)
 
     facts = models.TextField(_("facts"))
     location = models.CharField(_("location"), max_length=200, blank=True)
@@ -114,6 +119,10 @@ class Case(models.Model):
     )  # 第三十六条: five-year limitation
     discovered_on = models.DateField(_("discovered on"))
     limitation_ends_on = models.DateField(_("limitation period ends on"), null=True, blank=True)
+    # 补录 (行政处罚法第三十六条): a discovery date before the jurisdiction's window names its source
+    # record and is flagged to supervisors.
+    discovery_record = models.CharField(_("source record of the discovery"), max_length=200, blank=True)
+    discovery_backdated = models.BooleanField(_("discovery date backdated"), default=False)
 
     power_item = models.ForeignKey(
         "powers.PowerItem",
@@ -172,6 +181,7 @@ class Case(models.Model):
     review_return_state = models.CharField(max_length=20, blank=True)
     deliberation_required = models.BooleanField(_("deliberation required"), default=False)
     deliberation_done = models.BooleanField(_("deliberation held"), default=False)
+    deliberation_grounds = models.JSONField(default=list, blank=True)  # 第五十七条: why it is required
     settings_applied = models.JSONField(default=dict, blank=True)
 
     # 事先告知 and the party's rights
@@ -213,6 +223,7 @@ class Case(models.Model):
     suspended_since = models.DateField(_("suspended since"), null=True, blank=True)
     suspensions = models.JSONField(default=list, blank=True)  # [{"from": iso, "to": iso}]
     extension_days = models.PositiveIntegerField(_("approved extension (days)"), default=0)
+    extensions = models.JSONField(default=list, blank=True)  # 第六十条: [{days, rule, on, deliberated_on}]
     payment_deferral_days = models.PositiveIntegerField(_("approved payment deferral (days)"), default=0)
     # The case's rows of the shared deadline engine (cases.CaseDeadline), prefetchable like a relation.
     deadlines = DeadlineRows("cases.case", "cases.CaseDeadline")

@@ -218,3 +218,32 @@ class LegalReviewCatalogueEntry(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class NoPenaltyListEntry(models.Model):
+    """A line of a jurisdiction's list of acts not penalised (免罚清单 / 轻微违法行为不予处罚清单,
+    行政处罚法第三十三条第一款 and 国办发〔2021〕26号), attached to a power item. The list is set by a
+    government node (or an agency) and holds for every agency below it. A no-penalty decision on
+    the 第三十三条 grounds records the lines that cover its power item."""
+
+    class Kind(models.TextChoices):
+        NOT_PENALISED = "minor_corrected", _("Minor and corrected: not penalised")
+        FIRST_OFFENCE = "first_offence", _("First offence: may go unpunished")
+
+    node = models.ForeignKey(
+        "org.OrgNode", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
+    )
+    power_item = models.ForeignKey(
+        "powers.PowerItem", verbose_name=_("power item"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    conditions = models.TextField(_("conditions"), blank=True)
+    document = models.CharField(_("source document"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("no-penalty list entry")
+        verbose_name_plural = _("no-penalty list")
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.power_item_id}"

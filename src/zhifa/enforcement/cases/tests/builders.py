@@ -159,7 +159,7 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
         "archive": {},
         "suspend": {"reason": "中止"},
         "resume": {"reason": "恢复"},
-        "extend_deadline": {"days": 10, "reason": "案情复杂"},
+        "extend_deadline": {"days": 10, "reason": "案情复杂", "rule": "经负责人批准延长（部门规章）"},
         "explain_deadline": {"kind": "decision", "explanation": "说明"},
         "terminate": {"reason": "终止"},
     }

@@ -47,6 +47,7 @@ def register_body(kit, **over) -> dict:
         "facts": "在人行道上违法挖掘，未设置围挡。",
         "occurred_on": "2025-05-01",
         "discovered_on": "2025-05-05",
+        "discovery_record": "投诉登记 TS-0001",
         "location": "人民路88号",
         "power_item_id": kit.item.pk,
     }
@@ -152,6 +153,20 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
             reviewed_on="2025-06-12",
         )
     )
+    # 第五十七条第二款、第六十五条: a serious case after a hearing is decided by the heads together
+    assert case["flags"]["deliberation_grounds"] == ["large_fine", "hearing_held"]
+    code, refused = approver.event(cid, "decide", decided_on="2025-06-13", fine_amount="12000.00")
+    assert code == 422 and refused["code"] == "deliberation_missing" and "第六十五条" in refused["message"]
+    ok(
+        approver.event(
+            cid,
+            "record_deliberation",
+            participants="赵六、孙八、周九",
+            minutes="听证后集体讨论。",
+            conclusion="同意处罚一万二千元。",
+            held_on="2025-06-13",
+        )
+    )
     code, refused = approver.event(cid, "decide", decided_on="2025-06-13", fine_amount="16000.00")
     assert code == 422 and refused["code"] == "heavier_after_statement"  # 第四十五条
     case = ok(
@@ -187,7 +202,7 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
     assert case["state"] == "archived" and case["allowed_events"] == []
 
     history = ok(officer.get(f"/cases/{cid}/events"))
-    assert history["count"] == CaseEvent.objects.filter(case_id=cid).count() == 15
+    assert history["count"] == CaseEvent.objects.filter(case_id=cid).count() == 16
     names = [e["event"] for e in history["results"]]
     assert names[:3] == ["register", "file", "submit_proposal"] and names[-1] == "archive"
     assert history["results"][1]["occurred_on"] == "2025-05-06"

@@ -84,6 +84,7 @@ class TestDecisionWithinNinetyDays:
             "extend_deadline",
             days=30,
             reason="案情复杂，需补充鉴定。",
+            rule="部门规章：经负责人批准可延长三十日",
             approved_on="2025-06-05",
         )
         assert CaseDeadline.objects.get(case=case, kind="decision").due_on == D(2025, 7, 10)
