@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_remove_case_case_agency_registered_idx_and_more'),
+        ('cases', '0005_case_state_counts'),
         ('org', '0002_login_throttle_per_address'),
         ('powers', '0001_initial'),
     ]
