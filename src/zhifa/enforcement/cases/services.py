@@ -24,7 +24,6 @@ from zhifa.enforcement.cases.events import HANDLERS, Ctx
 from zhifa.enforcement.cases.models import Case, CaseEvent, Procedure, Source, State
 from zhifa.enforcement.cases.party import parse_party
 from zhifa.enforcement.cases.powers_link import check_party_type, power_for_case
-from zhifa.law import capacity
 from zhifa.law.discovery import ART_36, check_discovery_date
 from zhifa.law.limitation import check_limitation
 from zhifa.org.models import OrgNode
