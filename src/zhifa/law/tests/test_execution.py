@@ -118,9 +118,8 @@ class TestReceiptsAndCash:
         assert "第七十条" in str(exc.value.message)
 
     def test_cash_is_handed_in_within_two_working_days_of_collection_or_landing(self) -> None:
-        assert ex.CASH_HAND_IN_PERIOD.end(D(2025, 9, 26)) == D(
-            2025, 9, 30
-        )  # Fri → Mon 9-29 (Sun 9-28 is an adjusted working day, 调休)
+        # Fri 9-26 → Mon 9-29: Sun 9-28 is an adjusted working day (调休)
+        assert ex.CASH_HAND_IN_PERIOD.end(D(2025, 9, 26)) == D(2025, 9, 29)
         assert ex.cash_hand_in_start(collected_on=D(2025, 6, 3), landed_on=D(2025, 6, 5)) == D(2025, 6, 5)
         assert ex.cash_hand_in_start(collected_on=D(2025, 6, 3)) == D(2025, 6, 3)
 
