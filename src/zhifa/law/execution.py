@@ -286,17 +286,17 @@ def check_deferral(
 
 # --- Receipts and cash (第七十条、第七十一条) -------------------------------------------------------
 
-_RECEIPT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-/]{3,59}$")
+_RECEIPT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-/_]{0,59}$")
 
 
 def check_receipt_number(receipt_no: str, *, on_the_spot: bool, used_before: bool) -> str:
     """The number of the official receipt (财政部门统一制发的专用票据, 第七十条) or of the bank's or
-    payment system's voucher: letters, digits, '-' and '/' only, and never one already recorded for
+    payment system's voucher: letters, digits and . - _ / only, and never one already recorded for
     another payment (one receipt acknowledges one payment)."""
     value = receipt_no.strip()
     if not _RECEIPT.match(value):
         raise InvalidInput(
-            _("Enter the receipt number as printed: letters, digits, “-” or “/”, 4 to 60 characters."),
+            _("Enter the receipt number as printed: letters, digits, “.”, “-”, “_” or “/”, at most 60 characters."),
             detail={"field": "receipt_no"},
         )
     if used_before:
@@ -354,3 +354,38 @@ def surcharge_days(*, due_on: dt.date, on: dt.date, pauses: Sequence[Pause] = ()
         if not paused(current, pauses):
             days += 1
     return days
+
+
+# --- Revocation and change of a decision (第四十八条) ------------------------------------------------
+
+
+class By:
+    """Who revoked or changed the decision."""
+
+    AGENCY = "agency"  # the agency itself (自行纠错)
+    RECONSIDERATION = "reconsideration"  # the reconsideration organ (行政复议决定)
+    COURT = "court"  # a court's judgment in force
+
+
+BY_VALUES = (By.AGENCY, By.RECONSIDERATION, By.COURT)
+ART_WITHDRAW = "行政处罚法第四十八条第二款"
+NOT_HEAVIER_ARTICLES = {
+    By.AGENCY: "行政处罚法第四十四条、第四十五条",
+    By.RECONSIDERATION: "行政复议法第六十三条第二款",
+    By.COURT: "行政诉讼法第七十七条第二款",
+}
+
+
+def check_change_not_heavier(*, by: str, heavier: bool) -> None:
+    """A change leaves the party no worse off: a reconsideration organ may not (行政复议法第六十三条
+    第二款), nor may a court (行政诉讼法第七十七条第二款), and an agency that wants a heavier penalty
+    starts again with a new notice and the party's right to be heard (行政处罚法第四十四条、第四十五条)."""
+    if not heavier:
+        return
+    article = NOT_HEAVIER_ARTICLES.get(by, NOT_HEAVIER_ARTICLES[By.AGENCY])
+    raise RuleViolation(
+        _("A change may not make the penalty heavier (%(article)s).") % {"article": article},
+        code="change_heavier",
+        article=article,
+        detail={"field": "fine_amount"},
+    )

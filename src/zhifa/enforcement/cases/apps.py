@@ -24,13 +24,16 @@ class CasesConfig(AppConfig):
         from zhifa.enforcement.cases.deadlines import recompute_provisional
         from zhifa.enforcement.cases.demo import seed_cases
         from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.enforcement.cases.events.base import CASH_KIND
         from zhifa.foundation.deadlines.provisional import register_recompute
+        from zhifa.foundation.deadlines.services import register_deadline_kind
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
 
         indicators.register()
         register_kind("case_deadline", _("Case deadline overdue"))
         register_kind("service_late", _("Decision served late"))
+        register_deadline_kind(CASH_KIND, _("Cash collected on the spot handed in (行政处罚法第七十一条)"))
         register_nav(NavItem(_("Cases"), "cases:list", order=200))
         register_nav(NavItem(_("On the spot"), "cases:on_spot", roles=frozenset({Role.OFFICER}), order=210))
         register_home_panel(

@@ -259,3 +259,15 @@ def case_for_decision(*, decision_number: str, id_number: str) -> Case | None:
     if case is None or case.decided_on is None or case.party_id_number.upper() != ident:
         return None
     return case
+
+
+def receipt_number_used(receipt_no: str) -> bool:
+    """Has this receipt number been recorded for a payment already, in any agency (行政处罚法第七十条:
+    one receipt acknowledges one payment)? Read unscoped on purpose: a reused number is refused
+    whoever recorded it first, and nothing about the other case is disclosed."""
+    return CaseEvent.objects.filter(name="record_payment", payload__receipt_no=receipt_no).exists()
+
+
+def pending_appeal(case: Case) -> bool:
+    """Is a reconsideration or lawsuit against the decision recorded as pending (行政处罚法第七十三条)?"""
+    return case.appeal_pending

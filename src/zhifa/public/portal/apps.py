@@ -25,6 +25,7 @@ class PortalConfig(AppConfig):
 
         indicators.register()
         register_kind("publication_overdue", _("Decision not published in time"))
+        register_kind("publication_withdrawal_late", _("Changed decision withdrawn late"))
         register_event_listener(on_case_event)
         register_recompute("portal", recompute_provisional_dues)
         register_demo_step(70, "portal", seed_portal)
