@@ -23,8 +23,8 @@ class CasesConfig(AppConfig):
         )
         from zhifa.enforcement.cases.deadlines import recompute_provisional
         from zhifa.enforcement.cases.demo import seed_cases
-        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.enforcement.cases.events.base import CASH_KIND
+        from zhifa.foundation.alerts.kinds import register_kind
         from zhifa.foundation.deadlines.provisional import register_recompute
         from zhifa.foundation.deadlines.services import register_deadline_kind
         from zhifa.law import penalty  # noqa: F401

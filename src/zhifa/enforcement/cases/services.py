@@ -249,8 +249,9 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
             case=obj,
             seq=obj.event_count,
             name=ctx.transition.event,
-            actor=ctx.actor,
-            actor_name=ctx.actor.username,
+            actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+            # the appeals door may act for the public one-click application, with no staff actor
+            actor_name=getattr(ctx.actor, "username", "") or "",
             at=now,
             occurred_on=ctx.act_on,
             from_state=from_state,

@@ -105,9 +105,7 @@ def withdraw_changed(case: Case, event: CaseEvent) -> None:
     ):
         due, done = decision.withdraw_due, decision.withdrawn_on
         if due is not None and done is not None and done > due:
-            _alert_late_withdrawal(
-                decision.pk, decision.agency_id, decision.decision_number, decision.withdraw_due
-            )
+            _alert_late_withdrawal(decision.pk, decision.agency_id, decision.decision_number, due)
 
 
 def _alert_late_withdrawal(decision_id: int, agency_id: int, number: str, due: dt.date) -> None:

@@ -170,7 +170,12 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
         "record_appeal": {"kind": "reconsideration", "organ": "测试市人民政府", "reference": "复-1"},
         "end_appeal": {"reference": "复-1", "result": "维持"},
         "revoke": {"by": "agency", "reason": "适用法律错误", "basis": "行政处罚法第七十五条"},
-        "change": {"by": "agency", "reason": "计算错误", "basis": "行政处罚法第七十五条", "measures": ["warning"]},
+        "change": {
+            "by": "agency",
+            "reason": "计算错误",
+            "basis": "行政处罚法第七十五条",
+            "measures": ["warning"],
+        },
         "transfer_to_judicial": {
             "organ": "测试市公安局",
             "document_number": "移字〔2025〕1号",

@@ -398,7 +398,11 @@ def test_late_service_is_recorded_and_alerted(kit, apis, frozen, django_capture_
         start=dt.date(2025, 5, 6),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        body = ok(apis["officer_a"].event(case.pk, "serve", method="post", served_on="2025-05-20"))
+        body = ok(
+            apis["officer_a"].event(
+                case.pk, "serve", method="post", served_on="2025-05-20", received_on="2025-05-20"
+            )
+        )
     service = next(d for d in body["deadlines"] if d["kind"] == "service")
     assert service["status"] == "met" and service["resolution"] == "late"
     assert Alert.objects.filter(kind="service_late", object_id=str(case.pk)).exists()
