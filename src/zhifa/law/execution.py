@@ -296,7 +296,9 @@ def check_receipt_number(receipt_no: str, *, on_the_spot: bool, used_before: boo
     value = receipt_no.strip()
     if not _RECEIPT.match(value):
         raise InvalidInput(
-            _("Enter the receipt number as printed: letters, digits, “.”, “-”, “_” or “/”, at most 60 characters."),
+            _(
+                "Enter the receipt number as printed: letters, digits, “.”, “-”, “_” or “/”, at most 60 characters."
+            ),
             detail={"field": "receipt_no"},
         )
     if used_before:

@@ -382,6 +382,7 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
             notice_served_on=requested + dt.timedelta(days=1),
             held_on=held,
             record="当事人对违法事实无异议，请求考虑其经济困难从轻处罚。",
+            record_signed=True,
         )
         story.ev(actor, "request_legal_review")
         story.ev(

@@ -40,6 +40,7 @@ MEASURES = (
     ("revocation", _("Revocation of a licence")),
     ("other", _("Other")),
 )
+CHALLENGE_DECISIONS = (("", "—"), ("refused", _("Refused")), ("granted", _("Granted")))
 APPEAL_KINDS = (
     ("reconsideration", _("Reconsideration (行政复议)")),
     ("litigation", _("Lawsuit (行政诉讼)")),
@@ -176,6 +177,10 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("held_on", _("Held on"), "date"),
         F("record", _("Hearing record"), "textarea", True),
         F("party_absent", _("The party did not attend without good reason"), "bool"),
+        F("record_signed", _("The party signed or sealed the hearing record"), "bool"),
+        F("signature_refusal", _("If not signed: the refusal as noted in the record"), "text"),
+        F("presider_challenged", _("The party asked the presider to step aside"), "bool"),
+        F("challenge_decision", _("Decision on that request"), "select", False, CHALLENGE_DECISIONS),
     ),
     "waive_rights": (
         F("rights", _("Rights waived"), "multi", True, RIGHTS),

@@ -63,6 +63,8 @@ ALLOWED_WHILE_SUSPENDED = frozenset(
         "end_appeal",
     }
 )
+# Events that only apply while the case stands suspended by a transfer (the handler checks the transfer).
+ONLY_WHILE_SUSPENDED = frozenset({"resume", "record_judicial_receipt", "record_judicial_answer"})
 # Events whose date is the date of an outside act (an appeal filed or decided), not the case's next step:
 # they may be dated before the case's last step.
 OUTSIDE_DATED = frozenset({"record_appeal", "end_appeal"})
@@ -550,6 +552,7 @@ TABLE += (
         None,
         OFFICER | APPROVER,
         procedures=ORDINARY,
+        handler=True,
         date_field="received_on",
         guards=(_("a pending transfer"),),
     ),
@@ -571,6 +574,7 @@ TABLE += (
         None,
         OFFICER | APPROVER,
         procedures=BOTH,
+        handler=True,
         date_field="handed_in_on",
         guards=(_("within 2 working days of collection (行政处罚法第七十一条)"),),
     ),
@@ -591,7 +595,7 @@ def applicable(t: Transition, *, state: str, procedure: str, suspended: bool) ->
         return False
     if suspended:
         return t.event in ALLOWED_WHILE_SUSPENDED
-    return t.event != "resume"
+    return t.event not in ONLY_WHILE_SUSPENDED
 
 
 def events_from(state: str, *, procedure: str, suspended: bool = False) -> list[Transition]:

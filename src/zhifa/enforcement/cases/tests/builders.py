@@ -139,6 +139,7 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
             "presided_by": kit.presider.pk,
             "notice_served_on": "2025-06-10",
             "record": "听证笔录",
+            "record_signed": True,
         },
         "waive_rights": {},
         "decide": {"reasons": "事实清楚"},

@@ -135,6 +135,7 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
             notice_served_on="2025-05-30",
             presided_by=kit.presider.pk,
             record="当事人陈述已及时回填。",
+            record_signed=True,
         )
     )
     assert case["state"] == "notified"
