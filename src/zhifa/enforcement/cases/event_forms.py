@@ -40,7 +40,7 @@ MEASURES = (
     ("revocation", _("Revocation of a licence")),
     ("other", _("Other")),
 )
-CHALLENGE_DECISIONS = (("", "—"), ("refused", _("Refused")), ("granted", _("Granted")))
+CHALLENGE_DECISIONS = (("", "—"), ("refused", _("Recusal refused")), ("granted", _("Recusal granted")))
 APPEAL_KINDS = (
     ("reconsideration", _("Reconsideration (行政复议)")),
     ("litigation", _("Lawsuit (行政诉讼)")),
@@ -286,7 +286,7 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     ),
     "revoke": (
         F("by", _("Revoked by"), "select", True, BY_CHOICES),
-        F("outcome", _("Outcome"), "select", False, REVOKE_OUTCOMES),
+        F("outcome", _("Outcome for the decision"), "select", False, REVOKE_OUTCOMES),
         F("reason", _("Reason"), "textarea", True),
         F("basis", _("Legal basis"), "text"),
         F("reference", _("Number of the reconsideration decision or judgment"), "text"),
@@ -308,7 +308,7 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("transferred_on", _("Transferred on"), "date"),
     ),
     "record_judicial_receipt": (
-        F("received_by", _("Received by"), "text", True),
+        F("received_by", _("Receiving officer"), "text", True),
         F("received_on", _("Received on"), "date"),
     ),
     "record_judicial_answer": (
