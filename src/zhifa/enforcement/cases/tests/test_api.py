@@ -185,7 +185,9 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
     case = ok(approver.event(cid, "close", summary="罚款已缴清。", closed_on="2025-06-28"))
     add_investigation_record(Case.objects.get(pk=cid), kit.world.officer_a)
     case = ok(approver.event(cid, "archive", archived_on="2025-06-30"))
-    assert case["state"] == "archived" and case["allowed_events"] == []
+    # the archive is closed to the agency's own steps; what others decide about the decision still reaches it
+    assert case["state"] == "archived"
+    assert set(case["allowed_events"]) == {"record_appeal", "end_appeal", "revoke", "change"}
 
     history = ok(officer.get(f"/cases/{cid}/events"))
     assert history["count"] == CaseEvent.objects.filter(case_id=cid).count() == 15
