@@ -19,6 +19,7 @@ class SeizuresConfig(AppConfig):
         register_archive_check(archive_check_seizures)
         register_recompute("seizures", recompute_provisional)
         register_kind("seizure_expiring", _("Seizure term ending"))
+        register_kind("seizure_emergency_unapproved", _("Emergency measure not approved within 24 hours"))
         from zhifa.core.demo import register_demo_step
         from zhifa.enforcement.seizures.demo import seed_seizures
 
