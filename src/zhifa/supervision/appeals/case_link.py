@@ -89,8 +89,8 @@ def appeal_opened(appeal: Appeal, *, actor: Any) -> bool:
 def appeal_ended(appeal: Appeal, *, on: dt.date, actor: Any, result: str) -> bool:
     """The appeal closed: the surcharge runs again and the court window counts from `on`."""
     status = _status(appeal)
-    if status is None or appeal_ref(appeal) not in status.pending_refs:
-        return False
+    if status is None or not status.stands or appeal_ref(appeal) not in status.pending_refs:
+        return False  # e.g. the case ended meanwhile (terminated): nothing runs on it any more
     from zhifa.enforcement.cases.services import case_apply_appeal_event
 
     case_apply_appeal_event(
