@@ -61,13 +61,17 @@ ALLOWED_WHILE_SUSPENDED = frozenset(
         "record_judicial_answer",
         "record_appeal",
         "end_appeal",
+        "revoke",
+        "change",
     }
 )
 # Events that only apply while the case stands suspended by a transfer (the handler checks the transfer).
 ONLY_WHILE_SUSPENDED = frozenset({"resume", "record_judicial_receipt", "record_judicial_answer"})
 # Events whose date is the date of an outside act (an appeal filed or decided), not the case's next step:
 # they may be dated before the case's last step.
-OUTSIDE_DATED = frozenset({"record_appeal", "end_appeal"})
+# Revocation and change too: an organ's or court's decision is dated by them, and the case may have
+# recorded later steps (a payment, the archive) before the decision reached the agency.
+OUTSIDE_DATED = frozenset({"record_appeal", "end_appeal", "revoke", "change"})
 
 
 @dataclass(frozen=True)

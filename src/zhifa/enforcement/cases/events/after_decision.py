@@ -110,6 +110,10 @@ def revoke(ctx: Ctx) -> None:
             deadline_close(row, on=ctx.act_on, resolution=Resolution.MOOT, explanation=note)
         refund = case.paid_amount
         ctx.set(revoked_on=ctx.act_on)
+        if case.suspended_since is not None:  # nothing is left to resume: the suspension ends here
+            end = max(ctx.act_on, case.suspended_since)
+            interval = {"from": case.suspended_since.isoformat(), "to": end.isoformat()}
+            ctx.set(suspensions=[*case.suspensions, interval], suspended_since=None)
         if case.state in OPEN_DECISION_STATES:
             ctx.target = State.CLOSED
             ctx.set(closed_on=ctx.act_on)
