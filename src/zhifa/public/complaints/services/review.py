@@ -127,7 +127,9 @@ def complaint_review_answer(
     *, complaint_id: int, actor: Any, opinion: str, upheld: bool, answered_on: dt.date | None = None
 ) -> ComplaintEvent:
     """The reviewing body's written opinion (复查意见 / 复核意见) on the pending request."""
-    opinion = clean_text(opinion, field="opinion", label=_("Opinion of the review (复查/复核)"), min_len=2, max_len=4000)
+    opinion = clean_text(
+        opinion, field="opinion", label=_("Opinion of the review (复查/复核)"), min_len=2, max_len=4000
+    )
     with transaction.atomic():
         complaint = locked(complaint_id)
         requests, answers = _requests(complaint), _answers(complaint)
