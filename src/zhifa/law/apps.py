@@ -14,6 +14,7 @@ class LawConfig(AppConfig):
             assessment,
             deliberation,
             discovery,
+            coercion,
             litigation,
             normative,
             penalty,

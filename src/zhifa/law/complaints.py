@@ -20,7 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from zhifa.law.days import DayKind, Period
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.core.errors import InvalidInput, RuleViolation
+from zhifa.law.days import DayKind, Period, timeliness
 
 ARTICLE_ACCEPTANCE = "信访工作条例第二十三条"
 ARTICLE_CONCLUSION = "信访工作条例第三十四条"
@@ -127,3 +130,83 @@ def met_in_time(*, due_on: dt.date | None, met_on: dt.date | None) -> bool | Non
     if met_on is None or due_on is None:
         return None
     return met_on <= due_on
+
+
+# --- 复查 and 复核: review going up a level (信访工作条例第三十五条、第三十六条) ----------------------------
+#
+# A dissatisfied complainant may ask the body one level above the one that handled the matter for a
+# review (复查) within 30 days of receiving the written reply; the reviewing body answers within 30
+# days. Dissatisfied with the review, the complainant may ask the next level up for a re-review (复核)
+# within 30 days of receiving the review opinion, answered within 30 days (hearing time not counted).
+# After a re-review the same request on the same facts is not accepted again (第三十六条第三款).
+# Re-opening the matter with the same unit (the satisfaction feedback above) stays available, but it
+# is not the statutory review and does not use up or replace it.
+
+REVIEW_REQUEST_PERIOD = Period(days=30, kind=DayKind.NATURAL, article=ARTICLE_REVIEW)
+REVIEW_ANSWER_PERIOD = Period(days=30, kind=DayKind.NATURAL, article=ARTICLE_REVIEW)
+RE_REVIEW_REQUEST_PERIOD = Period(days=30, kind=DayKind.NATURAL, article=ARTICLE_RE_REVIEW)
+RE_REVIEW_ANSWER_PERIOD = Period(days=30, kind=DayKind.NATURAL, article=ARTICLE_RE_REVIEW)
+ARTICLE_FINAL = "信访工作条例第三十六条第三款"
+
+
+class ReviewLevel(StrEnum):
+    REVIEW = "review"  # 复查
+    RE_REVIEW = "re_review"  # 复核
+
+
+def check_review_request(
+    *,
+    level: str,
+    previous_level: str | None,
+    answer_received_on: dt.date,
+    requested_on: dt.date,
+    body_is_level_above: bool,
+) -> dt.date:
+    """A request for 复查 (after the original reply, `previous_level` None) or 复核 (after a 复查):
+    made to the body one level above the one that answered, within 30 days of receiving its written
+    answer (the party's favour where the calendar is unknown). Returns the last day of the answer."""
+    if previous_level == ReviewLevel.RE_REVIEW:
+        raise RuleViolation(
+            _("After a re-review the same request is not accepted again (%(article)s).")
+            % {"article": ARTICLE_FINAL},
+            code="complaint_review_final",
+            article=ARTICLE_FINAL,
+        )
+    expected = ReviewLevel.REVIEW if previous_level is None else ReviewLevel.RE_REVIEW
+    if level != expected:
+        article = ARTICLE_REVIEW if expected == ReviewLevel.REVIEW else ARTICLE_RE_REVIEW
+        raise RuleViolation(
+            _("The next step is a %(level)s (%(article)s).")
+            % {
+                "level": _("review (复查)") if expected == ReviewLevel.REVIEW else _("re-review (复核)"),
+                "article": article,
+            },
+            code="complaint_review_wrong_level",
+            article=article,
+        )
+    request_period = REVIEW_REQUEST_PERIOD if level == ReviewLevel.REVIEW else RE_REVIEW_REQUEST_PERIOD
+    answer_period = REVIEW_ANSWER_PERIOD if level == ReviewLevel.REVIEW else RE_REVIEW_ANSWER_PERIOD
+    if not body_is_level_above:
+        raise RuleViolation(
+            _(
+                "A review or re-review is asked of the body one level above the one that answered; "
+                "re-opening with the same unit is not the statutory review (%(article)s)."
+            )
+            % {"article": request_period.article},
+            code="complaint_review_not_level_above",
+            article=request_period.article,
+        )
+    if requested_on < answer_received_on:
+        raise InvalidInput(
+            _("The request cannot be before the answer was received."), detail={"field": "requested_on"}
+        )
+    timely = timeliness(request_period, answer_received_on, requested_on)
+    if not timely.in_time:
+        raise RuleViolation(
+            _("The request was due within 30 days of receiving the answer, by %(end)s (%(article)s).")
+            % {"end": timely.due.on.isoformat(), "article": request_period.article},
+            code="complaint_review_late",
+            article=request_period.article,
+            detail={"due_on": timely.due.on.isoformat()},
+        )
+    return answer_period.end(requested_on)

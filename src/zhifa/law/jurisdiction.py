@@ -9,6 +9,7 @@ Later issues register their own settings here with `register()`; keys are dotted
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,11 @@ class SettingSpec:
             return Decimal(str(raw))
         if self.kind is int:
             return int(raw)
+        if self.kind is dt.time:  # "HH:MM", e.g. the start of night (行政强制法第四十三条)
+            if isinstance(raw, dt.time):
+                return raw
+            hours, _sep, minutes = str(raw).strip().partition(":")
+            return dt.time(int(hours), int(minutes))  # ValueError on nonsense: the setter refuses it
         if self.kind is list:
             if isinstance(raw, str):  # typed in the admin as "查封, 扣押" or "查封、扣押"
                 return [
@@ -42,6 +48,8 @@ class SettingSpec:
 
     def to_json(self, parsed: Any) -> Any:
         """What is stored: Decimals as strings (exact), lists and ints as themselves."""
+        if isinstance(parsed, dt.time):
+            return parsed.strftime("%H:%M")
         return str(parsed) if isinstance(parsed, Decimal) else parsed
 
 

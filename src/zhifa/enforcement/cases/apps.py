@@ -23,7 +23,9 @@ class CasesConfig(AppConfig):
             indicators,
         )
         from zhifa.enforcement.cases.demo import seed_cases
+        from zhifa.enforcement.cases.events.base import CASH_KIND
         from zhifa.foundation.alerts.kinds import register_kind
+        from zhifa.foundation.deadlines.services import register_deadline_kind
         from zhifa.law import penalty  # noqa: F401
         from zhifa.org.roles import Role
 
@@ -33,6 +35,7 @@ class CasesConfig(AppConfig):
         register_kind("discovery_backdated", _("Lead registered with a backdated discovery date"))
         register_nav(NavItem(_("Cases"), "cases:list", order=10))  # 案件 first: it is the daily work
         register_nav(NavItem(_("On the spot"), "cases:on_spot", roles=frozenset({Role.OFFICER}), order=11))
+        register_deadline_kind(CASH_KIND, _("Cash collected on the spot handed in (行政处罚法第七十一条)"))
         register_home_panel(
             HomePanel("cases/home_approver.html", home.approver_panel, frozenset({Role.APPROVER}), order=100)
         )

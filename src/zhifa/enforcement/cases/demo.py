@@ -394,6 +394,7 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
             notice_served_on=requested + dt.timedelta(days=1),
             held_on=held,
             record="当事人对违法事实无异议，请求考虑其经济困难从轻处罚。",
+            record_signed=True,
         )
         story.ev(actor, "request_legal_review")
         story.ev(
@@ -428,7 +429,14 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
         return
     late = rng.random() < 0.1
     served = decided + dt.timedelta(days=14 if late else 2)
-    story.ev(actor, "serve", method="post" if late else "direct", served_on=served, receipt="送达回证已签收")
+    story.ev(
+        actor,
+        "serve",
+        method="post" if late else "direct",
+        served_on=served,
+        received_on=served,  # the date on the postal return receipt (民事诉讼法第九十一条)
+        receipt="送达回证已签收",
+    )
     case = story.case
     if target == State.SERVED:
         if age > 80 and rng.random() < 0.5:

@@ -42,6 +42,26 @@ MEASURES = (
     ("revocation", _("Revocation of a licence")),
     ("other", _("Other")),
 )
+CHALLENGE_DECISIONS = (("", "—"), ("refused", _("Recusal refused")), ("granted", _("Recusal granted")))
+APPEAL_KINDS = (
+    ("reconsideration", _("Reconsideration (行政复议)")),
+    ("litigation", _("Lawsuit (行政诉讼)")),
+)
+BY_CHOICES = (
+    ("agency", _("The agency itself")),
+    ("reconsideration", _("The reconsideration organ")),
+    ("court", _("A court")),
+)
+REVOKE_OUTCOMES = (
+    ("revoked", _("Revoked (撤销)")),
+    ("confirmed_void", _("Confirmed void (确认无效)")),
+    ("confirmed_illegal", _("Confirmed unlawful, left standing (确认违法)")),
+)
+JUDICIAL_ANSWERS = (
+    ("accepted", _("Accepted for criminal investigation: the case ends")),
+    ("declined", _("Declined: the case resumes")),
+    ("returned", _("Returned for an administrative penalty: the case resumes")),
+)
 MITIGATION = (
     ("", "—"),
     ("minor", _("Minor aged 14 to 18 (art. 30)")),
@@ -186,6 +206,10 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("held_on", _("Held on"), "date"),
         F("record", _("Hearing record"), "textarea", True),
         F("party_absent", _("The party did not attend without good reason"), "bool"),
+        F("record_signed", _("The party signed or sealed the hearing record"), "bool"),
+        F("signature_refusal", _("If not signed: the refusal as noted in the record"), "text"),
+        F("presider_challenged", _("The party asked the presider to step aside"), "bool"),
+        F("challenge_decision", _("Decision on that request"), "select", False, CHALLENGE_DECISIONS),
     ),
     "waive_rights": (
         F("rights", _("Rights waived"), "multi", True, RIGHTS),
@@ -223,6 +247,22 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("served_on", _("Served on"), "date"),
         F("receipt", _("Proof of service"), "text"),
         F("consent", _("The party consented to electronic service in writing"), "bool"),
+        F(
+            "received_on",
+            _("By post: date of receipt on the return receipt"),
+            "date",
+            help=_("Service by post counts from this date."),
+        ),
+        F("witnesses", _("Left at the residence: witnesses (separate names with 、)"), "text"),
+        F("video_record", _("Left at the residence: photo or video record made"), "bool"),
+        F(
+            "failed_attempts",
+            _("By announcement: what was tried and why it failed"),
+            "textarea",
+            help=_(
+                "The decision counts as served 30 days after the announcement; enter the announcement date above."
+            ),
+        ),
     ),
     "record_payment": (
         F("amount", _("Amount (yuan)"), "money", True),
@@ -230,11 +270,19 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("channel", _("Channel"), "select", True, tuple(PaymentChannel.choices)),
         F("receipt_no", _("Receipt number"), "text", True),
         F("cash_ground", _("Ground for on-the-spot collection"), "select", False, CASH_GROUNDS),
+        F("landed_on", _("Collected on the water: landed on"), "date"),
     ),
     "approve_deferral": (
-        F("days", _("Days of deferral"), "int", True),
-        F("reason", _("Reason"), "textarea", True),
-        F("instalments", _("In instalments"), "bool"),
+        F("applied_on", _("The party applied on"), "date", True),
+        F("application", _("What the party's application says"), "textarea", True),
+        F("reason", _("Reason for approval"), "textarea", True),
+        F("deferred_to", _("Deferral: new last day of payment"), "date"),
+        F(
+            "schedule",
+            _("Instalments: one per line, “YYYY-MM-DD amount”"),
+            "textarea",
+            help=_("Give either a new last day or an instalment schedule covering what is owed."),
+        ),
         F("approved_on", _("Approved on"), "date"),
     ),
     "serve_reminder": (F("served_on", _("Reminder served on"), "date"),),
@@ -262,6 +310,53 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     "terminate": (
         F("reason", _("Reason"), "textarea", True),
         F("terminated_on", _("Terminated on"), "date"),
+    ),
+    "record_appeal": (
+        F("kind", _("Kind"), "select", True, APPEAL_KINDS),
+        F("organ", _("Reconsideration organ or court"), "text", True),
+        F("reference", _("Application or case number"), "text", True),
+        F("filed_on", _("Applied or sued on"), "date"),
+    ),
+    "end_appeal": (
+        F("reference", _("Application or case number"), "text", True),
+        F("result", _("Result"), "text", True),
+        F("ended_on", _("Ended on"), "date"),
+    ),
+    "revoke": (
+        F("by", _("Revoked by"), "select", True, BY_CHOICES),
+        F("outcome", _("Outcome for the decision"), "select", False, REVOKE_OUTCOMES),
+        F("reason", _("Reason"), "textarea", True),
+        F("basis", _("Legal basis"), "text"),
+        F("reference", _("Number of the reconsideration decision or judgment"), "text"),
+        F("revoked_on", _("Revoked on"), "date"),
+    ),
+    "change": (
+        F("by", _("Changed by"), "select", True, BY_CHOICES),
+        F("measures", _("Measures"), "multi", False, MEASURES),
+        F("fine_amount", _("Fine (yuan)"), "money"),
+        F("reason", _("Reason"), "textarea", True),
+        F("basis", _("Legal basis"), "text"),
+        F("reference", _("Number of the reconsideration decision or judgment"), "text"),
+        F("changed_on", _("Changed on"), "date"),
+    ),
+    "transfer_to_judicial": (
+        F("organ", _("Judicial organ"), "text", True),
+        F("document_number", _("Number of the transfer letter (移送书)"), "text", True),
+        F("suspicion", _("Facts suggesting a crime"), "textarea", True),
+        F("transferred_on", _("Transferred on"), "date"),
+    ),
+    "record_judicial_receipt": (
+        F("received_by", _("Receiving officer"), "text", True),
+        F("received_on", _("Received on"), "date"),
+    ),
+    "record_judicial_answer": (
+        F("answer", _("Answer"), "select", True, JUDICIAL_ANSWERS),
+        F("note", _("Note"), "textarea"),
+        F("answered_on", _("Answered on"), "date"),
+    ),
+    "hand_in_cash": (
+        F("handed_in_to", _("Handed in to"), "text", True),
+        F("handed_in_on", _("Handed in on"), "date"),
     ),
 }
 

@@ -44,7 +44,16 @@ MONEY = Annotated[str | int | float, Field(description='yuan, a decimal string s
 ID = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
+class InstalmentIn(StrictIn):
+    """One instalment of a plan (行政处罚法第六十六条第二款)."""
+
+    due_on: Annotated[str, Field(json_schema_extra={"format": "date"}, max_length=10)]
+    amount: Annotated[str | int | float, Field(description='yuan, a decimal string such as "500.00"')]
+
+
 def _type(f: F) -> Any:
+    if f.name == "schedule":  # a list of instalments, or the page's "YYYY-MM-DD amount" lines
+        return list[InstalmentIn] | Annotated[str, Field(max_length=20000)]
     if f.kind == "date":
         return DATE
     if f.kind == "money":
@@ -62,10 +71,8 @@ def _type(f: F) -> Any:
     return Annotated[str, Field(max_length=20000)]
 
 
-# Fields the services read beyond the page forms (shared/API.md): revocation and change by the agency.
+# Fields the services read beyond the page forms (shared/API.md).
 EXTRA_FIELDS: dict[str, tuple[F, ...]] = {
-    "revoke": (F("reason", "reason", "textarea"), F("basis", "basis", "text")),
-    "change": (F("reason", "reason", "textarea"), F("basis", "basis", "text")),
     "decide_on_spot": (
         F("tier", "discretion tier", "text"),
         F("discretion_reason", "reason for departing from the tier", "textarea"),

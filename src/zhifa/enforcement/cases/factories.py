@@ -156,7 +156,7 @@ def advance(kit: CaseKit, case: Case, target: str, *, start: dt.date, fine: str 
         (
             "record_payment",
             w.officer_a,
-            {"amount": fine, "paid_on": day(start, 4), "channel": "bank", "receipt_no": "NO.0001"},
+            {"amount": fine, "paid_on": day(start, 4), "channel": "bank", "receipt_no": f"NO.{case.pk:06d}"},
         ),
         ("close", w.officer_a, {"summary": "罚款已缴清，结案。", "closed_on": day(start, 5)}),
         ("archive", w.officer_a, {"archived_on": day(start, 5)}),

@@ -13,6 +13,7 @@ from zhifa.core.masking import mask_any, mask_id_number, mask_name, mask_phone, 
 from zhifa.enforcement.cases import permissions, workflow
 from zhifa.enforcement.cases.deadlines import effective_due, status_of
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, DeadlineKind, PartyKind, State
+from zhifa.law import execution as execution_law
 from zhifa.law import penalty as law
 
 
@@ -76,9 +77,11 @@ def outstanding(case: Case, *, today: dt.date) -> dict[str, str | None]:
             None,
         )
         if row is not None:
-            surcharge = max(
-                surcharge, law.late_surcharge(fine=fine, days=law.days_late(due_on=row.due_on, paid_on=today))
+            # 第七十三条第三款: the days an appeal was pending do not count
+            days = execution_law.surcharge_days(
+                due_on=row.due_on, on=today, pauses=execution_law.pauses_from(case.appeal_spans)
             )
+            surcharge = max(surcharge, law.late_surcharge(fine=fine, days=days))
     return {
         "fine": money(case.fine_amount),
         "surcharge": money(surcharge),
@@ -157,6 +160,13 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
             "paid_on": case.paid_on,
             **outstanding(case, today=today),
         },
+        # after the decision (docs/cases.md): deferral plan, appeals, revocation/changes, transfer
+        "deferral": case.deferral or None,
+        "appeal_spans": case.appeal_spans,
+        "appeal_pending": case.appeal_pending,
+        "revoked_on": case.revoked_on,
+        "decision_changes": case.decision_changes,
+        "transfer": case.transfer or None,
         "flags": {
             "hearing_eligible": case.hearing_eligible,
             "hearing_grounds": case.hearing_grounds,

@@ -323,3 +323,39 @@ def case_for_decision(*, decision_number: str, id_number: str) -> Case | None:
     if case is None or case.decided_on is None or case.party_id_number.upper() != ident:
         return None
     return case
+
+
+def receipt_number_used(receipt_no: str) -> bool:
+    """Has this receipt number been recorded for a payment already, in any agency (行政处罚法第七十条:
+    one receipt acknowledges one payment)? Read unscoped on purpose: a reused number is refused
+    whoever recorded it first, and nothing about the other case is disclosed."""
+    return CaseEvent.objects.filter(name="record_payment", payload__receipt_no=receipt_no).exists()
+
+
+def pending_appeal(case: Case) -> bool:
+    """Is a reconsideration or lawsuit against the decision recorded as pending (行政处罚法第七十三条)?"""
+    return case.appeal_pending
+
+
+@dataclass(frozen=True)
+class DecisionStatus:
+    """What another app needs to know before recording an appeal's effect on a case."""
+
+    case_id: int
+    stands: bool  # a decision exists that an appeal, a revocation or a change can reach
+    revoked: bool
+    pending_refs: tuple[str, ...]  # references of the appeals recorded as pending
+
+
+def decision_status(case_id: int) -> DecisionStatus | None:
+    from zhifa.enforcement.cases.workflow import DECISION_STANDS
+
+    case = Case.objects.filter(pk=case_id).only("id", "state", "revoked_on", "appeal_spans").first()
+    if case is None:
+        return None
+    return DecisionStatus(
+        case_id=case.pk,
+        stands=case.state in DECISION_STANDS,
+        revoked=case.revoked_on is not None,
+        pending_refs=tuple(str(s.get("ref")) for s in case.appeal_spans or [] if not s.get("to")),
+    )

@@ -239,6 +239,10 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
         )
 
     def act_date(self, t: workflow.Transition, obj: Case, data: dict[str, Any], today: dt.date) -> dt.date:
+        if t.event in workflow.OUTSIDE_DATED:
+            # An appeal's dates are the organ's or court's, not the case's next step: never in the future,
+            # never before the decision.
+            return _act_date(t, data, obj.decided_on, today)
         return _act_date(t, data, obj.last_act_on, today)
 
     def make_ctx(
@@ -269,8 +273,9 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
             case=obj,
             seq=obj.event_count,
             name=ctx.transition.event,
-            actor=ctx.actor,
-            actor_name=ctx.actor.username,
+            actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+            # the appeals door may act for the public one-click application, with no staff actor
+            actor_name=getattr(ctx.actor, "username", "") or "",
             at=now,
             occurred_on=ctx.act_on,
             from_state=from_state,
@@ -310,6 +315,42 @@ def case_apply_event(*, case_id: int, actor: Any, event: str, data: dict[str, An
     and payload (400); then save, write the append-only event and the audit entry, let listeners run,
     and schedule side effects after commit. A refused event changes nothing."""
     return core_workflow.apply_event(CASES, obj_id=case_id, actor=actor, event=event, data=data)
+
+
+class AppealOutcomeWorkflow(CaseWorkflow):
+    """The door the reconsideration and litigation app uses (docs/interfaces.md): an appeal against
+    the decision, its end, and the revocation or change the organ or court decided are the case's own
+    events, applied by whoever recorded the appeal's step. The appeals app has checked that the actor
+    handles the appeal and that the case belongs to its respondent agency; the case's role rules
+    (an approver of the agency) do not apply to an organ's decision, so only these events pass."""
+
+    EVENTS = frozenset({"record_appeal", "end_appeal", "revoke", "change"})
+
+    def load(self, obj_id: int, actor: Any) -> Case:
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("agency", "power_item", "power_version")
+            .filter(pk=obj_id)
+            .first()
+        )
+        if case is None:
+            raise NotFound(_("Case not found, or not visible to you."))
+        return case
+
+    def may_apply(self, actor: Any, obj: Case, t: workflow.Transition) -> bool:
+        return t.event in self.EVENTS
+
+
+APPEAL_DOOR = AppealOutcomeWorkflow()
+
+
+def case_apply_appeal_event(*, case_id: int, actor: Any, event: str, data: dict[str, Any]) -> Case:
+    """`record_appeal`, `end_appeal`, `revoke` or `change` on behalf of a reconsideration organ or a court
+    (`data["by"]` is forced to the organ's kind for revoke/change), through the same engine, history
+    and audit as every case event. Any other event is refused (403)."""
+    if event in {"revoke", "change"} and data.get("by") not in {"reconsideration", "court"}:
+        raise InvalidInput(_("An appeal's outcome is applied by a reconsideration organ or a court."))
+    return core_workflow.apply_event(APPEAL_DOOR, obj_id=case_id, actor=actor, event=event, data=data)
 
 
 def _state_conflict(case: Case, t: workflow.Transition) -> Conflict:

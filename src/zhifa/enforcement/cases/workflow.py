@@ -44,8 +44,34 @@ ACTIVE = frozenset(
 SUSPENDABLE = frozenset(OPEN_STATES - {State.EXECUTED})
 TERMINABLE = frozenset(OPEN_STATES - {State.EXECUTED})
 
-# While a case is suspended (中止) only these events apply.
-ALLOWED_WHILE_SUSPENDED = frozenset({"resume", "terminate", "explain_deadline"})
+# A decision that exists: appeals, revocation and change apply to it, even once the file is archived
+# (a court may revoke a decision long after the case was closed).
+DECISION_STANDS = frozenset({State.DECIDED, State.SERVED, State.EXECUTED, State.CLOSED, State.ARCHIVED})
+# Before a decision is carried out: a case may be transferred to the judicial organs (行政处罚法第二十七条).
+TRANSFERABLE = frozenset(ACTIVE - {State.EXECUTED})
+
+# While a case is suspended (中止) only these events apply; a transferred case stands suspended until the
+# judicial organ answers, and an appeal's facts are recorded whatever the case is doing.
+ALLOWED_WHILE_SUSPENDED = frozenset(
+    {
+        "resume",
+        "terminate",
+        "explain_deadline",
+        "record_judicial_receipt",
+        "record_judicial_answer",
+        "record_appeal",
+        "end_appeal",
+        "revoke",
+        "change",
+    }
+)
+# Events that only apply while the case stands suspended by a transfer (the handler checks the transfer).
+ONLY_WHILE_SUSPENDED = frozenset({"resume", "record_judicial_receipt", "record_judicial_answer"})
+# Events whose date is the date of an outside act (an appeal filed or decided), not the case's next step:
+# they may be dated before the case's last step.
+# Revocation and change too: an organ's or court's decision is dated by them, and the case may have
+# recorded later steps (a payment, the archive) before the decision reached the agency.
+OUTSIDE_DATED = frozenset({"record_appeal", "end_appeal", "revoke", "change"})
 
 
 @dataclass(frozen=True)
@@ -481,6 +507,109 @@ TABLE: tuple[Transition, ...] = (
     ),
 )
 
+TABLE += (
+    T(
+        "record_appeal",
+        _("Record an appeal against the decision"),
+        DECISION_STANDS,
+        None,
+        APPROVER,
+        procedures=BOTH,
+        date_field="filed_on",
+        guards=(_("reconsideration or lawsuit, organ, date (行政处罚法第七十三条)"),),
+        creates=(
+            _("surcharge paused (行政处罚法第七十三条第三款)"),
+            _("court window shut until the appeal ends (行政强制法第五十三条)"),
+        ),
+    ),
+    T(
+        "end_appeal",
+        _("Record the end of an appeal"),
+        DECISION_STANDS,
+        None,
+        APPROVER,
+        procedures=BOTH,
+        date_field="ended_on",
+        guards=(_("a pending appeal; its result"),),
+        creates=(_("surcharge runs again; court window from the appeal's end (行政强制法第五十三条)"),),
+    ),
+    T(
+        "revoke",
+        _("Revoke the decision"),
+        DECISION_STANDS,
+        None,
+        APPROVER,
+        procedures=BOTH,
+        date_field="revoked_on",
+        guards=(_("by the agency, on reconsideration or by a court; reason and basis"),),
+        creates=(
+            _("payment deadlines moot; paid amount to refund"),
+            _("published decision withdrawn within 3 working days (行政处罚法第四十八条)"),
+        ),
+        targets=(State.CLOSED, State.ARCHIVED),
+    ),
+    T(
+        "change",
+        _("Change the decision"),
+        DECISION_STANDS,
+        None,
+        APPROVER,
+        procedures=BOTH,
+        date_field="changed_on",
+        guards=(
+            _("by the agency, on reconsideration or by a court; reason and basis"),
+            _("not heavier (行政复议法第六十三条第二款、行政诉讼法第七十七条第二款)"),
+        ),
+        creates=(_("published decision withdrawn within 3 working days (行政处罚法第四十八条)"),),
+        targets=(State.DECIDED, State.SERVED, State.EXECUTED, State.CLOSED, State.ARCHIVED),
+    ),
+    T(
+        "transfer_to_judicial",
+        _("Transfer to the judicial organs (涉嫌犯罪移送)"),
+        TRANSFERABLE,
+        None,
+        APPROVER,
+        procedures=ORDINARY,
+        date_field="transferred_on",
+        guards=(_("organ, 移送书 number, suspected crime (行政处罚法第二十七条)"),),
+        creates=(_("case suspended until the answer"), _("paid fine recorded for credit (第三十五条第二款)")),
+        documents=(_("涉嫌犯罪案件移送书"),),
+    ),
+    T(
+        "record_judicial_receipt",
+        _("Record the judicial organ's receipt"),
+        TRANSFERABLE,
+        None,
+        OFFICER | APPROVER,
+        procedures=ORDINARY,
+        handler=True,
+        date_field="received_on",
+        guards=(_("a pending transfer"),),
+    ),
+    T(
+        "record_judicial_answer",
+        _("Record the judicial organ's answer"),
+        TRANSFERABLE,
+        None,
+        APPROVER,
+        procedures=ORDINARY,
+        date_field="answered_on",
+        guards=(_("accepted: the case ends; declined or returned: it resumes (行政处罚法第二十七条)"),),
+        targets=(*sorted(TRANSFERABLE), State.TERMINATED),
+    ),
+    T(
+        "hand_in_cash",
+        _("Hand in cash collected on the spot"),
+        frozenset({State.SERVED, State.EXECUTED, State.CLOSED}),
+        None,
+        OFFICER | APPROVER,
+        procedures=BOTH,
+        handler=True,
+        date_field="handed_in_on",
+        guards=(_("within 2 working days of collection (行政处罚法第七十一条)"),),
+    ),
+)
+
 CASE_TABLE = workflow.Table(State.values, TABLE)
 BY_EVENT: dict[str, Transition] = {t.event: t for t in TABLE}
 EVENT_NAMES: tuple[str, ...] = tuple(t.event for t in TABLE)
@@ -496,7 +625,7 @@ def applicable(t: Transition, *, state: str, procedure: str, suspended: bool) ->
         return False
     if suspended:
         return t.event in ALLOWED_WHILE_SUSPENDED
-    return t.event != "resume"
+    return t.event not in ONLY_WHILE_SUSPENDED
 
 
 def events_from(state: str, *, procedure: str, suspended: bool = False) -> list[Transition]:

@@ -419,6 +419,7 @@ class SiteActionIn(Schema):
     occurred_at: dt.datetime
     location: str = ""
     description: str = ""
+    emergency_reason: str = ""  # 行政强制法第四十三条: enforcement at night or on a day off
 
 
 class SiteActionOut(Schema):
@@ -458,6 +459,7 @@ def site_action_create(request: HttpRequest, payload: SiteActionIn) -> Status[Si
         occurred_at=payload.occurred_at,
         location=payload.location,
         description=payload.description,
+        emergency_reason=payload.emergency_reason,
     )
     return Status(201, action)
 

@@ -33,7 +33,7 @@ from zhifa.enforcement.evidence import kinds, permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta
 from zhifa.enforcement.evidence.models import Destruction, Evidence, SiteAction
 from zhifa.enforcement.evidence.staging import StagedFile
-from zhifa.law import jurisdiction, records
+from zhifa.law import coercion, jurisdiction, records
 from zhifa.org.models import OrgNode
 
 FAMILY_KIND = {
@@ -194,6 +194,10 @@ def raise_integrity_alerts(blob: Blob, detail: str) -> None:
 # --- On-site actions and their video records -------------------------------------------------------
 
 
+# Site actions that are administrative enforcement (行政强制执行), subject to 行政强制法第四十三条.
+ENFORCEMENT_KINDS = frozenset({SiteAction.Kind.FORCED_DEMOLITION})
+
+
 def site_action_record(
     *,
     actor: Any,
@@ -203,6 +207,7 @@ def site_action_record(
     location: str = "",
     description: str = "",
     case: Any | None = None,
+    emergency_reason: str = "",
 ) -> SiteAction:
     if kind not in SiteAction.Kind.values:
         raise InvalidInput(_("Unknown on-site action."), detail={"fields": {"kind": kind}})
@@ -215,6 +220,14 @@ def site_action_record(
         require_case_writable(case)
     if not permissions.can_add(actor, agency.pk):
         raise Forbidden(_("You cannot record actions for this agency."))
+    if kind in ENFORCEMENT_KINDS:
+        # 行政强制法第四十三条: no enforcement at night (the jurisdiction's night) or on a day off,
+        # unless an emergency is recorded — and then the record says what it was.
+        timing = coercion.check_enforcement_time(
+            at=occurred_at, night=coercion.night_for(agency), emergency_reason=emergency_reason
+        )
+        if timing.emergency:
+            description = f"{description}\n紧急情况（{coercion.ART_43}）：{emergency_reason.strip()}".strip()
     applied = jurisdiction.applied(records.MANDATORY_AV_ACTIONS.key, agency=agency)
     required = kind in records.parse_action_list(applied.value)
     with transaction.atomic():

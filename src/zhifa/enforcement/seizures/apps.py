@@ -30,6 +30,7 @@ class SeizuresConfig(AppConfig):
         register_deadline_kind(dues.TERM, _("Term of the measure"))
         register_deadline_kind(dues.PRESERVATION, _("Decision on preserved evidence"))
         register_kind("seizure_expiring", _("Seizure term ending"))
+        register_kind("seizure_emergency_unapproved", _("Emergency measure not approved within 24 hours"))
         from zhifa.core.demo import register_demo_step
         from zhifa.enforcement.seizures.demo import seed_seizures
 

@@ -351,6 +351,9 @@ def seizure_approve(*, actor: Any, seizure_id: int) -> Seizure:
         seizure.save(update_fields=["approved_by", "approved_at"])
         late = seizure.approved_at - seizure.started_at > dt.timedelta(hours=law.EMERGENCY_APPROVAL_HOURS)
         audit_record(actor=actor, action="seizures.approve", obj=seizure, summary={"late": late})
+        from zhifa.foundation.alerts.services import alert_resolve
+
+        alert_resolve(key=_emergency_key(seizure.pk), actor=actor, note="approved")  # 第十九条 alert, if any
     return seizure
 
 
@@ -707,3 +710,75 @@ def archive_check_seizures(case: Case) -> list[str]:
         % {"measure": law.MEASURE_LABELS[law.Measure(s.measure)], "number": s.number}
         for s in held
     ]
+
+
+# --- 行政强制法第十九条: the emergency measure's afterwards approval ---------------------------------
+
+EMERGENCY_ALERT = "seizure_emergency_unapproved"
+
+
+def _emergency_key(seizure_id: int) -> str:
+    return f"seizures.seizure:{seizure_id}:emergency"
+
+
+def seizure_refuse_emergency(*, actor: Any, seizure_id: int, reason: str) -> Any:
+    """The head does not approve a measure taken in an emergency: it is lifted at once and the property
+    returned (行政强制法第十九条), through the ordinary disposition (its document, history and audit)."""
+    from zhifa.foundation.alerts.services import alert_resolve
+    from zhifa.law import coercion
+
+    if len(reason.strip()) < 2:
+        raise InvalidInput(_("Give the reason for not approving the measure."), detail={"field": "reason"})
+    with transaction.atomic():
+        seizure, _case = _lock_seizure(seizure_id, actor)
+        if not _is_approver(actor, seizure.agency_id):
+            raise Forbidden(_("The measure must be approved by the agency's head (an approver)."))
+        if not seizure.emergency or seizure.approved_by_id is not None:
+            raise Conflict(_("Only an emergency measure awaiting approval can be refused."))
+        disposition = seizure_dispose(
+            actor=actor,
+            seizure_id=seizure_id,
+            outcome=Outcome.RETURNED,
+            decided_on=timezone.localdate(),
+            basis=coercion.ART_19,
+            note=reason.strip(),
+        )
+        alert_resolve(key=_emergency_key(seizure_id), actor=actor, note=reason.strip()[:200])
+    return disposition
+
+
+def seizures_check_emergencies(*, now: dt.datetime | None = None) -> int:
+    """Alert the agency for every emergency measure still unapproved 24 hours after it was taken
+    (行政强制法第十九条); the alert is resolved by the approval or the refusal."""
+    from zhifa.foundation.alerts.services import alert_raise
+    from zhifa.law import coercion
+
+    now = now or timezone.now()
+    count = 0
+    pending = Seizure.objects.filter(
+        status=Seizure.Status.ACTIVE, emergency=True, approved_by__isnull=True
+    ).select_related("agency")
+    for seizure in pending:
+        due = coercion.emergency_report_due(seizure.started_at)
+        if now <= due:
+            continue
+        count += 1
+        label = law.MEASURE_LABELS[law.Measure(seizure.measure)]
+        alert_raise(
+            kind=EMERGENCY_ALERT,
+            key=_emergency_key(seizure.pk),
+            agency_id=seizure.agency_id,
+            title=str(
+                _("%(measure)s %(number)s: taken in an emergency and not approved within 24 hours")
+                % {"measure": label, "number": seizure.number}
+            ),
+            message=str(
+                _("The head approves it now or it is lifted at once (%(article)s).")
+                % {"article": coercion.ART_19}
+            ),
+            severity="critical",
+            object_type="seizures.seizure",
+            object_id=str(seizure.pk),
+            article=coercion.ART_19,
+        )
+    return count

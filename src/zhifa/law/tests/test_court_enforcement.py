@@ -19,6 +19,7 @@ def test_months_end_on_the_corresponding_day_or_the_month_end() -> None:
     assert add_months(D(2025, 11, 30), 3) == D(2026, 2, 28)
 
 
+@pytest.mark.django_db
 def test_the_window_opens_after_the_six_month_litigation_period_and_lasts_three_months() -> None:
     assert application_window(served_on=D(2025, 1, 15)) == (D(2025, 7, 16), D(2025, 10, 15))
 

@@ -237,6 +237,8 @@ class EventKind(models.TextChoices):
     DUPLICATE = "duplicate", _("Marked as duplicate")
     CONVERT = "convert", _("Converted into a case")
     ATTACH = "attach", _("Attachment added")
+    REVIEW_REQUEST = "review_req", _("Review (复查/复核) requested")
+    REVIEW_ANSWER = "review_ans", _("Review (复查/复核) answered")
 
 
 class ComplaintEvent(AppendOnlyModel):

@@ -25,6 +25,7 @@ class PortalConfig(AppConfig):
 
         indicators.register()
         register_kind("publication_overdue", _("Decision not published in time"))
+        register_kind("publication_withdrawal_late", _("Changed decision withdrawn late"))
         register_event_listener(on_case_event)
         # The periods run on the shared engine; publish_due/withdraw_due follow its rows (mirror), the
         # publication_overdue alert above stays the portal's own.

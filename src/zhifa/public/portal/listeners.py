@@ -12,11 +12,19 @@ here raises for "nothing to do", and deadlines never block on an unpublished cal
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from zhifa.public.portal.services import DecisionSnapshot, publication_publish_for_case, publication_schedule
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.public.portal.services import (
+    DecisionSnapshot,
+    publication_publish_for_case,
+    publication_schedule,
+    publication_withdraw_for_case,
+)
 
 if TYPE_CHECKING:
     from zhifa.enforcement.cases.models import Case, CaseEvent
@@ -63,3 +71,60 @@ def on_case_event(case: Case, event: CaseEvent) -> None:
         publication_schedule(snapshot=snapshot_of(case), actor=event.actor)
     elif event.name == "serve":
         publication_publish_for_case(case_id=case.pk, actor=None)
+    elif event.name in CHANGING_EVENTS:
+        withdraw_changed(case, event)
+
+
+# `revoke` / `change` (行政处罚法第四十八条第二款): the published decision is withdrawn by the event
+# itself, with a public reason, and its 3-working-day deadline counts from the date of the change.
+# Entered late, the withdrawal is late: recorded so, and alerted to the agency.
+CHANGING_EVENTS = frozenset({"revoke", "change"})
+BY_LABELS = {"agency": "本机关", "reconsideration": "行政复议机关", "court": "人民法院"}
+KIND_LABELS = {
+    "revoked": "撤销",
+    "confirmed_void": "确认无效",
+    "confirmed_illegal": "确认违法",
+    "changed": "变更",
+}
+
+
+def withdraw_changed(case: Case, event: CaseEvent) -> None:
+    payload = event.payload or {}
+    kind = str(payload.get("kind") or ("changed" if event.name == "change" else "revoked"))
+    ground = kind if kind in KIND_LABELS else "revoked"
+    reference = str(payload.get("reference") or "")
+    # The public reason names who acted and the act's number, never the party or the internal reasons.
+    note = "本行政处罚决定已于{on}被{by}{what}{ref}，依照《中华人民共和国行政处罚法》第四十八条第二款撤回。".format(
+        on=event.occurred_on.isoformat(),
+        by=BY_LABELS.get(str(payload.get("by")), "有权机关"),
+        what=KIND_LABELS[ground],
+        ref=f"（{reference}）" if reference else "",
+    )
+    for decision in publication_withdraw_for_case(
+        case_id=case.pk, actor=event.actor, ground=ground, changed_on=event.occurred_on, note=note
+    ):
+        due, done = decision.withdraw_due, decision.withdrawn_on
+        if due is not None and done is not None and done > due:
+            _alert_late_withdrawal(decision.pk, decision.agency_id, decision.decision_number, due)
+
+
+def _alert_late_withdrawal(decision_id: int, agency_id: int, number: str, due: dt.date) -> None:
+    from zhifa.foundation.alerts.services import alert_raise
+    from zhifa.law.disclosure import ARTICLE_WITHDRAW
+
+    alert_raise(
+        kind="publication_withdrawal_late",
+        key=f"portal.publisheddecision:{decision_id}:withdrawal_late",
+        agency_id=agency_id,
+        title=str(
+            _("Decision %(number)s was withdrawn after %(date)s")
+            % {"number": number, "date": due.isoformat()}
+        ),
+        message=str(
+            _("The change was entered late; the published decision stayed online past the deadline.")
+        ),
+        due_on=due,
+        object_type="portal.publisheddecision",
+        object_id=str(decision_id),
+        article=ARTICLE_WITHDRAW,
+    )

@@ -164,6 +164,12 @@ class DecideIn(Step):
     )
     reasons: str = Field(max_length=8000)
     third_party_evidence: bool = False
+    changed_measures: list[Annotated[str, Field(max_length=20)]] | None = Field(
+        None,
+        max_length=6,
+        description="for `changed` on a linked case: the penalty as changed (warning, fine …)",
+    )
+    changed_fine_amount: str | None = Field(None, max_length=20, description="yuan, the fine as changed")
 
 
 class SubmitDefenceIn(Step):
@@ -184,6 +190,12 @@ class JudgeIn(Step):
     event: Literal["judge"]
     judgment: str
     reasons: str = Field("", max_length=8000)
+    changed_measures: list[Annotated[str, Field(max_length=20)]] | None = Field(
+        None,
+        max_length=6,
+        description="for `changed` on a linked case: the penalty as changed (warning, fine …)",
+    )
+    changed_fine_amount: str | None = Field(None, max_length=20, description="yuan, the fine as changed")
 
 
 class AppealStepIn(Step):

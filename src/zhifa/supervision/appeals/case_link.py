@@ -5,9 +5,14 @@ withdraws the case's published decision from the portal (`portal.services.public
 行政处罚法第四十八条第二款), whose own deadline is three working days from the change; the withdrawal
 runs inside the appeal's transaction, so the outcome is never recorded without it.
 
-Not done (issue 12, the case's `revoke`/`change` events, is not built): the case's own state and
-amounts are not changed, and the late-payment surcharge (行政处罚法第七十二条、第七十三条) is not paused;
-`selectors.pending_appeal_for_case` is the read that work will use.
+Also done here, through the cases app's public door `cases.services.case_apply_appeal_event` (never its
+models): an appeal registered against a case with a decision is recorded on the case as pending
+(`record_appeal`: the surcharge stops, 行政处罚法第七十三条第三款, and the court window stays shut,
+行政强制法第五十三条); closing the appeal ends it on the case (`end_appeal`); an outcome that revokes,
+declares void or unlawful applies the case's `revoke` event, and a change its `change` event with the
+penalty as changed (`changed_measures`, `changed_fine_amount` on the deciding step). The case's portal
+listener would withdraw the publication too; the withdrawal here runs first, with the organ's public
+reason, so the listener finds nothing left to withdraw.
 """
 
 from __future__ import annotations
@@ -36,13 +41,115 @@ def withdrawal_ground(outcome: str) -> WithdrawalGround | None:
     return WITHDRAWAL_GROUNDS.get(outcome)
 
 
-def apply_outcome(appeal: Appeal, *, on: dt.date, note: str) -> list[Any]:
-    """Withdraw the linked case's publication when the outcome calls for it; returns what was withdrawn."""
+CASE_OUTCOME: dict[str, str] = {  # withdrawal ground → the case's revoke outcome
+    WithdrawalGround.REVOKED: "revoked",
+    WithdrawalGround.CONFIRMED_VOID: "confirmed_void",
+    WithdrawalGround.CONFIRMED_ILLEGAL: "confirmed_illegal",
+}
+
+
+def appeal_ref(appeal: Appeal) -> str:
+    """How the case names this appeal (stable: the end is matched on it)."""
+    return f"appeals#{appeal.pk}"
+
+
+def _by(appeal: Appeal) -> str:
+    return "reconsideration" if appeal.kind == "reconsideration" else "court"
+
+
+def _status(appeal: Appeal) -> Any:
+    if appeal.case_id is None:
+        return None
+    from zhifa.enforcement.cases.selectors import decision_status
+
+    return decision_status(appeal.case_id)
+
+
+def appeal_opened(appeal: Appeal, *, actor: Any) -> bool:
+    """Record the appeal as pending on its case (when the case has a decision to appeal against)."""
+    status = _status(appeal)
+    if status is None or not status.stands or appeal_ref(appeal) in status.pending_refs:
+        return False
+    from zhifa.enforcement.cases.services import case_apply_appeal_event
+
+    case_apply_appeal_event(
+        case_id=status.case_id,
+        actor=actor,
+        event="record_appeal",
+        data={
+            "kind": appeal.kind,
+            "organ": appeal.organ[:100],
+            "reference": appeal_ref(appeal),
+            "filed_on": appeal.received_on.isoformat(),
+        },
+    )
+    return True
+
+
+def appeal_ended(appeal: Appeal, *, on: dt.date, actor: Any, result: str) -> bool:
+    """The appeal closed: the surcharge runs again and the court window counts from `on`."""
+    status = _status(appeal)
+    if status is None or not status.stands or appeal_ref(appeal) not in status.pending_refs:
+        return False  # e.g. the case ended meanwhile (terminated): nothing runs on it any more
+    from zhifa.enforcement.cases.services import case_apply_appeal_event
+
+    case_apply_appeal_event(
+        case_id=status.case_id,
+        actor=actor,
+        event="end_appeal",
+        data={"reference": appeal_ref(appeal), "result": (result or "—")[:200], "ended_on": on.isoformat()},
+    )
+    return True
+
+
+def _apply_case_event(
+    appeal: Appeal, ground: WithdrawalGround, *, on: dt.date, actor: Any, note: str, change: dict[str, Any]
+) -> str:
+    status = _status(appeal)
+    if status is None or not status.stands or status.revoked:
+        return ""
+    from zhifa.enforcement.cases.services import case_apply_appeal_event
+
+    reference = (appeal.court_case_number or appeal.act_number or appeal_ref(appeal))[:80]
+    data: dict[str, Any] = {"by": _by(appeal), "reason": note, "reference": reference}
+    if ground == WithdrawalGround.CHANGED:
+        event = "change"
+        if not change.get("changed_measures") and change.get("changed_fine_amount") in (None, ""):
+            from django.utils.translation import gettext as _
+
+            from zhifa.core.errors import InvalidInput
+
+            raise InvalidInput(
+                _("The decision changes a penalty case: state the penalty as changed."),
+                detail={"field": "changed_measures"},
+            )
+        if change.get("changed_measures"):
+            data["measures"] = list(change["changed_measures"])
+        if change.get("changed_fine_amount") not in (None, ""):
+            data["fine_amount"] = change["changed_fine_amount"]
+        data["changed_on"] = on.isoformat()
+    else:
+        event = "revoke"
+        data["outcome"] = CASE_OUTCOME[ground]
+        data["revoked_on"] = on.isoformat()
+    case_apply_appeal_event(case_id=status.case_id, actor=actor, event=event, data=data)
+    return event
+
+
+def apply_outcome(
+    appeal: Appeal, *, on: dt.date, note: str, actor: Any = None, change: dict[str, Any] | None = None
+) -> list[Any]:
+    """Apply the outcome to the linked case (its `revoke` / `change` event) and withdraw the case's
+    publication when the outcome calls for it; returns what was withdrawn here."""
     ground = withdrawal_ground(appeal.outcome)
     if appeal.case_id is None or ground is None:
         return []
     from zhifa.public.portal.services import publication_withdraw_for_case
 
-    return publication_withdraw_for_case(
+    # The publication first, with the organ's public reason; the case event's portal listener then
+    # finds nothing left to withdraw.
+    withdrawn = publication_withdraw_for_case(
         case_id=appeal.case_id, actor=None, ground=str(ground), changed_on=on, note=note
     )
+    _apply_case_event(appeal, ground, on=on, actor=actor, note=note, change=change or {})
+    return withdrawn

@@ -134,6 +134,8 @@ def _reconsideration(
         r + dt.timedelta(days=30),
         today,
         outcome=outcome,
+        # a change on a linked case names the penalty as changed (the case's `change` event)
+        **({"changed_measures": ["warning"]} if outcome == "changed" else {}),
         reasons="经审查，"
         + ("认定事实清楚。" if outcome in ("upheld", "dismissed") else "原行政行为认定事实不清、证据不足。"),
     )
@@ -175,7 +177,8 @@ def _litigation(appeal: Appeal, users: dict[str, Any], plan: str, today: dt.date
         return
     judgment = rng.choice(JUDGMENTS)
     served = r + dt.timedelta(days=45)
-    if not _step(appeal, actor, "judge", served, today, judgment=judgment, reasons="详见判决书"):
+    changed = {"changed_measures": ["warning"]} if judgment == "changed" else {}
+    if not _step(appeal, actor, "judge", served, today, judgment=judgment, reasons="详见判决书", **changed):
         return
     final = lit.final_on(kind=lit.ruling_kind(lit.Judgment(judgment)), served_on=[served]).on
     _step(appeal, actor, "finalise", final + dt.timedelta(days=1), today)

@@ -24,6 +24,18 @@ class F:
 
 
 ON = F("on", _("Date"), "date")
+# A `changed` outcome on an appeal linked to a penalty case: the penalty as changed, applied to the case
+# through its `change` event (never heavier, 行政复议法第六十三条第二款、行政诉讼法第七十七条第二款).
+CHANGED = (
+    F(
+        "changed_measures",
+        _("If changed: the penalty now"),
+        "select",
+        False,
+        (("", "—"), ("warning", _("Warning")), ("fine", _("Fine"))),
+    ),
+    F("changed_fine_amount", _("If changed: the fine now (yuan)")),
+)
 CHECKLIST_LABELS = {
     "voluntary": _("Voluntary"),
     "lawful": _("Lawful"),
@@ -78,6 +90,7 @@ FIELDS: dict[str, tuple[F, ...]] = {
         F("outcome", _("Outcome"), "select", True, tuple(labels.RECONSIDERATION_OUTCOMES)),
         F("reasons", _("Reasons"), "textarea", True),
         F("third_party_evidence", _("A third party gave evidence"), "bool"),
+        *CHANGED,
     ),
     "submit_defence": (ON, F("summary", _("Defence"), "textarea", True)),
     "record_hearing": (
@@ -92,6 +105,7 @@ FIELDS: dict[str, tuple[F, ...]] = {
         F("on", _("Served on"), "date"),
         F("judgment", _("Judgment"), "select", True, tuple(labels.JUDGMENTS)),
         F("reasons", _("Reasons"), "textarea"),
+        *CHANGED,
     ),
     "appeal": (ON, F("appellant", _("Appellant"), required=True)),
     "finalise": (ON,),

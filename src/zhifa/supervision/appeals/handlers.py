@@ -31,6 +31,17 @@ def _note(ctx: Ctx, *, field: str = "note", label: str | None = None, min_len: i
 def _close(ctx: Ctx, note: str) -> None:
     engine.deadline_moot(dl.subject(ctx.obj), on=ctx.act_on, note=note[:200])
     ctx.set(closed_on=ctx.act_on)
+    # The appeal no longer pends against the case: its surcharge runs again (行政处罚法第七十三条).
+    ctx.record["case_appeal_ended"] = case_link.appeal_ended(
+        ctx.obj, on=ctx.act_on, actor=ctx.actor, result=note
+    )
+
+
+def _change(ctx: Ctx) -> dict[str, Any]:
+    """The penalty as changed, for a `changed` outcome on a linked case (the case's `change` event)."""
+    raw = ctx.data.get("changed_measures")
+    measures = [str(m) for m in raw] if isinstance(raw, list) else ([str(raw)] if raw else [])
+    return {"changed_measures": measures, "changed_fine_amount": ctx.data.get("changed_fine_amount")}
 
 
 # --- reconsideration ----------------------------------------------------------------------------
@@ -298,6 +309,8 @@ def decide(ctx: Ctx) -> None:
         on=ctx.act_on,
         note=_("Reconsideration decision: %(outcome)s (%(article)s).")
         % {"outcome": outcome_label(str(outcome)), "article": article},
+        actor=ctx.actor,
+        change=_change(ctx),
     )
     ctx.record.update(
         outcome=str(outcome), article=article, reasons=reasons, withdrawn=[d.pk for d in withdrawn]
@@ -382,6 +395,7 @@ def judge(ctx: Ctx) -> None:
         judgment_served_on=ctx.act_on,
     )
     ctx.record.update(judgment=str(judgment), instance=a.instance, article=article, reasons=reasons)
+    ctx.record.update({k: v for k, v in _change(ctx).items() if v})  # applied when the judgment is final
     if a.instance >= 2:  # 第八十五条: a second-instance judgment is final
         ctx.target = State.CONCLUDED
         _conclude(
@@ -397,7 +411,15 @@ def judge(ctx: Ctx) -> None:
 def _conclude(ctx: Ctx, *, note: str) -> None:
     a: Appeal = ctx.obj
     _close(ctx, "结案")
-    withdrawn = case_link.apply_outcome(a, on=ctx.act_on, note=note)
+    judged = (
+        a.events.filter(kind="judge").order_by("-id").first() if ctx.transition.event != "judge" else None
+    )
+    change = (
+        _change(ctx)
+        if judged is None
+        else {k: judged.data.get(k) for k in ("changed_measures", "changed_fine_amount")}
+    )
+    withdrawn = case_link.apply_outcome(a, on=ctx.act_on, note=note, actor=ctx.actor, change=change)
     ctx.record["withdrawn"] = [d.pk for d in withdrawn]
 
 

@@ -19,6 +19,7 @@ from zhifa.core.identity import validate_party_id
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
 from zhifa.org.selectors import agency_get, user_can_see_agency
+from zhifa.supervision.appeals import case_link
 from zhifa.supervision.appeals import deadlines as dl
 from zhifa.supervision.appeals import handlers as _handlers  # noqa: F401 — registers the step handlers
 from zhifa.supervision.appeals.models import Appeal, AppealEvent, ApplicantKind, Channel, Kind, State
@@ -208,6 +209,8 @@ def appeal_create(*, actor: Any, data: Mapping[str, Any], channel: str | None = 
             summary={"kind": kind, "channel": channel, "case_id": appeal.case_id},
             agency_id=respondent.pk,
         )
+        # The case records the pending appeal (行政处罚法第七十三条: the surcharge stops running).
+        case_link.appeal_opened(appeal, actor=actor)
     return appeal
 
 

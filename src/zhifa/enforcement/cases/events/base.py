@@ -9,12 +9,15 @@ may choose the next state (`ctx.target`) when the table lists several.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from zhifa.core import workflow
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.cases.workflow import Transition
+from zhifa.foundation.deadlines.services import Subject
+from zhifa.law.court_enforcement import AppealSpan
 
 Handler = Callable[["Ctx"], None]
 HANDLERS = workflow.Handlers()
@@ -31,3 +34,25 @@ class Ctx(workflow.Ctx[Case, Transition]):
     @property
     def case(self) -> Case:
         return self.obj
+
+
+# Deadlines of a case that run on the shared engine (zhifa.foundation.deadlines), object type
+# "cases.case": the cash collected on the spot, handed in within 2 working days (行政处罚法第七十一条).
+CASE_OBJECT = "cases.case"
+CASH_KIND = "cases.cash_hand_in"
+
+
+def cash_subject(case: Case) -> Subject:
+    return Subject(CASE_OBJECT, case.pk, case.agency_id)
+
+
+def appeal_spans(case: Case) -> list[AppealSpan]:
+    """The appeals recorded on the case, for the court window (行政强制法第五十三条)."""
+    return [
+        AppealSpan(
+            str(s.get("kind", "")),
+            dt.date.fromisoformat(str(s["from"])),
+            dt.date.fromisoformat(str(s["to"])) if s.get("to") else None,
+        )
+        for s in case.appeal_spans or []
+    ]

@@ -13,6 +13,7 @@ from zhifa.enforcement.cases.events.investigation import _assign, require_two_ha
 from zhifa.enforcement.cases.models import CaseDeadline, CaseOfficer, DeadlineKind, Resolution
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
 from zhifa.law import capacity, deliberation, no_penalty, prior_penalties
+from zhifa.law import hearing as hearing_law
 from zhifa.law import penalty as law
 from zhifa.law.days import DayKind, Period
 from zhifa.law.penalty import Measure, ReviewGround
@@ -141,6 +142,14 @@ def hold_hearing(ctx: Ctx) -> None:
     law.check_hearing_notice(notice_served_on=notice_on, held_on=ctx.act_on)
     record = fields.text(ctx.data, "record")
     absent = fields.boolean(ctx.data, "party_absent")
+    # 第六十四条第（四）项 (a challenge to the presider) and 第（八）项 (the record signed, or the refusal noted)
+    challenged = fields.boolean(ctx.data, "presider_challenged")
+    challenge = fields.text(ctx.data, "challenge_decision", required=False, max_length=10) or None
+    hearing_law.check_presider_challenge(challenged=challenged, decision=challenge)
+    signed = fields.boolean(ctx.data, "record_signed")
+    refusal = fields.text(ctx.data, "signature_refusal", required=False, max_length=500)
+    if not absent:
+        hearing_law.check_record_signed(signed=signed, refusal_note=refusal)
     ctx.set(hearing_held_on=ctx.act_on)
     if not absent:
         # 第五十八条第一款第（二）项: after a hearing the decision needs a (new) legal review.
@@ -154,6 +163,10 @@ def hold_hearing(ctx: Ctx) -> None:
         notice_served_on=notice_on.isoformat(),
         record=record,
         party_absent=absent,
+        presider_challenged=challenged,
+        challenge_decision=challenge,
+        record_signed=signed,
+        signature_refusal=refusal or None,
     )
 
 

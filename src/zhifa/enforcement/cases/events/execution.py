@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core import workflow as core_workflow
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.enforcement.cases import deadlines as case_deadlines
-from zhifa.enforcement.cases import fields, hooks
+from zhifa.enforcement.cases import fields, hooks, selectors
 from zhifa.enforcement.cases.deadlines import (
     archive_blockers,
     deadline_close,
@@ -19,7 +20,7 @@ from zhifa.enforcement.cases.deadlines import (
     effective_due,
     open_rows,
 )
-from zhifa.enforcement.cases.events.base import Ctx, handles
+from zhifa.enforcement.cases.events.base import CASH_KIND, Ctx, appeal_spans, cash_subject, handles
 from zhifa.enforcement.cases.models import (
     CaseDeadline,
     DeadlineKind,
@@ -28,8 +29,10 @@ from zhifa.enforcement.cases.models import (
     ServiceMethod,
     State,
 )
+from zhifa.foundation.deadlines import services as engine
 from zhifa.law import court_enforcement as court_law
 from zhifa.law import deliberation
+from zhifa.law import execution as execution_law
 from zhifa.law import penalty as law
 
 MAX_EXTENSION_DAYS = 365  # a sanity bound on one approval; each extension is its own audited event
@@ -54,17 +57,51 @@ def serve(ctx: Ctx) -> None:
             code="electronic_service_without_consent",
             article=article,
         )
+    # 第六十一条 with 民事诉讼法: the day the decision counts as received — the payment term, the
+    # surcharge, the time to appeal and so the court window all run from it (zhifa.law.execution).
+    service = execution_law.check_service(
+        method=method,
+        act_on=ctx.act_on,
+        decided_on=case.decided_on,
+        failed_attempts=fields.text(ctx.data, "failed_attempts", required=False, max_length=2000),
+        witnesses=_names(fields.text(ctx.data, "witnesses", required=False, max_length=200)),
+        video_record=fields.boolean(ctx.data, "video_record"),
+        received_on=fields.date(ctx.data, "received_on"),
+    )
+    if service.served_on > ctx.today and not service.deemed:
+        raise InvalidInput(
+            _("The date of %(field)s cannot be in the future.") % {"field": "received_on"},
+            detail={"field": "received_on"},
+        )
     rows = deadline_resolve(case=case, kind=DeadlineKind.SERVICE, on=ctx.act_on)
     late = any(r.resolution == Resolution.LATE for r in rows)
-    ctx.set(served_on=ctx.act_on, service_method=method)
+    ctx.set(served_on=service.served_on, service_method=method)
     if (case.fine_amount or Decimal(0)) > 0:
-        deadline_open(case=case, kind=DeadlineKind.PAYMENT, period=law.PAYMENT_PERIOD, start_on=ctx.act_on)
+        deadline_open(
+            case=case, kind=DeadlineKind.PAYMENT, period=law.PAYMENT_PERIOD, start_on=service.served_on
+        )
         ctx.target = State.SERVED
     else:
         ctx.target = State.EXECUTED  # a warning or a non-monetary measure is carried out by service
-    ctx.record.update(method=method, receipt=receipt, late=late)
+    ctx.record.update(
+        method=method,
+        receipt=receipt,
+        late=late,
+        served_on=service.served_on,
+        deemed=service.deemed,
+        provisional=service.provisional,
+        article=service.article,
+        failed_attempts=fields.text(ctx.data, "failed_attempts", required=False, max_length=2000) or None,
+        witnesses=_names(fields.text(ctx.data, "witnesses", required=False, max_length=200)) or None,
+        video_record=fields.boolean(ctx.data, "video_record") or None,
+    )
     if late:
         ctx.after_commit.append(lambda: _alert_late_service(case.pk, case.agency_id, str(case)))
+
+
+def _names(raw: str) -> list[str]:
+    """Witnesses typed as "王某、李某" or "王某, 李某"."""
+    return [n.strip() for n in raw.replace("、", ",").replace("，", ",").split(",") if n.strip()]
 
 
 def _alert_late_service(case_id: int, agency_id: int, label: str) -> None:
@@ -86,12 +123,16 @@ def payment_row(ctx: Ctx) -> CaseDeadline | None:
 
 
 def surcharge_on(ctx: Ctx, on: dt.date) -> Decimal:
-    """加处罚款 as of `on` (第七十二条), from the payment period's (possibly deferred) last day."""
+    """加处罚款 as of `on` (第七十二条), from the payment period's (possibly deferred) last day, leaving
+    out the days an appeal was pending (第七十三条第三款)."""
     row = payment_row(ctx)
     fine = ctx.case.fine_amount or Decimal(0)
     if row is None:
         return Decimal("0.00")
-    return law.late_surcharge(fine=fine, days=law.days_late(due_on=row.due_on, paid_on=on))
+    days = execution_law.surcharge_days(
+        due_on=row.due_on, on=on, pauses=execution_law.pauses_from(ctx.case.appeal_spans)
+    )
+    return law.late_surcharge(fine=fine, days=days)
 
 
 @handles("record_payment")
@@ -100,13 +141,26 @@ def record_payment(ctx: Ctx) -> None:
     amount = fields.money(ctx.data, "amount", allow_zero=False)
     assert amount is not None
     channel = fields.choice(ctx.data, "channel", list(PaymentChannel.values))
-    receipt_no = fields.text(ctx.data, "receipt_no", max_length=60)
+    on_the_spot = channel == PaymentChannel.ON_THE_SPOT
+    raw_receipt = fields.text(ctx.data, "receipt_no", max_length=60)
+    receipt_no = execution_law.check_receipt_number(
+        raw_receipt, on_the_spot=on_the_spot, used_before=selectors.receipt_number_used(raw_receipt.strip())
+    )
     ground = None
-    if channel == PaymentChannel.ON_THE_SPOT:
+    if on_the_spot:
         ground = law.check_on_spot_collection(
             simple_procedure=case.is_simple,
             fine=case.fine_amount or Decimal(0),
             ground=fields.text(ctx.data, "cash_ground", required=False, max_length=30) or None,
+        )
+        # 第七十一条: the cash reaches the agency within two working days (of landing, on the water)
+        landed_on = fields.date(ctx.data, "landed_on")
+        engine.deadline_open(
+            cash_subject(case),
+            kind=CASH_KIND,
+            period=execution_law.CASH_HAND_IN_PERIOD,
+            start_on=execution_law.cash_hand_in_start(collected_on=ctx.act_on, landed_on=landed_on),
+            today=ctx.today,
         )
     surcharge = surcharge_on(ctx, ctx.act_on)
     due = (case.fine_amount or Decimal(0)) + surcharge
@@ -143,16 +197,43 @@ def record_payment(ctx: Ctx) -> None:
 
 @handles("approve_deferral")
 def approve_deferral(ctx: Ctx) -> None:
-    days = fields.integer(ctx.data, "days")
-    assert days is not None
-    if days > MAX_EXTENSION_DAYS:
-        raise InvalidInput(_("This number is out of range."), detail={"field": "days"})
+    """第六十六条第二款: on the party's recorded application, a new last day or an instalment schedule;
+    the payment deadline moves to the deferral's end or the last instalment, and so does the start of
+    the court window (第七十二条第二款)."""
+    case = ctx.case
     reason = fields.text(ctx.data, "reason")
-    if not open_rows(ctx.case, [DeadlineKind.PAYMENT]):
+    row = next(iter(open_rows(case, [DeadlineKind.PAYMENT])), None)
+    if row is None:
         raise InvalidInput(_("Nothing is left to pay."), code="nothing_to_pay")
-    ctx.set(payment_deferral_days=ctx.case.payment_deferral_days + days)
-    case_deadlines.extend(ctx.case, kind=DeadlineKind.PAYMENT, days=days)
-    ctx.record.update(days=days, reason=reason, instalments=fields.boolean(ctx.data, "instalments"))
+    schedule = execution_law.parse_schedule(ctx.data.get("schedule"))
+    outstanding = case.amount_due - case.paid_amount
+    ends_on = execution_law.check_deferral(
+        applied_on=fields.date(ctx.data, "applied_on"),
+        application=fields.text(ctx.data, "application", required=False, max_length=2000),
+        approved_on=ctx.act_on,
+        payment_due_on=row.due_on,
+        outstanding=outstanding,
+        deferred_to=fields.date(ctx.data, "deferred_to"),
+        schedule=schedule,
+    )
+    if (ends_on - row.start_on).days - law.PAYMENT_PERIOD.days > MAX_EXTENSION_DAYS * 3:
+        raise InvalidInput(_("This date is out of range."), detail={"field": "deferred_to"})
+    extra = max(0, (ends_on - row.start_on).days - law.PAYMENT_PERIOD.days)
+    deferral = {
+        "applied_on": fields.date(ctx.data, "applied_on"),
+        "application": fields.text(ctx.data, "application", max_length=2000),
+        "approved_on": ctx.act_on,
+        "ends_on": ends_on,
+        "schedule": [i.as_dict() for i in schedule],
+        "reason": reason,
+    }
+    ctx.set(payment_deferral_days=extra, deferral=core_workflow.jsonable(deferral))
+    if extra > row.extra_days:  # the payment period's last day moves to the deferral's end
+        case_deadlines.extend(case, kind=DeadlineKind.PAYMENT, days=extra - row.extra_days)
+    ctx.record.update(
+        core_workflow.jsonable(deferral)
+        | {"instalments": bool(schedule), "article": execution_law.ART_DEFERRAL}
+    )
 
 
 @handles("serve_reminder")
@@ -169,8 +250,13 @@ def serve_reminder(ctx: Ctx) -> None:
 def apply_court_enforcement(ctx: Ctx) -> None:
     case = ctx.case
     assert case.served_on is not None
+    ends = case.deferral.get("ends_on") if case.deferral else None
     court_law.check_court_application(
-        served_on=case.served_on, reminder_served_on=case.reminder_served_on, applied_on=ctx.act_on
+        served_on=case.served_on,
+        reminder_served_on=case.reminder_served_on,
+        applied_on=ctx.act_on,
+        deferral_ends_on=dt.date.fromisoformat(ends) if ends else None,
+        appeals=appeal_spans(case),
     )
     court = fields.text(ctx.data, "court", max_length=100)
     ctx.set(court_applied_on=ctx.act_on, court=court, surcharge=surcharge_on(ctx, ctx.act_on))

@@ -23,6 +23,7 @@ from zhifa.enforcement.cases.models import (
 )
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
 from zhifa.law import capacity, deliberation, prior_penalties
+from zhifa.law import hearing as hearing_law
 from zhifa.law import penalty as law
 from zhifa.law.penalty import Measure, ReviewGround
 
@@ -200,6 +201,7 @@ def submit_proposal(ctx: Ctx) -> None:
         fine = None
     base = fields.money(data, "base_amount", required=False)
     confiscation = fields.money(data, "confiscation_value", required=False)
+    hearing_law.check_confiscation_value(confiscating=Measure.CONFISCATION in measures, value=confiscation)
     tier = fields.text(data, "tier", required=False, max_length=50)
     reasons = fields.text(data, "reasons")
     discretion_reason = fields.text(data, "discretion_reason", required=False)

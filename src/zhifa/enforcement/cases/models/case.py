@@ -217,6 +217,17 @@ class Case(models.Model):
     court = models.CharField(_("court"), max_length=100, blank=True)
     reported_on = models.DateField(_("reported to the agency on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # After the decision (zhifa.law.execution): the approved deferral or instalment plan (行政处罚法
+    # 第六十六条第二款) {"applied_on", "approved_on", "ends_on", "schedule": [{"due_on", "amount"}]};
+    # appeals against the decision (第七十三条) [{"ref", "kind", "organ", "from", "to"}], "to" empty
+    # while pending; revocation and changes of the decision (第四十八条); the transfer to the judicial
+    # organs (第二十七条) {"organ", "document_number", "transferred_on", "credited", "receipt_on",
+    # "answer", "answered_on"}. Facts of the file, not deadlines: those run on the deadline engines.
+    deferral = models.JSONField(default=dict, blank=True)
+    appeal_spans = models.JSONField(default=list, blank=True)
+    revoked_on = models.DateField(_("decision revoked on"), null=True, blank=True)
+    decision_changes = models.JSONField(default=list, blank=True)
+    transfer = models.JSONField(default=dict, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
 
     # 中止 and 延期: suspended intervals are kept so deadlines can be recomputed in either day kind.
@@ -275,6 +286,14 @@ class Case(models.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_since is not None
+
+    @property
+    def appeal_pending(self) -> bool:
+        return any(not span.get("to") for span in self.appeal_spans or [])
+
+    @property
+    def transfer_pending(self) -> bool:
+        return bool(self.transfer) and not self.transfer.get("answer")
 
     @property
     def amount_due(self) -> Decimal:

@@ -139,6 +139,7 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
             "presided_by": kit.presider.pk,
             "notice_served_on": "2025-06-10",
             "record": "听证笔录",
+            "record_signed": True,
         },
         "waive_rights": {},
         "decide": {"reasons": "事实清楚"},
@@ -151,7 +152,12 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
         },
         "serve": {"method": "direct"},
         "record_payment": {"amount": "1.00", "channel": "bank", "receipt_no": "R-1"},
-        "approve_deferral": {"days": 10, "reason": "经济困难"},
+        "approve_deferral": {
+            "applied_on": "2025-06-01",
+            "application": "当事人书面申请延期缴纳",
+            "reason": "经济困难",
+            "deferred_to": "2099-12-31",
+        },
         "serve_reminder": {},
         "apply_court_enforcement": {"court": "测试市人民法院"},
         "report_to_agency": {},
@@ -162,6 +168,23 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
         "extend_deadline": {"days": 10, "reason": "案情复杂", "rule": "经负责人批准延长（部门规章）"},
         "explain_deadline": {"kind": "decision", "explanation": "说明"},
         "terminate": {"reason": "终止"},
+        "record_appeal": {"kind": "reconsideration", "organ": "测试市人民政府", "reference": "复-1"},
+        "end_appeal": {"reference": "复-1", "result": "维持"},
+        "revoke": {"by": "agency", "reason": "适用法律错误", "basis": "行政处罚法第七十五条"},
+        "change": {
+            "by": "agency",
+            "reason": "计算错误",
+            "basis": "行政处罚法第七十五条",
+            "measures": ["warning"],
+        },
+        "transfer_to_judicial": {
+            "organ": "测试市公安局",
+            "document_number": "移字〔2025〕1号",
+            "suspicion": "涉嫌非法占用农用地罪",
+        },
+        "record_judicial_receipt": {"received_by": "测试市公安局法制大队"},
+        "record_judicial_answer": {"answer": "declined"},
+        "hand_in_cash": {"handed_in_to": "财务室"},
     }
 
 

@@ -91,7 +91,14 @@ class TestDailyRefresh:
         deadlines_refresh()
         assert Alert.objects.filter(key=f"case:{case.pk}:service_overdue", resolved_at__isnull=True).exists()
         with django_capture_on_commit_callbacks(execute=True):
-            ev(case, kit.world.officer_a, "serve", method="post", served_on="2025-06-30")
+            ev(
+                case,
+                kit.world.officer_a,
+                "serve",
+                method="post",
+                served_on="2025-06-30",
+                received_on="2025-06-30",
+            )
         assert not Alert.objects.filter(
             key=f"case:{case.pk}:service_overdue", resolved_at__isnull=True
         ).exists()

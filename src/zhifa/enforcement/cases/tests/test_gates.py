@@ -526,7 +526,9 @@ class TestPaymentAndEnforcement:
             case,
             kit.world.approver_a,
             "approve_deferral",
-            days=30,
+            applied_on="2025-01-18",
+            application="当事人书面申请延期三十日缴纳。",
+            deferred_to="2025-02-24",
             reason="经济困难，申请延期缴纳。",
             approved_on="2025-01-20",
         )
@@ -683,7 +685,14 @@ class TestArchive:
     def test_a_late_deadline_must_be_explained_before_archiving(self, kit) -> None:
         case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01")
         case = advance(kit, case, State.DECIDED, start=D(2025, 5, 6))
-        case = ev(case, kit.world.officer_a, "serve", method="post", served_on="2025-05-30")
+        case = ev(
+            case,
+            kit.world.officer_a,
+            "serve",
+            method="post",
+            served_on="2025-05-30",
+            received_on="2025-05-30",
+        )
         case = ev(
             case,
             kit.world.officer_a,

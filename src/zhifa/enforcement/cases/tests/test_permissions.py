@@ -25,6 +25,11 @@ PERSONAS = [
 SEES = {"officer_a", "officer_a2", "bystander", "approver_a", "reviewer_a", "supervisor", "admin"}
 
 APPROVER_ANYTIME = {"suspend", "explain_deadline", "terminate"}
+# issue 12: transfer to the judicial organs before execution; appeals, revocation and change once decided;
+# cash handed in by the handlers once collected
+TRANSFER = {"transfer_to_judicial"}
+ON_DECISION = {"record_appeal", "end_appeal", "revoke", "change"}
+CASH = {"hand_in_cash"}
 MATRIX = {
     State.REGISTERED: {
         "approver_a": {"file", "decline"} | APPROVER_ANYTIME,
@@ -40,11 +45,12 @@ MATRIX = {
             "decide_no_penalty",
             "extend_deadline",
         }
-        | APPROVER_ANYTIME,
+        | APPROVER_ANYTIME
+        | TRANSFER,
     },
     State.LEGAL_REVIEW: {
         "reviewer_a": {"approve_legal_review", "return_legal_review"},
-        "approver_a": {"assign_officers", "record_recusal", "extend_deadline"} | APPROVER_ANYTIME,
+        "approver_a": {"assign_officers", "record_recusal", "extend_deadline"} | APPROVER_ANYTIME | TRANSFER,
     },
     State.NOTIFIED: {
         "officer_a": {
@@ -69,11 +75,12 @@ MATRIX = {
             "decide_no_penalty",
             "extend_deadline",
         }
-        | APPROVER_ANYTIME,
+        | APPROVER_ANYTIME
+        | TRANSFER,
     },
     State.SERVED: {
-        "officer_a": {"record_payment", "serve_reminder"},
-        "officer_a2": {"record_payment", "serve_reminder"},
+        "officer_a": {"record_payment", "serve_reminder"} | CASH,
+        "officer_a2": {"record_payment", "serve_reminder"} | CASH,
         "approver_a": {
             "assign_officers",
             "record_recusal",
@@ -81,14 +88,17 @@ MATRIX = {
             "approve_deferral",
             "apply_court_enforcement",
         }
-        | APPROVER_ANYTIME,
+        | APPROVER_ANYTIME
+        | TRANSFER
+        | ON_DECISION
+        | CASH,
     },
     State.CLOSED: {
-        "officer_a": {"archive"},
-        "officer_a2": {"archive"},
-        "approver_a": {"archive", "explain_deadline"},
+        "officer_a": {"archive"} | CASH,
+        "officer_a2": {"archive"} | CASH,
+        "approver_a": {"archive", "explain_deadline"} | ON_DECISION | CASH,
     },
-    State.ARCHIVED: {},
+    State.ARCHIVED: {"approver_a": ON_DECISION},
 }
 
 

@@ -13,14 +13,38 @@ from zhifa.law.services import jurisdiction_setting_set
 pytestmark = pytest.mark.django_db
 
 
+# A forced demolition is enforcement: never at night or on a day off (行政强制法第四十三条), so it is
+# dated on a plain working morning instead of "an hour ago", which may be a Sunday night.
+WORKING_MORNING = dt.datetime(2025, 6, 4, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
 def _action(world, kind: str = "seizure"):
     return services.site_action_record(
         actor=world.officer_a,
         agency=world.agency_a,
         kind=kind,
-        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        occurred_at=WORKING_MORNING
+        if kind == "forced_demolition"
+        else timezone.now() - dt.timedelta(hours=1),
         location="人民路",
     )
+
+
+def test_a_forced_demolition_at_night_needs_a_recorded_emergency(world) -> None:
+    night = dt.datetime(2025, 6, 4, 22, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with pytest.raises(RuleViolation) as exc:
+        services.site_action_record(
+            actor=world.officer_a, agency=world.agency_a, kind="forced_demolition", occurred_at=night
+        )
+    assert "行政强制法第四十三条" in str(exc.value.message)
+    action = services.site_action_record(
+        actor=world.officer_a,
+        agency=world.agency_a,
+        kind="forced_demolition",
+        occurred_at=night,
+        emergency_reason="危房随时可能倒塌，危及行人安全",
+    )
+    assert "紧急情况" in action.description
 
 
 def test_a_seizure_without_video_is_flagged_and_alerted(world) -> None:

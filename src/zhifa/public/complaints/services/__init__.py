@@ -40,6 +40,7 @@ from zhifa.public.complaints.services.handling import (
     complaint_reply,
 )
 from zhifa.public.complaints.services.intake import ComplaintInput, Route, complaint_submit, route
+from zhifa.public.complaints.services.review import complaint_review_answer, complaint_review_request
 
 __all__ = [
     "APPROVER_ROLES",
@@ -62,6 +63,8 @@ __all__ = [
     "complaint_refer",
     "complaint_reject",
     "complaint_reply",
+    "complaint_review_answer",
+    "complaint_review_request",
     "complaint_submit",
     "conversion_available",
     "normalise_tracking_code",

@@ -1,0 +1,168 @@
+"""Service, deferral/instalments, receipts, the appeal pause and the court window at their edges."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from zhifa.core.errors import InvalidInput, RuleViolation
+from zhifa.law import execution as ex
+from zhifa.law.court_enforcement import AppealSpan, application_window, check_court_application
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+Y = Decimal
+
+
+class TestService:
+    def test_announcement_counts_as_served_thirty_days_later(self) -> None:
+        s = ex.check_service(
+            method="public",
+            act_on=D(2025, 6, 3),
+            decided_on=D(2025, 6, 1),
+            failed_attempts="直接送达、邮寄均被退回，下落不明",
+        )
+        assert (s.served_on, s.deemed, s.provisional) == (D(2025, 7, 3), True, False)
+        assert "第九十五条" in s.article
+
+    def test_announcement_whose_thirtieth_day_is_a_holiday_moves_to_the_next_working_day(self) -> None:
+        # 2025-09-01 + 30 = 2025-10-01 (国庆, off until 10-08): served on 10-09
+        assert ex.announcement_served_on(D(2025, 9, 1)).served_on == D(2025, 10, 9)
+        # the day before the holiday is itself a working day and stays
+        assert ex.announcement_served_on(D(2025, 8, 31)).served_on == D(2025, 9, 30)
+
+    def test_announcement_without_a_record_of_failed_methods_is_refused(self) -> None:
+        with pytest.raises(RuleViolation) as exc:
+            ex.check_service(method="public", act_on=D(2025, 6, 3), decided_on=None, failed_attempts=" 无 ")
+        assert exc.value.code == "announcement_without_failed_attempts"
+        assert "民事诉讼法第九十五条" in str(exc.value.message)
+
+    def test_left_at_residence_needs_a_witness_or_a_video_record(self) -> None:
+        with pytest.raises(RuleViolation) as exc:
+            ex.check_service(method="left", act_on=D(2025, 6, 3), decided_on=None, witnesses=["  "])
+        assert exc.value.code == "left_service_without_witness"
+        assert ex.check_service(
+            method="left", act_on=D(2025, 6, 3), decided_on=None, witnesses=["居委会王某"]
+        ).served_on == D(2025, 6, 3)
+        assert ex.check_service(
+            method="left", act_on=D(2025, 6, 3), decided_on=None, video_record=True
+        ).served_on == D(2025, 6, 3)
+
+    def test_post_counts_from_the_receipt_date(self) -> None:
+        s = ex.check_service(
+            method="post", act_on=D(2025, 6, 9), decided_on=D(2025, 6, 2), received_on=D(2025, 6, 6)
+        )
+        assert s.served_on == D(2025, 6, 6)
+        with pytest.raises(RuleViolation):
+            ex.check_service(method="post", act_on=D(2025, 6, 9), decided_on=D(2025, 6, 2))
+        with pytest.raises(InvalidInput):
+            ex.check_service(
+                method="post", act_on=D(2025, 6, 9), decided_on=D(2025, 6, 2), received_on=D(2025, 6, 1)
+            )
+
+
+class TestDeferral:
+    BASE = {
+        "applied_on": D(2025, 7, 1),
+        "application": "经济困难，申请分期",
+        "approved_on": D(2025, 7, 2),
+        "payment_due_on": D(2025, 7, 10),
+        "outstanding": Y("3000.00"),
+    }
+
+    def test_without_the_partys_application_it_is_refused(self) -> None:
+        with pytest.raises(RuleViolation) as exc:
+            ex.check_deferral(**{**self.BASE, "applied_on": None}, deferred_to=D(2025, 8, 10), schedule=[])
+        assert exc.value.code == "deferral_without_application"
+        assert "第六十六条第二款" in str(exc.value.message)
+
+    def test_a_deferral_names_a_later_last_day(self) -> None:
+        assert ex.check_deferral(**self.BASE, deferred_to=D(2025, 8, 10), schedule=[]) == D(2025, 8, 10)
+        with pytest.raises(InvalidInput):
+            ex.check_deferral(**self.BASE, deferred_to=D(2025, 7, 10), schedule=[])
+
+    def test_instalments_must_cover_exactly_what_is_owed_on_increasing_dates(self) -> None:
+        plan = ex.parse_schedule("2025-08-01 1000\n2025-09-01 1000.00\n2025-10-08 1000元")
+        assert ex.check_deferral(**self.BASE, deferred_to=None, schedule=plan) == D(2025, 10, 8)
+        with pytest.raises(RuleViolation) as exc:
+            ex.check_deferral(**self.BASE, deferred_to=None, schedule=plan[:2])
+        assert exc.value.code == "instalments_do_not_add_up"
+        with pytest.raises(InvalidInput):
+            ex.check_deferral(**self.BASE, deferred_to=None, schedule=[plan[1], plan[0], plan[2]])
+        with pytest.raises(RuleViolation):
+            ex.check_deferral(
+                **{**self.BASE, "outstanding": Y("1000.00")}, deferred_to=None, schedule=plan[:1]
+            )
+
+    def test_schedule_parses_api_lists_and_refuses_bad_lines(self) -> None:
+        assert ex.parse_schedule([{"due_on": "2025-08-01", "amount": "10.5"}]) == [
+            ex.Instalment(D(2025, 8, 1), Y("10.50"))
+        ]
+        with pytest.raises(InvalidInput):
+            ex.parse_schedule("八月一日 1000")
+        with pytest.raises(InvalidInput):
+            ex.parse_schedule([{"due_on": "2025-02-30", "amount": "1"}])
+
+
+class TestReceiptsAndCash:
+    def test_receipt_numbers_are_checked_and_never_reused(self) -> None:
+        assert (
+            ex.check_receipt_number(" 00123456-0000000001 ", on_the_spot=True, used_before=False)
+            == "00123456-0000000001"
+        )
+        with pytest.raises(InvalidInput):
+            ex.check_receipt_number("收据 1", on_the_spot=True, used_before=False)
+        with pytest.raises(RuleViolation) as exc:
+            ex.check_receipt_number("A1234567", on_the_spot=True, used_before=True)
+        assert "第七十条" in str(exc.value.message)
+
+    def test_cash_is_handed_in_within_two_working_days_of_collection_or_landing(self) -> None:
+        # Fri 9-26 → Mon 9-29: Sun 9-28 is an adjusted working day (调休)
+        assert ex.CASH_HAND_IN_PERIOD.end(D(2025, 9, 26)) == D(2025, 9, 29)
+        assert ex.cash_hand_in_start(collected_on=D(2025, 6, 3), landed_on=D(2025, 6, 5)) == D(2025, 6, 5)
+        assert ex.cash_hand_in_start(collected_on=D(2025, 6, 3)) == D(2025, 6, 3)
+
+
+class TestAppealPause:
+    def test_days_of_a_pending_or_ended_appeal_are_not_counted(self) -> None:
+        due = D(2025, 7, 10)
+        assert ex.surcharge_days(due_on=due, on=D(2025, 7, 20)) == 10
+        pauses = [ex.Pause(D(2025, 7, 13), D(2025, 7, 15))]
+        assert ex.surcharge_days(due_on=due, on=D(2025, 7, 20), pauses=pauses) == 7
+        assert ex.surcharge_days(due_on=due, on=D(2025, 7, 20), pauses=[ex.Pause(D(2025, 7, 12))]) == 1
+        assert ex.pauses_from([{"from": "2025-07-13", "to": None}]) == [ex.Pause(D(2025, 7, 13))]
+
+
+class TestCourtWindow:
+    def test_without_deferral_or_appeal_it_is_the_six_plus_three_months(self) -> None:
+        assert application_window(served_on=D(2025, 1, 15)) == (D(2025, 7, 16), D(2025, 10, 15))
+
+    def test_a_deferral_ending_after_the_time_to_sue_moves_the_window(self) -> None:
+        first, last = application_window(served_on=D(2025, 1, 15), deferral_ends_on=D(2025, 9, 1))  # type: ignore[misc]
+        assert (first, last) == (D(2025, 9, 2), D(2025, 12, 1))
+
+    def test_a_pending_appeal_shuts_the_window_and_its_end_moves_it(self) -> None:
+        pending = [AppealSpan("litigation", D(2025, 3, 1))]
+        assert application_window(served_on=D(2025, 1, 15), appeals=pending) is None
+        with pytest.raises(RuleViolation) as exc:
+            check_court_application(
+                served_on=D(2025, 1, 15),
+                reminder_served_on=D(2025, 6, 2),
+                applied_on=D(2025, 7, 16),
+                appeals=pending,
+            )
+        assert exc.value.code == "court_application_appeal_pending"
+        ended = [AppealSpan("litigation", D(2025, 3, 1), D(2025, 9, 10))]
+        assert application_window(served_on=D(2025, 1, 15), appeals=ended) == (
+            D(2025, 9, 11),
+            D(2025, 12, 10),
+        )
+
+    def test_after_a_reconsideration_the_fifteen_days_to_sue_run_first(self) -> None:
+        ended = [AppealSpan("reconsideration", D(2025, 2, 1), D(2025, 7, 10))]
+        # 7-10 + 15 = 7-25; three months later 10-25 is a Saturday → Monday 10-27
+        assert application_window(served_on=D(2025, 1, 15), appeals=ended) == (
+            D(2025, 7, 26),
+            D(2025, 10, 27),
+        )
