@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_remove_case_case_agency_registered_idx_and_more'),
+        ('cases', '0006_case_penalty_law'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0003_attachment_blob'),
+        ('complaints', '0004_deadlines_on_engine'),
     ]
 
     operations = [
