@@ -12,9 +12,9 @@ class LawConfig(AppConfig):
         # and `jurisdiction_setting_set` know every key before the apps that use them are loaded.
         from zhifa.law import (  # noqa: F401
             assessment,
+            coercion,
             deliberation,
             discovery,
-            coercion,
             litigation,
             normative,
             penalty,

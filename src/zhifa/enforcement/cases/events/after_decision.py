@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import InvalidInput
-from zhifa.enforcement.cases import fields
 from zhifa.enforcement.cases import deadlines as case_deadlines
+from zhifa.enforcement.cases import fields
 from zhifa.enforcement.cases.deadlines import deadline_close, deadline_resolve, open_rows
 from zhifa.enforcement.cases.events.base import CASH_KIND, Ctx, cash_subject, handles
 from zhifa.enforcement.cases.models import DeadlineKind, Resolution, State
