@@ -5,7 +5,7 @@ from django.db.models import Count
 
 
 def count_cases(apps, schema_editor):
-    Case = apps.get_model("cases", "0004_case_party_unknown_on_leads")
+    Case = apps.get_model("cases", "Case")
     StateCount = apps.get_model("core", "StateCount")
     StateCount.objects.filter(workflow="cases").delete()
     rows = Case.objects.values("agency_id", "state").annotate(n=Count("pk")).order_by()
