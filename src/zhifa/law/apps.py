@@ -10,4 +10,12 @@ class LawConfig(AppConfig):
     def ready(self) -> None:
         # Rule modules register their jurisdiction settings on import; import them all so the admin
         # and `jurisdiction_setting_set` know every key before the apps that use them are loaded.
-        from zhifa.law import litigation, normative, penalty, reconsideration, records, seizure  # noqa: F401
+        from zhifa.law import (  # noqa: F401
+            litigation,
+            normative,
+            penalty,
+            reconsideration,
+            records,
+            seizure,
+            supervision,
+        )

@@ -47,3 +47,6 @@ class CasesConfig(AppConfig):
         register_home_panel(
             HomePanel("cases/home_mine.html", home.my_cases_panel, frozenset({Role.OFFICER}), order=120)
         )
+        from zhifa.enforcement.cases import problems as _problems  # the supervision centre's problem models
+
+        _problems.register()

@@ -39,3 +39,6 @@ class EvidenceConfig(AppConfig):
                 order=300,
             )
         )
+        from zhifa.enforcement.evidence import problems as _problems  # the supervision centre's problem models
+
+        _problems.register()

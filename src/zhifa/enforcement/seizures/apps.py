@@ -31,3 +31,6 @@ class SeizuresConfig(AppConfig):
                 order=310,
             )
         )
+        from zhifa.enforcement.seizures import problems as _problems  # the supervision centre's problem models
+
+        _problems.register()

@@ -60,3 +60,6 @@ class ComplaintsConfig(AppConfig):
         )
         register_demo_step(60, "complaints", seed_complaints)
         register_doc("docs/workflow-complaints.md", diagram.render)
+        from zhifa.public.complaints import problems as _problems  # the supervision centre's problem models
+
+        _problems.register()
