@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, File, Query, Router
+from ninja import Body, File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import BaseModel, ConfigDict, Field
@@ -286,10 +286,10 @@ def clue_history(request: HttpRequest, clue_id: int) -> Any:
 @access.roles(Role.APPROVER)
 def material_upload(
     request: HttpRequest, clue_id: int, file: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """One response material (multipart `file`); pass the answer in the `respond` event's `files`."""
     content = file.read(svc.MATERIAL_MAX_BYTES + 1)
-    return 201, svc.material_store(actor=request.user, clue_id=clue_id, name=file.name or "", content=content)
+    return Status(201, svc.material_store(actor=request.user, clue_id=clue_id, name=file.name or "", content=content))
 
 
 @router.get("/supervision/notices/{notice_id}/pdf", response={200: None, **ERRORS})
@@ -390,10 +390,10 @@ def fault_list(request: HttpRequest) -> Any:
 
 @router.post("/supervision/accountability", response={201: FaultOut, **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def fault_create(request: HttpRequest, payload: FaultIn) -> tuple[int, dict[str, Any]]:
+def fault_create(request: HttpRequest, payload: FaultIn) -> Status[dict[str, Any]]:
     record = svc.fault_record(actor=request.user, data=payload.model_dump())
     record = FaultRecord.objects.select_related("agency").get(pk=record.pk)
-    return 201, _fault(record)
+    return Status(201, _fault(record))
 
 
 # --- dashboard and monthly report -------------------------------------------------------------------
