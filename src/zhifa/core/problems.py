@@ -19,7 +19,7 @@ where it came from; its `records` list the rows that triggered it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,3 +121,9 @@ def problem_model(code: str) -> ProblemModel:
 
 def subjects() -> frozenset[str]:
     return frozenset(m.subject for m in _REGISTRY.values())
+
+
+def rows(queryset: Any, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    """The rows of a `.values(...)` queryset, streamed in chunks (constant memory over any number of
+    rows): what finders iterate."""
+    yield from queryset.iterator(chunk)

@@ -48,6 +48,7 @@ APPS = (
     "zhifa.supervision.stats",
     "zhifa.supervision.reviews",
     "zhifa.supervision.appeals",
+    "zhifa.supervision.centre",
     "zhifa.supervision",
     "zhifa.public",
     "zhifa.enforcement",

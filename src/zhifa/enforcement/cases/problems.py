@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model
+from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model, rows
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseOfficer, DeadlineKind
 from zhifa.enforcement.cases.models.case import OPEN_STATES, Procedure, State
 from zhifa.law import supervision as law
@@ -35,7 +35,7 @@ Settings = law.SettingsCache
 
 def scoped(
     qs: QuerySet[Any], scope: Scope, *, case_field: str = "id", agency_field: str = "agency_id"
-) -> Any:
+) -> QuerySet[Any]:
     ids = scope.ids_for(SUBJECT)
     if ids is not None:
         qs = qs.filter(**{f"{case_field}__in": ids})
@@ -66,7 +66,7 @@ def find_leads(scope: Scope, today: dt.date) -> Iterator[Finding]:
         return
     settings = Settings()
     qs = scoped(Case.objects.filter(state=State.REGISTERED), scope)
-    for row in qs.values("id", "number", "agency_id", "discovered_on").order_by("id").iterator(2000):
+    for row in rows(qs.values("id", "number", "agency_id", "discovered_on").order_by("id"), 2000):
         days = int(settings.get(law.LEAD_FILING_WORKING_DAYS, row["agency_id"]))
         due = law.lead_filing_period(days).end(row["discovered_on"])
         if not law.past_due(due, today=today, grace_days=0):
@@ -107,8 +107,8 @@ def _deadline_finder(
             kind=kind, resolved_on__isnull=True, due_on__lt=today, case__suspended_since__isnull=True
         )
         qs = scoped(qs, scope, case_field="case_id")
-        rows = qs.values("id", "case_id", "agency_id", "due_on", "start_on", "case__number").order_by("id")
-        for row in rows.iterator(2000):
+        found = qs.values("id", "case_id", "agency_id", "due_on", "start_on", "case__number").order_by("id")
+        for row in rows(found, 2000):
             days = int(settings.get(grace, row["agency_id"]))
             if not law.past_due(row["due_on"], today=today, grace_days=days):
                 continue
@@ -194,9 +194,12 @@ def find_below_minimum(scope: Scope, today: dt.date) -> Iterator[Finding]:
         return
     settings = Settings()
     qs = _decided_since(scope, today, settings).filter(amount_class=BELOW_MINIMUM, mitigation_ground="")
-    for row in qs.values(
-        "id", "number", "agency_id", "decided_on", "fine_amount", "permitted_min", "decision_number"
-    ).iterator(2000):
+    for row in rows(
+        qs.values(
+            "id", "number", "agency_id", "decided_on", "fine_amount", "permitted_min", "decision_number"
+        ),
+        2000,
+    ):
         if not _in_lookback(settings, row["agency_id"], row["decided_on"], today):
             continue
         yield Finding(
@@ -261,24 +264,27 @@ def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if officers is not None:
         links = links.filter(officer_id__in=officers)
     per_officer: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in links.values(
-        "officer_id",
-        "case_id",
-        "case__number",
-        "case__agency_id",
-        "case__decided_on",
-        "case__fine_amount",
-        "case__permitted_max",
-    ).iterator(5000):
+    for row in rows(
+        links.values(
+            "officer_id",
+            "case_id",
+            "case__number",
+            "case__agency_id",
+            "case__decided_on",
+            "case__fine_amount",
+            "case__permitted_max",
+        ),
+        5000,
+    ):
         if _in_lookback(settings, row["case__agency_id"], row["case__decided_on"], today):
             per_officer[row["officer_id"]].append(row)
     names = _officer_names(per_officer)
-    for officer_id, rows in sorted(per_officer.items()):
-        agency_id = rows[-1]["case__agency_id"]
+    for officer_id, mine in sorted(per_officer.items()):
+        agency_id = mine[-1]["case__agency_id"]
         share = Decimal(settings.get(law.TIER_MAX_SHARE_PERCENT, agency_id))
         minimum = int(settings.get(law.TIER_MAX_MIN_CASES, agency_id))
-        at_max = [r for r in rows if r["case__fine_amount"] >= r["case__permitted_max"]]
-        if not law.share_exceeded(len(at_max), len(rows), share_percent=share, min_cases=minimum):
+        at_max = [r for r in mine if r["case__fine_amount"] >= r["case__permitted_max"]]
+        if not law.share_exceeded(len(at_max), len(mine), share_percent=share, min_cases=minimum):
             continue
         yield Finding(
             key=_key(TIER_MAX, "officers.officer", officer_id),
@@ -287,14 +293,14 @@ def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding]:
             object_id=officer_id,
             officer_ids=(officer_id,),
             title=_("%(name)s: %(n)d of %(total)d fines at the tier maximum")
-            % {"name": names.get(officer_id, officer_id), "n": len(at_max), "total": len(rows)},
+            % {"name": names.get(officer_id, officer_id), "n": len(at_max), "total": len(mine)},
             explanation=_(
                 "Of the %(total)d fined cases this officer handled in the look-back period, %(n)d were "
                 "fined at the maximum of the discretion tier, more than %(setting)s (from %(minimum)s) "
                 "(%(article)s)."
             )
             % {
-                "total": len(rows),
+                "total": len(mine),
                 "n": len(at_max),
                 "setting": settings.describe(law.TIER_MAX_SHARE_PERCENT, agency_id),
                 "minimum": settings.describe(law.TIER_MAX_MIN_CASES, agency_id),
@@ -336,9 +342,9 @@ def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding]:
     by_case: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
     agency_of: dict[int, int] = {}
     numbers: dict[int, str] = {}
-    for row in links.values(
-        "case_id", "officer_id", "assigned_on", "case__agency_id", "case__number"
-    ).iterator(5000):
+    for row in rows(
+        links.values("case_id", "officer_id", "assigned_on", "case__agency_id", "case__number"), 5000
+    ):
         by_case[(row["case_id"], row["assigned_on"])].append(row["officer_id"])
         agency_of[row["case_id"]] = row["case__agency_id"]
         numbers[row["case_id"]] = row["case__number"]
@@ -391,16 +397,19 @@ def find_procedure(scope: Scope, today: dt.date) -> Iterator[Finding]:
         | Q(notified_on__gt=F("decided_on"))
         | Q(hearing_requested_on__isnull=False, hearing_held_on__isnull=True)
     )
-    for row in qs.values(
-        "id",
-        "number",
-        "agency_id",
-        "decided_on",
-        "notified_on",
-        "hearing_requested_on",
-        "hearing_held_on",
-        "rights_waived_on",
-    ).iterator(2000):
+    for row in rows(
+        qs.values(
+            "id",
+            "number",
+            "agency_id",
+            "decided_on",
+            "notified_on",
+            "hearing_requested_on",
+            "hearing_held_on",
+            "rights_waived_on",
+        ),
+        2000,
+    ):
         if not _in_lookback(settings, row["agency_id"], row["decided_on"], today):
             continue
         missing = []
@@ -453,12 +462,16 @@ def find_credentials(scope: Scope, today: dt.date) -> Iterator[Finding]:
         case_field="case_id",
         agency_field="case__agency_id",
     )
-    rows = list(links.values("id", "case_id", "officer_id", "case__agency_id", "case__number").order_by("id"))
-    if not rows:
+    assigned = list(
+        links.values("id", "case_id", "officer_id", "case__agency_id", "case__number").order_by("id")
+    )
+    if not assigned:
         return
-    officers = {o.pk: o for o in officer_queryset_for_rules().filter(id__in={r["officer_id"] for r in rows})}
+    officers = {
+        o.pk: o for o in officer_queryset_for_rules().filter(id__in={r["officer_id"] for r in assigned})
+    }
     verdicts = {pk: can_enforce(o, on=today) for pk, o in officers.items()}
-    for row in rows:
+    for row in assigned:
         verdict = verdicts.get(row["officer_id"])
         if verdict is None or verdict.ok:
             continue

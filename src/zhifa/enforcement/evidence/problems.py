@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model
+from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model, rows
 from zhifa.enforcement.evidence.models import Evidence, SiteAction
 from zhifa.law import supervision as law
 
@@ -36,9 +36,9 @@ def find_av_missing(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
     end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
-    rows = qs.values("id", "agency_id", "case_id", "kind", "occurred_at", "av_rule").order_by("id")
+    found = qs.values("id", "agency_id", "case_id", "kind", "occurred_at", "av_rule").order_by("id")
     labels = dict(SiteAction.Kind.choices)
-    for row in rows.iterator(2000):
+    for row in rows(found, 2000):
         hours = int(settings.get(law.AV_GRACE_HOURS, row["agency_id"]))
         if row["occurred_at"] + dt.timedelta(hours=hours) >= end_of_today:
             continue

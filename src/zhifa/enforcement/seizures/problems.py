@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model
+from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model, rows
 from zhifa.enforcement.seizures.models import Seizure
 from zhifa.law import supervision as law
 
@@ -29,10 +29,10 @@ def find_past_term(scope: Scope, today: dt.date) -> Iterator[Finding]:
         qs = qs.filter(case_id__in=ids)
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
-    rows = qs.values(
+    found = qs.values(
         "id", "agency_id", "case_id", "number", "measure", "started_on", "due_on", "extension_days"
     )
-    for row in rows.order_by("id").iterator(2000):
+    for row in rows(found.order_by("id"), 2000):
         grace = int(settings.get(law.SEIZURE_GRACE_DAYS, row["agency_id"]))
         if not law.past_due(row["due_on"], today=today, grace_days=grace):
             continue

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model
+from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model, rows
 from zhifa.law import supervision as law
 from zhifa.public.complaints.models import OPEN_STATES, Complaint
 
@@ -32,8 +32,8 @@ def find_complaints(scope: Scope, today: dt.date) -> Iterator[Finding]:
         qs = qs.filter(id__in=ids)
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
-    rows = qs.values("id", "agency_id", "tracking_code", "state", "due_on", "reopen_count", "received_on")
-    for row in rows.order_by("id").iterator(2000):
+    found = qs.values("id", "agency_id", "tracking_code", "state", "due_on", "reopen_count", "received_on")
+    for row in rows(found.order_by("id"), 2000):
         agency_id = row["agency_id"]
         reasons = []
         grace = int(settings.get(law.COMPLAINT_GRACE_DAYS, agency_id))

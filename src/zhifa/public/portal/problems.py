@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model
+from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model, rows
 from zhifa.law import supervision as law
 from zhifa.public.portal.models import PublishedDecision
 
@@ -36,7 +36,7 @@ def find_publication(scope: Scope, today: dt.date) -> Iterator[Finding]:
         qs = qs.filter(case_id__in=ids)
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
-    rows = qs.values(
+    found = qs.values(
         "id",
         "case_id",
         "agency_id",
@@ -48,7 +48,7 @@ def find_publication(scope: Scope, today: dt.date) -> Iterator[Finding]:
         "window_source",
         "state",
     ).order_by("id")
-    for row in rows.iterator(2000):
+    for row in rows(found, 2000):
         grace = int(settings.get(law.PUBLICATION_GRACE_DAYS, row["agency_id"]))
         if row["state"] == state.SCHEDULED:
             if not law.past_due(row["publish_due"], today=today, grace_days=grace):

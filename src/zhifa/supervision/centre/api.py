@@ -284,12 +284,12 @@ def clue_history(request: HttpRequest, clue_id: int) -> Any:
 
 @router.post("/supervision/clues/{clue_id}/materials", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.APPROVER)
-def material_upload(
-    request: HttpRequest, clue_id: int, file: File[UploadedFile]
-) -> Status[dict[str, Any]]:
+def material_upload(request: HttpRequest, clue_id: int, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """One response material (multipart `file`); pass the answer in the `respond` event's `files`."""
     content = file.read(svc.MATERIAL_MAX_BYTES + 1)
-    return Status(201, svc.material_store(actor=request.user, clue_id=clue_id, name=file.name or "", content=content))
+    return Status(
+        201, svc.material_store(actor=request.user, clue_id=clue_id, name=file.name or "", content=content)
+    )
 
 
 @router.get("/supervision/notices/{notice_id}/pdf", response={200: None, **ERRORS})

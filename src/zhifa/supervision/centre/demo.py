@@ -25,7 +25,6 @@ def seed_centre(ctx: dict[str, Any]) -> None:
     ctx["centre"] = {"clues": Clue.objects.count(), "planted": planted, "by_model": result.by_model}
     if supervisor is None or approver is None:
         return
-    week_ago = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
     open_clues = list(Clue.objects.filter(state=ClueState.OPEN).order_by("model_code", "id"))
     seen: set[str] = set()
     picks = []
@@ -49,7 +48,6 @@ def seed_centre(ctx: dict[str, Any]) -> None:
             data={
                 "kind": "notice",
                 "requirements": "请核查所列案件，依法纠正，并报送整改情况和相关材料。",
-                "on": week_ago,
             },
         )
         if i >= 2:

@@ -43,7 +43,10 @@ def test_supervisor_notice_agency_responds_supervisor_verifies(browser, live_ser
         boss.get_by_text(clue.title).click()
     assert "行政处罚法第五十四条第二款" in boss.content()
     _step(boss, "issue_notice")
-    boss.fill("form[action$='/issue_notice/'] textarea[name=requirements]", "请依法作出立案或不予立案决定，并报送整改情况。")
+    boss.fill(
+        "form[action$='/issue_notice/'] textarea[name=requirements]",
+        "请依法作出立案或不予立案决定，并报送整改情况。",
+    )
     with boss.expect_navigation():
         boss.click("form[action$='/issue_notice/'] button[type=submit]")
     assert "执法监督通知书" in boss.content()

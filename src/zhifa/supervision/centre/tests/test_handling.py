@@ -59,7 +59,13 @@ def test_the_agency_cannot_dismiss_its_own_clue(kit: CaseKit) -> None:
 def test_notice_response_and_verification_walk_the_whole_way(kit: CaseKit) -> None:
     w = kit.world
     clue = a_clue(kit)
-    act(clue, w.supervisor, "issue_notice", kind="notice", requirements="请于期限内依法作出立案或不予立案决定。")
+    act(
+        clue,
+        w.supervisor,
+        "issue_notice",
+        kind="notice",
+        requirements="请于期限内依法作出立案或不予立案决定。",
+    )
     clue.refresh_from_db()
     notice = clue.notices.get()
     assert clue.state == ClueState.NOTIFIED and notice.number.startswith("监通〔2025〕")
@@ -70,7 +76,9 @@ def test_notice_response_and_verification_walk_the_whole_way(kit: CaseKit) -> No
     assert "执法监督通知书" in text and notice.number in text and "2025年7月30日" in text
     with pytest.raises(Conflict):
         act(clue, w.supervisor, "verify", opinion="好")
-    ref = services.material_store(actor=w.approver_a, clue_id=clue.pk, name="整改报告.pdf", content=pdf_bytes("整改报告"))
+    ref = services.material_store(
+        actor=w.approver_a, clue_id=clue.pk, name="整改报告.pdf", content=pdf_bytes("整改报告")
+    )
     act(clue, w.approver_a, "respond", response="已依法立案调查，附整改报告。", files=[ref])
     clue.refresh_from_db()
     notice.refresh_from_db()
@@ -114,7 +122,9 @@ def test_a_material_of_an_unknown_type_is_refused(kit: CaseKit) -> None:
     clue = a_clue(kit)
     act(clue, kit.world.supervisor, "issue_notice", requirements="请依法整改并报告。")
     with pytest.raises(InvalidInput):
-        services.material_store(actor=kit.world.approver_a, clue_id=clue.pk, name="x.bin", content=b"\x00\x01garbage")
+        services.material_store(
+            actor=kit.world.approver_a, clue_id=clue.pk, name="x.bin", content=b"\x00\x01garbage"
+        )
 
 
 def test_a_fault_record_links_the_clue_and_the_officer_sees_it(kit: CaseKit, client: Any) -> None:

@@ -86,7 +86,12 @@ class TestDeadlines:
         code = "cases.decision_overdue"
         c = case(kit, state=State.INVESTIGATING, filed_on=D(2025, 3, 1))
         row = deadline(c, DeadlineKind.DECISION, start=D(2025, 3, 1), due=D(2025, 5, 30))
-        deadline(case(kit, state=State.INVESTIGATING), DeadlineKind.DECISION, start=D(2025, 6, 1), due=D(2025, 8, 30))
+        deadline(
+            case(kit, state=State.INVESTIGATING),
+            DeadlineKind.DECISION,
+            start=D(2025, 6, 1),
+            due=D(2025, 8, 30),
+        )
         run(code)
         clue = only_clue(code)
         assert "2025-05-30" in clue.explanation and "行政处罚法第六十条" in clue.explanation
@@ -106,7 +111,9 @@ class TestDeadlines:
         run(code)
         assert len(clues(code)) == 1
 
-    def test_a_decision_not_served_in_the_period_raises_one_clue_and_service_clears_it(self, kit: CaseKit) -> None:
+    def test_a_decision_not_served_in_the_period_raises_one_clue_and_service_clears_it(
+        self, kit: CaseKit
+    ) -> None:
         code = "cases.service_late"
         c = decided(kit, on=D(2025, 6, 10))
         row = deadline(c, DeadlineKind.SERVICE, start=D(2025, 6, 10), due=D(2025, 6, 19))
@@ -125,7 +132,13 @@ class TestAmounts:
     def test_a_fine_below_the_minimum_without_a_ground_raises_one_clue(self, kit: CaseKit) -> None:
         code = "cases.amount_below_minimum"
         c = decided(kit, on=D(2025, 6, 1), fine="1000.00", amount_class="below_legal_minimum")
-        decided(kit, on=D(2025, 6, 1), fine="1000.00", amount_class="below_legal_minimum", mitigation_ground="minor")
+        decided(
+            kit,
+            on=D(2025, 6, 1),
+            fine="1000.00",
+            amount_class="below_legal_minimum",
+            mitigation_ground="minor",
+        )
         run(code)
         clue = only_clue(code)
         assert clue.object_id == c.pk and "1000.00" in clue.explanation and "第三十二条" in clue.explanation
@@ -152,7 +165,9 @@ class TestAmounts:
             out.append(c)
         return out
 
-    def test_fines_at_the_tier_maximum_in_more_than_the_share_raise_one_clue_per_officer(self, kit: CaseKit) -> None:
+    def test_fines_at_the_tier_maximum_in_more_than_the_share_raise_one_clue_per_officer(
+        self, kit: CaseKit
+    ) -> None:
         code = "cases.tier_maximum_share"
         made = self._officer_cases(kit, at_max=4, total=6)  # 66.7 % > 50 %
         run(code)
@@ -251,7 +266,7 @@ class TestOtherDomains:
 
         code = "portal.publication_late"
         c = decided(kit, on=D(2025, 6, 10))
-        row = PublishedDecision.objects.create(
+        PublishedDecision.objects.create(
             case_id=c.pk,
             agency=kit.agency,
             agency_name="A",
@@ -272,7 +287,9 @@ class TestOtherDomains:
         run(code)
         assert_cleared(code)
 
-    def test_a_mandatory_action_without_video_raises_one_clue_and_the_video_clears_it(self, kit: CaseKit) -> None:
+    def test_a_mandatory_action_without_video_raises_one_clue_and_the_video_clears_it(
+        self, kit: CaseKit
+    ) -> None:
         from zhifa.enforcement.evidence.factories import make_evidence, mp4_bytes
         from zhifa.enforcement.evidence.services import evidence_attach_to_action, site_action_record
 
@@ -293,7 +310,9 @@ class TestOtherDomains:
         run(code)
         assert_cleared(code)
         setting(kit, "supervision.av_record_grace_hours", 24)
-        video = make_evidence(actor=kit.world.officer_a, agency=kit.agency, data=mp4_bytes(), kind="video", case=c)
+        video = make_evidence(
+            actor=kit.world.officer_a, agency=kit.agency, data=mp4_bytes(), kind="video", case=c
+        )
         evidence_attach_to_action(actor=kit.world.officer_a, evidence=video, action=action)
         run(code)
         assert len(clues(code)) == 1

@@ -35,7 +35,10 @@ def june(kit: CaseKit) -> dict[str, Any]:
     lead = case(kit, discovered_on="2025-06-03")  # the lead model's clue (raised 2025-06-30)
     clue = clues("cases.lead_not_filed")[0]
     services.clue_apply_event(
-        clue_id=clue.pk, actor=kit.world.supervisor, event="issue_notice", data={"requirements": "请依法整改并报告。"}
+        clue_id=clue.pk,
+        actor=kit.world.supervisor,
+        event="issue_notice",
+        data={"requirements": "请依法整改并报告。"},
     )
     services.fault_record(
         actor=kit.world.supervisor,
@@ -76,9 +79,9 @@ def test_the_monthly_report_matches_the_hand_counts(kit: CaseKit, june: dict[str
     assert {k: a.figures[k] for k in expected} == expected
     assert all(v == 0 for v in b.figures.values())
     assert report.total.figures == a.figures
-    assert [(c.agency, c.decided) for c in report.categories if c.agency == "合计"] == [
-        ("合计", 2)
-    ] or sum(c.decided for c in report.categories if c.agency == "合计") == 2
+    assert [(c.agency, c.decided) for c in report.categories if c.agency == "合计"] == [("合计", 2)] or sum(
+        c.decided for c in report.categories if c.agency == "合计"
+    ) == 2
 
 
 def test_the_excel_file_reads_back_with_chinese_headers(kit: CaseKit, june: dict[str, Any]) -> None:
@@ -121,13 +124,17 @@ def test_the_centres_indicators_count_the_planted_rows(kit: CaseKit, june: dict[
 
 
 class TestPages:
-    def test_dashboard_drill_down_and_filters(self, kit: CaseKit, june: dict[str, Any], login_as: Any) -> None:
+    def test_dashboard_drill_down_and_filters(
+        self, kit: CaseKit, june: dict[str, Any], login_as: Any
+    ) -> None:
         c = login_as(kit.world.supervisor)
         r = c.get("/centre/dashboard/?from=2025-06-01&to=2025-06-30")
         html = r.content.decode()
         assert r.status_code == 200 and "<svg" in html and "cdn" not in html.lower()
         assert "/centre/dashboard/cases.decided/" in html
-        r = c.get(f"/centre/dashboard/cases.decided/?from=2025-06-01&to=2025-06-30&agency={kit.world.agency_a.pk}")
+        r = c.get(
+            f"/centre/dashboard/cases.decided/?from=2025-06-01&to=2025-06-30&agency={kit.world.agency_a.pk}"
+        )
         assert r.status_code == 200 and kit.world.agency_a.name in r.content.decode()
         assert c.get("/centre/dashboard/?from=2025-07-01&to=2025-06-01").status_code == 400
         assert c.get("/centre/dashboard/?agency=999999").status_code == 400
@@ -142,22 +149,32 @@ class TestPages:
         assert x.status_code == 200 and load_workbook(io.BytesIO(x.content))["月报"]["A1"].value
         assert c.get("/centre/monthly-report/?year=2025&month=13").status_code == 400
 
-    def test_the_api_report_and_dashboard(self, kit: CaseKit, june: dict[str, Any], client: Any, api_token: Any) -> None:
+    def test_the_api_report_and_dashboard(
+        self, kit: CaseKit, june: dict[str, Any], client: Any, api_token: Any
+    ) -> None:
         h = api_token(kit.world.supervisor)
         r = client.get("/api/v1/stats/monthly-report?year=2025&month=6", **h)
         body = r.json()
         assert r.status_code == 200 and body["total"]["decided"] == 2 and body["total"]["fines"] == "5200.00"
         x = client.get("/api/v1/stats/monthly-report?year=2025&month=6&format=xlsx", **h)
         ws = load_workbook(io.BytesIO(x.content))["月报"]
-        assert ws.cell(row=ws.max_row, column=1).value == "合计" and ws.cell(row=ws.max_row, column=2).value == 3
+        assert (
+            ws.cell(row=ws.max_row, column=1).value == "合计" and ws.cell(row=ws.max_row, column=2).value == 3
+        )
         assert client.get("/api/v1/stats/monthly-report?year=2025&month=0", **h).status_code == 400
         assert client.get("/api/v1/stats/monthly-report?year=2025&month=6&format=doc", **h).status_code == 400
         d = client.get("/api/v1/stats/dashboard?from=2025-06-01&to=2025-06-30", **h).json()
         codes = {i["code"]: i for g in d["groups"] for i in g["indicators"]}
         assert codes["cases.decided"]["value"] == "2" and codes["centre.notices_issued"]["value"] == "1"
-        assert len(d["trend"]) == 12 and d["trend"][-1] == {"month": "2025-06", "cases.registered": 7, "cases.decided": 2}
+        assert len(d["trend"]) == 12 and d["trend"][-1] == {
+            "month": "2025-06",
+            "cases.registered": 7,
+            "cases.decided": 2,
+        }
 
-    def test_clue_pages_and_handling_in_place(self, kit: CaseKit, june: dict[str, Any], login_as: Any) -> None:
+    def test_clue_pages_and_handling_in_place(
+        self, kit: CaseKit, june: dict[str, Any], login_as: Any
+    ) -> None:
         c = login_as(kit.world.supervisor)
         r = c.get("/centre/?status=all")
         assert r.status_code == 200 and june["clue"].title in r.content.decode()
@@ -168,7 +185,9 @@ class TestPages:
         assert login_as(kit.world.officer_b).get(f"/centre/clues/{june['clue'].pk}/").status_code == 403
 
 
-def test_the_annual_statistics_are_published_once_on_the_portal(kit: CaseKit, june: dict[str, Any], client: Any) -> None:
+def test_the_annual_statistics_are_published_once_on_the_portal(
+    kit: CaseKit, june: dict[str, Any], client: Any
+) -> None:
     from zhifa.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput):  # 2025 has not ended on 2025-06-30
@@ -182,5 +201,7 @@ def test_the_annual_statistics_are_published_once_on_the_portal(kit: CaseKit, ju
     assert r.status_code == 200 and "2024年度行政执法统计年报" in r.content.decode()
     assert client.get(f"/portal/annual-reports/{record.pk}/").status_code == 200
     pdf = client.get(f"/portal/annual-reports/{record.pk}/pdf/")
-    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
+    text = "".join(
+        p.extract_text() or "" for p in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages
+    )
     assert "2024年度行政执法统计年报" in text
