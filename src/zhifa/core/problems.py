@@ -90,6 +90,9 @@ class ProblemModel:
     # Demo data only (`manage.py seed_demo`): make the condition hold on some existing record, as a
     # record imported without the platform's checks would; returns whether it planted anything.
     plant: Callable[[dict[str, Any]], bool] | None = None
+    # False for aggregate models (an officer's share of cases, a pair's day): the condition depends on
+    # many records, so one event cannot settle it cheaply; they run in the nightly sweep only.
+    incremental: bool = True
 
 
 _REGISTRY: dict[str, ProblemModel] = {}

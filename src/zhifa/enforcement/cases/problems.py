@@ -516,6 +516,7 @@ def register() -> None:
                 subject=SUBJECT,
                 find=find,
                 plant=planters[code],
+                incremental=code not in (TIER_MAX, PAIR),
             )
         )
 

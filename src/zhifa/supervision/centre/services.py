@@ -152,18 +152,22 @@ def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
                 existing_keys[k] = (pk, expl, st)
             else:
                 gone.append(Clue(pk=pk, state=st))
+    seen: list[int] = []
     for key, f in found.items():
         if key in existing_keys:
             pk, explanation, _state = existing_keys[key]
-            changes: dict[str, Any] = {"last_seen_on": today}
-            if explanation != f.explanation:
-                changes.update(explanation=f.explanation, title=f.title[:300], records=_records(f))
+            seen.append(pk)
+            if explanation != f.explanation:  # the facts moved on (another day late …): say so
+                Clue.objects.filter(pk=pk).update(
+                    explanation=f.explanation, title=f.title[:300], records=_records(f)
+                )
                 result.updated += 1
-            Clue.objects.filter(pk=pk).exclude(last_seen_on=today, explanation=f.explanation).update(
-                **changes
-            )
         elif _raise(model, f, today):
             result.raised += 1
+    for start in range(0, len(seen), 2000):  # still found: one UPDATE per chunk, not one per clue
+        Clue.objects.filter(pk__in=seen[start : start + 2000]).exclude(last_seen_on=today).update(
+            last_seen_on=today
+        )
     for clue in gone:
         _clear(clue, today)
         result.cleared += 1
@@ -182,8 +186,9 @@ def models_run(
     today = today or timezone.localdate()
     scope = scope or Scope()
     total = RunResult()
+    incremental = scope.ids is not None
     for model in problem_models(codes):
-        if scope.applies_to(model.subject):
+        if scope.applies_to(model.subject) and (model.incremental or not incremental):
             total.add(run_model(model, scope, today))
     return total
 
@@ -193,22 +198,27 @@ def check_subject(subject: str, ids: Iterable[int], *, today: dt.date | None = N
     return models_run(scope=Scope(subject=subject, ids=frozenset(ids)), today=today)
 
 
-def _safe_check(subject: str, obj_id: int) -> None:
-    """A listener's check runs in a savepoint: a fault in a model never rolls back the domain's event
-    (the nightly sweep finds what was missed)."""
-    try:
-        with transaction.atomic():
-            check_subject(subject, [obj_id])
-    except Exception:
-        log.exception("centre: incremental check of %s %s failed", subject, obj_id)
+def _queue_check(subject: str, obj_id: int) -> None:
+    """After the event commits, queue the incremental check (a task): the event itself only pays for
+    registering the callback, and a fault in a model can never roll the domain's event back (the
+    nightly sweep finds whatever a lost task missed)."""
+    from zhifa.supervision.centre.tasks import centre_check
+
+    def enqueue() -> None:
+        try:
+            centre_check.enqueue(subject, obj_id)
+        except Exception:
+            log.exception("centre: incremental check of %s %s failed", subject, obj_id)
+
+    transaction.on_commit(enqueue)
 
 
 def on_case_event(case: Any, event: Any) -> None:
-    _safe_check("cases.case", case.pk)
+    _queue_check("cases.case", case.pk)
 
 
 def on_complaint_event(complaint: Any, event: Any) -> None:
-    _safe_check("complaints.complaint", complaint.pk)
+    _queue_check("complaints.complaint", complaint.pk)
 
 
 # --- the clue workflow ------------------------------------------------------------------------------

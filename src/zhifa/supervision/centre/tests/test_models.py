@@ -372,3 +372,19 @@ def test_a_condition_that_returns_after_clearing_raises_a_new_clue(kit: CaseKit)
     Case.objects.filter(pk=c.pk).update(state=State.REGISTERED)
     run(code)
     assert [x.condition_open for x in clues(code)] == [False, True]
+
+
+def test_an_event_queues_the_incremental_check_after_commit(
+    kit: CaseKit, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A case event raises the clue of its case through the queued task (run at once in tests); the
+    aggregate models wait for the sweep."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        c = case(kit, discovered_on="2025-06-03")
+    assert callbacks  # the listener only registered a callback inside the event's transaction
+    clue = only_clue("cases.lead_not_filed")
+    assert clue.object_id == c.pk
+    assert {m.code for m in problem_models() if not m.incremental} == {
+        "cases.tier_maximum_share",
+        "cases.officer_pair_daily",
+    }

@@ -33,6 +33,7 @@ def june(kit: CaseKit) -> dict[str, Any]:
     decided(kit, on=D(2025, 6, 12), fine="5000.00", filed_on=D(2025, 6, 3), hearing_held_on=D(2025, 6, 9))
     decided(kit, on=D(2025, 5, 20), fine="9000.00", filed_on=D(2025, 5, 1))
     lead = case(kit, discovered_on="2025-06-03")  # the lead model's clue (raised 2025-06-30)
+    services.models_run(codes=["cases.lead_not_filed"])
     clue = clues("cases.lead_not_filed")[0]
     services.clue_apply_event(
         clue_id=clue.pk,
