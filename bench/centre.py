@@ -46,17 +46,22 @@ def enrich() -> dict[str, Any]:
     from django.db import connection
 
     from zhifa.enforcement.cases.models import Case
-    from zhifa.officers.factories import make_credentialed_officer
+    from zhifa.officers.factories import make_credentialed_officer, make_id_number
     from zhifa.org.models import OrgNode
 
     started = time.perf_counter()
     agencies = list(OrgNode.objects.filter(kind="agency", name__startswith="基准市").order_by("id"))
     from zhifa.officers.models import Officer
 
-    officers = list(Officer.objects.filter(name__startswith="基准执法员").order_by("id"))
+    officers = list(Officer.objects.filter(name__startswith="基准执法员乙").order_by("id"))
     if len(officers) < 40:  # created once, reused by later runs
         officers += [
-            make_credentialed_officer(agency=agencies[i % len(agencies)], name=f"基准执法员{i}")
+            make_credentialed_officer(
+                agency=agencies[i % len(agencies)],
+                name=f"基准执法员乙{i}",
+                id_number=make_id_number(born=dt.date(1990, 1, 1), seq=500 + i),
+                number=f"BENCH{i:05d}",
+            )
             for i in range(len(officers), 40)
         ]
     ids = [o.pk for o in officers]
@@ -114,6 +119,12 @@ def main() -> None:
     if args.cases > MAX_CASES:
         raise SystemExit(f"bench: at most {MAX_CASES} cases on this machine (1M is extrapolated, not run)")
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    if args.regenerate:  # the bench's own database: start from nothing
+        import psycopg
+
+        base, name = db_url.rsplit("/", 1)
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
     ensure_database(db_url)
     django_setup(db_url)
     from django.core.management import call_command
