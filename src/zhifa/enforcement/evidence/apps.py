@@ -39,6 +39,7 @@ class EvidenceConfig(AppConfig):
                 order=300,
             )
         )
-        from zhifa.enforcement.evidence import problems as _problems  # the supervision centre's problem models
+        # the supervision centre's problem models over this app's data (core.problems)
+        from zhifa.enforcement.evidence import problems as _problems
 
         _problems.register()

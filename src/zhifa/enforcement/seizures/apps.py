@@ -31,6 +31,7 @@ class SeizuresConfig(AppConfig):
                 order=310,
             )
         )
-        from zhifa.enforcement.seizures import problems as _problems  # the supervision centre's problem models
+        # the supervision centre's problem models over this app's data (core.problems)
+        from zhifa.enforcement.seizures import problems as _problems
 
         _problems.register()

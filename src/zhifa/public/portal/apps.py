@@ -29,6 +29,7 @@ class PortalConfig(AppConfig):
         register_recompute("portal", recompute_provisional_dues)
         register_demo_step(70, "portal", seed_portal)
         register_doc("docs/workflow-publication.md", diagram.render)
-        from zhifa.public.portal import problems as _problems  # the supervision centre's problem models
+        # the supervision centre's problem models over this app's data (core.problems)
+        from zhifa.public.portal import problems as _problems
 
         _problems.register()
