@@ -39,6 +39,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "zhifa.supervision.normative.api.router"),
     ("", "zhifa.supervision.appeals.api.router"),
     ("", "zhifa.enforcement.inspections.api.router"),
+    ("", "zhifa.supervision.centre.api.router"),
 ]
 
 for prefix, path in ROUTERS:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "zhifa.public.complaints",
     "zhifa.supervision.normative",
     "zhifa.enforcement.inspections",
+    "zhifa.supervision.centre",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,8 @@ urlpatterns = [
     path("appeals/", include("zhifa.supervision.appeals.urls")),
     path("inspections/", include("zhifa.enforcement.inspections.urls")),
     path("portal/inspections/", include("zhifa.enforcement.inspections.urls_public")),
+    path("centre/", include("zhifa.supervision.centre.urls")),
+    path("portal/annual-reports/", include("zhifa.supervision.centre.urls_public")),
     path("portal/", include("zhifa.public.portal.urls")),
     path("", include("zhifa.core.urls")),
 ]

@@ -21,4 +21,5 @@ class LawConfig(AppConfig):
             reconsideration,
             records,
             seizure,
+            supervision,
         )

@@ -49,6 +49,7 @@ APPS = (
     "zhifa.supervision.reviews",
     "zhifa.supervision.appeals",
     "zhifa.supervision.assessment",
+    "zhifa.supervision.centre",
     "zhifa.supervision",
     "zhifa.public",
     "zhifa.enforcement",

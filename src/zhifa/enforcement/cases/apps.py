@@ -53,3 +53,7 @@ class CasesConfig(AppConfig):
         register_home_panel(
             HomePanel("cases/home_mine.html", home.my_cases_panel, frozenset({Role.OFFICER}), order=120)
         )
+        # the supervision centre's problem models over this app's data (core.problems)
+        from zhifa.enforcement.cases import problems as _problems
+
+        _problems.register()

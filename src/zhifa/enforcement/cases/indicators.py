@@ -46,6 +46,7 @@ def register() -> None:
     register_indicator("cases.registered", gettext_lazy("Cases registered"), registered, unit=Unit.COUNT)
     register_indicator("cases.fines_decided", gettext_lazy("Fines decided"), fines_decided, unit=Unit.YUAN)
     register_indicator("cases.fines_paid", gettext_lazy("Fines paid"), fines_paid, unit=Unit.YUAN)
+    register_decision_indicators()
 
 
 @dataclass
@@ -135,3 +136,101 @@ def by_month(agency_ids: Collection[int], span: DateSpan) -> list[Row]:
         key = f"{month:%Y-%m}" if month else ""
         out.append(Row(key, key, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
     return out
+# --- Decisions, filings and hearings by the date of the act (the supervision centre's dashboard and
+# monthly report; registered with the others above). ----------------------------------------------
+
+
+def _decided(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
+    """Penalty decisions (not 不予处罚) made in the span, by the date of the decision."""
+    return Case.objects.filter(
+        span.q("decided_on"), agency_id__in=agency_ids, decided_on__isnull=False, no_penalty_ground=""
+
+
+def filed(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.count(Case.objects.filter(span.q("filed_on"), agency_id__in=agency_ids).count())
+
+
+def decided(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.count(_decided(agency_ids, span).count())
+
+
+def decided_simple(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.count(_decided(agency_ids, span).filter(procedure="simple").count())
+
+
+def decided_ordinary(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.count(_decided(agency_ids, span).filter(procedure="ordinary").count())
+
+
+def fines_in_decisions(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.money(_decided(agency_ids, span).aggregate(s=Sum("fine_amount"))["s"])
+
+
+def hearings_held(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    return IndicatorValue.count(
+        Case.objects.filter(span.q("hearing_held_on"), agency_id__in=agency_ids).count()
+
+
+def decision_on_time_rate(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    """Decision periods (行政处罚法第六十条) resolved in the span by a decision: in time / all."""
+    from zhifa.enforcement.cases.models import CaseDeadline, DeadlineKind, Resolution
+
+    rows = CaseDeadline.objects.filter(
+        span.q("resolved_on"),
+        agency_id__in=agency_ids,
+        kind=DeadlineKind.DECISION,
+        resolution__in=[Resolution.MET, Resolution.LATE],
+    counts = rows.aggregate(all=Count("id"), met=Count("id", filter=Q(resolution=Resolution.MET)))
+    return IndicatorValue.percent(counts["met"] or 0, counts["all"] or 0)
+
+
+def decided_by_category(agency_ids: Collection[int], span: DateSpan) -> list[Row]:
+    """Decisions made in the span by power category (count, fines; `paid` is what was paid on them)."""
+    category_labels = dict(Category.choices)
+    for r in _grouped(_decided(agency_ids, span), "power_version__category"):
+        key = r["power_version__category"] or ""
+        label = str(category_labels.get(key, key)) if key else _("Not yet determined")
+        out.append(Row(key, label, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
+    out.sort(key=lambda r: (-r.count, r.key))
+
+
+def top_power_items(agency_ids: Collection[int], span: DateSpan, limit: int = 10) -> list[Row]:
+    """The violations most often decided in the span (by power item), with their fines."""
+    rows = list(
+        _decided(agency_ids, span)
+        .filter(power_item__isnull=False)
+        .values("power_item_id", "power_version__name")
+        .annotate(n=Count("id"), fines=Sum("fine_amount"), paid=Sum("paid_amount"))
+        .order_by("-n", "power_item_id")[:limit]
+    return [
+        Row(
+            str(r["power_item_id"]),
+            r["power_version__name"] or "",
+            r["n"],
+            r["fines"] or ZERO,
+            r["paid"] or ZERO,
+        for r in rows
+    ]
+
+
+def register_decision_indicators() -> None:
+    register_indicator("cases.filed", gettext_lazy("Cases filed"), filed, unit=Unit.COUNT)
+    register_indicator("cases.decided", gettext_lazy("Penalty decisions"), decided, unit=Unit.COUNT)
+    register_indicator(
+        "cases.decided_simple",
+        gettext_lazy("Decisions on the spot (simple procedure)"),
+        decided_simple,
+        unit=Unit.COUNT,
+    register_indicator(
+        "cases.decided_ordinary",
+        gettext_lazy("Decisions in the ordinary procedure"),
+        decided_ordinary,
+        unit=Unit.COUNT,
+    register_indicator(
+        "cases.fines_in_decisions", gettext_lazy("Fines in the decisions"), fines_in_decisions, unit=Unit.YUAN
+    register_indicator("cases.hearings_held", gettext_lazy("Hearings held"), hearings_held, unit=Unit.COUNT)
+    register_indicator(
+        "cases.decision_on_time_rate",
+        gettext_lazy("Decisions within the statutory period"),
+        decision_on_time_rate,
+        unit=Unit.PERCENT,

@@ -43,3 +43,7 @@ class SeizuresConfig(AppConfig):
                 order=310,
             )
         )
+        # the supervision centre's problem models over this app's data (core.problems)
+        from zhifa.enforcement.seizures import problems as _problems
+
+        _problems.register()

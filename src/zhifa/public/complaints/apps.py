@@ -71,3 +71,7 @@ class ComplaintsConfig(AppConfig):
         )
         register_demo_step(60, "complaints", seed_complaints)
         register_doc("docs/workflow-complaints.md", diagram.render)
+        # the supervision centre's problem models over this app's data (core.problems)
+        from zhifa.public.complaints import problems as _problems
+
+        _problems.register()

@@ -40,3 +40,7 @@ class PortalConfig(AppConfig):
         register_deadline_kind(dues.WITHDRAWAL, _("Withdrawal from the portal"))
         register_demo_step(70, "portal", seed_portal)
         register_doc("docs/workflow-publication.md", diagram.render)
+        # the supervision centre's problem models over this app's data (core.problems)
+        from zhifa.public.portal import problems as _problems
+
+        _problems.register()

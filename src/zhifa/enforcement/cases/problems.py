@@ -1,0 +1,699 @@
+"""Problem models over the case data (registered with `zhifa.core.problems`; the supervision centre
+runs them). Each finder reads only what it needs, in a fixed number of queries for any number of
+cases, and explains each finding with the rows that triggered it and the threshold applied.
+
+Thresholds are jurisdiction settings (`zhifa.law.supervision`), read once per agency per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from itertools import combinations
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model, rows
+from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseOfficer, DeadlineKind
+from zhifa.enforcement.cases.models.case import OPEN_STATES, Procedure, State
+from zhifa.law import supervision as law
+from zhifa.law.jurisdiction import SettingSpec
+
+SUBJECT = "cases.case"
+BELOW_MINIMUM = "below_legal_minimum"
+RECORDS_SHOWN = 20  # an explanation lists at most this many rows (and says how many there are)
+
+
+Settings = law.SettingsCache
+
+
+def scoped(
+    qs: QuerySet[Any], scope: Scope, *, case_field: str = "id", agency_field: str = "agency_id"
+) -> QuerySet[Any]:
+    ids = scope.ids_for(SUBJECT)
+    if ids is not None:
+        qs = qs.filter(**{f"{case_field}__in": ids})
+    if scope.agency_ids is not None:
+        qs = qs.filter(**{f"{agency_field}__in": scope.agency_ids})
+    return qs
+
+
+def case_label(number: str, pk: int) -> str:
+    return number or f"#{pk}"
+
+
+def case_record(case_id: int, number: str, **facts: Any) -> Record:
+    return Record("cases.case", case_id, case_label(number, case_id), {k: str(v) for k, v in facts.items()})
+
+
+def _key(model: str, object_type: str, object_id: int | str) -> str:
+    return f"{model}:{object_type}:{object_id}"
+
+
+# --- 1. lead not filed or declined in time --------------------------------------------------------
+
+LEAD = "cases.lead_not_filed"
+
+
+def find_leads(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = Settings()
+    qs = scoped(Case.objects.filter(state=State.REGISTERED), scope)
+    for row in rows(qs.values("id", "number", "agency_id", "discovered_on").order_by("id"), 2000):
+        days = int(settings.get(law.LEAD_FILING_WORKING_DAYS, row["agency_id"]))
+        due = law.lead_filing_period(days).end(row["discovered_on"])
+        if not law.past_due(due, today=today, grace_days=0):
+            continue
+        yield Finding(
+            key=_key(LEAD, "cases.case", row["id"]),
+            agency_id=row["agency_id"],
+            object_type="cases.case",
+            object_id=row["id"],
+            case_id=row["id"],
+            title=_("Lead %(case)s neither filed nor declined by %(due)s")
+            % {"case": case_label(row["number"], row["id"]), "due": due.isoformat()},
+            explanation=_(
+                "The lead was registered on %(on)s; it had to be filed or declined within the period "
+                "(%(setting)s), by %(due)s (%(article)s)."
+            )
+            % {
+                "on": row["discovered_on"].isoformat(),
+                "setting": settings.describe(law.LEAD_FILING_WORKING_DAYS, row["agency_id"]),
+                "due": due.isoformat(),
+                "article": law.ART_FILING,
+            },
+            records=(case_record(row["id"], row["number"], discovered_on=row["discovered_on"], due_on=due),),
+        )
+
+
+# --- 2./3. decision overdue, service late: an open statutory period past its last day ---------------
+
+
+def _deadline_finder(
+    code: str, kind: str, grace: SettingSpec, title: Callable[..., str], article: str
+) -> Callable[[Scope, dt.date], Iterator[Finding]]:
+    def find(scope: Scope, today: dt.date) -> Iterator[Finding]:
+        if not scope.applies_to(SUBJECT):
+            return
+        settings = Settings()
+        qs = CaseDeadline.objects.filter(
+            kind=kind, resolved_on__isnull=True, due_on__lt=today, case__suspended_since__isnull=True
+        )
+        qs = scoped(qs, scope, case_field="case_id")
+        found = qs.values("id", "case_id", "agency_id", "due_on", "start_on", "case__number").order_by("id")
+        for row in rows(found, 2000):
+            days = int(settings.get(grace, row["agency_id"]))
+            if not law.past_due(row["due_on"], today=today, grace_days=days):
+                continue
+            number = case_label(row["case__number"], row["case_id"])
+            yield Finding(
+                key=_key(code, "cases.case", row["case_id"]),
+                agency_id=row["agency_id"],
+                object_type="cases.case",
+                object_id=row["case_id"],
+                case_id=row["case_id"],
+                title=title(case=number, due=row["due_on"].isoformat()),
+                explanation=_(
+                    "The period ran from %(start)s and ended on %(due)s; on %(today)s it is still open "
+                    "(%(setting)s; %(article)s)."
+                )
+                % {
+                    "start": row["start_on"].isoformat(),
+                    "due": row["due_on"].isoformat(),
+                    "today": today.isoformat(),
+                    "setting": settings.describe(grace, row["agency_id"]),
+                    "article": article,
+                },
+                records=(
+                    case_record(row["case_id"], row["case__number"]),
+                    Record(
+                        "cases.casedeadline",
+                        row["id"],
+                        str(DeadlineKind(kind).label),
+                        {"start_on": row["start_on"].isoformat(), "due_on": row["due_on"].isoformat()},
+                    ),
+                ),
+            )
+
+    return find
+
+
+DECISION = "cases.decision_overdue"
+SERVICE = "cases.service_late"
+
+find_decisions = _deadline_finder(
+    DECISION,
+    DeadlineKind.DECISION,
+    law.DECISION_GRACE_DAYS,
+    lambda **kw: _("Case %(case)s: no decision by %(due)s") % kw,
+    law.ART_DECISION,
+)
+find_service = _deadline_finder(
+    SERVICE,
+    DeadlineKind.SERVICE,
+    law.SERVICE_GRACE_DAYS,
+    lambda **kw: _("Case %(case)s: decision not served by %(due)s") % kw,
+    law.ART_SERVICE,
+)
+
+
+def _decided_since(scope: Scope, today: dt.date, settings: Settings) -> QuerySet[Case]:
+    """Decided cases within the longest look-back of any agency (each row is checked against its own)."""
+    longest = int(law.LOOKBACK_DAYS.default)
+    qs = Case.objects.filter(decided_on__isnull=False).exclude(state=State.TERMINATED)
+    if scope.agency_ids is not None:
+        longest = max([longest, *(int(settings.get(law.LOOKBACK_DAYS, a)) for a in scope.agency_ids)])
+    else:
+        from zhifa.law.models import JurisdictionSetting
+
+        for raw in JurisdictionSetting.objects.filter(key=law.LOOKBACK_DAYS.key).values_list(
+            "value", flat=True
+        ):
+            longest = max(longest, int(law.LOOKBACK_DAYS.parse(raw)))
+    return scoped(qs.filter(decided_on__gte=today - dt.timedelta(days=longest)), scope)
+
+
+def _in_lookback(settings: Settings, agency_id: int, decided_on: dt.date, today: dt.date) -> bool:
+    return decided_on >= today - dt.timedelta(days=int(settings.get(law.LOOKBACK_DAYS, agency_id)))
+
+
+# --- 5. amount below the legal minimum without a recorded ground -----------------------------------
+
+BELOW = "cases.amount_below_minimum"
+
+
+def find_below_minimum(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = Settings()
+    qs = _decided_since(scope, today, settings).filter(amount_class=BELOW_MINIMUM, mitigation_ground="")
+    for row in rows(
+        qs.values(
+            "id", "number", "agency_id", "decided_on", "fine_amount", "permitted_min", "decision_number"
+        ),
+        2000,
+    ):
+        if not _in_lookback(settings, row["agency_id"], row["decided_on"], today):
+            continue
+        yield Finding(
+            key=_key(BELOW, "cases.case", row["id"]),
+            agency_id=row["agency_id"],
+            object_type="cases.case",
+            object_id=row["id"],
+            case_id=row["id"],
+            title=_("Case %(case)s: fine below the legal minimum without a ground")
+            % {"case": case_label(row["number"], row["id"])},
+            explanation=_(
+                "The fine of %(fine)s yuan decided on %(on)s is below the legal minimum; no mitigation "
+                "ground (减轻处罚) is recorded (%(article)s; %(setting)s)."
+            )
+            % {
+                "fine": row["fine_amount"],
+                "on": row["decided_on"].isoformat(),
+                "article": law.ART_MITIGATION,
+                "setting": settings.describe(law.LOOKBACK_DAYS, row["agency_id"]),
+            },
+            records=(
+                case_record(
+                    row["id"],
+                    row["number"],
+                    decision_number=row["decision_number"],
+                    fine_amount=row["fine_amount"],
+                    permitted_min=row["permitted_min"] if row["permitted_min"] is not None else "",
+                ),
+            ),
+        )
+
+
+# --- 6. fines at the tier maximum in more than a share of an officer's cases -----------------------
+
+TIER_MAX = "cases.tier_maximum_share"
+
+
+def _officer_names(ids: Iterable[int]) -> dict[int, str]:
+    from zhifa.officers.models import Officer
+
+    return dict(Officer.objects.filter(id__in=list(ids)).values_list("id", "name"))
+
+
+def _officers_in_scope(scope: Scope) -> set[int] | None:
+    ids = scope.ids_for(SUBJECT)
+    if ids is None:
+        return None
+    return set(CaseOfficer.objects.filter(case_id__in=ids).values_list("officer_id", flat=True))
+
+
+def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = Settings()
+    officers = _officers_in_scope(scope)
+    if officers is not None and not officers:
+        return
+    cases = _decided_since(Scope(agency_ids=scope.agency_ids), today, settings).filter(
+        fine_amount__isnull=False, fine_amount__gt=0, permitted_max__isnull=False
+    )
+    links = CaseOfficer.objects.filter(case__in=cases, removed_on__isnull=True)
+    if officers is not None:
+        links = links.filter(officer_id__in=officers)
+    per_officer: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows(
+        links.values(
+            "officer_id",
+            "case_id",
+            "case__number",
+            "case__agency_id",
+            "case__decided_on",
+            "case__fine_amount",
+            "case__permitted_max",
+        ),
+        5000,
+    ):
+        if _in_lookback(settings, row["case__agency_id"], row["case__decided_on"], today):
+            per_officer[row["officer_id"]].append(row)
+    names = _officer_names(per_officer)
+    for officer_id, mine in sorted(per_officer.items()):
+        agency_id = mine[-1]["case__agency_id"]
+        share = Decimal(settings.get(law.TIER_MAX_SHARE_PERCENT, agency_id))
+        minimum = int(settings.get(law.TIER_MAX_MIN_CASES, agency_id))
+        at_max = [r for r in mine if r["case__fine_amount"] >= r["case__permitted_max"]]
+        if not law.share_exceeded(len(at_max), len(mine), share_percent=share, min_cases=minimum):
+            continue
+        yield Finding(
+            key=_key(TIER_MAX, "officers.officer", officer_id),
+            agency_id=agency_id,
+            object_type="officers.officer",
+            object_id=officer_id,
+            officer_ids=(officer_id,),
+            title=_("%(name)s: %(n)d of %(total)d fines at the tier maximum")
+            % {"name": names.get(officer_id, officer_id), "n": len(at_max), "total": len(mine)},
+            explanation=_(
+                "Of the %(total)d fined cases this officer handled in the look-back period, %(n)d were "
+                "fined at the maximum of the discretion tier, more than %(setting)s (from %(minimum)s) "
+                "(%(article)s)."
+            )
+            % {
+                "total": len(mine),
+                "n": len(at_max),
+                "setting": settings.describe(law.TIER_MAX_SHARE_PERCENT, agency_id),
+                "minimum": settings.describe(law.TIER_MAX_MIN_CASES, agency_id),
+                "article": law.ART_DISCRETION,
+            },
+            records=tuple(
+                case_record(
+                    r["case_id"],
+                    r["case__number"],
+                    fine_amount=r["case__fine_amount"],
+                    tier_max=r["case__permitted_max"],
+                )
+                for r in at_max[:RECORDS_SHOWN]
+            ),
+        )
+
+
+# --- 7. the same pair of officers on more than N cases a day ---------------------------------------
+
+PAIR = "cases.officer_pair_daily"
+
+
+def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = Settings()
+    since = today - dt.timedelta(days=int(law.LOOKBACK_DAYS.default))
+    links = CaseOfficer.objects.filter(assigned_on__gte=since)
+    if scope.agency_ids is not None:
+        links = links.filter(case__agency_id__in=scope.agency_ids)
+    ids = scope.ids_for(SUBJECT)
+    if ids is not None:  # only the days and officers these cases touch
+        touched = list(CaseOfficer.objects.filter(case_id__in=ids).values_list("officer_id", "assigned_on"))
+        if not touched:
+            return
+        links = links.filter(
+            officer_id__in={o for o, _d in touched}, assigned_on__in={d for _o, d in touched}
+        )
+    by_case: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+    agency_of: dict[int, int] = {}
+    numbers: dict[int, str] = {}
+    for row in rows(
+        links.values("case_id", "officer_id", "assigned_on", "case__agency_id", "case__number"), 5000
+    ):
+        by_case[(row["case_id"], row["assigned_on"])].append(row["officer_id"])
+        agency_of[row["case_id"]] = row["case__agency_id"]
+        numbers[row["case_id"]] = row["case__number"]
+    pairs: dict[tuple[int, int, dt.date], list[int]] = defaultdict(list)
+    for (case_id, day), officers in by_case.items():
+        for a, b in combinations(sorted(set(officers)), 2):
+            pairs[(a, b, day)].append(case_id)
+    candidates = {k: v for k, v in pairs.items() if len(v) > 1}
+    names = _officer_names({o for a, b, _d in candidates for o in (a, b)})
+    for (a, b, day), case_ids in sorted(candidates.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])):
+        agency_id = agency_of[case_ids[0]]
+        limit = int(settings.get(law.OFFICER_PAIR_CASES_PER_DAY, agency_id))
+        if not law.too_many_per_day(len(case_ids), limit=limit):
+            continue
+        case_ids.sort()
+        yield Finding(
+            key=f"{PAIR}:{a}-{b}:{day.isoformat()}",
+            agency_id=agency_id,
+            object_type="officers.officer",
+            object_id=a,
+            officer_ids=(a, b),
+            title=_("%(a)s and %(b)s: %(n)d cases on %(day)s")
+            % {"a": names.get(a, a), "b": names.get(b, b), "n": len(case_ids), "day": day.isoformat()},
+            explanation=_(
+                "The same two officers were assigned %(n)d cases on %(day)s, more than %(setting)s: "
+                "two officers must really take part in each (%(article)s)."
+            )
+            % {
+                "n": len(case_ids),
+                "day": day.isoformat(),
+                "setting": settings.describe(law.OFFICER_PAIR_CASES_PER_DAY, agency_id),
+                "article": law.ART_TWO_OFFICERS,
+            },
+            records=tuple(case_record(c, numbers[c], assigned_on=day) for c in case_ids[:RECORDS_SHOWN]),
+        )
+
+
+# --- 8. decision without the prior notice, or without the hearing the party asked for -------------
+
+PROCEDURE = "cases.decision_without_notice_or_hearing"
+
+
+def find_procedure(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = Settings()
+    qs = _decided_since(scope, today, settings).filter(procedure=Procedure.ORDINARY, no_penalty_ground="")
+    qs = qs.filter(
+        Q(notified_on__isnull=True)
+        | Q(notified_on__gt=F("decided_on"))
+        | Q(hearing_requested_on__isnull=False, hearing_held_on__isnull=True)
+    )
+    for row in rows(
+        qs.values(
+            "id",
+            "number",
+            "agency_id",
+            "decided_on",
+            "notified_on",
+            "hearing_requested_on",
+            "hearing_held_on",
+            "rights_waived_on",
+        ),
+        2000,
+    ):
+        if not _in_lookback(settings, row["agency_id"], row["decided_on"], today):
+            continue
+        missing = []
+        if row["notified_on"] is None or row["notified_on"] > row["decided_on"]:
+            missing.append(_("no notice of the intended penalty was served before the decision"))
+        if row["hearing_requested_on"] is not None and row["hearing_held_on"] is None:
+            missing.append(
+                _("the party asked for a hearing on %(on)s and none was held")
+                % {"on": row["hearing_requested_on"].isoformat()}
+            )
+        yield Finding(
+            key=_key(PROCEDURE, "cases.case", row["id"]),
+            agency_id=row["agency_id"],
+            object_type="cases.case",
+            object_id=row["id"],
+            case_id=row["id"],
+            title=_("Case %(case)s decided without the required notice or hearing")
+            % {"case": case_label(row["number"], row["id"])},
+            explanation=_("Decided on %(on)s, but %(missing)s (%(article)s).")
+            % {
+                "on": row["decided_on"].isoformat(),
+                "missing": "；".join(missing),
+                "article": law.ART_NOTICE_HEARING,
+            },
+            records=(
+                case_record(
+                    row["id"],
+                    row["number"],
+                    decided_on=row["decided_on"],
+                    notified_on=row["notified_on"] or "",
+                    hearing_requested_on=row["hearing_requested_on"] or "",
+                ),
+            ),
+        )
+
+
+# --- 11. a handling officer whose credential is no longer valid --------------------------------------
+
+CREDENTIAL = "cases.credential_expired_handling"
+
+
+def find_credentials(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    from zhifa.officers.rules import can_enforce, officer_queryset_for_rules
+
+    links = scoped(
+        CaseOfficer.objects.filter(removed_on__isnull=True, case__state__in=list(OPEN_STATES)),
+        scope,
+        case_field="case_id",
+        agency_field="case__agency_id",
+    )
+    assigned = list(
+        links.values("id", "case_id", "officer_id", "case__agency_id", "case__number").order_by("id")
+    )
+    if not assigned:
+        return
+    officers = {
+        o.pk: o for o in officer_queryset_for_rules().filter(id__in={r["officer_id"] for r in assigned})
+    }
+    verdicts = {pk: can_enforce(o, on=today) for pk, o in officers.items()}
+    for row in assigned:
+        verdict = verdicts.get(row["officer_id"])
+        if verdict is None or verdict.ok:
+            continue
+        officer = officers[row["officer_id"]]
+        yield Finding(
+            key=_key(CREDENTIAL, "cases.caseofficer", row["id"]),
+            agency_id=row["case__agency_id"],
+            object_type="cases.case",
+            object_id=row["case_id"],
+            case_id=row["case_id"],
+            officer_ids=(row["officer_id"],),
+            title=_("Case %(case)s handled by %(name)s without a valid credential")
+            % {"case": case_label(row["case__number"], row["case_id"]), "name": officer.name},
+            explanation=_("On %(today)s: %(reason)s")
+            % {"today": today.isoformat(), "reason": verdict.reason},
+            records=(
+                case_record(row["case_id"], row["case__number"]),
+                Record("officers.officer", officer.pk, officer.name, {"reason": str(verdict.reason)}),
+            ),
+        )
+
+
+def register() -> None:
+    planters = {
+        LEAD: plant_lead,
+        DECISION: plant_decision,
+        SERVICE: plant_service,
+        BELOW: plant_below,
+        TIER_MAX: plant_tier_max,
+        PAIR: plant_pair,
+        PROCEDURE: plant_procedure,
+        CREDENTIAL: plant_credential,
+    }
+
+    def model(code: str, name: Any, article: str, settings: tuple[SettingSpec, ...], find: Any) -> None:
+        register_problem_model(
+            ProblemModel(
+                code=code,
+                name=name,
+                article=article,
+                settings=tuple(s.key for s in settings),
+                subject=SUBJECT,
+                find=find,
+                plant=planters[code],
+                incremental=code not in (TIER_MAX, PAIR),
+            )
+        )
+
+    model(
+        LEAD,
+        gettext_lazy("Lead not filed or declined in time"),
+        law.ART_FILING,
+        (law.LEAD_FILING_WORKING_DAYS,),
+        find_leads,
+    )
+    model(
+        DECISION,
+        gettext_lazy("Decision overdue"),
+        law.ART_DECISION,
+        (law.DECISION_GRACE_DAYS,),
+        find_decisions,
+    )
+    model(
+        SERVICE,
+        gettext_lazy("Decision served late"),
+        law.ART_SERVICE,
+        (law.SERVICE_GRACE_DAYS,),
+        find_service,
+    )
+    model(
+        BELOW,
+        gettext_lazy("Fine below the legal minimum without a recorded ground"),
+        law.ART_MITIGATION,
+        (law.LOOKBACK_DAYS,),
+        find_below_minimum,
+    )
+    model(
+        TIER_MAX,
+        gettext_lazy("Fines at the tier maximum in too many of an officer's cases"),
+        law.ART_DISCRETION,
+        (law.TIER_MAX_SHARE_PERCENT, law.TIER_MAX_MIN_CASES, law.LOOKBACK_DAYS),
+        find_tier_maximum,
+    )
+    model(
+        PAIR,
+        gettext_lazy("The same two officers on too many cases a day"),
+        law.ART_TWO_OFFICERS,
+        (law.OFFICER_PAIR_CASES_PER_DAY,),
+        find_pairs,
+    )
+    model(
+        PROCEDURE,
+        gettext_lazy("Decision without the required notice or hearing"),
+        law.ART_NOTICE_HEARING,
+        (law.LOOKBACK_DAYS,),
+        find_procedure,
+    )
+    model(
+        CREDENTIAL,
+        gettext_lazy("Credential not valid while handling a case"),
+        law.ART_CREDENTIAL,
+        (),
+        find_credentials,
+    )
+
+
+# --- demo planting (seed_demo only): conditions the workflow itself refuses, as legacy records imported
+# without its checks would carry them. Each changes existing demo cases of the first agency. ---------
+
+
+def _demo_cases(ctx: dict[str, Any]) -> QuerySet[Case]:
+    agency = ctx["agencies"]["cgj"]
+    return Case.objects.filter(agency=agency).order_by("id")
+
+
+def plant_lead(ctx: dict[str, Any]) -> bool:
+    today = timezone.localdate()
+    case = _demo_cases(ctx).filter(state=State.REGISTERED).first()
+    if case is None:
+        return False
+    Case.objects.filter(pk=case.pk).update(discovered_on=today - dt.timedelta(days=45))
+    return True
+
+
+def _plant_deadline(ctx: dict[str, Any], kind: str) -> bool:
+    row = CaseDeadline.objects.filter(
+        case__in=_demo_cases(ctx), kind=kind, resolved_on__isnull=True, case__suspended_since__isnull=True
+    ).first()
+    if row is None:
+        return False
+    CaseDeadline.objects.filter(pk=row.pk).update(due_on=timezone.localdate() - dt.timedelta(days=5))
+    return True
+
+
+def plant_decision(ctx: dict[str, Any]) -> bool:
+    return _plant_deadline(ctx, DeadlineKind.DECISION)
+
+
+def plant_service(ctx: dict[str, Any]) -> bool:
+    return _plant_deadline(ctx, DeadlineKind.SERVICE)
+
+
+def _decided_fined(ctx: dict[str, Any]) -> QuerySet[Case]:
+    since = timezone.localdate() - dt.timedelta(days=300)
+    return _demo_cases(ctx).filter(
+        decided_on__gte=since, fine_amount__gt=0, procedure=Procedure.ORDINARY, no_penalty_ground=""
+    )
+
+
+def plant_below(ctx: dict[str, Any]) -> bool:
+    case = _decided_fined(ctx).exclude(amount_class=BELOW_MINIMUM).first()
+    if case is None:
+        return False
+    Case.objects.filter(pk=case.pk).update(
+        amount_class=BELOW_MINIMUM, mitigation_ground="", fine_amount=Decimal("100.00")
+    )
+    return True
+
+
+def plant_tier_max(ctx: dict[str, Any]) -> bool:
+    cases = _decided_fined(ctx).filter(permitted_max__isnull=False)
+    link = (
+        CaseOfficer.objects.filter(case__in=cases, removed_on__isnull=True)
+        .values("officer_id")
+        .annotate(n=models_count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if link is None or link["n"] < 5:
+        return False
+    ids = list(cases.filter(officers__officer_id=link["officer_id"]).values_list("id", flat=True))
+    for pk in ids[: len(ids) * 3 // 4 + 1]:
+        Case.objects.filter(pk=pk).update(fine_amount=F("permitted_max"))
+    return True
+
+
+def plant_pair(ctx: dict[str, Any]) -> bool:
+    day = timezone.localdate() - dt.timedelta(days=3)
+    limit = int(law.OFFICER_PAIR_CASES_PER_DAY.default)
+    pairs: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for case_id in _demo_cases(ctx).values_list("id", flat=True):
+        officers = sorted(CaseOfficer.objects.filter(case_id=case_id).values_list("officer_id", flat=True))
+        if len(officers) >= 2:
+            pairs[(officers[0], officers[1])].append(case_id)
+    best = max(pairs.values(), key=len, default=[])
+    if len(best) <= limit:
+        return False
+    CaseOfficer.objects.filter(case_id__in=best[: limit + 2]).update(assigned_on=day)
+    return True
+
+
+def plant_procedure(ctx: dict[str, Any]) -> bool:
+    case = _decided_fined(ctx).filter(notified_on__isnull=False).order_by("-id").first()
+    if case is None:
+        return False
+    Case.objects.filter(pk=case.pk).update(notified_on=None)
+    return True
+
+
+def plant_credential(ctx: dict[str, Any]) -> bool:
+    from zhifa.officers.services import credential_suspend
+
+    link = (
+        CaseOfficer.objects.filter(
+            case__in=_demo_cases(ctx), case__state=State.INVESTIGATING, removed_on__isnull=True
+        )
+        .order_by("-id")
+        .first()
+    )
+    if link is None:
+        return False
+    from zhifa.officers.selectors import current_credential, officer_get_for
+
+    officer = officer_get_for(user=ctx["users"]["admin"], officer_id=link.officer_id)
+    credential = current_credential(officer) if officer is not None else None
+    if credential is None:
+        return False
+    credential_suspend(actor=None, credential_id=credential.pk, reason="演示：年度审验未通过，暂扣执法证。")
+    return True
+
+
+def models_count(field: str) -> Any:
+    from django.db.models import Count
+
+    return Count(field)

@@ -1,0 +1,456 @@
+"""The supervision centre's doors: running the problem models (sweep and incremental check), the clue
+workflow, response materials, fault-accountability records and the annual statistics.
+
+Running a model reconciles what it finds now with the clues it raised before: a new condition raises
+one clue (the unique constraint on open (model, key) makes a second impossible even under
+concurrency), a condition still found refreshes `last_seen_on` (and the explanation if it changed), a
+condition no longer found is marked cleared — and a clue still awaiting handling is closed by the
+`clear` event. A clue already handled (dismissed, noticed) keeps its handling state; its condition is
+only marked cleared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.core import workflow
+from zhifa.core.auditing import audit_record
+from zhifa.core.errors import Forbidden, InvalidInput, NotFound
+from zhifa.core.files import filetypes
+from zhifa.core.files.services import blob_store
+from zhifa.core.problems import Finding, ProblemModel, Scope, problem_models
+from zhifa.core.roles import Role
+from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
+from zhifa.supervision.centre import handlers
+from zhifa.supervision.centre.models import (
+    Clue,
+    ClueEvent,
+    ClueState,
+    FaultKind,
+    FaultRecord,
+    FaultSource,
+    Sanction,
+)
+from zhifa.supervision.centre.workflow import CLUES
+
+log = logging.getLogger(__name__)
+
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+MATERIAL_FAMILIES = frozenset({"image", "document", "video", "audio"})
+
+
+@dataclass
+class RunResult:
+    raised: int = 0
+    updated: int = 0
+    cleared: int = 0
+    checked: int = 0
+    by_model: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: RunResult) -> None:
+        self.raised += other.raised
+        self.updated += other.updated
+        self.cleared += other.cleared
+        self.checked += other.checked
+        for k, v in other.by_model.items():
+            self.by_model[k] = self.by_model.get(k, 0) + v
+
+
+def _records(f: Finding) -> list[dict[str, Any]]:
+    return [r.as_dict() for r in f.records]
+
+
+def _raise(model: ProblemModel, f: Finding, today: dt.date) -> bool:
+    """Raise one clue for a new condition (False when another process raised it first)."""
+    try:
+        with transaction.atomic():
+            clue = Clue.objects.create(
+                model_code=model.code,
+                key=f.key,
+                agency_id=f.agency_id,
+                object_type=f.object_type,
+                object_id=f.object_id,
+                case_id=f.case_id,
+                officer_ids=list(f.officer_ids),
+                title=f.title[:300],
+                explanation=f.explanation,
+                records=_records(f),
+                raised_on=today,
+                raised_at=timezone.now(),
+                last_seen_on=today,
+            )
+            ClueEvent.objects.create(
+                clue=clue,
+                kind="raise",
+                at=clue.raised_at,
+                on=today,
+                to_state=ClueState.OPEN,
+                data={"model": model.code, "key": f.key},
+            )
+            audit_record(
+                actor=None,
+                action="centre.raise",
+                obj=clue,
+                agency_id=f.agency_id,
+                summary={"model": model.code, "key": f.key},
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _clear(clue: Clue, today: dt.date) -> None:
+    if clue.state == ClueState.OPEN:
+        workflow.apply_event(
+            CLUES,
+            obj_id=clue.pk,
+            actor=None,
+            event="clear",
+            data={"note": _("The condition no longer holds.")},
+        )
+    else:  # handled already: the handling goes on, the condition is recorded as gone
+        Clue.objects.filter(pk=clue.pk, condition_open=True).update(condition_open=False, cleared_on=today)
+
+
+def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
+    result = RunResult()
+    found: dict[str, Finding] = {}
+    for f in model.find(scope, today):
+        found.setdefault(f.key, f)
+    result.checked = len(found)
+    existing = Clue.objects.filter(model_code=model.code, condition_open=True)
+    if scope.agency_ids is not None:
+        existing = existing.filter(agency_id__in=scope.agency_ids)
+    ids = scope.ids_for(model.subject)
+    if ids is not None:
+        # the incremental check sees only these objects: clues about other objects stay as they are
+        # (aggregate models — an officer's share, a pair's day — are reconciled by the sweep)
+        existing_keys = {
+            k: (pk, expl, st)
+            for pk, k, expl, st in existing.filter(key__in=list(found)).values_list(
+                "id", "key", "explanation", "state"
+            )
+        }
+        gone = list(
+            existing.filter(object_type=_subject_type(model), object_id__in=ids)
+            .exclude(key__in=list(found))
+            .only("id", "state")
+        )
+    else:
+        existing_keys = {}
+        gone = []
+        for pk, k, expl, st in existing.values_list("id", "key", "explanation", "state").iterator(5000):
+            if k in found:
+                existing_keys[k] = (pk, expl, st)
+            else:
+                gone.append(Clue(pk=pk, state=st))
+    seen: list[int] = []
+    for key, f in found.items():
+        if key in existing_keys:
+            pk, explanation, _state = existing_keys[key]
+            seen.append(pk)
+            if explanation != f.explanation:  # the facts moved on (another day late …): say so
+                Clue.objects.filter(pk=pk).update(
+                    explanation=f.explanation, title=f.title[:300], records=_records(f)
+                )
+                result.updated += 1
+        elif _raise(model, f, today):
+            result.raised += 1
+    for start in range(0, len(seen), 2000):  # still found: one UPDATE per chunk, not one per clue
+        Clue.objects.filter(pk__in=seen[start : start + 2000]).exclude(last_seen_on=today).update(
+            last_seen_on=today
+        )
+    for clue in gone:
+        _clear(clue, today)
+        result.cleared += 1
+    result.by_model[model.code] = len(found)
+    return result
+
+
+def _subject_type(model: ProblemModel) -> str:
+    return model.subject
+
+
+def models_run(
+    *, scope: Scope | None = None, today: dt.date | None = None, codes: Collection[str] | None = None
+) -> RunResult:
+    """Run the models (all, or `codes`) over the scope (everything by default: the nightly sweep)."""
+    today = today or timezone.localdate()
+    scope = scope or Scope()
+    total = RunResult()
+    incremental = scope.ids is not None
+    for model in problem_models(codes):
+        if scope.applies_to(model.subject) and (model.incremental or not incremental):
+            total.add(run_model(model, scope, today))
+    return total
+
+
+def check_subject(subject: str, ids: Iterable[int], *, today: dt.date | None = None) -> RunResult:
+    """The incremental check after events on these objects (called by the listeners)."""
+    return models_run(scope=Scope(subject=subject, ids=frozenset(ids)), today=today)
+
+
+def _queue_check(subject: str, obj_id: int) -> None:
+    """After the event commits, queue the incremental check (a task): the event itself only pays for
+    registering the callback, and a fault in a model can never roll the domain's event back (the
+    nightly sweep finds whatever a lost task missed)."""
+    from zhifa.supervision.centre.tasks import centre_check
+
+    def enqueue() -> None:
+        try:
+            centre_check.enqueue(subject, obj_id)
+        except Exception:
+            log.exception("centre: incremental check of %s %s failed", subject, obj_id)
+
+    transaction.on_commit(enqueue)
+
+
+def on_case_event(case: Any, event: Any) -> None:
+    _queue_check("cases.case", case.pk)
+
+
+def on_complaint_event(complaint: Any, event: Any) -> None:
+    _queue_check("complaints.complaint", complaint.pk)
+
+
+# --- the clue workflow ------------------------------------------------------------------------------
+
+
+def clue_apply_event(*, clue_id: int, actor: Any, event: str, data: dict[str, Any]) -> Clue:
+    """The one door that changes a clue's handling (table: `centre.workflow.TABLE`)."""
+    if event == "clear":  # the platform's own event, never a person's
+        raise CLUES.unknown_event(event)
+    return workflow.apply_event(CLUES, obj_id=clue_id, actor=actor, event=event, data=data)
+
+
+def material_store(*, actor: Any, clue_id: int, name: str, content: bytes) -> dict[str, Any]:
+    """Store one file the agency sends with its response (through core.files) and return the
+    reference the `respond` event takes. Only the agency's approvers of a clue awaiting a response."""
+    clue = Clue.objects.filter(pk=clue_id).first()
+    if clue is None or not user_can_see_agency(actor, clue.agency_id):
+        raise NotFound(_("No such clue."))
+    if not user_can_see_agency(actor, clue.agency_id, roles=[Role.APPROVER]):
+        raise Forbidden(_("Only the agency's head may send the response."))
+    if clue.state != ClueState.NOTIFIED:
+        raise InvalidInput(_("The clue is not awaiting a response."), code="not_awaiting_response")
+    if not content:
+        raise InvalidInput(_("The file is empty."), detail={"field": "file"})
+    if len(content) > MATERIAL_MAX_BYTES:
+        raise InvalidInput(_("The file is larger than 20 MB."), detail={"field": "file"})
+    kind = filetypes.detect(content[: filetypes.HEAD_BYTES])
+    if kind is None or kind.family not in MATERIAL_FAMILIES:
+        raise InvalidInput(
+            _("Send PDF, images, office documents or video as materials."),
+            code="unsupported_file_type",
+            detail={"field": "file"},
+        )
+    blob = blob_store(content, mime=kind.mime)
+    return {"blob_id": blob.pk, "name": (name or "")[:200], "content_type": kind.mime, "sha256": blob.sha256}
+
+
+def materials_use_blob(blob: Any) -> bool:
+    from zhifa.supervision.centre.models import AnnualReport, NoticeMaterial, SupervisionNotice
+
+    return (
+        NoticeMaterial.objects.filter(blob=blob).exists()
+        or SupervisionNotice.objects.filter(blob=blob).exists()
+        or AnnualReport.objects.filter(blob=blob).exists()
+    )
+
+
+# --- accountability ---------------------------------------------------------------------------------
+
+
+def _date(raw: Any, field_name: str, *, required: bool = True) -> dt.date | None:
+    if raw in (None, ""):
+        if required:
+            raise InvalidInput(_("Enter %(field)s.") % {"field": field_name}, detail={"field": field_name})
+        return None
+    if isinstance(raw, dt.date):
+        day = raw
+    else:
+        try:
+            day = dt.date.fromisoformat(str(raw))
+        except ValueError:
+            raise InvalidInput(_("Enter a valid date (YYYY-MM-DD)."), detail={"field": field_name}) from None
+    if day > timezone.localdate():
+        raise InvalidInput(_("The date cannot be in the future."), detail={"field": field_name})
+    return day
+
+
+def _opt_id(raw: Any, field_name: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Enter a valid id."), detail={"field": field_name}) from None
+
+
+def fault_record(*, actor: Any, data: dict[str, Any]) -> FaultRecord:
+    """Record a finding of fault (行政处罚法第七十六条) — supervisors of the officer's agency only."""
+    from zhifa.officers.selectors import officer_get_for
+
+    officer_id = _opt_id(data.get("officer_id"), "officer_id")
+    if officer_id is None:
+        raise InvalidInput(_("Choose the officer."), detail={"field": "officer_id"})
+    officer = officer_get_for(user=actor, officer_id=officer_id)
+    if officer is None:
+        raise InvalidInput(_("No such officer."), detail={"field": "officer_id"})
+    if not user_can_see_agency(actor, officer.agency_id, roles=[Role.SUPERVISOR]):
+        raise Forbidden(_("Only a supervisor over the officer's agency may record a fault."))
+    fault = str(data.get("fault", ""))
+    if fault not in FaultKind.values:
+        raise InvalidInput(_("Choose the kind of fault."), detail={"field": "fault"})
+    sanction = str(data.get("sanction", ""))
+    if sanction not in Sanction.values:
+        raise InvalidInput(_("Choose the sanction."), detail={"field": "sanction"})
+    description = handlers.text(data, "description", min_length=4)
+    finding = handlers.text(data, "finding", min_length=4)
+    found_on = _date(data.get("found_on"), "found_on")
+    decided_on = _date(data.get("decided_on"), "decided_on")
+    occurred_on = _date(data.get("occurred_on"), "occurred_on", required=False)
+    assert found_on is not None and decided_on is not None
+    if decided_on < found_on:
+        raise InvalidInput(_("The decision cannot predate the finding."), detail={"field": "decided_on"})
+    if occurred_on is not None and occurred_on > found_on:
+        raise InvalidInput(
+            _("The fault cannot have been found before it happened."), detail={"field": "found_on"}
+        )
+    links = _fault_links(actor, data, officer.agency_id)
+    with transaction.atomic():
+        record = FaultRecord.objects.create(
+            agency_id=officer.agency_id,
+            officer_id=officer.pk,
+            officer_name=officer.name,
+            officer_user_id=officer.user_id,
+            fault=fault,
+            description=description,
+            finding=finding,
+            sanction=sanction,
+            occurred_on=occurred_on,
+            found_on=found_on,
+            decided_on=decided_on,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+            **links,
+        )
+        audit_record(
+            actor=actor,
+            action="centre.fault_record",
+            obj=record,
+            agency_id=record.agency_id,
+            summary={"officer": officer.pk, "fault": fault, "sanction": sanction, "source": record.source},
+        )
+    return record
+
+
+def _fault_links(actor: Any, data: dict[str, Any], agency_id: int) -> dict[str, Any]:
+    """What revealed the fault: a clue, a case, a dossier-review file, an appeal — each must exist and
+    concern the officer's agency."""
+    from zhifa.enforcement.cases.selectors import case_get_for
+    from zhifa.supervision.appeals.selectors import appeal_get_for
+    from zhifa.supervision.reviews.selectors import file_get_for
+
+    links: dict[str, Any] = {"source": str(data.get("source") or FaultSource.OTHER)}
+    if links["source"] not in FaultSource.values:
+        raise InvalidInput(_("Choose how the fault was found."), detail={"field": "source"})
+    clue_id = _opt_id(data.get("clue_id"), "clue_id")
+    if clue_id is not None:
+        clue = Clue.objects.filter(pk=clue_id, agency_id=agency_id).first()
+        if clue is None:
+            raise InvalidInput(_("No such clue for this agency."), detail={"field": "clue_id"})
+        links["clue"] = clue
+        data = {**data, "case_id": data.get("case_id") or clue.case_id}
+    case_id = _opt_id(data.get("case_id"), "case_id")
+    if case_id is not None:
+        case = case_get_for(user=actor, case_id=case_id)
+        if case is None or case.agency_id != agency_id:
+            raise InvalidInput(_("No such case in this agency."), detail={"field": "case_id"})
+        links.update(case_id=case_id, case_number=case.number)
+    review_file_id = _opt_id(data.get("review_file_id"), "review_file_id")
+    if review_file_id is not None:
+        try:
+            review_agency = file_get_for(actor, review_file_id).agency_id
+        except NotFound:
+            review_agency = None
+        if review_agency != agency_id:
+            raise InvalidInput(
+                _("No such dossier-review file for this agency."), detail={"field": "review_file_id"}
+            )
+        links["review_file_id"] = review_file_id
+    appeal_id = _opt_id(data.get("appeal_id"), "appeal_id")
+    if appeal_id is not None:
+        appeal = appeal_get_for(user=actor, appeal_id=appeal_id)
+        if appeal is None or appeal.respondent_id != agency_id:
+            raise InvalidInput(_("No such appeal against this agency."), detail={"field": "appeal_id"})
+        links["appeal_id"] = appeal_id
+    return links
+
+
+def supervisor_agencies(user: Any) -> frozenset[int]:
+    return scope_agency_ids(user, roles=[Role.SUPERVISOR])
+
+
+# --- the annual statistics (行政执法统计年报), published on the portal ---------------------------------
+
+
+def annual_report_publish(*, actor: Any, year: int, jurisdiction_id: int | None = None) -> Any:
+    """Publish the year's enforcement statistics of a jurisdiction (a government node the supervisor
+    is granted on): figures frozen into the record and a PDF, shown at /portal/annual-reports/.
+    Only once the year has ended (国办发〔2018〕118号: by 31 January of the next year; a later
+    publication is recorded with its due date, so the lateness shows)."""
+    from zhifa.law import supervision as law
+    from zhifa.org.selectors import agency_get, granted_nodes, subtree
+    from zhifa.supervision.centre.models import AnnualReport
+    from zhifa.supervision.centre.reports import annual_report, to_pdf
+
+    today = timezone.localdate()
+    if not law.annual_statistics_publishable(year, today=today):
+        raise InvalidInput(
+            _("The statistics of %(year)d can be published once the year has ended (%(article)s).")
+            % {"year": year, "article": law.ART_ANNUAL_STATISTICS},
+            code="year_not_ended",
+        )
+    grants = [node for node, _agency in granted_nodes(actor, roles=[Role.SUPERVISOR])]
+    if jurisdiction_id is None and grants:
+        jurisdiction_id = grants[0]
+    node = agency_get(node_id=jurisdiction_id) if jurisdiction_id is not None else None
+    if node is None or node.pk not in grants or node.kind != "government":
+        raise Forbidden(_("Only a supervisor of the jurisdiction may publish its statistics."))
+    agency_ids = [n.pk for n in subtree(node) if n.kind == "agency"]
+    with transaction.atomic():
+        if AnnualReport.objects.select_for_update().filter(year=year, jurisdiction=node).exists():
+            raise InvalidInput(
+                _("The statistics of %(year)d are already published.") % {"year": year},
+                code="already_published",
+            )
+        report = annual_report(agency_ids, year)
+        title = f"{node.name}{report.title}"
+        report.title = title
+        blob = blob_store(to_pdf(report), mime="application/pdf")
+        record = AnnualReport.objects.create(
+            year=year,
+            jurisdiction=node,
+            title=title,
+            data=report.as_dict(),
+            blob=blob,
+            published_on=today,
+            published_by=actor,
+            due_on=law.annual_statistics_due(year),
+        )
+        audit_record(
+            actor=actor,
+            action="centre.annual_report_publish",
+            obj=record,
+            summary={"year": year, "node": node.pk},
+        )
+    return record

@@ -1,0 +1,23 @@
+"""The nightly sweep of the problem models (huey periodic task) and the incremental check an event
+queues (django-tasks, run by huey; immediately in tests)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from zhifa.supervision.centre.services import check_subject, models_run
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def centre_sweep() -> None:
+    """Run every problem model over all data: raise new clues, close those whose condition cleared.
+    Idempotent (a repeated run raises nothing new)."""
+    models_run()
+
+
+@task()
+def centre_check(subject: str, obj_id: int) -> None:
+    """Re-run the per-object problem models for one object after an event on it (idempotent)."""
+    check_subject(subject, [obj_id])
