@@ -144,6 +144,7 @@ def _decided(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
     """Penalty decisions (not 不予处罚) made in the span, by the date of the decision."""
     return Case.objects.filter(
         span.q("decided_on"), agency_id__in=agency_ids, decided_on__isnull=False, no_penalty_ground=""
+    )
 
 
 def filed(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
@@ -169,6 +170,7 @@ def fines_in_decisions(agency_ids: Collection[int], span: DateSpan) -> Indicator
 def hearings_held(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     return IndicatorValue.count(
         Case.objects.filter(span.q("hearing_held_on"), agency_id__in=agency_ids).count()
+    )
 
 
 def decision_on_time_rate(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
@@ -180,6 +182,7 @@ def decision_on_time_rate(agency_ids: Collection[int], span: DateSpan) -> Indica
         agency_id__in=agency_ids,
         kind=DeadlineKind.DECISION,
         resolution__in=[Resolution.MET, Resolution.LATE],
+    )
     counts = rows.aggregate(all=Count("id"), met=Count("id", filter=Q(resolution=Resolution.MET)))
     return IndicatorValue.percent(counts["met"] or 0, counts["all"] or 0)
 
@@ -187,11 +190,13 @@ def decision_on_time_rate(agency_ids: Collection[int], span: DateSpan) -> Indica
 def decided_by_category(agency_ids: Collection[int], span: DateSpan) -> list[Row]:
     """Decisions made in the span by power category (count, fines; `paid` is what was paid on them)."""
     category_labels = dict(Category.choices)
+    out = []
     for r in _grouped(_decided(agency_ids, span), "power_version__category"):
         key = r["power_version__category"] or ""
         label = str(category_labels.get(key, key)) if key else _("Not yet determined")
         out.append(Row(key, label, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
     out.sort(key=lambda r: (-r.count, r.key))
+    return out
 
 
 def top_power_items(agency_ids: Collection[int], span: DateSpan, limit: int = 10) -> list[Row]:
@@ -199,9 +204,11 @@ def top_power_items(agency_ids: Collection[int], span: DateSpan, limit: int = 10
     rows = list(
         _decided(agency_ids, span)
         .filter(power_item__isnull=False)
+        .order_by()
         .values("power_item_id", "power_version__name")
         .annotate(n=Count("id"), fines=Sum("fine_amount"), paid=Sum("paid_amount"))
         .order_by("-n", "power_item_id")[:limit]
+    )
     return [
         Row(
             str(r["power_item_id"]),
@@ -209,6 +216,7 @@ def top_power_items(agency_ids: Collection[int], span: DateSpan, limit: int = 10
             r["n"],
             r["fines"] or ZERO,
             r["paid"] or ZERO,
+        )
         for r in rows
     ]
 
@@ -221,16 +229,20 @@ def register_decision_indicators() -> None:
         gettext_lazy("Decisions on the spot (simple procedure)"),
         decided_simple,
         unit=Unit.COUNT,
+    )
     register_indicator(
         "cases.decided_ordinary",
         gettext_lazy("Decisions in the ordinary procedure"),
         decided_ordinary,
         unit=Unit.COUNT,
+    )
     register_indicator(
         "cases.fines_in_decisions", gettext_lazy("Fines in the decisions"), fines_in_decisions, unit=Unit.YUAN
+    )
     register_indicator("cases.hearings_held", gettext_lazy("Hearings held"), hearings_held, unit=Unit.COUNT)
     register_indicator(
         "cases.decision_on_time_rate",
         gettext_lazy("Decisions within the statutory period"),
         decision_on_time_rate,
         unit=Unit.PERCENT,
+    )

@@ -42,6 +42,10 @@ class EvidenceConfig(AppConfig):
                 order=300,
             )
         )
+        # the supervision centre's problem models over this app's data (core.problems)
+        from zhifa.enforcement.evidence import problems as _problems
+
+        _problems.register()
 
 
 def _site_action_links(ids: list[str]) -> dict[str, str]:
@@ -53,7 +57,3 @@ def _site_action_links(ids: list[str]) -> dict[str, str]:
     numeric = [int(i) for i in ids if i.isdigit()]
     rows = SiteAction.objects.filter(pk__in=numeric, case__isnull=False).values_list("pk", "case_id")
     return {str(pk): reverse("cases:detail", kwargs={"case_id": case_id}) for pk, case_id in rows}
-        # the supervision centre's problem models over this app's data (core.problems)
-        from zhifa.enforcement.evidence import problems as _problems
-
-        _problems.register()
