@@ -14,7 +14,7 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,22 +103,29 @@ def _deadline_finder(
         if not scope.applies_to(SUBJECT):
             return
         settings = Settings()
-        qs = CaseDeadline.objects.filter(
-            kind=kind, resolved_on__isnull=True, due_on__lt=today, case__suspended_since__isnull=True
+        # deadline rows are the shared engine's (object_id = the case); a suspended case's period is paused
+        suspended = Case.objects.filter(suspended_since__isnull=False).values("pk")
+        qs = CaseDeadline.objects.filter(kind=kind, resolved_on__isnull=True, due_on__lt=today).exclude(
+            object_id__in=suspended
         )
-        qs = scoped(qs, scope, case_field="case_id")
-        found = qs.values("id", "case_id", "agency_id", "due_on", "start_on", "case__number").order_by("id")
+        qs = scoped(qs, scope, case_field="object_id")
+        case_number = Subquery(Case.objects.filter(pk=OuterRef("object_id")).values("number")[:1])
+        found = (
+            qs.annotate(cid=F("object_id"), case_number=case_number)
+            .values("id", "cid", "agency_id", "due_on", "start_on", "case_number")
+            .order_by("id")
+        )
         for row in rows(found, 2000):
             days = int(settings.get(grace, row["agency_id"]))
             if not law.past_due(row["due_on"], today=today, grace_days=days):
                 continue
-            number = case_label(row["case__number"], row["case_id"])
+            number = case_label(row["case_number"], row["cid"])
             yield Finding(
-                key=_key(code, "cases.case", row["case_id"]),
+                key=_key(code, "cases.case", row["cid"]),
                 agency_id=row["agency_id"],
                 object_type="cases.case",
-                object_id=row["case_id"],
-                case_id=row["case_id"],
+                object_id=row["cid"],
+                case_id=row["cid"],
                 title=title(case=number, due=row["due_on"].isoformat()),
                 explanation=_(
                     "The period ran from %(start)s and ended on %(due)s; on %(today)s it is still open "
@@ -132,7 +139,7 @@ def _deadline_finder(
                     "article": article,
                 },
                 records=(
-                    case_record(row["case_id"], row["case__number"]),
+                    case_record(row["cid"], row["case_number"]),
                     Record(
                         "cases.casedeadline",
                         row["id"],
@@ -597,9 +604,8 @@ def plant_lead(ctx: dict[str, Any]) -> bool:
 
 
 def _plant_deadline(ctx: dict[str, Any], kind: str) -> bool:
-    row = CaseDeadline.objects.filter(
-        case__in=_demo_cases(ctx), kind=kind, resolved_on__isnull=True, case__suspended_since__isnull=True
-    ).first()
+    live = _demo_cases(ctx).filter(suspended_since__isnull=True).values("pk")
+    row = CaseDeadline.objects.filter(object_id__in=live, kind=kind, resolved_on__isnull=True).first()
     if row is None:
         return False
     CaseDeadline.objects.filter(pk=row.pk).update(due_on=timezone.localdate() - dt.timedelta(days=5))
