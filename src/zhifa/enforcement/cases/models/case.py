@@ -171,6 +171,8 @@ class Case(models.Model):
     deliberation_required = models.BooleanField(_("deliberation required"), default=False)
     deliberation_done = models.BooleanField(_("deliberation held"), default=False)
     settings_applied = models.JSONField(default=dict, blank=True)
+    # 处罚决定审批表: the head approved the current proposal (第四十四条、第五十七条); cleared by a new one.
+    decision_approved_on = models.DateField(_("proposal approved by the head on"), null=True, blank=True)
 
     # 事先告知 and the party's rights
     notified_on = models.DateField(_("notice served on"), null=True, blank=True)
@@ -204,6 +206,7 @@ class Case(models.Model):
     court_applied_on = models.DateField(_("court enforcement applied on"), null=True, blank=True)
     court = models.CharField(_("court"), max_length=100, blank=True)
     reported_on = models.DateField(_("reported to the agency on"), null=True, blank=True)
+    closing_reported_on = models.DateField(_("closing report written on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
 
