@@ -141,7 +141,10 @@ def waive(case: Case, actor: Any, *, rights: list[str], waived_on: str) -> Case:
 
 
 def approve_and_notify(case: Case, kit: CaseKit, *, served_on: str, approved_on: str | None = None) -> Case:
-    """The head approves the proposal (处罚决定审批表), then the officer serves the notice."""
+    """The head approves the proposal (处罚决定审批表), then the officer serves the notice. A file
+    without any evidence first gets the officers' inspection record (行政处罚法第四十条、第五十五条)."""
+    if not hooks.file_items(case):
+        add_investigation_record(case, kit.world.officer_a)
     case = ev(case, kit.world.approver_a, "approve_decision", approved_on=approved_on or served_on)
     return ev(case, kit.world.officer_a, "notify", served_on=served_on)
 

@@ -203,7 +203,7 @@ TABLE: tuple[Transition, ...] = (
         guards=(
             _("the agency head reviews the investigation result (行政处罚法第五十七条)"),
             _("evidence or an investigation record in the file (行政处罚法第四十条)"),
-            _("legal review passed / deliberation held when required (第五十八条、第五十七条)"),
+            _("legal review passed when required (行政处罚法第五十八条)"),
         ),
         creates=(_("处罚决定审批表"),),
     ),

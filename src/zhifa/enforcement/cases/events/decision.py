@@ -29,7 +29,7 @@ def cite_file(ctx: Ctx, *, step: str) -> list[dict[str, object]]:
     return [i.as_dict() for i in cited]
 
 
-def _require_review_and_deliberation(ctx: Ctx) -> None:
+def _require_review(ctx: Ctx) -> None:
     case = ctx.case
     if case.legal_review_required and not case.legal_review_passed:
         raise RuleViolation(
@@ -38,23 +38,17 @@ def _require_review_and_deliberation(ctx: Ctx) -> None:
             code="legal_review_missing",
             article=law.ART_58,
         )
-    if case.deliberation_required and not case.deliberation_done:
-        raise RuleViolation(
-            _("This case must be decided by collective deliberation of the agency's heads (%(article)s).")
-            % {"article": law.ART_57},
-            code="deliberation_missing",
-            article=law.ART_57,
-        )
 
 
 @handles("approve_decision")
 def approve_decision(ctx: Ctx) -> None:
     """处罚决定审批表: the head reviews the investigation result and approves the proposed penalty
-    (行政处罚法第五十七条) — after the legal review and the collective deliberation when they are
-    required — before the party is told of it in the agency's name (第四十四条)."""
+    (行政处罚法第五十七条) — after the legal review when it is required — before the party is told of it
+    in the agency's name (第四十四条). A collective deliberation (第五十七条第二款) may follow, before the
+    decision, which it gates."""
     case = ctx.case
     require_two_handlers(case)
-    _require_review_and_deliberation(ctx)
+    _require_review(ctx)
     cited = cite_file(ctx, step=str(_("approving the penalty")))
     ctx.set(decision_approved_on=ctx.act_on)
     ctx.record.update(
