@@ -283,12 +283,16 @@ def case_dossier(request: HttpRequest, case_id: int) -> dict[str, Any]:
                 "url": f"/api/v1/evidence/{ev.pk}/content",
             }
         )
-    missing = [f"{title}（{article}）" for title, article in services.missing_required(case)]
+    status = services.dossier_status(case)
+    missing = [f"{title}（{article}）" for title, article in status["missing"]] + [
+        str(p) for p in status["problems"]
+    ]
     return {
         "case_id": case.pk,
         "case_number": case.number,
         "state": case.state,
-        "complete": not missing,
+        # computed from the rules: an open case is never complete (services.dossier_status)
+        "complete": status["complete"],
         "missing": missing,
         "entries": entries,
     }
