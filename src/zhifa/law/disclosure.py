@@ -103,7 +103,9 @@ def check_publication_review(*, served: bool, masking_checked: bool, actor_prese
         raise Forbidden(_("A decision is published by the agency's approver, never automatically."))
     if not served:
         raise RuleViolation(
-            _("The decision has not been served on the party yet; it is published after service (%(article)s).")
+            _(
+                "The decision has not been served on the party yet; it is published after service (%(article)s)."
+            )
             % {"article": ARTICLE_REVIEWED},
             code="publication_before_service",
             article=ARTICLE_REVIEWED,

@@ -208,9 +208,10 @@ def advance(kit: CaseKit, case: Case, target: str, *, start: dt.date, fine: str 
             # The investigation's record (行政处罚法第五十五条): no proposal, notice or decision rests on
             # an empty file (第四十条), and the dossier needs it at archiving.
             add_investigation_record(case, w.officer_a)
+        payload = dict(data)
         if name == "waive_rights":
-            data = {**data, "evidence_id": add_signed_waiver(case, w.officer_a)}
-        case = ev(case, actor, name, **data)
+            payload["evidence_id"] = add_signed_waiver(case, w.officer_a)
+        case = ev(case, actor, name, **payload)
         if case.state == target:
             return case
     raise AssertionError(f"did not reach {target}, stopped at {case.state}")

@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.http import content_disposition_header
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -305,9 +305,10 @@ def case_dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = _case(request, case_id)
     masked = not may_see_personal_data(request.user, case)
     response = HttpResponse(dossier.dossier_pdf(case, masked=masked), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, _UNSAFE.sub("_", f"{case.number or case.pk}-案卷.pdf")
-    ) or "attachment"
+    response["Content-Disposition"] = (
+        content_disposition_header(True, _UNSAFE.sub("_", f"{case.number or case.pk}-案卷.pdf"))
+        or "attachment"
+    )
     return response
 
 

@@ -239,8 +239,7 @@ def evidence_part(case: Case, *, refs: list[str] | None = None) -> list[dict[str
     ev_ids = [int(i.ref.split(":")[1]) for i in items if i.ref.startswith("evidence:")]
     doc_ids = [int(i.ref.split(":")[1]) for i in items if i.ref.startswith("document:")]
     blobs: dict[str, Any] = {
-        f"evidence:{ev.pk}": ev.blob
-        for ev in Evidence.objects.filter(pk__in=ev_ids).select_related("blob")
+        f"evidence:{ev.pk}": ev.blob for ev in Evidence.objects.filter(pk__in=ev_ids).select_related("blob")
     }
     blobs.update(
         {f"document:{d.pk}": d.blob for d in Document.objects.filter(pk__in=doc_ids).select_related("blob")}
@@ -306,8 +305,11 @@ def build(
     closing_report = _last(events, "report_closing")
     approval = _last(events, "approve_decision")
     waiver = _last(events, "waive_rights")
+    summary_event = closing_report or close
     no_penalty = _last(events, "decide_no_penalty")
-    waived = [str(r) for r in (waiver.payload.get("rights") or [])] if waiver and case.rights_waived_on else []
+    waived = (
+        [str(r) for r in (waiver.payload.get("rights") or [])] if waiver and case.rights_waived_on else []
+    )
     if waived:
         # Exactly what the party waived in writing (行政处罚法第六十二条), nothing more.
         named = "、".join(WAIVED_RIGHTS[r] for r in ("statement", "hearing") if r in waived)
@@ -404,7 +406,7 @@ def build(
         },
         "closing": {
             # 结案报告 (the officers') and 结案审批表 (the head's); earlier files kept the summary on close.
-            "summary": (closing_report or close).payload.get("summary", "") if (closing_report or close) else "",
+            "summary": summary_event.payload.get("summary", "") if summary_event else "",
             "reported_on": iso(closing_report.occurred_on) if closing_report else "",
             "reported_by": _name(closing_report.actor) if closing_report else "",
             "approved_on": iso(close.occurred_on) if close else "",

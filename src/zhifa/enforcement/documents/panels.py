@@ -17,9 +17,7 @@ def case_panel(request: Any, case: Any) -> str:
 
     if not case.decision_number:
         return ""
-    decisions = [
-        d for d in document_list_for(user=request.user, case_id=case.pk) if d.code in DECISION_CODES
-    ]
+    decisions = [d for d in document_list_for(user=request.user, case_id=case.pk) if d.code in DECISION_CODES]
     if not decisions:
         return ""
     document = decisions[-1]

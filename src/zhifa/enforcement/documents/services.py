@@ -676,7 +676,9 @@ def dossier_status(case: Case) -> dict[str, Any]:
     )
     for item in late:
         problems.append(
-            _("%(label)s %(number)s is dated %(dated)s, before the decision, but entered the file on %(entered)s, after it (%(article)s).")
+            _(
+                "%(label)s %(number)s is dated %(dated)s, before the decision, but entered the file on %(entered)s, after it (%(article)s)."
+            )
             % {
                 "label": item.label,
                 "number": item.number,

@@ -11,7 +11,6 @@ from zhifa.public.portal import services as svc
 from zhifa.public.portal.models import PublishedDecision
 
 
-
 def agency_staff(agency: Any) -> tuple[Any, Any]:
     """An officer and an approver of `agency` (made once per agency and reused)."""
     from zhifa.org.factories import make_user

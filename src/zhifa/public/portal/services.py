@@ -246,7 +246,8 @@ class PublicationWorkflow(workflow.Workflow[PublishedDecision, workflow.Transiti
             )
         if t.event in ("prepare", "return"):
             return Conflict(
-                _("This decision is “%(state)s”; this step does not apply.") % {"state": obj.get_state_display()}
+                _("This decision is “%(state)s”; this step does not apply.")
+                % {"state": obj.get_state_display()}
             )
         if t.event == "withdraw":
             return Conflict(_("This decision is not (or no longer) published."))

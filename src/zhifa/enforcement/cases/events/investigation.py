@@ -315,9 +315,7 @@ def _checklist(ctx: Ctx, *, approving: bool) -> tuple[dict[str, bool], dict[str,
         raise InvalidInput(
             _("The checklist must map each point to true or false."), detail={"field": "checklist"}
         )
-    return casefile.check_checklist(
-        checklist, law.LEGAL_REVIEW_CHECKLIST, approving=approving, notes=notes
-    )
+    return casefile.check_checklist(checklist, law.LEGAL_REVIEW_CHECKLIST, approving=approving, notes=notes)
 
 
 @handles("return_legal_review")

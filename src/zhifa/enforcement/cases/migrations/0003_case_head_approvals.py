@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_remove_case_case_agency_registered_idx_and_more'),
+        ("cases", "0002_remove_case_case_agency_registered_idx_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='closing_reported_on',
-            field=models.DateField(blank=True, null=True, verbose_name='closing report written on'),
+            model_name="case",
+            name="closing_reported_on",
+            field=models.DateField(blank=True, null=True, verbose_name="closing report written on"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='decision_approved_on',
-            field=models.DateField(blank=True, null=True, verbose_name='proposal approved by the head on'),
+            model_name="case",
+            name="decision_approved_on",
+            field=models.DateField(blank=True, null=True, verbose_name="proposal approved by the head on"),
         ),
     ]

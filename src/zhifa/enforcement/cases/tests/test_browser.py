@@ -132,7 +132,11 @@ def test_an_ordinary_case_from_registration_to_archive_through_the_pages(browser
 
     _step(officer, "record_payment", payment)
     expect(officer.locator("h1")).to_contain_text("已执行")
-    _step(officer, "report_closing", lambda f: f.locator("textarea[name=summary]").fill("罚款已缴清，建议结案。"))
+    _step(
+        officer,
+        "report_closing",
+        lambda f: f.locator("textarea[name=summary]").fill("罚款已缴清，建议结案。"),
+    )
 
     # The approver approves closing (结案审批表) and archives the file.
     approver.goto(f"{base}/cases/{case.pk}/")

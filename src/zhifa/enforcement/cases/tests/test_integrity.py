@@ -49,7 +49,7 @@ class TestChecklist:
         case = builders.ordinary(kit, State.LEGAL_REVIEW)
         with pytest.raises(InvalidInput):
             ev(case, kit.world.reviewer_a, "approve_legal_review", opinion="同意")
-        partial = {k: True for k in list(CHECKLIST_OK)[:8]}
+        partial = dict.fromkeys(list(CHECKLIST_OK)[:8], True)
         with pytest.raises(InvalidInput):
             ev(case, kit.world.reviewer_a, "approve_legal_review", opinion="同意", checklist=partial)
         client.force_login(kit.world.reviewer_a)  # the page: a bare submit answers nothing
@@ -83,7 +83,13 @@ class TestWaiver:
             ev(case, officer, "waive_rights", rights=["statement"], waived_on="2025-05-08")
         assert exc.value.code == "waiver_document_missing"
         with pytest.raises(RuleViolation) as exc:  # no hearing right was notified: none to waive
-            ev(case, officer, "waive_rights", rights=["hearing"], evidence_id=add_signed_waiver(case, officer))
+            ev(
+                case,
+                officer,
+                "waive_rights",
+                rights=["hearing"],
+                evidence_id=add_signed_waiver(case, officer),
+            )
         assert exc.value.code == "no_hearing_right"
         case.refresh_from_db()
         assert case.rights_waived_on is None

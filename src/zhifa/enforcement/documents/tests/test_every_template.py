@@ -130,7 +130,11 @@ def test_every_template_reads_right_for_the_party(files, kind, monkeypatch) -> N
             faults.append(f"{k.code}: 你 addressed to an organisation")
         if pages > MAX_PAGES.get(k.code, 1):
             faults.append(f"{k.code}: {pages} pages")
-        if case.party_name not in text and k.code not in ("dossier_index", "inspection_record", "inquiry_record"):
+        if case.party_name not in text and k.code not in (
+            "dossier_index",
+            "inspection_record",
+            "inquiry_record",
+        ):
             faults.append(f"{k.code}: the party's name is missing")
     assert not faults, "\n".join(faults)
 
@@ -139,9 +143,7 @@ def test_the_check_catches_a_hole(files, monkeypatch) -> None:
     """The test above can fail: a template missing its violated provision is caught."""
     data = _context(files["person"], "decision", "person")
     data["power"] = {**data["power"], "violated_provision": ""}
-    body = catalogue.builtin_body("decision").replace(
-        "{% if power.violated_provision %}", "{% if True %}"
-    )
+    body = catalogue.builtin_body("decision").replace("{% if power.violated_provision %}", "{% if True %}")
     rendered = rendering.render_pdf(body, data, title="x")
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(rendered.pdf)).pages))
     assert "违反了的规定" in text

@@ -17,27 +17,48 @@ def served_dates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0002_publisheddecision_publish_due_provisional'),
-        ('cases', '0002_remove_case_case_agency_registered_idx_and_more'),
+        ("portal", "0002_publisheddecision_publish_due_provisional"),
+        ("cases", "0002_remove_case_case_agency_registered_idx_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='publisheddecision',
-            name='case_served_on',
-            field=models.DateField(blank=True, null=True, verbose_name='decision served on'),
+            model_name="publisheddecision",
+            name="case_served_on",
+            field=models.DateField(blank=True, null=True, verbose_name="decision served on"),
         ),
         migrations.AlterField(
-            model_name='publicationevent',
-            name='kind',
-            field=models.CharField(choices=[('schedule', 'Scheduled'), ('prepare', 'Prepared for publication'), ('return', 'Returned to the preparer'), ('publish', 'Published'), ('withdraw', 'Withdrawn'), ('exempt', 'Exempted')], max_length=10, verbose_name='event'),
+            model_name="publicationevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("schedule", "Scheduled"),
+                    ("prepare", "Prepared for publication"),
+                    ("return", "Returned to the preparer"),
+                    ("publish", "Published"),
+                    ("withdraw", "Withdrawn"),
+                    ("exempt", "Exempted"),
+                ],
+                max_length=10,
+                verbose_name="event",
+            ),
         ),
         migrations.AlterField(
-            model_name='publisheddecision',
-            name='state',
-            field=models.CharField(choices=[('scheduled', 'Awaiting publication'), ('prepared', "Prepared, awaiting the approver's review"), ('published', 'Published'), ('withdrawn', 'Withdrawn'), ('exempt', 'Not published (exempt)')], default='scheduled', max_length=10, verbose_name='state'),
+            model_name="publisheddecision",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("scheduled", "Awaiting publication"),
+                    ("prepared", "Prepared, awaiting the approver's review"),
+                    ("published", "Published"),
+                    ("withdrawn", "Withdrawn"),
+                    ("exempt", "Not published (exempt)"),
+                ],
+                default="scheduled",
+                max_length=10,
+                verbose_name="state",
+            ),
         ),
         migrations.RunPython(served_dates, migrations.RunPython.noop),
     ]

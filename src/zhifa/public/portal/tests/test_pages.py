@@ -217,7 +217,9 @@ class TestManagePages:
         page = client.get(f"/portal/manage/{d.pk}/").content.decode()
         assert "准备公示" not in page  # not served yet: nothing to prepare
         svc.publication_case_served(case_id=d.case_id, served_on=SEPT_3)
-        response = client.post(f"/portal/manage/{d.pk}/prepare/", {"facts_public": "张三（13800138000）占道。"})
+        response = client.post(
+            f"/portal/manage/{d.pk}/prepare/", {"facts_public": "张三（13800138000）占道。"}
+        )
         assert response.status_code == 302
         d.refresh_from_db()
         assert d.state == PublishedDecision.State.PREPARED and "13800138000" not in d.facts_public

@@ -81,7 +81,9 @@ class TestScheduling:
 
 
 class TestPublishing:
-    def test_serving_the_decision_does_not_publish_it(self, make_case, django_capture_on_commit_callbacks) -> None:
+    def test_serving_the_decision_does_not_publish_it(
+        self, make_case, django_capture_on_commit_callbacks
+    ) -> None:
         with django_capture_on_commit_callbacks(execute=True):
             case = make_case("served", party=person_party(), facts=FACTS)
         d = PublishedDecision.objects.get(case_id=case.pk)
