@@ -22,7 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from zhifa.core import masking
+from zhifa.core.errors import Forbidden, RuleViolation
 from zhifa.law import jurisdiction
 from zhifa.law.days import DayKind, Period
 
@@ -85,3 +88,36 @@ def public_text(text: str, *, person_names: list[str] | tuple[str, ...] = ()) ->
     (ID, phone and card numbers in any spelling, home addresses, the named individuals and the person
     names found in the text)."""
     return masking.redact_text(text or "", names=person_names)
+
+
+# --- The reviewed publication step ----------------------------------------------------------------
+
+ARTICLE_REVIEWED = "行政处罚法第四十八条第一款、第五十条；国办发〔2018〕118号"
+
+
+def check_publication_review(*, served: bool, masking_checked: bool, actor_present: bool) -> None:
+    """Publication is an act of the agency, reviewed before anything goes public (第五十条: personal
+    data and secrets known in enforcement are kept confidential): an approver confirms the masked text,
+    the party has had the decision served first, and the platform never publishes by itself."""
+    if not actor_present:
+        raise Forbidden(_("A decision is published by the agency's approver, never automatically."))
+    if not served:
+        raise RuleViolation(
+            _(
+                "The decision has not been served on the party yet; it is published after service (%(article)s)."
+            )
+            % {"article": ARTICLE_REVIEWED},
+            code="publication_before_service",
+            article=ARTICLE_REVIEWED,
+        )
+    if not masking_checked:
+        raise RuleViolation(
+            _(
+                "Confirm that the text to publish was checked: no individual's full name, ID number, "
+                "phone or address (%(article)s)."
+            )
+            % {"article": ARTICLE_REVIEWED},
+            code="masking_not_checked",
+            article=ARTICLE_REVIEWED,
+            detail={"field": "masking_checked"},
+        )

@@ -368,27 +368,14 @@ LEGAL_REVIEW_CHECKLIST = (
 )
 
 
-def check_legal_review_checklist(checklist: dict[str, Any], *, approving: bool) -> dict[str, bool]:
-    """All nine points must be answered; approval needs every one of them satisfied (第五十八条)."""
-    missing = [k for k in LEGAL_REVIEW_CHECKLIST if k not in checklist]
-    if missing:
-        raise InvalidInput(
-            _("Answer every point of the legal review checklist."),
-            detail={"field": "checklist", "missing": missing},
-        )
-    answers = {k: bool(checklist[k]) for k in LEGAL_REVIEW_CHECKLIST}
-    if approving and not all(answers.values()):
-        failed = [k for k, ok in answers.items() if not ok]
-        raise RuleViolation(
-            _(
-                "A legal review cannot pass while a checklist point is not satisfied; return the case "
-                "instead (%(article)s)."
-            )
-            % {"article": ART_58},
-            code="legal_review_checklist_failed",
-            article=ART_58,
-            detail={"failed": failed},
-        )
+def check_legal_review_checklist(
+    checklist: dict[str, Any], *, approving: bool, notes: dict[str, Any] | None = None
+) -> dict[str, bool]:
+    """All nine points answered explicitly, a "no" explained; approval needs every one satisfied, a
+    return at least one not satisfied (第五十八条; the rule is `law.casefile.check_checklist`)."""
+    from zhifa.law.casefile import check_checklist
+
+    answers, _notes = check_checklist(checklist, LEGAL_REVIEW_CHECKLIST, approving=approving, notes=notes)
     return answers
 
 

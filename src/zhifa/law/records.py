@@ -131,7 +131,9 @@ _BY_EVENT: dict[str, RequiredDocument] = {
     "decide_no_penalty": RequiredDocument(("no_penalty_decision",), "行政处罚法第五十七条"),
     "serve": RequiredDocument(("proof_of_service",), "行政处罚法第六十一条"),
     "apply_court_enforcement": RequiredDocument(("reminder",), "行政强制法第五十四条"),
-    "close": RequiredDocument(("closing_report",), ARTICLE_FULL_PROCESS),
+    "approve_decision": RequiredDocument(("decision_approval",), "行政处罚法第五十七条"),
+    "report_closing": RequiredDocument(("closing_report",), ARTICLE_FULL_PROCESS),
+    "close": RequiredDocument(("closing_approval",), "行政处罚法第五十七条、第四十七条"),
 }
 
 INVESTIGATION_RECORD = RequiredDocument(("inspection_record", "inquiry_record"), "行政处罚法第五十五条")

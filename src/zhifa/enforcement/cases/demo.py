@@ -335,6 +335,8 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
         amount = max(amount, Decimal("12000.00"))
         tier = ""
     major = rng.random() < 0.2
+    # The investigation's record (行政处罚法第五十五条): the proposal, notice and decision rest on it.
+    _investigation_record(story, actor, on=d0)
     story.ev(
         actor,
         "submit_proposal",
@@ -365,6 +367,8 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
             reviewed_on=d0 + dt.timedelta(days=14),
         )
     notice = d0 + dt.timedelta(days=16)
+    # 处罚决定审批表: the head approves the proposal before the party is told of it (第四十四条、第五十七条).
+    story.ev(cast.approver, "approve_decision", opinion="同意拟处罚意见。", approved_on=notice)
     story.ev(actor, "notify", served_on=notice)
     case = story.case
     if target == State.NOTIFIED:
@@ -406,7 +410,17 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
         )
         decided = held + dt.timedelta(days=1)
     elif rng.random() < 0.5:
-        story.ev(actor, "waive_rights", waived_on=notice + dt.timedelta(days=1))
+        from zhifa.enforcement.cases.factories import add_signed_waiver
+
+        # The party's signed written waiver, scanned into the file (第六十二条), naming what it waives.
+        rights = ["statement", "hearing"] if case.hearing_eligible else ["statement"]
+        story.ev(
+            actor,
+            "waive_rights",
+            rights=rights,
+            evidence_id=add_signed_waiver(case, actor, description="当事人签字的书面放弃权利声明"),
+            waived_on=notice + dt.timedelta(days=1),
+        )
         decided = notice + dt.timedelta(days=2)
     else:
         period, _applied = law.statement_period(agency=cast.agency)
@@ -464,9 +478,9 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
         )
     if target == State.EXECUTED:
         return
-    story.ev(
-        cast.approver, "close", summary="处罚决定已履行完毕，结案。", closed_on=paid_on + dt.timedelta(days=2)
-    )
+    closed_on = paid_on + dt.timedelta(days=2)
+    story.ev(actor, "report_closing", summary="处罚决定已履行完毕，建议结案。", written_on=closed_on)
+    story.ev(cast.approver, "close", opinion="同意结案。", closed_on=closed_on)
     if target == State.CLOSED:
         return
     if late:
@@ -476,13 +490,12 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
             kind="service",
             explanation="当事人拒收，改为邮寄送达，送达延误。",
         )
-    _investigation_record(story, actor)
     story.ev(cast.approver, "archive", archived_on=paid_on + dt.timedelta(days=6))
 
 
-def _investigation_record(story: Story, actor: Any) -> None:
-    """The officers' on-site inspection record (现场检查笔录, 行政处罚法第五十五条): the dossier needs one
-    before archiving (the documents app's archive check)."""
+def _investigation_record(story: Story, actor: Any, *, on: dt.date) -> None:
+    """The officers' on-site inspection record (现场检查笔录, 行政处罚法第五十五条), dated the day of the
+    inspection: what the proposal, notice and decision cite, and what the dossier needs."""
     from zhifa.enforcement.documents.services import document_generate
 
     assert story.case is not None
@@ -490,7 +503,12 @@ def _investigation_record(story: Story, actor: Any) -> None:
         case=story.case,
         code="inspection_record",
         actor=actor,
-        inputs={"place": story.case.location, "present": story.case.party_name, "findings": story.case.facts},
+        inputs={
+            "started_at": f"{on.isoformat()}T09:00",
+            "place": story.case.location,
+            "present": story.case.party_name,
+            "findings": story.case.facts,
+        },
     )
 
 
@@ -547,7 +565,9 @@ def _simple(cast: Cast, rng: random.Random, today: dt.date, n: int, target: str)
     if target in (State.SERVED, State.EXECUTED):
         return
     story.ev(actor, "report_to_agency", reported_on=day + dt.timedelta(days=1))
-    story.ev(actor, "close", summary="当场处罚决定已履行，结案。", closed_on=day + dt.timedelta(days=2))
+    closed_on = day + dt.timedelta(days=2)
+    story.ev(actor, "report_closing", summary="当场处罚决定已履行，建议结案。", written_on=closed_on)
+    story.ev(cast.approver, "close", opinion="同意结案。", closed_on=closed_on)
     if target == State.CLOSED:
         return
     story.ev(actor, "archive", archived_on=day + dt.timedelta(days=5))

@@ -112,6 +112,8 @@ CASE_OFFICERS = "case_officers"
 POWER_ITEMS = "power_items"
 TIERS = "tiers"
 EVIDENCE = "evidence"
+CASE_EVIDENCE = "case_evidence"
+CHECKLIST_ANSWERS = (("yes", _("Yes")), ("no", _("No")))
 
 EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     "file": (
@@ -193,6 +195,10 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("conclusion", _("Conclusion"), "text", True),
         F("held_on", _("Held on"), "date"),
     ),
+    "approve_decision": (
+        F("opinion", _("Approval opinion"), "textarea"),
+        F("approved_on", _("Approved on"), "date"),
+    ),
     "notify": (F("served_on", _("Notice reached the party on"), "date"),),
     "record_statement": (
         F("content", _("What the party stated"), "textarea", True),
@@ -212,7 +218,15 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("challenge_decision", _("Decision on that request"), "select", False, CHALLENGE_DECISIONS),
     ),
     "waive_rights": (
-        F("rights", _("Rights waived"), "multi", True, RIGHTS),
+        F("rights", _("Rights waived (tick each one the party waives)"), "multi", True, RIGHTS),
+        F(
+            "evidence_id",
+            _("The party's signed waiver (evidence)"),
+            "select",
+            True,
+            CASE_EVIDENCE,
+            help=_("Upload the signed waiver to the file first; it is then chosen here."),
+        ),
         F("waived_on", _("Waived on"), "date"),
     ),
     "decide": (
@@ -291,8 +305,20 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
         F("applied_on", _("Applied on"), "date"),
     ),
     "report_to_agency": (F("reported_on", _("Reported on"), "date"),),
-    "close": (F("summary", _("Closing report"), "textarea", True), F("closed_on", _("Closed on"), "date")),
-    "archive": (F("archived_on", _("Archived on"), "date"),),
+    "report_closing": (
+        F("summary", _("Closing report"), "textarea", True),
+        F("written_on", _("Written on"), "date"),
+    ),
+    "close": (F("opinion", _("Approval opinion"), "textarea"), F("closed_on", _("Closed on"), "date")),
+    "archive": (
+        F(
+            "late_entries_explanation",
+            _("Why records dated before the decision entered the file after it"),
+            "textarea",
+            help=_("Only when the file holds such records; the archive names them."),
+        ),
+        F("archived_on", _("Archived on"), "date"),
+    ),
     "suspend": (F("reason", _("Reason"), "textarea", True), F("suspended_on", _("Suspended on"), "date")),
     "resume": (F("reason", _("Reason"), "textarea"), F("resumed_on", _("Resumed on"), "date")),
     "extend_deadline": (
@@ -372,6 +398,7 @@ class CaseChoices:
     tiers: list[tuple[str, str]] = field(default_factory=list)
     tier_rows: list[dict[str, str]] = field(default_factory=list)
     evidence: list[tuple[str, str]] = field(default_factory=list)
+    case_evidence: list[tuple[str, str]] = field(default_factory=list)
 
     def get(self, source: str) -> list[tuple[str, str]]:
         values: list[tuple[str, str]] = getattr(self, source)
@@ -390,7 +417,15 @@ def choices_for(case: Case) -> CaseChoices:
         for i in items
         for t in i["tiers"]
     ]
+    from zhifa.enforcement.cases import hooks
+
+    case_evidence = [
+        (i.ref.split(":", 1)[1], f"{i.label} {i.description}".strip()[:80])
+        for i in hooks.file_items(case)
+        if i.ref.startswith("evidence:")
+    ]
     return CaseChoices(
+        case_evidence=case_evidence,
         officers=[(str(o.pk), o.name) for o in officers],
         case_officers=[
             (str(co.officer_id), co.officer.name) for co in case.officers.all() if co.removed_on is None
@@ -441,13 +476,31 @@ def render_fields(
                 "searchable": f.choices == POWER_ITEMS,
                 "value": "" if isinstance(value, list) else value,
                 "selected": [str(s) for s in selected],
-                "checklist": [(k, CHECKLIST_LABELS[k]) for k in law.LEGAL_REVIEW_CHECKLIST]
-                if f.kind == "checklist"
-                else [],
+                "checklist": _checklist_rows(values) if f.kind == "checklist" else [],
+                "answers": CHECKLIST_ANSWERS,
                 "help": f.help,
             }
         )
     return out
+
+
+def _checklist_rows(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each point with the answer and note given so far — none is answered in advance (第五十八条)."""
+    answers = values.get("checklist") if isinstance(values.get("checklist"), dict) else {}
+    notes = values.get("checklist_notes") if isinstance(values.get("checklist_notes"), dict) else {}
+    assert isinstance(answers, dict) and isinstance(notes, dict)
+    rows = []
+    for k in law.LEGAL_REVIEW_CHECKLIST:
+        answer = answers.get(k)
+        rows.append(
+            {
+                "key": k,
+                "label": CHECKLIST_LABELS[k],
+                "answer": "yes" if answer is True else "no" if answer is False else "",
+                "note": notes.get(k, ""),
+            }
+        )
+    return rows
 
 
 def _default(f: F, case: Case) -> Any:
@@ -481,8 +534,13 @@ def parse(event: str, post: QueryDict) -> dict[str, Any]:
         elif f.kind == "bool":
             data[f.name] = post.get(f.name) in ("on", "true", "1")
         elif f.kind == "checklist":
-            data[f.name] = {
-                k: post.get(f"checklist_{k}") in ("on", "true", "1") for k in law.LEGAL_REVIEW_CHECKLIST
+            # A point not answered stays out: the service refuses an incomplete checklist.
+            answers = {k: post.get(f"checklist_{k}", "") for k in law.LEGAL_REVIEW_CHECKLIST}
+            data[f.name] = {k: v == "yes" for k, v in answers.items() if v in ("yes", "no")}
+            data["checklist_notes"] = {
+                k: post.get(f"checklist_note_{k}", "").strip()
+                for k in law.LEGAL_REVIEW_CHECKLIST
+                if post.get(f"checklist_note_{k}", "").strip()
             }
         else:
             value = post.get(f.name, "")

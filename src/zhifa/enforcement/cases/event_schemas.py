@@ -37,7 +37,22 @@ class LegalReviewChecklist(StrictIn):
     documents: bool | None = None
 
 
+class LegalReviewChecklistNotes(StrictIn):
+    """Why a point was answered "no" (required for each such point)."""
+
+    authority: Annotated[str, Field(max_length=500)] | None = None
+    officers_qualified: Annotated[str, Field(max_length=500)] | None = None
+    procedure: Annotated[str, Field(max_length=500)] | None = None
+    facts_clear: Annotated[str, Field(max_length=500)] | None = None
+    evidence_sufficient: Annotated[str, Field(max_length=500)] | None = None
+    law_applied: Annotated[str, Field(max_length=500)] | None = None
+    discretion: Annotated[str, Field(max_length=500)] | None = None
+    within_power: Annotated[str, Field(max_length=500)] | None = None
+    documents: Annotated[str, Field(max_length=500)] | None = None
+
+
 assert set(LegalReviewChecklist.model_fields) == set(CHECKLIST_LABELS), "checklist keys drifted"
+assert set(LegalReviewChecklistNotes.model_fields) == set(CHECKLIST_LABELS), "checklist keys drifted"
 
 DATE = Annotated[str, Field(json_schema_extra={"format": "date"}, max_length=10)]
 MONEY = Annotated[str | int | float, Field(description='yuan, a decimal string such as "200.00"')]
@@ -64,6 +79,8 @@ def _type(f: F) -> Any:
         return bool
     if f.kind == "checklist":
         return LegalReviewChecklist
+    if f.kind == "checklist_notes":
+        return LegalReviewChecklistNotes
     if f.kind == "multi":
         return list[ID] if f.name.endswith("_ids") else list[str]
     if f.name.endswith("_id") or f.name == "presided_by":
@@ -72,7 +89,10 @@ def _type(f: F) -> Any:
 
 
 # Fields the services read beyond the page forms (shared/API.md).
+NOTES = F("checklist_notes", "why each point answered no is not satisfied", "checklist_notes")
 EXTRA_FIELDS: dict[str, tuple[F, ...]] = {
+    "approve_legal_review": (NOTES,),
+    "return_legal_review": (NOTES,),
     "decide_on_spot": (
         F("tier", "discretion tier", "text"),
         F("discretion_reason", "reason for departing from the tier", "textarea"),

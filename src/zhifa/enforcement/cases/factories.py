@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from zhifa.core.identity import resident_id_check_char, uscc_check_char
+from zhifa.enforcement.cases import hooks
 from zhifa.enforcement.cases.models import Case, State
 from zhifa.enforcement.cases.services import case_apply_event, case_register
 from zhifa.law.penalty import LEGAL_REVIEW_CHECKLIST
@@ -60,6 +61,7 @@ def build_case_kit(world: OrgWorld) -> CaseKit:
         name="未经批准挖掘城市道路",
         fine_max=20000,
         tiers=(tier("轻微", None, 5000), tier("一般", 5000, 10000), tier("严重", 10000, 20000)),
+        violated_provision="《城市道路管理条例》第三十三条",
         penalty_provision="《城市道路管理条例》第四十二条",
     )
     return CaseKit(
@@ -117,6 +119,44 @@ def add_investigation_record(case: Case, actor: Any) -> None:
     add(case, actor)
 
 
+def add_signed_waiver(case: Case, actor: Any, *, description: str = "当事人签字的放弃陈述申辩权利书") -> int:
+    """The party's signed written waiver, scanned into the file as evidence (行政处罚法第六十二条); a
+    `waive_rights` event points at it. Returns the evidence id."""
+    from zhifa.enforcement.evidence.factories import make_evidence, pdf_bytes
+
+    ev = make_evidence(
+        actor=actor,
+        agency=case.agency,
+        data=pdf_bytes(description),
+        kind="document",
+        name="waiver.pdf",
+        case=case,
+        description=description,
+    )
+    return int(ev.pk)
+
+
+def waive(case: Case, actor: Any, *, rights: list[str], waived_on: str) -> Case:
+    """Record the party's written waiver of exactly `rights`, with its signed document."""
+    evidence_id = add_signed_waiver(case, actor)
+    return ev(case, actor, "waive_rights", rights=rights, evidence_id=evidence_id, waived_on=waived_on)
+
+
+def approve_and_notify(case: Case, kit: CaseKit, *, served_on: str, approved_on: str | None = None) -> Case:
+    """The head approves the proposal (处罚决定审批表), then the officer serves the notice. A file
+    without any evidence first gets the officers' inspection record (行政处罚法第四十条、第五十五条)."""
+    if not hooks.file_items(case):
+        add_investigation_record(case, kit.world.officer_a)
+    case = ev(case, kit.world.approver_a, "approve_decision", approved_on=approved_on or served_on)
+    return ev(case, kit.world.officer_a, "notify", served_on=served_on)
+
+
+def close_case(case: Case, kit: CaseKit, *, closed_on: str, summary: str = "罚款已缴清，结案。") -> Case:
+    """The officers' closing report (结案报告), then the head's approval (结案审批表)."""
+    case = ev(case, kit.world.officer_a, "report_closing", summary=summary, written_on=closed_on)
+    return ev(case, kit.world.approver_a, "close", closed_on=closed_on)
+
+
 def day(start: dt.date, n: int) -> str:
     return (start + dt.timedelta(days=n)).isoformat()
 
@@ -149,8 +189,9 @@ def advance(kit: CaseKit, case: Case, target: str, *, start: dt.date, fine: str 
             w.officer_a,
             {"tier": "轻微", "measures": ["fine"], "fine_amount": fine, "reasons": "挖掘面积较小，已回填。"},
         ),
+        ("approve_decision", w.approver_a, {"approved_on": day(start, 1)}),
         ("notify", w.officer_a, {"served_on": day(start, 1)}),
-        ("waive_rights", w.officer_a, {"waived_on": day(start, 2)}),
+        ("waive_rights", w.officer_a, {"waived_on": day(start, 2), "rights": ["statement"]}),
         ("decide", w.approver_a, {"decided_on": day(start, 2), "reasons": "事实清楚，证据确凿。"}),
         ("serve", w.officer_a, {"method": "direct", "served_on": day(start, 3), "receipt": "送达回证"}),
         (
@@ -158,15 +199,21 @@ def advance(kit: CaseKit, case: Case, target: str, *, start: dt.date, fine: str 
             w.officer_a,
             {"amount": fine, "paid_on": day(start, 4), "channel": "bank", "receipt_no": f"NO.{case.pk:06d}"},
         ),
-        ("close", w.officer_a, {"summary": "罚款已缴清，结案。", "closed_on": day(start, 5)}),
+        ("report_closing", w.officer_a, {"summary": "罚款已缴清，结案。", "written_on": day(start, 5)}),
+        ("close", w.approver_a, {"closed_on": day(start, 5)}),
         ("archive", w.officer_a, {"archived_on": day(start, 5)}),
     ]
     if case.state == target:
         return case
     for name, actor, data in steps:
-        if name == "archive":
-            add_investigation_record(case, w.officer_a)  # the dossier needs one (documents' archive check)
-        case = ev(case, actor, name, **data)
+        if name == "submit_proposal" and not hooks.file_items(case):
+            # The investigation's record (行政处罚法第五十五条): no proposal, notice or decision rests on
+            # an empty file (第四十条), and the dossier needs it at archiving.
+            add_investigation_record(case, w.officer_a)
+        payload = dict(data)
+        if name == "waive_rights":
+            payload["evidence_id"] = add_signed_waiver(case, w.officer_a)
+        case = ev(case, actor, name, **payload)
         if case.state == target:
             return case
     raise AssertionError(f"did not reach {target}, stopped at {case.state}")

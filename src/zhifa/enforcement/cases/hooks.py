@@ -7,6 +7,11 @@
 - `register_archive_check(fn)`: `fn(case) -> list[str]` of translated problems; `archive` is refused
   (422) while any check reports one (documents: dossier completeness; evidence: mandatory AV records).
 
+- `register_file_source(fn)`: `fn(case) -> list[law.casefile.FileItem]` — what the file holds that a
+  document may cite (evidence: uploaded items; documents: 笔录). `notify` and `decide` refuse an empty
+  file (行政处罚法第四十条) and record what they cite; a waiver must point at an evidence item of the
+  file; `archive` flags items dated before the decision but entered after it.
+
 - `register_case_panel(fn)`: `fn(request, case) -> str` of HTML (already escaped, e.g. from
   `render_to_string`) or "" — a read-only panel another app adds to the case page (appeals lists the
   case's reconsiderations and lawsuits). Panels must not raise for "nothing to show".
@@ -21,14 +26,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zhifa.enforcement.cases.models import Case, CaseEvent
+    from zhifa.law.casefile import FileItem
 
 EventListener = Callable[["Case", "CaseEvent"], Any]
 ArchiveCheck = Callable[["Case"], list[str]]
 CasePanel = Callable[[Any, "Case"], str]
+FileSource = Callable[["Case"], list["FileItem"]]
 
 _listeners: list[EventListener] = []
 _archive_checks: list[ArchiveCheck] = []
 _panels: list[CasePanel] = []
+_file_sources: list[FileSource] = []
 
 
 def register_event_listener(fn: EventListener) -> EventListener:
@@ -72,3 +80,17 @@ def register_case_panel(fn: CasePanel) -> CasePanel:
 def case_panels(request: Any, case: Case) -> list[str]:
     """The HTML of every registered panel that has something to show, in registration order."""
     return [html for html in (str(fn(request, case) or "") for fn in list(_panels)) if html]
+
+
+def register_file_source(fn: FileSource) -> FileSource:
+    if fn not in _file_sources:
+        _file_sources.append(fn)
+    return fn
+
+
+def file_items(case: Case) -> list[FileItem]:
+    """Everything the registered sources say the case's file holds, oldest first."""
+    items: list[FileItem] = []
+    for fn in list(_file_sources):
+        items.extend(fn(case) or [])
+    return sorted(items, key=lambda i: (i.dated_on or i.entered_on, i.ref))

@@ -5,10 +5,12 @@ function's globals, and the role decorator's wrapper lives in another module.
 """
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -148,6 +150,18 @@ def document_detail(request: HttpRequest, document_id: int) -> Document:
     return selectors.document_get_for(user=request.user, document_id=document_id)
 
 
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def download_name(document: Document, *, masked: bool = False) -> str:
+    """`海城管罚决〔2026〕38号-行政处罚决定书.pdf`: what an officer files it as. Sent with RFC 5987
+    (`filename*=utf-8''…`, Django's content_disposition_header) so browsers keep the Chinese name;
+    characters no file system accepts are replaced."""
+    stem = f"{document.number}-{document.title}" if document.number else document.title
+    stem = _UNSAFE.sub("_", stem).strip(" .") or f"document-{document.pk}"
+    return f"{stem}{'（脱敏）' if masked else ''}.pdf"
+
+
 def pdf_response(request: HttpRequest, document: Document, *, inline: bool = True) -> HttpResponseBase:
     """The PDF exactly as generated, streamed, each access audited (`documents.download`). The caller
     found `document` through `selectors.document_get_for` (the case's visibility). A document still
@@ -158,7 +172,7 @@ def pdf_response(request: HttpRequest, document: Document, *, inline: bool = Tru
         render_queue.blob_of(document),
         audit_action="documents.download",
         audit_obj=document,
-        filename=f"document-{document.pk}.pdf",
+        filename=download_name(document),
         as_attachment=not inline,
         content_type="application/pdf",
     )
@@ -178,9 +192,9 @@ def masked_pdf_response(document: Document, *, inline: bool = True) -> HttpRespo
     """For viewers who do not handle the case: rendered again from the stored data, masked. No
     digest headers — the bytes are not the stored document's."""
     response = HttpResponse(dossier.masked_document_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'{"inline" if inline else "attachment"}; filename="document-{document.pk}-masked.pdf"'
-    )
+    response["Content-Disposition"] = content_disposition_header(
+        not inline, download_name(document, masked=True)
+    ) or ("inline" if inline else "attachment")
     return response
 
 
@@ -274,12 +288,16 @@ def case_dossier(request: HttpRequest, case_id: int) -> dict[str, Any]:
                 "url": f"/api/v1/evidence/{ev.pk}/content",
             }
         )
-    missing = [f"{title}（{article}）" for title, article in services.missing_required(case)]
+    status = services.dossier_status(case)
+    missing = [f"{title}（{article}）" for title, article in status["missing"]] + [
+        str(p) for p in status["problems"]
+    ]
     return {
         "case_id": case.pk,
         "case_number": case.number,
         "state": case.state,
-        "complete": not missing,
+        # computed from the rules: an open case is never complete (services.dossier_status)
+        "complete": status["complete"],
         "missing": missing,
         "entries": entries,
     }
@@ -292,7 +310,10 @@ def case_dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = _case(request, case_id)
     masked = not may_see_personal_data(request.user, case)
     response = HttpResponse(dossier.dossier_pdf(case, masked=masked), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}.pdf"'
+    response["Content-Disposition"] = (
+        content_disposition_header(True, _UNSAFE.sub("_", f"{case.number or case.pk}-案卷.pdf"))
+        or "attachment"
+    )
     return response
 
 

@@ -18,8 +18,18 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.files.services import register_blob_reference
         from zhifa.core.navigation import NavItem, register_nav
-        from zhifa.enforcement.cases.hooks import register_archive_check, register_event_listener
-        from zhifa.enforcement.documents.services import archive_check_documents, on_case_event
+        from zhifa.enforcement.cases.hooks import (
+            register_archive_check,
+            register_case_panel,
+            register_event_listener,
+            register_file_source,
+        )
+        from zhifa.enforcement.documents.panels import case_panel
+        from zhifa.enforcement.documents.services import (
+            archive_check_documents,
+            file_items_records,
+            on_case_event,
+        )
         from zhifa.org.roles import Role
 
         register_nav(
@@ -32,3 +42,5 @@ class DocumentsConfig(AppConfig):
         from zhifa.foundation.alerts.kinds import register_kind
 
         register_kind("document_rendering_failed", _("Document PDF rendering failed"))
+        register_file_source(file_items_records)
+        register_case_panel(case_panel)

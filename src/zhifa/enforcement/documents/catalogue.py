@@ -14,6 +14,9 @@ from pathlib import Path
 WENSHU_DIR = Path(__file__).resolve().parent / "wenshu"
 
 
+RECORD_CODES = frozenset({"inspection_record", "inquiry_record"})
+
+
 @dataclass(frozen=True)
 class Kind:
     code: str
@@ -29,6 +32,12 @@ class Kind:
     @property
     def servable(self) -> bool:
         return self.to_party or bool(self.served_by)
+
+    @property
+    @property
+    def is_record(self) -> bool:
+        """A 笔录 of the investigation (行政处罚法第五十五条): evidence a document may cite."""
+        return self.code in RECORD_CODES
 
     @property
     def builtin_path(self) -> Path:
@@ -56,6 +65,14 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "deliberation_record", "集体讨论记录", "集讨", 45, single=False, generated_by=("record_deliberation",)
     ),
+    Kind(
+        "decision_approval",
+        "行政处罚决定审批表",
+        "罚批",
+        48,
+        single=False,
+        generated_by=("approve_decision",),
+    ),
     Kind("prior_notice", "行政处罚事先告知书", "罚告", 50, generated_by=("notify",), served_by=("notify",)),
     Kind("hearing_notice", "听证告知书", "听告", 51, generated_by=("notify",), served_by=("notify",)),
     Kind("hearing_record", "听证笔录", "听录", 55, generated_by=("hold_hearing",)),
@@ -77,7 +94,8 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind("proof_of_service", "送达回证", "送", 70, single=False, generated_by=("notify", "serve")),
     Kind("reminder", "催告书", "催", 80, single=False, to_party=True),
-    Kind("closing_report", "结案报告", "结", 90, generated_by=("close",)),
+    Kind("closing_report", "结案报告", "结", 90, generated_by=("report_closing",)),
+    Kind("closing_approval", "结案审批表", "结批", 91, generated_by=("close",)),
 )
 
 BY_CODE: dict[str, Kind] = {k.code: k for k in KINDS}

@@ -70,6 +70,7 @@ CHECKLIST_LABELS = {
     "within_power": "是否超越执法机关法定权限",
     "documents": "执法文书是否完备、规范",
 }
+WAIVED_RIGHTS = {"statement": "陈述、申辩", "hearing": "要求听证"}
 NO_PENALTY_BASIS = {
     "minor_corrected": "《中华人民共和国行政处罚法》第三十三条第一款",
     "first_offence": "《中华人民共和国行政处罚法》第三十三条第一款",
@@ -117,9 +118,15 @@ def rights_part(agency: Any) -> dict[str, str]:
 
 
 def party_part(case: Case) -> dict[str, Any]:
+    is_person = case.party_kind == "person"
     return {
         "kind": case.party_kind,
-        "is_person": case.party_kind == "person",
+        "is_person": is_person,
+        # How a document addresses the party: 你 to an individual, 你单位 to an organisation — never
+        # the form-letter "你（单位）".
+        "you": "你" if is_person else "你单位",
+        "id_label": "身份证件号码" if is_person else "统一社会信用代码",
+        "address_label": "住址" if is_person else "住所",
         "name": case.party_name,
         "id_number": case.party_id_number,
         "phone": case.party_phone,
@@ -149,12 +156,19 @@ def power_part(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
         if provision.article is not None and provision.role in texts:
             label = f"《{provision.article.law.title}》{provision.article.number_text}"
             texts[provision.role].append(f"{label}：{provision.article.text}")
+    labels: dict[str, list[str]] = {"violated": [], "penalty": []}
+    for provision in version.provisions.select_related("article", "article__law").order_by(
+        "role", "position"
+    ):
+        if provision.article is not None and provision.role in labels:
+            labels[provision.role].append(f"《{provision.article.law.title}》{provision.article.number_text}")
     power = {
         "code": case.power_item.code if case.power_item else "",
         "name": version.name,
         "category": version.get_category_display(),
-        "violated_provision": version.violated_provision,
-        "penalty_provision": version.penalty_provision,
+        # The item's own wording, else the articles linked from the law library; never a blank.
+        "violated_provision": version.violated_provision or "、".join(labels["violated"]),
+        "penalty_provision": version.penalty_provision or "、".join(labels["penalty"]),
         "violated_text": "\n".join(texts["violated"]),
         "penalty_text": "\n".join(texts["penalty"]) or version.penalty_text,
     }
@@ -191,28 +205,67 @@ def penalty_part(case: Case) -> dict[str, Any]:
     }
 
 
-def evidence_part(case: Case) -> list[dict[str, Any]]:
-    items = (
-        Evidence.objects.filter(case=case, destroyed_at__isnull=True)
-        .select_related("blob")
-        .order_by("captured_at", "id")
+# Which act's citations a document prints: the decision cites what the decision recorded, the notice
+# what the notice recorded (行政处罚法第四十条: they rest on the file as it was then, nothing else).
+CITING_EVENTS: dict[str, tuple[str, ...]] = {
+    "decision": ("decide", "decide_on_spot"),
+    "prior_notice": ("notify",),
+    "hearing_notice": ("notify",),
+    "decision_approval": ("approve_decision",),
+}
+
+
+def _cited_refs(code: str, events: list[CaseEvent], event: CaseEvent | None) -> list[str] | None:
+    names = CITING_EVENTS.get(code)
+    if not names:
+        return None
+    source = event if event is not None and event.name in names else _last(events, *names)
+    cited = source.payload.get("cited") if source is not None else None
+    if not isinstance(cited, list):
+        return None
+    return [str(c.get("ref", "")) for c in cited if isinstance(c, dict)]
+
+
+def evidence_part(case: Case, *, refs: list[str] | None = None) -> list[dict[str, Any]]:
+    """The evidence and investigation records a document cites: `refs` when the act recorded them,
+    else what the file holds now. Each with its digest (the PDF's for a 笔录)."""
+    from zhifa.enforcement.cases.hooks import file_items
+    from zhifa.enforcement.documents.models import Document
+
+    items = file_items(case)
+    if refs is not None:
+        wanted = set(refs)
+        items = [i for i in items if i.ref in wanted]
+    ev_ids = [int(i.ref.split(":")[1]) for i in items if i.ref.startswith("evidence:")]
+    doc_ids = [int(i.ref.split(":")[1]) for i in items if i.ref.startswith("document:")]
+    blobs: dict[str, Any] = {
+        f"evidence:{ev.pk}": ev.blob for ev in Evidence.objects.filter(pk__in=ev_ids).select_related("blob")
+    }
+    blobs.update(
+        {f"document:{d.pk}": d.blob for d in Document.objects.filter(pk__in=doc_ids).select_related("blob")}
     )
-    return [
-        {
-            "seq": i,
-            "id": ev.pk,
-            "kind": ev.kind,
-            "kind_label": EVIDENCE_KINDS.get(ev.kind, ev.kind),
-            "description": ev.description,
-            "captured_at": iso(ev.captured_at),
-            "sha256": ev.blob.sha256,
-            "sha256_short": ev.blob.sha256[:16],
-            "sm3": ev.blob.sm3,
-            "size": ev.blob.size,
-            "mime": ev.blob.mime,
-        }
-        for i, ev in enumerate(items, start=1)
-    ]
+    out = []
+    for seq, item in enumerate(items, start=1):
+        blob = blobs.get(item.ref)
+        out.append(
+            {
+                "seq": seq,
+                "ref": item.ref,
+                "id": int(item.ref.split(":")[1]),
+                "kind": item.kind,
+                "kind_label": item.label,
+                "description": item.description,
+                "number": item.number,
+                "dated_on": iso(item.dated_on),
+                "captured_at": iso(item.dated_on),
+                "sha256": blob.sha256 if blob is not None else "",
+                "sha256_short": blob.sha256[:16] if blob is not None else "",
+                "sm3": blob.sm3 if blob is not None else "",
+                "size": blob.size if blob is not None else 0,
+                "mime": blob.mime if blob is not None else "",
+            }
+        )
+    return out
 
 
 def _last(events: list[CaseEvent], *names: str) -> CaseEvent | None:
@@ -249,9 +302,20 @@ def build(
     hearing = _last(events, "hold_hearing")
     deliberation = _last(events, "record_deliberation")
     close = _last(events, "close")
+    closing_report = _last(events, "report_closing")
+    approval = _last(events, "approve_decision")
+    waiver = _last(events, "waive_rights")
+    summary_event = closing_report or close
     no_penalty = _last(events, "decide_no_penalty")
-    if case.rights_waived_on:
-        statement = "当事人书面放弃陈述、申辩和听证的权利。"
+    waived = (
+        [str(r) for r in (waiver.payload.get("rights") or [])] if waiver and case.rights_waived_on else []
+    )
+    if waived:
+        # Exactly what the party waived in writing (行政处罚法第六十二条), nothing more.
+        named = "、".join(WAIVED_RIGHTS[r] for r in ("statement", "hearing") if r in waived)
+        statement = f"当事人书面放弃{named}的权利。"
+        if "statement" not in waived and case.statement_made:
+            statement += "当事人进行了陈述、申辩，本机关对其提出的事实、理由和证据进行了复核。"
     elif case.statement_made:
         statement = "当事人进行了陈述、申辩，本机关对其提出的事实、理由和证据进行了复核。"
     else:
@@ -282,7 +346,7 @@ def build(
         "power": power,
         "tier": tier,
         "penalty": penalty_part(case),
-        "evidence": evidence_part(case),
+        "evidence": evidence_part(case, refs=_cited_refs(code, events, event)),
         "notice": {
             "served_on": iso(case.notified_on),
             "hearing_eligible": case.hearing_eligible,
@@ -299,7 +363,11 @@ def build(
         "legal_review": {
             "opinion": review.payload.get("opinion", "") if review else "",
             "checklist": [
-                {"item": CHECKLIST_LABELS.get(k, k), "ok": bool(v)}
+                {
+                    "item": CHECKLIST_LABELS.get(k, k),
+                    "ok": bool(v),
+                    "note": str((review.payload.get("checklist_notes") or {}).get(k, "")) if review else "",
+                }
                 for k, v in (review.payload.get("checklist", {}) if review else {}).items()
             ],
             "reviewer": _name(review.actor) if review else "",
@@ -331,7 +399,20 @@ def build(
             "reason": no_penalty.payload.get("reason", "") if no_penalty else "",
             "basis": NO_PENALTY_BASIS.get(case.no_penalty_ground, "《中华人民共和国行政处罚法》第五十七条"),
         },
-        "closing": {"summary": close.payload.get("summary", "") if close else ""},
+        "approval": {
+            "approved_on": iso(approval.occurred_on) if approval else "",
+            "approver": _name(approval.actor) if approval else "",
+            "opinion": (approval.payload.get("opinion", "") or "同意。") if approval else "",
+        },
+        "closing": {
+            # 结案报告 (the officers') and 结案审批表 (the head's); earlier files kept the summary on close.
+            "summary": summary_event.payload.get("summary", "") if summary_event else "",
+            "reported_on": iso(closing_report.occurred_on) if closing_report else "",
+            "reported_by": _name(closing_report.actor) if closing_report else "",
+            "approved_on": iso(close.occurred_on) if close else "",
+            "approver": _name(close.actor) if close else "",
+            "opinion": (close.payload.get("opinion", "") or "同意结案。") if close else "",
+        },
         "inputs": inputs or {},
     }
     if extra:

@@ -27,6 +27,7 @@ from zhifa.enforcement.documents import catalogue, context, render_queue, render
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
 from zhifa.enforcement.evidence import permissions as evidence_permissions
 from zhifa.law import records
+from zhifa.law.casefile import FileItem
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
 
@@ -144,8 +145,35 @@ def template_activate(*, actor: Any, version_id: int) -> DocumentTemplate:
     return template
 
 
-def sample_context(code: str) -> dict[str, Any]:
-    """Made-up data that exercises a template (used to check an administrator's edit and for previews)."""
+SAMPLE_PARTIES: dict[str, dict[str, Any]] = {
+    "person": {
+        "kind": "person",
+        "is_person": True,
+        "you": "你",
+        "id_label": "身份证件号码",
+        "address_label": "住址",
+        "name": "示例当事人",
+        "id_number": "110105194912310029",
+        "phone": "13800000000",
+        "address": "示例市建设路2号",
+    },
+    "organisation": {
+        "kind": "organisation",
+        "is_person": False,
+        "you": "你单位",
+        "id_label": "统一社会信用代码",
+        "address_label": "住所",
+        "name": "示例市某某工程有限公司",
+        "id_number": "91350900MA0000001X",
+        "phone": "0000-7654321",
+        "address": "示例市工业路8号",
+    },
+}
+
+
+def sample_context(code: str, *, party_kind: str = "person") -> dict[str, Any]:
+    """Made-up data that exercises a template (used to check an administrator's edit and for previews),
+    for an individual or an organisation."""
     kind = catalogue.kind(code)
     today = timezone.localdate().isoformat()
     return {
@@ -177,14 +205,7 @@ def sample_context(code: str) -> dict[str, Any]:
             "decided_on": today,
             "decision_number": "示城管罚决〔2025〕1号",
         },
-        "party": {
-            "kind": "person",
-            "is_person": True,
-            "name": "示例当事人",
-            "id_number": "110105194912310029",
-            "phone": "13800000000",
-            "address": "示例市建设路2号",
-        },
+        "party": dict(SAMPLE_PARTIES[party_kind]),
         "officers": [
             {"name": "执法人员甲", "credential": "00000001"},
             {"name": "执法人员乙", "credential": "00000002"},
@@ -197,14 +218,18 @@ def sample_context(code: str) -> dict[str, Any]:
             "violated_text": "",
             "penalty_text": "",
         },
+        "approval": {"approved_on": today, "approver": "审批人", "opinion": "同意。"},
         "tier": {"name": "一般", "circumstances": "占用面积较小", "range": "500元至2000元"},
         "penalty": {"measures": ["罚款"], "fine_amount": "1000.00", "reasons": "违法情节一般。"},
         "evidence": [
             {
                 "seq": 1,
+                "ref": "evidence:1",
                 "kind_label": "照片",
                 "description": "现场照片",
-                "captured_at": "",
+                "number": "",
+                "dated_on": today,
+                "captured_at": today,
                 "sha256": "0" * 64,
                 "sha256_short": "0" * 16,
                 "sm3": "0" * 64,
@@ -221,7 +246,7 @@ def sample_context(code: str) -> dict[str, Any]:
         "hearing": {"requested_on": today, "held_on": today, "presided_by": "主持人", "record": "听证记录"},
         "legal_review": {
             "opinion": "同意",
-            "checklist": [{"item": "执法主体是否合法", "ok": True}],
+            "checklist": [{"item": "执法主体是否合法", "ok": True, "note": ""}],
             "reviewer": "审核人",
             "reviewed_on": today,
             "approved": True,
@@ -244,7 +269,14 @@ def sample_context(code: str) -> dict[str, Any]:
             "reason": "违法行为轻微并及时改正",
             "basis": "《中华人民共和国行政处罚法》第三十三条第一款",
         },
-        "closing": {"summary": "罚款已缴清。"},
+        "closing": {
+            "summary": "罚款已缴清。",
+            "reported_on": today,
+            "reported_by": "执法人员甲",
+            "approved_on": today,
+            "approver": "审批人",
+            "opinion": "同意结案。",
+        },
         "inputs": {"findings": "现场情况", "qa": [{"q": "问", "a": "答"}]},
         "seizure": {
             "measure_label": "扣押",
@@ -544,6 +576,43 @@ def _proof_of_service(case: Case, event: CaseEvent, served: Document | None) -> 
     )
 
 
+# --- What the file holds (registered with cases.hooks) ---------------------------------------------
+
+
+def _record_date(inputs: dict[str, Any]) -> dt.date | None:
+    """The date a 笔录 bears: its start time as written (YYYY-MM-DD…), if any."""
+    raw = str(inputs.get("started_at") or inputs.get("date") or "")[:10]
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def file_items_records(case: Case) -> list[FileItem]:
+    """The investigation records (笔录, 行政处罚法第五十五条) of the case as citable file items: dated
+    by what they say, entered when they were generated."""
+    rows = (
+        Document.objects.filter(case=case, code__in=catalogue.RECORD_CODES)
+        .exclude(state=Document.State.SUPERSEDED)
+        .order_by("generated_at", "id")
+    )
+    items = []
+    for doc in rows:
+        entered = timezone.localtime(doc.generated_at).date()
+        items.append(
+            FileItem(
+                ref=f"document:{doc.pk}",
+                kind=doc.code,
+                label=doc.title,
+                description=str(doc.inputs.get("place") or doc.inputs.get("person") or "")[:200],
+                dated_on=_record_date(doc.inputs) or entered,
+                entered_on=entered,
+                number=doc.number,
+            )
+        )
+    return items
+
+
 # --- Archive check ----------------------------------------------------------------------------------
 
 
@@ -568,6 +637,61 @@ def missing_required(case: Case) -> list[tuple[str, str]]:
             titles = "或".join(catalogue.kind(c).title for c in req.codes)
             missing.append((titles, req.article))
     return missing
+
+
+FINISHED_STATES = frozenset({"closed", "terminated", "not_filed", "archived"})
+
+
+def dossier_status(case: Case) -> dict[str, Any]:
+    """Completeness computed from the rules, not from a list of documents: what the path taken so far
+    requires (law.records), evidence behind any proposal (行政处罚法第四十条), items entered after the
+    decision that rested on the file (第四十七条). `complete` only for a finished case with nothing
+    missing — an open case is never "complete", whatever it holds so far."""
+    from zhifa.enforcement.cases.hooks import file_items
+    from zhifa.law import casefile
+
+    missing = missing_required(case)
+    items = file_items(case)
+    problems: list[str] = []
+    proposed = CaseEvent.objects.filter(case=case, name="submit_proposal").exists()
+    if case.procedure != "simple" and proposed and not items:
+        problems.append(
+            _("The file holds no evidence and no investigation record (%(article)s).")
+            % {"article": casefile.ART_40}
+        )
+    decision = (
+        CaseEvent.objects.filter(case=case, name__in=("decide", "decide_on_spot")).order_by("-seq").first()
+    )
+    cited = decision.payload.get("cited") if decision is not None else None
+    late = (
+        casefile.late_entries(
+            items,
+            decided_on=case.decided_on,
+            cited_refs=[str(c.get("ref", "")) for c in cited if isinstance(c, dict)],
+        )
+        if isinstance(cited, list)
+        else []
+    )
+    for item in late:
+        problems.append(
+            _(
+                "%(label)s %(number)s is dated %(dated)s, before the decision, but entered the file on %(entered)s, after it (%(article)s)."
+            )
+            % {
+                "label": item.label,
+                "number": item.number,
+                "dated": item.dated_on.isoformat() if item.dated_on else "",
+                "entered": item.entered_on.isoformat(),
+                "article": casefile.ART_47,
+            }
+        )
+    finished = case.state in FINISHED_STATES
+    return {
+        "missing": missing,
+        "problems": problems,
+        "finished": finished,
+        "complete": finished and not missing and not problems,
+    }
 
 
 def archive_check_documents(case: Case) -> list[str]:

@@ -68,11 +68,16 @@ def _dossier_context(request: HttpRequest, case: Any, **extra: Any) -> dict[str,
     full = may_see_personal_data(request.user, case)
     for ev in d.evidence:
         ev.shown_description = ev.description if full else public_text_for(case, ev.description)  # type: ignore[attr-defined]
+    for doc in d.documents:
+        # Only a document addressed to the party can be served (送达); internal forms never offer it.
+        doc.servable = catalogue.kind(doc.code).servable  # type: ignore[attr-defined]
+    status = services.dossier_status(case)
     return {
         "case": case,
         "party_shown": case.party_name if full or case.party_kind != "person" else mask_name(case.party_name),
         "dossier": d,
-        "missing": services.missing_required(case),
+        "status": status,
+        "missing": status["missing"],
         "actions": actions,
         "can_write": services.can_write(request.user, case) and state_is_writable(case.state),
         "records": [(code, catalogue.kind(code).title, RECORD_FIELDS[code]) for code in sorted(ON_DEMAND)],

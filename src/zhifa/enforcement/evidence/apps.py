@@ -10,11 +10,12 @@ class EvidenceConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.core.files.services import register_blob_reference, register_verify_failed
         from zhifa.core.navigation import NavItem, register_nav
-        from zhifa.enforcement.cases.hooks import register_archive_check
+        from zhifa.enforcement.cases.hooks import register_archive_check, register_file_source
         from zhifa.enforcement.evidence.services import (
             archive_check_av_records,
             archive_check_evidence_verified,
             evidence_uses_blob,
+            file_items_evidence,
             raise_integrity_alerts,
         )
         from zhifa.foundation.alerts.kinds import register_kind
@@ -25,6 +26,7 @@ class EvidenceConfig(AppConfig):
         register_verify_failed(raise_integrity_alerts)
         register_archive_check(archive_check_av_records)
         register_archive_check(archive_check_evidence_verified)
+        register_file_source(file_items_evidence)
         register_kind("av_record_missing", _("On-site action without a video record"))
         from zhifa.foundation.alerts.kinds import register_object_link
 

@@ -34,6 +34,7 @@ from zhifa.enforcement.evidence.meta import EvidenceMeta
 from zhifa.enforcement.evidence.models import Destruction, Evidence, SiteAction
 from zhifa.enforcement.evidence.staging import StagedFile
 from zhifa.law import coercion, jurisdiction, records
+from zhifa.law.casefile import FileItem
 from zhifa.org.models import OrgNode
 
 FAMILY_KIND = {
@@ -469,3 +470,32 @@ def archive_check_evidence_verified(case: Any) -> list[str]:
                 % {"sha": blob.sha256[:16]}
             )
     return problems
+
+
+# --- What the file holds (registered with cases.hooks) ----------------------------------------------
+
+EVIDENCE_LABELS = {
+    "photo": "照片",
+    "video": "视听资料（视频）",
+    "audio": "视听资料（录音）",
+    "document": "书证",
+    "record": "笔录",
+}
+
+
+def file_items_evidence(case: Any) -> list[FileItem]:
+    """The case's evidence items (not destroyed) as citable file items: dated when captured, entered
+    when uploaded."""
+    items = []
+    for ev in Evidence.objects.filter(case=case, destroyed_at__isnull=True).order_by("captured_at", "id"):
+        items.append(
+            FileItem(
+                ref=f"evidence:{ev.pk}",
+                kind=ev.kind,
+                label=EVIDENCE_LABELS.get(ev.kind, ev.kind),
+                description=ev.description[:200],
+                dated_on=timezone.localtime(ev.captured_at).date() if ev.captured_at else None,
+                entered_on=timezone.localtime(ev.uploaded_at).date(),
+            )
+        )
+    return items

@@ -219,9 +219,21 @@ class TestLegalReviewChecklist:
         with pytest.raises(RuleViolation):
             p.check_legal_review_checklist({**self.ALL, "evidence_sufficient": False}, approving=True)
 
-    def test_a_return_may_record_failed_points(self) -> None:
-        answers = p.check_legal_review_checklist({**self.ALL, "discretion": False}, approving=False)
+    def test_a_return_records_failed_points_with_their_note(self) -> None:
+        answers = p.check_legal_review_checklist(
+            {**self.ALL, "discretion": False}, approving=False, notes={"discretion": "裁量过重"}
+        )
         assert answers["discretion"] is False
+        with pytest.raises(InvalidInput):  # a "no" without a note
+            p.check_legal_review_checklist({**self.ALL, "discretion": False}, approving=False)
+
+    def test_a_return_needs_a_point_not_satisfied(self) -> None:
+        with pytest.raises(RuleViolation):
+            p.check_legal_review_checklist(self.ALL, approving=False)
+
+    def test_an_unanswered_point_is_no_answer(self) -> None:
+        with pytest.raises(InvalidInput):
+            p.check_legal_review_checklist({**self.ALL, "documents": None}, approving=True)
 
     def test_a_missing_point_is_bad_input(self) -> None:
         with pytest.raises(InvalidInput):

@@ -9,10 +9,12 @@ ORDINARY_PATH = [
     "register",
     "file",
     "submit_proposal",
+    "approve_decision",
     "notify",
     "decide",
     "serve",
     "record_payment",
+    "report_closing",
     "close",
 ]
 
@@ -23,19 +25,29 @@ class TestRequiredDocuments:
         assert codes == [
             "filing_approval",
             "inspection_record",
+            "decision_approval",
+            "prior_notice",
+            "decision",
+            "proof_of_service",
+            "closing_report",
+            "closing_approval",
+        ]
+
+    def test_either_investigation_record_satisfies_the_requirement(self) -> None:
+        required = required_documents(ORDINARY_PATH)
+        present = [
+            "filing_approval",
+            "inquiry_record",
+            "decision_approval",
             "prior_notice",
             "decision",
             "proof_of_service",
             "closing_report",
         ]
-
-    def test_either_investigation_record_satisfies_the_requirement(self) -> None:
-        required = required_documents(ORDINARY_PATH)
-        present = ["filing_approval", "inquiry_record", "prior_notice", "decision", "proof_of_service"]
-        assert missing_documents(required, present) == ["closing_report"]
+        assert missing_documents(required, present) == ["closing_approval"]
 
     def test_a_hearing_adds_notice_and_record(self) -> None:
-        path = [*ORDINARY_PATH[:4], "request_hearing", "hold_hearing", *ORDINARY_PATH[4:]]
+        path = [*ORDINARY_PATH[:5], "request_hearing", "hold_hearing", *ORDINARY_PATH[5:]]
         codes = [r.code for r in required_documents(path, hearing_eligible=True)]
         assert "hearing_notice" in codes and "hearing_record" in codes
 
@@ -56,10 +68,10 @@ class TestRequiredDocuments:
         codes = [r.code for r in required_documents([*ORDINARY_PATH, "apply_court_enforcement"])]
         assert "reminder" in codes
 
-    def test_simple_procedure_requires_only_the_decision_and_closing_report(self) -> None:
-        path = ["register", "decide_on_spot", "serve", "record_payment", "close"]
+    def test_simple_procedure_requires_only_the_decision_and_closing_documents(self) -> None:
+        path = ["register", "decide_on_spot", "serve", "record_payment", "report_closing", "close"]
         codes = [r.code for r in required_documents(path, procedure="simple")]
-        assert codes == ["decision", "proof_of_service", "closing_report"]
+        assert codes == ["decision", "proof_of_service", "closing_report", "closing_approval"]
 
     def test_every_requirement_names_its_article(self) -> None:
         for r in required_documents([*ORDINARY_PATH, "hold_hearing", "apply_court_enforcement"]):

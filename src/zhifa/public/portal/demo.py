@@ -1,8 +1,10 @@
 """Demo step 70: the portal's publications. The demo cases (step 40) were decided and served through
-the workflow, so the portal's listener has already scheduled each decision (masked) and published
-those served. This step adds what a real portal also shows: two decisions withdrawn after being
-revoked or changed (行政处罚法第四十八条第二款), one exempted (政府信息公开条例第十五条), and the
-overdue alerts for decisions decided but still not served and published."""
+the workflow, so the portal's listener has already scheduled each decision (masked) and noted its
+service. Publication is a reviewed step: here an officer of the agency prepares each served decision
+and the approver checks the masking and publishes it — except the last two, left one prepared
+(awaiting review) and one awaiting preparation. Then what a real portal also shows: two decisions
+withdrawn after being revoked or changed (行政处罚法第四十八条第二款), one exempted (政府信息公开条例
+第十五条), and the overdue alerts for decisions not published in time."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from zhifa.public.portal.models import PublishedDecision
 def seed_portal(ctx: dict[str, Any]) -> None:
     users = ctx["users"]
     today = timezone.localdate()
+    _prepare_and_publish(users)
     published = list(
         PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED).order_by(
             "decided_on", "id"
@@ -49,3 +52,31 @@ def seed_portal(ctx: dict[str, Any]) -> None:
     ctx["portal"] = {
         "published": PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED).count()
     }
+
+
+def _prepare_and_publish(users: dict[str, Any]) -> None:
+    from zhifa.core.errors import DomainError
+    from zhifa.org.roles import Role
+    from zhifa.org.selectors import user_can_see_agency
+
+    served = list(
+        PublishedDecision.objects.filter(
+            state=PublishedDecision.State.SCHEDULED, case_served_on__isnull=False
+        ).order_by("decided_on", "id")
+    )
+    officers = [u for key, u in users.items() if key.startswith(("officer", "market"))]
+    approver = users.get("approver")
+    for i, decision in enumerate(served):
+        if i == len(served) - 1:
+            break  # one served decision still awaits preparation
+        preparer = next(
+            (u for u in officers if user_can_see_agency(u, decision.agency_id, roles=[Role.OFFICER])), None
+        )
+        if preparer is None:
+            continue
+        try:
+            svc.publication_prepare(decision_id=decision.pk, actor=preparer, note="已核对脱敏内容。")
+            if i < len(served) - 2 and approver is not None:
+                svc.publication_publish(decision_id=decision.pk, actor=approver, masking_checked=True)
+        except DomainError:
+            continue  # another agency's approver (not in the demo) would publish it

@@ -2,8 +2,9 @@
 
 - `decide` / `decide_on_spot`: the decision is scheduled for publication, masked, with its deadline
   (the jurisdiction's window, default 7 working days, 国办发〔2018〕118号);
-- `serve`: it is published automatically — the party learns of the decision before the public does,
-  and service is itself due within 7 working days (行政处罚法第六十一条), so both deadlines line up.
+- `serve` (and `decide_on_spot`, handed over at once, 第五十二条): the decision reached the party, so
+  it may now be prepared for publication. Nothing is published automatically: an officer prepares it
+  and the approver checks the masking and publishes (services.publication_prepare / _publish).
   Whatever is still unpublished when its deadline passes raises a `publication_overdue` alert.
 
 Listeners run inside the case event's transaction: a failure here rolls the event back, so nothing
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.public.portal.services import (
     DecisionSnapshot,
-    publication_publish_for_case,
+    publication_case_served,
     publication_schedule,
     publication_withdraw_for_case,
 )
@@ -69,8 +70,10 @@ def snapshot_of(case: Case) -> DecisionSnapshot:
 def on_case_event(case: Case, event: CaseEvent) -> None:
     if event.name in DECIDING_EVENTS and case.decision_number:
         publication_schedule(snapshot=snapshot_of(case), actor=event.actor)
-    elif event.name == "serve":
-        publication_publish_for_case(case_id=case.pk, actor=None)
+    if event.name == "decide_on_spot" and case.decided_on is not None:
+        publication_case_served(case_id=case.pk, served_on=case.decided_on)
+    elif event.name == "serve" and case.served_on is not None:
+        publication_case_served(case_id=case.pk, served_on=case.served_on)
     elif event.name in CHANGING_EVENTS:
         withdraw_changed(case, event)
 

@@ -22,6 +22,7 @@ from zhifa.core.history import AppendOnlyQuerySet as AppendOnlyQuerySet
 class PublishedDecision(models.Model):
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Awaiting publication")
+        PREPARED = "prepared", _("Prepared, awaiting the approver's review")
         PUBLISHED = "published", pgettext_lazy("publication", "Published")
         WITHDRAWN = "withdrawn", pgettext_lazy("publication", "Withdrawn")
         EXEMPT = "exempt", _("Not published (exempt)")
@@ -62,6 +63,8 @@ class PublishedDecision(models.Model):
     publish_due = models.DateField(_("publish by"), null=True, blank=True)
     # Computed while the year's official calendar was unknown (weekday rule); recomputed by the engine.
     publish_due_provisional = models.BooleanField(_("provisional deadline"), default=False)
+    # The party had the decision served (or handed over on the spot) — publication comes after that.
+    case_served_on = models.DateField(_("decision served on"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
 
@@ -98,6 +101,8 @@ class PublishedDecision(models.Model):
 class PublicationEvent(models.Model):
     class Kind(models.TextChoices):
         SCHEDULE = "schedule", _("Scheduled")
+        PREPARE = "prepare", _("Prepared for publication")
+        RETURN = "return", _("Returned to the preparer")
         PUBLISH = "publish", pgettext_lazy("publication", "Published")
         WITHDRAW = "withdraw", pgettext_lazy("publication", "Withdrawn")
         EXEMPT = "exempt", _("Exempted")

@@ -169,7 +169,10 @@ def publication_list_for(
     if f.agency_id:
         qs = qs.filter(agency_id=f.agency_id)
     if f.overdue and today:
-        qs = qs.filter(state=PublishedDecision.State.SCHEDULED, publish_due__lt=today)
+        qs = qs.filter(
+            state__in=[PublishedDecision.State.SCHEDULED, PublishedDecision.State.PREPARED],
+            publish_due__lt=today,
+        )
     return qs.select_related("agency").order_by("-decided_on", "-id")
 
 

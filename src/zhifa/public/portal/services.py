@@ -1,6 +1,7 @@
-"""Every write to the portal's publications: schedule (when a decision is made), publish, withdraw
-(行政处罚法第四十八条第二款), exempt (政府信息公开条例第十四条、第十五条), and the daily check that
-raises an alert for decisions not published by their deadline.
+"""Every write to the portal's publications: schedule (when a decision is made), prepare (an officer
+checks and, if needed, edits the masked text), return or publish (the approver, who confirms the
+masking — never automatically), withdraw (行政处罚法第四十八条第二款), exempt (政府信息公开条例第十四条、
+第十五条), and the daily check that raises an alert for decisions not published by their deadline.
 
 Masking happens once, when the snapshot is scheduled (zhifa.law.disclosure); the published row never
 holds a person's full name, ID number, phone or address.
@@ -216,8 +217,8 @@ def publication_schedule(*, snapshot: DecisionSnapshot, actor: Any | None = None
 
 
 class PublicationWorkflow(workflow.Workflow[PublishedDecision, workflow.Transition]):
-    """Publication on the shared engine. The actor is None when the platform acts itself (publishing
-    when the decision is served, withdrawing when a case's decision is changed): no role applies then."""
+    """Publication on the shared engine. The actor is None only when the platform withdraws by itself
+    (a case's decision was changed); preparing and publishing always need a person."""
 
     name = "portal"
     table = TABLE
@@ -229,7 +230,11 @@ class PublicationWorkflow(workflow.Workflow[PublishedDecision, workflow.Transiti
         return decision
 
     def may_apply(self, actor: Any, obj: PublishedDecision, t: workflow.Transition) -> bool:
-        return actor is None or user_can_see_agency(actor, obj.agency_id, roles=t.roles)
+        if actor is None:
+            # The platform only withdraws by itself (a decision changed in its case); it never
+            # prepares or publishes — publication is the agency's reviewed act.
+            return t.event == "withdraw"
+        return user_can_see_agency(actor, obj.agency_id, roles=t.roles)
 
     def forbidden(self, obj: PublishedDecision, t: workflow.Transition) -> Forbidden:
         return Forbidden(_("Only the deciding agency's staff may do this."))
@@ -237,7 +242,12 @@ class PublicationWorkflow(workflow.Workflow[PublishedDecision, workflow.Transiti
     def conflict(self, obj: PublishedDecision, t: workflow.Transition) -> Conflict:
         if t.event == "publish":
             return Conflict(
-                _("This decision is “%(state)s”; only a decision awaiting publication can be published.")
+                _("This decision is “%(state)s”; only a prepared decision can be published.")
+                % {"state": obj.get_state_display()}
+            )
+        if t.event in ("prepare", "return"):
+            return Conflict(
+                _("This decision is “%(state)s”; this step does not apply.")
                 % {"state": obj.get_state_display()}
             )
         if t.event == "withdraw":
@@ -276,10 +286,42 @@ PUBLICATION = PublicationWorkflow()
 PubCtx = workflow.Ctx[PublishedDecision, workflow.Transition]
 
 
+@PUBLICATION.handlers.handles("prepare")
+def _prepare(ctx: PubCtx) -> None:
+    """The officer checks what will go public; an edited text is masked again, so an edit cannot bring
+    back a name or number (the masking rule runs on whatever is typed)."""
+    decision = ctx.obj
+    if decision.case_served_on is None:
+        law.check_publication_review(served=False, masking_checked=True, actor_present=True)
+    facts = ctx.data.get("facts_public")
+    if facts is not None:
+        names = [decision.party_public] if decision.party_kind == PublishedDecision.PartyKind.PERSON else []
+        masked = law.public_text(str(facts)[:5000], person_names=names)
+        if masked != decision.facts_public:
+            ctx.set(facts_public=masked)
+            ctx.record["facts_edited"] = True
+    note = str(ctx.data.get("note") or "")[:2000]
+    ctx.extra.update(event={"note": note, "due_on": decision.publish_due}, audit={})
+
+
+@PUBLICATION.handlers.handles("return")
+def _return(ctx: PubCtx) -> None:
+    note = str(ctx.data.get("note") or "").strip()
+    if len(note) < 2:
+        raise InvalidInput(_("Say what to correct before publication."), detail={"field": "note"})
+    ctx.extra.update(event={"note": note[:2000]}, audit={})
+
+
 @PUBLICATION.handlers.handles("publish")
 def _publish(ctx: PubCtx) -> None:
     decision, now = ctx.obj, timezone.now()
+    law.check_publication_review(
+        served=decision.case_served_on is not None,
+        masking_checked=bool(ctx.data.get("masking_checked")),
+        actor_present=ctx.actor is not None,
+    )
     ctx.set(published_at=now, published_on=ctx.today)
+    ctx.record["masking_checked"] = True
     in_time = decision.publish_due is None or ctx.today <= decision.publish_due
     ctx.changed.update(dues.close_publication(decision, on=ctx.today))
     ctx.extra.update(event={"due_on": decision.publish_due, "in_time": in_time}, audit={"in_time": in_time})
@@ -337,19 +379,43 @@ def _exempt(ctx: PubCtx) -> None:
     ctx.extra.update(event={"note": note}, audit={"ground": ground})
 
 
-def publication_publish(*, decision_id: int, actor: Any | None = None) -> PublishedDecision:
-    """Publish now (automatically when the decision is served; by hand from the staff page)."""
-    return workflow.apply_event(PUBLICATION, obj_id=decision_id, actor=actor, event="publish", data={})
+def publication_prepare(
+    *, decision_id: int, actor: Any, facts_public: str | None = None, note: str = ""
+) -> PublishedDecision:
+    """An officer (or the approver) prepares a served decision for publication: the masked text is
+    checked and may be edited (masked again)."""
+    data: dict[str, Any] = {"note": note}
+    if facts_public is not None:
+        data["facts_public"] = facts_public
+    return workflow.apply_event(PUBLICATION, obj_id=decision_id, actor=actor, event="prepare", data=data)
 
 
-def publication_publish_for_case(*, case_id: int, actor: Any | None = None) -> list[PublishedDecision]:
-    """Publish whatever of this case awaits publication (called when the decision is served)."""
-    ids = list(
-        PublishedDecision.objects.filter(
-            case_id=case_id, state=PublishedDecision.State.SCHEDULED
-        ).values_list("id", flat=True)
+def publication_return(*, decision_id: int, actor: Any, note: str) -> PublishedDecision:
+    """The approver sends a prepared publication back, saying what to correct."""
+    return workflow.apply_event(
+        PUBLICATION, obj_id=decision_id, actor=actor, event="return", data={"note": note}
     )
-    return [publication_publish(decision_id=i, actor=actor) for i in ids]
+
+
+def publication_publish(
+    *, decision_id: int, actor: Any | None = None, masking_checked: bool = False
+) -> PublishedDecision:
+    """The approver publishes a prepared decision, confirming the masking was checked. Refused without
+    an actor: nothing is published automatically."""
+    return workflow.apply_event(
+        PUBLICATION,
+        obj_id=decision_id,
+        actor=actor,
+        event="publish",
+        data={"masking_checked": masking_checked},
+    )
+
+
+def publication_case_served(*, case_id: int, served_on: dt.date) -> int:
+    """The case listener: the decision reached the party, so it may now be prepared for publication."""
+    return PublishedDecision.objects.filter(case_id=case_id, case_served_on__isnull=True).update(
+        case_served_on=served_on
+    )
 
 
 # --- withdraw ------------------------------------------------------------------------------------
@@ -421,7 +487,9 @@ def raise_overdue_alerts(*, today: dt.date | None = None) -> int:
     from zhifa.foundation.alerts.services import alert_raise
 
     today = today or timezone.localdate()
-    overdue = PublishedDecision.objects.filter(state=PublishedDecision.State.SCHEDULED, publish_due__lt=today)
+    overdue = PublishedDecision.objects.filter(
+        state__in=[PublishedDecision.State.SCHEDULED, PublishedDecision.State.PREPARED], publish_due__lt=today
+    )
     count = 0
     for decision in overdue.only("id", "agency_id", "decision_number", "publish_due", "window_days"):
         alert_raise(
@@ -430,7 +498,10 @@ def raise_overdue_alerts(*, today: dt.date | None = None) -> int:
             agency_id=decision.agency_id,
             title=_("Decision %(number)s was not published by %(date)s")
             % {"number": decision.decision_number, "date": f"{decision.publish_due:%Y-%m-%d}"},
-            message=_("Publish it, or record why it is exempt, on the portal's publication page."),
+            message=_(
+                "Prepare it and have the approver publish it, or record why it is exempt, on the portal's "
+                "publication page."
+            ),
             due_on=decision.publish_due,
             object_type="portal.publisheddecision",
             object_id=str(decision.pk),

@@ -1,5 +1,5 @@
-"""Staff pages for publications (/portal/manage/): what awaits publication and by when, publish by
-hand, withdraw a changed or revoked decision (行政处罚法第四十八条第二款), record an exemption."""
+"""Staff pages for publications (/portal/manage/): what awaits publication and by when, prepare (an
+officer), review and publish or return (the approver), withdraw a changed or revoked decision (行政处罚法第四十八条第二款), record an exemption."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     )
     rows = []
     for d in page.object_list:
-        if d.state == PublishedDecision.State.SCHEDULED:
+        if d.state in (PublishedDecision.State.SCHEDULED, PublishedDecision.State.PREPARED):
             status = sla_rules.sla_status(due_on=d.publish_due, today=today)
         else:
             status = sla_rules.SlaStatus.MET
@@ -134,8 +134,24 @@ def manage_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 def manage_act(request: HttpRequest, decision_id: int, action: str) -> HttpResponse:
     item = _visible(request, decision_id)
     try:
-        if action == "publish":
-            svc.publication_publish(decision_id=item.pk, actor=request.user)
+        if action == "prepare":
+            facts = request.POST.get("facts_public")
+            svc.publication_prepare(
+                decision_id=item.pk,
+                actor=request.user,
+                facts_public=facts if facts is not None else None,
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("Prepared; the approver reviews the masking and publishes."))
+        elif action == "return":
+            svc.publication_return(decision_id=item.pk, actor=request.user, note=request.POST.get("note", ""))
+            messages.success(request, _("Returned to the preparer."))
+        elif action == "publish":
+            svc.publication_publish(
+                decision_id=item.pk,
+                actor=request.user,
+                masking_checked=request.POST.get("masking_checked") in ("on", "1", "true"),
+            )
             messages.success(request, _("Published."))
         elif action == "withdraw":
             form = WithdrawForm(request.POST)

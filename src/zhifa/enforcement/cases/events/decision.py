@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.core.numbering import issue_number
-from zhifa.enforcement.cases import fields, penalty_rules, people
+from zhifa.enforcement.cases import fields, hooks, penalty_rules, people
 from zhifa.enforcement.cases.deadlines import deadline_close, deadline_open, deadline_resolve, open_rows
 from zhifa.enforcement.cases.events.base import Ctx, handles
 from zhifa.enforcement.cases.events.investigation import _assign, require_two_handlers
@@ -14,6 +14,7 @@ from zhifa.enforcement.cases.models import CaseDeadline, CaseOfficer, DeadlineKi
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
 from zhifa.law import capacity, deliberation, no_penalty, prior_penalties
 from zhifa.law import hearing as hearing_law
+from zhifa.law import casefile
 from zhifa.law import penalty as law
 from zhifa.law.days import DayKind, Period
 from zhifa.law.penalty import Measure, ReviewGround
@@ -23,11 +24,15 @@ NO_PENALTY_KIND = "不罚"
 ON_SPOT_KIND = "当罚"
 
 
-@handles("notify")
-def notify(ctx: Ctx) -> None:
-    """事先告知 (行政处罚法第四十四条). Legal review comes before the notice when it is required."""
+def cite_file(ctx: Ctx, *, step: str) -> list[dict[str, object]]:
+    """What the file holds when the act is recorded (行政处罚法第四十条: nothing → refused); recorded on
+    the event so the 文书 it produces cite exactly these and nothing else."""
+    cited = casefile.check_evidence_in_file(hooks.file_items(ctx.case), step=step)
+    return [i.as_dict() for i in cited]
+
+
+def _require_review(ctx: Ctx) -> None:
     case = ctx.case
-    require_two_handlers(case)
     if case.legal_review_required and not case.legal_review_passed:
         raise RuleViolation(
             _("The case needs a passed legal review before the party is notified (%(article)s).")
@@ -35,6 +40,43 @@ def notify(ctx: Ctx) -> None:
             code="legal_review_missing",
             article=law.ART_58,
         )
+
+
+@handles("approve_decision")
+def approve_decision(ctx: Ctx) -> None:
+    """处罚决定审批表: the head reviews the investigation result and approves the proposed penalty
+    (行政处罚法第五十七条) — after the legal review when it is required — before the party is told of it
+    in the agency's name (第四十四条). A collective deliberation (第五十七条第二款) may follow, before the
+    decision, which it gates."""
+    case = ctx.case
+    require_two_handlers(case)
+    _require_review(ctx)
+    cited = cite_file(ctx, step=str(_("approving the penalty")))
+    ctx.set(decision_approved_on=ctx.act_on)
+    ctx.record.update(
+        opinion=fields.text(ctx.data, "opinion", required=False, max_length=2000),
+        measures=list(case.proposed_measures),
+        fine_amount=str(case.proposed_fine) if case.proposed_fine is not None else None,
+        cited=cited,
+        article=casefile.ART_44_57,
+    )
+
+
+@handles("notify")
+def notify(ctx: Ctx) -> None:
+    """事先告知 (行政处罚法第四十四条) of the proposal the head approved; legal review comes before the
+    notice when it is required."""
+    case = ctx.case
+    require_two_handlers(case)
+    casefile.check_decision_approved(approved=case.decision_approved_on is not None)
+    if case.legal_review_required and not case.legal_review_passed:
+        raise RuleViolation(
+            _("The case needs a passed legal review before the party is notified (%(article)s).")
+            % {"article": law.ART_58},
+            code="legal_review_missing",
+            article=law.ART_58,
+        )
+    cited = cite_file(ctx, step=str(_("the prior notice")))
     ctx.set(
         notified_on=ctx.act_on,
         notified_measures=list(case.proposed_measures),
@@ -66,6 +108,7 @@ def notify(ctx: Ctx) -> None:
         fine_amount=str(case.proposed_fine) if case.proposed_fine is not None else None,
         hearing_right=case.hearing_eligible,
         statement_days=applied.as_dict(),
+        cited=cited,
     )
 
 
@@ -173,9 +216,23 @@ def hold_hearing(ctx: Ctx) -> None:
 @handles("waive_rights")
 def waive_rights(ctx: Ctx) -> None:
     """The party gives up the statement and/or hearing in writing (第六十二条: 明确放弃)."""
-    rights = fields.string_list(ctx.data, "rights") or ["statement", "hearing"]
-    if any(r not in ("statement", "hearing") for r in rights):
-        raise InvalidInput(_("Unknown right."), detail={"field": "rights"})
+    evidence_id = fields.integer(ctx.data, "evidence_id", required=False)
+    ref = f"evidence:{evidence_id}" if evidence_id else ""
+    document = next((i for i in hooks.file_items(ctx.case) if ref and i.ref == ref), None)
+    rights = [
+        str(r)
+        for r in casefile.check_waiver(
+            rights=fields.string_list(ctx.data, "rights"), signed_document_in_file=document is not None
+        )
+    ]
+    if "hearing" in rights and not ctx.case.hearing_eligible:
+        raise RuleViolation(
+            _("The notified penalty carries no right to a hearing (%(article)s).") % {"article": law.ART_63},
+            code="no_hearing_right",
+            article=law.ART_63,
+            detail={"field": "rights"},
+        )
+    assert document is not None
     if "statement" in rights:
         deadline_resolve(
             case=ctx.case, kind=DeadlineKind.STATEMENT, on=ctx.act_on, resolution=Resolution.WAIVED
@@ -185,7 +242,7 @@ def waive_rights(ctx: Ctx) -> None:
             case=ctx.case, kind=DeadlineKind.HEARING_REQUEST, on=ctx.act_on, resolution=Resolution.WAIVED
         )
     ctx.set(rights_waived_on=ctx.act_on)
-    ctx.record["rights"] = rights
+    ctx.record.update(rights=rights, document=document.as_dict(), article=casefile.ART_62)
 
 
 def check_decision_deadline(ctx: Ctx) -> None:
@@ -244,6 +301,7 @@ def decide(ctx: Ctx) -> None:
             code="legal_review_missing",
             article=law.ART_58,
         )
+    cited = cite_file(ctx, step=str(_("the decision")))
     if case.deliberation_required and not case.deliberation_done:
         article = deliberation.ART_57_65 if "hearing_held" in case.deliberation_grounds else law.ART_57
         raise RuleViolation(
@@ -337,6 +395,7 @@ def decide(ctx: Ctx) -> None:
         reasons=reasons,
         party=penalty_rules.standing(case),
         leniency_reason=leniency_reason,
+        cited=cited,
     )
     ctx.reindex = True
 
@@ -489,5 +548,7 @@ def decide_on_spot(ctx: Ctx) -> None:
         single_officer_basis=single_basis,
         article=law.ART_51,
         party=penalty_rules.standing(case),
+        # 简易程序: the decision itself is the record (第五十二条); what the file holds is still noted.
+        cited=[i.as_dict() for i in hooks.file_items(case)],
     )
     ctx.reindex = True

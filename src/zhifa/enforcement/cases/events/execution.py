@@ -30,6 +30,7 @@ from zhifa.enforcement.cases.models import (
     State,
 )
 from zhifa.foundation.deadlines import services as engine
+from zhifa.law import casefile
 from zhifa.law import court_enforcement as court_law
 from zhifa.law import deliberation
 from zhifa.law import execution as execution_law
@@ -278,8 +279,17 @@ def report_to_agency(ctx: Ctx) -> None:
     deadline_resolve(case=ctx.case, kind=DeadlineKind.ON_SPOT_REPORT, on=ctx.act_on)
 
 
+@handles("report_closing")
+def report_closing(ctx: Ctx) -> None:
+    """结案报告: the handling officers sum up the case and its execution for the head's approval."""
+    ctx.set(closing_reported_on=ctx.act_on)
+    ctx.record["summary"] = fields.text(ctx.data, "summary")
+
+
 @handles("close")
 def close(ctx: Ctx) -> None:
+    """结案审批表: the head approves closing on the officers' report (行政处罚法第五十七条、第四十七条)."""
+    casefile.check_closing_reported(reported=ctx.case.closing_reported_on is not None)
     if ctx.case.is_simple and ctx.case.reported_on is None:
         raise RuleViolation(
             _("Report the on-the-spot decision to the agency before closing (%(article)s).")
@@ -288,7 +298,7 @@ def close(ctx: Ctx) -> None:
             article=law.ART_52,
         )
     ctx.set(closed_on=ctx.act_on)
-    ctx.record["summary"] = fields.text(ctx.data, "summary")
+    ctx.record["opinion"] = fields.text(ctx.data, "opinion", required=False, max_length=2000)
 
 
 @handles("archive")
@@ -302,6 +312,18 @@ def archive(ctx: Ctx) -> None:
         for row in blockers
     ]
     problems += hooks.archive_problems(ctx.case)
+    cited = _decision_cited(ctx)
+    late = (
+        casefile.late_entries(hooks.file_items(ctx.case), decided_on=ctx.case.decided_on, cited_refs=cited)
+        if cited is not None
+        else []
+    )
+    explanation = fields.text(ctx.data, "late_entries_explanation", required=False, max_length=2000)
+    if not problems:
+        casefile.check_late_entries(late, explanation=explanation)
+    if late:
+        # Flagged, never silently accepted: the event keeps what came late and why.
+        ctx.record.update(late_entries=[i.as_dict() for i in late], late_entries_explanation=explanation)
     if problems:
         article = "行政处罚法第四十七条"
         raise RuleViolation(
@@ -311,6 +333,22 @@ def archive(ctx: Ctx) -> None:
             detail={"problems": problems},
         )
     ctx.set(archived_on=ctx.act_on)
+
+
+def _decision_cited(ctx: Ctx) -> list[str] | None:
+    """The refs the last decision cited (everything in the file when it was recorded); None when no
+    decision recorded them (no decision, or one made before decisions recorded their citations)."""
+    from zhifa.enforcement.cases.models import CaseEvent
+
+    event = (
+        CaseEvent.objects.filter(case=ctx.case, name__in=("decide", "decide_on_spot"))
+        .order_by("-seq")
+        .first()
+    )
+    cited = event.payload.get("cited") if event is not None else None
+    if not isinstance(cited, list):
+        return None
+    return [str(c.get("ref", "")) for c in cited if isinstance(c, dict)]
 
 
 @handles("suspend")

@@ -24,6 +24,7 @@ from zhifa.enforcement.cases.models import (
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
 from zhifa.law import capacity, deliberation, prior_penalties
 from zhifa.law import hearing as hearing_law
+from zhifa.law import casefile
 from zhifa.law import penalty as law
 from zhifa.law.penalty import Measure, ReviewGround
 
@@ -284,6 +285,7 @@ def submit_proposal(ctx: Ctx) -> None:
         deliberation_required=bool(deliberation_grounds),
         deliberation_grounds=deliberation_grounds,
         deliberation_done=False,
+        decision_approved_on=None,  # a new proposal needs the head's approval of its own
         settings_applied={
             **case.settings_applied,
             "hearing_thresholds": list(hearing.thresholds),
@@ -401,7 +403,8 @@ def _evidence_after(case: Case, ids: list[int]) -> list[int]:
 @handles("request_legal_review")
 def request_legal_review(ctx: Ctx) -> None:
     require_two_handlers(ctx.case)
-    ctx.set(review_return_state=ctx.case.state)
+    # The head approves after the legal review (第五十八条: before the decision), not before it.
+    ctx.set(review_return_state=ctx.case.state, decision_approved_on=None)
     ctx.record["required"] = ctx.case.legal_review_required
 
 
@@ -430,32 +433,34 @@ def _check_reviewer(ctx: Ctx) -> None:
 def approve_legal_review(ctx: Ctx) -> None:
     _check_reviewer(ctx)
     opinion = fields.text(ctx.data, "opinion")
+    answers, notes = _checklist(ctx, approving=True)
+    ctx.set(legal_review_passed=True)
+    ctx.target = ctx.case.review_return_state or State.PROPOSED
+    ctx.record.update(opinion=opinion, checklist=answers, checklist_notes=notes, article=law.ART_58)
+
+
+def _checklist(ctx: Ctx, *, approving: bool) -> tuple[dict[str, bool], dict[str, str]]:
+    """The nine points, each answered yes or no by the reviewer — none is answered in advance; a "no"
+    carries its note (第五十八条)."""
     checklist = ctx.data.get("checklist") or {}
-    if not isinstance(checklist, dict):
+    notes = ctx.data.get("checklist_notes") or {}
+    if not isinstance(checklist, dict) or not isinstance(notes, dict):
         raise InvalidInput(
             _("The checklist must map each point to true or false."), detail={"field": "checklist"}
         )
-    answers = law.check_legal_review_checklist(checklist, approving=True)
-    ctx.set(legal_review_passed=True)
-    ctx.target = ctx.case.review_return_state or State.PROPOSED
-    ctx.record.update(opinion=opinion, checklist=answers, article=law.ART_58)
+    return casefile.check_checklist(checklist, law.LEGAL_REVIEW_CHECKLIST, approving=approving, notes=notes)
 
 
 @handles("return_legal_review")
 def return_legal_review(ctx: Ctx) -> None:
     _check_reviewer(ctx)
     opinion = fields.text(ctx.data, "opinion")
-    checklist = ctx.data.get("checklist") or {}
-    if not isinstance(checklist, dict):
-        raise InvalidInput(
-            _("The checklist must map each point to true or false."), detail={"field": "checklist"}
-        )
-    answers = law.check_legal_review_checklist(checklist, approving=False)
-    ctx.set(legal_review_passed=False)
+    answers, notes = _checklist(ctx, approving=False)
+    ctx.set(legal_review_passed=False, decision_approved_on=None)
     # Back to investigation: a notice already served no longer stands; its windows end with it.
     for kind in (DeadlineKind.STATEMENT, DeadlineKind.HEARING_REQUEST):
         deadline_resolve(case=ctx.case, kind=kind, on=ctx.act_on, resolution=Resolution.MOOT)
-    ctx.record.update(opinion=opinion, checklist=answers)
+    ctx.record.update(opinion=opinion, checklist=answers, checklist_notes=notes)
 
 
 @handles("record_deliberation")

@@ -183,6 +183,8 @@ class Case(models.Model):
     deliberation_done = models.BooleanField(_("deliberation held"), default=False)
     deliberation_grounds = models.JSONField(default=list, blank=True)  # 第五十七条: why it is required
     settings_applied = models.JSONField(default=dict, blank=True)
+    # 处罚决定审批表: the head approved the current proposal (第四十四条、第五十七条); cleared by a new one.
+    decision_approved_on = models.DateField(_("proposal approved by the head on"), null=True, blank=True)
 
     # 事先告知 and the party's rights
     notified_on = models.DateField(_("notice served on"), null=True, blank=True)
@@ -216,6 +218,7 @@ class Case(models.Model):
     court_applied_on = models.DateField(_("court enforcement applied on"), null=True, blank=True)
     court = models.CharField(_("court"), max_length=100, blank=True)
     reported_on = models.DateField(_("reported to the agency on"), null=True, blank=True)
+    closing_reported_on = models.DateField(_("closing report written on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     # After the decision (zhifa.law.execution): the approved deferral or instalment plan (行政处罚法
     # 第六十六条第二款) {"applied_on", "approved_on", "ends_on", "schedule": [{"due_on", "amount"}]};

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from zhifa.enforcement.cases.factories import CHECKLIST_OK, CaseKit, advance, ev, register
+from zhifa.enforcement.cases.factories import (
+    CHECKLIST_OK,
+    CaseKit,
+    add_investigation_record,
+    advance,
+    approve_and_notify,
+    ev,
+    register,
+)
 from zhifa.enforcement.cases.models import Case, State
 
 START = dt.date(2025, 5, 6)
@@ -40,6 +48,7 @@ def hearing_requested(kit: CaseKit, *, fine: str = "12000.00") -> Case:
     w = kit.world
     case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01", party=PERSON)
     case = advance(kit, case, State.INVESTIGATING, start=START)
+    add_investigation_record(case, w.officer_a)
     case = ev(
         case,
         w.officer_a,
@@ -50,7 +59,7 @@ def hearing_requested(kit: CaseKit, *, fine: str = "12000.00") -> Case:
         reasons="面积较大",
     )
     assert case.hearing_eligible
-    case = ev(case, w.officer_a, "notify", served_on="2025-05-07")
+    case = approve_and_notify(case, kit, served_on="2025-05-07")
     return ev(case, w.officer_a, "request_hearing", requested_on="2025-05-08")
 
 
@@ -94,7 +103,8 @@ def simple(kit: CaseKit, state: str) -> Case:
     if state == State.EXECUTED:
         return case
     case = ev(case, w.officer_a, "report_to_agency", reported_on="2025-06-11")
-    case = ev(case, w.officer_a, "close", summary="当场缴纳，结案。", closed_on="2025-06-11")
+    case = ev(case, w.officer_a, "report_closing", summary="当场缴纳，结案。", written_on="2025-06-11")
+    case = ev(case, w.approver_a, "close", closed_on="2025-06-11")
     if state == State.CLOSED:
         return case
     return ev(case, w.officer_a, "archive", archived_on="2025-06-12")
@@ -126,12 +136,14 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
         "return_legal_review": {
             "opinion": "证据不足",
             "checklist": {**CHECKLIST_OK, "evidence_sufficient": False},
+            "checklist_notes": {"evidence_sufficient": "缺少询问笔录"},
         },
         "record_deliberation": {
             "participants": ["赵六", "孙八", "周九"],
             "minutes": "讨论",
             "conclusion": "同意",
         },
+        "approve_decision": {"opinion": "同意"},
         "notify": {},
         "record_statement": {"content": "当事人称已回填。"},
         "request_hearing": {},
@@ -141,7 +153,7 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
             "record": "听证笔录",
             "record_signed": True,
         },
-        "waive_rights": {},
+        "waive_rights": {"rights": ["statement"]},
         "decide": {"reasons": "事实清楚"},
         "decide_no_penalty": {"reason": "违法行为轻微并及时改正", "ground": "minor_corrected"},
         "decide_on_spot": {
@@ -161,7 +173,8 @@ def payloads(kit: CaseKit) -> dict[str, dict[str, Any]]:
         "serve_reminder": {},
         "apply_court_enforcement": {"court": "测试市人民法院"},
         "report_to_agency": {},
-        "close": {"summary": "结案"},
+        "report_closing": {"summary": "结案"},
+        "close": {"opinion": "同意结案"},
         "archive": {},
         "suspend": {"reason": "中止"},
         "resume": {"reason": "恢复"},

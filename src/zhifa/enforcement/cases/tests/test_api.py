@@ -100,6 +100,10 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
     assert case["penalty"]["permitted_min"] == "10000.00" and case["penalty"]["permitted_max"] == "20000.00"
 
     code, refused = officer.event(cid, "notify", served_on="2025-05-20")
+    assert code == 422 and refused["code"] == "decision_not_approved"  # the head approves first
+    code, refused = officer.event(cid, "approve_decision")
+    assert code == 403  # not the officer's to approve
+    code, refused = approver.event(cid, "approve_decision", approved_on="2025-05-20")
     assert code == 422 and refused["code"] == "legal_review_missing"
     assert "第五十八条" in refused["message"] and refused["detail"]["article"] == "行政处罚法第五十八条"
 
@@ -115,6 +119,10 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
     )
     assert case["state"] == "proposed" and case["flags"]["legal_review_passed"]
 
+    code, refused = approver.event(cid, "approve_decision", approved_on="2025-05-21")
+    assert code == 422 and refused["code"] == "no_evidence"  # 第四十条: nothing in the file yet
+    add_investigation_record(Case.objects.get(pk=cid), kit.world.officer_a)
+    ok(approver.event(cid, "approve_decision", approved_on="2025-05-21", opinion="同意。"))
     case = ok(officer.event(cid, "notify", served_on="2025-05-22"))  # Thursday
     assert case["state"] == "notified"
     window = next(d for d in case["deadlines"] if d["kind"] == "hearing_request")
@@ -197,15 +205,19 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
         )
     )
     assert case["state"] == "executed" and case["penalty"]["outstanding"] == "0.00"
-    case = ok(approver.event(cid, "close", summary="罚款已缴清。", closed_on="2025-06-28"))
-    add_investigation_record(Case.objects.get(pk=cid), kit.world.officer_a)
+    code, refused = officer.event(cid, "close", closed_on="2025-06-28")
+    assert code == 403  # closing is the head's approval
+    code, refused = approver.event(cid, "close", closed_on="2025-06-28")
+    assert code == 422 and refused["code"] == "closing_report_missing"
+    ok(officer.event(cid, "report_closing", summary="罚款已缴清。", written_on="2025-06-28"))
+    case = ok(approver.event(cid, "close", opinion="同意结案。", closed_on="2025-06-28"))
     case = ok(approver.event(cid, "archive", archived_on="2025-06-30"))
     # the archive is closed to the agency's own steps; what others decide about the decision still reaches it
     assert case["state"] == "archived"
     assert set(case["allowed_events"]) == {"record_appeal", "end_appeal", "revoke", "change"}
 
     history = ok(officer.get(f"/cases/{cid}/events"))
-    assert history["count"] == CaseEvent.objects.filter(case_id=cid).count() == 16
+    assert history["count"] == CaseEvent.objects.filter(case_id=cid).count() == 18  # lawa: + deliberation; truth: + approve_decision, report_closing
     names = [e["event"] for e in history["results"]]
     assert names[:3] == ["register", "file", "submit_proposal"] and names[-1] == "archive"
     assert history["results"][1]["occurred_on"] == "2025-05-06"
@@ -252,10 +264,12 @@ def test_a_simple_procedure_case_through_the_api(kit, apis, frozen) -> None:
     assert code == 422 and "第六十八条" in refused["detail"]["article"]  # > ¥100 cannot be taken on the spot
     case = ok(officer.event(cid, "record_payment", amount="200.00", channel="e_payment", receipt_no="E1"))
     assert case["state"] == "executed"
-    code, refused = officer.event(cid, "close", summary="结案")
+    ok(officer.event(cid, "report_closing", summary="当场缴纳，结案。"))
+    approver = apis["approver_a"]
+    code, refused = approver.event(cid, "close")
     assert code == 422 and refused["code"] == "on_spot_not_reported"
     ok(officer.event(cid, "report_to_agency"))
-    assert ok(officer.event(cid, "close", summary="结案"))["state"] == "closed"
+    assert ok(approver.event(cid, "close"))["state"] == "closed"
 
 
 def test_refusals_have_the_error_format_and_change_nothing(kit, apis, frozen) -> None:

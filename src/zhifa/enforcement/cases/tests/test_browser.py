@@ -79,7 +79,14 @@ def test_an_ordinary_case_from_registration_to_archive_through_the_pages(browser
     expect(approver.locator("h1")).to_contain_text("测城管罚立〔")
     expect(approver.locator("h1")).to_contain_text("已立案调查")
 
-    # The officer proposes, notifies, and records the party's written waiver.
+    # The inspection record (现场检查笔录) the proposal rests on, written on the documents page.
+    officer.goto(f"{base}/documents/case/{case.pk}/")
+    officer.click("summary:has-text('现场检查（勘验）笔录')")
+    officer.fill("details[open] textarea[name=findings]", "现场挖掘人行道约20平方米，未见挖掘许可。")
+    with officer.expect_navigation():
+        officer.click("details[open] button[type=submit]")
+
+    # The officer proposes; the head approves the proposal (处罚决定审批表); the officer notifies.
     officer.goto(f"{base}/cases/{case.pk}/")
 
     def proposal(f):
@@ -90,22 +97,32 @@ def test_an_ordinary_case_from_registration_to_archive_through_the_pages(browser
 
     _step(officer, "submit_proposal", proposal)
     expect(officer.locator(".badge.ok")).to_contain_text("在裁量阶次内")
+    approver.goto(f"{base}/cases/{case.pk}/")
+    _step(approver, "approve_decision", lambda f: f.locator("textarea[name=opinion]").fill("同意。"))
+    officer.goto(f"{base}/cases/{case.pk}/")
     _step(officer, "notify")
     expect(officer.locator("h1")).to_contain_text("已告知")
 
+    # The party's signed waiver of the statement, scanned into the file, then recorded.
+    from zhifa.enforcement.cases.factories import add_signed_waiver
+
+    waiver_id = add_signed_waiver(Case.objects.get(), world.officer_a)
+    officer.goto(f"{base}/cases/{case.pk}/")
+
     def waive(f):
         f.locator("input[name=rights][value=statement]").check()
-        f.locator("input[name=rights][value=hearing]").check()
+        f.locator("select[name=evidence_id]").select_option(str(waiver_id))
 
     _step(officer, "waive_rights", waive)
 
-    # The approver decides.
+    # The approver decides; the decision can be printed for the hand-over.
     approver.goto(f"{base}/cases/{case.pk}/")
     _step(approver, "decide", lambda f: f.locator("textarea[name=reasons]").fill("事实清楚，证据确凿。"))
     expect(approver.locator("h1")).to_contain_text("已决定")
     assert Case.objects.get().decision_number.startswith("测城管罚决〔")
+    expect(approver.locator("#decision-print a.button")).to_contain_text("打印")
 
-    # The officer serves it and records the payment.
+    # The officer serves it and records the payment, then writes the closing report.
     officer.goto(f"{base}/cases/{case.pk}/")
     _step(officer, "serve", lambda f: f.locator("select[name=method]").select_option("direct"))
 
@@ -115,17 +132,15 @@ def test_an_ordinary_case_from_registration_to_archive_through_the_pages(browser
 
     _step(officer, "record_payment", payment)
     expect(officer.locator("h1")).to_contain_text("已执行")
+    _step(
+        officer,
+        "report_closing",
+        lambda f: f.locator("textarea[name=summary]").fill("罚款已缴清，建议结案。"),
+    )
 
-    # The inspection record (现场检查笔录) the dossier needs, on the documents page.
-    officer.goto(f"{base}/documents/case/{case.pk}/")
-    officer.click("summary:has-text('现场检查（勘验）笔录')")
-    officer.fill("details[open] textarea[name=findings]", "现场挖掘人行道约20平方米，未见挖掘许可。")
-    with officer.expect_navigation():
-        officer.click("details[open] button[type=submit]")
-
-    # The approver closes and archives the file.
+    # The approver approves closing (结案审批表) and archives the file.
     approver.goto(f"{base}/cases/{case.pk}/")
-    _step(approver, "close", lambda f: f.locator("textarea[name=summary]").fill("罚款已缴清，结案。"))
+    _step(approver, "close", lambda f: f.locator("textarea[name=opinion]").fill("同意结案。"))
     _step(approver, "archive")
     expect(approver.locator("h1")).to_contain_text("已归档")
     expect(approver.locator(".timeline li")).to_have_count(Case.objects.get().event_count)

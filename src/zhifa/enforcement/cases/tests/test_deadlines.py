@@ -8,7 +8,7 @@ import time_machine
 from zhifa.core.calendar import calendar_changed
 from zhifa.core.models import CalendarYear
 from zhifa.enforcement.cases.deadlines import deadlines_refresh, status_of
-from zhifa.enforcement.cases.factories import ev, register
+from zhifa.enforcement.cases.factories import approve_and_notify, ev, register, waive
 from zhifa.enforcement.cases.models import CaseDeadline, State
 from zhifa.enforcement.cases.tests import builders
 from zhifa.enforcement.cases.tests.conftest import SH
@@ -47,7 +47,7 @@ class TestStatus:
             fine_amount="100",
             reasons="x",
         )
-        case = ev(case, kit.world.officer_a, "notify", served_on="2025-06-09")
+        case = approve_and_notify(case, kit, served_on="2025-06-09")
         row = CaseDeadline.objects.get(case=case, kind="statement")
         assert row.due_on == D(2025, 6, 16)
         assert status_of(row, case=case, today=D(2025, 6, 17)) == "met"
@@ -85,8 +85,8 @@ class TestDailyRefresh:
             fine_amount="100",
             reasons="x",
         )
-        case = ev(case, kit.world.officer_a, "notify", served_on="2025-05-07")
-        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-05-08")
+        case = approve_and_notify(case, kit, served_on="2025-05-07")
+        case = waive(case, kit.world.officer_a, rights=["statement"], waived_on="2025-05-08")
         case = ev(case, kit.world.approver_a, "decide", decided_on="2025-05-09")  # service due 20 May
         deadlines_refresh()
         assert Alert.objects.filter(key=f"case:{case.pk}:service_overdue", resolved_at__isnull=True).exists()
@@ -114,7 +114,7 @@ class TestDailyRefresh:
             fine_amount="100",
             reasons="x",
         )
-        ev(case, kit.world.officer_a, "notify", served_on="2025-06-09")
+        approve_and_notify(case, kit, served_on="2025-06-09")
         assert deadlines_refresh()["elapsed"] == 1
         row = CaseDeadline.objects.get(case=case, kind="statement")
         assert row.resolution == "elapsed" and row.resolved_on == D(2025, 6, 16)

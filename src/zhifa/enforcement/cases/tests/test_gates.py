@@ -7,7 +7,16 @@ import pytest
 
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.enforcement.cases import hooks
-from zhifa.enforcement.cases.factories import CHECKLIST_OK, add_investigation_record, advance, ev, register
+from zhifa.enforcement.cases.factories import (
+    CHECKLIST_OK,
+    add_investigation_record,
+    advance,
+    approve_and_notify,
+    close_case,
+    ev,
+    register,
+    waive,
+)
 from zhifa.enforcement.cases.models import CaseDeadline, CaseOfficer, LegalReviewCatalogueEntry, State
 from zhifa.enforcement.cases.tests import builders
 from zhifa.officers.factories import make_credentialed_officer
@@ -28,8 +37,16 @@ def filed(kit, filed_on: str = "2025-03-03", **over):
     )
 
 
+def waived(kit, case, *, waived_on: str, rights: list[str] | None = None):
+    """The party waives in writing every right the notice gave (statement; hearing when it has one)."""
+    rights = rights or (["statement", "hearing"] if case.hearing_eligible else ["statement"])
+    return waive(case, kit.world.officer_a, rights=rights, waived_on=waived_on)
+
+
 def notified(kit, case, *, served_on: str, fine: str = "3000.00", **proposal):
     w = kit.world
+    if not hooks.file_items(case):
+        add_investigation_record(case, w.officer_a)
     case = ev(
         case,
         w.officer_a,
@@ -40,7 +57,7 @@ def notified(kit, case, *, served_on: str, fine: str = "3000.00", **proposal):
         reasons="理由",
         **proposal,
     )
-    return ev(case, w.officer_a, "notify", served_on=served_on)
+    return approve_and_notify(case, kit, served_on=served_on)
 
 
 class TestDecisionWithinNinetyDays:
@@ -52,7 +69,7 @@ class TestDecisionWithinNinetyDays:
         row = CaseDeadline.objects.get(case=case, kind="decision")
         assert row.due_on == D(2025, 6, 3)
         case = notified(kit, case, served_on="2025-05-20")
-        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-05-21")
+        case = waived(kit, case, waived_on="2025-05-21")
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.approver_a, "decide", decided_on="2025-06-04")
         assert (
@@ -71,7 +88,7 @@ class TestDecisionWithinNinetyDays:
         case3 = filed(kit, filed_on="2025-03-12")  # day 90 = Tuesday 10 June, a working day
         assert CaseDeadline.objects.get(case=case3, kind="decision").due_on == D(2025, 6, 10)
         case3 = notified(kit, case3, served_on="2025-05-20")
-        case3 = ev(case3, kit.world.officer_a, "waive_rights", waived_on="2025-05-21")
+        case3 = waived(kit, case3, waived_on="2025-05-21")
         with pytest.raises(RuleViolation):
             ev(case3, kit.world.approver_a, "decide", decided_on="2025-06-11")  # day 91
         assert ev(case3, kit.world.approver_a, "decide", decided_on="2025-06-10").state == State.DECIDED
@@ -89,7 +106,7 @@ class TestDecisionWithinNinetyDays:
         )
         assert CaseDeadline.objects.get(case=case, kind="decision").due_on == D(2025, 7, 10)
         case = notified(kit, case, served_on="2025-06-20")
-        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-06-23")
+        case = waived(kit, case, waived_on="2025-06-23")
         assert ev(case, kit.world.approver_a, "decide", decided_on="2025-06-30").state == State.DECIDED
 
     def test_an_extension_after_the_period_ended_is_refused(self, kit) -> None:
@@ -123,7 +140,7 @@ class TestDecisionWithinNinetyDays:
         row = CaseDeadline.objects.get(case=case, kind="decision")
         assert row.extra_days == 20 and row.due_on == D(2025, 6, 30)
         case = notified(kit, case, served_on="2025-06-16")
-        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-06-17")
+        case = waived(kit, case, waived_on="2025-06-17")
         assert ev(case, kit.world.approver_a, "decide", decided_on="2025-06-30").state == State.DECIDED
 
     def test_a_running_suspension_pauses_the_status(self, kit, frozen) -> None:
@@ -177,7 +194,7 @@ class TestPartyWindows:
         case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01", party=builders.PERSON)
         case = advance(kit, case, State.INVESTIGATING, start=D(2025, 5, 6))
         case = notified(kit, case, served_on="2025-06-09", fine="10000.00", tier="一般")
-        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-06-10", rights=["hearing"])
+        case = waived(kit, case, waived_on="2025-06-10", rights=["hearing"])
         with pytest.raises(RuleViolation):
             ev(case, kit.world.officer_a, "request_hearing", requested_on="2025-06-11")
         with pytest.raises(RuleViolation):  # the statement period still runs
@@ -288,12 +305,21 @@ class TestLegalReviewAndDeliberation:
         bad = {**CHECKLIST_OK, "evidence_sufficient": False}
         with pytest.raises(RuleViolation):
             ev(case, kit.world.reviewer_a, "approve_legal_review", opinion="同意", checklist=bad)
-        case = ev(case, kit.world.reviewer_a, "return_legal_review", opinion="证据不足", checklist=bad)
+        with pytest.raises(InvalidInput):  # a "no" needs its note
+            ev(case, kit.world.reviewer_a, "return_legal_review", opinion="证据不足", checklist=bad)
+        case = ev(
+            case,
+            kit.world.reviewer_a,
+            "return_legal_review",
+            opinion="证据不足",
+            checklist=bad,
+            checklist_notes={"evidence_sufficient": "缺少当事人询问笔录"},
+        )
         assert case.state == State.INVESTIGATING and not case.legal_review_passed
 
     def test_a_complex_case_needs_deliberation_before_deciding(self, kit) -> None:
         case = notified(kit, filed(kit, filed_on="2025-05-06"), served_on="2025-06-09", complex_case=True)
-        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-06-10")
+        case = waived(kit, case, waived_on="2025-06-10")
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.approver_a, "decide", decided_on="2025-06-11")
         assert exc.value.code == "deliberation_missing" and "第五十七条" in exc.value.detail["article"]
@@ -467,7 +493,7 @@ class TestPaymentAndEnforcement:
             filed_on="2025-01-06",
         )
         case = notified(kit, case, served_on="2025-01-07", fine=fine)
-        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-01-08")
+        case = waived(kit, case, waived_on="2025-01-08")
         case = ev(case, kit.world.approver_a, "decide", decided_on="2025-01-09")
         return ev(case, kit.world.officer_a, "serve", method="direct", served_on="2025-01-10")
 
@@ -702,7 +728,7 @@ class TestArchive:
             channel="bank",
             receipt_no="B1",
         )
-        case = ev(case, kit.world.approver_a, "close", summary="结案", closed_on="2025-06-03")
+        case = close_case(case, kit, summary="结案", closed_on="2025-06-03")
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.approver_a, "archive")
         assert exc.value.code == "archive_blocked"
@@ -798,8 +824,8 @@ class TestRevisedProposal:
         )
         assert case.state == State.PROPOSED
         assert not CaseDeadline.objects.filter(case=case, kind="statement", resolved_on__isnull=True).exists()
-        case = ev(case, kit.world.officer_a, "notify", served_on="2025-05-21")
-        case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-05-22")
+        case = approve_and_notify(case, kit, served_on="2025-05-21")
+        case = waived(kit, case, waived_on="2025-05-22")
         case = ev(case, kit.world.approver_a, "decide", decided_on="2025-05-22")
         assert case.fine_amount == Decimal("6000.00")
 

@@ -72,7 +72,7 @@ def test_an_event_form_applies_the_event_and_redirects(kit, client) -> None:
 def test_an_htmx_event_form_redirects_with_a_header(kit, client) -> None:
     case = builders.ordinary(kit, State.LEGAL_REVIEW)
     client.force_login(kit.world.reviewer_a)
-    post = {"opinion": "同意", **{f"checklist_{k}": "on" for k in CHECKLIST_OK}}
+    post = {"opinion": "同意", **{f"checklist_{k}": "yes" for k in CHECKLIST_OK}}
     response = client.post(f"/cases/{case.pk}/events/approve_legal_review/", post, HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Redirect"] == f"/cases/{case.pk}/"
 

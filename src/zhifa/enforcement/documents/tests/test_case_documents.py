@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from zhifa.core.errors import Conflict, RuleViolation
-from zhifa.enforcement.cases.factories import ev, register
+from zhifa.enforcement.cases.factories import add_signed_waiver, ev, register
 from zhifa.enforcement.cases.models import State
 from zhifa.enforcement.documents.models import Document
 from zhifa.enforcement.documents.services import document_generate, document_regenerate, template_version_add
@@ -27,8 +27,14 @@ def advance(kit, case, target, *, start, fine="3000.00"):
         return from_registered(kit, case, target, start=start, fine=fine)
     w = kit.world
     steps = [
+        (
+            "submit_proposal",
+            w.officer_a,
+            {"tier": "轻微", "measures": ["fine"], "fine_amount": fine, "reasons": "挖掘面积较小，已回填。"},
+        ),
+        ("approve_decision", w.approver_a, {"approved_on": day(start, 1)}),
         ("notify", w.officer_a, {"served_on": day(start, 1)}),
-        ("waive_rights", w.officer_a, {"waived_on": day(start, 2)}),
+        ("waive_rights", w.officer_a, {"waived_on": day(start, 2), "rights": ["statement"]}),
         ("decide", w.approver_a, {"decided_on": day(start, 2), "reasons": "事实清楚，证据确凿。"}),
         ("serve", w.officer_a, {"method": "direct", "served_on": day(start, 3), "receipt": "送达回证"}),
         (
@@ -36,14 +42,20 @@ def advance(kit, case, target, *, start, fine="3000.00"):
             w.officer_a,
             {"amount": fine, "paid_on": day(start, 4), "channel": "bank", "receipt_no": "NO.0001"},
         ),
-        ("close", w.officer_a, {"summary": "罚款已缴清，结案。", "closed_on": day(start, 5)}),
+        ("report_closing", w.officer_a, {"summary": "罚款已缴清，结案。", "written_on": day(start, 5)}),
+        ("close", w.approver_a, {"closed_on": day(start, 5)}),
         ("archive", w.officer_a, {"archived_on": day(start, 5)}),
     ]
+    done: set[str] = set()
     for name, actor, data in steps:
         if case.state == target:
             break
-        if case.state in workflow.transition(name).sources:
-            case = ev(case, actor, name, **data)
+        if case.state in workflow.transition(name).sources and name not in done:
+            payload = dict(data)
+            if name == "waive_rights":
+                payload["evidence_id"] = add_signed_waiver(case, w.officer_a)
+            case = ev(case, actor, name, **payload)
+            done.add(name)
     assert case.state == target, case.state
     return case
 
@@ -84,12 +96,15 @@ def test_the_workflow_produces_its_documents_and_freezes_what_it_serves(kit, fro
     case = advance(kit, case, State.CLOSED, start=START)
     assert _codes(case) == [
         "filing_approval",
+        "inspection_record",
         "inquiry_record",
+        "decision_approval",
         "prior_notice",
         "proof_of_service",
         "decision",
         "proof_of_service",
         "closing_report",
+        "closing_approval",
     ]
     decision = Document.objects.get(case=case, code="decision")
     assert decision.state == "served" and decision.served_on == dt.date(2025, 5, 9)
@@ -169,7 +184,11 @@ def test_only_admins_edit_templates_and_broken_ones_are_refused(kit) -> None:
 
 class TestArchive:
     def test_archiving_is_refused_for_a_missing_document_naming_the_article(self, kit, frozen) -> None:
-        case = advance(kit, _register(kit), State.CLOSED, start=START)
+        case = advance(kit, _register(kit), State.INVESTIGATING, start=START)
+        make_evidence(  # a photo is evidence (第四十条), but no 笔录 was made (第五十五条)
+            actor=kit.world.officer_a, agency=kit.agency, case=case, data=jpeg_bytes(seed=3)
+        )
+        case = advance(kit, case, State.CLOSED, start=START)
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.officer_a, "archive", archived_on="2025-05-11")
         message = str(exc.value.message)
@@ -216,7 +235,7 @@ class TestArchive:
         path.write_bytes(path.read_bytes()[:-1] + b"\x00")
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.officer_a, "archive", archived_on="2025-05-11")
-        tampered = Evidence.objects.get(case=case).blob.sha256[:16]
+        tampered = Evidence.objects.get(case=case, kind="photo").blob.sha256[:16]
         assert tampered in str(exc.value.message) and "行政处罚法第四十七条" in str(exc.value.message)
 
     def test_a_complete_file_is_archived_with_its_index_and_becomes_read_only(self, kit, frozen) -> None:

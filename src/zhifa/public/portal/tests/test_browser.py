@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from zhifa.public.portal import services as svc
+from zhifa.public.portal.factories import publish_reviewed
 from zhifa.public.portal.services import DecisionSnapshot
 
 
@@ -29,7 +30,7 @@ def test_citizen_finds_a_published_decision_by_searching_a_keyword(browser, live
                 measures=["fine"], fine_amount=Decimal("800"), facts=facts, category="大气污染防治法",
             )
         )  # fmt: skip
-        svc.publication_publish(decision_id=d.pk)
+        publish_reviewed(d)
 
     page = browser.new_page()
     page.goto(f"{live_server.url}/portal/")

@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from zhifa.public.portal import selectors as sel
 from zhifa.public.portal import services as svc
+from zhifa.public.portal.factories import publish_reviewed
 from zhifa.public.portal.models import PublishedDecision
 from zhifa.public.portal.services import DecisionSnapshot
 
@@ -37,7 +38,7 @@ def publish(agency, *, party="张三", kind="person", decided_on=SEPT_3, fine="5
             category=category,
         )
     )
-    return svc.publication_publish(decision_id=d.pk) if publish_it else d
+    return publish_reviewed(d) if publish_it else d
 
 
 class TestPublicPages:
@@ -210,12 +211,28 @@ class TestManagePages:
         client.force_login(world.outsider)
         assert client.get("/portal/manage/").status_code == 403
 
-    def test_publish_and_withdraw_from_the_page(self, client, world, frozen) -> None:
+    def test_prepare_review_publish_and_withdraw_from_the_page(self, client, world, frozen) -> None:
         d = publish(world.agency_a, publish_it=False)
         client.force_login(world.officer_a)
-        assert client.post(f"/portal/manage/{d.pk}/publish/").status_code == 302
+        page = client.get(f"/portal/manage/{d.pk}/").content.decode()
+        assert "准备公示" not in page  # not served yet: nothing to prepare
+        svc.publication_case_served(case_id=d.case_id, served_on=SEPT_3)
+        response = client.post(
+            f"/portal/manage/{d.pk}/prepare/", {"facts_public": "张三（13800138000）占道。"}
+        )
+        assert response.status_code == 302
+        d.refresh_from_db()
+        assert d.state == PublishedDecision.State.PREPARED and "13800138000" not in d.facts_public
+        refused = client.post(f"/portal/manage/{d.pk}/publish/", {"masking_checked": "on"})
+        assert refused.status_code == 403  # an officer prepares; the approver publishes
+        client.force_login(world.approver_a)
+        unchecked = client.post(f"/portal/manage/{d.pk}/publish/")
+        assert unchecked.status_code == 422 and "核对" in unchecked.content.decode()
+        assert client.post(f"/portal/manage/{d.pk}/publish/", {"masking_checked": "on"}).status_code == 302
         d.refresh_from_db()
         assert d.state == PublishedDecision.State.PUBLISHED
+        assert d.events.get(kind="publish").actor == world.approver_a
+        client.force_login(world.officer_a)
         response = client.post(
             f"/portal/manage/{d.pk}/withdraw/", {"ground": "revoked", "changed_on": "2025-09-20", "note": ""}
         )
@@ -227,8 +244,9 @@ class TestManagePages:
         assert response.status_code == 302
         d.refresh_from_db()
         assert d.state == PublishedDecision.State.WITHDRAWN
-        again = client.post(f"/portal/manage/{d.pk}/publish/")
-        assert again.status_code == 409 and "只有待公示的决定才能公示" in again.content.decode()
+        client.force_login(world.approver_a)
+        again = client.post(f"/portal/manage/{d.pk}/publish/", {"masking_checked": "on"})
+        assert again.status_code == 409
         assert client.post(f"/portal/manage/{d.pk}/explode/").status_code == 404
 
 

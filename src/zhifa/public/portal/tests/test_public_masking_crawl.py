@@ -19,6 +19,7 @@ from zhifa.core.access import get_access
 from zhifa.core.masking import contains_personal_data
 from zhifa.public.complaints.factories import make_complaint, make_routing
 from zhifa.public.portal import services as portal
+from zhifa.public.portal.factories import publish_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def _seed(world: Any) -> dict[str, Any]:
             category="城市道路管理条例",
         )
     )
-    portal.publication_publish(decision_id=decision.pk)
+    publish_reviewed(decision)
     routing = make_routing(world)
     complaint = make_complaint(
         routing.street_vending,

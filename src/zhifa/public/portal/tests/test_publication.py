@@ -1,16 +1,18 @@
-"""事后公开: a decision is scheduled when made (masked), published when served, alerted when late,
-withdrawn with its reason when changed or revoked (行政处罚法第四十八条), exempted only by the approver."""
+"""事后公开: a decision is scheduled when made (masked); after service an officer prepares it and the
+approver checks the masking and publishes it — never automatically; alerted when late; withdrawn with
+its reason when changed or revoked (行政处罚法第四十八条); exempted only by the approver."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from zhifa.core.errors import Conflict, Forbidden, InvalidInput
+from zhifa.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from zhifa.foundation.alerts.models import Alert
 from zhifa.law.services import jurisdiction_setting_set
 from zhifa.public.portal import selectors as sel
 from zhifa.public.portal import services as svc
+from zhifa.public.portal.factories import publish_reviewed
 from zhifa.public.portal.models import PublicationEvent, PublishedDecision
 from zhifa.public.portal.tests.conftest import person_party
 
@@ -79,23 +81,55 @@ class TestScheduling:
 
 
 class TestPublishing:
-    def test_serving_the_decision_publishes_it(self, make_case, django_capture_on_commit_callbacks) -> None:
+    def test_serving_the_decision_does_not_publish_it(
+        self, make_case, django_capture_on_commit_callbacks
+    ) -> None:
         with django_capture_on_commit_callbacks(execute=True):
             case = make_case("served", party=person_party(), facts=FACTS)
         d = PublishedDecision.objects.get(case_id=case.pk)
-        assert d.state == PublishedDecision.State.PUBLISHED and d.published_on == D(2025, 9, 26)
-        event = d.events.get(kind=PublicationEvent.Kind.PUBLISH)
-        assert event.in_time is True and event.actor is None
-        assert [x.pk for x in sel.decision_page(q="挖掘城市道路").items] == [d.pk]
+        assert d.state == PublishedDecision.State.SCHEDULED and d.case_served_on == D(2025, 9, 25)
+        assert not d.events.filter(kind=PublicationEvent.Kind.PUBLISH).exists()
+        assert sel.decision_page(q="挖掘城市道路").items == []
+        with pytest.raises(Forbidden):  # the platform never prepares or publishes by itself
+            svc.publication_prepare(decision_id=d.pk, actor=None)
 
-    def test_publishing_by_hand_needs_the_agencys_staff(self, make_case, world) -> None:
+    def test_an_officer_prepares_and_the_approver_publishes(self, make_case, world, frozen) -> None:
+        case = make_case("served", party=person_party(), facts=FACTS)
+        d = PublishedDecision.objects.get(case_id=case.pk)
+        frozen.move_to("2025-09-29 10:00+08:00")
+        with pytest.raises(Forbidden):
+            svc.publication_prepare(decision_id=d.pk, actor=world.officer_b)  # another agency
+        d = svc.publication_prepare(
+            decision_id=d.pk, actor=world.officer_a, facts_public="当事人张三丰（电话13912345678）挖掘道路。"
+        )
+        assert d.state == PublishedDecision.State.PREPARED
+        assert "张三丰" not in d.facts_public and "13912345678" not in d.facts_public  # masked again
+        with pytest.raises(Forbidden):  # publication needs the approver
+            svc.publication_publish(decision_id=d.pk, actor=world.officer_a, masking_checked=True)
+        with pytest.raises(RuleViolation):  # the approver confirms the masking was checked
+            svc.publication_publish(decision_id=d.pk, actor=world.approver_a)
+        d = svc.publication_publish(decision_id=d.pk, actor=world.approver_a, masking_checked=True)
+        assert d.state == PublishedDecision.State.PUBLISHED and d.published_on == D(2025, 9, 29)
+        event = d.events.get(kind=PublicationEvent.Kind.PUBLISH)
+        assert event.in_time is True and event.actor == world.approver_a
+        assert [x.pk for x in sel.decision_page(q="挖掘道路").items] == [d.pk]
+        with pytest.raises(Conflict):
+            svc.publication_publish(decision_id=d.pk, actor=world.approver_a, masking_checked=True)
+
+    def test_the_approver_may_return_it_with_what_to_correct(self, make_case, world) -> None:
+        case = make_case("served")
+        d = PublishedDecision.objects.get(case_id=case.pk)
+        svc.publication_prepare(decision_id=d.pk, actor=world.officer_a)
+        with pytest.raises(InvalidInput):
+            svc.publication_return(decision_id=d.pk, actor=world.approver_a, note="")
+        d = svc.publication_return(decision_id=d.pk, actor=world.approver_a, note="事实部分请删去门牌号。")
+        assert d.state == PublishedDecision.State.SCHEDULED
+
+    def test_nothing_is_prepared_before_the_party_was_served(self, make_case, world) -> None:
         case = make_case("decided")
         d = PublishedDecision.objects.get(case_id=case.pk)
-        with pytest.raises(Forbidden):
-            svc.publication_publish(decision_id=d.pk, actor=world.officer_b)
-        svc.publication_publish(decision_id=d.pk, actor=world.officer_a)
-        with pytest.raises(Conflict):
-            svc.publication_publish(decision_id=d.pk, actor=world.officer_a)
+        with pytest.raises(RuleViolation):
+            svc.publication_prepare(decision_id=d.pk, actor=world.officer_a)
 
     def test_a_decision_not_published_by_its_deadline_raises_an_alert(self, make_case, world, frozen) -> None:
         case = make_case("decided")
@@ -107,7 +141,10 @@ class TestPublishing:
         alert = Alert.objects.get(kind="publication_overdue")
         assert alert.agency == world.agency_a and alert.due_on == D(2025, 10, 10)
         assert "国办发〔2018〕118号" in alert.article
-        d = svc.publication_publish(decision_id=d.pk, actor=world.officer_a)
+        svc.publication_case_served(case_id=case.pk, served_on=D(2025, 9, 26))
+        svc.publication_prepare(decision_id=d.pk, actor=world.officer_a)
+        assert svc.raise_overdue_alerts() == 1  # prepared but not yet published: still late
+        d = svc.publication_publish(decision_id=d.pk, actor=world.approver_a, masking_checked=True)
         alert.refresh_from_db()
         assert alert.resolved_at is not None
         assert d.events.get(kind="publish").in_time is False
@@ -131,7 +168,7 @@ class TestPublishing:
 class TestWithdrawal:
     def published(self, make_case):
         case = make_case("served", party=person_party(), facts=FACTS)
-        return case, PublishedDecision.objects.get(case_id=case.pk)
+        return case, publish_reviewed(PublishedDecision.objects.get(case_id=case.pk))
 
     def test_withdrawal_removes_the_decision_and_shows_the_reason(
         self, make_case, world, client, frozen
