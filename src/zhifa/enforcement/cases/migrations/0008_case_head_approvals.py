@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0002_remove_case_case_agency_registered_idx_and_more"),
+        ("cases", "0007_case_after_decision"),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def served_dates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0002_publisheddecision_publish_due_provisional"),
+        ("portal", "0003_deadlines_on_engine"),
         ("cases", "0002_remove_case_case_agency_registered_idx_and_more"),
     ]
 
