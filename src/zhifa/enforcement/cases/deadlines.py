@@ -126,7 +126,8 @@ def archive_blockers(case: Case, *, today: dt.date) -> list[CaseDeadline]:
     """Rows that stop archiving: still open and not a lapsed party window, or met late without an
     explanation."""
     blockers = []
-    for row in CaseDeadline.objects.of_case(case).order_by("id"):
+    # the case's statutory periods; other duties on the case (cash hand-in, 第七十一条) alert on their own
+    for row in CaseDeadline.objects.of_case(case).filter(kind__in=DeadlineKind.values).order_by("id"):
         if row.resolved_on is None:
             if row.party_window and today > row.due_on:
                 continue

@@ -136,6 +136,8 @@ def by_month(agency_ids: Collection[int], span: DateSpan) -> list[Row]:
         key = f"{month:%Y-%m}" if month else ""
         out.append(Row(key, key, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
     return out
+
+
 # --- Decisions, filings and hearings by the date of the act (the supervision centre's dashboard and
 # monthly report; registered with the others above). ----------------------------------------------
 

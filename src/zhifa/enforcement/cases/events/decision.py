@@ -12,9 +12,8 @@ from zhifa.enforcement.cases.events.base import Ctx, handles
 from zhifa.enforcement.cases.events.investigation import _assign, require_two_handlers
 from zhifa.enforcement.cases.models import CaseDeadline, CaseOfficer, DeadlineKind, Resolution
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
-from zhifa.law import capacity, deliberation, no_penalty, prior_penalties
+from zhifa.law import capacity, casefile, deliberation, no_penalty, prior_penalties
 from zhifa.law import hearing as hearing_law
-from zhifa.law import casefile
 from zhifa.law import penalty as law
 from zhifa.law.days import DayKind, Period
 from zhifa.law.penalty import Measure, ReviewGround

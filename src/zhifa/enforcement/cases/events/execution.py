@@ -30,9 +30,8 @@ from zhifa.enforcement.cases.models import (
     State,
 )
 from zhifa.foundation.deadlines import services as engine
-from zhifa.law import casefile
+from zhifa.law import casefile, deliberation
 from zhifa.law import court_enforcement as court_law
-from zhifa.law import deliberation
 from zhifa.law import execution as execution_law
 from zhifa.law import penalty as law
 

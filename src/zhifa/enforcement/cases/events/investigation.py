@@ -22,9 +22,8 @@ from zhifa.enforcement.cases.models import (
     State,
 )
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
-from zhifa.law import capacity, deliberation, prior_penalties
+from zhifa.law import capacity, casefile, deliberation, prior_penalties
 from zhifa.law import hearing as hearing_law
-from zhifa.law import casefile
 from zhifa.law import penalty as law
 from zhifa.law.penalty import Measure, ReviewGround
 

@@ -217,7 +217,9 @@ def test_a_full_ordinary_case_with_hearing_and_legal_review_through_the_api(kit,
     assert set(case["allowed_events"]) == {"record_appeal", "end_appeal", "revoke", "change"}
 
     history = ok(officer.get(f"/cases/{cid}/events"))
-    assert history["count"] == CaseEvent.objects.filter(case_id=cid).count() == 18  # lawa: + deliberation; truth: + approve_decision, report_closing
+    assert (
+        history["count"] == CaseEvent.objects.filter(case_id=cid).count() == 18
+    )  # lawa: + deliberation; truth: + approve_decision, report_closing
     names = [e["event"] for e in history["results"]]
     assert names[:3] == ["register", "file", "submit_proposal"] and names[-1] == "archive"
     assert history["results"][1]["occurred_on"] == "2025-05-06"

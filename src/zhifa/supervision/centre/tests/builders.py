@@ -45,8 +45,9 @@ def assign(c: Case, *officers: Any, on: dt.date) -> None:
 
 
 def deadline(c: Case, kind: str, *, start: dt.date, due: dt.date) -> CaseDeadline:
-    return CaseDeadline.objects.create(
-        case=c,
+    return CaseDeadline.objects.create(  # a row of the shared deadline engine about the case
+        object_type="cases.case",
+        object_id=c.pk,
         agency_id=c.agency_id,
         kind=kind,
         start_on=start,
