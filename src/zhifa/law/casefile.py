@@ -130,7 +130,7 @@ def check_waiver(*, rights: Iterable[str], signed_document_in_file: bool) -> lis
             % {"article": ART_62},
             code="waiver_document_missing",
             article=ART_62,
-            detail={"field": "evidence_id"},
+            detail={"field": "document"},
         )
     return [r for r in WaivableRight if r.value in given]
 

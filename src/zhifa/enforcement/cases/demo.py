@@ -350,13 +350,14 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
         ),
         major_public_interest=major,
         complex_case=rng.random() < 0.1,
+        proposed_on=min(d0 + dt.timedelta(days=10), today),
     )
     case = story.case
     assert case is not None
     if target == State.PROPOSED:
         return
     if case.legal_review_required or target == State.LEGAL_REVIEW:
-        story.ev(actor, "request_legal_review")
+        story.ev(actor, "request_legal_review", requested_on=min(d0 + dt.timedelta(days=12), today))
         if target == State.LEGAL_REVIEW:
             return
         story.ev(
@@ -400,7 +401,7 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
             record="当事人对违法事实无异议，请求考虑其经济困难从轻处罚。",
             record_signed=True,
         )
-        story.ev(actor, "request_legal_review")
+        story.ev(actor, "request_legal_review", requested_on=held)
         story.ev(
             cast.reviewer,
             "approve_legal_review",
@@ -418,7 +419,7 @@ def _ordinary(cast: Cast, rng: random.Random, today: dt.date, n: int, target: st
             actor,
             "waive_rights",
             rights=rights,
-            evidence_id=add_signed_waiver(case, actor, description="当事人签字的书面放弃权利声明"),
+            document=add_signed_waiver(case, actor, description="当事人签字的书面放弃权利声明"),
             waived_on=notice + dt.timedelta(days=1),
         )
         decided = notice + dt.timedelta(days=2)

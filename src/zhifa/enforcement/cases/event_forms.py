@@ -220,7 +220,7 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
     "waive_rights": (
         F("rights", _("Rights waived (tick each one the party waives)"), "multi", True, RIGHTS),
         F(
-            "evidence_id",
+            "document",
             _("The party's signed waiver (evidence)"),
             "select",
             True,

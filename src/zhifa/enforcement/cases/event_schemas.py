@@ -83,7 +83,7 @@ def _type(f: F) -> Any:
         return LegalReviewChecklistNotes
     if f.kind == "multi":
         return list[ID] if f.name.endswith("_ids") else list[str]
-    if f.name.endswith("_id") or f.name == "presided_by":
+    if f.name.endswith("_id") or f.name in ("presided_by", "document"):
         return ID
     return Annotated[str, Field(max_length=20000)]
 

@@ -139,7 +139,7 @@ def add_signed_waiver(case: Case, actor: Any, *, description: str = "当事人�
 def waive(case: Case, actor: Any, *, rights: list[str], waived_on: str) -> Case:
     """Record the party's written waiver of exactly `rights`, with its signed document."""
     evidence_id = add_signed_waiver(case, actor)
-    return ev(case, actor, "waive_rights", rights=rights, evidence_id=evidence_id, waived_on=waived_on)
+    return ev(case, actor, "waive_rights", rights=rights, document=evidence_id, waived_on=waived_on)
 
 
 def approve_and_notify(case: Case, kit: CaseKit, *, served_on: str, approved_on: str | None = None) -> Case:
@@ -212,7 +212,7 @@ def advance(kit: CaseKit, case: Case, target: str, *, start: dt.date, fine: str 
             add_investigation_record(case, w.officer_a)
         payload = dict(data)
         if name == "waive_rights":
-            payload["evidence_id"] = add_signed_waiver(case, w.officer_a)
+            payload["document"] = add_signed_waiver(case, w.officer_a)
         case = ev(case, actor, name, **payload)
         if case.state == target:
             return case

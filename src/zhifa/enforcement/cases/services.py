@@ -54,6 +54,9 @@ def _act_date(
     return day
 
 
+DATE_ADDED_LATER = frozenset({"submit_proposal", "request_legal_review"})
+
+
 def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
     """The `register` event (线索登记): refused when the act is past the limitation period (第三十六条)."""
     t = workflow.BY_EVENT["register"]
@@ -261,7 +264,13 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
         obj.event_count += 1
         obj.last_event_at = now
         changed = {"event_count", "last_event_at"}
-        if ctx.transition.date_field is not None and ctx.act_on > obj.last_act_on:
+        t = ctx.transition
+        given = ctx.data.get(t.date_field) not in (None, "") if t.date_field else False
+        # The proposal and the request for legal review took no date before API.md named one; sent
+        # without it (today by default) they still leave the case's last act alone, so clients and
+        # paper steps entered later with their real, earlier dates keep working.
+        dated = t.date_field is not None and (given or t.event not in DATE_ADDED_LATER)
+        if dated and ctx.act_on > obj.last_act_on:
             obj.last_act_on = ctx.act_on
             changed.add("last_act_on")
         return changed

@@ -171,6 +171,7 @@ TABLE: tuple[Transition, ...] = (
         OFFICER,
         procedures=ORDINARY,
         handler=True,
+        date_field="proposed_on",
         guards=(
             _("amount against the discretion tier (行政处罚法第三十二条、第三十四条)"),
             _("after a notice: a revised proposal states why and is notified again (行政处罚法第四十四条)"),
@@ -191,6 +192,7 @@ TABLE: tuple[Transition, ...] = (
         OFFICER,
         procedures=ORDINARY,
         handler=True,
+        date_field="requested_on",
         guards=(_("only when required or chosen"),),
     ),
     T(

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
+from zhifa.core.auditing import audit_record
 from zhifa.core.errors import Forbidden, InvalidInput, NotFound
 from zhifa.core.files.serving import serve_blob
 from zhifa.enforcement.cases.selectors import may_see_personal_data, public_text_for
@@ -184,14 +185,23 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponseBase:
     """The PDF exactly as generated (its digests in X-Content-SHA256 / X-Content-SM3)."""
     document = selectors.document_get_for(user=request.user, document_id=document_id)
     if not may_see_personal_data(request.user, document.case):
-        return masked_pdf_response(document)
+        return masked_pdf_response(request, document)
     return pdf_response(request, document)
 
 
-def masked_pdf_response(document: Document, *, inline: bool = True) -> HttpResponseBase:
+def masked_pdf_response(request: HttpRequest, document: Document, *, inline: bool = True) -> HttpResponseBase:
     """For viewers who do not handle the case: rendered again from the stored data, masked. No
-    digest headers — the bytes are not the stored document's."""
-    response = HttpResponse(dossier.masked_document_pdf(document), content_type="application/pdf")
+    digest headers — the bytes are not the stored document's. Audited like every download
+    (`documents.download_masked`): who read which 文书, even masked, is part of the record."""
+    body = dossier.masked_document_pdf(document)
+    audit_record(
+        actor=request.user if request.user.is_authenticated else None,
+        action="documents.download_masked",
+        obj=document,
+        agency_id=document.case.agency_id,
+        summary={"masked": True, "size": len(body)},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         not inline, download_name(document, masked=True)
     ) or ("inline" if inline else "attachment")

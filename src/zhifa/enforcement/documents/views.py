@@ -127,7 +127,7 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponseBase:
     try:
         document = _document(request, document_id)
         if not may_see_personal_data(request.user, document.case):
-            return masked_pdf_response(document)
+            return masked_pdf_response(request, document)
         return pdf_response(request, document)
     except DomainError as exc:
         return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")

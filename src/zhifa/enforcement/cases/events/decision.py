@@ -215,7 +215,8 @@ def hold_hearing(ctx: Ctx) -> None:
 @handles("waive_rights")
 def waive_rights(ctx: Ctx) -> None:
     """The party gives up the statement and/or hearing in writing (第六十二条: 明确放弃)."""
-    evidence_id = fields.integer(ctx.data, "evidence_id", required=False)
+    # the API names it `document` (the evidence id of the party's signed waiver)
+    evidence_id = fields.integer(ctx.data, "document", required=False)
     ref = f"evidence:{evidence_id}" if evidence_id else ""
     document = next((i for i in hooks.file_items(ctx.case) if ref and i.ref == ref), None)
     rights = [

@@ -111,7 +111,7 @@ def test_an_ordinary_case_from_registration_to_archive_through_the_pages(browser
 
     def waive(f):
         f.locator("input[name=rights][value=statement]").check()
-        f.locator("select[name=evidence_id]").select_option(str(waiver_id))
+        f.locator("select[name=document]").select_option(str(waiver_id))
 
     _step(officer, "waive_rights", waive)
 

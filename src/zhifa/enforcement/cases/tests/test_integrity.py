@@ -88,13 +88,13 @@ class TestWaiver:
                 officer,
                 "waive_rights",
                 rights=["hearing"],
-                evidence_id=add_signed_waiver(case, officer),
+                document=add_signed_waiver(case, officer),
             )
         assert exc.value.code == "no_hearing_right"
         case.refresh_from_db()
         assert case.rights_waived_on is None
         evidence_id = add_signed_waiver(case, officer)
-        case = ev(case, officer, "waive_rights", rights=["statement"], evidence_id=evidence_id,
+        case = ev(case, officer, "waive_rights", rights=["statement"], document=evidence_id,
                   waived_on="2025-05-08")  # fmt: skip
         event = CaseEvent.objects.get(case=case, name="waive_rights")
         assert event.payload["rights"] == ["statement"]
@@ -105,7 +105,7 @@ class TestWaiver:
         other = _proposed(kit)
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.officer_a, "waive_rights", rights=["statement"],
-               evidence_id=add_signed_waiver(other, kit.world.officer_a))  # fmt: skip
+               document=add_signed_waiver(other, kit.world.officer_a))  # fmt: skip
         assert exc.value.code == "waiver_document_missing"
 
 

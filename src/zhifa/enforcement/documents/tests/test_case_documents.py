@@ -53,7 +53,7 @@ def advance(kit, case, target, *, start, fine="3000.00"):
         if case.state in workflow.transition(name).sources and name not in done:
             payload = dict(data)
             if name == "waive_rights":
-                payload["evidence_id"] = add_signed_waiver(case, w.officer_a)
+                payload["document"] = add_signed_waiver(case, w.officer_a)
             case = ev(case, actor, name, **payload)
             done.add(name)
     assert case.state == target, case.state
