@@ -587,7 +587,8 @@ TABLE += (
             _("payment deadlines moot; paid amount to refund"),
             _("published decision withdrawn within 3 working days (行政处罚法第四十八条)"),
         ),
-        targets=(State.CLOSED, State.ARCHIVED),
+        # 撤销/确认无效 close an open case; 确认违法 leaves the decision, and the case, where they stand
+        targets=(State.DECIDED, State.SERVED, State.EXECUTED, State.CLOSED, State.ARCHIVED),
     ),
     T(
         "change",

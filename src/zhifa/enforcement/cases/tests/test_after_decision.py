@@ -269,6 +269,22 @@ class TestRevokeAndChange:
         assert Alert.objects.filter(kind="publication_withdrawal_late", resolved_at__isnull=True).exists()
         assert case.decision_changes[-1]["by"] == "court"
 
+    def test_confirmed_unlawful_leaves_the_decision_standing_and_withdraws_it(self, kit) -> None:
+        from zhifa.public.portal.models import PublishedDecision
+
+        case = ev(
+            served(kit),
+            kit.world.approver_a,
+            "revoke",
+            by="court",
+            outcome="confirmed_illegal",
+            reason="程序轻微违法",
+            reference="(2025)测行初3号",
+            revoked_on="2025-06-30",
+        )
+        assert case.state == State.SERVED and case.revoked_on is None
+        assert PublishedDecision.objects.get(case_id=case.pk).withdrawal_ground == "confirmed_illegal"
+
     def test_a_change_may_not_be_heavier_and_a_lighter_one_settles_what_was_paid(self, kit) -> None:
         case = served(kit)
         with pytest.raises(RuleViolation) as exc:
