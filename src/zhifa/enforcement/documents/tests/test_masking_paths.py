@@ -113,3 +113,18 @@ def test_single_document_pdf_is_masked_and_the_zip_refused(person_case, kit) -> 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert not _leaks(text)
     assert _client(kit.world.supervisor).get(f"/api/v1/cases/{person_case.pk}/dossier.zip").status_code == 403
+
+
+def test_a_masked_document_download_is_audited(person_case, kit) -> None:
+    """Who read which 文书 is part of the record, masked or not (issue 14)."""
+    from zhifa.audit.models import AuditEntry
+    from zhifa.enforcement.documents.models import Document
+
+    doc = Document.objects.filter(case=person_case).exclude(code="dossier_index").first()
+    assert doc is not None
+    before = AuditEntry.objects.filter(action="documents.download_masked").count()
+    response = _client(kit.world.supervisor).get(f"/api/v1/documents/{doc.pk}/pdf")
+    assert response.status_code == 200
+    entries = AuditEntry.objects.filter(action="documents.download_masked").order_by("-pk")
+    assert entries.count() == before + 1
+    assert entries[0].object_id == str(doc.pk)
