@@ -127,11 +127,20 @@ def document_apply_event(
 
 
 def file_attach(
-    *, document_id: int, actor: Any, role: str, name: str, content: bytes | IO[bytes]
+    *,
+    document_id: int,
+    actor: Any,
+    role: str,
+    name: str,
+    content: bytes | IO[bytes],
+    declared_sha256: str | None = None,
 ) -> DocumentFile:
-    """Add a file to a document still being drafted or corrected (the drafting agency's staff)."""
+    """Add a file to a document still being drafted or corrected (the drafting agency's staff).
+    Every check (role, state, size, type sniffed from the bytes, and the declared SHA-256 when the
+    client sends one) runs before anything is stored: a refused file leaves nothing behind."""
     if role not in DocumentFile.Role.values:
         raise InvalidInput(_("Choose the kind of file."), detail={"field": "role"})
+    name = _clean(name, "name", required=True, max_len=200)
     with transaction.atomic():
         doc = NormativeDocument.objects.select_for_update().filter(pk=document_id).first()
         if doc is None or not user_can_see_agency(actor, doc.agency_id):
@@ -145,24 +154,32 @@ def file_attach(
                 ),
                 detail={"state": doc.state},
             )
-        head = content[:4096] if isinstance(content, bytes) else content.read(4096)
-        if not isinstance(content, bytes):
+        if isinstance(content, bytes):
+            size, head = len(content), content[:4096]
+        else:
+            content.seek(0, 2)
+            size = content.tell()
             content.seek(0)
+            head = content.read(4096)
+            content.seek(0)
+        if size > MAX_FILE_BYTES:
+            raise InvalidInput(
+                _("The file is too large (at most 50 MB)."), code="file_too_large", detail={"field": "file"}
+            )
         kind = filetypes.detect(head)
-        if kind is None or kind.family not in FILE_FAMILIES:
+        if size == 0 or kind is None or kind.family not in FILE_FAMILIES:
             raise InvalidInput(
                 _("Upload a PDF, a word-processor document, a text file or an image."),
                 code="unsupported_file_type",
                 detail={"field": "file"},
             )
-        blob = blob_store(content, mime=kind.mime)
-        if blob.size > MAX_FILE_BYTES:
-            raise InvalidInput(_("The file is too large (at most 50 MB)."), detail={"field": "file"})
+        # A digest mismatch (a corrupted transfer) is refused by the store itself, nothing kept.
+        blob = blob_store(content, mime=kind.mime, declared_sha256=declared_sha256 or None)
         row = DocumentFile.objects.create(
             document=doc,
             blob=blob,
             role=role,
-            name=_clean(name, "name", required=True, max_len=200),
+            name=name,
             uploaded_at=timezone.now(),
             uploaded_by=actor,
         )
