@@ -211,3 +211,34 @@ def test_public_apply_reveals_nothing_on_mismatch(world: Any, decided_case: Any)
     )
     assert a.channel == "online" and a.tracking_code and a.case_id == decided_case.pk
     assert a.organ == "测试市人民政府" and a.applicant_id_number == decided_case.party_id_number
+
+
+def test_silence_counts_as_acceptance_on_day_six_not_five(world: Any, frozen: Any) -> None:
+    """行政复议法第三十条第三款: received Fri 26 Sept 2025, the five working days run 28 (adjusted
+    Sunday), 29, 30 Sept, 9 and 10 Oct across the National Day holiday. On the fifth day nothing
+    happens; the next day the daily job accepts it from 10 Oct."""
+    go(frozen, "2025-09-30")
+    a = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    answered = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    ev(answered, world.supervisor, "request_amendment", items="请补充身份证明")
+    for day in ("2025-10-08", "2025-10-10"):  # the last holiday, then day 5 itself
+        go(frozen, day)
+        assert services.deemed_acceptance_sweep()["accepted"] == 0
+        a.refresh_from_db()
+        assert a.state == "received" and a.accepted_on is None
+    go(frozen, "2025-10-11")  # day 6 (a Saturday, an adjusted working day)
+    assert services.deemed_acceptance_sweep() == {"accepted": 1, "skipped": 0, "failed": 0}
+    a.refresh_from_db()
+    assert a.state == "accepted" and a.deemed_accepted and a.accepted_on == dt.date(2025, 10, 10)
+    row = AppealEvent.objects.get(appeal=a, kind="deem_accept")
+    assert row.actor is None and row.data["article"] == "行政复议法第三十条第三款"
+    assert due(a, dl.DECISION) == dt.date(2025, 12, 9)  # 60 days from 10 October
+    review = Deadline.objects.get(object_type="appeals.appeal", object_id=a.pk, kind=dl.ACCEPTANCE_REVIEW)
+    assert review.resolved_on == dt.date(2025, 10, 11)
+    answered.refresh_from_db()
+    assert answered.state == "amending"  # sent for amendment in time: not accepted by silence
+    assert services.deemed_acceptance_sweep()["accepted"] == 0  # idempotent
+    # No person can take the system's step.
+    fresh = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    with pytest.raises(Forbidden):
+        ev(fresh, world.supervisor, "deem_accept")
