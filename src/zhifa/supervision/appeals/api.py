@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Body, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -21,6 +21,7 @@ from zhifa.core.ratelimit import Limit, allow
 from zhifa.enforcement.cases import selectors as case_selectors
 from zhifa.supervision.appeals import selectors as sel
 from zhifa.supervision.appeals import services as svc
+from zhifa.supervision.appeals import wenshu
 from zhifa.supervision.appeals.handlers import outcome_label
 from zhifa.supervision.appeals.models import Appeal, AppealEvent
 from zhifa.supervision.appeals.rules import HANDLER_ROLES
@@ -501,6 +502,17 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> dict[str, Any]:
     """The appeal, the applicant (masked unless you handle it), deadlines, hearings, the linked case's
     summary (read-only, when in your scope) and the steps you may take."""
     return appeal_out(request, _get(request, appeal_id))
+
+
+@router.get("/appeals/{appeal_id}/documents/{code}", response={200: None, **ERRORS})
+@access.login
+def appeal_document(request: HttpRequest, appeal_id: int, code: str) -> HttpResponse:
+    """A reconsideration 文书 as PDF (`acceptance_notice`, `refusal_decision`, `amendment_notice`,
+    `decision`), rendered from the appeal's own rows; 409 `document_not_available` before its step."""
+    pdf, name = wenshu.render(actor=request.user, appeal=_get(request, appeal_id), code=code)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 @router.post("/appeals/{appeal_id}/events", response={200: AppealOut, **ERRORS})

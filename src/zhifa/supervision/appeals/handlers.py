@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.core.errors import InvalidInput, RuleViolation
+from zhifa.core.errors import Conflict, InvalidInput, RuleViolation
 from zhifa.foundation.deadlines import services as engine
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
@@ -61,7 +61,25 @@ def accept(ctx: Ctx) -> None:
     review = rec.acceptance_review_due(a.review_from)
     # 第三十条第三款: after the review period the application counts as accepted from its last day
     deemed = ctx.act_on > review.on
-    accepted_on = review.on if deemed else ctx.act_on
+    _accepted(ctx, a, accepted_on=review.on if deemed else ctx.act_on, deemed=deemed)
+
+
+@H.handles("deem_accept")
+def deem_accept(ctx: Ctx) -> None:
+    """The daily job: neither accepted, refused nor sent for amendment within the review period, the
+    application counts as accepted from the period's last day (第三十条第三款) — also when it looks
+    late: only a refusal within the period could have turned it away."""
+    a: Appeal = ctx.obj
+    assert a.review_from is not None
+    if not rec.deemed_accepted(received_on=a.review_from, on=ctx.act_on, decided=False):
+        raise Conflict(
+            _("The acceptance review period has not ended (%(article)s).") % {"article": rec.ART_30},
+            code="review_period_running",
+        )
+    _accepted(ctx, a, accepted_on=rec.deemed_acceptance_date(a.review_from).on, deemed=True)
+
+
+def _accepted(ctx: Ctx, a: Appeal, *, accepted_on: dt.date, deemed: bool) -> None:
     ctx.set(accepted_on=accepted_on, deemed_accepted=deemed)
     dl.resolve(a, dl.ACCEPTANCE_REVIEW, ctx.act_on)
     dl.open_(a, dl.COPY, rec.SIMPLE_COPY_PERIOD if a.simple else rec.COPY_PERIOD, accepted_on)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core import workflow as engine
-from zhifa.core.errors import Forbidden, InvalidInput, NotFound
+from zhifa.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from zhifa.core.identity import validate_party_id
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
@@ -265,3 +265,33 @@ def public_apply(
         "_case": case,
     }
     return appeal_create(actor=None, data=data, channel=Channel.ONLINE)
+
+
+def deemed_acceptance_sweep() -> dict[str, int]:
+    """Daily (huey `appeals_deemed_acceptance`): every application whose acceptance review on the
+    deadline engine has passed its last day while still `received` — neither accepted, refused nor
+    sent for amendment — counts as accepted from that last day (行政复议法第三十条第三款), through the
+    workflow's `deem_accept` step. The engine's rows pick the candidates; the law's rule
+    (`law.reconsideration.deemed_accepted`) decides. Idempotent; one failure does not stop the rest."""
+    from zhifa.foundation.deadlines.models import Deadline
+
+    today = timezone.localdate()  # the step itself is dated today by the engine
+    counts = {"accepted": 0, "skipped": 0, "failed": 0}
+    rows = Deadline.objects.filter(
+        object_type="appeals.appeal", kind=dl.ACCEPTANCE_REVIEW, resolved_on__isnull=True, due_on__lt=today
+    ).values_list("object_id", flat=True)
+    for appeal_id in sorted(set(rows)):
+        appeal = Appeal.objects.filter(pk=appeal_id, state=State.RECEIVED).first()
+        if appeal is None or appeal.review_from is None:
+            counts["skipped"] += 1
+            continue
+        if not rec.deemed_accepted(received_on=appeal.review_from, on=today, decided=False):
+            counts["skipped"] += 1  # e.g. a provisional due date the official calendar moved later
+            continue
+        try:
+            engine.apply_event(APPEALS, obj_id=appeal.pk, actor=None, event="deem_accept", data={})
+        except DomainError:
+            counts["failed"] += 1  # e.g. decided by a person meanwhile; the next run looks again
+            continue
+        counts["accepted"] += 1
+    return counts

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stats/", views.stats, name="stats"),
     path("<int:appeal_id>/", views.detail, name="detail"),
     path("<int:appeal_id>/act/<slug:event>/", views.act, name="act"),
+    path("<int:appeal_id>/documents/<slug:code>/", views.document, name="document"),
     path("apply/", views.public_new, name="public_new"),
     path("track/", views.public_track, name="public_track"),
     path("track/<str:code>/", views.public_progress, name="public_progress"),

@@ -20,7 +20,7 @@ from zhifa.core.params import int_param
 from zhifa.core.ratelimit import allow
 from zhifa.org.selectors import scope_agencies
 from zhifa.supervision.appeals import api as presenters
-from zhifa.supervision.appeals import event_forms
+from zhifa.supervision.appeals import event_forms, wenshu
 from zhifa.supervision.appeals import selectors as sel
 from zhifa.supervision.appeals import services as svc
 from zhifa.supervision.appeals.models import Appeal, Kind, State
@@ -152,6 +152,7 @@ def _detail_context(
         "appeal": appeal,
         "b": body,
         "forms": forms,
+        "wenshu": wenshu.available(appeal),
         "events": [
             {"label": TABLE.get(e.kind).label if TABLE.get(e.kind) else e.kind, "e": e}  # type: ignore[union-attr]
             for e in sel.appeal_events(appeal)
@@ -166,6 +167,21 @@ def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
     if appeal is None:
         raise Http404
     return render(request, "appeals/detail.html", _detail_context(request, appeal))
+
+
+@access.login
+def document(request: HttpRequest, appeal_id: int, code: str) -> HttpResponse:
+    """A reconsideration 文书 as PDF, rendered from the appeal's rows (see `wenshu`)."""
+    appeal = sel.appeal_get_for(user=request.user, appeal_id=appeal_id)
+    if appeal is None:
+        raise Http404
+    try:
+        pdf, name = wenshu.render(actor=request.user, appeal=appeal, code=code)
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 @access.roles(*sorted(HANDLER_ROLES))

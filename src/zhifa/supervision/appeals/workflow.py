@@ -24,6 +24,8 @@ T = workflow.Transition
 S = State
 REVIEW_STATES = frozenset({S.ACCEPTED, S.ANSWERING, S.REVIEWING})
 
+SYSTEM: frozenset[str] = frozenset()  # the daily job; no person applies it
+
 TABLE = workflow.Table(
     State.values,
     (
@@ -52,6 +54,21 @@ TABLE = workflow.Table(
                 f"deadline: decision, 60 days / simple 30 ({rec.ART_62_1})",
             ),
             documents=(pgettext_lazy("appeal step", "Acceptance notice"),),
+        ),
+        T(
+            "deem_accept",
+            pgettext_lazy("appeal step", "Accepted by silence"),
+            frozenset({S.RECEIVED}),
+            S.ACCEPTED,
+            SYSTEM,
+            guards=(
+                f"the review period ended without acceptance, refusal or amendment notice ({rec.ART_30_3})",
+                "the daily job only",
+            ),
+            creates=(
+                f"deadline: copy to the respondent, 7 working days ({rec.ART_48})",
+                f"deadline: decision, 60 days / simple 30 ({rec.ART_62_1})",
+            ),
         ),
         T(
             "refuse",
@@ -270,6 +287,7 @@ RECONSIDERATION_EVENTS = frozenset(
     {
         "receive",
         "accept",
+        "deem_accept",
         "refuse",
         "request_amendment",
         "amend",
@@ -291,6 +309,7 @@ PUBLIC_EVENTS = frozenset(
     {
         "receive",
         "accept",
+        "deem_accept",
         "refuse",
         "request_amendment",
         "amend",
@@ -314,7 +333,8 @@ class AppealWorkflow(workflow.Workflow[Appeal, workflow.Transition]):
 
     def load(self, obj_id: int, actor: Any) -> Appeal:
         appeal = Appeal.objects.select_for_update().filter(pk=obj_id).first()
-        if appeal is None or not user_can_see_agency(actor, appeal.respondent_id):
+        # actor None: the daily job (deem_accept); may_apply lets it take system steps only
+        if appeal is None or (actor is not None and not user_can_see_agency(actor, appeal.respondent_id)):
             raise NotFound(_("Not found, or not visible to you."))
         return appeal
 
@@ -323,7 +343,9 @@ class AppealWorkflow(workflow.Workflow[Appeal, workflow.Transition]):
         return t.event in events and obj.state in t.sources
 
     def may_apply(self, actor: Any, obj: Appeal, t: workflow.Transition) -> bool:
-        return user_can_see_agency(actor, obj.respondent_id, roles=t.roles)
+        if not t.roles:
+            return actor is None  # the daily job only
+        return actor is not None and user_can_see_agency(actor, obj.respondent_id, roles=t.roles)
 
     def forbidden(self, obj: Appeal, t: workflow.Transition) -> Forbidden:
         return Forbidden(

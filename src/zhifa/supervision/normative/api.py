@@ -1,26 +1,32 @@
 """Normative documents API (shared/API.md): `GET,POST /normative-documents`,
 `GET /normative-documents/{id}`, `POST /normative-documents/{id}/events` (one schema per event,
-discriminated by `event`; unknown fields 400), `GET /normative-documents/{id}/events` (history) and
-the public register `GET /public/normative-documents?q=&status=valid|repealed`."""
+discriminated by `event`; unknown fields 400), `GET /normative-documents/{id}/events` (history), the files
+(`POST /normative-documents/{id}/files` multipart, `GET /normative-documents/{id}/files/{file_id}`,
+audited) and the public register `GET /public/normative-documents?q=&status=valid|repealed` with the
+published texts' files `GET /public/normative-documents/{id}/files/{file_id}`."""
 
 # No `from __future__ import annotations`: ninja reads the handlers' annotations at runtime.
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
+from zhifa.core.errors import DomainError, InvalidInput
+from zhifa.core.files.serving import serve_blob
 from zhifa.core.roles import Role
 from zhifa.supervision.normative import selectors as sel
 from zhifa.supervision.normative import services as svc
 from zhifa.supervision.normative.models import NormativeDocument
 
 router = Router(tags=["normative"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 STAFF = tuple(Role.values)
 DRAFTERS = (Role.OFFICER, Role.APPROVER)
 
@@ -168,6 +174,7 @@ class FilingOut(Schema):
 
 
 class FileOut(Schema):
+    id: int
     role: str
     name: str
     sha256: str
@@ -219,6 +226,13 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+class PublicFileOut(Schema):
+    id: int
+    name: str
+    sha256: str
+    size: int
+
+
 class PublicDocumentOut(Schema):
     id: int
     agency: str
@@ -230,6 +244,7 @@ class PublicDocumentOut(Schema):
     expires_on: dt.date | None
     repealed_on: dt.date | None
     text: str
+    files: list[PublicFileOut]
 
 
 class PublicQuery(Schema):
@@ -281,8 +296,8 @@ def _detail(request: HttpRequest, doc: NormativeDocument) -> dict[str, Any]:
             "body": {"id": filing.body_id, "name": filing.body.name},
         },
         "files": [
-            {"role": f.role, "name": f.name, "sha256": f.blob.sha256, "size": f.blob.size}
-            for f in doc.files.select_related("blob")
+            {"id": f.pk, "role": f.role, "name": f.name, "sha256": f.blob.sha256, "size": f.blob.size}
+            for f in doc.files.select_related("blob").order_by("id")
         ],
         "deadlines": sel.deadlines_of(doc),
         "allowed_events": sel.allowed_events(doc, request.user),
@@ -342,6 +357,59 @@ def normative_history(request: HttpRequest, document_id: int) -> Any:
     return list(sel.events_of(_get(request, document_id)))
 
 
+@router.post("/normative-documents/{document_id}/files", response={201: FileOut, **ERRORS})
+@access.roles(*DRAFTERS)
+def normative_file_upload(
+    request: HttpRequest,
+    document_id: int,
+    file: File[UploadedFile],
+    role: Form[str],
+    sha256: Form[str] = "",
+) -> tuple[int, dict[str, Any]]:
+    """Add a file (multipart: `file`, `role` draft|explanation|comments|published|correction|other,
+    optional `sha256` of the bytes sent). A PDF, word-processor document, text file or image up to
+    50 MB, while the document is drafted, returned, deliberated or corrected; a refused file
+    (400 `unsupported_file_type`, `file_too_large`, `sha256_mismatch`) leaves nothing stored."""
+    _get(request, document_id)
+    if file.size and file.size > svc.MAX_FILE_BYTES:  # refused before it is read
+        raise InvalidInput(
+            _("The file is too large (at most 50 MB)."), code="file_too_large", detail={"field": "file"}
+        )
+    if file.file is None:
+        raise InvalidInput(_("Choose a file."), detail={"field": "file"})
+    row = svc.file_attach(
+        document_id=document_id,
+        actor=request.user,
+        role=role,
+        name=file.name or "file",
+        content=file.file,
+        declared_sha256=sha256.strip() or None,
+    )
+    blob = row.blob
+    return 201, {"id": row.pk, "role": row.role, "name": row.name, "sha256": blob.sha256, "size": blob.size}
+
+
+@router.get("/normative-documents/{document_id}/files/{file_id}", response={200: None, **ERRORS})
+@access.roles(*STAFF)
+def normative_file_download(request: HttpRequest, document_id: int, file_id: int) -> HttpResponseBase:
+    """The stored bytes (any file of a document you may see), each download audited
+    (`normative.file_download`)."""
+    doc = _get(request, document_id)
+    item = doc.files.filter(pk=file_id).select_related("blob").first()
+    if item is None:
+        raise Http404
+    return serve_blob(
+        request,
+        item.blob,
+        audit_action="normative.file_download",
+        audit_obj=doc,
+        agency_id=doc.agency_id,
+        filename=item.name,
+        as_attachment=True,
+        content_type=item.blob.mime,
+    )
+
+
 @router.get("/public/normative-documents", auth=None, response={200: list[PublicDocumentOut], **ERRORS})
 @paginate(Page)
 @access.public
@@ -359,6 +427,34 @@ def public_normative_list(request: HttpRequest, filters: Query[PublicQuery]) -> 
             "expires_on": e.document.expires_on,
             "repealed_on": e.document.repealed_on,
             "text": e.document.text,
+            "files": [
+                {"id": f.pk, "name": f.name, "sha256": f.blob.sha256, "size": f.blob.size}
+                for f in sel.public_files(e.document)
+            ],
         }
         for e in sel.public_register(q=filters.q, status=filters.status)
     ]
+
+
+@router.get(
+    "/public/normative-documents/{document_id}/files/{file_id}", auth=None, response={200: None, **ERRORS}
+)
+@access.public
+def public_normative_file(request: HttpRequest, document_id: int, file_id: int) -> HttpResponseBase:
+    """A published text's file of a published version (never a draft or any other file: 404)."""
+    item = sel.public_file_get(document_id=document_id, file_id=file_id)
+    if item is None:
+        raise Http404
+    try:
+        return serve_blob(
+            request,
+            item.blob,
+            audit_action="normative.public_download",
+            audit_obj=item.document,
+            agency_id=item.document.agency_id,
+            filename=item.name,
+            as_attachment=True,
+            content_type=item.blob.mime,
+        )
+    except DomainError:
+        raise Http404 from None

@@ -20,6 +20,7 @@ from zhifa.supervision.normative.models import (
     PUBLIC_STATES,
     CleanupCampaign,
     CleanupItem,
+    DocumentFile,
     NormativeDocument,
     NormativeEvent,
     State,
@@ -151,6 +152,19 @@ def public_get(*, document_id: int) -> NormativeDocument | None:
         .select_related("agency")
         .first()
     )
+
+
+def public_files(doc: NormativeDocument) -> QuerySet[DocumentFile]:
+    """The files the public may download: only the published text of a published version (never a
+    draft, an explanation, the comments or a correction file)."""
+    if doc.state not in PUBLIC_STATES:
+        return DocumentFile.objects.none()
+    return doc.files.filter(role=DocumentFile.Role.PUBLISHED).select_related("blob").order_by("id")
+
+
+def public_file_get(*, document_id: int, file_id: int) -> DocumentFile | None:
+    doc = public_get(document_id=document_id)
+    return None if doc is None else public_files(doc).filter(pk=file_id).first()
 
 
 def valid_documents(*, agency_ids: Any, on: dt.date) -> QuerySet[NormativeDocument]:

@@ -127,11 +127,20 @@ def document_apply_event(
 
 
 def file_attach(
-    *, document_id: int, actor: Any, role: str, name: str, content: bytes | IO[bytes]
+    *,
+    document_id: int,
+    actor: Any,
+    role: str,
+    name: str,
+    content: bytes | IO[bytes],
+    declared_sha256: str | None = None,
 ) -> DocumentFile:
-    """Add a file to a document still being drafted or corrected (the drafting agency's staff)."""
+    """Add a file to a document still being drafted or corrected (the drafting agency's staff).
+    Every check (role, state, size, type sniffed from the bytes, and the declared SHA-256 when the
+    client sends one) runs before anything is stored: a refused file leaves nothing behind."""
     if role not in DocumentFile.Role.values:
         raise InvalidInput(_("Choose the kind of file."), detail={"field": "role"})
+    name = _clean(name, "name", required=True, max_len=200)
     with transaction.atomic():
         doc = NormativeDocument.objects.select_for_update().filter(pk=document_id).first()
         if doc is None or not user_can_see_agency(actor, doc.agency_id):
@@ -145,24 +154,32 @@ def file_attach(
                 ),
                 detail={"state": doc.state},
             )
-        head = content[:4096] if isinstance(content, bytes) else content.read(4096)
-        if not isinstance(content, bytes):
+        if isinstance(content, bytes):
+            size, head = len(content), content[:4096]
+        else:
+            content.seek(0, 2)
+            size = content.tell()
             content.seek(0)
+            head = content.read(4096)
+            content.seek(0)
+        if size > MAX_FILE_BYTES:
+            raise InvalidInput(
+                _("The file is too large (at most 50 MB)."), code="file_too_large", detail={"field": "file"}
+            )
         kind = filetypes.detect(head)
-        if kind is None or kind.family not in FILE_FAMILIES:
+        if size == 0 or kind is None or kind.family not in FILE_FAMILIES:
             raise InvalidInput(
                 _("Upload a PDF, a word-processor document, a text file or an image."),
                 code="unsupported_file_type",
                 detail={"field": "file"},
             )
-        blob = blob_store(content, mime=kind.mime)
-        if blob.size > MAX_FILE_BYTES:
-            raise InvalidInput(_("The file is too large (at most 50 MB)."), detail={"field": "file"})
+        # A digest mismatch (a corrupted transfer) is refused by the store itself, nothing kept.
+        blob = blob_store(content, mime=kind.mime, declared_sha256=declared_sha256 or None)
         row = DocumentFile.objects.create(
             document=doc,
             blob=blob,
             role=role,
-            name=_clean(name, "name", required=True, max_len=200),
+            name=name,
             uploaded_at=timezone.now(),
             uploaded_by=actor,
         )
@@ -246,8 +263,11 @@ def cleanup_start(
 
 
 def cleanup_decide(*, actor: Any, item_id: int, decision: str, reason: str) -> CleanupItem:
-    """保留 / 修改 / 废止 for one document; the decision is recorded here, and the amendment or repeal
-    it calls for is then carried out through the document's own steps."""
+    """保留 / 修改 / 废止 for one document. A decision to amend or repeal is carried out at once through
+    the document's own workflow step (`amend` starts a new draft version, `repeal` repeals it today),
+    in the same transaction: if the step is refused (e.g. the actor may not repeal), nothing is
+    recorded. An amendment already in progress counts as the amendment decided. An amend or repeal
+    decision is final; a retain decision may still be changed."""
     if decision not in Decision.values:
         raise InvalidInput(_("Choose retain, amend or repeal."), detail={"field": "decision"})
     with transaction.atomic():
@@ -265,12 +285,49 @@ def cleanup_decide(*, actor: Any, item_id: int, decision: str, reason: str) -> C
             raise Forbidden(_("Only the drafting agency's approvers or legal office decide."))
         if item.campaign.closed_on is not None:
             raise Conflict(_("The clean-up campaign is closed."))
+        if item.decision in {Decision.AMEND, Decision.REPEAL}:
+            raise Conflict(
+                _("The amendment or repeal decided has been started; the decision cannot be changed."),
+                code="cleanup_decided",
+            )
         reason = _clean(reason, "reason", required=decision != Decision.RETAIN, max_len=2000)
         item.decision, item.reason = decision, reason
         item.decided_on, item.decided_by = timezone.localdate(), actor
         item.save(update_fields=["decision", "reason", "decided_on", "decided_by"])
-        _audit(actor, "cleanup_decide", item.document, campaign=item.campaign_id, decision=decision)
+        started = _cleanup_carry_out(actor=actor, item=item)
+        _audit(
+            actor,
+            "cleanup_decide",
+            item.document,
+            campaign=item.campaign_id,
+            decision=decision,
+            **started,
+        )
     return item
+
+
+def _cleanup_carry_out(*, actor: Any, item: CleanupItem) -> dict[str, Any]:
+    """The step a 修改/废止 decision calls for, through the workflow engine (its role and state checks,
+    history and audit apply)."""
+    doc = item.document
+    label = _("Clean-up %(name)s: %(reason)s") % {"name": item.campaign.name, "reason": item.reason}
+    if item.decision == Decision.AMEND:
+        existing = NormativeDocument.objects.filter(previous=doc).first()
+        if existing is not None:
+            return {"new_version": existing.pk, "already_in_progress": True}
+        new = document_apply_event(
+            document_id=doc.pk, actor=actor, event="amend", data={"explanation": label[:20000]}
+        )
+        return {"new_version": new.pk}
+    if item.decision == Decision.REPEAL:
+        document_apply_event(
+            document_id=doc.pk,
+            actor=actor,
+            event="repeal",
+            data={"on": timezone.localdate().isoformat(), "reason": label[:2000]},
+        )
+        return {"repealed": True}
+    return {}
 
 
 def cleanup_close(*, actor: Any, campaign_id: int) -> CleanupCampaign:

@@ -95,3 +95,20 @@ def test_public_one_click(world: Any, decided_case: Any) -> None:
         last = post(client, "/api/v1/public/appeals", body, {})
     assert last.status_code == 429
     cache.clear()
+
+
+def test_system_step_refused_and_documents_as_pdf(world: Any, frozen: Any, api_token: Any) -> None:
+    client = Client()
+    h = api_token(world.supervisor)
+    appeal_id = post(client, "/api/v1/appeals", rec_data(world), h).json()["id"]
+    url = f"/api/v1/appeals/{appeal_id}"
+    r = post(client, f"{url}/events", {"event": "deem_accept"}, h)
+    assert r.status_code == 400 and r.json()["code"] == "unknown_event"  # the daily job's step only
+    r = client.get(f"{url}/documents/acceptance_notice", **h)
+    assert r.status_code == 409 and r.json()["code"] == "document_not_available"
+    r = post(client, f"{url}/events", {"event": "request_amendment", "items": "补充证据"}, h)
+    assert r.status_code == 200, r.content
+    r = client.get(f"{url}/documents/amendment_notice", **h)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    assert client.get(f"{url}/documents/nothing", **h).status_code == 404
+    assert client.get(f"{url}/documents/amendment_notice", **api_token(world.officer_b)).status_code == 404

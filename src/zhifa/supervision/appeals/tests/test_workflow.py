@@ -211,3 +211,92 @@ def test_public_apply_reveals_nothing_on_mismatch(world: Any, decided_case: Any)
     )
     assert a.channel == "online" and a.tracking_code and a.case_id == decided_case.pk
     assert a.organ == "测试市人民政府" and a.applicant_id_number == decided_case.party_id_number
+
+
+def test_silence_counts_as_acceptance_on_day_six_not_five(world: Any, frozen: Any) -> None:
+    """行政复议法第三十条第三款: received Fri 26 Sept 2025, the five working days run 28 (adjusted
+    Sunday), 29, 30 Sept, 9 and 10 Oct across the National Day holiday. On the fifth day nothing
+    happens; the next day the daily job accepts it from 10 Oct."""
+    go(frozen, "2025-09-30")
+    a = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    answered = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    ev(answered, world.supervisor, "request_amendment", items="请补充身份证明")
+    for day in ("2025-10-08", "2025-10-10"):  # the last holiday, then day 5 itself
+        go(frozen, day)
+        assert services.deemed_acceptance_sweep()["accepted"] == 0
+        a.refresh_from_db()
+        assert a.state == "received" and a.accepted_on is None
+    go(frozen, "2025-10-11")  # day 6 (a Saturday, an adjusted working day)
+    assert services.deemed_acceptance_sweep() == {"accepted": 1, "skipped": 0, "failed": 0}
+    a.refresh_from_db()
+    assert a.state == "accepted" and a.deemed_accepted and a.accepted_on == dt.date(2025, 10, 10)
+    row = AppealEvent.objects.get(appeal=a, kind="deem_accept")
+    assert row.actor is None and row.data["article"] == "行政复议法第三十条第三款"
+    assert due(a, dl.DECISION) == dt.date(2025, 12, 9)  # 60 days from 10 October
+    review = Deadline.objects.get(object_type="appeals.appeal", object_id=a.pk, kind=dl.ACCEPTANCE_REVIEW)
+    assert review.resolved_on == dt.date(2025, 10, 11)
+    answered.refresh_from_db()
+    assert answered.state == "amending"  # sent for amendment in time: not accepted by silence
+    assert services.deemed_acceptance_sweep()["accepted"] == 0  # idempotent
+    # No person can take the system's step.
+    fresh = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    with pytest.raises(Forbidden):
+        ev(fresh, world.supervisor, "deem_accept")
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages).replace(
+        "\n", ""
+    )
+
+
+def test_wenshu_are_rendered_from_the_file_as_pdfs(world: Any, frozen: Any, client: Any) -> None:
+    from zhifa.core.errors import Conflict
+    from zhifa.supervision.appeals import wenshu
+
+    go(frozen, "2025-09-30")
+    a = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    with pytest.raises(Conflict):  # nothing accepted yet: no acceptance notice
+        wenshu.render(actor=world.supervisor, appeal=a, code="acceptance_notice")
+    a = ev(a, world.supervisor, "request_amendment", items="请补充提交行政处罚决定书复印件")
+    pdf, _name = wenshu.render(actor=world.supervisor, appeal=a, code="amendment_notice")
+    text = _pdf_text(pdf)
+    assert "补正通知书" in text and "行政处罚决定书复印件" in text
+
+    b = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    b = ev(b, world.supervisor, "refuse", ground="no_claim", reason="没有具体的行政复议请求")
+    text = _pdf_text(wenshu.render(actor=world.supervisor, appeal=b, code="refusal_decision")[0])
+    assert "不予受理决定书" in text and "没有具体的行政复议请求" in text and b.outcome_article in text
+
+    d = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-09-26"))
+    go(frozen, "2025-10-11")  # accepted by silence: the notice says so and names the article
+    services.deemed_acceptance_sweep()
+    text = _pdf_text(
+        wenshu.render(actor=world.supervisor, appeal=Appeal.objects.get(pk=d.pk), code="acceptance_notice")[0]
+    )
+    assert "受理通知书" in text and "视为受理" in text and "第三十条第三款" in text
+    assert "2025年10月10日" in text
+    c = services.appeal_create(actor=world.supervisor, data=rec_data(world, received_on="2025-10-11"))
+    c = ev(c, world.supervisor, "accept")
+    text = _pdf_text(wenshu.render(actor=world.supervisor, appeal=c, code="acceptance_notice")[0])
+    assert "受理通知书" in text and "2025年10月11日起受理" in text and "视为受理" not in text
+    with pytest.raises(Conflict):  # not decided: no decision
+        wenshu.render(actor=world.supervisor, appeal=c, code="decision")
+    c = ev(c, world.supervisor, "send_copy")
+    c = ev(c, world.reviewer_a, "answer", summary="事实清楚，证据确凿", evidence="现场检查笔录")
+    c = ev(c, world.supervisor, "decide", outcome="upheld", reasons="被申请人认定事实清楚，适用依据正确")
+    text = _pdf_text(wenshu.render(actor=world.supervisor, appeal=c, code="decision")[0])
+    assert "行政复议决定书" in text and "适用依据正确" in text and c.outcome_article in text
+    assert "行政诉讼法第四十五条" in text
+    # Through the API, for someone who sees the appeal; unknown document 404.
+    client.force_login(world.supervisor)
+    r = client.get(f"/appeals/{b.pk}/documents/refusal_decision/")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert "不予受理决定书" in _pdf_text(r.content)
+    assert client.get(f"/appeals/{b.pk}/documents/decision/").status_code == 409
+    assert client.get(f"/appeals/{b.pk}/documents/nothing/").status_code == 404
+    assert "refusal_decision" in client.get(f"/appeals/{b.pk}/").content.decode()

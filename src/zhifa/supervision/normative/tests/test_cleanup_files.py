@@ -7,7 +7,8 @@ import time_machine
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.law.services import jurisdiction_setting_set
 from zhifa.supervision.normative.factories import make_draft, make_published
-from zhifa.supervision.normative.models import Decision
+from zhifa.supervision.normative.models import CleanupItem, Decision, NormativeDocument, State
+from zhifa.supervision.normative.selectors import public_register
 from zhifa.supervision.normative.services import (
     cleanup_close,
     cleanup_decide,
@@ -68,10 +69,53 @@ def test_a_cleanup_lists_every_valid_document_and_needs_a_decision_each(world: A
         with pytest.raises(Conflict) as incomplete:
             cleanup_close(actor=world.supervisor, campaign_id=campaign.pk)
         assert incomplete.value.detail == {"open": 1}
+        # The legal office may not start an amendment: the step is refused and nothing is recorded.
+        with pytest.raises(Forbidden):
+            cleanup_decide(
+                actor=world.reviewer_a,
+                item_id=items[b.pk].pk,
+                decision=Decision.AMEND,
+                reason="与新条例不一致",
+            )
+        assert CleanupItem.objects.get(pk=items[b.pk].pk).decision == ""
+        assert not NormativeDocument.objects.filter(previous=b).exists()
         cleanup_decide(
-            actor=world.reviewer_a, item_id=items[b.pk].pk, decision=Decision.AMEND, reason="与新条例不一致"
+            actor=world.approver_a, item_id=items[b.pk].pk, decision=Decision.AMEND, reason="与新条例不一致"
         )
+        # 修改 starts the amendment through the document's own step: a new draft version.
+        new = NormativeDocument.objects.get(previous=b)
+        assert new.state == State.DRAFT and new.version == 2 and "与新条例不一致" in new.explanation
+        assert b.events.filter(kind="amend").exists()
+        with pytest.raises(Conflict):  # a decision carried out is final
+            cleanup_decide(
+                actor=world.approver_a, item_id=items[b.pk].pk, decision=Decision.RETAIN, reason=""
+            )
         assert cleanup_close(actor=world.supervisor, campaign_id=campaign.pk).closed_on == dt.date(2025, 9, 1)
+
+
+def test_a_cleanup_repeal_decision_repeals_the_document(world: Any) -> None:
+    with time_machine.travel(at(dt.date(2025, 9, 1)), tick=False):
+        doc = make_published(
+            drafter=world.officer_a,
+            reviewer=world.reviewer_a,
+            approver=world.approver_a,
+            agency=world.agency_a,
+            submitted_on=dt.date(2025, 5, 5),
+            published_on=dt.date(2025, 6, 3),
+            number="测城管规〔2025〕1号",
+        )
+        campaign = cleanup_start(actor=world.supervisor, scope_id=world.city.pk, name="2025年度清理")
+        item = campaign.items.get()
+        cleanup_decide(
+            actor=world.approver_a, item_id=item.pk, decision=Decision.REPEAL, reason="上位法已废止"
+        )
+    doc.refresh_from_db()
+    assert doc.state == State.REPEALED and doc.repealed_on == dt.date(2025, 9, 1)
+    assert "2025年度清理" in doc.repeal_reason and "上位法已废止" in doc.repeal_reason
+    assert [e.kind for e in doc.events.all()][-1] == "repeal"
+    assert [(e.document.pk, e.status) for e in public_register(q="", status="repealed")] == [
+        (doc.pk, "repealed")
+    ]
 
 
 def test_files_are_stored_checked_and_served_to_the_agency_only(
