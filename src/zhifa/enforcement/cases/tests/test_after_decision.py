@@ -9,7 +9,7 @@ import pytest
 
 from zhifa.core.errors import Conflict, InvalidInput, RuleViolation
 from zhifa.enforcement.cases.events.base import CASH_KIND, cash_subject
-from zhifa.enforcement.cases.factories import ev, register
+from zhifa.enforcement.cases.factories import ev, register, waive
 from zhifa.enforcement.cases.models import CaseDeadline, Resolution, State
 from zhifa.enforcement.cases.services import case_apply_appeal_event
 from zhifa.enforcement.cases.tests import builders
@@ -30,12 +30,19 @@ def decided(kit, fine: str = "1000.00"):
         filed_on="2025-01-06",
     )
     case = notified(kit, case, served_on="2025-01-07", fine=fine)
-    case = ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-01-08")
+    rights = ["statement", "hearing"] if case.hearing_eligible else ["statement"]
+    case = waive(case, kit.world.officer_a, rights=rights, waived_on="2025-01-08")
     return ev(case, kit.world.approver_a, "decide", decided_on="2025-01-09")
 
 
-def served(kit, fine: str = "1000.00"):
-    return ev(decided(kit, fine), kit.world.officer_a, "serve", method="direct", served_on="2025-01-10")
+def served(kit, fine: str = "1000.00", *, publish: bool = False):
+    case = ev(decided(kit, fine), kit.world.officer_a, "serve", method="direct", served_on="2025-01-10")
+    if publish:  # publication is a reviewed step (officer prepares, approver publishes), never automatic
+        from zhifa.public.portal.factories import publish_reviewed
+        from zhifa.public.portal.models import PublishedDecision
+
+        publish_reviewed(PublishedDecision.objects.get(case_id=case.pk))
+    return case
 
 
 def payment_due(case) -> dt.date:
@@ -142,7 +149,7 @@ class TestPayment:
         (row,) = engine.open_rows(cash_subject(case), [CASH_KIND])
         assert row.due_on == D(2025, 6, 30) and row.article.startswith("行政处罚法第七十一条")
         case = ev(case, kit.world.officer_a, "hand_in_cash", handed_in_to="财务室", handed_in_on="2025-06-30")
-        assert engine.deadlines_of(cash_subject(case))[0].resolution == "met"
+        assert [r.resolution for r in engine.deadlines_of(cash_subject(case)) if r.kind == CASH_KIND] == ["met"]
         with pytest.raises(InvalidInput):
             ev(case, kit.world.officer_a, "hand_in_cash", handed_in_to="财务室")
         other = served(kit)
@@ -237,7 +244,7 @@ class TestRevokeAndChange:
     def test_revocation_by_the_agency_closes_the_case_and_withdraws_the_publication(self, kit) -> None:
         from zhifa.public.portal.models import PublishedDecision
 
-        case = served(kit)
+        case = served(kit, publish=True)
         assert PublishedDecision.objects.get(case_id=case.pk).state == "published"
         case = ev(
             case,
@@ -258,7 +265,7 @@ class TestRevokeAndChange:
         from zhifa.foundation.alerts.models import Alert
 
         case = ev(
-            served(kit),
+            served(kit, publish=True),
             kit.world.approver_a,
             "revoke",
             by="court",
@@ -273,7 +280,7 @@ class TestRevokeAndChange:
         from zhifa.public.portal.models import PublishedDecision
 
         case = ev(
-            served(kit),
+            served(kit, publish=True),
             kit.world.approver_a,
             "revoke",
             by="court",

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from zhifa.core.errors import InvalidInput, RuleViolation
-from zhifa.enforcement.cases.factories import ev, person_id, register
+from zhifa.enforcement.cases.factories import approve_and_notify, ev, person_id, register, waive
 from zhifa.enforcement.cases.models import Case, State
 from zhifa.foundation.alerts.models import Alert
 from zhifa.powers.factories import make_item, tier
@@ -46,8 +46,9 @@ def propose(kit, case, *, fine="3000.00", tier_name="轻微", measures=("fine",)
 
 def to_decision(kit, case, **proposal):
     case = propose(kit, case, **proposal)
-    case = ev(case, kit.world.officer_a, "notify", served_on="2025-05-07")
-    return ev(case, kit.world.officer_a, "waive_rights", waived_on="2025-05-08")
+    case = approve_and_notify(case, kit, served_on="2025-05-07")  # the head's approval first (issue 13)
+    rights = ["statement", "hearing"] if case.hearing_eligible else ["statement"]
+    return waive(case, kit.world.officer_a, rights=rights, waived_on="2025-05-08")
 
 
 class TestMinors:
@@ -268,7 +269,7 @@ class TestFirstOffence:
 class TestNoHeavierAfterStatement:
     def notified_and_argued(self, kit):
         case = propose(kit, filed(kit), fine="3000.00")
-        case = ev(case, kit.world.officer_a, "notify", served_on="2025-06-20")
+        case = approve_and_notify(case, kit, served_on="2025-06-20")
         return ev(
             case, kit.world.officer_a, "record_statement", content="当事人称已回填。", stated_on="2025-06-23"
         )
@@ -321,6 +322,7 @@ class TestDeliberation:
             notice_served_on="2025-05-09",
             held_on="2025-05-20",
             record="听证笔录",
+            record_signed=True,
         )
         assert case.deliberation_required and "hearing_held" in case.deliberation_grounds
         case = ev(case, kit.world.officer_a, "request_legal_review")
