@@ -12,7 +12,12 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    # a fresh production-like process: nothing of the test run (Playwright sets DJANGO_ALLOW_ASYNC_UNSAFE)
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],

@@ -62,6 +62,8 @@ def seed_market_cases(ctx: dict[str, Any]) -> None:
             "location": "海州市",
             "occurred_on": (d0 - dt.timedelta(days=1)).isoformat(),
             "discovered_on": d0.isoformat(),
+            # entered later than the 补录 window: the record it was discovered in (行政处罚法第三十六条)
+            "discovery_record": f"{'投诉登记' if not party_name else '检查记录'}（{d0:%Y-%m-%d}）",
             "power_item_id": items[code].pk,
         }
         if party_name:

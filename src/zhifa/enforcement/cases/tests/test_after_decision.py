@@ -149,7 +149,9 @@ class TestPayment:
         (row,) = engine.open_rows(cash_subject(case), [CASH_KIND])
         assert row.due_on == D(2025, 6, 30) and row.article.startswith("行政处罚法第七十一条")
         case = ev(case, kit.world.officer_a, "hand_in_cash", handed_in_to="财务室", handed_in_on="2025-06-30")
-        assert [r.resolution for r in engine.deadlines_of(cash_subject(case)) if r.kind == CASH_KIND] == ["met"]
+        assert [r.resolution for r in engine.deadlines_of(cash_subject(case)) if r.kind == CASH_KIND] == [
+            "met"
+        ]
         with pytest.raises(InvalidInput):
             ev(case, kit.world.officer_a, "hand_in_cash", handed_in_to="财务室")
         other = served(kit)

@@ -28,9 +28,15 @@ def kit(world: OrgWorld, frozen: Any) -> CaseKit:
 
 @pytest.fixture
 def decided_case(kit: CaseKit) -> Any:
-    """A served decision of agency A dated in August 2025."""
+    """A served decision of agency A dated in August 2025, published on the portal through the reviewed
+    step (the officer prepares, the approver publishes)."""
+    from zhifa.public.portal.factories import publish_reviewed
+    from zhifa.public.portal.models import PublishedDecision
+
     case = register(kit, discovered_on="2025-08-01", occurred_on="2025-07-30")
-    return advance(kit, case, CaseState.SERVED, start=dt.date(2025, 8, 4))
+    case = advance(kit, case, CaseState.SERVED, start=dt.date(2025, 8, 4))
+    publish_reviewed(PublishedDecision.objects.get(case_id=case.pk))
+    return case
 
 
 def rec_data(world: OrgWorld, **over: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import time_machine
 
-from zhifa.enforcement.cases.factories import CaseKit, advance, ev, register
+from zhifa.enforcement.cases.factories import CaseKit, advance, close_case, day, ev, register
 from zhifa.enforcement.cases.models import Case, State
 from zhifa.enforcement.cases.tests.builders import START
 from zhifa.enforcement.cases.tests.conftest import SH
@@ -16,11 +16,29 @@ from zhifa.supervision.reviews.services import campaign_create
 
 
 def clean_case(kit: CaseKit) -> Case:
-    """Filed, notified, decided, served (published on the portal at once), paid, closed and archived:
-    a clean file. Entered on the day after its last act, as an agency working on time would."""
+    """Filed, notified, decided, served, published on the portal (prepared by the officer, published by
+    the approver), paid, closed and archived: a clean file. Entered on the day after its last act, as
+    an agency working on time would."""
+    from zhifa.public.portal.factories import publish_reviewed
+    from zhifa.public.portal.models import PublishedDecision
+
     with time_machine.travel(dt.datetime(2025, 5, 12, 9, 0, tzinfo=SH), tick=False):
         case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01")
-        return advance(kit, case, State.ARCHIVED, start=START)
+        case = advance(kit, case, State.SERVED, start=START)
+        publish_reviewed(PublishedDecision.objects.get(case_id=case.pk))
+        w = kit.world
+        fine = str(case.fine_amount)
+        case = ev(
+            case,
+            w.officer_a,
+            "record_payment",
+            amount=fine,
+            paid_on=day(START, 4),
+            channel="bank",
+            receipt_no=f"NO.{case.pk:06d}",
+        )
+        case = close_case(case, kit, closed_on=day(START, 5))
+        return ev(case, w.officer_a, "archive", archived_on=day(START, 5))
 
 
 def decided_not_served(kit: CaseKit) -> Case:
