@@ -69,4 +69,4 @@ def test_bureau_draws_reviewer_scores_results_rank(browser, live_server, world) 
     headings = boss.locator(".agency-result h2").all_inner_texts()
     assert headings[0].startswith("1. 测试市城市管理局")
     assert headings[1] == "测试市市场监督管理局"  # no file closed in the period: listed unranked
-    assert boss.locator("svg.chart").count() == 1
+    assert boss.locator("div.bars").count() == 1  # the shared bar chart (stats.charts)
