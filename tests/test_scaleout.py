@@ -150,6 +150,7 @@ def test_two_servers_and_two_workers_share_one_state(cluster: Cluster, world, s3
                 "facts": f"两台服务器并发立案测试{i}，在人行道上违法挖掘。",
                 "occurred_on": "2025-05-01",
                 "discovered_on": "2025-05-05",
+                "discovery_record": "投诉登记（2025-05-05）",  # entered after the 补录 window (第三十六条)
                 "location": "人民路88号",
                 "power_item_id": kit.item.pk,
             },

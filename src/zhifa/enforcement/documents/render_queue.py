@@ -111,7 +111,7 @@ def document_render(*, document_id: int) -> Document:
         render_failed(document_id=document_id, error=exc)
         raise
     with transaction.atomic():
-        locked = Document.objects.select_for_update().select_related("blob").get(pk=document_id)
+        locked = Document.objects.select_for_update(of=("self",)).select_related("blob").get(pk=document_id)
         if locked.blob_id is not None:
             return locked  # a concurrent rendering stored first; its bytes stay
         blob = blob_store(rendered.pdf, mime=PDF_MIME)
