@@ -6,8 +6,12 @@ tiers, split between the demo city's two enforcement agencies.
   advertising structures (`MARKET_CODES`). Who enforces these depends on how each city assigns its
   powers (the shared data's README says so); this is the demo city's assignment, not a claim about a
   real one. Each agency then has its own list, and its officers choose only from it.
-- Items of other cities (names starting [北京], [郑州], [上海]) are not loaded: the fictional 海州 is
-  none of them, and its officers must not be offered another city's local rules.
+- Items of other cities (names starting [北京], [郑州], [上海]) are kept in the published list as
+  reference examples, held by the justice bureau (司法局, which keeps the list) rather than by an
+  enforcement agency of the city's daily work: the
+  fictional 海州 is none of those cities, so its officers are never offered another city's local rules
+  (the case forms pick only their own agency's items), while the list stays the whole shared dataset
+  that outside clients (the conformance smoke test) expect.
 
 Sources are kept as the statute each row rests on (《城乡规划法》（2019-04-23）); the addresses of the
 third-party pages the dataset was compiled from are left out of what the city publishes.
@@ -68,15 +72,17 @@ def seed_powers(ctx: dict[str, Any]) -> None:
         if OTHER_CITY.match(row["name"])
     }
     count = 0
+    holders = {**ctx["agencies"], "reference": ctx["agencies"]["sfj"]}
     for agency_key, area, wanted in (
         ("cgj", DEMO_AREA, lambda code: code not in MARKET_CODES and code not in local),
         ("scj", MARKET_AREA, lambda code: code in MARKET_CODES),
+        ("reference", DEMO_AREA, lambda code: code in local),
     ):
         result = import_power_list(
             actor=None,
             items=("power_items.csv", _select(items_csv, lambda row, w=wanted: w(row["code"]))),
             tiers=("discretion_tiers.csv", _select(tiers_csv, lambda row, w=wanted: w(row["code"]))),
-            agency=ctx["agencies"][agency_key],
+            agency=holders[agency_key],
             area=area,
             publish=True,
         )
