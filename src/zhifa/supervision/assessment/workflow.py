@@ -149,8 +149,11 @@ PARTICIPANT_TABLE = workflow.Table(
 )
 
 
-def _actor(ctx: Any) -> Any:
-    return ctx.actor if getattr(ctx.actor, "pk", None) else None
+def _row(ctx: Any, *, from_state: str, to_state: str, now: dt.datetime) -> dict[str, Any]:
+    """The shared event-row columns (`core.workflow.event_row`); these tables keep no actor name."""
+    row = workflow.event_row(ctx, from_state=from_state, to_state=to_state, now=now)
+    row.pop("actor_name")
+    return row
 
 
 class RoundWorkflow(workflow.Workflow[Round, workflow.Transition]):
@@ -189,13 +192,7 @@ class RoundWorkflow(workflow.Workflow[Round, workflow.Transition]):
     ) -> RoundEvent:
         return RoundEvent.objects.create(
             round=obj,
-            kind=ctx.transition.event,
-            at=now,
-            on=ctx.act_on,
-            actor=_actor(ctx),
-            from_state=from_state,
-            to_state=to_state,
-            data=workflow.jsonable(ctx.record),
+            **_row(ctx, from_state=from_state, to_state=to_state, now=now),
         )
 
 
@@ -339,13 +336,7 @@ class ParticipantWorkflow(workflow.Workflow[Participant, workflow.Transition]):
     ) -> ParticipantEvent:
         return ParticipantEvent.objects.create(
             participant=obj,
-            kind=ctx.transition.event,
-            at=now,
-            on=ctx.act_on,
-            actor=_actor(ctx),
-            from_state=from_state,
-            to_state=to_state,
-            data=workflow.jsonable(ctx.record),
+            **_row(ctx, from_state=from_state, to_state=to_state, now=now),
         )
 
 
