@@ -247,8 +247,9 @@ class Presented:
         qs: Any,
         render: Callable[[Any], dict[str, Any]],
         counted: selectors.CaseCount | None = None,
+        prepare: Callable[[list[Any]], Any] | None = None,
     ) -> None:
-        self.qs, self.render, self.counted = qs, render, counted
+        self.qs, self.render, self.counted, self.prepare = qs, render, counted, prepare
 
     def __len__(self) -> int:  # ninja's paginator counts with len() when there is no .all()
         if self.counted is not None:
@@ -256,7 +257,10 @@ class Presented:
         return int(self.qs.count())
 
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
-        return [self.render(obj) for obj in self.qs[item]]
+        rows = list(self.qs[item])
+        if self.prepare is not None:  # load what every row shows in one query for the page
+            self.prepare(rows)
+        return [self.render(obj) for obj in rows]
 
 
 class CasePage(Page):
@@ -319,7 +323,9 @@ def case_overdue(request: HttpRequest, agency: int | None = None) -> Any:
     """Agency duties past their last day (decision, service, preservation, reports), oldest first."""
     today = timezone.localdate()
     return Presented(
-        selectors.overdue_deadlines_for(user=request.user, agency=agency), lambda d: _overdue_row(d, today)
+        selectors.overdue_deadlines_for(user=request.user, agency=agency),
+        lambda d: _overdue_row(d, today),
+        prepare=CaseDeadline.attach_cases,
     )
 
 

@@ -33,7 +33,7 @@ from zhifa.enforcement.cases import (
     services,
     workflow,
 )
-from zhifa.enforcement.cases.models import Case, PartyKind, PaymentChannel, Source, State
+from zhifa.enforcement.cases.models import Case, CaseDeadline, PartyKind, PaymentChannel, Source, State
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies, scope_agency_ids
 
@@ -331,7 +331,7 @@ def case_overdue(request: HttpRequest) -> HttpResponse:
     qs = selectors.overdue_deadlines_for(user=request.user, agency=agency)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [{"row": d, "days": (today - d.due_on).days} for d in page]
+    rows = [{"row": d, "days": (today - d.due_on).days} for d in CaseDeadline.attach_cases(list(page))]
     agencies = scope_agencies(request.user)
     return render(
         request, "cases/overdue.html", {"page": page, "rows": rows, "agencies": agencies, "agency": agency}

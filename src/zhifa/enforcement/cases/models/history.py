@@ -165,9 +165,26 @@ class CaseDeadline(Deadline):
 
     @property
     def agency(self) -> Any:
-        from zhifa.org.models import OrgNode
+        cached = self.__dict__.get("_agency")
+        if cached is None:
+            from zhifa.org.models import OrgNode
 
-        return OrgNode.objects.get(pk=int(self.agency_id or 0))
+            cached = OrgNode.objects.get(pk=int(self.agency_id or 0))
+            self.__dict__["_agency"] = cached
+        return cached
+
+    @staticmethod
+    def attach_cases(rows: list[CaseDeadline]) -> list[CaseDeadline]:
+        """Load the rows' cases (with their agencies) in one query, so a list of rows that shows each
+        case and agency does not query once per row."""
+        cases = Case.objects.select_related("agency").in_bulk({r.object_id for r in rows})
+        for row in rows:
+            case = cases.get(row.object_id)
+            if case is not None:
+                row.__dict__["_case"] = case
+                if case.agency_id == row.agency_id:
+                    row.__dict__["_agency"] = case.agency
+        return rows
 
     def get_kind_display(self) -> str:
         return str(dict(DeadlineKind.choices).get(self.kind, self.kind))

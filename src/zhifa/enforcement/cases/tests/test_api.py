@@ -440,3 +440,33 @@ def test_late_service_is_recorded_and_alerted(kit, apis, frozen, django_capture_
     service = next(d for d in body["deadlines"] if d["kind"] == "service")
     assert service["status"] == "met" and service["resolution"] == "late"
     assert Alert.objects.filter(kind="service_late", object_id=str(case.pk)).exists()
+
+
+def test_overdue_list_runs_a_constant_number_of_queries(kit, apis, frozen) -> None:
+    """Each row shows its case and agency: loaded for the page at once, not once per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    approver = apis["approver_a"]
+
+    def overdue_case(i: int) -> None:
+        body = register_body(kit, occurred_on="2025-02-01", discovered_on="2025-02-03", facts=f"逾期{i}")
+        cid = ok(apis["officer_a"].post("/cases", body), 201)["id"]
+        ok(
+            approver.event(
+                cid, "file", officer_ids=[kit.officer_a.pk, kit.officer_a2.pk], filed_on="2025-02-05"
+            )
+        )
+
+    def count_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            body = ok(approver.get("/cases/overdue?page_size=50"))
+        return body["count"], len(ctx.captured_queries)
+
+    overdue_case(0)
+    one, few = count_queries()
+    for i in range(1, 6):
+        overdue_case(i)
+    six, many = count_queries()
+    assert (one, six) == (1, 6)
+    assert many == few
