@@ -12,6 +12,11 @@ and the assessment read them through `indicator_value` / `indicators()` and impo
 already applied the user's scope: `org.selectors.scope_agency_ids`). A rate carries its numerator and
 denominator so that rates of several agencies can be combined correctly (sum the parts, not the
 rates); `value` is None when there is nothing to count (a denominator of 0), never 0 or 100.
+
+An indicator may also register `records(agency_ids, span, offset, limit) -> RecordPage`: the rows
+behind the figure (for a rate, the rows the denominator counts, each marked whether the numerator counts
+it), so that a reader of a score can open exactly what was counted. `queryset_records` builds it from
+the same queryset the figure is computed from, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils.functional import Promise
 
 PERCENT_QUANTUM = Decimal("0.1")
@@ -94,6 +99,72 @@ Compute = Callable[[Collection[int], DateSpan], IndicatorValue]
 
 
 @dataclass(frozen=True)
+class RecordRow:
+    """One record behind a figure: how people name it (a number, a title — never a party's personal
+    data), the owning app's page for it (its own visibility applies there), the date that placed it in
+    the span, and whether the numerator counts it (None for a count, where every row counts)."""
+
+    label: str
+    url: str
+    on: dt.date | None
+    counted: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    total: int  # rows behind the figure: the denominator of a rate, the value of a count
+    counted: int | None  # rows the numerator counts (None for a count)
+    rows: list[RecordRow]
+
+
+Records = Callable[[Collection[int], DateSpan, int, int], RecordPage]
+RowsOf = Callable[[Collection[int], DateSpan], "QuerySet[Any]"]
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def queryset_records(
+    rows: RowsOf,
+    *,
+    on: str,
+    label: Callable[[Any], str],
+    url: Callable[[Any], str],
+    counted: Q | None = None,
+) -> Records:
+    """Records from the queryset `rows(agency_ids, span)` the figure counts: three queries a page (the
+    total, the counted total, the page), newest first by the field `on`. `label` and `url` must not
+    query (give the queryset its `select_related`)."""
+
+    def page(agency_ids: Collection[int], span: DateSpan, offset: int, limit: int) -> RecordPage:
+        qs = rows(frozenset(agency_ids), span)
+        total = qs.count()
+        n_counted = qs.filter(counted).count() if counted is not None else None
+        listed = qs.annotate(_record_on=F(on))
+        if counted is not None:
+            listed = listed.annotate(_counted=ExpressionWrapper(counted, output_field=BooleanField()))
+        out = []
+        for obj in listed.order_by(F("_record_on").desc(nulls_last=True), "-pk")[offset : offset + limit]:
+            out.append(
+                RecordRow(
+                    label=label(obj),
+                    url=url(obj),
+                    on=_as_date(obj._record_on),
+                    counted=bool(obj._counted) if counted is not None else None,
+                )
+            )
+        return RecordPage(total, n_counted, out)
+
+    return page
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     label: str | Promise
@@ -101,6 +172,7 @@ class Indicator:
     unit: Unit
     target_setting: str | None = None  # a law.jurisdiction key holding the target, if there is one
     higher_is_better: bool = True
+    records: Records | None = None  # the rows behind the figure, when the owning app can list them
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -118,11 +190,12 @@ def register_indicator(
     unit: Unit | str,
     target_setting: str | None = None,
     higher_is_better: bool = True,
+    records: Records | None = None,
 ) -> Indicator:
     """Register (or, on a repeated ready(), replace) the indicator `code` ("<app>.<name>")."""
     if "." not in code:
         raise ValueError(f"indicator code {code!r} must be '<app>.<name>'")
-    indicator = Indicator(code, label, compute, Unit(unit), target_setting, higher_is_better)
+    indicator = Indicator(code, label, compute, Unit(unit), target_setting, higher_is_better, records)
     _REGISTRY[code] = indicator
     return indicator
 
@@ -142,6 +215,17 @@ def indicator(code: str) -> Indicator:
 def indicator_value(code: str, agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     """The indicator for exactly these agencies over the span (the caller applied the scope)."""
     return indicator(code).compute(frozenset(agency_ids), span)
+
+
+def indicator_records(
+    code: str, agency_ids: Collection[int], span: DateSpan, *, offset: int = 0, limit: int = 50
+) -> RecordPage | None:
+    """The records behind the figure for exactly these agencies (the caller applied the scope), or
+    None when the owning app registered no way to list them."""
+    records = indicator(code).records
+    if records is None:
+        return None
+    return records(frozenset(agency_ids), span, max(0, offset), max(1, min(limit, 200)))
 
 
 def as_dict(code: str, value: IndicatorValue) -> dict[str, Any]:

@@ -11,18 +11,75 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from decimal import Decimal
 
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core.indicators import DateSpan, IndicatorValue, Unit, register_indicator
+from zhifa.core.indicators import (
+    DateSpan,
+    IndicatorValue,
+    RecordPage,
+    RecordRow,
+    Records,
+    Unit,
+    queryset_records,
+    register_indicator,
+)
 from zhifa.law import officers as law
-from zhifa.officers.stats import AgencyYearStats, year_stats_for_agencies
+from zhifa.officers.models import ExamResult
+from zhifa.officers.stats import AgencyYearStats, OfficerYear, year_stats_for_agencies
 
 
-def _rows(agency_ids: Collection[int], span: DateSpan) -> list[AgencyYearStats]:
+def _rows(
+    agency_ids: Collection[int], span: DateSpan, per_officer: list[OfficerYear] | None = None
+) -> list[AgencyYearStats]:
     today = timezone.localdate()
     end = span.end or today
-    return year_stats_for_agencies(agency_ids, year=end.year, on=min(end, today))
+    return year_stats_for_agencies(agency_ids, year=end.year, on=min(end, today), per_officer=per_officer)
+
+
+def _officer_records(flag: str) -> Records:
+    """The officers counted (every officer in service), each marked by the rule that counts them; the
+    same pass as the figure (`year_stats_for_agencies(per_officer=...)`), by name."""
+
+    def page(agency_ids: Collection[int], span: DateSpan, offset: int, limit: int) -> RecordPage:
+        parts: list[OfficerYear] = []
+        _rows(agency_ids, span, per_officer=parts)
+        today = timezone.localdate()
+        on = min(span.end or today, today)
+        rows = [
+            RecordRow(
+                label=p.officer.name,
+                url=reverse("officers:detail", args=[p.officer.pk]),
+                on=on,
+                counted=bool(getattr(p, flag)),
+                note=f"{p.hours.normalize():f}" if flag == "meets_hours" else "",
+            )
+            for p in parts[offset : offset + limit]
+        ]
+        return RecordPage(len(parts), sum(1 for p in parts if getattr(p, flag)), rows)
+
+    return page
+
+
+def _exams(agency_ids: Collection[int], span: DateSpan) -> QuerySet[ExamResult]:
+    """The results `year_stats_for_agencies` counts: the year of the span's end, officers in service."""
+    end = span.end or timezone.localdate()
+    return ExamResult.objects.filter(
+        year=end.year,
+        officer__agency_id__in=list(agency_ids),
+        officer__agency__kind="agency",
+        officer__is_active=True,
+    ).select_related("officer", "session")
+
+
+def _exam_label(r: ExamResult) -> str:
+    return f"{r.officer.name} · {r.session} · {r.score if r.score is not None else '—'}"
+
+
+def _exam_url(r: ExamResult) -> str:
+    return reverse("officers:detail", args=[r.officer_id])
 
 
 def _rate(numerator: str, denominator: str) -> Callable[[Collection[int], DateSpan], IndicatorValue]:
@@ -49,6 +106,7 @@ def register() -> None:
         _rate("credentialed", "officers"),
         unit=Unit.PERCENT,
         target_setting=law.CREDENTIAL_RATE_TARGET.key,
+        records=_officer_records("credentialed"),
     )
     register_indicator(
         "officers.study_hours_average",
@@ -62,12 +120,14 @@ def register() -> None:
         _("Officers meeting the study-hours target"),
         _rate("meeting_hours", "officers"),
         unit=Unit.PERCENT,
+        records=_officer_records("meets_hours"),
     )
     register_indicator(
         "officers.legal_training_rate",
         _("Officers meeting the legal-training target"),
         _rate("meeting_days", "officers"),
         unit=Unit.PERCENT,
+        records=_officer_records("meets_days"),
     )
     register_indicator(
         "officers.exam_pass_rate",
@@ -75,6 +135,9 @@ def register() -> None:
         _rate("passed", "examined"),
         unit=Unit.PERCENT,
         target_setting=law.EXAM_PASS_RATE_TARGET.key,
+        records=queryset_records(
+            _exams, on="session__held_on", label=_exam_label, url=_exam_url, counted=Q(passed=True)
+        ),
     )
     register_indicator(
         "officers.exam_excellent_rate",
@@ -82,4 +145,7 @@ def register() -> None:
         _rate("excellent", "examined"),
         unit=Unit.PERCENT,
         target_setting=law.EXAM_EXCELLENT_RATE_TARGET.key,
+        records=queryset_records(
+            _exams, on="session__held_on", label=_exam_label, url=_exam_url, counted=Q(excellent=True)
+        ),
     )

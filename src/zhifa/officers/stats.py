@@ -152,26 +152,44 @@ def agency_year_stats(*, user: Any, year: int, agency_id: int | None = None) -> 
     return year_stats_for_agencies(ids, year=year, on=on)
 
 
-def year_stats_for_agencies(agency_ids: Collection[int], *, year: int, on: dt.date) -> list[AgencyYearStats]:
-    """The figures of exactly these agencies: training and exams of `year`, credentials valid `on`."""
+@dataclass
+class OfficerYear:
+    """One officer's part in the agency's figures (the records behind 持证率 and the training rates)."""
+
+    officer: Officer
+    credentialed: bool = False
+    hours: Decimal = Decimal(0)
+    meets_hours: bool = False
+    meets_days: bool = False
+
+
+def year_stats_for_agencies(
+    agency_ids: Collection[int], *, year: int, on: dt.date, per_officer: list[OfficerYear] | None = None
+) -> list[AgencyYearStats]:
+    """The figures of exactly these agencies: training and exams of `year`, credentials valid `on`.
+    With `per_officer`, each counted officer's part is appended to it (same pass, same rules)."""
     agencies = list(OrgNode.objects.filter(id__in=agency_ids, kind=OrgNode.Kind.AGENCY).order_by("path"))
     targets = applied_for_agencies(TARGET_KEYS, agencies)
     stats = {a.pk: AgencyYearStats(agency=a, year=year, on=on, targets=targets[a.pk]) for a in agencies}
 
-    officers = list(
-        Officer.objects.filter(agency_id__in=stats, is_active=True)
-        .only("id", "agency_id")
-        .prefetch_related(credential_prefetch())
+    officers = Officer.objects.filter(agency_id__in=stats, is_active=True)
+    officers = (
+        officers.only("id", "agency_id")
+        if per_officer is None
+        else officers.only("id", "agency_id", "name").order_by("name", "id")
     )
-    for officer in officers:
+    parts: dict[int, OfficerYear] = {}
+    for officer in officers.prefetch_related(credential_prefetch()):
         row = stats[officer.agency_id]
         row.officers += 1
         lapse = bool(row.target(law.REVIEW_LAPSE_SUSPENDS.key))
+        part = parts[officer.pk] = OfficerYear(officer)
         # 持证率 counts any enforcement-related card: 执法证, or 执法监督证 for supervising staff.
         if any(
             credential_validity(c, on=on, lapse_suspends=lapse) is None for c in officer.credentials.all()
         ):
             row.credentialed += 1
+            part.credentialed = True
 
     by_officer = (
         TrainingRecord.objects.filter(year=year, officer__agency_id__in=stats, officer__is_active=True)
@@ -188,12 +206,16 @@ def year_stats_for_agencies(agency_ids: Collection[int], *, year: int, on: dt.da
         hours = item["hours"] or Decimal(0)
         row.hours_total += hours
         points[row.agency.pk] += item["points"] or Decimal(0)
+        part = parts.get(item["officer_id"]) or OfficerYear(Officer(pk=item["officer_id"]))
+        part.hours = hours
         if law.meets_target(hours, target=row.target(law.STUDY_HOURS_TARGET.key)):
             row.meeting_hours += 1
+            part.meets_hours = True
         if law.meets_target(
             item["legal_days"] or Decimal(0), target=row.target(law.LEGAL_TRAINING_DAYS_TARGET.key)
         ):
             row.meeting_days += 1
+            part.meets_days = True
 
     exams = (
         ExamResult.objects.filter(year=year, officer__agency_id__in=stats, officer__is_active=True)
@@ -216,4 +238,6 @@ def year_stats_for_agencies(agency_ids: Collection[int], *, year: int, on: dt.da
         row.points_average = law.average(points[row.agency.pk], row.officers)
         row.pass_rate = law.rate(row.passed, row.examined)
         row.excellent_rate = law.rate(row.excellent, row.examined)
+    if per_officer is not None:
+        per_officer.extend(parts.values())
     return list(stats.values())

@@ -14,10 +14,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhifa.core.indicators import DateSpan, IndicatorValue, Unit, register_indicator
+from zhifa.core.indicators import DateSpan, IndicatorValue, Unit, queryset_records, register_indicator
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.cases.models.case import State
 from zhifa.org.models import OrgNode
@@ -42,8 +43,27 @@ def fines_paid(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     return IndicatorValue.money(cases_in(agency_ids, span).aggregate(s=Sum("paid_amount"))["s"])
 
 
+def _case_label(c: Case) -> str:
+    """The case number (a lead without one yet shows its id): never the party's name."""
+    return c.number or f"#{c.pk}"
+
+
+def _case_url(c: Case) -> str:
+    return reverse("cases:detail", args=[c.pk])
+
+
+def _case_records(rows: Any, on: str) -> Any:
+    return queryset_records(rows, on=on, label=_case_label, url=_case_url)
+
+
 def register() -> None:
-    register_indicator("cases.registered", gettext_lazy("Cases registered"), registered, unit=Unit.COUNT)
+    register_indicator(
+        "cases.registered",
+        gettext_lazy("Cases registered"),
+        registered,
+        unit=Unit.COUNT,
+        records=_case_records(cases_in, "registered_at"),
+    )
     register_indicator("cases.fines_decided", gettext_lazy("Fines decided"), fines_decided, unit=Unit.YUAN)
     register_indicator("cases.fines_paid", gettext_lazy("Fines paid"), fines_paid, unit=Unit.YUAN)
     register_decision_indicators()
@@ -149,30 +169,44 @@ def _decided(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
     )
 
 
+def _filed(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
+    return Case.objects.filter(span.q("filed_on"), agency_id__in=agency_ids)
+
+
 def filed(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(Case.objects.filter(span.q("filed_on"), agency_id__in=agency_ids).count())
+    return IndicatorValue.count(_filed(agency_ids, span).count())
 
 
 def decided(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     return IndicatorValue.count(_decided(agency_ids, span).count())
 
 
+def _decided_simple(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
+    return _decided(agency_ids, span).filter(procedure="simple")
+
+
+def _decided_ordinary(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
+    return _decided(agency_ids, span).filter(procedure="ordinary")
+
+
 def decided_simple(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(_decided(agency_ids, span).filter(procedure="simple").count())
+    return IndicatorValue.count(_decided_simple(agency_ids, span).count())
 
 
 def decided_ordinary(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(_decided(agency_ids, span).filter(procedure="ordinary").count())
+    return IndicatorValue.count(_decided_ordinary(agency_ids, span).count())
 
 
 def fines_in_decisions(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     return IndicatorValue.money(_decided(agency_ids, span).aggregate(s=Sum("fine_amount"))["s"])
 
 
+def _hearings_held(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
+    return Case.objects.filter(span.q("hearing_held_on"), agency_id__in=agency_ids)
+
+
 def hearings_held(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(
-        Case.objects.filter(span.q("hearing_held_on"), agency_id__in=agency_ids).count()
-    )
+    return IndicatorValue.count(_hearings_held(agency_ids, span).count())
 
 
 def decision_on_time_rate(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
@@ -224,24 +258,44 @@ def top_power_items(agency_ids: Collection[int], span: DateSpan, limit: int = 10
 
 
 def register_decision_indicators() -> None:
-    register_indicator("cases.filed", gettext_lazy("Cases filed"), filed, unit=Unit.COUNT)
-    register_indicator("cases.decided", gettext_lazy("Penalty decisions"), decided, unit=Unit.COUNT)
+    register_indicator(
+        "cases.filed",
+        gettext_lazy("Cases filed"),
+        filed,
+        unit=Unit.COUNT,
+        records=_case_records(_filed, "filed_on"),
+    )
+    register_indicator(
+        "cases.decided",
+        gettext_lazy("Penalty decisions"),
+        decided,
+        unit=Unit.COUNT,
+        records=_case_records(_decided, "decided_on"),
+    )
     register_indicator(
         "cases.decided_simple",
         gettext_lazy("Decisions on the spot (simple procedure)"),
         decided_simple,
         unit=Unit.COUNT,
+        records=_case_records(_decided_simple, "decided_on"),
     )
     register_indicator(
         "cases.decided_ordinary",
         gettext_lazy("Decisions in the ordinary procedure"),
         decided_ordinary,
         unit=Unit.COUNT,
+        records=_case_records(_decided_ordinary, "decided_on"),
     )
     register_indicator(
         "cases.fines_in_decisions", gettext_lazy("Fines in the decisions"), fines_in_decisions, unit=Unit.YUAN
     )
-    register_indicator("cases.hearings_held", gettext_lazy("Hearings held"), hearings_held, unit=Unit.COUNT)
+    register_indicator(
+        "cases.hearings_held",
+        gettext_lazy("Hearings held"),
+        hearings_held,
+        unit=Unit.COUNT,
+        records=_case_records(_hearings_held, "hearing_held_on"),
+    )
     register_indicator(
         "cases.decision_on_time_rate",
         gettext_lazy("Decisions within the statutory period"),

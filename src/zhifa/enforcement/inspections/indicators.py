@@ -6,27 +6,51 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core.indicators import DateSpan, IndicatorValue, Unit, register_indicator
+from zhifa.core.indicators import DateSpan, IndicatorValue, Unit, queryset_records, register_indicator
 from zhifa.enforcement.inspections.models import Outcome, Rating, Task
+
+
+def _drawn(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Task]:
+    return Task.objects.filter(span.q("draw__drawn_on"), agency_id__in=list(agency_ids))
+
+
+RESULT_RECORDED = Q(result_on__isnull=False)
 
 
 def plan_completion_rate(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     """Tasks drawn in the span (date of the draw) whose result has been recorded / tasks drawn."""
-    qs = Task.objects.filter(span.q("draw__drawn_on"), agency_id__in=list(agency_ids))
-    return IndicatorValue.percent(qs.filter(result_on__isnull=False).count(), qs.count())
+    qs = _drawn(agency_ids, span)
+    return IndicatorValue.percent(qs.filter(RESULT_RECORDED).count(), qs.count())
+
+
+def _publication_due(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Task]:
+    today = timezone.localdate()
+    qs = Task.objects.filter(span.q("publish_due_on"), agency_id__in=list(agency_ids))
+    return qs.filter(Q(published_on__isnull=False) | Q(publish_due_on__lt=today))
+
+
+PUBLISHED_IN_TIME = Q(published_in_time=True)
 
 
 def publication_on_time_rate(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     """Results whose publication fell due in the span: published in time / those published plus
     those still unpublished after their last day (a result not yet due is not counted)."""
-    today = timezone.localdate()
-    qs = Task.objects.filter(span.q("publish_due_on"), agency_id__in=list(agency_ids))
-    counted = qs.filter(Q(published_on__isnull=False) | Q(publish_due_on__lt=today))
-    return IndicatorValue.percent(counted.filter(published_in_time=True).count(), counted.count())
+    counted = _publication_due(agency_ids, span)
+    return IndicatorValue.percent(counted.filter(PUBLISHED_IN_TIME).count(), counted.count())
+
+
+def _task_label(t: Task) -> str:
+    """The inspection code (涉企检查码): the target may be a sole trader, whose name is personal data."""
+    return t.code
+
+
+def _task_url(t: Task) -> str:
+    return reverse("inspections:task", args=[t.pk])
 
 
 def findings_rate(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
@@ -72,12 +96,22 @@ def register() -> None:
         _("Inspection tasks completed"),
         plan_completion_rate,
         unit=Unit.PERCENT,
+        records=queryset_records(
+            _drawn, on="draw__drawn_on", label=_task_label, url=_task_url, counted=RESULT_RECORDED
+        ),
     )
     register_indicator(
         "inspections.publication_on_time_rate",
         _("Inspection results published on time"),
         publication_on_time_rate,
         unit=Unit.PERCENT,
+        records=queryset_records(
+            _publication_due,
+            on="publish_due_on",
+            label=_task_label,
+            url=_task_url,
+            counted=PUBLISHED_IN_TIME,
+        ),
     )
     register_indicator(
         "inspections.findings_rate",

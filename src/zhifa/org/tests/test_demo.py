@@ -32,6 +32,7 @@ def test_seed_demo_creates_the_city_and_each_persona(capsys) -> None:
     ] == ["海州市城市管理局"]
     assert len(scope_agency_ids(User.objects.get(username="supervisor"))) == 3
     assert audit_verify().ok
+    _records_agree_with_their_figures()
     call_command("seed_demo")  # a second run does nothing
     assert "already loaded" in capsys.readouterr().out
 
@@ -58,3 +59,39 @@ def test_seed_demo_never_runs_in_production() -> None:
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
     assert not User.objects.filter(username="officer1").exists()
+
+
+def _records_agree_with_their_figures() -> None:
+    """On the whole demo: every indicator that lists its records lists exactly what its figure counts
+    (the rows of the denominator, the numerator's marked), for each agency and for all of them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhifa.core.indicators import DateSpan, Unit, indicator_records, indicator_value, indicators
+    from zhifa.org.models import OrgNode
+
+    agencies = list(OrgNode.objects.filter(kind=OrgNode.Kind.AGENCY).values_list("id", flat=True))
+    year = timezone.localdate().year
+    spans = [DateSpan.year(year - 1), DateSpan.year(year), DateSpan(dt.date(year - 1, 1, 1), None)]
+    listed = [i for i in indicators() if i.records is not None]
+    assert len(listed) >= 25
+    seen_rows = 0
+    for ind in listed:
+        for span in spans:
+            for ids in [[a] for a in agencies] + [agencies]:
+                v = indicator_value(ind.code, ids, span)
+                page = indicator_records(ind.code, ids, span, limit=200)
+                assert page is not None
+                seen_rows += len(page.rows)
+                where = f"{ind.code} {ids} {span}"
+                if ind.unit == Unit.COUNT:
+                    assert (page.total, page.counted) == (int(v.value or 0), None), where
+                else:
+                    assert page.total == int(v.denominator or 0), where
+                    if page.counted is not None:
+                        assert page.counted == int(v.numerator), where
+                assert len(page.rows) == min(page.total, 200), where
+                if page.counted is not None and page.total <= 200:
+                    assert sum(1 for r in page.rows if r.counted) == page.counted, where
+    assert seen_rows > 0

@@ -189,7 +189,7 @@ def leaves_out(p: Participant) -> list[dict[str, Any]]:
                 "numerator": _d(leaf.numerator),
                 "denominator": _d(leaf.denominator),
                 "value_text": figures.value_text(leaf) or None,
-                "records": figures.link_for(n.indicator_code, p.agency_id) if n.indicator_code else None,
+                "records": figures.records_link(leaf, p) or None,
                 "computed_score": _d(leaf.computed_score),
                 "frozen": leaf.frozen,
                 "self_score": _d(leaf.self_score),

@@ -3,8 +3,10 @@ code — never from another app's models — for exactly one agency over the ass
 round's cut-off date. An indicator code no app registers is shown as 未登记 (no score until an assessor
 gives one with a reason); it never fails the round.
 
-`link_for` points at the page of the app that owns the figure, filtered to the agency, so a reader can
-open the records behind it (the link is reversed by URL name; an app that is not installed gives none).
+`records_link` points at the exact records behind a figure: the round's own records page, which lists
+what the owning app registered as the indicator's `records` (the rows the figure counts, each marked
+whether the numerator counts it). An indicator whose app registered no records falls back to
+`link_for`: the owning app's list filtered to the agency (reversed by URL name; none if not installed).
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from zhifa.core.indicators import DateSpan, UnknownIndicator, indicator, indicator_value
+from zhifa.core.indicators import (
+    DateSpan,
+    RecordPage,
+    UnknownIndicator,
+    indicator,
+    indicator_records,
+    indicator_value,
+)
 from zhifa.supervision.assessment import scoring
 from zhifa.supervision.assessment.models import Figure, LeafScore, Participant, Round, ScoreEntry, SetNode
 
@@ -47,6 +56,41 @@ def link_for(code: str, agency_id: int) -> str:
         return f"{reverse(name)}?agency={agency_id}"
     except NoReverseMatch:
         return ""
+
+
+def has_records(code: str) -> bool:
+    try:
+        return indicator(code).records is not None
+    except UnknownIndicator:
+        return False
+
+
+def records_link(leaf: LeafScore, participant: Participant) -> str:
+    """The exact records behind the leaf's figure, or the owning app's filtered list, or nothing."""
+    code = leaf.node.indicator_code
+    if not code:
+        return ""
+    if has_records(code):
+        return reverse(
+            "assessment:leaf_records",
+            kwargs={
+                "round_id": participant.round_id,
+                "agency_id": participant.agency_id,
+                "code": leaf.node.code,
+            },
+        )
+    return link_for(code, participant.agency_id)
+
+
+def records_page(leaf: LeafScore, participant: Participant, *, offset: int, limit: int) -> RecordPage | None:
+    """The records behind the leaf, read now over the round's span (a frozen figure may differ when a
+    record was entered late; the page says so)."""
+    code = leaf.node.indicator_code
+    if not code or not has_records(code):
+        return None
+    return indicator_records(
+        code, [participant.agency_id], span_of(participant.round), offset=offset, limit=limit
+    )
 
 
 def rule_of(node: SetNode) -> scoring.LeafRule:

@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="material_upload",
     ),
     path("rounds/<int:round_id>/agencies/<int:agency_id>/score/", views.score, name="score"),
+    path(
+        "rounds/<int:round_id>/agencies/<int:agency_id>/leaves/<str:code>/records/",
+        views.leaf_records,
+        name="leaf_records",
+    ),
     path("materials/<int:material_id>/", views.material, name="material"),
     path("worklist/", views.worklist, name="worklist"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from zhifa.core import access
 from zhifa.core.errors import DomainError, InvalidInput
 from zhifa.core.files.serving import serve_blob
+from zhifa.core.params import int_param
 from zhifa.core.roles import STAFF_ROLES, Role
 from zhifa.org.selectors import scope_agencies, users_with_role
 from zhifa.supervision.assessment import figures, ranking, report, selectors, services, set_io
@@ -308,9 +309,7 @@ def _leaf_rows(p: Participant, posted: Any = None) -> list[dict[str, Any]]:
             {
                 "leaf": leaf,
                 "value": figures.value_text(leaf),
-                "records": figures.link_for(leaf.node.indicator_code, p.agency_id)
-                if leaf.node.indicator_code
-                else "",
+                "records": figures.records_link(leaf, p),
                 "self_score": typed("score", leaf.self_score),
                 "explanation": typed("explanation", leaf.self_note),
                 "score": typed("score", leaf.assessor_score),
@@ -392,6 +391,55 @@ def self_check(request: HttpRequest, round_id: int, agency_id: int) -> HttpRespo
             )
         return redirect("assessment:self_check", round_id=round_id, agency_id=agency_id)
     return _self_check_page(request, p)
+
+
+RECORDS_PER_PAGE = 50
+
+
+@access.roles(Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ASSESSOR)
+def leaf_records(request: HttpRequest, round_id: int, agency_id: int, code: str) -> HttpResponse:
+    """The records behind one computed figure of one agency: whoever may read the agency's sheet may
+    read which records were counted (their labels carry no personal data; each record's own page keeps
+    its own visibility)."""
+    try:
+        p = _participant(request, round_id, agency_id)
+    except DomainError as exc:
+        return _not_found(request, exc)
+    leaf = next((x for x in selectors.leaves_of(p) if x.node.code == code and x.node.computed), None)
+    if leaf is None:
+        raise Http404
+    page_no = max(1, min(int_param(request.GET.get("page")) or 1, 100_000))
+    offset = (page_no - 1) * RECORDS_PER_PAGE
+    page = figures.records_page(leaf, p, offset=offset, limit=RECORDS_PER_PAGE)
+    if page is None:
+        raise Http404
+    pages = max(1, -(-page.total // RECORDS_PER_PAGE))
+    if page_no > pages:  # past the end (a stale link): the last page, not an empty one
+        page_no = pages
+        page = figures.records_page(leaf, p, offset=(pages - 1) * RECORDS_PER_PAGE, limit=RECORDS_PER_PAGE)
+        assert page is not None
+    differs = leaf.frozen and (
+        (leaf.denominator is not None and leaf.denominator != page.total)
+        or (leaf.denominator is None and leaf.numerator is not None and leaf.numerator != page.total)
+        or (page.counted is not None and leaf.numerator is not None and leaf.numerator != page.counted)
+    )
+    return render(
+        request,
+        "assessment/leaf_records.html",
+        {
+            "p": p,
+            "r": p.round,
+            "leaf": leaf,
+            "value": figures.value_text(leaf),
+            "span": figures.span_of(p.round),
+            "page": page,
+            "page_no": page_no,
+            "pages": pages,
+            "previous": page_no - 1 if page_no > 1 else None,
+            "next": page_no + 1 if page_no < pages else None,
+            "differs": differs,
+        },
+    )
 
 
 @access.roles(Role.APPROVER, Role.LEGAL_REVIEWER)
