@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.law import jurisdiction
 from zhifa.law.jurisdiction import SettingSpec
+from zhifa.law.penalty import LARGE_CONFISCATION_ORGANISATION, LARGE_CONFISCATION_PERSON
 
 ART_57 = "行政处罚法第五十七条第二款"
 ART_57_65 = "行政处罚法第五十七条第二款、第六十五条"
@@ -45,7 +46,7 @@ EXTENSION_RULE = "市场监督管理行政处罚程序规定第六十四条等�
 DELIBERATION_FINE_PERSON = jurisdiction.register(
     SettingSpec(
         key="penalty.deliberation_fine_person",
-        default=Decimal("10000"),
+        default=jurisdiction.spec("penalty.hearing_large_fine_person").default,
         label=_("Collective deliberation: fine for a person at least (yuan)"),
         basis="行政处罚法第五十七条第二款（重大案件范围由地方或部门规定；未规定时同第六十三条听证标准）",
     )
@@ -53,7 +54,7 @@ DELIBERATION_FINE_PERSON = jurisdiction.register(
 DELIBERATION_FINE_ORGANISATION = jurisdiction.register(
     SettingSpec(
         key="penalty.deliberation_fine_organisation",
-        default=Decimal("100000"),
+        default=jurisdiction.spec("penalty.hearing_large_fine_organisation").default,
         label=_("Collective deliberation: fine for an organisation at least (yuan)"),
         basis="行政处罚法第五十七条第二款（重大案件范围由地方或部门规定；未规定时同第六十三条听证标准）",
     )
@@ -61,7 +62,7 @@ DELIBERATION_FINE_ORGANISATION = jurisdiction.register(
 DELIBERATION_CONFISCATION_PERSON = jurisdiction.register(
     SettingSpec(
         key="penalty.deliberation_confiscation_person",
-        default=Decimal("10000"),
+        default=LARGE_CONFISCATION_PERSON.default,
         label=_("Collective deliberation: confiscation from a person at least (yuan)"),
         basis="行政处罚法第五十七条第二款（未规定时同第六十三条听证标准）",
     )
@@ -69,7 +70,7 @@ DELIBERATION_CONFISCATION_PERSON = jurisdiction.register(
 DELIBERATION_CONFISCATION_ORGANISATION = jurisdiction.register(
     SettingSpec(
         key="penalty.deliberation_confiscation_organisation",
-        default=Decimal("100000"),
+        default=LARGE_CONFISCATION_ORGANISATION.default,
         label=_("Collective deliberation: confiscation from an organisation at least (yuan)"),
         basis="行政处罚法第五十七条第二款（未规定时同第六十三条听证标准）",
     )
