@@ -239,7 +239,7 @@ class LegalReviewCatalogueEntry(models.Model):
 
 class NoPenaltyListEntry(models.Model):
     """A line of a jurisdiction's list of acts not penalised (免罚清单 / 轻微违法行为不予处罚清单,
-    行政处罚法第三十三条第一款 and 国办发〔2021〕26号), attached to a power item. The list is set by a
+    行政处罚法第三十三条第一款 and 国发〔2021〕26号), attached to a power item. The list is set by a
     government node (or an agency) and holds for every agency below it. A no-penalty decision on
     the 第三十三条 grounds records the lines that cover its power item."""
 
