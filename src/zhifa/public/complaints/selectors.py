@@ -103,6 +103,18 @@ def complaint_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.select_related("actor", "agency", "unit").order_by("at", "id")
 
 
+def complaint_timeline_for(user: Any, complaint: Complaint) -> list[ComplaintEvent]:
+    """The staff timeline for a reader: a 复查/复核 request is the complainant's own words, shown
+    without personal data to whoever is not the handling unit (the reviewing body included)."""
+    rows = list(complaint_timeline(complaint))
+    if can_see_identity(user, complaint):
+        return rows
+    for row in rows:
+        if row.kind == EventKind.REVIEW_REQUEST and row.internal_note:
+            row.internal_note = masked_request(user, complaint, row.internal_note)
+    return rows
+
+
 def complaint_public_get(*, tracking_code: str) -> Complaint | None:
     code = normalise_tracking_code(tracking_code)
     if not code:

@@ -45,9 +45,12 @@ from zhifa.public.complaints.services.review import (
     complaint_review_request,
     complaint_review_request_public,
 )
+from zhifa.public.complaints.services.review import acts_for as review_acts_for
+from zhifa.public.complaints.services.workflow import REVIEWER_ROLES
 
 __all__ = [
     "APPROVER_ROLES",
+    "REVIEWER_ROLES",
     "CONVERT_ROLES",
     "HANDLER_ROLES",
     "INTAKE_ROLES",
@@ -75,5 +78,6 @@ __all__ = [
     "normalise_tracking_code",
     "raise_sla_alerts",
     "recompute_provisional_dues",
+    "review_acts_for",
     "route",
 ]

@@ -72,6 +72,14 @@ def _review_request(ctx: Ctx) -> None:
     if status.pending is not None:
         raise InvalidInput(_("A review is already pending."), code="review_pending")
     previous = status.rounds[-1].level if status.rounds else None
+    if previous == rules.ReviewLevel.RE_REVIEW:  # 第三十六条第三款, whoever asks and of whom
+        rules.check_review_request(
+            level=previous,
+            previous_level=previous,
+            answer_received_on=ctx.act_on,
+            requested_on=ctx.act_on,
+            body_is_level_above=False,
+        )
     level = rules.ReviewLevel.REVIEW if previous is None else rules.ReviewLevel.RE_REVIEW
     answered_by = complaint.agency_id if not status.rounds else status.rounds[-1].node_id
     above = OrgNode.objects.filter(pk=answered_by).values_list("parent_id", flat=True).first()
