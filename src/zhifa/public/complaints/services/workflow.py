@@ -22,7 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from zhifa.core import workflow
-from zhifa.core.errors import Conflict, Forbidden
+from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.law import complaints as rules
 from zhifa.org.roles import Role
 from zhifa.org.selectors import granted_nodes, user_can_see_agency
@@ -260,7 +260,19 @@ class ComplaintWorkflow(workflow.Workflow[Complaint, workflow.Transition]):
         not_before = next(
             (getattr(obj, f) for f in NOT_BEFORE.get(t.event, ("received_on",)) if getattr(obj, f)), None
         )
-        return act_date(data.get(t.date_field), not_before=not_before)
+        raw = data.get(t.date_field)
+        if raw in (None, ""):
+            raw = None
+        elif isinstance(raw, dt.datetime):
+            raw = raw.date()
+        elif not isinstance(raw, dt.date):  # an ISO string from a direct caller of the engine
+            try:
+                raw = dt.date.fromisoformat(str(raw))
+            except ValueError:
+                raise InvalidInput(
+                    _("Enter a valid date (YYYY-MM-DD)."), detail={"field": t.date_field}
+                ) from None
+        return act_date(raw, not_before=not_before)
 
     def write_event(
         self, obj: Complaint, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
