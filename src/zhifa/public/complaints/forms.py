@@ -255,7 +255,9 @@ class ReviewRequestForm(forms.Form):
 
 class ReviewAnswerForm(forms.Form):
     opinion = forms.CharField(
-        label=_("Opinion of the review (复查/复核)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Opinion of the review (复查/复核)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     upheld = forms.TypedChoiceField(
         label=_("The handling opinion is"),

@@ -12,4 +12,12 @@ FEEDBACK_LIMITS = (Limit("feedback-10m", 10, 600),)
 # 复查/复核 requests online: two per complaint at most, so a handful per address is plenty.
 REVIEW_LIMITS = (Limit("review-10m", 5, 600),)
 
-__all__ = ["FEEDBACK_LIMITS", "LOOKUP_LIMITS", "REVIEW_LIMITS", "SUBMIT_LIMITS", "Limit", "allow", "client_key"]
+__all__ = [
+    "FEEDBACK_LIMITS",
+    "LOOKUP_LIMITS",
+    "REVIEW_LIMITS",
+    "SUBMIT_LIMITS",
+    "Limit",
+    "allow",
+    "client_key",
+]

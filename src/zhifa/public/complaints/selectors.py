@@ -386,7 +386,11 @@ class ReviewStatus:
 
     @property
     def next_article(self) -> str:
-        return rules.ARTICLE_RE_REVIEW if self.next_level == rules.ReviewLevel.RE_REVIEW else rules.ARTICLE_REVIEW
+        return (
+            rules.ARTICLE_RE_REVIEW
+            if self.next_level == rules.ReviewLevel.RE_REVIEW
+            else rules.ARTICLE_REVIEW
+        )
 
 
 def _parse_date(value: Any) -> dt.date | None:
@@ -469,7 +473,6 @@ def masked_request(user: Any, complaint: Complaint, text: str) -> str:
 def reviews_pending_for(*, user: Any) -> list[tuple[Complaint, ReviewRound]]:
     """The 复查/复核 requests waiting for an opinion of a body the user acts for, soonest due first."""
     from zhifa.org.selectors import granted_nodes
-
     from zhifa.public.complaints.services.workflow import REVIEWER_ROLES
 
     nodes = {node_id for node_id, _agency in granted_nodes(user, roles=REVIEWER_ROLES)}

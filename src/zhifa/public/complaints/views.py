@@ -401,7 +401,9 @@ def review_answer(request: HttpRequest, complaint_id: int) -> HttpResponse:
             answered_on=d["answered_on"],
         )
     except DomainError as exc:
-        field = {"on": "answered_on"}.get(str(exc.detail.get("field") or ""), str(exc.detail.get("field") or ""))
+        field = {"on": "answered_on"}.get(
+            str(exc.detail.get("field") or ""), str(exc.detail.get("field") or "")
+        )
         form.add_error(field if field in form.fields else None, str(exc.message))
         return _review_failed(request, complaint, exc.status, answer_form=form)
     messages.success(request, _("The opinion is recorded and shown to the complainant."))

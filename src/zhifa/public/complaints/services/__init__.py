@@ -40,20 +40,20 @@ from zhifa.public.complaints.services.handling import (
     complaint_reply,
 )
 from zhifa.public.complaints.services.intake import ComplaintInput, Route, complaint_submit, route
+from zhifa.public.complaints.services.review import acts_for as review_acts_for
 from zhifa.public.complaints.services.review import (
     complaint_review_answer,
     complaint_review_request,
     complaint_review_request_public,
 )
-from zhifa.public.complaints.services.review import acts_for as review_acts_for
 from zhifa.public.complaints.services.workflow import REVIEWER_ROLES
 
 __all__ = [
     "APPROVER_ROLES",
-    "REVIEWER_ROLES",
     "CONVERT_ROLES",
     "HANDLER_ROLES",
     "INTAKE_ROLES",
+    "REVIEWER_ROLES",
     "TRACKING_ALPHABET",
     "ComplaintInput",
     "Route",

@@ -23,7 +23,6 @@ from zhifa.public.complaints.models import (
     Rating,
     State,
 )
-from zhifa.public.complaints.services.workflow import COMPLAINTS
 from zhifa.public.complaints.services import deadlines as dues
 from zhifa.public.complaints.services.common import (
     audit,
@@ -36,6 +35,7 @@ from zhifa.public.complaints.services.common import (
     require_state,
     sla_alert_key,
 )
+from zhifa.public.complaints.services.workflow import COMPLAINTS
 
 # --- satisfaction and re-opening (信访工作条例第三十五、三十六条) -----------------------------------
 #
@@ -65,7 +65,7 @@ def _feedback(ctx: Ctx) -> None:
     """One rating per reply (per round): the complainant's own, dated the day it is sent, or a
     callback recorded (and dated) by the handling agency's staff."""
     complaint, data = ctx.obj, ctx.data
-    rating, source = data.get("rating"), data.get("source", ComplaintFeedback.Source.WEB)
+    rating, source = str(data.get("rating") or ""), data.get("source", ComplaintFeedback.Source.WEB)
     _check_rating(rating, source)
     comment = clean_text(data.get("comment"), field="comment", label=_("Comment"), max_len=1000)
     if source == ComplaintFeedback.Source.CALLBACK:
@@ -275,7 +275,7 @@ def _raise_review_alerts(today: dt.date) -> int:
     )
     count = 0
     for row in rows:
-        if row.object_id not in codes:
+        if row.object_id not in codes or row.agency_id is None:
             continue
         complaint = Complaint(pk=row.object_id)
         alert_raise(

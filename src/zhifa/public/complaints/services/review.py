@@ -91,7 +91,9 @@ def _review_request(ctx: Ctx) -> None:
         ctx.act_on = ctx.today
         if previous != rules.ReviewLevel.RE_REVIEW and (above is None or status.last_answer_shown_on is None):
             raise RuleViolation(
-                _("There is no body above the one that answered on this platform; ask it directly (%(article)s).")
+                _(
+                    "There is no body above the one that answered on this platform; ask it directly (%(article)s)."
+                )
                 % {"article": rules.ARTICLE_REVIEW if previous is None else rules.ARTICLE_RE_REVIEW},
                 code="complaint_review_no_body",
                 article=rules.ARTICLE_REVIEW if previous is None else rules.ARTICLE_RE_REVIEW,
@@ -131,7 +133,9 @@ def _review_request(ctx: Ctx) -> None:
     engine.deadline_open(
         _subject(complaint.pk, reviewing.pk),
         kind=REVIEW_KIND,
-        period=rules.REVIEW_ANSWER_PERIOD if level == rules.ReviewLevel.REVIEW else rules.RE_REVIEW_ANSWER_PERIOD,
+        period=rules.REVIEW_ANSWER_PERIOD
+        if level == rules.ReviewLevel.REVIEW
+        else rules.RE_REVIEW_ANSWER_PERIOD,
         start_on=ctx.act_on,
     )
     note = (
@@ -164,13 +168,15 @@ def _review_answer(ctx: Ctx) -> None:
     if not acts_for(ctx.actor, pending.node_id):
         raise Forbidden(_("Only the body asked for the review answers it."))
     opinion = clean_text(
-        data.get("opinion"), field="opinion", label=_("Opinion of the review (复查/复核)"), min_len=2, max_len=4000
+        data.get("opinion"),
+        field="opinion",
+        label=_("Opinion of the review (复查/复核)"),
+        min_len=2,
+        max_len=4000,
     )
     upheld = data.get("upheld")
     if not isinstance(upheld, bool):
-        raise InvalidInput(
-            _("Say whether the handling opinion is upheld."), detail={"field": "upheld"}
-        )
+        raise InvalidInput(_("Say whether the handling opinion is upheld."), detail={"field": "upheld"})
     if ctx.act_on < pending.requested_on:
         raise InvalidInput(
             _("The date cannot be before %(date)s, the date of the previous step.")
@@ -178,8 +184,10 @@ def _review_answer(ctx: Ctx) -> None:
             detail={"field": "on"},
         )
     rows = engine.deadline_resolve(_subject(complaint.pk, pending.node_id), kind=REVIEW_KIND, on=ctx.act_on)
-    in_time = not any(r.resolution == "late" for r in rows) if rows else rules.met_in_time(
-        due_on=pending.due_on, met_on=ctx.act_on
+    in_time = (
+        not any(r.resolution == "late" for r in rows)
+        if rows
+        else rules.met_in_time(due_on=pending.due_on, met_on=ctx.act_on)
     )
     ctx.record.update(level=pending.level, node_id=pending.node_id, upheld=upheld)
     ctx.extra["event"] = {"public_note": opinion, "due_on": pending.due_on, "in_time": in_time}
@@ -191,7 +199,8 @@ def _apply(event: str, complaint_id: int, actor: Any, **data: Any) -> Complaint:
 
 
 def _last(complaint_id: int, kind: str) -> ComplaintEvent:
-    return ComplaintEvent.objects.filter(complaint_id=complaint_id, kind=kind).latest("id")
+    event: ComplaintEvent = ComplaintEvent.objects.filter(complaint_id=complaint_id, kind=kind).latest("id")
+    return event
 
 
 def complaint_review_request(

@@ -52,7 +52,10 @@ class TestFeedbackOnTheEngine:
             COMPLAINTS._listeners.remove(listener)
         assert seen == [("feedback", State.CONCLUDED), ("reopen", State.REOPENED)]
         rows = list(c.events.order_by("-id").values_list("kind", "from_state", "to_state", "actor")[:2])
-        assert rows == [("reopen", "concluded", "reopened", None), ("feedback", "concluded", "concluded", None)]
+        assert rows == [
+            ("reopen", "concluded", "reopened", None),
+            ("feedback", "concluded", "concluded", None),
+        ]
         actions = list(AuditEntry.objects.filter(seq__gt=before).values_list("action", flat=True))
         assert actions == ["complaints.feedback", "complaints.reopen"]
 
@@ -105,10 +108,10 @@ class TestReviewService:
         assert alert.resolved_at is not None
 
     def test_after_re_review_nothing_more_is_accepted(self, routing, world, frozen) -> None:
+        from zhifa.org.factories import make_user
         from zhifa.org.models import OrgNode
         from zhifa.org.roles import Role
         from zhifa.org.services import org_node_create
-        from zhifa.org.factories import make_user
 
         province = org_node_create(actor=None, kind=OrgNode.Kind.GOVERNMENT, name="测试省人民政府")
         OrgNode.objects.filter(pk=world.city.pk).update(parent=province)
@@ -134,7 +137,7 @@ class TestStaffPages:
         c = replied(make_complaint(routing.street_vending, routing.east), world.officer_a)
         client.force_login(world.supervisor)
         page = client.get(f"/complaints/{c.pk}/").content.decode()
-        assert 'action="/complaints/%d/review/request/"' % c.pk in page
+        assert f'action="/complaints/{c.pk}/review/request/"' in page
         bad = client.post(f"/complaints/{c.pk}/review/request/", {"review-request": "请求复查"})
         assert bad.status_code == 400  # no date of receipt
         frozen.move_to("2025-07-04 10:00+08:00")
@@ -163,10 +166,13 @@ class TestStaffPages:
         assert "13800138000" not in page and "欧阳娜娜" not in page  # the supervisor is not the handler
         listing = client.get("/complaints/reviews/").content.decode()
         assert c.tracking_code in listing
-        bad = client.post(f"/complaints/{c.pk}/review/answer/", {"answer-opinion": "维持", "answer-upheld": "maybe"})
+        bad = client.post(
+            f"/complaints/{c.pk}/review/answer/", {"answer-opinion": "维持", "answer-upheld": "maybe"}
+        )
         assert bad.status_code == 400
         done = client.post(
-            f"/complaints/{c.pk}/review/answer/", {"answer-opinion": "维持原处理意见。", "answer-upheld": "yes"}
+            f"/complaints/{c.pk}/review/answer/",
+            {"answer-opinion": "维持原处理意见。", "answer-upheld": "yes"},
         )
         assert done.status_code == 302
         assert ComplaintEvent.objects.get(complaint=c, kind="review_ans").data["upheld"] is True
@@ -191,7 +197,9 @@ class TestPortal:
         c = replied(make_complaint(routing.street_vending, routing.east), world.officer_a)
         page = client.get(f"/portal/complaints/{c.tracking_code}/").content.decode()
         assert f"/portal/complaints/{c.tracking_code}/review/" in page and "2025-07-03" in page
-        assert client.post(f"/portal/complaints/{c.tracking_code}/review/", {"request": ""}).status_code == 400
+        assert (
+            client.post(f"/portal/complaints/{c.tracking_code}/review/", {"request": ""}).status_code == 400
+        )
         frozen.move_to("2025-07-04 10:00+08:00")
         late = client.post(f"/portal/complaints/{c.tracking_code}/review/", {"request": "请求复查"})
         assert late.status_code == 422 and "信访工作条例第三十五条" in late.content.decode()
@@ -199,7 +207,9 @@ class TestPortal:
         ok = client.post(f"/portal/complaints/{c.tracking_code}/review/", {"request": "请求复查，摊位仍在。"})
         assert ok.status_code == 302
         event = ComplaintEvent.objects.get(complaint=c, kind="review_req")
-        assert event.actor is None and event.data["node_id"] == world.city.pk and event.due_on == D(2025, 8, 4)
+        assert (
+            event.actor is None and event.data["node_id"] == world.city.pk and event.due_on == D(2025, 8, 4)
+        )
         page = client.get(f"/portal/complaints/{c.tracking_code}/").content.decode()
         assert "2025-08-04" in page and "请求复查，摊位仍在" not in page  # the request text stays with staff
         again = client.post(f"/portal/complaints/{c.tracking_code}/review/", {"request": "再次请求复查"})
@@ -233,7 +243,10 @@ class TestApi:
         assert created.status_code == 201
         data = created.json()
         assert data["pending"] and data["rounds"][0]["due_on"] == "2025-07-03" and data["can_answer"]
-        assert "13800138000" not in data["rounds"][0]["request"] and "欧阳娜娜" not in data["rounds"][0]["request"]
+        assert (
+            "13800138000" not in data["rounds"][0]["request"]
+            and "欧阳娜娜" not in data["rounds"][0]["request"]
+        )
         handler = client.get(url, **api_token(world.officer_a)).json()
         assert "13800138000" in handler["rounds"][0]["request"] and not handler["can_answer"]
         detail = client.get(f"/api/v1/complaints/{c.pk}", **sup).json()
@@ -242,13 +255,22 @@ class TestApi:
         queue = client.get("/api/v1/complaint-reviews", **sup).json()
         assert [r["complaint_id"] for r in queue] == [c.pk]
         answer_url = f"{url}/answer"
-        assert client.post(answer_url, {"opinion": "维持"}, content_type="application/json", **sup).status_code == 422
+        assert (
+            client.post(answer_url, {"opinion": "维持"}, content_type="application/json", **sup).status_code
+            == 422
+        )
         answered = client.post(
-            answer_url, {"opinion": "维持原处理意见。", "upheld": False}, content_type="application/json", **sup
+            answer_url,
+            {"opinion": "维持原处理意见。", "upheld": False},
+            content_type="application/json",
+            **sup,
         )
         assert answered.status_code == 200 and answered.json()["rounds"][0]["upheld"] is False
         again = client.post(
-            answer_url, {"opinion": "维持原处理意见。", "upheld": True}, content_type="application/json", **sup
+            answer_url,
+            {"opinion": "维持原处理意见。", "upheld": True},
+            content_type="application/json",
+            **sup,
         )
         assert again.status_code == 400 and again.json()["code"] == "no_review_pending"
 
@@ -272,7 +294,9 @@ class TestApi:
         assert progress["review"]["can_request"] and progress["review"]["request_until"] == "2025-07-03"
         assert client.post(f"{url}/review", {}, content_type="application/json").status_code == 422
         assert (
-            client.post(f"{url}/review", {"request": "x", "extra": 1}, content_type="application/json").status_code
+            client.post(
+                f"{url}/review", {"request": "x", "extra": 1}, content_type="application/json"
+            ).status_code
             == 400
         )
         assert (
@@ -283,7 +307,9 @@ class TestApi:
             ).status_code
             == 404
         )
-        created = client.post(f"{url}/review", {"request": "请求复查，摊位仍在。"}, content_type="application/json")
+        created = client.post(
+            f"{url}/review", {"request": "请求复查，摊位仍在。"}, content_type="application/json"
+        )
         assert created.status_code == 201
         review = created.json()["review"]
         assert review["rounds"][0]["due_on"] == "2025-07-03" and not review["can_request"]
