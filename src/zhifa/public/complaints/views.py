@@ -330,11 +330,12 @@ def _review_context(
     today = timezone.localdate()
     user = request.user
     pending = status.pending
+    # Offered to the staff of the body the next request goes to (the level above the last answer).
     can_record = (
         complaint.state == State.CONCLUDED
         and pending is None
-        and not status.final
-        and bool(_reviewer_nodes(user))
+        and status.next_body_id is not None
+        and svc.review_acts_for(user, status.next_body_id)
     )
     can_answer = pending is not None and svc.review_acts_for(user, pending.node_id)
     return {
@@ -353,6 +354,11 @@ def _review_failed(
 ) -> HttpResponse:
     context = _detail_context(request, complaint)
     context.update({k: v for k, v in _review_context(request, complaint, **forms_).items() if v is not None})
+    # the refused form stays on the page with its errors, whatever the page would offer now
+    if "request_form" in forms_:
+        context["review_request_form"] = forms_["request_form"]
+    if "answer_form" in forms_:
+        context["review_answer_form"] = forms_["answer_form"]
     context["review_open"] = True
     return render(request, "complaints/staff/detail.html", context, status=status)
 

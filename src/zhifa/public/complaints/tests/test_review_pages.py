@@ -189,6 +189,24 @@ class TestStaffPages:
         assert client.post(f"/complaints/{c.pk}/review/answer/", {}).status_code == 403
         assert client.get("/complaints/reviews/").status_code == 403
 
+    def test_the_agency_itself_is_not_offered_the_form_and_is_refused_naming_the_article(
+        self, client, routing, world, frozen
+    ) -> None:
+        c = replied(make_complaint(routing.street_vending, routing.east), world.officer_a)
+        client.force_login(world.approver_a)  # the agency's head: a reviewer role, but not the level above
+        assert "/review/request/" not in client.get(f"/complaints/{c.pk}/").content.decode()
+        response = client.post(
+            f"/complaints/{c.pk}/review/request/",
+            {
+                "review-reviewing_node": world.agency_a.pk,
+                "review-answer_received_on": "2025-06-03",
+                "review-request": "请求复查",
+            },
+        )
+        page = response.content.decode()
+        assert response.status_code == 422 and "信访工作条例第三十五条" in page and "review-request" in page
+        assert not ComplaintEvent.objects.filter(complaint=c, kind="review_req").exists()
+
 
 class TestPortal:
     def test_the_complainant_asks_online_and_late_is_refused_naming_the_article(
