@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -68,6 +69,51 @@ class PublicEventOut(Schema):
         return obj.public_note
 
 
+class ComplaintPublicReviewRoundOut(Schema):
+    level: str
+    level_label: str
+    body: str
+    requested_on: dt.date
+    due_on: dt.date | None
+    answered_on: dt.date | None
+
+
+class ComplaintPublicReviewOut(Schema):
+    """复查/复核 as the complainant sees it: the rounds (the opinions are in `events`) and whether a
+    request may be sent online now, to which body, until when."""
+
+    rounds: list[ComplaintPublicReviewRoundOut]
+    can_request: bool
+    next_level: str | None
+    next_body: str
+    request_until: dt.date | None
+    article: str
+    final: bool
+
+
+def _public_review(complaint: Complaint) -> dict[str, Any]:
+    status = sel.review_status(complaint)
+    return {
+        "rounds": [
+            {
+                "level": r.level,
+                "level_label": r.level_label,
+                "body": r.body,
+                "requested_on": r.requested_on,
+                "due_on": r.due_on,
+                "answered_on": r.answered_on,
+            }
+            for r in status.rounds
+        ],
+        "can_request": status.can_request_online(timezone.localdate()),
+        "next_level": status.next_level,
+        "next_body": status.next_body,
+        "request_until": status.request_until,
+        "article": status.next_article if status.next_level else "",
+        "final": status.final,
+    }
+
+
 class ProgressOut(Schema):
     """What anyone holding the tracking code may see: never who complained, nor the content."""
 
@@ -82,6 +128,7 @@ class ProgressOut(Schema):
     last_rating: str
     can_rate: bool
     events: list[PublicEventOut]
+    review: ComplaintPublicReviewOut
 
 
 def _progress(complaint: Complaint) -> dict[str, Any]:
@@ -97,6 +144,7 @@ def _progress(complaint: Complaint) -> dict[str, Any]:
         "last_rating": complaint.last_rating,
         "can_rate": sel.feedback_open(complaint),
         "events": sel.complaint_public_timeline(complaint),
+        "review": _public_review(complaint),
     }
 
 
@@ -164,6 +212,27 @@ def public_complaint_feedback(
         source=ComplaintFeedback.Source.API,
     )
     return _progress(complaint)
+
+
+class ComplaintPublicReviewIn(Schema):
+    request: str = Field(max_length=4000, description="why the complainant is not satisfied, what is asked")
+
+
+@router.post("/public/complaints/{tracking_code}/review", auth=None, response={201: ProgressOut, **ERRORS})
+@access.public
+def public_complaint_review(
+    request: HttpRequest, tracking_code: str, payload: ComplaintPublicReviewIn
+) -> tuple[int, dict[str, Any]]:
+    """The complainant asks for 复查 (after the reply) or 复核 (after the 复查 opinion) of the body one
+    level above, within 30 days of the answer appearing on the progress page (信访工作条例第三十五条、
+    第三十六条); late: 422 `complaint_review_late` with `detail.article`."""
+    _limit(request, ratelimit.REVIEW_LIMITS)
+    complaint = sel.complaint_public_get(tracking_code=tracking_code)
+    if complaint is None:
+        raise Http404
+    svc.complaint_review_request_public(tracking_code=complaint.tracking_code, request=payload.request)
+    complaint.refresh_from_db()
+    return 201, _progress(complaint)
 
 
 # --- staff ---------------------------------------------------------------------------------------
@@ -281,7 +350,7 @@ def _detail(request: HttpRequest, complaint: Complaint) -> Complaint:
         if show
         else None
     )
-    complaint.events_out = list(sel.complaint_timeline(complaint))  # type: ignore[attr-defined]
+    complaint.events_out = sel.complaint_timeline_for(request.user, complaint)  # type: ignore[attr-defined]
     return complaint
 
 
@@ -421,3 +490,175 @@ def complaint_event(request: HttpRequest, complaint_id: int, payload: ComplaintE
         "category", "area", "agency", "unit"
     ).get(id=cid)
     return _detail(request, refreshed)
+
+
+# --- 复查 and 复核 (信访工作条例第三十五条、第三十六条) ------------------------------------------------
+
+
+class ComplaintReviewRoundOut(Schema):
+    level: str
+    level_label: str
+    article: str
+    body_id: int
+    body: str
+    requested_on: dt.date
+    received_reply_on: dt.date | None
+    due_on: dt.date | None
+    status: str
+    request: str
+    answered_on: dt.date | None
+    in_time: bool | None
+    upheld: bool | None
+    opinion: str
+
+
+class ComplaintReviewsOut(Schema):
+    complaint_id: int
+    tracking_code: str
+    rounds: list[ComplaintReviewRoundOut]
+    pending: bool
+    next_level: str | None
+    next_body_id: int | None
+    next_body: str
+    last_answer_on: dt.date | None
+    request_until: dt.date | None
+    final: bool
+    can_answer: bool
+
+
+def _reviews(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    """The rounds for staff; the complainant's words without personal data for non-handlers."""
+    status = sel.review_status(complaint)
+    today = timezone.localdate()
+    pending = status.pending
+    return {
+        "complaint_id": complaint.pk,
+        "tracking_code": complaint.tracking_code,
+        "rounds": [
+            {
+                "level": r.level,
+                "level_label": r.level_label,
+                "article": r.article,
+                "body_id": r.node_id,
+                "body": r.body,
+                "requested_on": r.requested_on,
+                "received_reply_on": r.received_reply_on,
+                "due_on": r.due_on,
+                "status": str(r.status(today)),
+                "request": sel.masked_request(request.user, complaint, r.request),
+                "answered_on": r.answered_on,
+                "in_time": r.in_time,
+                "upheld": r.upheld,
+                "opinion": r.opinion,
+            }
+            for r in status.rounds
+        ],
+        "pending": pending is not None,
+        "next_level": status.next_level,
+        "next_body_id": status.next_body_id,
+        "next_body": status.next_body,
+        "last_answer_on": status.last_answer_on,
+        "request_until": status.request_until,
+        "final": status.final,
+        "can_answer": pending is not None and svc.review_acts_for(request.user, pending.node_id),
+    }
+
+
+def _visible(request: HttpRequest, complaint_id: int) -> Complaint:
+    complaint = sel.complaint_get_for(user=request.user, complaint_id=complaint_id)
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+@router.get("/complaints/{complaint_id}/reviews", response={200: ComplaintReviewsOut, **ERRORS})
+@access.roles(*sel.STAFF_ROLES)
+def complaint_reviews(request: HttpRequest, complaint_id: int) -> dict[str, Any]:
+    """The 复查/复核 rounds of a complaint, their deadlines and what may follow."""
+    return _reviews(request, _visible(request, complaint_id))
+
+
+class ComplaintReviewRequestIn(Schema):
+    reviewing_node_id: int
+    answer_received_on: dt.date
+    requested_on: dt.date | None = None
+    request: str = Field(max_length=4000)
+
+
+@router.post("/complaints/{complaint_id}/reviews", response={201: ComplaintReviewsOut, **ERRORS})
+@access.roles(*svc.REVIEWER_ROLES)
+def complaint_review_request(
+    request: HttpRequest, complaint_id: int, payload: ComplaintReviewRequestIn
+) -> tuple[int, dict[str, Any]]:
+    """Staff of the body asked record a request for 复查/复核 (422 `complaint_review_late`,
+    `complaint_review_not_level_above`, `complaint_review_final` with `detail.article`)."""
+    complaint = _visible(request, complaint_id)
+    svc.complaint_review_request(
+        complaint_id=complaint.pk,
+        actor=request.user,
+        reviewing_node_id=payload.reviewing_node_id,
+        answer_received_on=payload.answer_received_on,
+        requested_on=payload.requested_on,
+        request=payload.request,
+    )
+    complaint.refresh_from_db()
+    return 201, _reviews(request, complaint)
+
+
+class ComplaintReviewAnswerIn(Schema):
+    opinion: str = Field(max_length=4000)
+    upheld: bool
+    answered_on: dt.date | None = None
+
+
+@router.post("/complaints/{complaint_id}/reviews/answer", response={200: ComplaintReviewsOut, **ERRORS})
+@access.roles(*svc.REVIEWER_ROLES)
+def complaint_review_answer(
+    request: HttpRequest, complaint_id: int, payload: ComplaintReviewAnswerIn
+) -> dict[str, Any]:
+    """The body asked gives its written opinion on the pending request."""
+    complaint = _visible(request, complaint_id)
+    svc.complaint_review_answer(
+        complaint_id=complaint.pk,
+        actor=request.user,
+        opinion=payload.opinion,
+        upheld=payload.upheld,
+        answered_on=payload.answered_on,
+    )
+    complaint.refresh_from_db()
+    return _reviews(request, complaint)
+
+
+class ComplaintReviewQueueOut(Schema):
+    complaint_id: int
+    tracking_code: str
+    category: str
+    agency: str
+    level: str
+    body_id: int
+    body: str
+    requested_on: dt.date
+    due_on: dt.date | None
+    status: str
+
+
+@router.get("/complaint-reviews", response=list[ComplaintReviewQueueOut])
+@access.roles(*svc.REVIEWER_ROLES)
+def complaint_reviews_pending(request: HttpRequest) -> list[dict[str, Any]]:
+    """Requests for 复查/复核 waiting for an opinion of a body the caller acts for, soonest due first."""
+    today = timezone.localdate()
+    return [
+        {
+            "complaint_id": c.pk,
+            "tracking_code": c.tracking_code,
+            "category": c.category.name,
+            "agency": c.agency.name,
+            "level": r.level,
+            "body_id": r.node_id,
+            "body": r.body,
+            "requested_on": r.requested_on,
+            "due_on": r.due_on,
+            "status": str(r.status(today)),
+        }
+        for c, r in sel.reviews_pending_for(user=request.user)
+    ]

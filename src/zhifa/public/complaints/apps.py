@@ -52,6 +52,7 @@ class ComplaintsConfig(AppConfig):
         indicators.register()
         register_blob_reference("complaints", attachments_use_blob)
         register_kind("complaint_sla", _("Complaint past its deadline"))
+        register_kind("complaint_review", _("Review (复查/复核) of a complaint past its deadline"))
         # The periods run on the shared engine; the complaint's due columns follow its rows (mirror),
         # the complaint_sla alert above stays the complaints' own.
         register_object_type(
@@ -64,6 +65,7 @@ class ComplaintsConfig(AppConfig):
         register_deadline_kind(dues.ACCEPTANCE, _("Decision on acceptance"))
         register_deadline_kind(dues.CONCLUSION, _("Reply to the complaint"))
         register_deadline_kind(dues.REOPENED, _("Reply after re-opening"))
+        register_deadline_kind("complaints.review_answer", _("Opinion on a review (复查/复核)"))
         register_home_panel(
             HomePanel(
                 "complaints/home_panel.html", _home_panel, frozenset({"officer", "approver"}), order=300

@@ -14,9 +14,12 @@ not edit by hand; `src/zhifa/core/tests/test_workflow_docs.py` fails when this f
 differ. The shared engine (`zhifa.core.workflow.apply_event`) applies exactly this table: a step not
 listed from a state answers 409, a role not listed 403, a rule not met 422 naming its article.
 
-Not drawn (they do not move the state by a staff decision): intake (`received`), satisfaction
-feedback and the re-opening a dissatisfied rating causes within the review window (`concluded →
-reopened`, 信访工作条例第三十五条), duplicates and the link to a case.
+Actors without an account: `complainant` (whoever holds the tracking code: rates the reply, asks for
+复查/复核 online) and `platform` (the platform itself: `reopen` follows a dissatisfied rating in the
+same transaction, 信访工作条例第三十五条). `review_request` and `review_answer` are taken by the body one
+level above (its supervisors, approvers or administrators), not by the handling agency.
+
+Not drawn (they do not move the state): intake (`received`), duplicates and the link to a case.
 """
 
 ANYWHERE = ("assign", "progress")

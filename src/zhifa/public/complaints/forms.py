@@ -234,3 +234,45 @@ class ConvertForm(forms.Form):
             "phone": d.get("party_phone", ""),
             "address": d.get("party_address", ""),
         }
+
+
+# --- 复查 and 复核 (信访工作条例第三十五条、第三十六条) ------------------------------------------------
+
+
+class ReviewRequestForm(forms.Form):
+    """Staff of the body asked record the complainant's request (letter, visit, phone)."""
+
+    answer_received_on = forms.DateField(
+        label=_("Day the complainant received the written answer"), widget=DateInput()
+    )
+    requested_on = forms.DateField(label=_("Request received on"), required=False, widget=DateInput())
+    request = forms.CharField(
+        label=_("The complainant's request and reasons"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReviewAnswerForm(forms.Form):
+    opinion = forms.CharField(
+        label=_("Opinion of the review (复查/复核)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    upheld = forms.TypedChoiceField(
+        label=_("The handling opinion is"),
+        choices=[("yes", _("upheld")), ("no", _("not upheld (to be handled again or changed)"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    answered_on = forms.DateField(label=_("Opinion given on"), required=False, widget=DateInput())
+
+
+class PublicReviewForm(forms.Form):
+    """The complainant asks online from the progress page."""
+
+    request = forms.CharField(
+        label=_("Why are you not satisfied, and what do you ask for?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

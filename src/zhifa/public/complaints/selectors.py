@@ -103,6 +103,18 @@ def complaint_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.select_related("actor", "agency", "unit").order_by("at", "id")
 
 
+def complaint_timeline_for(user: Any, complaint: Complaint) -> list[ComplaintEvent]:
+    """The staff timeline for a reader: a 复查/复核 request is the complainant's own words, shown
+    without personal data to whoever is not the handling unit (the reviewing body included)."""
+    rows = list(complaint_timeline(complaint))
+    if can_see_identity(user, complaint):
+        return rows
+    for row in rows:
+        if row.kind == EventKind.REVIEW_REQUEST and row.internal_note:
+            row.internal_note = masked_request(user, complaint, row.internal_note)
+    return rows
+
+
 def complaint_public_get(*, tracking_code: str) -> Complaint | None:
     code = normalise_tracking_code(tracking_code)
     if not code:
@@ -305,3 +317,182 @@ def stats_total(rows: list[UnitStats]) -> UnitStats:
         ):
             setattr(total, f, getattr(total, f) + getattr(r, f))
     return total
+
+
+# --- 复查 and 复核 (信访工作条例第三十五条、第三十六条) ------------------------------------------------
+
+
+@dataclass
+class ReviewRound:
+    """One request going up a level and its opinion (from the two history rows)."""
+
+    level: str  # rules.ReviewLevel
+    node_id: int
+    body: str
+    requested_on: dt.date
+    received_reply_on: dt.date | None
+    due_on: dt.date | None
+    request: str  # the complainant's words (personal data: `masked_request` for non-handlers)
+    request_event_id: int
+    answered_on: dt.date | None = None
+    in_time: bool | None = None
+    upheld: bool | None = None
+    opinion: str = ""
+
+    @property
+    def level_label(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("review (复查)") if self.level == rules.ReviewLevel.REVIEW else _("re-review (复核)")
+
+    @property
+    def article(self) -> str:
+        return rules.ARTICLE_REVIEW if self.level == rules.ReviewLevel.REVIEW else rules.ARTICLE_RE_REVIEW
+
+    @property
+    def pending(self) -> bool:
+        return self.answered_on is None
+
+    def status(self, today: dt.date) -> rules.SlaStatus:
+        return rules.sla_status(due_on=self.due_on, today=today, met_on=self.answered_on)
+
+
+@dataclass
+class ReviewStatus:
+    """Where a complaint stands on the way up: the rounds so far, and what may come next.
+
+    `next_level`/`next_body_id` are the step the complainant may still ask for (None while one is
+    pending, after 复核, before the reply, or when the answering body has no level above on the
+    platform); `last_answer_on` is the date of the answer the next request counts from (the reply or
+    the last opinion, as dated by the body), `last_answer_shown_on` the day it appeared on the
+    progress page (the online request counts from then, in the complainant's favour), and
+    `request_until` the last day of the online request (30 days, 第三十五条 / 第三十六条)."""
+
+    rounds: list[ReviewRound]
+    next_level: str | None = None
+    next_body_id: int | None = None
+    next_body: str = ""
+    last_answer_on: dt.date | None = None
+    last_answer_shown_on: dt.date | None = None
+    request_until: dt.date | None = None
+    final: bool = False
+
+    @property
+    def pending(self) -> ReviewRound | None:
+        return self.rounds[-1] if self.rounds and self.rounds[-1].pending else None
+
+    def can_request_online(self, today: dt.date) -> bool:
+        return bool(self.next_level and self.request_until and today <= self.request_until)
+
+    @property
+    def next_article(self) -> str:
+        return (
+            rules.ARTICLE_RE_REVIEW
+            if self.next_level == rules.ReviewLevel.RE_REVIEW
+            else rules.ARTICLE_REVIEW
+        )
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def review_status(complaint: Complaint) -> ReviewStatus:
+    """The 复查/复核 rounds of a complaint and the step that may follow. Two queries."""
+    from django.utils import timezone as tz
+
+    rows = list(
+        complaint.events.filter(
+            kind__in=[EventKind.REVIEW_REQUEST, EventKind.REVIEW_ANSWER, EventKind.REPLY]
+        ).order_by("at", "id")
+    )
+    rounds: list[ReviewRound] = []
+    node_ids = {int(r.data["node_id"]) for r in rows if r.kind != EventKind.REPLY and "node_id" in r.data}
+    names = node_names(node_ids)
+    last_answer: ComplaintEvent | None = None
+    for r in rows:
+        if r.kind == EventKind.REPLY:
+            last_answer = r
+        elif r.kind == EventKind.REVIEW_REQUEST:
+            node_id = int(r.data.get("node_id", 0))
+            rounds.append(
+                ReviewRound(
+                    level=str(r.data.get("level", "")),
+                    node_id=node_id,
+                    body=names.get(node_id, ""),
+                    requested_on=r.on,
+                    received_reply_on=_parse_date(r.data.get("received_reply_on")),
+                    due_on=r.due_on,
+                    request=r.internal_note,
+                    request_event_id=r.pk,
+                )
+            )
+        elif rounds and rounds[-1].pending:
+            rounds[-1].answered_on, rounds[-1].in_time = r.on, r.in_time
+            rounds[-1].upheld = bool(r.data.get("upheld")) if "upheld" in r.data else None
+            rounds[-1].opinion = r.public_note
+            last_answer = r
+    status = ReviewStatus(rounds=rounds)
+    if complaint.state != State.CONCLUDED or last_answer is None:
+        return status
+    status.last_answer_on = last_answer.on
+    status.last_answer_shown_on = max(last_answer.on, tz.localdate(last_answer.at))
+    if rounds and rounds[-1].pending:
+        return status
+    if rounds and rounds[-1].level == rules.ReviewLevel.RE_REVIEW:
+        status.final = True
+        return status
+    answered_by = rounds[-1].node_id if rounds else complaint.agency_id
+    from zhifa.org.selectors import agency_get
+
+    node = agency_get(node_id=answered_by)
+    parent = node.parent if node is not None else None
+    if parent is None or not parent.is_active:
+        return status
+    status.next_level = rules.ReviewLevel.RE_REVIEW if rounds else rules.ReviewLevel.REVIEW
+    status.next_body_id, status.next_body = parent.pk, parent.name
+    period = rules.RE_REVIEW_REQUEST_PERIOD if rounds else rules.REVIEW_REQUEST_PERIOD
+    status.request_until = period.end(status.last_answer_shown_on)
+    return status
+
+
+def masked_request(user: Any, complaint: Complaint, text: str) -> str:
+    """The complainant's own words for a reader: whole for the handling unit, without personal
+    data (names, phone and ID numbers, addresses) for everyone else (信访工作条例第三十条)."""
+    if can_see_identity(user, complaint):
+        return text
+    from zhifa.core.masking import redact_text
+
+    names = [complaint.complainant_name] if complaint.complainant_name else []
+    return redact_text(text, names=names)
+
+
+def reviews_pending_for(*, user: Any) -> list[tuple[Complaint, ReviewRound]]:
+    """The 复查/复核 requests waiting for an opinion of a body the user acts for, soonest due first."""
+    from zhifa.org.selectors import granted_nodes
+    from zhifa.public.complaints.services.workflow import REVIEWER_ROLES
+
+    nodes = {node_id for node_id, _agency in granted_nodes(user, roles=REVIEWER_ROLES)}
+    if not nodes:
+        return []
+    requests = (
+        ComplaintEvent.objects.filter(
+            kind=EventKind.REVIEW_REQUEST, complaint__state=State.CONCLUDED, data__node_id__in=sorted(nodes)
+        )
+        .select_related("complaint", "complaint__category", "complaint__agency")
+        .order_by("due_on", "id")
+    )
+    out: list[tuple[Complaint, ReviewRound]] = []
+    seen: set[int] = set()
+    for r in requests:
+        if int(r.data.get("node_id", 0)) not in nodes or r.complaint_id in seen:
+            continue
+        status = review_status(r.complaint)
+        pending = status.pending
+        if pending is not None and pending.request_event_id == r.pk:
+            seen.add(r.complaint_id)
+            out.append((r.complaint, pending))
+    return out

@@ -98,6 +98,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "channels": Channel.choices,
         "query": _query_without_page(request, filters),
         "can_intake": bool(request.user.role_names() & set(INTAKE)),  # type: ignore[union-attr]
+        "can_review": bool(request.user.role_names() & set(svc.REVIEWER_ROLES)),  # type: ignore[union-attr]
     }
     template = "complaints/staff/_queue_table.html" if request.htmx else "complaints/staff/queue.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -275,7 +276,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         "c": complaint,
         "sla": sel.sla(complaint, today),
         "show_identity": sel.can_see_identity(request.user, complaint),
-        "timeline": sel.complaint_timeline(complaint),
+        "timeline": sel.complaint_timeline_for(request.user, complaint),
         # Only the handlers open attachments; others see that they exist.
         "attachments": complaint.attachments.order_by("id"),
         "can_open_attachments": sel.can_see_identity(request.user, complaint),
@@ -290,7 +291,137 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         "agencies": OrgNode.objects.filter(kind=OrgNode.Kind.AGENCY, is_active=True).exclude(
             id=complaint.agency_id
         ),
+        **_review_context(request, complaint),
     }
+
+
+# --- 复查 and 复核 (信访工作条例第三十五条、第三十六条) ------------------------------------------------
+
+REVIEWERS = svc.REVIEWER_ROLES
+
+
+def _reviewer_nodes(user: Any) -> list[tuple[int, str]]:
+    """The bodies the user acts for in a review (reviewer roles granted on them)."""
+    ids = sorted({node_id for node_id, _agency in granted_nodes(user, roles=REVIEWERS)})
+    return list(OrgNode.objects.filter(id__in=ids).order_by("path").values_list("id", "name"))
+
+
+def _request_form(user: Any, status: sel.ReviewStatus, data: Any = None) -> f.ReviewRequestForm:
+    form = f.ReviewRequestForm(
+        data,
+        prefix="review",
+        initial={"answer_received_on": status.last_answer_on, "reviewing_node": status.next_body_id},
+    )
+    form.fields["reviewing_node"] = forms.TypedChoiceField(
+        label=_("Body asked"), choices=_reviewer_nodes(user), coerce=int
+    )
+    form.order_fields(["reviewing_node"])
+    return form
+
+
+def _review_context(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    request_form: forms.Form | None = None,
+    answer_form: forms.Form | None = None,
+) -> dict[str, Any]:
+    status = sel.review_status(complaint)
+    today = timezone.localdate()
+    user = request.user
+    pending = status.pending
+    # Offered to the staff of the body the next request goes to (the level above the last answer).
+    can_record = (
+        complaint.state == State.CONCLUDED
+        and pending is None
+        and status.next_body_id is not None
+        and svc.review_acts_for(user, status.next_body_id)
+    )
+    can_answer = pending is not None and svc.review_acts_for(user, pending.node_id)
+    return {
+        "review": status,
+        "review_rounds": [
+            (r, r.status(today), sel.masked_request(user, complaint, r.request)) for r in status.rounds
+        ],
+        "review_request_form": (request_form or _request_form(user, status)) if can_record else None,
+        "review_answer_form": (answer_form or f.ReviewAnswerForm(prefix="answer")) if can_answer else None,
+        "review_pending": pending,
+    }
+
+
+def _review_failed(
+    request: HttpRequest, complaint: Complaint, status: int, **forms_: forms.Form
+) -> HttpResponse:
+    context = _detail_context(request, complaint)
+    context.update({k: v for k, v in _review_context(request, complaint, **forms_).items() if v is not None})
+    # the refused form stays on the page with its errors, whatever the page would offer now
+    if "request_form" in forms_:
+        context["review_request_form"] = forms_["request_form"]
+    if "answer_form" in forms_:
+        context["review_answer_form"] = forms_["answer_form"]
+    context["review_open"] = True
+    return render(request, "complaints/staff/detail.html", context, status=status)
+
+
+@access.roles(*REVIEWERS)
+@require_POST
+def review_request(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The body asked records the complainant's request for 复查 or 复核 (letter, visit, phone)."""
+    complaint = _visible(request, complaint_id)
+    form = _request_form(request.user, sel.review_status(complaint), request.POST)
+    if not form.is_valid():
+        return _review_failed(request, complaint, 400, request_form=form)
+    d = form.cleaned_data
+    try:
+        svc.complaint_review_request(
+            complaint_id=complaint.pk,
+            actor=request.user,
+            reviewing_node_id=d["reviewing_node"],
+            answer_received_on=d["answer_received_on"],
+            requested_on=d["requested_on"],
+            request=d["request"],
+        )
+    except DomainError as exc:
+        field = str(exc.detail.get("field") or "")
+        form.add_error(field if field in form.fields else None, str(exc.message))
+        return _review_failed(request, complaint, exc.status, request_form=form)
+    messages.success(request, _("The request is recorded; the opinion's deadline is running."))
+    return redirect("complaints:detail", complaint.pk)
+
+
+@access.roles(*REVIEWERS)
+@require_POST
+def review_answer(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The body asked gives its written opinion (复查意见 / 复核意见)."""
+    complaint = _visible(request, complaint_id)
+    form = f.ReviewAnswerForm(request.POST, prefix="answer")
+    if not form.is_valid():
+        return _review_failed(request, complaint, 400, answer_form=form)
+    d = form.cleaned_data
+    try:
+        svc.complaint_review_answer(
+            complaint_id=complaint.pk,
+            actor=request.user,
+            opinion=d["opinion"],
+            upheld=d["upheld"],
+            answered_on=d["answered_on"],
+        )
+    except DomainError as exc:
+        field = {"on": "answered_on"}.get(
+            str(exc.detail.get("field") or ""), str(exc.detail.get("field") or "")
+        )
+        form.add_error(field if field in form.fields else None, str(exc.message))
+        return _review_failed(request, complaint, exc.status, answer_form=form)
+    messages.success(request, _("The opinion is recorded and shown to the complainant."))
+    return redirect("complaints:detail", complaint.pk)
+
+
+@access.roles(*REVIEWERS)
+def reviews(request: HttpRequest) -> HttpResponse:
+    """Requests for 复查/复核 waiting for an opinion of a body the user acts for, soonest due first."""
+    today = timezone.localdate()
+    rows = [(c, r, r.status(today)) for c, r in sel.reviews_pending_for(user=request.user)]
+    return render(request, "complaints/staff/reviews.html", {"rows": rows, "today": today})
 
 
 @access.roles(*STAFF)

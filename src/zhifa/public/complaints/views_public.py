@@ -6,15 +6,25 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.public.complaints import ratelimit
-from zhifa.public.complaints.forms import ComplaintForm, FeedbackForm, TrackForm
+from zhifa.public.complaints.forms import ComplaintForm, FeedbackForm, PublicReviewForm, TrackForm
 from zhifa.public.complaints.models import Channel
-from zhifa.public.complaints.selectors import complaint_public_get, complaint_public_timeline, feedback_open
-from zhifa.public.complaints.services import complaint_feedback_public, complaint_submit
+from zhifa.public.complaints.selectors import (
+    complaint_public_get,
+    complaint_public_timeline,
+    feedback_open,
+    review_status,
+)
+from zhifa.public.complaints.services import (
+    complaint_feedback_public,
+    complaint_review_request_public,
+    complaint_submit,
+)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -74,7 +84,12 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
 
 
 def _progress(
-    request: HttpRequest, code: str, *, feedback_form: FeedbackForm | None = None, status: int = 200
+    request: HttpRequest,
+    code: str,
+    *,
+    feedback_form: FeedbackForm | None = None,
+    review_form: PublicReviewForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     complaint = complaint_public_get(tracking_code=code)
     if complaint is None:
@@ -85,10 +100,16 @@ def _progress(
             {"form": form, "not_found": True, "section": "complaints"},
             status=404,
         )
+    review = review_status(complaint)
+    today = timezone.localdate()
+    can_review = review.can_request_online(today)
     return render(
         request,
         "complaints/public/progress.html",
         {
+            "review": review,
+            "review_form": review_form or (PublicReviewForm() if can_review else None),
+            "review_closed": bool(review.next_level and not can_review),
             "c": complaint,
             "timeline": complaint_public_timeline(complaint),
             "feedback_form": feedback_form or (FeedbackForm() if feedback_open(complaint) else None),
@@ -122,3 +143,21 @@ def complaint_feedback(request: HttpRequest, code: str) -> HttpResponse:
             return _progress(request, code, feedback_form=form, status=exc.status)
         return redirect("portal:complaint_progress", complaint.tracking_code)
     return _progress(request, code, feedback_form=form, status=400)
+
+
+@access.public
+@require_POST
+def complaint_review(request: HttpRequest, code: str) -> HttpResponse:
+    """The complainant asks for 复查 (or 复核) online: the body is the level above the one that
+    answered; a request after the 30 days is refused naming the article, in place."""
+    if not ratelimit.allow(request, ratelimit.REVIEW_LIMITS):
+        return _too_many(request)
+    form = PublicReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            event = complaint_review_request_public(tracking_code=code, request=form.cleaned_data["request"])
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+            return _progress(request, code, review_form=form, status=exc.status)
+        return redirect("portal:complaint_progress", event.complaint.tracking_code)
+    return _progress(request, code, review_form=form, status=400)

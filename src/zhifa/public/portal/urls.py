@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("complaints/track/", complaints.complaint_track, name="complaint_track"),
     path("complaints/<str:code>/", complaints.complaint_progress, name="complaint_progress"),
     path("complaints/<str:code>/feedback/", complaints.complaint_feedback, name="complaint_feedback"),
+    path("complaints/<str:code>/review/", complaints.complaint_review, name="complaint_review"),
     path("manage/", views_manage.manage_list, name="manage"),
     path("manage/<int:decision_id>/", views_manage.manage_detail, name="manage_detail"),
     path("manage/<int:decision_id>/<slug:action>/", views_manage.manage_act, name="manage_act"),

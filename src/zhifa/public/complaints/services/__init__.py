@@ -5,7 +5,7 @@ Audit entries never carry the complainant's identity: the audit log is read by s
 信访工作条例第三十条 forbids passing a reporter's details on.
 
 Modules: `intake` (every channel), `handling` (acceptance to reply), `feedback` (satisfaction,
-re-opening, duplicates, the daily jobs), `conversion` (into a penalty case), `deadlines` (the periods on the shared engine), `common`
+re-opening, duplicates, the daily jobs), `review` (复查/复核 going up a level), `conversion` (into a penalty case), `deadlines` (the periods on the shared engine), `common`
 (helpers).
 """
 
@@ -40,13 +40,20 @@ from zhifa.public.complaints.services.handling import (
     complaint_reply,
 )
 from zhifa.public.complaints.services.intake import ComplaintInput, Route, complaint_submit, route
-from zhifa.public.complaints.services.review import complaint_review_answer, complaint_review_request
+from zhifa.public.complaints.services.review import acts_for as review_acts_for
+from zhifa.public.complaints.services.review import (
+    complaint_review_answer,
+    complaint_review_request,
+    complaint_review_request_public,
+)
+from zhifa.public.complaints.services.workflow import REVIEWER_ROLES
 
 __all__ = [
     "APPROVER_ROLES",
     "CONVERT_ROLES",
     "HANDLER_ROLES",
     "INTAKE_ROLES",
+    "REVIEWER_ROLES",
     "TRACKING_ALPHABET",
     "ComplaintInput",
     "Route",
@@ -65,10 +72,12 @@ __all__ = [
     "complaint_reply",
     "complaint_review_answer",
     "complaint_review_request",
+    "complaint_review_request_public",
     "complaint_submit",
     "conversion_available",
     "normalise_tracking_code",
     "raise_sla_alerts",
     "recompute_provisional_dues",
+    "review_acts_for",
     "route",
 ]

@@ -43,7 +43,9 @@ def sync(complaint: Complaint) -> list[str]:
     s = subject(complaint)
     acceptance = deadlines.latest(s, [ACCEPTANCE])
     reply = deadlines.latest(s, REPLY_KINDS)
-    running = deadlines.open_rows(s)
+    # Only the complaint's own periods: the 复查/复核 answer (held by the reviewing body) is not the
+    # handling agency's current deadline.
+    running = deadlines.open_rows(s, list(PERIODS))
     current = running[-1] if running else None
     complaint.acceptance_due = acceptance.due_on if acceptance else None
     complaint.conclusion_due = reply.due_on if reply else None

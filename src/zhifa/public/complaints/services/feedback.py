@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.core.errors import Conflict, InvalidInput, NotFound
+from zhifa.core import workflow
+from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.law import complaints as rules
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.complaints.models import (
@@ -24,7 +25,6 @@ from zhifa.public.complaints.models import (
 )
 from zhifa.public.complaints.services import deadlines as dues
 from zhifa.public.complaints.services.common import (
-    act_date,
     audit,
     clean_text,
     local_today,
@@ -35,8 +35,109 @@ from zhifa.public.complaints.services.common import (
     require_state,
     sla_alert_key,
 )
+from zhifa.public.complaints.services.workflow import COMPLAINTS
 
 # --- satisfaction and re-opening (信访工作条例第三十五、三十六条) -----------------------------------
+#
+# Two rows of the workflow table, applied by the shared engine: `feedback` (the complainant online,
+# actor None, or staff recording a callback) and `reopen` (the platform itself, actor None), which the
+# feedback door applies in the same transaction when a dissatisfied rating falls within the window.
+
+Ctx = workflow.Ctx[Complaint, workflow.Transition]
+handles = COMPLAINTS.handlers.handles
+
+
+def _apply(event: str, complaint_id: int, actor: Any, **data: Any) -> Complaint:
+    return workflow.apply_event(COMPLAINTS, obj_id=complaint_id, actor=actor, event=event, data=data)
+
+
+def _check_rating(rating: Any, source: Any) -> None:
+    if rating not in Rating.values:
+        raise InvalidInput(
+            _("Choose satisfied, basically satisfied or dissatisfied."), detail={"field": "rating"}
+        )
+    if source not in ComplaintFeedback.Source.values:
+        raise InvalidInput(_("Unknown feedback source."))
+
+
+@handles("feedback")
+def _feedback(ctx: Ctx) -> None:
+    """One rating per reply (per round): the complainant's own, dated the day it is sent, or a
+    callback recorded (and dated) by the handling agency's staff."""
+    complaint, data = ctx.obj, ctx.data
+    rating, source = str(data.get("rating") or ""), data.get("source", ComplaintFeedback.Source.WEB)
+    _check_rating(rating, source)
+    comment = clean_text(data.get("comment"), field="comment", label=_("Comment"), max_len=1000)
+    if source == ComplaintFeedback.Source.CALLBACK:
+        if ctx.actor is None:
+            raise Forbidden(_("Only the handling agency's staff may do this."))
+    else:
+        ctx.act_on = ctx.today  # only staff recording a callback may date it
+    round_no = complaint.reopen_count
+    if ComplaintFeedback.objects.filter(complaint=complaint, round=round_no).exists():
+        raise Conflict(_("This reply has already been rated."), code="already_rated")
+    ComplaintFeedback.objects.create(
+        complaint=complaint,
+        round=round_no,
+        rating=rating,
+        comment=comment,
+        source=source,
+        at=timezone.now(),
+        on=ctx.act_on,
+        recorded_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+        agency_id=complaint.agency_id,
+        unit_id=complaint.unit_id,
+    )
+    ctx.set(last_rating=rating)
+    ctx.record.update(rating=rating, round=round_no, source=source)
+    ctx.extra["event"] = {
+        "public_note": _("Rated: %(rating)s.") % {"rating": Rating(rating).label},
+        "internal_note": comment,
+    }
+    ctx.extra["audit"] = {"rating": rating, "round": round_no}
+
+
+def _reopening_allowed(complaint: Complaint, on: dt.date) -> bool:
+    return complaint.concluded_on is not None and rules.reopening_allowed(
+        reopen_count=complaint.reopen_count, replied_on=complaint.concluded_on, today=on
+    )
+
+
+@handles("reopen")
+def _reopen(ctx: Ctx) -> None:
+    """The matter is handled again by the same unit after a dissatisfied rating given within 30 days
+    of the reply, at most twice; the new reply is due in 30 days. Not the statutory review."""
+    complaint = ctx.obj
+    rated = ComplaintFeedback.objects.filter(complaint=complaint, round=complaint.reopen_count).first()
+    if rated is None or rated.rating != Rating.DISSATISFIED:
+        raise RuleViolation(
+            _("Only a dissatisfied rating of the reply re-opens the matter (%(article)s).")
+            % {"article": rules.ARTICLE_REVIEW},
+            code="reopen_without_dissatisfaction",
+            article=rules.ARTICLE_REVIEW,
+        )
+    if not _reopening_allowed(complaint, ctx.act_on):
+        raise RuleViolation(
+            _(
+                "A dissatisfied rating re-opens the matter only within 30 days of the reply and at most "
+                "%(max)d times (%(article)s)."
+            )
+            % {"max": rules.MAX_REOPENINGS, "article": rules.ARTICLE_REVIEW},
+            code="reopen_not_allowed",
+            article=rules.ARTICLE_REVIEW,
+        )
+    ctx.set(reopen_count=complaint.reopen_count + 1, reopened_on=ctx.act_on, concluded_on=None)
+    ctx.changed.update(dues.open_period(complaint, dues.REOPENED, ctx.act_on))
+    due = complaint.conclusion_due
+    ctx.record.update(round=complaint.reopen_count, provisional=complaint.due_provisional)
+    ctx.extra["event"] = {
+        "public_note": _(
+            "Because you were not satisfied, the matter is being handled again; "
+            "a new reply is due by %(date)s."
+        )
+        % {"date": f"{due:%Y-%m-%d}"}
+    }
+    ctx.extra["audit"] = {"round": complaint.reopen_count}
 
 
 def complaint_feedback(
@@ -49,80 +150,28 @@ def complaint_feedback(
     on: dt.date | None = None,
 ) -> Complaint:
     """The complainant rates the reply (on the progress page, or by phone to staff who record it).
-    Dissatisfaction re-opens the matter within the review window, at most twice."""
-    if rating not in Rating.values:
-        raise InvalidInput(
-            _("Choose satisfied, basically satisfied or dissatisfied."), detail={"field": "rating"}
-        )
-    comment = clean_text(comment, field="comment", label=_("Comment"), max_len=1000)
-    if source not in ComplaintFeedback.Source.values:
-        raise InvalidInput(_("Unknown feedback source."))
+    Dissatisfaction re-opens the matter within the review window, at most twice (the platform's
+    `reopen` step, in the same transaction)."""
+    _check_rating(rating, source)
+    callback = source == ComplaintFeedback.Source.CALLBACK
     with transaction.atomic():
-        complaint = locked(complaint_id)
-        if source == ComplaintFeedback.Source.CALLBACK:
-            require(actor, complaint)
-        require_state(complaint, [State.CONCLUDED])
-        round_no = complaint.reopen_count
-        if ComplaintFeedback.objects.filter(complaint=complaint, round=round_no).exists():
-            raise Conflict(_("This reply has already been rated."), code="already_rated")
-        # Only staff recording a callback may date it; the complainant's own rating is dated today.
-        today = act_date(
-            on if source == ComplaintFeedback.Source.CALLBACK else None, not_before=complaint.concluded_on
-        )
-        ComplaintFeedback.objects.create(
-            complaint=complaint,
-            round=round_no,
+        complaint = _apply(
+            "feedback",
+            complaint_id,
+            actor,
             rating=rating,
             comment=comment,
             source=source,
-            at=timezone.now(),
-            on=today,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
-            agency_id=complaint.agency_id,
-            unit_id=complaint.unit_id,
-        )
-        complaint.last_rating = rating
-        fields = ["last_rating"]
-        record(
-            complaint,
-            EventKind.FEEDBACK,
-            on=today,
-            actor=actor,
-            from_state=complaint.state,
-            public_note=_("Rated: %(rating)s.") % {"rating": Rating(rating).label},
-            internal_note=comment,
-            data={"rating": rating, "round": round_no, "source": source},
+            on=on if callback else None,
         )
         if rating == Rating.DISSATISFIED:
-            assert complaint.concluded_on is not None
-            if rules.reopening_allowed(
-                reopen_count=complaint.reopen_count, replied_on=complaint.concluded_on, today=today
-            ):
-                complaint.state = State.REOPENED
-                complaint.reopen_count += 1
-                complaint.reopened_on = today
-                complaint.concluded_on = None
-                fields += ["state", "reopen_count", "reopened_on", "concluded_on"]
-                fields += dues.open_period(complaint, dues.REOPENED, today)
-                due, provisional = complaint.conclusion_due, complaint.due_provisional
-                complaint.save(update_fields=fields)
-                record(
-                    complaint,
-                    EventKind.REOPEN,
-                    on=today,
-                    actor=None,
-                    from_state=State.CONCLUDED,
-                    public_note=_(
-                        "Because you were not satisfied, the matter is being handled again; "
-                        "a new reply is due by %(date)s."
-                    )
-                    % {"date": f"{due:%Y-%m-%d}"},
-                    data={"round": complaint.reopen_count, "provisional": provisional},
-                )
-                audit(actor, "reopen", complaint, round=complaint.reopen_count)
-                return complaint
-        complaint.save(update_fields=fields)
-        audit(actor, "feedback", complaint, rating=rating, round=round_no)
+            rated_on = (
+                ComplaintFeedback.objects.filter(complaint=complaint, round=complaint.reopen_count)
+                .values_list("on", flat=True)
+                .get()
+            )
+            if _reopening_allowed(complaint, rated_on):
+                complaint = _apply("reopen", complaint.pk, None, on=rated_on)
     return complaint
 
 
@@ -205,6 +254,41 @@ def raise_sla_alerts(*, today: dt.date | None = None) -> int:
             object_type="complaints.complaint",
             object_id=str(complaint.pk),
             article=article,
+        )
+        count += 1
+    return count + _raise_review_alerts(today)
+
+
+def _raise_review_alerts(today: dt.date) -> int:
+    """An alert for every 复查/复核 request whose 30 days for the opinion have passed, to the body asked
+    (信访工作条例第三十五条、第三十六条); the opinion resolves it (workflow `review_answer`)."""
+    from zhifa.foundation.alerts.services import alert_raise
+    from zhifa.foundation.deadlines.models import Deadline
+    from zhifa.public.complaints.services.review import REVIEW_KIND
+    from zhifa.public.complaints.services.workflow import review_alert_key
+
+    rows = Deadline.objects.filter(
+        object_type=dues.OBJECT_TYPE, kind=REVIEW_KIND, resolved_on__isnull=True, due_on__lt=today
+    )
+    codes = dict(
+        Complaint.objects.filter(id__in=[r.object_id for r in rows]).values_list("id", "tracking_code")
+    )
+    count = 0
+    for row in rows:
+        if row.object_id not in codes or row.agency_id is None:
+            continue
+        complaint = Complaint(pk=row.object_id)
+        alert_raise(
+            kind="complaint_review",
+            key=review_alert_key(complaint),
+            agency_id=row.agency_id,
+            title=_("Complaint %(code)s: the review (复查/复核) opinion was due by %(date)s")
+            % {"code": codes[row.object_id], "date": f"{row.due_on:%Y-%m-%d}"},
+            message="",
+            due_on=row.due_on,
+            object_type=dues.OBJECT_TYPE,
+            object_id=str(row.object_id),
+            article=row.article,
         )
         count += 1
     return count

@@ -16,7 +16,7 @@ from zhifa.foundation.alerts.models import Alert
 from zhifa.public.complaints import services as svc
 from zhifa.public.complaints.factories import make_complaint
 from zhifa.public.complaints.models import State
-from zhifa.public.complaints.services import handling
+from zhifa.public.complaints.services import feedback, handling, review
 from zhifa.public.complaints.services.workflow import COMPLAINTS, TABLE
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,16 @@ def test_every_row_has_a_handler_and_the_service_doors_only_call_the_engine() ->
         source = inspect.getsource(getattr(handling, f"complaint_{name}"))
         assert re.search(rf'_apply\(\s*"{name}"', source)
         assert "save(" not in source and "audit" not in source
+    # the rating, the re-opening it causes and 复查/复核 go through the same door
+    source = inspect.getsource(feedback.complaint_feedback)
+    assert re.search(r'_apply\(\s*"feedback"', source) and re.search(r'_apply\(\s*"reopen"', source)
+    for door, event in (
+        (review.complaint_review_request, "review_request"),
+        (review.complaint_review_request_public, "review_request"),
+        (review.complaint_review_answer, "review_answer"),
+    ):
+        source = inspect.getsource(door)
+        assert re.search(rf'_apply\(\s*"{event}"', source) and "save(" not in source
 
 
 def test_history_audit_and_alerts_come_from_the_engine(routing, world, frozen) -> None:
