@@ -247,3 +247,6 @@ class AppealDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "code"], name="appeal_document_once_per_step"),
         ]
+
+    def __str__(self) -> str:
+        return self.number

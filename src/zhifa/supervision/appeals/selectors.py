@@ -14,7 +14,15 @@ from zhifa.core.masking import mask_id_number, mask_name, mask_phone
 from zhifa.foundation.deadlines import services as engine
 from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
 from zhifa.supervision.appeals import deadlines as dl
-from zhifa.supervision.appeals.models import OPEN_STATES, Appeal, AppealEvent, AppealFile, FileKind, Hearing, Kind
+from zhifa.supervision.appeals.models import (
+    OPEN_STATES,
+    Appeal,
+    AppealEvent,
+    AppealFile,
+    FileKind,
+    Hearing,
+    Kind,
+)
 from zhifa.supervision.appeals.rules import HANDLER_ROLES
 from zhifa.supervision.appeals.workflow import APPEALS, PUBLIC_EVENTS
 

@@ -16,10 +16,10 @@ from zhifa.audit.services import audit_record
 from zhifa.core import workflow as engine
 from zhifa.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from zhifa.core.identity import validate_party_id
+from zhifa.foundation.deadlines import services as deadline_engine
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
 from zhifa.org.selectors import agency_get, user_can_see_agency
-from zhifa.foundation.deadlines import services as deadline_engine
 from zhifa.supervision.appeals import case_link, uploads
 from zhifa.supervision.appeals import deadlines as dl
 from zhifa.supervision.appeals import handlers as _handlers  # noqa: F401 — registers the step handlers

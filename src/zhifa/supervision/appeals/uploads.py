@@ -78,7 +78,11 @@ def _opens(mime: str, data: bytes) -> bool:
 
 
 def check_files(
-    files: Iterable[Any], *, field: str, max_files: int = MAX_ATTACHMENTS, max_file_bytes: int = MAX_FILE_BYTES
+    files: Iterable[Any],
+    *,
+    field: str,
+    max_files: int = MAX_ATTACHMENTS,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> list[CheckedFile]:
     """Read and check every file (Django `UploadedFile`s); refuse the whole set on the first problem
     with a 400 naming the file and `field`. Nothing is stored here."""

@@ -202,6 +202,7 @@ def render(*, actor: Any, appeal: Appeal, code: str) -> tuple[bytes, str]:
 
 def documents_use_blob(blob: Blob) -> bool:
     """Issued 文书 keep their PDFs (registered with core.files)."""
-    return AppealDocument.objects.filter(blob=blob).exists() or AppealDocument.objects.filter(
-        masked_blob=blob
-    ).exists()
+    return (
+        AppealDocument.objects.filter(blob=blob).exists()
+        or AppealDocument.objects.filter(masked_blob=blob).exists()
+    )
