@@ -235,7 +235,7 @@ class AppealDocument(models.Model):
     code = models.CharField(max_length=30)
     event = models.ForeignKey(AppealEvent, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("document number"), max_length=60)
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(_("date of issue"))
     blob = models.ForeignKey("core.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     masked_blob = models.ForeignKey(
         "core.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

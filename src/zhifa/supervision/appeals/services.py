@@ -314,11 +314,12 @@ def public_apply(
         },
         "_case": case,
     }
-    blobs = [(f, uploads.store(f)) for f in checked]  # by content; a rolled-back filing keeps no row
     with transaction.atomic():
         appeal = appeal_create(actor=None, data=data, channel=Channel.ONLINE)
         now = timezone.now()
-        for f, blob in blobs:
+        for f in checked:
+            # by content, after the application passed its checks; a rollback keeps no row
+            blob = uploads.store(f)
             AppealFile.objects.create(
                 appeal=appeal,
                 kind=FileKind.ATTACHMENT,
@@ -345,7 +346,6 @@ def court_papers_upload(*, actor: Any, appeal_id: int, upload: Any, served_on: A
     checked = uploads.check_files([upload] if upload is not None else [], field="file", max_files=1)
     if not checked:
         raise InvalidInput(_("Choose the file to upload."), detail={"field": "file"})
-    blob = uploads.store(checked[0])
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
         if appeal is None or not user_can_see_agency(actor, appeal.respondent_id):
@@ -363,6 +363,7 @@ def court_papers_upload(*, actor: Any, appeal_id: int, upload: Any, served_on: A
                 _("The notice cannot be served before the act was known."), detail={"field": "served_on"}
             )
         f = checked[0]
+        blob = uploads.store(f)  # only once every check passed
         row = AppealFile.objects.create(
             appeal=appeal,
             kind=FileKind.RESPONSE_NOTICE,

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from zhifa.core.errors import Conflict, DomainError
+from zhifa.core.files.models import Blob
 from zhifa.core.files.storage import get_store
 from zhifa.foundation.deadlines.models import Deadline
 from zhifa.supervision.appeals import deadlines as dl
@@ -198,7 +199,7 @@ def test_court_papers_bad_input_is_4xx_and_keeps_nothing(world: Any, frozen: Any
     assert up("a.pdf", pdf_bytes(), target=f"/api/v1/appeals/{rec.pk}/files").status_code == 409
     assert up("a.pdf", pdf_bytes(), **api_token(world.officer_a)).status_code == 403
     assert up("a.pdf", pdf_bytes(), **api_token(world.officer_b)).status_code in (403, 404)
-    assert not AppealFile.objects.exists() and len(rows(suit, dl.DEFENCE)) == 1
+    assert not AppealFile.objects.exists() and not Blob.objects.exists() and len(rows(suit, dl.DEFENCE)) == 1
     # The page: errors in place, then the upload.
     web = Client()
     web.force_login(world.approver_a)
@@ -259,7 +260,10 @@ def test_public_preview_and_attachments_api(world: Any, decided_case: Any) -> No
     )
     assert other.status_code == 400 and other.json()["code"] == "unknown_field"
     assert apply(extra_field="x").status_code == 400  # unknown form field
-    assert not Appeal.objects.exists() and not AppealFile.objects.exists()
+    cache.clear()
+    short = apply(SimpleUploadedFile("ok.png", png()), claims="")  # the application refused, not the file
+    assert short.status_code == 400 and short.json()["detail"]["field"] == "claims"
+    assert not Appeal.objects.exists() and not AppealFile.objects.exists() and not Blob.objects.exists()
     cache.clear()
     r = apply(SimpleUploadedFile("现场.png", png()), SimpleUploadedFile("说明.pdf", pdf_bytes()))
     assert r.status_code == 201, r.content
