@@ -328,19 +328,19 @@ class AppealOut(BaseModel):
     closed_on: dt.date | None
     deadlines: list[DeadlineOut]
     hearings: list[HearingOut]
-    documents: list["DocumentOut"]
-    files: list["FileOut"]
+    documents: list["AppealDocumentOut"]
+    files: list["AppealFileOut"]
     allowed_events: list[str]
 
 
-class DocumentOut(BaseModel):
+class AppealDocumentOut(BaseModel):
     code: str
     title: str
     number: str
     issued_on: dt.date
 
 
-class FileOut(BaseModel):
+class AppealFileOut(BaseModel):
     """A file kept with the appeal; `name` and `sha256` only for those handling it."""
 
     id: int
@@ -388,12 +388,12 @@ class PublicAppealIn(Strict):
     phone: str = Field("", max_length=30)
 
 
-class PublicLookupIn(Strict):
+class PublicAppealLookupIn(Strict):
     decision_number: str = Field(max_length=60)
     id_number: str = Field(max_length=18)
 
 
-class PublicDecisionOut(BaseModel):
+class PublicAppealDecisionOut(BaseModel):
     """The party's own decision, shown only when both numbers match."""
 
     decision_number: str
@@ -600,7 +600,7 @@ def file_response(request: HttpRequest, appeal: Appeal, file_id: int) -> HttpRes
     )
 
 
-@router.get("/appeals/{appeal_id}/documents", response={200: list[DocumentOut], **ERRORS})
+@router.get("/appeals/{appeal_id}/documents", response={200: list[AppealDocumentOut], **ERRORS})
 @access.login
 def appeal_documents(request: HttpRequest, appeal_id: int) -> list[dict[str, Any]]:
     """The numbered 文书 of the appeal (latest step per document)."""
@@ -617,7 +617,7 @@ def appeal_document(request: HttpRequest, appeal_id: int, code: str) -> HttpResp
     return document_response(request, _get(request, appeal_id), code)
 
 
-@router.get("/appeals/{appeal_id}/files", response={200: list[FileOut], **ERRORS})
+@router.get("/appeals/{appeal_id}/files", response={200: list[AppealFileOut], **ERRORS})
 @access.login
 def appeal_file_list(request: HttpRequest, appeal_id: int) -> list[dict[str, Any]]:
     """The files kept with the appeal (names and digests only for those handling it)."""
@@ -625,7 +625,7 @@ def appeal_file_list(request: HttpRequest, appeal_id: int) -> list[dict[str, Any
     return sel.appeal_files(appeal, full=sel.can_see_identity(request.user, appeal))
 
 
-@router.post("/appeals/{appeal_id}/files", response={201: FileOut, **ERRORS})
+@router.post("/appeals/{appeal_id}/files", response={201: AppealFileOut, **ERRORS})
 @access.roles(*sorted(HANDLER_ROLES))
 def appeal_file_upload(
     request: HttpRequest,
@@ -707,14 +707,17 @@ def public_progress(appeal: Appeal) -> dict[str, Any]:
     }
 
 
-@router.post("/public/appeals/preview", auth=None, response={200: PublicDecisionOut, **ERRORS})
+@router.post("/public/appeals/preview", auth=None, response={200: PublicAppealDecisionOut, **ERRORS})
 @access.public
-def public_appeal_preview(request: HttpRequest, payload: PublicLookupIn) -> dict[str, Any]:
+def public_appeal_preview(request: HttpRequest, payload: PublicAppealLookupIn) -> dict[str, Any]:
     """The party's own decision before filing: shown only when the decision number and the party's
     ID number both match (404 `no_matching_decision` otherwise, the same whether or not the decision
     exists); nothing is written. Rate limited like filing."""
     _limit(request, PREVIEW_LIMITS)
     return svc.public_preview(decision_number=payload.decision_number, id_number=payload.id_number)
+
+
+BAD_BODY = "The request could not be read (malformed JSON or form data)."  # core.api's words
 
 
 def _public_payload(request: HttpRequest) -> tuple[PublicAppealIn, list[Any]]:
@@ -735,9 +738,9 @@ def _public_payload(request: HttpRequest) -> tuple[PublicAppealIn, list[Any]]:
         try:
             raw = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            raise InvalidInput(_("The request body is not valid JSON."), code="invalid_json") from None
+            raise InvalidInput(_(BAD_BODY), code="bad_request") from None
         if not isinstance(raw, dict):
-            raise InvalidInput(_("The request body is not valid JSON."), code="invalid_json")
+            raise InvalidInput(_(BAD_BODY), code="bad_request")
     try:
         return PublicAppealIn.model_validate(raw), files
     except PydanticValidationError as exc:  # the API's own handler words it (unknown_field, 422)

@@ -245,6 +245,7 @@ def test_public_preview_and_attachments_api(world: Any, decided_case: Any) -> No
     assert body["decision_number"] == decided_case.decision_number and body["organ"] == "测试市人民政府"
     assert body["apply_by_article"].startswith("行政复议法第二十条")
     assert not Appeal.objects.exists()  # a preview writes nothing
+    blobs = Blob.objects.count()
 
     def apply(*files: Any, **extra: Any) -> Any:
         return client.post(
@@ -263,7 +264,8 @@ def test_public_preview_and_attachments_api(world: Any, decided_case: Any) -> No
     cache.clear()
     short = apply(SimpleUploadedFile("ok.png", png()), claims="")  # the application refused, not the file
     assert short.status_code == 400 and short.json()["detail"]["field"] == "claims"
-    assert not Appeal.objects.exists() and not AppealFile.objects.exists() and not Blob.objects.exists()
+    assert not Appeal.objects.exists() and not AppealFile.objects.exists()
+    assert Blob.objects.count() == blobs  # the case's own 文书 only: nothing of the refused filings
     cache.clear()
     r = apply(SimpleUploadedFile("现场.png", png()), SimpleUploadedFile("说明.pdf", pdf_bytes()))
     assert r.status_code == 201, r.content
@@ -278,7 +280,12 @@ def test_public_preview_and_attachments_api(world: Any, decided_case: Any) -> No
         ).status_code
         == 201
     )
-    assert client.post("/api/v1/public/appeals", "{", content_type="application/json").status_code == 400
+    broken = client.post("/api/v1/public/appeals", "{", content_type="application/json")
+    assert (
+        broken.status_code == 400
+        and broken.json()["code"] == "bad_request"
+        and "JSON" in broken.json()["message"]
+    )
     cache.clear()
 
 
