@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Body, File, Form, Router
@@ -605,6 +605,31 @@ def file_response(request: HttpRequest, appeal: Appeal, file_id: int) -> HttpRes
 def appeal_documents(request: HttpRequest, appeal_id: int) -> list[dict[str, Any]]:
     """The numbered 文书 of the appeal (latest step per document)."""
     return wenshu.issued(_get(request, appeal_id))
+
+
+class AppealDecisionPreviewIn(Strict):
+    outcome: str = Field(
+        description="upheld|revoked|changed|declared_unlawful|declared_void|ordered_to_perform|dismissed"
+    )
+    reasons: str = Field(max_length=8000)
+    third_party_evidence: bool = False
+
+
+@router.post("/appeals/{appeal_id}/documents/decision/preview", response={200: None, **ERRORS})
+@access.roles(*sorted(HANDLER_ROLES))
+def appeal_decision_preview(
+    request: HttpRequest, appeal_id: int, payload: AppealDecisionPreviewIn
+) -> HttpResponse:
+    """The 行政复议决定书 as `decide` with this outcome and these reasons would issue it: a draft PDF
+    (草稿, no number), not stored, nothing changed; the step's guards apply (409 state, 403 role,
+    400/422 outcome)."""
+    pdf = wenshu.decision_preview(
+        actor=request.user, appeal=_get(request, appeal_id), data=payload.model_dump()
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="appeal-{appeal_id}-decision-draft.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.get("/appeals/{appeal_id}/documents/{code}", response={200: None, **ERRORS})

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stats/", views.stats, name="stats"),
     path("<int:appeal_id>/", views.detail, name="detail"),
     path("<int:appeal_id>/act/<slug:event>/", views.act, name="act"),
+    path("<int:appeal_id>/documents/decision/preview/", views.decision_preview, name="decision_preview"),
     path("<int:appeal_id>/documents/<slug:code>/", views.document, name="document"),
     path("<int:appeal_id>/files/<int:file_id>/", views.file_content, name="file"),
     path("<int:appeal_id>/court-papers/", views.court_papers, name="court_papers"),

@@ -135,6 +135,11 @@ def new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _event_label(kind: str) -> Any:
+    t = TABLE.get(kind)
+    return t.label if t is not None else OTHER_EVENTS.get(kind, kind)
+
+
 def _detail_context(
     request: HttpRequest, appeal: Appeal, *, failed: str = "", error: DomainError | None = None
 ) -> dict[str, Any]:
@@ -169,13 +174,7 @@ def _detail_context(
         and appeal.state in LITIGATION_OPEN
         and user_can_see_agency(request.user, appeal.respondent_id, roles=LITIGATION_ROLES),
         "accept": ACCEPT_ATTRIBUTE,
-        "events": [
-            {
-                "label": TABLE.get(e.kind).label if TABLE.get(e.kind) else OTHER_EVENTS.get(e.kind, e.kind),
-                "e": e,
-            }  # type: ignore[union-attr]
-            for e in sel.appeal_events(appeal)
-        ],
+        "events": [{"label": _event_label(e.kind), "e": e} for e in sel.appeal_events(appeal)],
         "full": sel.can_see_identity(request.user, appeal),
     }
 
@@ -198,6 +197,26 @@ def document(request: HttpRequest, appeal_id: int, code: str) -> HttpResponseBas
         return presenters.document_response(request, appeal, code)
     except DomainError as exc:
         return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
+
+
+@access.roles(*sorted(ORGAN_ROLES))
+@require_POST
+def decision_preview(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The decision as it would be issued with the decide form's outcome and reasons: a draft PDF,
+    unnumbered, not stored, nothing changed (opened from the decide form in a new tab)."""
+    appeal = sel.appeal_get_for(user=request.user, appeal_id=appeal_id)
+    if appeal is None:
+        raise Http404
+    try:
+        pdf = wenshu.decision_preview(
+            actor=request.user, appeal=appeal, data=event_forms.parse("decide", request.POST)
+        )
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="appeal-{appeal.pk}-decision-draft.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @access.login

@@ -31,6 +31,8 @@ from zhifa.law import reconsideration as rec
 from zhifa.supervision.appeals import selectors as sel
 from zhifa.supervision.appeals.handlers import outcome_label
 from zhifa.supervision.appeals.models import Appeal, AppealDocument, AppealEvent, Kind
+from zhifa.supervision.appeals.rules import flag, text
+from zhifa.supervision.appeals.workflow import APPEALS
 
 PDF_MIME = "application/pdf"
 
@@ -198,6 +200,38 @@ def render(*, actor: Any, appeal: Appeal, code: str) -> tuple[bytes, str]:
     """The stored PDF's bytes for this reader and its file name (see `document_stored`)."""
     _doc, blob, name = document_stored(actor=actor, appeal=appeal, code=code)
     return blob_read(blob), name
+
+
+def decision_preview(*, actor: Any, appeal: Appeal, data: dict[str, Any]) -> bytes:
+    """The 行政复议决定书 as it would read if `decide` were taken now with `data` (outcome, reasons),
+    for the organ to check before issuing it: the same guards as the step (409 wrong state, 403 not
+    the organ, 400/422 the outcome and its rule, 第七十条), marked 草稿, without a number, stored
+    nowhere and changing nothing."""
+    t = APPEALS.table.get("decide")
+    assert t is not None
+    if not APPEALS.applicable(t, appeal):
+        raise APPEALS.conflict(appeal, t)
+    if not APPEALS.may_apply(actor, appeal, t):
+        raise APPEALS.forbidden(appeal, t)
+    outcome = rec.parse_outcome(data.get("outcome"))
+    reasons = text(data.get("reasons"), field="reasons", label=_("Reasons"), min_len=2, max_len=8000)
+    if appeal.answered_on is None or bool(appeal.answer_late):
+        rec.check_outcome_after_missing_answer(
+            outcome=outcome, third_party_evidence=flag(data.get("third_party_evidence"))
+        )
+    ctx: dict[str, Any] = {
+        "w": WENSHU["decision"],
+        "a": appeal,
+        "on": timezone.localdate(),
+        "data": {"reasons": reasons, "article": rec.OUTCOME_ARTICLES[outcome]},
+        "number": "",
+        "draft": True,
+        "applicant": sel.applicant(appeal, full=sel.can_see_identity(actor, appeal)),
+        "respondent": appeal.respondent.name,
+        "suit_article": lit.ART_45,
+        "outcome": outcome_label(str(outcome)),
+    }
+    return html_pdf(render_to_string("appeals/wenshu.html", ctx), title=ctx["w"].title)
 
 
 def documents_use_blob(blob: Blob) -> bool:

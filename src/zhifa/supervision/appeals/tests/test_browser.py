@@ -42,9 +42,9 @@ def _step(page, event: str, fill=None, navigate: bool = True) -> None:
         fill(form)
     if navigate:
         with page.expect_navigation():
-            form.locator("button[type=submit]").click()
+            form.locator("button.primary").click()
     else:
-        form.locator("button[type=submit]").click()
+        form.locator("button.primary").click()
 
 
 @pytest.mark.browser
@@ -115,6 +115,13 @@ def test_one_click_reconsideration_from_a_phone_to_the_decision(browser, live_se
         form.locator("select[name=outcome]").select_option("revoked")
         form.locator("textarea[name=reasons]").fill("被申请人认定事实不清，撤销原处罚决定。")
 
+    # The bureau previews the decision as a draft (a new tab, nothing changed), then issues it.
+    bureau.locator("#step-decide summary").click()
+    decision(bureau.locator("#form-decide"))
+    with bureau.context.expect_page() as tab:
+        bureau.locator("#form-decide button[formaction]").click()
+    tab.value.close()
+    assert Appeal.objects.get().state == "reviewing"
     _step(bureau, "decide", decision)
     assert Appeal.objects.get().state == "decided"
     assert "撤销" in bureau.inner_text("main")

@@ -323,3 +323,44 @@ def test_public_page_preview_then_apply_with_attachment(world: Any, decided_case
     web.force_login(world.officer_a)
     assert web.get(f"/appeals/{appeal.pk}/files/{f.pk}/").status_code == 404
     cache.clear()
+
+
+# --- the organ's draft of the decision --------------------------------------------------------------
+
+
+def test_decision_draft_preview_changes_nothing(world: Any, frozen: Any, api_token: Any) -> None:
+    a = services.appeal_create(actor=world.supervisor, data=rec_data(world))
+    client = Client()
+    h = api_token(world.supervisor)
+    url = f"/api/v1/appeals/{a.pk}/documents/decision/preview"
+    body = {"outcome": "revoked", "reasons": "认定事实不清"}
+    r = client.post(url, body, content_type="application/json", **h)
+    assert r.status_code == 409  # not yet under review: the step's own table check
+    a = ev(a, world.supervisor, "accept")
+    a = ev(a, world.supervisor, "send_copy")
+    a = ev(a, world.reviewer_a, "answer", summary="事实清楚", evidence="笔录")
+    r = client.post(url, body, content_type="application/json", **h)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = pdf_text(r.content)
+    assert "行政复议决定书" in text and "草稿" in text and "认定事实不清" in text and "张三丰" in text
+    assert Appeal.objects.get(pk=a.pk).state == "reviewing"
+    assert not AppealDocument.objects.filter(appeal=a, code="decision").exists()
+    bad = client.post(url, {**body, "outcome": "nonsense"}, content_type="application/json", **h)
+    assert 400 <= bad.status_code < 500
+    assert client.post(url, {**body, "x": 1}, content_type="application/json", **h).status_code == 400
+    assert (
+        client.post(url, body, content_type="application/json", **api_token(world.reviewer_a)).status_code
+        == 403
+    )
+    assert (
+        client.post(url, body, content_type="application/json", **api_token(world.officer_b)).status_code
+        == 404
+    )
+    # The page: a button of the decide form opens it; a refusal is plain text with its status.
+    web = Client()
+    web.force_login(world.supervisor)
+    assert "decision/preview" in web.get(f"/appeals/{a.pk}/").content.decode()
+    page = web.post(f"/appeals/{a.pk}/documents/decision/preview/", body)
+    assert page.status_code == 200 and "草稿" in pdf_text(page.content)
+    assert web.post(f"/appeals/{a.pk}/documents/decision/preview/", {"outcome": "revoked"}).status_code == 400
+    assert Appeal.objects.get(pk=a.pk).state == "reviewing"
