@@ -377,7 +377,9 @@ def court_papers_upload(*, actor: Any, appeal_id: int, upload: Any, served_on: A
             uploaded_by=actor,
         )
         record: dict[str, Any] = {"file_id": row.pk, "served_on": served.isoformat(), "article": lit.ART_67}
-        if appeal.state == State.FILED and appeal.answered_on is None:
+        running = deadline_engine.open_rows(dl.subject(appeal), [dl.DEFENCE])
+        same_start = bool(running) and all(r.start_on == served for r in running)
+        if appeal.state == State.FILED and appeal.answered_on is None and not same_start:
             dl.resolve(
                 appeal,
                 dl.DEFENCE,
