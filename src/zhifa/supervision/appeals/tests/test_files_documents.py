@@ -354,7 +354,7 @@ def test_decision_draft_preview_changes_nothing(world: Any, frozen: Any, api_tok
     )
     assert (
         client.post(url, body, content_type="application/json", **api_token(world.officer_b)).status_code
-        == 404
+        == 403  # no handler role
     )
     # The page: a button of the decide form opens it; a refusal is plain text with its status.
     web = Client()
