@@ -1,22 +1,34 @@
 """Appeals API (shared/API.md): `GET,POST /appeals`, `GET /appeals/{id}`, `POST /appeals/{id}/events`
-(one schema per event, discriminated by `event`; unknown fields 400), `GET /appeals/{id}/events`;
-public one-click reconsideration `POST /public/appeals` and `GET /public/appeals/{tracking_code}`
-(rate limited, no identity shown).
+(one schema per event, discriminated by `event`; unknown fields 400), `GET /appeals/{id}/events`,
+the numbered 文书 `GET /appeals/{id}/documents` and `…/documents/{code}` (stored PDF), the files
+`GET,POST /appeals/{id}/files` (the court's notice of response) and `…/files/{file_id}/content`;
+public one-click reconsideration `POST /public/appeals/preview`, `POST /public/appeals` (JSON, or
+multipart with `attachments`) and `GET /public/appeals/{tracking_code}` (rate limited, no identity
+shown).
 """
 
 # No `from __future__ import annotations`: ninja reads the handlers' annotations at runtime.
 import datetime as dt
+import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Body, Router
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from ninja import Body, File, Form, Router
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticValidationError
 
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
+from zhifa.core.errors import InvalidInput
+from zhifa.core.files.serving import serve_blob
 from zhifa.core.ratelimit import Limit, allow
 from zhifa.enforcement.cases import selectors as case_selectors
 from zhifa.supervision.appeals import selectors as sel
@@ -33,6 +45,8 @@ VIEW_ROLES = tuple(sorted(HANDLER_ROLES | {"officer", "assessor", "admin"}))
 # The same limits as the public complaint intake: a party files once or twice; a script hundreds.
 SUBMIT_LIMITS = (Limit("appeal-submit-10m", 5, 600), Limit("appeal-submit-1d", 20, 86400))
 LOOKUP_LIMITS = (Limit("appeal-lookup-1m", 30, 60),)
+# Seeing one's decision needs the decision number and the ID number, like filing: the same low limits.
+PREVIEW_LIMITS = (Limit("appeal-preview-10m", 10, 600), Limit("appeal-preview-1d", 40, 86400))
 
 
 class Strict(BaseModel):
@@ -314,7 +328,33 @@ class AppealOut(BaseModel):
     closed_on: dt.date | None
     deadlines: list[DeadlineOut]
     hearings: list[HearingOut]
+    documents: list["AppealDocumentOut"]
+    files: list["AppealFileOut"]
     allowed_events: list[str]
+
+
+class AppealDocumentOut(BaseModel):
+    code: str
+    title: str
+    number: str
+    issued_on: dt.date
+
+
+class AppealFileOut(BaseModel):
+    """A file kept with the appeal; `name` and `sha256` only for those handling it."""
+
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    served_on: dt.date | None
+    uploaded_at: dt.datetime
+
+
+AppealOut.model_rebuild()
 
 
 class AppealRowOut(BaseModel):
@@ -346,6 +386,26 @@ class PublicAppealIn(Strict):
     claims: str = Field(max_length=4000)
     reasons: str = Field("", max_length=8000)
     phone: str = Field("", max_length=30)
+
+
+class PublicAppealLookupIn(Strict):
+    decision_number: str = Field(max_length=60)
+    id_number: str = Field(max_length=18)
+
+
+class PublicAppealDecisionOut(BaseModel):
+    """The party's own decision, shown only when both numbers match."""
+
+    decision_number: str
+    agency: str
+    decided_on: dt.date | None
+    served_on: dt.date | None
+    facts: str
+    measures: list[str]
+    fine_amount: Decimal | None
+    organ: str
+    apply_by: dt.date
+    apply_by_article: str
 
 
 class PublicEventOut(BaseModel):
@@ -434,6 +494,8 @@ def appeal_out(request: HttpRequest, appeal: Appeal) -> dict[str, Any]:
             }
             for h in sel.appeal_hearings(appeal)
         ],
+        "documents": wenshu.issued(appeal),
+        "files": sel.appeal_files(appeal, full=sel.can_see_identity(request.user, appeal)),
         "allowed_events": sel.allowed_events(appeal, request.user),
     }
 
@@ -504,15 +566,112 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> dict[str, Any]:
     return appeal_out(request, _get(request, appeal_id))
 
 
+def document_response(request: HttpRequest, appeal: Appeal, code: str) -> HttpResponseBase:
+    """The stored PDF of a 文书 (full or masked for this reader), streamed and audited
+    (`appeals.document_download`); its SHA-256 in `X-Content-SHA256`."""
+    doc, blob, name = wenshu.document_stored(actor=request.user, appeal=appeal, code=code)
+    return serve_blob(
+        request,
+        blob,
+        audit_action="appeals.document_download",
+        audit_obj=appeal,
+        agency_id=appeal.respondent_id,
+        audit_repr=f"{code} {doc.number}",
+        filename=name,
+        content_type="application/pdf",
+    )
+
+
+def file_response(request: HttpRequest, appeal: Appeal, file_id: int) -> HttpResponseBase:
+    """A file kept with the appeal, to those handling it only (404 otherwise), audited."""
+    row = sel.file_get_for(user=request.user, appeal=appeal, file_id=file_id)
+    if row is None:
+        raise Http404
+    return serve_blob(
+        request,
+        row.blob,
+        audit_action="appeals.file_download",
+        audit_obj=appeal,
+        agency_id=appeal.respondent_id,
+        audit_repr=f"file {row.pk}",  # not its name, which may name the applicant
+        filename=row.original_name,
+        as_attachment=row.content_type == "application/pdf",
+        content_type=row.content_type,
+    )
+
+
+@router.get("/appeals/{appeal_id}/documents", response={200: list[AppealDocumentOut], **ERRORS})
+@access.login
+def appeal_documents(request: HttpRequest, appeal_id: int) -> list[dict[str, Any]]:
+    """The numbered 文书 of the appeal (latest step per document)."""
+    return wenshu.issued(_get(request, appeal_id))
+
+
+class AppealDecisionPreviewIn(Strict):
+    outcome: str = Field(
+        description="upheld|revoked|changed|declared_unlawful|declared_void|ordered_to_perform|dismissed"
+    )
+    reasons: str = Field(max_length=8000)
+    third_party_evidence: bool = False
+
+
+@router.post("/appeals/{appeal_id}/documents/decision/preview", response={200: None, **ERRORS})
+@access.roles(*sorted(HANDLER_ROLES))
+def appeal_decision_preview(
+    request: HttpRequest, appeal_id: int, payload: AppealDecisionPreviewIn
+) -> HttpResponse:
+    """The 行政复议决定书 as `decide` with this outcome and these reasons would issue it: a draft PDF
+    (草稿, no number), not stored, nothing changed; the step's guards apply (409 state, 403 role,
+    400/422 outcome)."""
+    pdf = wenshu.decision_preview(
+        actor=request.user, appeal=_get(request, appeal_id), data=payload.model_dump()
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="appeal-{appeal_id}-decision-draft.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @router.get("/appeals/{appeal_id}/documents/{code}", response={200: None, **ERRORS})
 @access.login
-def appeal_document(request: HttpRequest, appeal_id: int, code: str) -> HttpResponse:
+def appeal_document(request: HttpRequest, appeal_id: int, code: str) -> HttpResponseBase:
     """A reconsideration 文书 as PDF (`acceptance_notice`, `refusal_decision`, `amendment_notice`,
-    `decision`), rendered from the appeal's own rows; 409 `document_not_available` before its step."""
-    pdf, name = wenshu.render(actor=request.user, appeal=_get(request, appeal_id), code=code)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    `answer_notice`, `decision`), numbered when its step was taken, rendered once and stored; the same
+    bytes every time (applicant masked unless you handle the appeal). 409 `document_not_available`
+    before its step."""
+    return document_response(request, _get(request, appeal_id), code)
+
+
+@router.get("/appeals/{appeal_id}/files", response={200: list[AppealFileOut], **ERRORS})
+@access.login
+def appeal_file_list(request: HttpRequest, appeal_id: int) -> list[dict[str, Any]]:
+    """The files kept with the appeal (names and digests only for those handling it)."""
+    appeal = _get(request, appeal_id)
+    return sel.appeal_files(appeal, full=sel.can_see_identity(request.user, appeal))
+
+
+@router.post("/appeals/{appeal_id}/files", response={201: AppealFileOut, **ERRORS})
+@access.roles(*sorted(HANDLER_ROLES))
+def appeal_file_upload(
+    request: HttpRequest,
+    appeal_id: int,
+    file: File[UploadedFile],
+    served_on: Form[dt.date],
+    kind: Form[Literal["response_notice"]] = "response_notice",
+) -> tuple[int, dict[str, Any]]:
+    """Upload the court's notice of response (应诉通知书; multipart `file`, `served_on`) to a pending
+    lawsuit: PDF/JPEG/PNG checked from the bytes, ≤ 10 MB; the defence period (15 days, 行政诉讼法第六十七条)
+    runs from `served_on` while the defence is not submitted."""
+    appeal = _get(request, appeal_id)
+    row = svc.court_papers_upload(actor=request.user, appeal_id=appeal.pk, upload=file, served_on=served_on)
+    out = next(f for f in sel.appeal_files(appeal, full=True) if f["id"] == row.pk)
+    return 201, out
+
+
+@router.get("/appeals/{appeal_id}/files/{file_id}/content", response={200: None, **ERRORS})
+@access.login
+def appeal_file_content(request: HttpRequest, appeal_id: int, file_id: int) -> HttpResponseBase:
+    return file_response(request, _get(request, appeal_id), file_id)
 
 
 @router.post("/appeals/{appeal_id}/events", response={200: AppealOut, **ERRORS})
@@ -573,18 +732,85 @@ def public_progress(appeal: Appeal) -> dict[str, Any]:
     }
 
 
-@router.post("/public/appeals", auth=None, response={201: PublicProgressOut, **ERRORS})
+@router.post("/public/appeals/preview", auth=None, response={200: PublicAppealDecisionOut, **ERRORS})
 @access.public
-def public_appeal_submit(request: HttpRequest, payload: PublicAppealIn) -> tuple[int, dict[str, Any]]:
+def public_appeal_preview(request: HttpRequest, payload: PublicAppealLookupIn) -> dict[str, Any]:
+    """The party's own decision before filing: shown only when the decision number and the party's
+    ID number both match (404 `no_matching_decision` otherwise, the same whether or not the decision
+    exists); nothing is written. Rate limited like filing."""
+    _limit(request, PREVIEW_LIMITS)
+    return svc.public_preview(decision_number=payload.decision_number, id_number=payload.id_number)
+
+
+BAD_BODY = "The request could not be read (malformed JSON or form data)."  # core.api's words
+
+
+def _public_payload(request: HttpRequest) -> tuple[PublicAppealIn, list[Any]]:
+    """JSON, or multipart form fields with up to five files in `attachments`."""
+    content_type = request.META.get("CONTENT_TYPE", "")
+    files: list[Any] = []
+    if content_type.startswith("multipart/form-data"):
+        raw: Any = {k: request.POST.get(k) for k in request.POST}
+        unknown = [k for k in request.FILES if k != "attachments"]
+        if unknown:
+            raise InvalidInput(
+                _("Unknown field %(field)s: this operation does not take it.") % {"field": unknown[0]},
+                code="unknown_field",
+                detail={"field": unknown[0]},
+            )
+        files = list(request.FILES.getlist("attachments"))
+    else:
+        try:
+            raw = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidInput(_(BAD_BODY), code="bad_request") from None
+        if not isinstance(raw, dict):
+            raise InvalidInput(_(BAD_BODY), code="bad_request")
+    try:
+        return PublicAppealIn.model_validate(raw), files
+    except PydanticValidationError as exc:  # the API's own handler words it (unknown_field, 422)
+        raise NinjaValidationError(
+            [{**e, "loc": ("body", "payload", *e.get("loc", ()))} for e in exc.errors()]  # type: ignore[typeddict-item]
+        ) from None
+
+
+@router.post(
+    "/public/appeals",
+    auth=None,
+    response={201: PublicProgressOut, **ERRORS},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": PublicAppealIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            **PublicAppealIn.model_json_schema()["properties"],
+                            "attachments": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        },
+                    }
+                },
+            },
+            "required": True,
+        }
+    },
+)
+@access.public
+def public_appeal_submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     """一键复议: the decision number and the party's own ID number must match a decided case; a
-    mismatch answers 404 `no_matching_decision` whether or not the decision exists."""
+    mismatch answers 404 `no_matching_decision` whether or not the decision exists. Multipart may
+    carry up to five `attachments` (PDF/JPEG/PNG, type from the bytes, ≤ 10 MB each, ≤ 30 MB in
+    all); a refused file refuses the application and nothing is kept."""
     _limit(request, SUBMIT_LIMITS)
+    payload, files = _public_payload(request)
     appeal = svc.public_apply(
         decision_number=payload.decision_number,
         id_number=payload.id_number,
         claims=payload.claims,
         reasons=payload.reasons,
         phone=payload.phone,
+        attachments=files,
     )
     return 201, public_progress(appeal)
 

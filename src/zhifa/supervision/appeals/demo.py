@@ -148,9 +148,28 @@ def answerer_agency(users: dict[str, Any]) -> int | None:
     return nodes[0][1] if nodes else None
 
 
+def _court_notice(appeal: Appeal) -> Any:
+    """A one-page 应诉通知书 as a court would serve it (a PDF made here: the demo has no scans)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhifa.enforcement.documents.services import html_pdf
+
+    html = (
+        f"<h1>{appeal.organ}</h1><h1>应诉通知书</h1><p>{appeal.court_case_number}</p>"
+        f"<p>{appeal.respondent.name}：</p><p>本院已受理原告诉你单位行政诉讼一案，现将起诉状副本发送给你单位。"
+        "你单位应当在收到起诉状副本之日起十五日内向本院提交作出行政行为的证据和所依据的规范性文件，"
+        "并提出答辩状（行政诉讼法第六十七条）。</p>"
+    )
+    return SimpleUploadedFile("应诉通知书.pdf", html_pdf(html, title="应诉通知书"))
+
+
 def _litigation(appeal: Appeal, users: dict[str, Any], plan: str, today: dt.date, rng: random.Random) -> None:
     actor = users["reviewer"] if appeal.respondent_id == answerer_agency(users) else users["supervisor"]
     r = appeal.received_on
+    if r <= today:  # the court's notice of response, served the day the suit was received
+        services.court_papers_upload(
+            actor=actor, appeal_id=appeal.pk, upload=_court_notice(appeal), served_on=r
+        )
     if plan == "filed":
         return
     if not _step(

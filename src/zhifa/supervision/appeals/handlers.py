@@ -18,6 +18,7 @@ from zhifa.supervision.appeals import case_link
 from zhifa.supervision.appeals import deadlines as dl
 from zhifa.supervision.appeals.models import Appeal, Hearing, State
 from zhifa.supervision.appeals.rules import date, flag, integer, text
+from zhifa.supervision.appeals.selectors import response_notice_served_on
 from zhifa.supervision.appeals.workflow import APPEALS
 
 H = APPEALS.handlers
@@ -346,7 +347,10 @@ def decide(ctx: Ctx) -> None:
 def submit_defence(ctx: Ctx) -> None:
     a: Appeal = ctx.obj
     summary = _note(ctx, field="summary", label=_("Defence"), min_len=2)
-    due = lit.defence_due(complaint_copy_received_on=a.received_on)
+    # 第六十七条: fifteen days from receipt of the complaint's copy — served with the court's notice
+    # of response when that has been uploaded, else the day the suit was registered as received.
+    start = response_notice_served_on(a) or a.received_on
+    due = lit.defence_due(complaint_copy_received_on=start)
     late = ctx.act_on > due.on
     dl.resolve(a, dl.DEFENCE, ctx.act_on)
     ctx.set(answered_on=ctx.act_on, answer_late=late)

@@ -195,3 +195,58 @@ class Hearing(AppendOnlyModel):
 
     class Meta:
         ordering = ["held_on", "id"]
+
+
+class FileKind(models.TextChoices):
+    RESPONSE_NOTICE = "response_notice", _("Notice of response to the suit (应诉通知书)")
+    ATTACHMENT = "attachment", _("Attachment to the application")
+
+
+class AppealFile(AppendOnlyModel):
+    """A file kept with an appeal: the court's notice of response (应诉通知书, uploaded by the agency or
+    the organ, with the day it was served) or an attachment the applicant sent with a one-click
+    application. Type checked from the bytes, stored by content through `core.files` (`blob`), never
+    modified; served only to those handling the appeal (the files often show the applicant)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="files")
+    kind = models.CharField(_("kind"), max_length=20, choices=FileKind.choices)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    blob = models.ForeignKey("core.Blob", on_delete=models.PROTECT, related_name="+")
+    served_on = models.DateField(_("served on"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+
+class AppealDocument(models.Model):
+    """A reconsideration 文书 issued by a step (`event`): its number, taken from the shared numbering
+    (`core.numbering`) inside the step's transaction, and the PDF as first rendered, stored through
+    `core.files` — `blob` in full, `masked_blob` with the applicant masked — so the same bytes are
+    served every time. The two blobs are written once (on the first request) and never changed."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="documents")
+    code = models.CharField(max_length=30)
+    event = models.ForeignKey(AppealEvent, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("document number"), max_length=60)
+    issued_on = models.DateField(_("date of issue"))
+    blob = models.ForeignKey("core.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    masked_blob = models.ForeignKey(
+        "core.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["issued_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="appeal_document_once_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

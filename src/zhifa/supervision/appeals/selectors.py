@@ -14,7 +14,15 @@ from zhifa.core.masking import mask_id_number, mask_name, mask_phone
 from zhifa.foundation.deadlines import services as engine
 from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
 from zhifa.supervision.appeals import deadlines as dl
-from zhifa.supervision.appeals.models import OPEN_STATES, Appeal, AppealEvent, Hearing, Kind
+from zhifa.supervision.appeals.models import (
+    OPEN_STATES,
+    Appeal,
+    AppealEvent,
+    AppealFile,
+    FileKind,
+    Hearing,
+    Kind,
+)
 from zhifa.supervision.appeals.rules import HANDLER_ROLES
 from zhifa.supervision.appeals.workflow import APPEALS, PUBLIC_EVENTS
 
@@ -126,6 +134,49 @@ def public_timeline(appeal: Appeal) -> list[dict[str, Any]]:
         for e in appeal_events(appeal)
         if e.kind in PUBLIC_EVENTS
     ]
+
+
+def appeal_files(appeal: Appeal, *, full: bool) -> list[dict[str, Any]]:
+    """The files kept with the appeal. Their names and digests only for those handling it (a file's
+    name often names the applicant); others see the kind, type, size and date."""
+    out = []
+    for n, f in enumerate(AppealFile.objects.filter(appeal=appeal).order_by("uploaded_at", "id"), start=1):
+        out.append(
+            {
+                "id": f.pk,
+                "kind": f.kind,
+                "kind_label": str(FileKind(f.kind).label),
+                "name": f.original_name if full else f"{n}",
+                "content_type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256 if full else "",
+                "served_on": f.served_on,
+                "uploaded_at": f.uploaded_at,
+            }
+        )
+    return out
+
+
+def file_get_for(*, user: Any, appeal: Appeal, file_id: int) -> AppealFile | None:
+    """A file's row for download: only those handling the appeal (None otherwise, answered as 404)."""
+    if not can_see_identity(user, appeal):
+        return None
+    return AppealFile.objects.select_related("blob").filter(appeal=appeal, pk=file_id).first()
+
+
+def response_notice_served_on(appeal: Appeal) -> dt.date | None:
+    """The day the latest uploaded notice of response (应诉通知书) was served on the agency."""
+    row = (
+        AppealFile.objects.filter(appeal=appeal, kind=FileKind.RESPONSE_NOTICE, served_on__isnull=False)
+        .order_by("-uploaded_at", "-id")
+        .first()
+    )
+    return row.served_on if row is not None else None
+
+
+def files_use_blob(blob: Any) -> bool:
+    """Appeal files keep their content (registered with core.files)."""
+    return AppealFile.objects.filter(blob=blob).exists()
 
 
 def today() -> dt.date:

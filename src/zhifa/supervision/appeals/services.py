@@ -14,15 +14,26 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core import workflow as engine
-from zhifa.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from zhifa.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from zhifa.core.identity import validate_party_id
+from zhifa.foundation.deadlines import services as deadline_engine
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
 from zhifa.org.selectors import agency_get, user_can_see_agency
-from zhifa.supervision.appeals import case_link
+from zhifa.supervision.appeals import case_link, uploads
 from zhifa.supervision.appeals import deadlines as dl
 from zhifa.supervision.appeals import handlers as _handlers  # noqa: F401 — registers the step handlers
-from zhifa.supervision.appeals.models import Appeal, AppealEvent, ApplicantKind, Channel, Kind, State
+from zhifa.supervision.appeals.models import (
+    LITIGATION_OPEN,
+    Appeal,
+    AppealEvent,
+    AppealFile,
+    ApplicantKind,
+    Channel,
+    FileKind,
+    Kind,
+    State,
+)
 from zhifa.supervision.appeals.rules import LITIGATION_ROLES, ORGAN_ROLES, date, flag, text
 from zhifa.supervision.appeals.workflow import APPEALS
 
@@ -230,12 +241,9 @@ def _organ_for(agency: Any) -> str:
     return str(parent.name if parent is not None else agency.name)
 
 
-def public_apply(
-    *, decision_number: str, id_number: str, claims: str, reasons: str, phone: str = ""
-) -> Appeal:
-    """一键复议: a party applies online against its own penalty decision. The decision number and the
-    party's own ID number must both match a decided case; any mismatch gets one answer (404
-    `not_found`, the same words) whether or not the decision exists."""
+def _party_case(decision_number: str, id_number: str) -> Any:
+    """The decided case whose decision number and party's ID number both match; one answer for every
+    mismatch (404 `no_matching_decision`, the same words) whether or not the decision exists."""
     from zhifa.enforcement.cases.selectors import case_for_decision
 
     case = case_for_decision(decision_number=decision_number, id_number=id_number)
@@ -243,6 +251,48 @@ def public_apply(
         raise NotFound(
             _("No decision matches this decision number and ID number."), code="no_matching_decision"
         )
+    return case
+
+
+def public_preview(*, decision_number: str, id_number: str) -> dict[str, Any]:
+    """What the party sees of its own decision before it files (一键复议): the decision, the penalty,
+    the organ to apply to and the last day to apply (行政复议法第二十条). Only after both numbers match;
+    nothing is written."""
+    case = _party_case(decision_number, id_number)
+    known_on = case.served_on or case.decided_on
+    limit = rec.application_limit(
+        knew_act_on=known_on, informed=True, knew_rights_on=None, acted_on=case.decided_on
+    ).limit
+    return {
+        "decision_number": case.decision_number,
+        "agency": case.agency.name,
+        "decided_on": case.decided_on,
+        "served_on": case.served_on,
+        "facts": case.facts,
+        "measures": [str(m) for m in (case.measures or [])],
+        "fine_amount": case.fine_amount,
+        "organ": _organ_for(case.agency),
+        "apply_by": limit.on,
+        "apply_by_article": limit.article,
+    }
+
+
+def public_apply(
+    *,
+    decision_number: str,
+    id_number: str,
+    claims: str,
+    reasons: str,
+    phone: str = "",
+    attachments: list[Any] | tuple[Any, ...] = (),
+) -> Appeal:
+    """一键复议: a party applies online against its own penalty decision. The decision number and the
+    party's own ID number must both match a decided case; any mismatch gets one answer (404
+    `no_matching_decision`, the same words) whether or not the decision exists. Attachments (at most
+    five PDF/JPEG/PNG files, `uploads.check_files`) are checked before anything is written and kept
+    with the application (`AppealFile`, kind `attachment`)."""
+    case = _party_case(decision_number, id_number)
+    checked = uploads.check_files(attachments, field="attachments")
     known_on = case.served_on or case.decided_on
     data = {
         "kind": Kind.RECONSIDERATION,
@@ -264,7 +314,100 @@ def public_apply(
         },
         "_case": case,
     }
-    return appeal_create(actor=None, data=data, channel=Channel.ONLINE)
+    with transaction.atomic():
+        appeal = appeal_create(actor=None, data=data, channel=Channel.ONLINE)
+        now = timezone.now()
+        for f in checked:
+            # by content, after the application passed its checks; a rollback keeps no row
+            blob = uploads.store(f)
+            AppealFile.objects.create(
+                appeal=appeal,
+                kind=FileKind.ATTACHMENT,
+                original_name=f.name,
+                content_type=f.mime,
+                size=f.size,
+                sha256=blob.sha256,
+                blob=blob,
+                uploaded_at=now,
+            )
+    return appeal
+
+
+def court_papers_upload(*, actor: Any, appeal_id: int, upload: Any, served_on: Any) -> AppealFile:
+    """The court's notice of response (应诉通知书, served with the complaint's copy) kept as a file on
+    the lawsuit. The defence period (fifteen days from receipt, 行政诉讼法第六十七条) then runs from
+    the day it was served: the open `appeals.defence` row is closed as moot and a new one opened.
+    Once the defence is submitted (or the trial begun) the file is only kept. The respondent's approver or legal reviewer,
+    or the organ's supervisor, within scope."""
+    served = date(served_on, field="served_on")
+    assert served is not None
+    if served > timezone.localdate():
+        raise InvalidInput(_("The date cannot be in the future."), detail={"field": "served_on"})
+    checked = uploads.check_files([upload] if upload is not None else [], field="file", max_files=1)
+    if not checked:
+        raise InvalidInput(_("Choose the file to upload."), detail={"field": "file"})
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+        if appeal is None or not user_can_see_agency(actor, appeal.respondent_id):
+            raise NotFound(_("Not found, or not visible to you."))
+        if not user_can_see_agency(actor, appeal.respondent_id, roles=LITIGATION_ROLES):
+            raise Forbidden(_("You may not record appeals against this agency."))
+        if appeal.kind != Kind.LITIGATION or appeal.state not in LITIGATION_OPEN:
+            raise Conflict(
+                _("The court's notice of response belongs to a pending lawsuit."),
+                code="not_a_pending_suit",
+                detail={"field": "file"},
+            )
+        if served < appeal.known_on:
+            raise InvalidInput(
+                _("The notice cannot be served before the act was known."), detail={"field": "served_on"}
+            )
+        f = checked[0]
+        blob = uploads.store(f)  # only once every check passed
+        row = AppealFile.objects.create(
+            appeal=appeal,
+            kind=FileKind.RESPONSE_NOTICE,
+            original_name=f.name,
+            content_type=f.mime,
+            size=f.size,
+            sha256=blob.sha256,
+            blob=blob,
+            served_on=served,
+            uploaded_at=timezone.now(),
+            uploaded_by=actor,
+        )
+        record: dict[str, Any] = {"file_id": row.pk, "served_on": served.isoformat(), "article": lit.ART_67}
+        running = deadline_engine.open_rows(dl.subject(appeal), [dl.DEFENCE])
+        same_start = bool(running) and all(r.start_on == served for r in running)
+        if appeal.state == State.FILED and appeal.answered_on is None and not same_start:
+            dl.resolve(
+                appeal,
+                dl.DEFENCE,
+                timezone.localdate(),
+                resolution=deadline_engine.Resolution.MOOT,
+                explanation="应诉通知书",
+            )
+            dl.open_(appeal, dl.DEFENCE, lit.DEFENCE_PERIOD, served)
+            record["defence_due"] = lit.defence_due(complaint_copy_received_on=served).on.isoformat()
+        AppealEvent.objects.create(
+            appeal=appeal,
+            kind="court_papers",
+            at=timezone.now(),
+            on=served,
+            actor=actor,
+            actor_name=(getattr(actor, "full_name", "") or getattr(actor, "username", "") or "")[:50],
+            from_state=appeal.state,
+            to_state=appeal.state,
+            data=record,
+        )
+        audit_record(
+            actor=actor,
+            action="appeals.court_papers",
+            obj=appeal,
+            summary={"file_id": row.pk, "sha256": blob.sha256, "served_on": served.isoformat()},
+            agency_id=appeal.respondent_id,
+        )
+    return row
 
 
 def deemed_acceptance_sweep() -> dict[str, int]:

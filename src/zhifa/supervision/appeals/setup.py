@@ -11,6 +11,14 @@ def install() -> None:
     indicators.register()
     panels.register()
 
+    from zhifa.core.files.services import register_blob_reference
+    from zhifa.supervision.appeals import selectors, wenshu
+    from zhifa.supervision.appeals.workflow import APPEALS
+
+    APPEALS.register_listener(wenshu.on_event)  # numbers the 文书 a step issues, in its transaction
+    register_blob_reference("appeals_documents", wenshu.documents_use_blob)
+    register_blob_reference("appeals_files", selectors.files_use_blob)
+
     from zhifa.core.workflow_doc import register_doc
     from zhifa.supervision.appeals import diagram
 

@@ -8,26 +8,31 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.params import int_param
 from zhifa.core.ratelimit import allow
-from zhifa.org.selectors import scope_agencies
+from zhifa.org.selectors import scope_agencies, user_can_see_agency
 from zhifa.supervision.appeals import api as presenters
 from zhifa.supervision.appeals import event_forms, wenshu
 from zhifa.supervision.appeals import selectors as sel
 from zhifa.supervision.appeals import services as svc
-from zhifa.supervision.appeals.models import Appeal, Kind, State
+from zhifa.supervision.appeals.models import LITIGATION_OPEN, Appeal, Kind, State
 from zhifa.supervision.appeals.rules import HANDLER_ROLES, LITIGATION_ROLES, ORGAN_ROLES
+from zhifa.supervision.appeals.uploads import ACCEPT_ATTRIBUTE, MAX_ATTACHMENTS
 from zhifa.supervision.appeals.workflow import TABLE
 
 PAGE_SIZE = 30
+# History rows written outside the workflow table (services.court_papers_upload).
+OTHER_EVENTS = {"court_papers": gettext_lazy("Court's notice of response uploaded")}
 
 
 def _cards(appeals: Any) -> list[dict[str, Any]]:
@@ -130,6 +135,11 @@ def new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _event_label(kind: str) -> Any:
+    t = TABLE.get(kind)
+    return t.label if t is not None else OTHER_EVENTS.get(kind, kind)
+
+
 def _detail_context(
     request: HttpRequest, appeal: Appeal, *, failed: str = "", error: DomainError | None = None
 ) -> dict[str, Any]:
@@ -152,11 +162,19 @@ def _detail_context(
         "appeal": appeal,
         "b": body,
         "forms": forms,
-        "wenshu": wenshu.available(appeal),
-        "events": [
-            {"label": TABLE.get(e.kind).label if TABLE.get(e.kind) else e.kind, "e": e}  # type: ignore[union-attr]
-            for e in sel.appeal_events(appeal)
+        "wenshu": [
+            {
+                "code": w.code,
+                "title": w.title,
+                "number": next((d["number"] for d in body["documents"] if d["code"] == w.code), ""),
+            }
+            for w in wenshu.available(appeal)
         ],
+        "can_upload": appeal.kind == Kind.LITIGATION
+        and appeal.state in LITIGATION_OPEN
+        and user_can_see_agency(request.user, appeal.respondent_id, roles=LITIGATION_ROLES),
+        "accept": ACCEPT_ATTRIBUTE,
+        "events": [{"label": _event_label(e.kind), "e": e} for e in sel.appeal_events(appeal)],
         "full": sel.can_see_identity(request.user, appeal),
     }
 
@@ -170,18 +188,70 @@ def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 @access.login
-def document(request: HttpRequest, appeal_id: int, code: str) -> HttpResponse:
-    """A reconsideration 文书 as PDF, rendered from the appeal's rows (see `wenshu`)."""
+def document(request: HttpRequest, appeal_id: int, code: str) -> HttpResponseBase:
+    """A reconsideration 文书 as PDF: numbered, rendered once and stored (see `wenshu`)."""
     appeal = sel.appeal_get_for(user=request.user, appeal_id=appeal_id)
     if appeal is None:
         raise Http404
     try:
-        pdf, name = wenshu.render(actor=request.user, appeal=appeal, code=code)
+        return presenters.document_response(request, appeal, code)
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
+
+
+@access.roles(*sorted(ORGAN_ROLES))
+@require_POST
+def decision_preview(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The decision as it would be issued with the decide form's outcome and reasons: a draft PDF,
+    unnumbered, not stored, nothing changed (opened from the decide form in a new tab)."""
+    appeal = sel.appeal_get_for(user=request.user, appeal_id=appeal_id)
+    if appeal is None:
+        raise Http404
+    try:
+        pdf = wenshu.decision_preview(
+            actor=request.user, appeal=appeal, data=event_forms.parse("decide", request.POST)
+        )
     except DomainError as exc:
         return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = f'inline; filename="appeal-{appeal.pk}-decision-draft.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@access.login
+def file_content(request: HttpRequest, appeal_id: int, file_id: int) -> HttpResponseBase:
+    """A file kept with the appeal, to those handling it only."""
+    appeal = sel.appeal_get_for(user=request.user, appeal_id=appeal_id)
+    if appeal is None:
+        raise Http404
+    try:
+        return presenters.file_response(request, appeal, file_id)
+    except DomainError:
+        raise Http404 from None
+
+
+@access.roles(*sorted(LITIGATION_ROLES))
+@require_POST
+def court_papers(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """Upload the court's notice of response (应诉通知书): the defence period runs from its service."""
+    appeal = sel.appeal_get_for(user=request.user, appeal_id=appeal_id)
+    if appeal is None:
+        raise Http404
+    try:
+        svc.court_papers_upload(
+            actor=request.user,
+            appeal_id=appeal.pk,
+            upload=request.FILES.get("file"),
+            served_on=request.POST.get("served_on", ""),
+        )
+    except DomainError as exc:
+        context = _detail_context(request, appeal)
+        context["upload_error"] = exc
+        context["upload_served_on"] = request.POST.get("served_on", "")
+        return render(request, "appeals/detail.html", context, status=exc.status)
+    messages.success(request, _("The court's notice of response is kept with the suit."))
+    return redirect("appeals:detail", appeal_id=appeal_id)
 
 
 @access.roles(*sorted(HANDLER_ROLES))
@@ -220,27 +290,49 @@ def act(request: HttpRequest, appeal_id: int, event: str) -> HttpResponse:
 PUBLIC_FIELDS = ("decision_number", "id_number", "claims", "reasons", "phone")
 
 
+def _preview_or_none(values: dict[str, str]) -> dict[str, Any] | None:
+    try:
+        return svc.public_preview(decision_number=values["decision_number"], id_number=values["id_number"])
+    except DomainError:
+        return None
+
+
 @access.public
 @require_http_methods(["GET", "POST"])
 def public_new(request: HttpRequest) -> HttpResponse:
+    """一键复议 in two steps on one page: the party enters the decision number and its own ID number
+    and sees its decision (`step=preview`); then files its claims, reasons and attachments
+    (`step=apply`). A mismatch answers the same words whether or not the decision exists."""
     values = {k: request.POST.get(k, "").strip() for k in PUBLIC_FIELDS}
     error: DomainError | None = None
+    decision: dict[str, Any] | None = None
     if request.method == "POST":
-        if not allow(request, presenters.SUBMIT_LIMITS):
+        preview = request.POST.get("step") == "preview"
+        limits = presenters.PREVIEW_LIMITS if preview else presenters.SUBMIT_LIMITS
+        if not allow(request, limits):
             return render(request, "appeals/public/too_many.html", {"section": "appeals"}, status=429)
         try:
-            appeal = svc.public_apply(**values)
+            if preview:
+                decision = svc.public_preview(
+                    decision_number=values["decision_number"], id_number=values["id_number"]
+                )
+            else:
+                appeal = svc.public_apply(**values, attachments=request.FILES.getlist("attachments"))
+                return redirect("appeals:public_progress", code=appeal.tracking_code)
         except DomainError as exc:
             error = exc
-        else:
-            return redirect("appeals:public_progress", code=appeal.tracking_code)
+            if exc.code != "no_matching_decision":
+                decision = _preview_or_none(values)  # e.g. a refused attachment: the form stays
     return render(
         request,
         "appeals/public/new.html",
         {
             "values": values,
+            "decision": decision,
             "error": error,
             "error_field": error.detail.get("field") if error else None,
+            "accept": ACCEPT_ATTRIBUTE,
+            "max_files": MAX_ATTACHMENTS,
             "section": "appeals",
         },
         status=error.status if error else 200,

@@ -1,26 +1,40 @@
-"""The reconsideration 文书 rendered from the file as PDFs (the documents app's fonts, stylesheet and
-no-network WeasyPrint through `documents.services.html_pdf`): 受理通知书, 不予受理决定书, 补正通知书 and
-行政复议决定书. Each states only what the appeal's own rows hold — the step it records must have
-happened (409 `document_not_available` otherwise) and its words come from that step's event row.
-Rendered on request (not stored); each rendering is audited with its SHA-256."""
+"""The reconsideration 文书 as PDFs (the documents app's fonts, stylesheet and no-network WeasyPrint
+through `documents.services.html_pdf`): 受理通知书, 不予受理决定书, 补正通知书, 答复通知书 and 行政复议决定书.
+Each states only what the appeal's own rows hold — the step it records must have happened (409
+`document_not_available` otherwise) and its words come from that step's event row.
+
+Numbered and stored: the step's own transaction takes the document's number from the shared numbering
+(`core.numbering.issue_number`, one counter per organ, kind and year; `on_event`, a listener of the
+workflow engine). The first request renders the PDF twice — in full, and with the applicant masked —
+and stores both through `core.files` (`AppealDocument.blob` / `masked_blob`); every later request serves
+the same stored bytes (`core.files.serving.serve_blob`: SHA-256 header, Range, one audit entry).
+"""
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, NotFound
+from zhifa.core.files.models import Blob
+from zhifa.core.files.services import blob_read, blob_store
+from zhifa.core.numbering import issue_number
 from zhifa.enforcement.documents.services import html_pdf
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
 from zhifa.supervision.appeals import selectors as sel
 from zhifa.supervision.appeals.handlers import outcome_label
-from zhifa.supervision.appeals.models import Appeal, AppealEvent, Kind
+from zhifa.supervision.appeals.models import Appeal, AppealDocument, AppealEvent, Kind
+from zhifa.supervision.appeals.rules import flag, text
+from zhifa.supervision.appeals.workflow import APPEALS
+
+PDF_MIME = "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -28,17 +42,23 @@ class Wenshu:
     code: str
     title: str
     events: tuple[str, ...]  # the step(s) the document records (the latest one is used)
+    word: str  # the kind in its number: 海府复受〔2025〕3号
 
 
 WENSHU = {
     w.code: w
     for w in (
-        Wenshu("acceptance_notice", "行政复议受理通知书", ("accept", "deem_accept")),
-        Wenshu("refusal_decision", "不予受理决定书", ("refuse",)),
-        Wenshu("amendment_notice", "行政复议申请补正通知书", ("request_amendment",)),
-        Wenshu("decision", "行政复议决定书", ("decide",)),
+        Wenshu("acceptance_notice", "行政复议受理通知书", ("accept", "deem_accept"), "复受"),
+        Wenshu("refusal_decision", "不予受理决定书", ("refuse",), "复不受"),
+        Wenshu("amendment_notice", "行政复议申请补正通知书", ("request_amendment",), "复补"),
+        Wenshu("answer_notice", "行政复议答复通知书", ("send_copy",), "复答"),
+        Wenshu("decision", "行政复议决定书", ("decide",), "复决"),
     )
 }
+BY_EVENT: dict[str, list[Wenshu]] = {}
+for _w in WENSHU.values():
+    for _e in _w.events:
+        BY_EVENT.setdefault(_e, []).append(_w)
 
 
 def available(appeal: Appeal) -> list[Wenshu]:
@@ -47,6 +67,45 @@ def available(appeal: Appeal) -> list[Wenshu]:
         return []
     kinds = set(appeal.events.values_list("kind", flat=True))
     return [w for w in WENSHU.values() if kinds & set(w.events)]
+
+
+def issued(appeal: Appeal) -> list[dict[str, Any]]:
+    """The numbered documents of the appeal, latest step per document (for the page and the API)."""
+    out: dict[str, dict[str, Any]] = {}
+    for d in AppealDocument.objects.filter(appeal=appeal).order_by("issued_on", "id"):
+        w = WENSHU.get(d.code)
+        if w is not None:
+            out[d.code] = {"code": d.code, "title": w.title, "number": d.number, "issued_on": d.issued_on}
+    return list(out.values())
+
+
+def _issuer(appeal: Appeal) -> tuple[int, str]:
+    """The reconsideration organ in the org tree — the people's government above the respondent
+    (行政复议法第二十四条) — and the abbreviation its numbers start with."""
+    node = appeal.respondent
+    parent = node.parent
+    while parent is not None and parent.kind != "government":
+        parent = parent.parent
+    organ = parent or node
+    abbreviation = organ.abbreviation or organ.name.removesuffix("人民政府")
+    return organ.pk, abbreviation
+
+
+def _issue(appeal: Appeal, w: Wenshu, row: AppealEvent) -> AppealDocument:
+    organ_id, abbreviation = _issuer(appeal)
+    number = issue_number(agency_id=organ_id, abbreviation=abbreviation, kind=w.word, year=row.on.year)
+    return AppealDocument.objects.create(
+        appeal=appeal, code=w.code, event=row, number=number, issued_on=row.on, created_at=timezone.now()
+    )
+
+
+def on_event(appeal: Appeal, row: AppealEvent) -> None:
+    """Workflow listener: a step that issues a 文书 takes its number inside the step's transaction (a
+    refused step rolls the counter back: no gaps). The PDF is rendered on the first request."""
+    if appeal.kind != Kind.RECONSIDERATION:
+        return
+    for w in BY_EVENT.get(row.kind, []):
+        _issue(appeal, w, row)
 
 
 def _event(appeal: Appeal, w: Wenshu) -> AppealEvent:
@@ -62,10 +121,15 @@ def _event(appeal: Appeal, w: Wenshu) -> AppealEvent:
     return row
 
 
-def context(appeal: Appeal, code: str, *, full: bool) -> dict[str, Any]:
+def _wenshu(code: str) -> Wenshu:
     w = WENSHU.get(code)
     if w is None:
         raise NotFound(_("Not found, or not visible to you."))
+    return w
+
+
+def context(appeal: Appeal, code: str, *, full: bool, number: str = "") -> dict[str, Any]:
+    w = _wenshu(code)
     row = _event(appeal, w)
     data = dict(row.data or {})
     ctx: dict[str, Any] = {
@@ -73,6 +137,7 @@ def context(appeal: Appeal, code: str, *, full: bool) -> dict[str, Any]:
         "a": appeal,
         "on": row.on,
         "data": data,
+        "number": number,
         "applicant": sel.applicant(appeal, full=full),
         "respondent": appeal.respondent.name,
         "suit_article": lit.ART_45,
@@ -80,23 +145,98 @@ def context(appeal: Appeal, code: str, *, full: bool) -> dict[str, Any]:
     if code == "acceptance_notice":
         ctx["deemed"] = bool(data.get("deemed")) or row.kind == "deem_accept"
         ctx["article"] = rec.ART_30_3 if ctx["deemed"] else rec.ART_30
+    elif code == "answer_notice":
+        ctx["article"], ctx["art_70"] = rec.ART_48, rec.ART_70
+        ctx["days"] = (rec.SIMPLE_ANSWER_PERIOD if appeal.simple else rec.ANSWER_PERIOD).days
+        ctx["copy_received_on"] = _day(data.get("copy_received_on"))
+        ctx["answer_due"] = _day(data.get("answer_due"))
     elif code == "decision":
         ctx["outcome"] = outcome_label(str(data.get("outcome", appeal.outcome)))
     return ctx
 
 
-def render(*, actor: Any, appeal: Appeal, code: str) -> tuple[bytes, str]:
-    """The PDF and its file name; the caller found `appeal` through `selectors.appeal_get_for`. The
-    applicant's identity is in full only for those handling the appeal (masked otherwise)."""
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _render(appeal: Appeal, code: str, *, full: bool, number: str) -> bytes:
+    ctx = context(appeal, code, full=full, number=number)
+    return html_pdf(render_to_string("appeals/wenshu.html", ctx), title=ctx["w"].title)
+
+
+def document_stored(*, actor: Any, appeal: Appeal, code: str) -> tuple[AppealDocument, Blob, str]:
+    """The document of the step's latest row, its stored PDF for this reader and the file name; the
+    caller found `appeal` through `selectors.appeal_get_for`. The applicant's identity is in full only
+    for those handling the appeal (`selectors.can_see_identity`), masked otherwise. The first request
+    renders and stores both versions; later ones read the same bytes."""
+    w = _wenshu(code)
+    row = _event(appeal, w)
+    doc = AppealDocument.objects.filter(event=row, code=code).first()
+    if doc is None:  # a step taken before documents were numbered: numbered now
+        try:
+            with transaction.atomic():
+                doc = _issue(appeal, w, row)
+        except IntegrityError:
+            doc = AppealDocument.objects.get(event=row, code=code)
+    if doc.blob_id is None or doc.masked_blob_id is None:
+        # Rendered outside the row lock (slow); the first writer's bytes are the ones kept.
+        full_blob = blob_store(_render(appeal, code, full=True, number=doc.number), mime=PDF_MIME)
+        masked = blob_store(_render(appeal, code, full=False, number=doc.number), mime=PDF_MIME)
+        with transaction.atomic():
+            doc = AppealDocument.objects.select_for_update().get(pk=doc.pk)
+            if doc.blob_id is None or doc.masked_blob_id is None:
+                doc.blob, doc.masked_blob = full_blob, masked
+                doc.save(update_fields=["blob", "masked_blob"])
     full = sel.can_see_identity(actor, appeal)
-    ctx = context(appeal, code, full=full)
-    html = render_to_string("appeals/wenshu.html", ctx)
-    pdf = html_pdf(html, title=ctx["w"].title)
-    audit_record(
-        actor=actor,
-        action="appeals.document_render",
-        obj=appeal,
-        summary={"document": code, "sha256": hashlib.sha256(pdf).hexdigest(), "full_identity": full},
-        agency_id=appeal.respondent_id,
+    blob = doc.blob if full else doc.masked_blob
+    assert blob is not None
+    return doc, blob, f"appeal-{appeal.pk}-{code}.pdf"
+
+
+def render(*, actor: Any, appeal: Appeal, code: str) -> tuple[bytes, str]:
+    """The stored PDF's bytes for this reader and its file name (see `document_stored`)."""
+    _doc, blob, name = document_stored(actor=actor, appeal=appeal, code=code)
+    return blob_read(blob), name
+
+
+def decision_preview(*, actor: Any, appeal: Appeal, data: dict[str, Any]) -> bytes:
+    """The 行政复议决定书 as it would read if `decide` were taken now with `data` (outcome, reasons),
+    for the organ to check before issuing it: the same guards as the step (409 wrong state, 403 not
+    the organ, 400/422 the outcome and its rule, 第七十条), marked 草稿, without a number, stored
+    nowhere and changing nothing."""
+    t = APPEALS.table.get("decide")
+    assert t is not None
+    if not APPEALS.applicable(t, appeal):
+        raise APPEALS.conflict(appeal, t)
+    if not APPEALS.may_apply(actor, appeal, t):
+        raise APPEALS.forbidden(appeal, t)
+    outcome = rec.parse_outcome(data.get("outcome"))
+    reasons = text(data.get("reasons"), field="reasons", label=_("Reasons"), min_len=2, max_len=8000)
+    if appeal.answered_on is None or bool(appeal.answer_late):
+        rec.check_outcome_after_missing_answer(
+            outcome=outcome, third_party_evidence=flag(data.get("third_party_evidence"))
+        )
+    ctx: dict[str, Any] = {
+        "w": WENSHU["decision"],
+        "a": appeal,
+        "on": timezone.localdate(),
+        "data": {"reasons": reasons, "article": rec.OUTCOME_ARTICLES[outcome]},
+        "number": "",
+        "draft": True,
+        "applicant": sel.applicant(appeal, full=sel.can_see_identity(actor, appeal)),
+        "respondent": appeal.respondent.name,
+        "suit_article": lit.ART_45,
+        "outcome": outcome_label(str(outcome)),
+    }
+    return html_pdf(render_to_string("appeals/wenshu.html", ctx), title=ctx["w"].title)
+
+
+def documents_use_blob(blob: Blob) -> bool:
+    """Issued 文书 keep their PDFs (registered with core.files)."""
+    return (
+        AppealDocument.objects.filter(blob=blob).exists()
+        or AppealDocument.objects.filter(masked_blob=blob).exists()
     )
-    return pdf, f"appeal-{appeal.pk}-{code}.pdf"

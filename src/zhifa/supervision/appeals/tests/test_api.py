@@ -109,6 +109,10 @@ def test_system_step_refused_and_documents_as_pdf(world: Any, frozen: Any, api_t
     r = post(client, f"{url}/events", {"event": "request_amendment", "items": "补充证据"}, h)
     assert r.status_code == 200, r.content
     r = client.get(f"{url}/documents/amendment_notice", **h)
-    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    assert (
+        r.status_code == 200
+        and r["Content-Type"] == "application/pdf"
+        and b"".join(r.streaming_content).startswith(b"%PDF")
+    )
     assert client.get(f"{url}/documents/nothing", **h).status_code == 404
     assert client.get(f"{url}/documents/amendment_notice", **api_token(world.officer_b)).status_code == 404

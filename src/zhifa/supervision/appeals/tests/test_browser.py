@@ -23,6 +23,16 @@ def _login(browser, base: str, username: str, **kwargs):
     return page
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def _step(page, event: str, fill=None, navigate: bool = True) -> None:
     details = page.locator(f"#step-{event}")
     if details.get_attribute("open") is None:
@@ -32,9 +42,9 @@ def _step(page, event: str, fill=None, navigate: bool = True) -> None:
         fill(form)
     if navigate:
         with page.expect_navigation():
-            form.locator("button[type=submit]").click()
+            form.locator("button.primary").click()
     else:
-        form.locator("button[type=submit]").click()
+        form.locator("button.primary").click()
 
 
 @pytest.mark.browser
@@ -55,17 +65,25 @@ def test_one_click_reconsideration_from_a_phone_to_the_decision(browser, live_se
     phone.goto(f"{base}/appeals/apply/")
     phone.fill("input[name=decision_number]", case.decision_number)
     phone.fill("input[name=id_number]", "91110000000000000X")
-    phone.fill("textarea[name=claims]", "请求撤销该行政处罚决定")
-    phone.fill("textarea[name=reasons]", "挖掘系抢修燃气管道，已事先报告。")
     phone.click("button[type=submit]")
     assert "没有与该决定书文号和证件号码相符的处罚决定" in phone.inner_text("main")
     assert case.party_name not in phone.content()
     phone.fill("input[name=id_number]", case.party_id_number)
     phone.click("button[type=submit]")
+    # The party sees its own decision before filing, then files with a photo attached.
+    assert case.decision_number in phone.inner_text("#decision-preview")
+    phone.fill("textarea[name=claims]", "请求撤销该行政处罚决定")
+    phone.fill("textarea[name=reasons]", "挖掘系抢修燃气管道，已事先报告。")
+    phone.set_input_files(
+        "input[name=attachments]",
+        files=[{"name": "现场照片.png", "mimeType": "image/png", "buffer": _png()}],
+    )
+    phone.click("button[type=submit]")
     phone.wait_for_url("**/appeals/track/FY*/")
     code = phone.inner_text("#tracking-code").strip()
     appeal = Appeal.objects.get()
     assert code == appeal.tracking_code and appeal.case_id == case.pk
+    assert appeal.files.get().original_name == "现场照片.png"
     assert phone.inner_text("#appeal-state") == "已收到，受理审查中"
     assert case.party_name not in phone.content() and case.party_id_number not in phone.content()
 
@@ -97,6 +115,13 @@ def test_one_click_reconsideration_from_a_phone_to_the_decision(browser, live_se
         form.locator("select[name=outcome]").select_option("revoked")
         form.locator("textarea[name=reasons]").fill("被申请人认定事实不清，撤销原处罚决定。")
 
+    # The bureau previews the decision as a draft (a new tab, nothing changed), then issues it.
+    bureau.locator("#step-decide summary").click()
+    decision(bureau.locator("#form-decide"))
+    with bureau.context.expect_page() as tab:
+        bureau.locator("#form-decide button[formaction]").click()
+    tab.value.close()
+    assert Appeal.objects.get().state == "reviewing"
     _step(bureau, "decide", decision)
     assert Appeal.objects.get().state == "decided"
     assert "撤销" in bureau.inner_text("main")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.test import override_settings
 
-from zhifa.supervision.appeals.models import Appeal, AppealEvent, Hearing
+from zhifa.supervision.appeals.models import Appeal, AppealDocument, AppealEvent, AppealFile, Hearing
 
 
 @pytest.mark.slow
@@ -43,3 +43,9 @@ def test_demo_appeals_cover_the_states() -> None:
         assert Hearing.objects.filter(appearance="head").exists()
         assert not AppealEvent.objects.filter(on__gt=today).exists()
         assert not Appeal.objects.filter(received_on__gt=today).exists()
+        # the suits carry the court's notice of response; the reconsideration 文书 are numbered
+        assert (
+            AppealFile.objects.filter(kind="response_notice").count()
+            == Appeal.objects.filter(kind="litigation").count()
+        )
+        assert AppealDocument.objects.filter(code="acceptance_notice", number__contains="复受〔").exists()

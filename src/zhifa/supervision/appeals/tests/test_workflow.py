@@ -296,7 +296,7 @@ def test_wenshu_are_rendered_from_the_file_as_pdfs(world: Any, frozen: Any, clie
     client.force_login(world.supervisor)
     r = client.get(f"/appeals/{b.pk}/documents/refusal_decision/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    assert "不予受理决定书" in _pdf_text(r.content)
+    assert "不予受理决定书" in _pdf_text(b"".join(r.streaming_content))
     assert client.get(f"/appeals/{b.pk}/documents/decision/").status_code == 409
     assert client.get(f"/appeals/{b.pk}/documents/nothing/").status_code == 404
     assert "refusal_decision" in client.get(f"/appeals/{b.pk}/").content.decode()
