@@ -49,6 +49,7 @@ TABLE = workflow.Table(
             frozenset(),
             S.ACTIVE,
             WRITERS,
+            date_field="started_at",
             guards=(
                 f"the head's approval beforehand ({law.ARTICLE_PROCEDURE}第一项), or an emergency approved "
                 f"within 24 hours ({law.ARTICLE_EMERGENCY})",
@@ -70,7 +71,8 @@ TABLE = workflow.Table(
             None,
             APPROVERS,
             guards=(
-                f"not approved yet; later than 24 hours after the measure is recorded ({law.ARTICLE_EMERGENCY})",
+                f"an emergency measure not approved yet; approved more than 24 hours after it was taken: "
+                f"recorded as late ({law.ARTICLE_EMERGENCY})",
             ),
         ),
         T(
