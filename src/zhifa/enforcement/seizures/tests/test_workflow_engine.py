@@ -210,3 +210,15 @@ def test_the_drawing_is_the_shared_one_from_the_table() -> None:
     for t in TABLE:
         assert f"`{t.event}`" in text
     assert doc.is_current()
+
+
+def test_the_detail_page_shows_the_history(client, kit, case, frozen) -> None:
+    seizure = _seize(kit, case, at=dt.datetime(2025, 6, 20, 9, 0, tzinfo=SH))
+    services.seizure_dispose(
+        actor=kit.world.officer_a, seizure_id=seizure.pk, outcome="returned", decided_on=frozen
+    )
+    client.force_login(kit.world.supervisor)
+    page = client.get(f"/seizures/{seizure.pk}/").content.decode()
+    history = page[page.index("历史") :]
+    assert history.index("实施措施") < history.index("作出处理决定 → 已处理")
+    assert "2025-06-20" in history and "2025-06-30" in history
