@@ -26,7 +26,6 @@ from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleV
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.documents.services import document_generate
-from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.services import site_action_record
 from zhifa.enforcement.seizures import deadlines as dues
@@ -40,8 +39,10 @@ from zhifa.enforcement.seizures.models import (
     Seizure,
 )
 from zhifa.enforcement.seizures.workflow import (
+    APPROVERS,
     EMERGENCY_ALERT,
     SEIZURES,
+    WRITERS,
     emergency_key,
     record_created,
     term_keys,
@@ -50,7 +51,7 @@ from zhifa.law import jurisdiction
 from zhifa.law import seizure as law
 from zhifa.officers.models import Officer
 from zhifa.officers.rules import can_enforce
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
 
 MAX_ITEMS = 500
 OUTCOME_TITLES = {
@@ -76,10 +77,14 @@ OUTCOME_LABELS = {
 }
 
 
-# The same role rules as evidence: officers and approvers of the agency write, its approvers (the
-# head and deputies, 行政机关负责人) approve.
-_can_write = permissions.can_add
-_is_approver = permissions.can_approve
+def _can_write(user: Any, agency_id: int) -> bool:
+    """The agency's officers and approvers record measures (the table's WRITERS)."""
+    return user_can_see_agency(user, agency_id, roles=WRITERS)
+
+
+def _is_approver(user: Any, agency_id: int) -> bool:
+    """The agency's approvers (its head or deputies, 行政机关负责人) approve (the table's APPROVERS)."""
+    return user_can_see_agency(user, agency_id, roles=APPROVERS)
 
 
 def _lock_case(case_id: int) -> Case:
