@@ -367,6 +367,16 @@ def _text(ctx: Ctx, name: str) -> str:
     return str(ctx.data.get(name) or "").strip()
 
 
+def _day(value: Any) -> dt.date | None:
+    """A date of the payload (a date or an ISO string); None when it is not one."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 def seizure_approve(*, actor: Any, seizure_id: int) -> Seizure:
     """The head's approval of a measure taken in an emergency (行政强制法第十九条: within 24 hours)."""
     return _apply("approve", seizure_id, actor, {})
@@ -482,8 +492,8 @@ def _appraisal_start(ctx: Ctx) -> None:
     if seizure.appraisals.filter(ended_on__isnull=True).exists():
         raise Conflict(_("A testing period is already under way."))
     started_on = ctx.act_on
-    notified = ctx.data.get("party_notified_on")
-    if not isinstance(notified, dt.date) or not started_on <= notified <= ctx.today:
+    notified = _day(ctx.data.get("party_notified_on"))
+    if notified is None or not started_on <= notified <= ctx.today:
         raise InvalidInput(
             _("Testing starts after the measure, and the party is told in writing once it starts."),
             detail={"fields": ["started_on", "party_notified_on"]},
@@ -564,13 +574,23 @@ def _dispose(ctx: Ctx) -> None:
     outcome = _text(ctx, "outcome")
     if outcome not in Outcome.values:
         raise InvalidInput(_("Unknown outcome."), detail={"field": "outcome"})
-    proceeds = ctx.data.get("proceeds")
-    if proceeds is not None and not isinstance(proceeds, Decimal):
+    raw = ctx.data.get("proceeds")
+    try:
+        proceeds = None if raw in (None, "") else Decimal(str(raw))
+    except InvalidOperation:
+        raise InvalidInput(_("Check the dates and amounts entered."), detail={"field": "proceeds"}) from None
+    try:
+        item_ids = [int(i) for i in ctx.data.get("item_ids") or []]
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            _("Choose items that have not been dealt with yet."), detail={"field": "item_ids"}
+        ) from None
+    if proceeds is not None and not proceeds.is_finite():
         raise InvalidInput(_("Check the dates and amounts entered."), detail={"field": "proceeds"})
     _deal_with(
         ctx,
         outcome=outcome,
-        item_ids=[int(i) for i in ctx.data.get("item_ids") or []],
+        item_ids=item_ids,
         basis=_text(ctx, "basis"),
         proceeds=proceeds,
         receiver=_text(ctx, "receiver"),

@@ -222,3 +222,42 @@ def test_the_detail_page_shows_the_history(client, kit, case, frozen) -> None:
     history = page[page.index("历史") :]
     assert history.index("实施措施") < history.index("作出处理决定 → 已处理")
     assert "2025-06-20" in history and "2025-06-30" in history
+
+
+@pytest.mark.parametrize(
+    ("event", "data", "field"),
+    [
+        ("dispose", {"outcome": "auctioned", "proceeds": "abc", "decided_on": "2025-06-30"}, "proceeds"),
+        ("dispose", {"outcome": "returned", "item_ids": ["x"], "decided_on": "2025-06-30"}, "item_ids"),
+        ("dispose", {"outcome": "melted", "decided_on": "2025-06-30"}, "outcome"),
+        ("extend", {"days": "many", "reason": "复杂", "decided_on": "2025-06-30"}, "days"),
+        ("extend", {"days": 5, "reason": "复杂", "decided_on": "2025-07-01"}, "decided_on"),
+        ("appraisal_start", {"kind": "testing", "description": "送检", "started_on": "2025-06-23"}, None),
+    ],
+)
+def test_bad_input_through_the_engine_is_a_400_and_changes_nothing(kit, case, event, data, field) -> None:
+    seizure = _seize(kit, case, at=dt.datetime(2025, 6, 20, 9, 0, tzinfo=SH))
+    with pytest.raises(InvalidInput) as exc:
+        workflow.apply_event(SEIZURES, obj_id=seizure.pk, actor=kit.world.approver_a, event=event, data=data)
+    if field is not None:
+        assert exc.value.detail == {"field": field}
+    assert _events(seizure) == [("record", "", "active")]
+    assert not seizure.dispositions.exists() and not seizure.appraisals.exists()
+
+
+def test_a_testing_period_given_as_iso_dates_through_the_engine(kit, case, frozen) -> None:
+    seizure = _seize(kit, case, at=dt.datetime(2025, 6, 20, 9, 0, tzinfo=SH))
+    workflow.apply_event(
+        SEIZURES,
+        obj_id=seizure.pk,
+        actor=kit.world.officer_a,
+        event="appraisal_start",
+        data={
+            "kind": "testing",
+            "description": "送检",
+            "started_on": "2025-06-23",
+            "party_notified_on": "2025-06-24",
+        },
+    )
+    period = seizure.appraisals.get()
+    assert period.party_notified_on == dt.date(2025, 6, 24) and period.ended_on is None
