@@ -27,6 +27,12 @@ testing days lengthen the one term, so the holiday rule is applied once, to its 
 
 暂扣 (detention of tools or goods under urban-management rules) is a 扣押 in the sense of 行政强制法
 第九条第三项 and follows the same term; local rules that set another term are not modelled.
+
+No hours: 行政强制法第四十三条 (no enforcement at night or on statutory holidays, law.coercion) governs
+行政强制执行 (第四章; 第二条第三款), not the 行政强制措施 of 第三章 that a seizure is (第二条第二款) — a
+seizure before enforcement is also done under 第三章 (第四十六条第二款) — and 先行登记保存 is an
+evidence measure (行政处罚法第五十六条). A measure may be taken at any hour; only selling seized property
+to pay a fine (拍卖抵缴罚款, 第四十六条第三款, not modelled) would be enforcement.
 """
 
 from __future__ import annotations

@@ -87,9 +87,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("zhifa.enforcement.evidence.api", "zhifa.org.models"): (
         "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
     ),
-    ("zhifa.enforcement.seizures.services", "zhifa.enforcement.evidence.permissions"): (
-        "who may write a case's dossier is decided by evidence's rule; to be exposed by evidence.selectors"
-    ),
     ("zhifa.enforcement.seizures.views", "zhifa.officers.models"): (
         "officer picker of the seizure form; to move behind officers.selectors"
     ),

@@ -18,6 +18,10 @@ class SeizuresConfig(AppConfig):
         from zhifa.org.roles import Role
 
         register_archive_check(archive_check_seizures)
+        from zhifa.core.workflow_doc import register_doc
+        from zhifa.enforcement.seizures import diagram
+
+        register_doc("docs/workflow-seizures.md", diagram.render)  # drawn from seizures/workflow.py
         # The term runs on the shared engine; due_on follows its row (mirror), the seizure_expiring
         # alerts stay the seizures' own (their warning window is a jurisdiction setting).
         register_object_type(

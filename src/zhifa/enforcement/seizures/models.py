@@ -7,6 +7,8 @@
   disposition that ended it.
 - `Extension`, `AppraisalPeriod`, `Disposition`: what happened to the measure, each a row that is
   added, never edited (an appraisal period gets its end date once).
+- `SeizureEvent`: the measure's history, one append-only row per step of its workflow
+  (seizures/workflow.py, applied by the shared engine `zhifa.core.workflow`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from zhifa.core.history import AppendOnlyModel
 
 
 class Measure(models.TextChoices):
@@ -190,3 +194,29 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seizure_id} {self.outcome}"
+
+
+class SeizureEvent(AppendOnlyModel):
+    """One step of a measure's history (the columns every workflow's event row shares,
+    `core.workflow.event_row`): recorded, approved, refused, extended, testing started or ended, items
+    dealt with. `data` keeps what the step recorded (days, outcome, items, dates)."""
+
+    seizure = models.ForeignKey(Seizure, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=20)
+    at = models.DateTimeField(_("time"))
+    on = models.DateField(_("date"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=50, blank=True)
+    from_state = models.CharField(max_length=10, blank=True)
+    to_state = models.CharField(max_length=10)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("seizure event")
+        verbose_name_plural = _("seizure events")
+        indexes = [models.Index(fields=["seizure", "at"], name="seizureevent_seizure_at")]
+
+    def __str__(self) -> str:
+        return f"{self.seizure_id} {self.kind}"

@@ -80,3 +80,20 @@ def seizure_get_for(*, user: Any, seizure_id: int) -> Seizure:
 
         raise NotFound(_("No such seizure, or it is not visible to you."))
     return seizure
+
+
+def seizure_history(seizure: Seizure) -> list[tuple[Any, str, str]]:
+    """The measure's steps (its append-only SeizureEvent rows, oldest first): each row, its label from
+    the workflow table and the state it moved to (empty when it stayed). One query."""
+    from zhifa.enforcement.seizures.workflow import TABLE
+
+    labels = {t.event: str(t.label) for t in TABLE}
+    states = {str(v): str(label) for v, label in Seizure.Status.choices}
+    return [
+        (
+            e,
+            labels.get(e.kind, e.kind),
+            states.get(e.to_state, e.to_state) if e.to_state != e.from_state else "",
+        )
+        for e in seizure.events.order_by("at", "id")
+    ]

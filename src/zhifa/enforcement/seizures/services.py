@@ -1,7 +1,9 @@
 """Every write to seizures: the decision with its item list, extension, testing periods, disposition.
 
-Each write is one transaction: the case row is locked first (the order cases.services uses), then the
-seizure. The rules are in law.seizure; the documents (决定书/通知书 with 清单, 延长决定, 处理决定) are
+The steps of a measure run on the shared workflow engine (`zhifa.core.workflow`, table in
+seizures/workflow.py): each door below hands its payload to `apply_event`, and the handlers registered
+here do what the table cannot say. Each write is one transaction: the case row is locked first (the
+order cases.services uses), then the seizure. The rules are in law.seizure; the documents (决定书/通知书 with 清单, 延长决定, 处理决定) are
 rendered by documents.services inside the same transaction; the on-site action is recorded in the
 evidence app, which flags it until its video is attached (查封、扣押 are on the mandatory list).
 
@@ -19,12 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.audit.services import audit_record
+from zhifa.core import workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.documents.services import document_generate
-from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.enforcement.evidence.services import site_action_record
 from zhifa.enforcement.seizures import deadlines as dues
@@ -37,11 +38,20 @@ from zhifa.enforcement.seizures.models import (
     SeizedItem,
     Seizure,
 )
+from zhifa.enforcement.seizures.workflow import (
+    APPROVERS,
+    EMERGENCY_ALERT,
+    SEIZURES,
+    WRITERS,
+    emergency_key,
+    record_created,
+    term_keys,
+)
 from zhifa.law import jurisdiction
 from zhifa.law import seizure as law
 from zhifa.officers.models import Officer
 from zhifa.officers.rules import can_enforce
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
 
 MAX_ITEMS = 500
 OUTCOME_TITLES = {
@@ -67,10 +77,14 @@ OUTCOME_LABELS = {
 }
 
 
-# The same role rules as evidence: officers and approvers of the agency write, its approvers (the
-# head and deputies, 行政机关负责人) approve.
-_can_write = permissions.can_add
-_is_approver = permissions.can_approve
+def _can_write(user: Any, agency_id: int) -> bool:
+    """The agency's officers and approvers record measures (the table's WRITERS)."""
+    return user_can_see_agency(user, agency_id, roles=WRITERS)
+
+
+def _is_approver(user: Any, agency_id: int) -> bool:
+    """The agency's approvers (its head or deputies, 行政机关负责人) approve (the table's APPROVERS)."""
+    return user_can_see_agency(user, agency_id, roles=APPROVERS)
 
 
 def _lock_case(case_id: int) -> Case:
@@ -305,18 +319,20 @@ def seizure_record(
         seizure.document = document
         seizure.number = document.number
         seizure.save(update_fields=["site_action", "document", "number"])
-        audit_record(
+        summary = {
+            "case": case.pk,
+            "measure": measure,
+            "items": len(parsed),
+            "due_on": str(seizure.due_on),
+            "number": seizure.number,
+            "emergency": emergency,
+        }
+        # the table's creating row: its event row, audit entry and listeners through the workflow
+        record_created(
+            seizure,
             actor=actor,
-            action="seizures.record",
-            obj=seizure,
-            summary={
-                "case": case.pk,
-                "measure": measure,
-                "items": len(parsed),
-                "due_on": str(seizure.due_on),
-                "number": seizure.number,
-                "emergency": emergency,
-            },
+            data={**summary, "started_at": started_at.isoformat(), "approved": approved_by is not None},
+            audit=summary,
         )
     return seizure
 
@@ -327,86 +343,113 @@ def _apply_case_event(case: Case, actor: Any, event: str, data: dict[str, Any]) 
     case_apply_event(case_id=case.pk, actor=actor, event=event, data=data)
 
 
-def _lock_seizure(seizure_id: int, actor: Any) -> tuple[Seizure, Case]:
-    row = Seizure.objects.filter(pk=seizure_id).values_list("case_id", flat=True).first()
-    if row is None:
-        raise NotFound(_("No such seizure, or it is not visible to you."))
-    case = _lock_case(row)
-    seizure = Seizure.objects.select_for_update().get(pk=seizure_id)
-    if seizure.agency_id not in scope_agency_ids(actor):
-        raise NotFound(_("No such seizure, or it is not visible to you."))
-    return seizure, case
+# --- The steps of a measure: doors onto the shared engine (seizures/workflow.py) -------------------------
+#
+# Each door only hands its payload to `core.workflow.apply_event`, which locks the case and the seizure,
+# checks the table (409) and the roles (403), dates the act (400), runs the handler below (the rules of
+# law.seizure, 422 naming the article), saves the fields the handler changed, appends the SeizureEvent
+# row, writes the audit entry `seizures.<event>` and closes the alerts the step answers.
+
+H = SEIZURES.handlers
+Ctx = workflow.Ctx[Seizure, workflow.Transition]
+
+
+def _apply(event: str, seizure_id: int, actor: Any, data: dict[str, Any]) -> Seizure:
+    return workflow.apply_event(SEIZURES, obj_id=seizure_id, actor=actor, event=event, data=data)
+
+
+def _changed(ctx: Ctx, fields: list[str]) -> None:
+    """Fields the deadline module (seizures/deadlines.py) set on the seizure: the engine saves them."""
+    ctx.changed.update(fields)
+
+
+def _text(ctx: Ctx, name: str) -> str:
+    return str(ctx.data.get(name) or "").strip()
+
+
+def _day(value: Any) -> dt.date | None:
+    """A date of the payload (a date or an ISO string); None when it is not one."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def seizure_approve(*, actor: Any, seizure_id: int) -> Seizure:
     """The head's approval of a measure taken in an emergency (行政强制法第十九条: within 24 hours)."""
-    with transaction.atomic():
-        seizure, _case = _lock_seizure(seizure_id, actor)
-        if not _is_approver(actor, seizure.agency_id):
-            raise Forbidden(_("The measure must be approved by the agency's head (an approver)."))
-        if seizure.approved_by_id is not None:
-            raise Conflict(_("This measure is already approved."))
-        seizure.approved_by = actor
-        seizure.approved_at = timezone.now()
-        seizure.save(update_fields=["approved_by", "approved_at"])
-        late = seizure.approved_at - seizure.started_at > dt.timedelta(hours=law.EMERGENCY_APPROVAL_HOURS)
-        audit_record(actor=actor, action="seizures.approve", obj=seizure, summary={"late": late})
-        from zhifa.foundation.alerts.services import alert_resolve
+    return _apply("approve", seizure_id, actor, {})
 
-        alert_resolve(key=_emergency_key(seizure.pk), actor=actor, note="approved")  # 第十九条 alert, if any
-    return seizure
+
+@H.handles("approve")
+def _approve(ctx: Ctx) -> None:
+    seizure = ctx.obj
+    if seizure.approved_by_id is not None:
+        raise Conflict(_("This measure is already approved."))
+    now = timezone.now()
+    ctx.set(approved_by=ctx.actor, approved_at=now)
+    late = now - seizure.started_at > dt.timedelta(hours=law.EMERGENCY_APPROVAL_HOURS)
+    ctx.record.update(late=late)
+    ctx.extra["audit"] = {"late": late}
+    ctx.extra["resolved_alerts"] = [emergency_key(seizure.pk)]  # the 第十九条 alert, if raised
 
 
 def seizure_extend(*, actor: Any, seizure_id: int, days: int, reason: str, decided_on: dt.date) -> Seizure:
     """Extend the term once, by at most 30 days, with the head's approval (行政强制法第二十五条)."""
-    if not reason.strip():
+    return _apply("extend", seizure_id, actor, {"days": days, "reason": reason, "decided_on": decided_on})
+
+
+@H.handles("extend")
+def _extend(ctx: Ctx) -> None:
+    seizure = ctx.obj
+    case = seizure.case
+    reason = _text(ctx, "reason")
+    if not reason:
         raise InvalidInput(_("Give the reason for the extension."), detail={"field": "reason"})
-    if decided_on > timezone.localdate():
-        raise InvalidInput(_("The decision date cannot be in the future."), detail={"field": "decided_on"})
-    with transaction.atomic():
-        seizure, case = _lock_seizure(seizure_id, actor)
-        if not _is_approver(actor, seizure.agency_id):
-            raise Forbidden(_("An extension is approved by the agency's head (行政强制法第二十五条)."))
-        if seizure.status != Seizure.Status.ACTIVE:
-            raise Conflict(_("The measure has already been dealt with."))
-        require_case_writable(case)
-        law.check_extension(
-            measure=seizure.measure,
-            previous_extensions=Extension.objects.filter(seizure=seizure).count(),
-            days=days,
-            on=decided_on,
-            current_due=seizure.due_on,
-        )
-        before = seizure.due_on
-        seizure.extension_days = days
-        seizure.save(update_fields=["extension_days", *dues.extend(seizure, days)])
-        assert before is not None or seizure.due_on is None
-        extension = Extension.objects.create(
-            seizure=seizure,
-            days=days,
-            reason=reason.strip(),
-            approved_by=actor,
-            decided_on=decided_on,
-            due_before=before or decided_on,
-            due_after=seizure.due_on,
-            recorded_at=timezone.now(),
-        )
-        extension.document = document_generate(
-            case=case,
-            code="seizure_extension",
-            actor=actor,
-            authorised=True,
-            extra={**seizure_context(seizure), "extension": {"days": days, "reason": reason.strip()}},
-        )
-        extension.save(update_fields=["document"])
-        audit_record(
-            actor=actor,
-            action="seizures.extend",
-            obj=seizure,
-            summary={"days": days, "due_before": str(before), "due_after": str(seizure.due_on)},
-        )
-        _resolve_term_alerts(seizure, note=_("Term extended."))
-    return seizure
+    try:
+        days = int(ctx.data.get("days"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Enter a whole number of days."), detail={"field": "days"}) from None
+    require_case_writable(case)
+    law.check_extension(
+        measure=seizure.measure,
+        previous_extensions=Extension.objects.filter(seizure=seizure).count(),
+        days=days,
+        on=ctx.act_on,
+        current_due=seizure.due_on,
+    )
+    before = seizure.due_on
+    ctx.set(extension_days=days)
+    _changed(ctx, dues.extend(seizure, days))
+    assert before is not None or seizure.due_on is None
+    extension = Extension.objects.create(
+        seizure=seizure,
+        days=days,
+        reason=reason,
+        approved_by=ctx.actor,
+        decided_on=ctx.act_on,
+        due_before=before or ctx.act_on,
+        due_after=seizure.due_on,
+        recorded_at=timezone.now(),
+    )
+    extension.document = document_generate(
+        case=case,
+        code="seizure_extension",
+        actor=ctx.actor,
+        authorised=True,
+        extra={**seizure_context(seizure), "extension": {"days": days, "reason": reason}},
+    )
+    extension.save(update_fields=["document"])
+    ctx.record.update(
+        days=days,
+        reason=reason,
+        due_before=before,
+        due_after=seizure.due_on,
+        document=extension.document.number,
+    )
+    ctx.extra["audit"] = {"days": days, "due_before": str(before), "due_after": str(seizure.due_on)}
+    ctx.extra["resolved_alerts"] = term_keys(seizure)
 
 
 def appraisal_start(
@@ -419,85 +462,82 @@ def appraisal_start(
     party_notified_on: dt.date,
 ) -> AppraisalPeriod:
     """Testing begins: the term stops running until it ends (行政强制法第二十五条第三款)."""
-    if kind not in AppraisalPeriod.Kind.values:
-        raise InvalidInput(_("Unknown kind of testing."), detail={"field": "kind"})
-    if not description.strip():
-        raise InvalidInput(_("Say what is examined and by whom."), detail={"field": "description"})
-    with transaction.atomic():
-        seizure, case = _lock_seizure(seizure_id, actor)
-        if not _can_write(actor, seizure.agency_id):
-            raise Forbidden(_("Only this agency's officers and approvers record testing."))
-        require_case_writable(case)
-        if seizure.is_preservation:
-            raise RuleViolation(
-                _(
-                    "The 7-day period for preserved evidence has no exclusion for testing (行政处罚法第五十六条)."
-                ),
-                code="preservation_no_exclusion",
-                article=law.ARTICLE_PRESERVATION,
-            )
-        if seizure.status != Seizure.Status.ACTIVE:
-            raise Conflict(_("The measure has already been dealt with."))
-        if seizure.appraisals.filter(ended_on__isnull=True).exists():
-            raise Conflict(_("A testing period is already under way."))
-        today = timezone.localdate()
-        if not seizure.started_on <= started_on <= today or not started_on <= party_notified_on <= today:
-            raise InvalidInput(
-                _("Testing starts after the measure, and the party is told in writing once it starts."),
-                detail={"fields": ["started_on", "party_notified_on"]},
-            )
-        if seizure.due_on is not None and started_on > seizure.due_on:
-            raise RuleViolation(
-                _("The term had already ended; the measure must be lifted (行政强制法第二十八条)."),
-                code="seizure_term_expired",
-                article=law.ARTICLE_RELEASE,
-            )
-        period = AppraisalPeriod.objects.create(
-            seizure=seizure,
-            kind=kind,
-            description=description.strip()[:300],
-            started_on=started_on,
-            party_notified_on=party_notified_on,
-            recorded_by=actor,
-            recorded_at=timezone.now(),
-        )
-        seizure.save(update_fields=dues.testing_started(seizure, started_on))
-        audit_record(
-            actor=actor,
-            action="seizures.appraisal_start",
-            obj=seizure,
-            summary={"kind": kind, "from": started_on.isoformat()},
-        )
-        _resolve_term_alerts(seizure, note=_("Testing under way; the term is paused."))
+    data = {
+        "kind": kind,
+        "description": description,
+        "started_on": started_on,
+        "party_notified_on": party_notified_on,
+    }
+    with transaction.atomic():  # the seizure stays locked until the period is read back
+        seizure = _apply("appraisal_start", seizure_id, actor, data)
+        period = seizure.appraisals.filter(ended_on__isnull=True).get()
     return period
 
 
-def appraisal_end(*, actor: Any, seizure_id: int, ended_on: dt.date) -> Seizure:
-    with transaction.atomic():
-        seizure, case = _lock_seizure(seizure_id, actor)
-        if not _can_write(actor, seizure.agency_id):
-            raise Forbidden(_("Only this agency's officers and approvers record testing."))
-        require_case_writable(case)
-        period = seizure.appraisals.filter(ended_on__isnull=True).first()
-        if period is None:
-            raise Conflict(_("No testing period is under way."))
-        if not period.started_on <= ended_on <= timezone.localdate():
-            raise InvalidInput(
-                _("The end date must lie between the start and today."), detail={"field": "ended_on"}
-            )
-        before = [
-            law.AppraisalInterval(a.started_on, a.ended_on) for a in seizure.appraisals.exclude(pk=period.pk)
-        ]
-        period.ended_on = ended_on
-        period.save(update_fields=["ended_on"])
-        seizure.save(update_fields=dues.testing_ended(seizure, ended_on, before=before))
-        audit_record(
-            actor=actor,
-            action="seizures.appraisal_end",
-            obj=seizure,
-            summary={"to": ended_on.isoformat(), "due_on": str(seizure.due_on)},
+@H.handles("appraisal_start")
+def _appraisal_start(ctx: Ctx) -> None:
+    seizure = ctx.obj
+    kind, description = _text(ctx, "kind"), _text(ctx, "description")
+    if kind not in AppraisalPeriod.Kind.values:
+        raise InvalidInput(_("Unknown kind of testing."), detail={"field": "kind"})
+    if not description:
+        raise InvalidInput(_("Say what is examined and by whom."), detail={"field": "description"})
+    require_case_writable(seizure.case)
+    if seizure.is_preservation:
+        raise RuleViolation(
+            _("The 7-day period for preserved evidence has no exclusion for testing (行政处罚法第五十六条)."),
+            code="preservation_no_exclusion",
+            article=law.ARTICLE_PRESERVATION,
         )
-    return seizure
+    if seizure.appraisals.filter(ended_on__isnull=True).exists():
+        raise Conflict(_("A testing period is already under way."))
+    started_on = ctx.act_on
+    notified = _day(ctx.data.get("party_notified_on"))
+    if notified is None or not started_on <= notified <= ctx.today:
+        raise InvalidInput(
+            _("Testing starts after the measure, and the party is told in writing once it starts."),
+            detail={"fields": ["started_on", "party_notified_on"]},
+        )
+    if seizure.due_on is not None and started_on > seizure.due_on:
+        raise RuleViolation(
+            _("The term had already ended; the measure must be lifted (行政强制法第二十八条)."),
+            code="seizure_term_expired",
+            article=law.ARTICLE_RELEASE,
+        )
+    AppraisalPeriod.objects.create(
+        seizure=seizure,
+        kind=kind,
+        description=description[:300],
+        started_on=started_on,
+        party_notified_on=notified,
+        recorded_by=ctx.actor,
+        recorded_at=timezone.now(),
+    )
+    _changed(ctx, dues.testing_started(seizure, started_on))
+    ctx.record.update(kind=kind, party_notified_on=notified)
+    ctx.extra["audit"] = {"kind": kind, "from": started_on.isoformat()}
+    ctx.extra["resolved_alerts"] = term_keys(seizure)  # the term is paused
+
+
+def appraisal_end(*, actor: Any, seizure_id: int, ended_on: dt.date) -> Seizure:
+    return _apply("appraisal_end", seizure_id, actor, {"ended_on": ended_on})
+
+
+@H.handles("appraisal_end")
+def _appraisal_end(ctx: Ctx) -> None:
+    seizure = ctx.obj
+    require_case_writable(seizure.case)
+    period = seizure.appraisals.filter(ended_on__isnull=True).first()
+    if period is None:
+        raise Conflict(_("No testing period is under way."))
+    before = [
+        law.AppraisalInterval(a.started_on, a.ended_on) for a in seizure.appraisals.exclude(pk=period.pk)
+    ]
+    period.ended_on = ctx.act_on
+    period.save(update_fields=["ended_on"])
+    _changed(ctx, dues.testing_ended(seizure, ctx.act_on, before=before))
+    ctx.record.update(kind=period.kind, started_on=period.started_on, due_on=seizure.due_on)
+    ctx.extra["audit"] = {"to": ctx.act_on.isoformat(), "due_on": str(seizure.due_on)}
 
 
 def seizure_dispose(
@@ -513,95 +553,147 @@ def seizure_dispose(
     note: str = "",
 ) -> Disposition:
     """Deal with some or all items (行政强制法第二十七、二十八条); the last one ends the measure."""
+    data = {
+        "outcome": outcome,
+        "decided_on": decided_on,
+        "item_ids": list(item_ids or []),
+        "basis": basis,
+        "proceeds": proceeds,
+        "receiver": receiver,
+        "note": note,
+    }
+    with transaction.atomic():  # the seizure stays locked until its new disposition is read back
+        seizure = _apply("dispose", seizure_id, actor, data)
+        disposition = seizure.dispositions.order_by("-pk").first()
+    assert disposition is not None
+    return disposition
+
+
+@H.handles("dispose")
+def _dispose(ctx: Ctx) -> None:
+    outcome = _text(ctx, "outcome")
     if outcome not in Outcome.values:
         raise InvalidInput(_("Unknown outcome."), detail={"field": "outcome"})
-    if decided_on > timezone.localdate():
-        raise InvalidInput(_("The decision date cannot be in the future."), detail={"field": "decided_on"})
-    with transaction.atomic():
-        seizure, case = _lock_seizure(seizure_id, actor)
-        if not _can_write(actor, seizure.agency_id):
-            raise Forbidden(_("Only this agency's officers and approvers deal with seized property."))
-        require_case_writable(case)
-        if seizure.status != Seizure.Status.ACTIVE:
-            raise Conflict(_("The measure has already been dealt with."))
-        if decided_on < seizure.started_on:
-            raise InvalidInput(
-                _("The decision cannot come before the measure."), detail={"field": "decided_on"}
+    raw = ctx.data.get("proceeds")
+    try:
+        proceeds = None if raw in (None, "") else Decimal(str(raw))
+    except InvalidOperation:
+        raise InvalidInput(_("Check the dates and amounts entered."), detail={"field": "proceeds"}) from None
+    try:
+        item_ids = [int(i) for i in ctx.data.get("item_ids") or []]
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            _("Choose items that have not been dealt with yet."), detail={"field": "item_ids"}
+        ) from None
+    if proceeds is not None and not proceeds.is_finite():
+        raise InvalidInput(_("Check the dates and amounts entered."), detail={"field": "proceeds"})
+    _deal_with(
+        ctx,
+        outcome=outcome,
+        item_ids=item_ids,
+        basis=_text(ctx, "basis"),
+        proceeds=proceeds,
+        receiver=_text(ctx, "receiver"),
+        note=_text(ctx, "note"),
+    )
+
+
+def _deal_with(
+    ctx: Ctx,
+    *,
+    outcome: str,
+    item_ids: list[int],
+    basis: str,
+    proceeds: Decimal | None,
+    receiver: str = "",
+    note: str = "",
+) -> Disposition:
+    """The disposition of some or all open items with its decision; the last items end the measure."""
+    seizure = ctx.obj
+    case = seizure.case
+    decided_on = ctx.act_on
+    require_case_writable(case)
+    open_items = list(seizure.items.filter(disposition__isnull=True).order_by("position"))
+    chosen = open_items if not item_ids else [i for i in open_items if i.pk in set(item_ids)]
+    if not chosen or (item_ids and len(chosen) != len(set(item_ids))):
+        raise InvalidInput(_("Choose items that have not been dealt with yet."), detail={"field": "item_ids"})
+    confiscation_decided = case.decided_on is not None and "confiscation" in (case.measures or [])
+    law.check_disposition(
+        outcome=outcome, basis=basis, proceeds=proceeds, confiscation_decided=confiscation_decided
+    )
+    late = seizure.due_on is not None and decided_on > seizure.due_on
+    disposition = Disposition.objects.create(
+        seizure=seizure,
+        outcome=outcome,
+        decided_on=decided_on,
+        basis=basis[:300],
+        proceeds=proceeds,
+        receiver=receiver[:100],
+        note=note,
+        late=late,
+        decided_by=ctx.actor,
+        recorded_at=timezone.now(),
+    )
+    SeizedItem.objects.filter(pk__in=[i.pk for i in chosen]).update(disposition=disposition)
+    measure_label = law.MEASURE_LABELS[law.Measure(seizure.measure)]
+    extra = {
+        **seizure_context(seizure),
+        "disposition": {
+            "title": OUTCOME_TITLES[Outcome(outcome)].format(measure=measure_label),
+            "sentence": OUTCOME_SENTENCES[Outcome(outcome)].format(
+                measure=measure_label, decision=case.decision_number
+            ),
+            "outcome_label": OUTCOME_LABELS[Outcome(outcome)],
+            "basis": basis or _default_basis(outcome),
+            "proceeds": str(proceeds) if proceeds is not None else "",
+            "items": [
+                {"description": i.description, "quantity": f"{i.quantity.normalize():f}", "unit": i.unit}
+                for i in chosen
+            ],
+        },
+    }
+    disposition.document = document_generate(
+        case=case, code="seizure_disposition", actor=ctx.actor, extra=extra, authorised=True
+    )
+    disposition.save(update_fields=["document"])
+    finished = len(chosen) == len(open_items)
+    alerts: list[str] = list(ctx.extra.get("resolved_alerts", []))
+    if finished:
+        ctx.target = Seizure.Status.DISPOSED
+        ctx.set(disposed_on=decided_on)
+        dues.dealt_with(seizure, decided_on)
+        alerts += term_keys(seizure)
+        if seizure.is_preservation and _preservation_open(case):
+            _apply_case_event(
+                case,
+                ctx.actor,
+                "resolve_preservation",
+                {
+                    "decision": f"{OUTCOME_LABELS[Outcome(outcome)]}（{disposition.document.number}）",
+                    "resolved_on": decided_on.isoformat(),
+                },
             )
-        open_items = list(seizure.items.filter(disposition__isnull=True).order_by("position"))
-        chosen = open_items if not item_ids else [i for i in open_items if i.pk in set(item_ids)]
-        if not chosen or (item_ids and len(chosen) != len(set(item_ids))):
-            raise InvalidInput(
-                _("Choose items that have not been dealt with yet."), detail={"field": "item_ids"}
-            )
-        confiscation_decided = case.decided_on is not None and "confiscation" in (case.measures or [])
-        law.check_disposition(
-            outcome=outcome, basis=basis, proceeds=proceeds, confiscation_decided=confiscation_decided
-        )
-        late = seizure.due_on is not None and decided_on > seizure.due_on
-        disposition = Disposition.objects.create(
-            seizure=seizure,
-            outcome=outcome,
-            decided_on=decided_on,
-            basis=basis.strip()[:300],
-            proceeds=proceeds,
-            receiver=receiver.strip()[:100],
-            note=note.strip(),
-            late=late,
-            decided_by=actor,
-            recorded_at=timezone.now(),
-        )
-        SeizedItem.objects.filter(pk__in=[i.pk for i in chosen]).update(disposition=disposition)
-        measure_label = law.MEASURE_LABELS[law.Measure(seizure.measure)]
-        extra = {
-            **seizure_context(seizure),
-            "disposition": {
-                "title": OUTCOME_TITLES[Outcome(outcome)].format(measure=measure_label),
-                "sentence": OUTCOME_SENTENCES[Outcome(outcome)].format(
-                    measure=measure_label, decision=case.decision_number
-                ),
-                "outcome_label": OUTCOME_LABELS[Outcome(outcome)],
-                "basis": basis.strip() or _default_basis(outcome),
-                "proceeds": str(proceeds) if proceeds is not None else "",
-                "items": [
-                    {"description": i.description, "quantity": f"{i.quantity.normalize():f}", "unit": i.unit}
-                    for i in chosen
-                ],
-            },
-        }
-        disposition.document = document_generate(
-            case=case, code="seizure_disposition", actor=actor, extra=extra, authorised=True
-        )
-        disposition.save(update_fields=["document"])
-        finished = len(chosen) == len(open_items)
-        if finished:
-            seizure.status = Seizure.Status.DISPOSED
-            seizure.disposed_on = decided_on
-            seizure.save(update_fields=["status", "disposed_on"])
-            dues.dealt_with(seizure, decided_on)
-            _resolve_term_alerts(seizure, note=_("Seized property dealt with."))
-            if seizure.is_preservation and _preservation_open(case):
-                _apply_case_event(
-                    case,
-                    actor,
-                    "resolve_preservation",
-                    {
-                        "decision": f"{OUTCOME_LABELS[Outcome(outcome)]}（{disposition.document.number}）",
-                        "resolved_on": decided_on.isoformat(),
-                    },
-                )
-        audit_record(
-            actor=actor,
-            action="seizures.dispose",
-            obj=seizure,
-            summary={
-                "outcome": outcome,
-                "items": [i.pk for i in chosen],
-                "late": late,
-                "finished": finished,
-                "proceeds": str(proceeds) if proceeds is not None else None,
-            },
-        )
+    else:
+        ctx.target = Seizure.Status.ACTIVE
+    items = [i.pk for i in chosen]
+    proceeds_text = str(proceeds) if proceeds is not None else None
+    ctx.record.update(
+        outcome=outcome,
+        items=items,
+        late=late,
+        finished=finished,
+        proceeds=proceeds_text,
+        disposition=disposition.pk,
+        document=disposition.document.number,
+    )
+    ctx.extra["audit"] = {
+        "outcome": outcome,
+        "items": items,
+        "late": late,
+        "finished": finished,
+        "proceeds": proceeds_text,
+    }
+    ctx.extra["resolved_alerts"] = alerts
     return disposition
 
 
@@ -647,14 +739,7 @@ def alert_window(agency: Any) -> int:
 
 
 def _term_key(seizure: Seizure, status: str) -> str:
-    return f"seizure:{seizure.pk}:{status}"
-
-
-def _resolve_term_alerts(seizure: Seizure, *, note: str) -> None:
-    from zhifa.foundation.alerts.services import alert_resolve
-
-    for status in (law.TermStatus.DUE_SOON, law.TermStatus.OVERDUE):
-        alert_resolve(key=_term_key(seizure, status), note=note)
+    return f"seizure:{seizure.pk}:{status}"  # the keys `workflow.term_keys` lists for the engine
 
 
 def seizures_check_terms(*, today: dt.date | None = None) -> int:
@@ -714,37 +799,31 @@ def archive_check_seizures(case: Case) -> list[str]:
 
 # --- 行政强制法第十九条: the emergency measure's afterwards approval ---------------------------------
 
-EMERGENCY_ALERT = "seizure_emergency_unapproved"
-
-
-def _emergency_key(seizure_id: int) -> str:
-    return f"seizures.seizure:{seizure_id}:emergency"
+_emergency_key = emergency_key
 
 
 def seizure_refuse_emergency(*, actor: Any, seizure_id: int, reason: str) -> Any:
     """The head does not approve a measure taken in an emergency: it is lifted at once and the property
-    returned (行政强制法第十九条), through the ordinary disposition (its document, history and audit)."""
-    from zhifa.foundation.alerts.services import alert_resolve
+    returned (行政强制法第十九条), with the ordinary disposition (its document) in the same step."""
+    with transaction.atomic():  # the seizure stays locked until its disposition is read back
+        seizure = _apply("refuse_emergency", seizure_id, actor, {"reason": reason})
+        disposition = seizure.dispositions.order_by("-pk").first()
+    return disposition
+
+
+@H.handles("refuse_emergency")
+def _refuse_emergency(ctx: Ctx) -> None:
     from zhifa.law import coercion
 
-    if len(reason.strip()) < 2:
+    seizure = ctx.obj
+    reason = _text(ctx, "reason")
+    if len(reason) < 2:
         raise InvalidInput(_("Give the reason for not approving the measure."), detail={"field": "reason"})
-    with transaction.atomic():
-        seizure, _case = _lock_seizure(seizure_id, actor)
-        if not _is_approver(actor, seizure.agency_id):
-            raise Forbidden(_("The measure must be approved by the agency's head (an approver)."))
-        if not seizure.emergency or seizure.approved_by_id is not None:
-            raise Conflict(_("Only an emergency measure awaiting approval can be refused."))
-        disposition = seizure_dispose(
-            actor=actor,
-            seizure_id=seizure_id,
-            outcome=Outcome.RETURNED,
-            decided_on=timezone.localdate(),
-            basis=coercion.ART_19,
-            note=reason.strip(),
-        )
-        alert_resolve(key=_emergency_key(seizure_id), actor=actor, note=reason.strip()[:200])
-    return disposition
+    if not seizure.emergency or seizure.approved_by_id is not None:
+        raise Conflict(_("Only an emergency measure awaiting approval can be refused."))
+    ctx.extra["resolved_alerts"] = [emergency_key(seizure.pk)]
+    _deal_with(ctx, outcome=Outcome.RETURNED, item_ids=[], basis=coercion.ART_19, proceeds=None, note=reason)
+    ctx.record["reason"] = reason[:200]
 
 
 def seizures_check_emergencies(*, now: dt.datetime | None = None) -> int:

@@ -170,6 +170,7 @@ def seizure_detail(request: HttpRequest, seizure_id: int) -> HttpResponse:
             "can_write": writer and seizure.status == Seizure.Status.ACTIVE,
             "outcomes": Outcome.choices,
             "appraisal_kinds": AppraisalPeriod.Kind.choices,
+            "history": selectors.seizure_history(seizure),
             "today": timezone.localdate(),
         },
     )
