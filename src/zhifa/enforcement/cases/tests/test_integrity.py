@@ -210,10 +210,10 @@ class TestOnSpotAndNoPenalty:
         assert not Case.objects.exists()
 
     def test_no_penalty_needs_the_file_and_its_decision_prints_only_what_it_cites(self, kit) -> None:
-        from zhifa.enforcement.documents.models import Document
         from pypdf import PdfReader
 
         from zhifa.enforcement.documents.dossier import masked_document_pdf
+        from zhifa.enforcement.documents.models import Document
         from zhifa.enforcement.documents.tests.helpers import pdf_text
         from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence
 
