@@ -264,7 +264,9 @@ def check_on_spot_record(
     place and the day (第五十二条第二款: the decision states them). A party who cannot be identified on
     the spot is dealt with in the ordinary procedure."""
     unidentified = [
-        f for f, value in (("party_name", party_name), ("party_id_number", party_id_number)) if not value.strip()
+        f
+        for f, value in (("party_name", party_name), ("party_id_number", party_id_number))
+        if not value.strip()
     ]
     if unidentified:
         raise RuleViolation(
