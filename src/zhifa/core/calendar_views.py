@@ -7,12 +7,13 @@ import calendar as pycalendar
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zhifa.core import access, selectors, services
+from zhifa.core import access, calendar_form, selectors, services
 from zhifa.core.calendar import PACKAGE_LAST_YEAR
 from zhifa.core.calendar_notice import Kind, Notice, parse_notice
 from zhifa.core.errors import DomainError
@@ -106,6 +107,67 @@ def calendar_enter(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         context["save_error"] = str(exc.message)
         return render(request, "core/calendar_enter.html", context, status=400)
+    messages.success(
+        request,
+        _(
+            "The calendar of %(year)d is entered: %(holidays)d holidays and %(workdays)d adjusted working "
+            "days. Provisional deadlines are being recomputed."
+        )
+        % {"year": entered.year, "holidays": entered.holidays, "workdays": entered.workdays},
+    )
+    return redirect("calendar_years")
+
+
+@access.roles(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def calendar_edit(request: HttpRequest, year: int) -> HttpResponse:
+    """Enter or correct a year festival by festival (docs/calendar.md). GET: the rows as stored (or as
+    the package has them, or the seven festivals empty) with their grid. POST `preview`: read the rows
+    and show the grid (errors in place, 400). POST `save`: read them again and store them."""
+    if not services.MIN_ENTER_YEAR <= year <= timezone.localdate().year + services.AHEAD_YEARS:
+        raise Http404
+    row = next((r for r in selectors.calendar_year_rows() if r.year == year), None)
+    official = row is not None and row.state == selectors.YearState.OFFICIAL
+    context: dict[str, Any] = {
+        "year": year,
+        "official": official,
+        "previous": row,
+        "already_entered": row is not None and row.entered_at is not None,
+        "error": "",
+        "error_row": None,
+        "error_field": "",
+    }
+    if request.method == "GET":
+        rows = calendar_form.rows_for(year, selectors.calendar_days_of(year))
+        source = (row.source if row is not None and row.entered_at else "") or _(
+            "State Council General Office notice on the holiday arrangement of %(year)d"
+        ) % {"year": year}
+        context.update(rows=calendar_form.padded_rows(rows), source=source)
+        try:
+            notice = calendar_form.read_rows(year, rows)
+        except DomainError:
+            return render(request, "core/calendar_edit.html", context)
+        context.update(_preview_context(notice), showing_stored=True)
+        return render(request, "core/calendar_edit.html", context)
+    rows = calendar_form.rows_from_post(request.POST)
+    source = " ".join(request.POST.get("source", "").split())
+    override = request.POST.get("override_official") == "on"
+    context.update(rows=calendar_form.padded_rows(rows), source=source, override_official=override)
+    try:
+        notice = calendar_form.read_rows(year, rows)
+        context.update(_preview_context(notice))
+        if request.POST.get("action") != "save":
+            return render(request, "core/calendar_edit.html", context)
+        entered = services.calendar_days_enter(
+            actor=request.user, year=year, rows=rows, source=source, override_official=override
+        )
+    except DomainError as exc:
+        context.update(
+            error=str(exc.message), error_row=exc.detail.get("row"), error_field=exc.detail.get("field", "")
+        )
+        return render(
+            request, "core/calendar_edit.html", context, status=exc.status if exc.status < 500 else 400
+        )
     messages.success(
         request,
         _(

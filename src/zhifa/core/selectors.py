@@ -97,3 +97,12 @@ def _package_version() -> str:
         return version("chinesecalendar")
     except PackageNotFoundError:  # pragma: no cover - it is a dependency
         return ""
+
+
+def calendar_days_of(year: int) -> list[tuple[dt.date, str, str]]:
+    """The stored arranged days of `year` as (date, kind, name), with the previous December's days
+    of its 元旦 item (a notice's first item may begin there)."""
+    rows = CalendarDay.objects.filter(
+        Q(date__year=year) | Q(date__year=year - 1, date__month=12, name__contains="元旦")
+    ).order_by("date")
+    return [(d.date, d.kind, d.name) for d in rows]

@@ -135,6 +135,7 @@ def calendar_year_enter(
     source: str,
     notice_text: str,
     override_official: bool = False,
+    channel: str = "",
 ) -> YearEntered:
     """Replace `year`'s arranged days by `days` (holidays and adjusted working days) and record the year
     as entered. Days of a neighbouring year the package does not know (the 元旦 item's December) are
@@ -175,7 +176,7 @@ def calendar_year_enter(
             summary={
                 "year": year,
                 "source": source,
-                "channel": "command" if actor is None else "staff",
+                "channel": channel or ("command" if actor is None else "staff"),
                 "override_official": official,
                 "holidays": [d.date.isoformat() for d in in_year if d.kind == CalendarDay.Kind.HOLIDAY],
                 "workdays": [d.date.isoformat() for d in in_year if d.kind == CalendarDay.Kind.WORKDAY],
@@ -217,4 +218,25 @@ def calendar_notice_enter(
         source=source.strip() or notice.default_source(),
         notice_text=notice_text,
         override_official=override_official,
+    )
+
+
+def calendar_days_enter(
+    *, actor: Any, year: int, rows: Sequence[Any], source: str, override_official: bool = False
+) -> YearEntered:
+    """The year editor's door: the festival rows typed in or corrected on `/calendar/<year>/edit/`
+    (`calendar_form.read_rows`: the same rules as the paste reader), stored like a pasted notice. The
+    audit entry keeps the arrangement written out (`channel: "editor"`)."""
+    from zhifa.core.calendar_form import as_text, read_rows
+
+    _require_admin(actor)
+    notice = read_rows(year, list(rows))
+    return calendar_year_enter(
+        actor=actor,
+        year=year,
+        days=notice.days,
+        source=source,
+        notice_text=as_text(notice),
+        override_official=override_official,
+        channel="editor",
     )

@@ -15,6 +15,14 @@ Statutes (行政处罚法, 2021):
   right(s) waived and is backed by the party's signed document in the file.
 - 第四十七条: the whole process is recorded as it happens; a 笔录 dated before the decision but entered
   into the file after it cannot have been what the decision rested on, and is flagged at archiving.
+- 第五十一条、第五十二条: an on-the-spot decision needs 违法事实确凿 and a numbered decision handed to the
+  party that states the party, the act, the time and the place: the party identified (name and identity
+  document number) and the facts recorded (what was done, where, when) before it is decided.
+- 第五十七条第一款第（二）、（三）项 with 第四十条、第五十四条: a decision not to penalise follows the
+  investigation's result (调查终结) — a minor act, a first offence, no fault, a child, an incapable party,
+  time-barred, or facts not established are each findings the file must support: no such decision on a
+  file without evidence or 笔录, and the under-fourteen ground only on an age the file establishes
+  (ID number or date of birth, 第三十条).
 
 Pure functions: callers pass what the file holds.
 """
@@ -30,6 +38,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.errors import InvalidInput, RuleViolation
+from zhifa.law.penalty import NoPenaltyGround
 
 ART_40 = "行政处罚法第四十条"
 ART_44_57 = "行政处罚法第四十四条、第五十七条"
@@ -37,6 +46,10 @@ ART_57_CLOSE = "行政处罚法第五十七条、第四十七条"
 ART_58 = "行政处罚法第五十八条"
 ART_62 = "行政处罚法第六十二条"
 ART_47 = "行政处罚法第四十七条"
+ART_51_52 = "行政处罚法第五十一条、第五十二条"
+ART_57_NO_PENALTY = "行政处罚法第四十条、第五十七条"
+ART_54_57 = "行政处罚法第五十四条、第五十七条第一款第（三）项"
+ART_30 = "行政处罚法第三十条"
 
 NOTE_MIN = 2  # a "no" is explained in words, not a dash
 
@@ -236,3 +249,85 @@ def check_closing_reported(*, reported: bool) -> None:
             code="closing_report_missing",
             article=ART_57_CLOSE,
         )
+
+
+# --- On the spot (第五十一条、第五十二条) and not penalising (第五十七条) -----------------------------------
+
+FACTS_MIN = 4  # the shortest statement naming an act and its object (占道经营); "违法" is not a fact
+
+
+def check_on_spot_record(
+    *, party_name: str, party_id_number: str, facts: str, location: str, occurred_on: dt.date | None
+) -> None:
+    """Before deciding on the spot: the party is identified — name and the number of the identity
+    document shown (resident ID, credit code, passport …) — and the facts are recorded: the act, the
+    place and the day (第五十二条第二款: the decision states them). A party who cannot be identified on
+    the spot is dealt with in the ordinary procedure."""
+    unidentified = [
+        f
+        for f, value in (("party_name", party_name), ("party_id_number", party_id_number))
+        if not value.strip()
+    ]
+    if unidentified:
+        raise RuleViolation(
+            _(
+                "The party is not identified: an on-the-spot decision names the party and the number of the "
+                "identity document shown; otherwise use the ordinary procedure (%(article)s)."
+            )
+            % {"article": ART_51_52},
+            code="on_spot_party_unidentified",
+            article=ART_51_52,
+            detail={"field": unidentified[0], "missing": unidentified},
+        )
+    missing = [
+        f
+        for f, ok in (
+            ("facts", len("".join(ch for ch in facts if ch.isalnum())) >= FACTS_MIN),
+            ("location", bool(location.strip())),
+            ("occurred_on", occurred_on is not None),
+        )
+        if not ok
+    ]
+    if missing:
+        raise RuleViolation(
+            _(
+                "The facts are not recorded: an on-the-spot decision states what the party did, where and "
+                "when, established on the spot (%(article)s)."
+            )
+            % {"article": ART_51_52},
+            code="on_spot_facts_missing",
+            article=ART_51_52,
+            detail={"field": missing[0], "missing": missing},
+        )
+
+
+def check_no_penalty_file(items: Iterable[FileItem], *, ground: str, age_established: bool) -> list[FileItem]:
+    """A decision not to penalise rests on what the investigation established (第五十七条): the file
+    holds evidence or a 笔录 — for "facts not established" the record of the investigation that found
+    so (第五十四条) — and the under-fourteen ground needs the age on record (第三十条). Returns the items
+    the 不予行政处罚决定书 cites, oldest first."""
+    found = sorted(items, key=lambda i: (i.dated_on or i.entered_on, i.ref))
+    if not found:
+        article = ART_54_57 if ground == NoPenaltyGround.FACTS_NOT_ESTABLISHED else ART_57_NO_PENALTY
+        raise RuleViolation(
+            _(
+                "The file holds no evidence and no investigation record: a decision not to penalise rests on "
+                "what the investigation established, and its ground must be supported by the file "
+                "(%(article)s)."
+            )
+            % {"article": article},
+            code="no_penalty_without_evidence",
+            article=article,
+        )
+    if ground == NoPenaltyGround.UNDER_AGE and not age_established:
+        raise RuleViolation(
+            _(
+                "The party's age on the day of the act is not on record: record the ID number or the date of "
+                "birth before deciding on the under-fourteen ground (%(article)s)."
+            )
+            % {"article": ART_30},
+            code="no_penalty_age_unknown",
+            article=ART_30,
+            detail={"field": "ground"},
+        )
+    return found

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
@@ -37,6 +38,16 @@ from zhifa.core.files.services import blob_open
 from zhifa.core.files.storage import get_store
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def content_disposition(name: str, *, fallback: str, as_attachment: bool = True) -> str:
+    """`attachment; filename="dossier-12.pdf"; filename*=UTF-8''%E6%B5%B7…`: the Chinese name in RFC 5987
+    (RFC 6266 §4.3: browsers prefer `filename*`) and an ASCII name for clients that read only
+    `filename` (old mail clients, some download managers). `fallback` is reduced to safe ASCII."""
+    disposition = "attachment" if as_attachment else "inline"
+    plain = _NOT_ASCII_NAME.sub("_", fallback).strip("._") or "download"
+    return f"{disposition}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @dataclass(frozen=True)
@@ -101,10 +112,11 @@ def serve_blob(
     content_type: str | None = None,
     agency_id: int | None = None,
     audit_repr: str = "",
+    ascii_filename: str = "",
 ) -> HttpResponseBase:
     """The response sending `blob` to `request.user`, who the caller has already found may see
     `audit_obj` (through its selector). Raises Conflict (409) when the content was destroyed or is
-    missing from the store."""
+    missing from the store. With `ascii_filename` the header carries it beside the RFC 5987 name."""
     if blob.destroyed_at is not None:
         raise Conflict(_("The content of this file was destroyed on approval."), code="content_destroyed")
     store = get_store()
@@ -161,5 +173,10 @@ def serve_blob(
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"  # a stored file is never a page of this site
     response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename) or "inline"
+    if ascii_filename:
+        response["Content-Disposition"] = content_disposition(
+            filename, fallback=ascii_filename, as_attachment=as_attachment
+        )
+    else:
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename) or "inline"
     return response

@@ -347,6 +347,9 @@ TABLE: tuple[Transition, ...] = (
             _(
                 "ground from the closed list (行政处罚法第三十条、第三十一条、第三十三条、第三十六条、第五十七条)"
             ),
+            _(
+                "evidence or 笔录 in the file supporting the ground (第四十条、第五十七条); under 14: age on record"
+            ),
             _("under 14 / incapacity: order to the guardian (第三十条、第三十一条)"),
             _("首违不罚 only without an earlier penalty for the same kind of act (第三十三条)"),
             _("within 90 days (第六十条)"),
@@ -362,6 +365,7 @@ TABLE: tuple[Transition, ...] = (
         procedures=SIMPLE,
         date_field="decided_on",
         guards=(
+            _("party identified (name, identity document number); act, place and day recorded (第五十二条)"),
             _("warning, or fine ≤ ¥200 person / ≤ ¥3,000 organisation (行政处罚法第五十一条)"),
             _("≥2 officers with valid credentials unless a law says otherwise (第四十二条)"),
             _(

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -20,7 +19,7 @@ from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.auditing import audit_record
 from zhifa.core.errors import Forbidden, InvalidInput, NotFound
-from zhifa.core.files.serving import serve_blob
+from zhifa.core.files.serving import content_disposition, serve_blob
 from zhifa.enforcement.cases.selectors import may_see_personal_data, public_text_for
 from zhifa.enforcement.documents import catalogue, dossier, render_queue, selectors, services
 from zhifa.enforcement.documents.models import Document
@@ -156,11 +155,28 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 def download_name(document: Document, *, masked: bool = False) -> str:
     """`海城管罚决〔2026〕38号-行政处罚决定书.pdf`: what an officer files it as. Sent with RFC 5987
-    (`filename*=utf-8''…`, Django's content_disposition_header) so browsers keep the Chinese name;
-    characters no file system accepts are replaced."""
+    (`filename*=UTF-8''…`, `core.files.serving.content_disposition`) so browsers keep the Chinese
+    name, beside the ASCII `filename="document-535.pdf"` for clients that read only that; characters no
+    file system accepts are replaced."""
     stem = f"{document.number}-{document.title}" if document.number else document.title
     stem = _UNSAFE.sub("_", stem).strip(" .") or f"document-{document.pk}"
     return f"{stem}{'（脱敏）' if masked else ''}.pdf"
+
+
+def dossier_download_name(case: Any, ext: str, *, masked: bool = False) -> str:
+    """`海城管立〔2026〕12号-卷宗.pdf` (or `.zip`): the case number and 卷宗, as a clerk files it; a
+    case without a number yet (a lead) is `案件12-卷宗.pdf`. A masked copy says so (`（脱敏）`)."""
+    stem = _UNSAFE.sub("_", f"{case.number}-卷宗" if case.number else f"案件{case.pk}-卷宗").strip(" .")
+    return f"{stem}{'（脱敏）' if masked else ''}.{ext}"
+
+
+def dossier_ascii_name(case: Any, ext: str, *, masked: bool = False) -> str:
+    """The ASCII `filename=` fallback beside the Chinese name: `dossier-12.pdf`."""
+    return f"dossier-{case.pk}{'-masked' if masked else ''}.{ext}"
+
+
+def document_ascii_name(document: Document, *, masked: bool = False) -> str:
+    return f"document-{document.pk}{'-masked' if masked else ''}.pdf"
 
 
 def pdf_response(request: HttpRequest, document: Document, *, inline: bool = True) -> HttpResponseBase:
@@ -174,6 +190,7 @@ def pdf_response(request: HttpRequest, document: Document, *, inline: bool = Tru
         audit_action="documents.download",
         audit_obj=document,
         filename=download_name(document),
+        ascii_filename=document_ascii_name(document),
         as_attachment=not inline,
         content_type="application/pdf",
     )
@@ -202,9 +219,11 @@ def masked_pdf_response(request: HttpRequest, document: Document, *, inline: boo
         summary={"masked": True, "size": len(body)},
     )
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        not inline, download_name(document, masked=True)
-    ) or ("inline" if inline else "attachment")
+    response["Content-Disposition"] = content_disposition(
+        download_name(document, masked=True),
+        fallback=document_ascii_name(document, masked=True),
+        as_attachment=not inline,
+    )
     return response
 
 
@@ -320,9 +339,9 @@ def case_dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = _case(request, case_id)
     masked = not may_see_personal_data(request.user, case)
     response = HttpResponse(dossier.dossier_pdf(case, masked=masked), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(True, _UNSAFE.sub("_", f"{case.number or case.pk}-案卷.pdf"))
-        or "attachment"
+    response["Content-Disposition"] = content_disposition(
+        dossier_download_name(case, "pdf", masked=masked),
+        fallback=dossier_ascii_name(case, "pdf", masked=masked),
     )
     return response
 
@@ -337,12 +356,11 @@ def case_dossier_zip(request: HttpRequest, case_id: int) -> HttpResponseBase:
         raise Forbidden(
             _("Only the case's handlers and approvers may export the dossier with its originals.")
         )
-    return FileResponse(
-        dossier.dossier_zip(case),
-        as_attachment=True,
-        filename=f"dossier-{case.pk}.zip",
-        content_type="application/zip",
+    response = FileResponse(dossier.dossier_zip(case), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(
+        dossier_download_name(case, "zip"), fallback=dossier_ascii_name(case, "zip")
     )
+    return response
 
 
 class TemplateOut(Schema):

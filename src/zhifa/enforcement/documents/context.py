@@ -212,6 +212,7 @@ CITING_EVENTS: dict[str, tuple[str, ...]] = {
     "prior_notice": ("notify",),
     "hearing_notice": ("notify",),
     "decision_approval": ("approve_decision",),
+    "no_penalty_decision": ("decide_no_penalty",),
 }
 
 
@@ -396,6 +397,7 @@ def build(
             "method_label": SERVICE_METHODS.get(case.service_method, ""),
         },
         "no_penalty": {
+            "ground": case.no_penalty_ground,
             "reason": no_penalty.payload.get("reason", "") if no_penalty else "",
             "basis": NO_PENALTY_BASIS.get(case.no_penalty_ground, "《中华人民共和国行政处罚法》第五十七条"),
         },

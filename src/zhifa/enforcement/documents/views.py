@@ -17,10 +17,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError
+from zhifa.core.files.serving import content_disposition
 from zhifa.core.masking import mask_name
 from zhifa.enforcement.cases.selectors import may_see_personal_data, public_text_for, state_is_writable
 from zhifa.enforcement.documents import catalogue, dossier, selectors, services
-from zhifa.enforcement.documents.api import ON_DEMAND, clean_inputs, masked_pdf_response, pdf_response
+from zhifa.enforcement.documents.api import (
+    ON_DEMAND,
+    clean_inputs,
+    dossier_ascii_name,
+    dossier_download_name,
+    masked_pdf_response,
+    pdf_response,
+)
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
 from zhifa.enforcement.evidence.models import SiteAction
 from zhifa.enforcement.evidence.services import av_missing
@@ -167,7 +175,10 @@ def dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = _case(request, case_id)
     masked = not may_see_personal_data(request.user, case)
     response = HttpResponse(dossier.dossier_pdf(case, masked=masked), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        dossier_download_name(case, "pdf", masked=masked),
+        fallback=dossier_ascii_name(case, "pdf", masked=masked),
+    )
     return response
 
 
@@ -176,12 +187,11 @@ def dossier_zip(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = _case(request, case_id)
     if not may_see_personal_data(request.user, case):
         raise PermissionDenied  # an exact copy cannot be masked (documents.api.case_dossier_zip)
-    return FileResponse(
-        dossier.dossier_zip(case),
-        as_attachment=True,
-        filename=f"dossier-{case.pk}.zip",
-        content_type="application/zip",
+    response = FileResponse(dossier.dossier_zip(case), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(
+        dossier_download_name(case, "zip"), fallback=dossier_ascii_name(case, "zip")
     )
+    return response
 
 
 # --- Templates (administrators) ---------------------------------------------------------------------

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from zhifa.audit.services import audit_record
 from zhifa.core import access
 from zhifa.core.errors import DomainError, InvalidInput
+from zhifa.core.files.serving import content_disposition
 from zhifa.core.roles import STAFF_ROLES, Role
+from zhifa.enforcement.documents.api import dossier_ascii_name, dossier_download_name
 from zhifa.enforcement.documents.services import dossier_pdf_for, html_pdf
 from zhifa.org.selectors import scope_agencies, users_with_role
 from zhifa.supervision.reviews import exports, results, rubric_io, selectors, services
@@ -250,7 +252,11 @@ def file_dossier(request: HttpRequest, file_id: int) -> HttpResponse:
         summary={"case": file.case_id, "bytes": len(pdf)},
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="dossier-{file.case_id}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        dossier_download_name(file.case, "pdf"),
+        fallback=dossier_ascii_name(file.case, "pdf"),
+        as_attachment=False,
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

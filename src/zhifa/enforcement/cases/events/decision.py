@@ -421,6 +421,11 @@ def decide_no_penalty(ctx: Ctx) -> None:
         if ground in (law.NoPenaltyGround.MINOR_CORRECTED, law.NoPenaltyGround.FIRST_OFFENCE)
         else []
     )
+    cited = casefile.check_no_penalty_file(
+        hooks.file_items(case),
+        ground=ground or "",
+        age_established=penalty_rules.age_band(case) != capacity.AgeBand.UNKNOWN,
+    )
     check_decision_deadline(ctx)
     number = issue_number(
         agency_id=case.agency_id,
@@ -448,6 +453,7 @@ def decide_no_penalty(ctx: Ctx) -> None:
         guardian_order=guardian_order,
         no_penalty_list=listed,
         party=penalty_rules.standing(case),
+        cited=[i.as_dict() for i in cited],
     )
     ctx.reindex = True
 
@@ -456,6 +462,13 @@ def decide_no_penalty(ctx: Ctx) -> None:
 def decide_on_spot(ctx: Ctx) -> None:
     """简易程序 (行政处罚法第五十一条、第五十二条): decided, numbered and handed over on the spot."""
     case, data = ctx.case, ctx.data
+    casefile.check_on_spot_record(
+        party_name=case.party_name,
+        party_id_number=case.party_id_number,
+        facts=case.facts,
+        location=case.location,
+        occurred_on=case.occurred_on,
+    )
     item, version = power_for_case(
         item_id=fields.integer(data, "power_item_id", required=False) or case.power_item_id, case=case
     )

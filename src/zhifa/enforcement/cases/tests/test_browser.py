@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from zhifa.enforcement.cases.factories import build_case_kit, organisation_id
 from zhifa.enforcement.cases.models import Case, State
+from zhifa.enforcement.evidence.factories import pdf_bytes
+from zhifa.enforcement.evidence.models import Evidence
 from zhifa.org.factories import PASSWORD
 
 
@@ -36,7 +38,9 @@ def _step(page, event: str, fill=None) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_an_ordinary_case_from_registration_to_archive_through_the_pages(browser, live_server, world) -> None:
+def test_an_ordinary_case_from_registration_to_archive_through_the_pages(
+    browser, live_server, world, tmp_path
+) -> None:
     kit = build_case_kit(world)
     base = live_server.url
     today = timezone.localdate()
@@ -103,15 +107,27 @@ def test_an_ordinary_case_from_registration_to_archive_through_the_pages(browser
     _step(officer, "notify")
     expect(officer.locator("h1")).to_contain_text("已告知")
 
-    # The party's signed waiver of the statement, scanned into the file, then recorded.
-    from zhifa.enforcement.cases.factories import add_signed_waiver
-
-    waiver_id = add_signed_waiver(Case.objects.get(), world.officer_a)
+    # The party's signed waiver of the statement, scanned, uploaded to the file through the evidence
+    # page (the case page's upload button, a real file input), then chosen in the waiver form.
+    scan = tmp_path / "waiver-scan.pdf"
+    scan.write_bytes(pdf_bytes("本人自愿放弃陈述、申辩的权利。当事人（签字）"))
+    officer.goto(f"{base}/cases/{case.pk}/")
+    with officer.expect_navigation():
+        officer.click(f"a[href$='/evidence/upload/?case={case.pk}']")
+    officer.set_input_files("input[type=file][name=file]", str(scan))
+    officer.select_option("select[name=kind]", "document")
+    officer.fill("textarea[name=description]", "当事人签字的放弃陈述申辩权利书")
+    with officer.expect_navigation():
+        officer.click("button[type=submit].primary")
+    expect(officer.locator("body")).to_contain_text("SHA-256")
+    stored = Evidence.objects.get(case=case, description="当事人签字的放弃陈述申辩权利书")
+    assert stored.original_name == "waiver-scan.pdf" and stored.blob.size == scan.stat().st_size
     officer.goto(f"{base}/cases/{case.pk}/")
 
     def waive(f):
         f.locator("input[name=rights][value=statement]").check()
-        f.locator("select[name=document]").select_option(str(waiver_id))
+        choice = f.locator("select[name=document] option", has_text="放弃陈述申辩权利书")
+        f.locator("select[name=document]").select_option(choice.get_attribute("value"))
 
     _step(officer, "waive_rights", waive)
 

@@ -248,6 +248,7 @@ class TestLegalReviewAndDeliberation:
             reasons="x",
         )
         assert not case.legal_review_required
+        add_investigation_record(case, kit.world.officer_a)
         case = ev(
             case,
             kit.world.approver_a,

@@ -5,6 +5,7 @@ before the notice and the closing before the file closes; a record entered after
 predates is flagged at archiving."""
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -159,3 +160,102 @@ class TestEvidenceAndApprovals:
         event = CaseEvent.objects.get(case=case, name="archive")
         assert [i["ref"] for i in event.payload["late_entries"]] == [f"document:{late.pk}"]
         assert case.state == State.ARCHIVED
+
+
+class TestOnSpotAndNoPenalty:
+    """Issue 13: the two decisions outside 审批/告知/决定 stand on the file too (第五十一条、第五十二条;
+    第四十条、第五十七条)."""
+
+    def _spot(self, kit, **party_over):
+        from zhifa.enforcement.cases.services import case_on_spot
+
+        data = builders_register(
+            kit, procedure="simple", discovered_on="2025-06-30", occurred_on="2025-06-30"
+        )
+        data["party"] = {**data["party"], **party_over.pop("party", {})}
+        data.update(party_over)
+        data.update(
+            officer_ids=[kit.officer_a.pk, kit.officer_a2.pk], measures=["warning"], reasons="当场改正"
+        )
+        return case_on_spot(actor=kit.world.officer_a, data=data)
+
+    def test_on_the_spot_the_party_must_be_identified_and_nothing_is_kept_when_refused(self, kit) -> None:
+        from zhifa.enforcement.cases.models import Case
+
+        foreigner = {"kind": "person", "name": "JOHN DOE", "id_type": "other", "id_number": ""}
+        with pytest.raises(RuleViolation) as exc:
+            self._spot(kit, party=foreigner)
+        assert exc.value.code == "on_spot_party_unidentified"
+        assert exc.value.detail["field"] == "party_id_number"
+        with pytest.raises(RuleViolation) as exc:
+            self._spot(kit, location="")
+        assert exc.value.code == "on_spot_facts_missing" and exc.value.detail["missing"] == ["location"]
+        assert not Case.objects.exists()  # registration rolled back with the refused decision
+        case = self._spot(kit, party={**foreigner, "id_number": "E12345678"})  # the passport shown
+        assert case.decision_number and case.party_id_number == "E12345678"
+
+    def test_the_on_spot_page_shows_the_refusal_in_place(self, kit, client) -> None:
+        from zhifa.enforcement.cases.models import Case
+
+        client.force_login(kit.world.officer_a)
+        data = builders_register(
+            kit, procedure="simple", discovered_on="2025-06-30", occurred_on="2025-06-30"
+        )
+        post = {k: v for k, v in data.items() if not isinstance(v, dict)}
+        post.update({f"party_{k}": v for k, v in data["party"].items()})
+        post.update(location="", partner_id=str(kit.officer_a2.pk), measures="warning", reasons="当场改正")
+        response = client.post("/cases/on-spot/", post)
+        assert response.status_code in (400, 422)
+        assert "行政处罚法第五十一条、第五十二条" in response.content.decode()
+        assert not Case.objects.exists()
+
+    def test_no_penalty_needs_the_file_and_its_decision_prints_only_what_it_cites(self, kit) -> None:
+        from pypdf import PdfReader
+
+        from zhifa.enforcement.documents.dossier import masked_document_pdf
+        from zhifa.enforcement.documents.models import Document
+        from zhifa.enforcement.documents.tests.helpers import pdf_text
+        from zhifa.enforcement.evidence.factories import jpeg_bytes, make_evidence
+
+        case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01")
+        case = advance(kit, case, State.INVESTIGATING, start=START)
+        refusal = {
+            "ground": "minor_corrected",
+            "reason": "违法行为轻微并及时改正",
+            "decided_on": "2025-05-09",
+        }
+        with pytest.raises(RuleViolation) as exc:
+            ev(case, kit.world.approver_a, "decide_no_penalty", **refusal)
+        assert exc.value.code == "no_penalty_without_evidence" and "第五十七条" in str(exc.value.message)
+        add_investigation_record(case, kit.world.officer_a)
+        record = Document.objects.get(case=case, code="inspection_record")
+        case = ev(case, kit.world.approver_a, "decide_no_penalty", **refusal)
+        assert case.state == State.CLOSED
+        event = CaseEvent.objects.get(case=case, name="decide_no_penalty")
+        assert [c["ref"] for c in event.payload["cited"]] == [f"document:{record.pk}"]
+        # a photo entered after the decision is not what the decision rested on: never printed in it
+        make_evidence(actor=kit.world.officer_a, agency=kit.agency, case=case, data=jpeg_bytes(seed=9),
+                      description="事后补拍的照片", captured_at=dt.datetime(2025, 5, 8, 9, 0, tzinfo=dt.UTC))  # fmt: skip
+        decision = Document.objects.get(case=case, code="no_penalty_decision")
+        assert record.number in pdf_text(decision).replace("\n", "")
+        # rendered again from the data as it is now (the masked copy): still only what was cited
+        again = PdfReader(io.BytesIO(masked_document_pdf(decision)))
+        text = "".join(p.extract_text() for p in again.pages).replace("\n", "")
+        assert "上述事实有下列证据证明" in text and record.number in text
+        assert "事后补拍的照片" not in text
+
+    def test_the_under_fourteen_ground_needs_the_age_in_the_file(self, kit) -> None:
+        case = register(kit, discovered_on="2025-05-05", occurred_on="2025-05-01",
+                        party={"kind": "person", "name": "小明", "id_type": "other", "id_number": "E1"})  # fmt: skip
+        case = advance(kit, case, State.INVESTIGATING, start=START)
+        add_investigation_record(case, kit.world.officer_a)
+        with pytest.raises(RuleViolation) as exc:
+            ev(case, kit.world.approver_a, "decide_no_penalty", ground="under_age", reason="未满十四周岁",
+               guardian_order="责令其监护人加以管教。", decided_on="2025-05-09")  # fmt: skip
+        assert exc.value.code == "no_penalty_age_unknown"
+
+
+def builders_register(kit, **over):
+    from zhifa.enforcement.cases.factories import register_data
+
+    return register_data(kit, **over)

@@ -10,7 +10,14 @@ import pytest
 from django.utils import timezone
 
 from zhifa.core.errors import InvalidInput, RuleViolation
-from zhifa.enforcement.cases.factories import approve_and_notify, ev, person_id, register, waive
+from zhifa.enforcement.cases.factories import (
+    add_investigation_record,
+    approve_and_notify,
+    ev,
+    person_id,
+    register,
+    waive,
+)
 from zhifa.enforcement.cases.models import Case, State
 from zhifa.foundation.alerts.models import Alert
 from zhifa.powers.factories import make_item, tier
@@ -60,6 +67,18 @@ class TestMinors:
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.approver_a, "decide_no_penalty", ground="under_age", reason="未满十四周岁")
         assert exc.value.code == "guardian_order_required"
+        with pytest.raises(RuleViolation) as exc:  # the ground stands on the file (第四十条、第五十七条)
+            ev(
+                case,
+                kit.world.approver_a,
+                "decide_no_penalty",
+                ground="under_age",
+                reason="当事人违法时未满十四周岁，已进行教育。",
+                guardian_order="责令其监护人加以管教。",
+                decided_on="2025-05-10",
+            )
+        assert exc.value.code == "no_penalty_without_evidence" and "第五十七条" in str(exc.value.message)
+        add_investigation_record(case, kit.world.officer_a)
         case = ev(
             case,
             kit.world.approver_a,
@@ -141,6 +160,7 @@ class TestMinors:
         with pytest.raises(RuleViolation) as exc:
             propose(kit, case, party_capacity="none")
         assert exc.value.code == "party_incapable" and "第三十一条" in str(exc.value.message)
+        add_investigation_record(case, kit.world.officer_a)
         case = ev(
             case,
             kit.world.approver_a,
@@ -237,6 +257,7 @@ class TestFirstOffence:
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.approver_a, "decide_no_penalty", ground="first_offence", reason="首次违法")
         assert exc.value.code == "not_first_offence"
+        add_investigation_record(case, kit.world.officer_a)
         case = ev(
             case, kit.world.approver_a, "decide_no_penalty", ground="minor_corrected", reason="轻微并及时改正"
         )
@@ -259,6 +280,7 @@ class TestFirstOffence:
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.approver_a, "decide_no_penalty", reason="理由")
         assert exc.value.code == "no_penalty_ground_required"
+        add_investigation_record(case, kit.world.officer_a)
         case = ev(
             case, kit.world.approver_a, "decide_no_penalty", ground="first_offence", reason="首次违法，已恢复"
         )

@@ -3,6 +3,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from zhifa.core.files.serving import content_disposition
 from zhifa.enforcement.cases.factories import CaseKit
 from zhifa.supervision.reviews import rubric_io
 from zhifa.supervision.reviews.models import Campaign, Rubric, SampledFile
@@ -77,6 +78,10 @@ def test_dossier_beside_the_sheet_is_served_to_the_assigned_reviewer_only(
     file = c.files.get()
     r = login_as(w.officer_b).get(f"/reviews/files/{file.pk}/dossier.pdf")
     assert r.status_code == 200 and r.content[:4] == b"%PDF"
+    # named by the case number and 卷宗 (RFC 5987), with an ASCII fallback
+    assert r["Content-Disposition"] == content_disposition(
+        f"{file.case.number}-卷宗.pdf", fallback=f"dossier-{file.case_id}.pdf", as_attachment=False
+    )
     assert login_as(w.officer_a2).get(f"/reviews/files/{file.pk}/dossier.pdf").status_code == 404
 
 
