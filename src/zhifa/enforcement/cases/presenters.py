@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from zhifa.core.masking import mask_any, mask_id_number, mask_name, mask_phone, redact_text
-from zhifa.enforcement.cases import permissions, workflow
+from zhifa.enforcement.cases import penalty_rules, permissions, workflow
 from zhifa.enforcement.cases.deadlines import effective_due, status_of
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, DeadlineKind, PartyKind, State
 from zhifa.law import execution as execution_law
@@ -67,11 +67,18 @@ def party_dict(case: Case, *, full: bool) -> dict[str, Any]:
     }
 
 
-def outstanding(case: Case, *, today: dt.date) -> dict[str, str | None]:
-    """What the party owes today: the fine, the surcharge accrued to date (第七十二条), what was paid."""
+def outstanding(
+    case: Case, *, today: dt.date, plan: list[execution_law.InstalmentStatus] | None = None
+) -> dict[str, str | None]:
+    """What the party owes today: the fine, the surcharge accrued to date (第七十二条), what was paid;
+    under an instalment plan (`plan`, as of today) the surcharges of the missed instalments."""
     fine = case.fine_amount or Decimal(0)
     surcharge = case.surcharge
-    if case.state == State.SERVED and case.paid_amount < fine + surcharge:
+    if plan is None:
+        plan = penalty_rules.instalments(case, on=today)
+    if plan and case.state == State.SERVED:  # a missed instalment carries its own surcharge (第六十六条第二款、第七十二条)
+        surcharge = max(surcharge, sum((i.surcharge for i in plan), Decimal("0.00")))
+    elif case.state == State.SERVED and case.paid_amount < fine + surcharge:
         row = next(
             (d for d in case.deadlines.all() if d.kind == DeadlineKind.PAYMENT and d.resolved_on is None),
             None,
@@ -96,6 +103,7 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
     today = today or timezone.localdate()
     full = permissions.may_see_personal_data(user, case)
     version = case.power_version
+    plan = penalty_rules.instalments(case, on=today)
     return {
         "id": case.pk,
         "number": case.number,
@@ -158,10 +166,12 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
             "served_on": case.served_on,
             "service_method": case.service_method,
             "paid_on": case.paid_on,
-            **outstanding(case, today=today),
+            **outstanding(case, today=today, plan=plan),
         },
         # after the decision (docs/cases.md): deferral plan, appeals, revocation/changes, transfer
         "deferral": case.deferral or None,
+        # the plan's instalments as of today: paid, late or overdue, each with its own surcharge
+        "instalments": [i.as_dict() for i in plan],
         "appeal_spans": case.appeal_spans,
         "appeal_pending": case.appeal_pending,
         "revoked_on": case.revoked_on,
