@@ -276,3 +276,28 @@ def event_dict(event: CaseEvent, *, full: bool, person: bool, party_name: str = 
         "to_state": event.to_state,
         "payload": payload,
     }
+
+
+def no_penalty_entry_dict(entry: Any, *, kept: bool | None = None) -> dict[str, Any]:
+    """A line of the 免罚清单 as the API shows it (`may_edit` when the caller's keeping is known)."""
+    version = entry.power_item.published_version
+    out: dict[str, Any] = {
+        "id": entry.pk,
+        "node": {"id": entry.node_id, "name": entry.node.name},
+        "power_item": {
+            "id": entry.power_item_id,
+            "code": entry.power_item.code,
+            "name": version.name if version is not None else "",
+        },
+        "kind": entry.kind,
+        "kind_label": str(entry.get_kind_display()),
+        "conditions": entry.conditions,
+        "document": entry.document,
+        "article": "行政处罚法第三十三条第一款",
+        "active": entry.retired_on is None and entry.is_active,
+        "retired_on": entry.retired_on,
+        "retire_reason": entry.retire_reason,
+    }
+    if kept is not None:
+        out["may_edit"] = kept and out["active"]
+    return out
