@@ -169,6 +169,22 @@ def fines_in_decisions(agency_ids: Collection[int], span: DateSpan) -> Indicator
     return IndicatorValue.money(_decided(agency_ids, span).aggregate(s=Sum("fine_amount"))["s"])
 
 
+def _decided_with(measure: str) -> Any:
+    """Decisions in the span whose penalty includes `measure` (行政处罚法第九条: 警告 and 通报批评 are
+    counted apart). The measures are a JSON list of codes; the quoted code is matched in its text."""
+
+    def count(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+        return IndicatorValue.count(
+            _decided(agency_ids, span).filter(measures__icontains=f'"{measure}"').count()
+        )
+
+    return count
+
+
+decided_warning = _decided_with("warning")
+decided_circular = _decided_with("circular")
+
+
 def hearings_held(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     return IndicatorValue.count(
         Case.objects.filter(span.q("hearing_held_on"), agency_id__in=agency_ids).count()
@@ -242,6 +258,15 @@ def register_decision_indicators() -> None:
         "cases.fines_in_decisions", gettext_lazy("Fines in the decisions"), fines_in_decisions, unit=Unit.YUAN
     )
     register_indicator("cases.hearings_held", gettext_lazy("Hearings held"), hearings_held, unit=Unit.COUNT)
+    register_indicator(
+        "cases.decided_warning", gettext_lazy("Decisions imposing a warning (警告)"), decided_warning, unit=Unit.COUNT
+    )
+    register_indicator(
+        "cases.decided_circular",
+        gettext_lazy("Decisions imposing a public reprimand (通报批评)"),
+        decided_circular,
+        unit=Unit.COUNT,
+    )
     register_indicator(
         "cases.decision_on_time_rate",
         gettext_lazy("Decisions within the statutory period"),

@@ -17,6 +17,12 @@ from zhifa.law import execution as execution_law
 from zhifa.law import penalty as law
 
 
+def measure_names(codes: list[str] | None) -> str:
+    """The kinds of penalty in the statute's words (行政处罚法第九条), e.g. "警告、罚款"."""
+    names = {str(k): v for k, v in law.MEASURE_NAMES.items()}
+    return "、".join(names.get(c, c) for c in codes or [])
+
+
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
@@ -149,6 +155,7 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
         "penalty": {
             "tier": case.tier_name,
             "proposed_measures": case.proposed_measures,
+            "proposed_measures_label": measure_names(case.proposed_measures),
             "proposed_fine": money(case.proposed_fine),
             "permitted_min": money(case.permitted_min),
             "permitted_max": money(case.permitted_max),
@@ -158,8 +165,10 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
             "proposal_reasons": case.proposal_reasons,
             "notified_on": case.notified_on,
             "notified_measures": case.notified_measures,
+            "notified_measures_label": measure_names(case.notified_measures),
             "notified_fine": money(case.notified_fine),
             "measures": case.measures,
+            "measures_label": measure_names(case.measures),
             "fine_amount": money(case.fine_amount),
             "decision_reasons": case.decision_reasons,
             "decided_on": case.decided_on,

@@ -23,6 +23,7 @@ from zhifa.law.capacity import guardian_order_sentence
 
 MEASURE_LABELS = {
     "warning": "警告",
+    "circular": "通报批评",  # 第九条第（一）项: a kind of its own, never printed as 警告
     "fine": "罚款",
     "confiscation": "没收违法所得、没收非法财物",
     "suspension": "暂扣许可证件、责令停产停业",
