@@ -124,6 +124,20 @@ class CaseOfficerOut(BaseModel):
     removed_reason: str
 
 
+class InstalmentOut(BaseModel):
+    """One instalment of an approved plan as of today (行政处罚法第六十六条第二款): a missed one carries
+    its own surcharge, 3 %/day of its unpaid amount, capped at the instalment (第七十二条; 行政强制法第四十五条)."""
+
+    seq: int
+    due_on: dt.date
+    amount: str
+    paid: str
+    paid_on: dt.date | None
+    status: str = Field(description='"paid" | "paid_late" | "overdue" | "open"')
+    days_late: int
+    surcharge: str
+
+
 class CaseOut(BaseModel):
     id: int
     number: str
@@ -149,6 +163,14 @@ class CaseOut(BaseModel):
     penalty: dict[str, Any]
     flags: dict[str, Any]
     hearing: dict[str, Any]
+    # after the decision (docs/cases.md "After the decision")
+    deferral: dict[str, Any] | None = None
+    instalments: list[InstalmentOut] = []
+    appeal_spans: list[dict[str, Any]] = []
+    appeal_pending: bool = False
+    revoked_on: dt.date | None = None
+    decision_changes: list[dict[str, Any]] = []
+    transfer: dict[str, Any] | None = None
     deadlines: list[DeadlineOut]
     allowed_events: list[str]
     registered_at: dt.datetime
@@ -382,12 +404,12 @@ def case_history(request: HttpRequest, case_id: int) -> Any:
 # --- The 免罚清单 (行政处罚法第三十三条第一款; docs/api.md) ----------------------------------------------
 
 
-class NodeRef(BaseModel):
+class NoPenaltyNodeRef(BaseModel):
     id: int
     name: str
 
 
-class ItemRef(BaseModel):
+class NoPenaltyItemRef(BaseModel):
     id: int
     code: str
     name: str
@@ -395,8 +417,8 @@ class ItemRef(BaseModel):
 
 class NoPenaltyEntryOut(BaseModel):
     id: int
-    node: NodeRef
-    power_item: ItemRef
+    node: NoPenaltyNodeRef
+    power_item: NoPenaltyItemRef
     kind: str = Field(description='"minor_corrected" (不予处罚) or "first_offence" (首违可以不罚)')
     kind_label: str
     conditions: str

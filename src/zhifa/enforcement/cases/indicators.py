@@ -259,7 +259,10 @@ def register_decision_indicators() -> None:
     )
     register_indicator("cases.hearings_held", gettext_lazy("Hearings held"), hearings_held, unit=Unit.COUNT)
     register_indicator(
-        "cases.decided_warning", gettext_lazy("Decisions imposing a warning (警告)"), decided_warning, unit=Unit.COUNT
+        "cases.decided_warning",
+        gettext_lazy("Decisions imposing a warning (警告)"),
+        decided_warning,
+        unit=Unit.COUNT,
     )
     register_indicator(
         "cases.decided_circular",

@@ -73,7 +73,9 @@ def no_penalty_new(request: HttpRequest) -> HttpResponse:
             if node is None:
                 from zhifa.core.errors import InvalidInput
 
-                raise InvalidInput(_("Choose the jurisdiction whose list this is."), detail={"field": "node_id"})
+                raise InvalidInput(
+                    _("Choose the jurisdiction whose list this is."), detail={"field": "node_id"}
+                )
             services.no_penalty_list_add(
                 actor=request.user, node=node, data={k: request.POST.get(k, "") for k in FIELDS}
             )
@@ -109,7 +111,9 @@ def no_penalty_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
             return render(
                 request,
                 "cases/no_penalty_form.html",
-                _form_context(request, entry=entry, error=exc, error_field=exc.detail.get("field"), v=request.POST),
+                _form_context(
+                    request, entry=entry, error=exc, error_field=exc.detail.get("field"), v=request.POST
+                ),
                 status=exc.status,
             )
         messages.success(request, _("The line was changed."))
@@ -131,7 +135,10 @@ def no_penalty_retire(request: HttpRequest, entry_id: int) -> HttpResponse:
         services.no_penalty_list_retire(
             actor=request.user,
             entry_id=entry.pk,
-            data={"reason": request.POST.get("reason", ""), "retired_on": request.POST.get("retired_on") or None},
+            data={
+                "reason": request.POST.get("reason", ""),
+                "retired_on": request.POST.get("retired_on") or None,
+            },
         )
     except DomainError as exc:
         values = {
@@ -144,7 +151,11 @@ def no_penalty_retire(request: HttpRequest, entry_id: int) -> HttpResponse:
             request,
             "cases/no_penalty_form.html",
             _form_context(
-                request, entry=entry, v=values, retire_error=exc, retire_field=exc.detail.get("field"),
+                request,
+                entry=entry,
+                v=values,
+                retire_error=exc,
+                retire_field=exc.detail.get("field"),
                 r=request.POST,
             ),
             status=exc.status,

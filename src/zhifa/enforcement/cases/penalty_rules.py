@@ -131,7 +131,9 @@ def instalments(case: Case, *, on: Any) -> list[Any]:
     if not schedule:
         return []
     approval = (
-        CaseEvent.objects.filter(case=case, name="approve_deferral").order_by("-seq").values_list("seq", flat=True)
+        CaseEvent.objects.filter(case=case, name="approve_deferral")
+        .order_by("-seq")
+        .values_list("seq", flat=True)
     ).first()
     payments = [
         (occurred_on, Decimal(str(payload.get("amount") or "0")))

@@ -82,7 +82,9 @@ def outstanding(
     surcharge = case.surcharge
     if plan is None:
         plan = penalty_rules.instalments(case, on=today)
-    if plan and case.state == State.SERVED:  # a missed instalment carries its own surcharge (第六十六条第二款、第七十二条)
+    if (
+        plan and case.state == State.SERVED
+    ):  # a missed instalment carries its own surcharge (第六十六条第二款、第七十二条)
         surcharge = max(surcharge, sum((i.surcharge for i in plan), Decimal("0.00")))
     elif case.state == State.SERVED and case.paid_amount < fine + surcharge:
         row = next(

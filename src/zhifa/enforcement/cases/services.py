@@ -462,9 +462,7 @@ def _no_penalty_item(data: dict[str, Any], node: OrgNode) -> Any:
 
     item_id = fields.integer(data, "power_item_id")
     item = (
-        PowerItem.objects.filter(
-            pk=item_id, status=PowerItem.Status.ACTIVE, published_version__isnull=False
-        )
+        PowerItem.objects.filter(pk=item_id, status=PowerItem.Status.ACTIVE, published_version__isnull=False)
         .select_related("agency")
         .first()
     )
@@ -515,7 +513,12 @@ def no_penalty_list_add(*, actor: Any, node: OrgNode, data: dict[str, Any]) -> A
             action="cases.no_penalty_list_add",
             obj=entry,
             agency_id=node.agency_id,
-            summary={"node": node.pk, "power_item": item.code, "kind": entry.kind, "document": entry.document},
+            summary={
+                "node": node.pk,
+                "power_item": item.code,
+                "kind": entry.kind,
+                "document": entry.document,
+            },
         )
         _no_penalty_changed()
     return entry

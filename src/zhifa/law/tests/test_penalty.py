@@ -415,7 +415,9 @@ class TestPublicReprimandIsNotAWarning:
             assert "第五十一条" in str(exc.value.message) and "通报批评" in str(exc.value.message)
 
     def heavier(self, measures, notified, fine=None, notified_fine=None) -> bool:
-        return p.is_heavier(measures=measures, fine=fine, notified_measures=notified, notified_fine=notified_fine)
+        return p.is_heavier(
+            measures=measures, fine=fine, notified_measures=notified, notified_fine=notified_fine
+        )
 
     def test_ranked_between_the_warning_and_the_fine(self) -> None:
         W, C, F = Measure.WARNING, Measure.CIRCULAR, Measure.FINE

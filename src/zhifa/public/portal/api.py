@@ -144,7 +144,9 @@ class NoPenaltyFilters(Schema):
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
-@router.get("/public/no-penalty-list", auth=None, response=NoPenaltyListOut, url_name="public_no_penalty_list")
+@router.get(
+    "/public/no-penalty-list", auth=None, response=NoPenaltyListOut, url_name="public_no_penalty_list"
+)
 @access.public
 def public_no_penalty_list(request: HttpRequest, filters: Query[NoPenaltyFilters]) -> dict[str, object]:
     """The lines in force of the jurisdictions' 免罚清单 (行政处罚法第三十三条第一款), published as a

@@ -114,7 +114,9 @@ class TestPayment:
             ev(case, kit.world.officer_a, "serve_reminder", served_on="2025-06-03")
         assert exc.value.code == "reminder_too_early"
 
-    def test_a_missed_instalment_is_surcharged_on_its_own_and_shown_with_the_plan(self, kit, client) -> None:
+    def test_a_missed_instalment_is_surcharged_on_its_own_and_shown_with_the_plan(
+        self, kit, client, api_token
+    ) -> None:
         from zhifa.enforcement.cases.presenters import case_dict
 
         case = ev(
@@ -145,6 +147,14 @@ class TestPayment:
         client.force_login(kit.world.approver_a)
         page = client.get(f"/cases/{case.pk}/").content.decode()
         assert "2025-02-10" in page and "18.00" in page and "行政强制法第四十五条" in page
+        from django.test import Client
+
+        api = Client().get(f"/api/v1/cases/{case.pk}", **api_token(kit.world.approver_a)).json()
+        assert [(i["status"], i["surcharge"]) for i in api["instalments"]] == [
+            ("paid_late", "18.00"),
+            ("open", "0.00"),
+        ]
+        assert api["deferral"]["ends_on"] == "2025-08-29"
 
     def test_cash_on_the_spot_is_handed_in_on_the_shared_engine_and_receipts_are_not_reused(
         self, kit

@@ -44,7 +44,9 @@ class TestKeeping:
         w = kit.world
         other = make_item("T-SC-009", agency=w.agency_b, name="未按规定明码标价")
         with pytest.raises(InvalidInput) as exc:
-            services.no_penalty_list_add(actor=w.approver_a, node=w.agency_a, data=line(kit, power_item_id=other.pk))
+            services.no_penalty_list_add(
+                actor=w.approver_a, node=w.agency_a, data=line(kit, power_item_id=other.pk)
+            )
         assert exc.value.code == "power_item_outside_jurisdiction"
         with pytest.raises(InvalidInput):
             services.no_penalty_list_add(actor=w.approver_a, node=w.agency_a, data=line(kit, kind="none"))
@@ -55,7 +57,9 @@ class TestKeeping:
     def test_a_change_is_audited_with_the_text_before_and_after(self, kit) -> None:
         w = kit.world
         entry = services.no_penalty_list_add(actor=w.approver_a, node=w.agency_a, data=line(kit))
-        services.no_penalty_list_update(actor=w.approver_a, entry_id=entry.pk, data={"conditions": "首次违法"})
+        services.no_penalty_list_update(
+            actor=w.approver_a, entry_id=entry.pk, data={"conditions": "首次违法"}
+        )
         entry.refresh_from_db()
         assert entry.conditions == "首次违法" and entry.document == LINE["document"]
         audit = AuditEntry.objects.filter(action="cases.no_penalty_list_update").get()
@@ -77,7 +81,11 @@ class TestKeeping:
             actor=w.approver_a, entry_id=entry.pk, data={"reason": "清单修订", "retired_on": "2025-06-30"}
         )
         entry.refresh_from_db()
-        assert not entry.is_active and str(entry.retired_on) == "2025-06-30" and entry.retire_reason == "清单修订"
+        assert (
+            not entry.is_active
+            and str(entry.retired_on) == "2025-06-30"
+            and entry.retire_reason == "清单修订"
+        )
         with pytest.raises(Conflict) as exc:
             services.no_penalty_list_update(actor=w.approver_a, entry_id=entry.pk, data={"conditions": "x"})
         assert exc.value.code == "entry_retired"
@@ -98,7 +106,10 @@ class TestPages:
         client.force_login(w.approver_a)
         page = client.get("/cases/no-penalty-list/").content.decode()
         assert "/cases/no-penalty-list/new/" in page
-        assert "/edit" not in page and f"/cases/no-penalty-list/{NoPenaltyListEntry.objects.get().pk}/" not in page
+        assert (
+            "/edit" not in page
+            and f"/cases/no-penalty-list/{NoPenaltyListEntry.objects.get().pk}/" not in page
+        )
         # a refused form comes back in place with its 400 and changes nothing
         bad = client.post(
             "/cases/no-penalty-list/new/",
@@ -119,7 +130,9 @@ class TestPages:
         assert mine.retired_on is not None
         # the city's line is not the agency approver's to change
         city_line = NoPenaltyListEntry.objects.get(node=w.city)
-        assert client.post(f"/cases/no-penalty-list/{city_line.pk}/retire/", {"reason": "x"}).status_code == 403
+        assert (
+            client.post(f"/cases/no-penalty-list/{city_line.pk}/retire/", {"reason": "x"}).status_code == 403
+        )
 
     def test_signed_out_is_sent_to_sign_in(self, kit) -> None:
         response = Client().get("/cases/no-penalty-list/")
@@ -134,9 +147,13 @@ class TestApi:
         body = {"node_id": w.agency_a.pk, **line(kit)}
         r = officer.post("/api/v1/no-penalty-list", body, content_type="application/json", **ho)
         assert r.status_code == 403
-        r = approver.post("/api/v1/no-penalty-list", {**body, "documnet": "x"}, content_type="application/json", **ha)
+        r = approver.post(
+            "/api/v1/no-penalty-list", {**body, "documnet": "x"}, content_type="application/json", **ha
+        )
         assert r.status_code == 400 and r.json()["code"] == "unknown_field"
-        r = approver.post("/api/v1/no-penalty-list", {**body, "node_id": w.city.pk}, content_type="application/json", **ha)
+        r = approver.post(
+            "/api/v1/no-penalty-list", {**body, "node_id": w.city.pk}, content_type="application/json", **ha
+        )
         assert r.status_code == 400 and r.json()["detail"]["field"] == "node_id"
         r = approver.post("/api/v1/no-penalty-list", body, content_type="application/json", **ha)
         assert r.status_code == 201, r.content
@@ -146,13 +163,24 @@ class TestApi:
         listed = officer.get("/api/v1/no-penalty-list", **ho).json()
         assert listed["count"] == 1 and listed["results"][0]["may_edit"] is False
         r = approver.patch(
-            f"/api/v1/no-penalty-list/{created['id']}", {"kind": "minor_corrected"}, content_type="application/json", **ha
+            f"/api/v1/no-penalty-list/{created['id']}",
+            {"kind": "minor_corrected"},
+            content_type="application/json",
+            **ha,
         )
         assert r.status_code == 200 and r.json()["kind"] == "minor_corrected"
-        r = approver.post(f"/api/v1/no-penalty-list/{created['id']}/retire", {"reason": "废止"}, content_type="application/json", **ha)
+        r = approver.post(
+            f"/api/v1/no-penalty-list/{created['id']}/retire",
+            {"reason": "废止"},
+            content_type="application/json",
+            **ha,
+        )
         assert r.status_code == 200 and r.json()["active"] is False and r.json()["retired_on"] == "2025-06-30"
         r = approver.patch(
-            f"/api/v1/no-penalty-list/{created['id']}", {"conditions": "x"}, content_type="application/json", **ha
+            f"/api/v1/no-penalty-list/{created['id']}",
+            {"conditions": "x"},
+            content_type="application/json",
+            **ha,
         )
         assert r.status_code == 409 and r.json()["code"] == "entry_retired"
         assert officer.get("/api/v1/no-penalty-list", **ho).json()["count"] == 0
@@ -174,7 +202,9 @@ class TestPortal:
         data = public.get("/api/v1/public/no-penalty-list").json()
         assert data["count"] == 1 and data["results"][0]["document"] == LINE["document"]
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            services.no_penalty_list_retire(actor=w.approver_a, entry_id=entry.pk, data={"reason": "清单修订"})
+            services.no_penalty_list_retire(
+                actor=w.approver_a, entry_id=entry.pk, data={"reason": "清单修订"}
+            )
         assert callbacks  # the portal's cache is bumped after the commit
         # the cached page is rebuilt after the change (the portal's generation moves on commit)
         assert LINE["conditions"] not in public.get("/portal/no-penalty-list/").content.decode()

@@ -98,7 +98,9 @@ class TestGuardianOrder:
 
     def test_other_grounds_print_no_order(self, kit) -> None:
         case = builders.ordinary(kit, State.INVESTIGATING)
-        case = ev(case, kit.world.approver_a, "decide_no_penalty", ground="minor_corrected", reason="轻微并及时改正")
+        case = ev(
+            case, kit.world.approver_a, "decide_no_penalty", ground="minor_corrected", reason="轻微并及时改正"
+        )
         text = _text(Document.objects.get(case=case, code="no_penalty_decision"))
         assert "监护人" not in text
 
