@@ -461,6 +461,7 @@ def _no_penalty_item(data: dict[str, Any], node: OrgNode) -> Any:
     from zhifa.powers.models import PowerItem
 
     item_id = fields.integer(data, "power_item_id")
+    assert item_id is not None  # required: fields.integer raised otherwise
     item = (
         PowerItem.objects.filter(pk=item_id, status=PowerItem.Status.ACTIVE, published_version__isnull=False)
         .select_related("agency")
