@@ -99,6 +99,7 @@ class TestPages:
         w = kit.world
         services.no_penalty_list_add(actor=w.admin, node=w.city, data=line(kit))
         client.force_login(w.officer_a)
+        assert "/cases/no-penalty-list/" in client.get("/cases/").content.decode()  # reached from the cases
         page = client.get("/cases/no-penalty-list/")
         assert page.status_code == 200 and LINE["document"] in page.content.decode()
         assert "/cases/no-penalty-list/new/" not in page.content.decode()
