@@ -203,3 +203,28 @@ def check_minor_leniency(
 def guardian_order_required(ground: str) -> str | None:
     """The article whose guardian order a no-penalty decision on this ground must carry."""
     return {"under_age": ART_30, "incapacity": ART_31}.get(ground)
+
+
+# The order as the statute words it, printed on the no-penalty decision (第三十条: 责令监护人加以管教;
+# 第三十一条: 责令其监护人严加看管和治疗). The officer's recorded order follows it where it adds to it.
+GUARDIAN_ORDER_WORDING = {
+    "under_age": ("《中华人民共和国行政处罚法》第三十条", "责令当事人的监护人加以管教"),
+    "incapacity": ("《中华人民共和国行政处罚法》第三十一条", "责令当事人的监护人严加看管和治疗"),
+}
+
+
+def guardian_order_sentence(ground: str, recorded: str) -> str:
+    """The sentence a no-penalty decision on `ground` prints for the guardian's order: the statutory
+    order with its article, then what the officer recorded when it says more than the statute (a
+    recorded "责令其监护人加以管教。" is the statutory order itself and is not printed twice). Empty for
+    a ground that carries no order."""
+    wording = GUARDIAN_ORDER_WORDING.get(ground)
+    if wording is None:
+        return ""
+    basis, order = wording
+    sentence = f"根据{basis}的规定，{order}。"
+    extra = (recorded or "").strip().rstrip("。；;.")
+    core = order.replace("当事人的", "")
+    if extra and extra not in (order, core, core.replace("监护人", "其监护人")):
+        sentence += f"具体要求：{extra}。"
+    return sentence

@@ -71,9 +71,12 @@ class PartyKind(StrEnum):
 
 
 class Measure(StrEnum):
-    """Kinds of penalty (行政处罚法第九条), grouped as the API names them."""
+    """Kinds of penalty (行政处罚法第九条), grouped as the API names them. 警告 and 通报批评 share
+    第九条第（一）项 but are two kinds: a warning is addressed to the party alone, a 通报批评 makes the
+    reprimand known to others (and only a warning may be decided on the spot, 第五十一条)."""
 
-    WARNING = "warning"  # 警告、通报批评
+    WARNING = "warning"  # 警告
+    CIRCULAR = "circular"  # 通报批评
     FINE = "fine"  # 罚款
     CONFISCATION = "confiscation"  # 没收违法所得、没收非法财物
     SUSPENSION = "suspension"  # 暂扣许可证件、降低资质等级、责令停产停业、责令关闭、限制开展生产经营活动
@@ -81,14 +84,29 @@ class Measure(StrEnum):
     OTHER = "other"
 
 
-# Heavier measures rank higher; used only to recognise a plain warning as lighter than anything else.
+# Heavier kinds rank higher (第四十五条: "no heavier penalty"), in the order of 第九条. Within its
+# 第（一）项, 通报批评 ranks above 警告: the same reprimand, but made known beyond the party (声誉罚
+# with publicity) — so a 通报批评 replacing a notified warning is heavier, a warning replacing a
+# notified 通报批评 lighter. Both rank below every penalty on property (第（二）项 onwards).
 MEASURE_RANK = {
     Measure.WARNING: 1,
-    Measure.FINE: 2,
-    Measure.CONFISCATION: 3,
-    Measure.OTHER: 3,
-    Measure.SUSPENSION: 4,
-    Measure.REVOCATION: 5,
+    Measure.CIRCULAR: 2,
+    Measure.FINE: 3,
+    Measure.CONFISCATION: 4,
+    Measure.OTHER: 4,
+    Measure.SUSPENSION: 5,
+    Measure.REVOCATION: 6,
+}
+
+# How each kind is named in 文书, on the portal and in statistics (行政处罚法第九条's words).
+MEASURE_NAMES = {
+    Measure.WARNING: "警告",
+    Measure.CIRCULAR: "通报批评",
+    Measure.FINE: "罚款",
+    Measure.CONFISCATION: "没收违法所得、没收非法财物",
+    Measure.SUSPENSION: "暂扣许可证件、责令停产停业",
+    Measure.REVOCATION: "吊销许可证件",
+    Measure.OTHER: "其他行政处罚",
 }
 
 
@@ -174,6 +192,17 @@ def check_on_spot_decision(*, party_kind: str, measures: list[Measure], fine: De
     (organisation)."""
     if not measures:
         raise InvalidInput(_("Choose at least one measure."), detail={"field": "measures"})
+    if Measure.CIRCULAR in measures:
+        raise RuleViolation(
+            _(
+                "A public reprimand (通报批评) cannot be decided on the spot: only a warning or a small "
+                "fine can; use the ordinary procedure (%(article)s)."
+            )
+            % {"article": ART_51},
+            code="on_spot_measure_not_allowed",
+            article=ART_51,
+            detail={"field": "measures", "measure": str(Measure.CIRCULAR)},
+        )
     if any(m not in (Measure.WARNING, Measure.FINE) for m in measures):
         raise RuleViolation(
             _(

@@ -96,6 +96,22 @@ def granted_nodes(user: Any, *, roles: Iterable[str]) -> list[tuple[int, int | N
     )
 
 
+def nodes_under_grants(user: Any, *, roles: Iterable[str]) -> models.QuerySet[OrgNode]:
+    """The active governments and agencies at or below the nodes of the user's grants in `roles`, in
+    tree order (units left out): the jurisdictions such a grant lets the user act for."""
+    paths = list(
+        OrgNode.objects.filter(
+            pk__in=[node_id for node_id, _agency in granted_nodes(user, roles=roles)]
+        ).values_list("path", flat=True)
+    )
+    if not paths:
+        return OrgNode.objects.none()
+    q = models.Q()
+    for path in paths:
+        q |= models.Q(path__startswith=path)
+    return OrgNode.objects.filter(q, is_active=True).exclude(kind=OrgNode.Kind.UNIT).order_by("path")
+
+
 def node_names(ids: Iterable[int]) -> dict[int, str]:
     """Org node id → name, for labelling rows that carry only ids."""
     return dict(OrgNode.objects.filter(id__in=list(ids)).values_list("id", "name"))

@@ -124,6 +124,20 @@ class CaseOfficerOut(BaseModel):
     removed_reason: str
 
 
+class InstalmentOut(BaseModel):
+    """One instalment of an approved plan as of today (行政处罚法第六十六条第二款): a missed one carries
+    its own surcharge, 3 %/day of its unpaid amount, capped at the instalment (第七十二条; 行政强制法第四十五条)."""
+
+    seq: int
+    due_on: dt.date
+    amount: str
+    paid: str
+    paid_on: dt.date | None
+    status: str = Field(description='"paid" | "paid_late" | "overdue" | "open"')
+    days_late: int
+    surcharge: str
+
+
 class CaseOut(BaseModel):
     id: int
     number: str
@@ -149,6 +163,14 @@ class CaseOut(BaseModel):
     penalty: dict[str, Any]
     flags: dict[str, Any]
     hearing: dict[str, Any]
+    # after the decision (docs/cases.md "After the decision")
+    deferral: dict[str, Any] | None = None
+    instalments: list[InstalmentOut] = []
+    appeal_spans: list[dict[str, Any]] = []
+    appeal_pending: bool = False
+    revoked_on: dt.date | None = None
+    decision_changes: list[dict[str, Any]] = []
+    transfer: dict[str, Any] | None = None
     deadlines: list[DeadlineOut]
     allowed_events: list[str]
     registered_at: dt.datetime
@@ -377,3 +399,137 @@ def case_history(request: HttpRequest, case_id: int) -> Any:
         selectors.case_events(case=case),
         lambda e: presenters.event_dict(e, full=full, person=person, party_name=case.party_name),
     )
+
+
+# --- The 免罚清单 (行政处罚法第三十三条第一款; docs/api.md) ----------------------------------------------
+
+
+class NoPenaltyNodeRef(BaseModel):
+    id: int
+    name: str
+
+
+class NoPenaltyItemRef(BaseModel):
+    id: int
+    code: str
+    name: str
+
+
+class NoPenaltyEntryOut(BaseModel):
+    id: int
+    node: NoPenaltyNodeRef
+    power_item: NoPenaltyItemRef
+    kind: str = Field(description='"minor_corrected" (不予处罚) or "first_offence" (首违可以不罚)')
+    kind_label: str
+    conditions: str
+    document: str = Field(description="the basis: the document that set the list")
+    article: str
+    active: bool
+    retired_on: dt.date | None
+    retire_reason: str
+    may_edit: bool = False
+
+
+class NoPenaltyEntryIn(Schema):
+    node_id: int | str | None = Field(None, description="the government node or agency whose list it is")
+    power_item_id: int | str | None = None
+    kind: str = ""
+    conditions: str = ""
+    document: str = ""
+
+
+class NoPenaltyEntryPatch(Schema):
+    power_item_id: int | str | None = None
+    kind: str | None = None
+    conditions: str | None = None
+    document: str | None = None
+
+
+class NoPenaltyRetireIn(Schema):
+    reason: str = ""
+    retired_on: str | None = Field(None, description="YYYY-MM-DD, default today, never in the future")
+
+
+class NoPenaltyQuery(Schema):
+    node: int | None = Field(None, ge=1, le=2**63 - 1)
+    power_item: int | None = Field(None, ge=1, le=2**63 - 1)
+    retired: bool = False
+
+
+def _kept_ids(request: HttpRequest) -> set[int]:
+    return {n.pk for n in selectors.no_penalty_list_nodes_for(request.user)}
+
+
+def _entry_out(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    entry = selectors.no_penalty_entry_get(user=request.user, entry_id=entry_id)
+    if entry is None:
+        raise Http404
+    return presenters.no_penalty_entry_dict(entry, kept=entry.node_id in _kept_ids(request))
+
+
+@router.get("/no-penalty-list", response=list[NoPenaltyEntryOut])
+@paginate(Page)
+@access.login
+def no_penalty_list(request: HttpRequest, filters: Query[NoPenaltyQuery]) -> Any:
+    """The lines of the jurisdictions' 免罚清单, by jurisdiction and power item; retired lines with
+    `retired=true`."""
+    kept = _kept_ids(request)
+    return Presented(
+        selectors.no_penalty_list_for(
+            user=request.user,
+            node_id=filters.node,
+            power_item_id=filters.power_item,
+            include_retired=filters.retired,
+        ),
+        lambda e: presenters.no_penalty_entry_dict(e, kept=e.node_id in kept),
+    )
+
+
+@router.post("/no-penalty-list", response={201: NoPenaltyEntryOut, **ERRORS})
+@access.roles(Role.ADMIN, Role.APPROVER)
+def no_penalty_add(request: HttpRequest, payload: NoPenaltyEntryIn) -> Status[dict[str, Any]]:
+    """Add a line for a power item of the jurisdiction (administrators and approvers whose grant covers
+    `node_id`; 403 otherwise; 400 `power_item_outside_jurisdiction`)."""
+    data = payload.model_dump()
+    node = {n.pk: n for n in selectors.no_penalty_list_nodes_for(request.user)}.get(
+        _int_or_none(data.pop("node_id"))
+    )
+    if node is None:
+        raise InvalidInput(_("Choose the jurisdiction whose list this is."), detail={"field": "node_id"})
+    entry = services.no_penalty_list_add(actor=request.user, node=node, data=data)
+    return Status(201, _entry_out(request, entry.pk))
+
+
+def _int_or_none(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@router.get("/no-penalty-list/{entry_id}", response={200: NoPenaltyEntryOut, **ERRORS})
+@access.login
+def no_penalty_get(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    return _entry_out(request, entry_id)
+
+
+@router.patch("/no-penalty-list/{entry_id}", response={200: NoPenaltyEntryOut, **ERRORS})
+@access.roles(Role.ADMIN, Role.APPROVER)
+def no_penalty_update(request: HttpRequest, entry_id: int, payload: NoPenaltyEntryPatch) -> dict[str, Any]:
+    """Change a line in force (fields left out keep their value); 409 `entry_retired` once retired."""
+    if selectors.no_penalty_entry_get(user=request.user, entry_id=entry_id) is None:
+        raise Http404
+    services.no_penalty_list_update(
+        actor=request.user, entry_id=entry_id, data=payload.model_dump(exclude_unset=True)
+    )
+    return _entry_out(request, entry_id)
+
+
+@router.post("/no-penalty-list/{entry_id}/retire", response={200: NoPenaltyEntryOut, **ERRORS})
+@access.roles(Role.ADMIN, Role.APPROVER)
+def no_penalty_retire(request: HttpRequest, entry_id: int, payload: NoPenaltyRetireIn) -> dict[str, Any]:
+    """Take a line out of force with the reason (`reason` required) and date; it stays on record."""
+    if selectors.no_penalty_entry_get(user=request.user, entry_id=entry_id) is None:
+        raise Http404
+    services.no_penalty_list_retire(actor=request.user, entry_id=entry_id, data=payload.model_dump())
+    return _entry_out(request, entry_id)

@@ -588,7 +588,13 @@ def seed_cases(ctx: dict[str, Any]) -> None:
             "document": "海州市城市管理局重大执法决定法制审核目录清单（示例）",
         },
     )
-    first_item = sorted(cast.items)[0] if cast.items else None
+    # a 免罚清单 line is for a power item in force (services.no_penalty_list_add refuses others)
+    in_force = sorted(
+        code
+        for code, i in cast.items.items()
+        if i.status == PowerItem.Status.ACTIVE and i.published_version_id is not None
+    )
+    first_item = in_force[0] if in_force else None
     if first_item is not None:
         no_penalty_list_add(
             actor=cast.approver,

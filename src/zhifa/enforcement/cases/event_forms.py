@@ -36,6 +36,7 @@ class F:
 
 MEASURES = (
     ("warning", _("Warning")),
+    ("circular", _("Public reprimand (通报批评)")),
     ("fine", _("Fine")),
     ("confiscation", _("Confiscation")),
     ("suspension", _("Suspension or closure")),

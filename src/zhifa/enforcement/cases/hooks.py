@@ -16,6 +16,9 @@
   `render_to_string`) or "" — a read-only panel another app adds to the case page (appeals lists the
   case's reconsiderations and lawsuits). Panels must not raise for "nothing to show".
 
+- `register_no_penalty_list_listener(fn)`: `fn()` runs after the commit of any change to the 免罚清单
+  (a line added, changed or retired); the portal rebuilds its cached pages.
+
 Register in AppConfig.ready(). Registration is idempotent per function (ready() may run twice in tests).
 """
 
@@ -37,6 +40,18 @@ _listeners: list[EventListener] = []
 _archive_checks: list[ArchiveCheck] = []
 _panels: list[CasePanel] = []
 _file_sources: list[FileSource] = []
+_list_listeners: list[Callable[[], Any]] = []
+
+
+def register_no_penalty_list_listener(fn: Callable[[], Any]) -> Callable[[], Any]:
+    if fn not in _list_listeners:
+        _list_listeners.append(fn)
+    return fn
+
+
+def no_penalty_list_changed() -> None:
+    for fn in list(_list_listeners):
+        fn()
 
 
 def register_event_listener(fn: EventListener) -> EventListener:

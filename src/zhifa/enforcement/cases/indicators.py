@@ -205,6 +205,29 @@ def _hearings_held(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case
     return Case.objects.filter(span.q("hearing_held_on"), agency_id__in=agency_ids)
 
 
+def _decided_with(measure: str) -> Any:
+    """Decisions in the span whose penalty includes `measure` (行政处罚法第九条: 警告 and 通报批评 are
+    counted apart). The measures are a JSON list of codes; the quoted code is matched in its text."""
+
+    def rows(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
+        return _decided(agency_ids, span).filter(measures__icontains=f'"{measure}"')
+
+    return rows
+
+
+def _counted(rows: Any) -> Any:
+    def count(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+        return IndicatorValue.count(rows(agency_ids, span).count())
+
+    return count
+
+
+_decided_warning = _decided_with("warning")
+_decided_circular = _decided_with("circular")
+decided_warning = _counted(_decided_warning)
+decided_circular = _counted(_decided_circular)
+
+
 def hearings_held(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     return IndicatorValue.count(_hearings_held(agency_ids, span).count())
 
@@ -295,6 +318,20 @@ def register_decision_indicators() -> None:
         hearings_held,
         unit=Unit.COUNT,
         records=_case_records(_hearings_held, "hearing_held_on"),
+    )
+    register_indicator(
+        "cases.decided_warning",
+        gettext_lazy("Decisions imposing a warning (警告)"),
+        decided_warning,
+        unit=Unit.COUNT,
+        records=_case_records(_decided_warning, "decided_on"),
+    )
+    register_indicator(
+        "cases.decided_circular",
+        gettext_lazy("Decisions imposing a public reprimand (通报批评)"),
+        decided_circular,
+        unit=Unit.COUNT,
+        records=_case_records(_decided_circular, "decided_on"),
     )
     register_indicator(
         "cases.decision_on_time_rate",

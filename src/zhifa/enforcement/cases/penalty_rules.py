@@ -114,3 +114,35 @@ def no_penalty_list(case: Case) -> list[dict[str, str]]:
     return [
         {"id": str(e.pk), "kind": e.kind, "document": e.document, "conditions": e.conditions} for e in entries
     ]
+
+
+def instalments(case: Case, *, on: Any) -> list[Any]:
+    """The approved instalment plan as of `on` (行政处罚法第六十六条第二款): each instalment with what
+    was paid towards it and its own surcharge when missed (`law.execution.instalment_surcharges`).
+    Payments count from the approval on (the plan covers what was outstanding then). Empty without a
+    plan."""
+    import datetime as dt
+
+    from zhifa.enforcement.cases.models import CaseEvent
+    from zhifa.law import execution
+
+    plan = case.deferral or {}
+    schedule = execution.parse_schedule(plan.get("schedule"))
+    if not schedule:
+        return []
+    approval = (
+        CaseEvent.objects.filter(case=case, name="approve_deferral")
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+    ).first()
+    payments = [
+        (occurred_on, Decimal(str(payload.get("amount") or "0")))
+        for occurred_on, payload in CaseEvent.objects.filter(
+            case=case, name="record_payment", seq__gt=approval or 0
+        ).values_list("occurred_on", "payload")
+        if occurred_on is not None
+    ]
+    day = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
+    return execution.instalment_surcharges(
+        schedule=schedule, payments=payments, on=day, pauses=execution.pauses_from(case.appeal_spans)
+    )

@@ -10,11 +10,17 @@ from typing import Any
 from django.utils import timezone
 
 from zhifa.core.masking import mask_any, mask_id_number, mask_name, mask_phone, redact_text
-from zhifa.enforcement.cases import permissions, workflow
+from zhifa.enforcement.cases import penalty_rules, permissions, workflow
 from zhifa.enforcement.cases.deadlines import effective_due, status_of
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, DeadlineKind, PartyKind, State
 from zhifa.law import execution as execution_law
 from zhifa.law import penalty as law
+
+
+def measure_names(codes: list[str] | None) -> str:
+    """The kinds of penalty in the statute's words (行政处罚法第九条), e.g. "警告、罚款"."""
+    names = {str(k): v for k, v in law.MEASURE_NAMES.items()}
+    return "、".join(names.get(c, c) for c in codes or [])
 
 
 def money(value: Decimal | None) -> str | None:
@@ -67,11 +73,20 @@ def party_dict(case: Case, *, full: bool) -> dict[str, Any]:
     }
 
 
-def outstanding(case: Case, *, today: dt.date) -> dict[str, str | None]:
-    """What the party owes today: the fine, the surcharge accrued to date (第七十二条), what was paid."""
+def outstanding(
+    case: Case, *, today: dt.date, plan: list[execution_law.InstalmentStatus] | None = None
+) -> dict[str, str | None]:
+    """What the party owes today: the fine, the surcharge accrued to date (第七十二条), what was paid;
+    under an instalment plan (`plan`, as of today) the surcharges of the missed instalments."""
     fine = case.fine_amount or Decimal(0)
     surcharge = case.surcharge
-    if case.state == State.SERVED and case.paid_amount < fine + surcharge:
+    if plan is None:
+        plan = penalty_rules.instalments(case, on=today)
+    if (
+        plan and case.state == State.SERVED
+    ):  # a missed instalment carries its own surcharge (第六十六条第二款、第七十二条)
+        surcharge = max(surcharge, sum((i.surcharge for i in plan), Decimal("0.00")))
+    elif case.state == State.SERVED and case.paid_amount < fine + surcharge:
         row = next(
             (d for d in case.deadlines.all() if d.kind == DeadlineKind.PAYMENT and d.resolved_on is None),
             None,
@@ -96,6 +111,7 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
     today = today or timezone.localdate()
     full = permissions.may_see_personal_data(user, case)
     version = case.power_version
+    plan = penalty_rules.instalments(case, on=today)
     return {
         "id": case.pk,
         "number": case.number,
@@ -141,6 +157,7 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
         "penalty": {
             "tier": case.tier_name,
             "proposed_measures": case.proposed_measures,
+            "proposed_measures_label": measure_names(case.proposed_measures),
             "proposed_fine": money(case.proposed_fine),
             "permitted_min": money(case.permitted_min),
             "permitted_max": money(case.permitted_max),
@@ -150,18 +167,22 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
             "proposal_reasons": case.proposal_reasons,
             "notified_on": case.notified_on,
             "notified_measures": case.notified_measures,
+            "notified_measures_label": measure_names(case.notified_measures),
             "notified_fine": money(case.notified_fine),
             "measures": case.measures,
+            "measures_label": measure_names(case.measures),
             "fine_amount": money(case.fine_amount),
             "decision_reasons": case.decision_reasons,
             "decided_on": case.decided_on,
             "served_on": case.served_on,
             "service_method": case.service_method,
             "paid_on": case.paid_on,
-            **outstanding(case, today=today),
+            **outstanding(case, today=today, plan=plan),
         },
         # after the decision (docs/cases.md): deferral plan, appeals, revocation/changes, transfer
         "deferral": case.deferral or None,
+        # the plan's instalments as of today: paid, late or overdue, each with its own surcharge
+        "instalments": [i.as_dict() for i in plan],
         "appeal_spans": case.appeal_spans,
         "appeal_pending": case.appeal_pending,
         "revoked_on": case.revoked_on,
@@ -266,3 +287,28 @@ def event_dict(event: CaseEvent, *, full: bool, person: bool, party_name: str = 
         "to_state": event.to_state,
         "payload": payload,
     }
+
+
+def no_penalty_entry_dict(entry: Any, *, kept: bool | None = None) -> dict[str, Any]:
+    """A line of the 免罚清单 as the API shows it (`may_edit` when the caller's keeping is known)."""
+    version = entry.power_item.published_version
+    out: dict[str, Any] = {
+        "id": entry.pk,
+        "node": {"id": entry.node_id, "name": entry.node.name},
+        "power_item": {
+            "id": entry.power_item_id,
+            "code": entry.power_item.code,
+            "name": version.name if version is not None else "",
+        },
+        "kind": entry.kind,
+        "kind_label": str(entry.get_kind_display()),
+        "conditions": entry.conditions,
+        "document": entry.document,
+        "article": "行政处罚法第三十三条第一款",
+        "active": entry.retired_on is None and entry.is_active,
+        "retired_on": entry.retired_on,
+        "retire_reason": entry.retire_reason,
+    }
+    if kept is not None:
+        out["may_edit"] = kept and out["active"]
+    return out

@@ -359,3 +359,64 @@ def decision_status(case_id: int) -> DecisionStatus | None:
         revoked=case.revoked_on is not None,
         pending_refs=tuple(str(s.get("ref")) for s in case.appeal_spans or [] if not s.get("to")),
     )
+
+
+# --- The 免罚清单 (行政处罚法第三十三条第一款) ------------------------------------------------------------
+
+
+def _no_penalty_rows() -> QuerySet[Any]:
+    from zhifa.enforcement.cases.models import NoPenaltyListEntry
+
+    return NoPenaltyListEntry.objects.select_related(
+        "node", "power_item", "power_item__published_version", "power_item__agency"
+    )
+
+
+def no_penalty_list_for(
+    *,
+    user: Any,
+    node_id: int | None = None,
+    power_item_id: int | None = None,
+    include_retired: bool = False,
+) -> QuerySet[Any]:
+    """The lines staff read: the list is public information (it is published), so every signed-in
+    member of an agency sees every line, retired ones too when asked; keeping it is the services'
+    question. Nobody without a grant sees anything here."""
+    if not scope_agency_ids(user):
+        return _no_penalty_rows().none()
+    qs = _no_penalty_rows()
+    if not include_retired:
+        qs = qs.filter(retired_on__isnull=True, is_active=True)
+    if node_id is not None:
+        qs = qs.filter(node_id=node_id)
+    if power_item_id is not None:
+        qs = qs.filter(power_item_id=power_item_id)
+    return qs.order_by("node__path", "power_item__code", "id")
+
+
+def no_penalty_entry_get(*, user: Any, entry_id: int) -> Any:
+    return no_penalty_list_for(user=user, include_retired=True).filter(pk=entry_id).first()
+
+
+def no_penalty_list_public(*, node_id: int | None = None, power_item_id: int | None = None) -> QuerySet[Any]:
+    """The lines in force the public sees (政府信息公开条例第二十条第（六）项: the conditions of
+    imposing penalties are published): only for power items published and in force."""
+    qs = _no_penalty_rows().filter(
+        retired_on__isnull=True,
+        is_active=True,
+        power_item__status="active",
+        power_item__published_version__isnull=False,
+    )
+    if node_id is not None:
+        qs = qs.filter(node_id=node_id)
+    if power_item_id is not None:
+        qs = qs.filter(power_item_id=power_item_id)
+    return qs.order_by("node__path", "power_item__code", "id")
+
+
+def no_penalty_list_nodes_for(user: Any) -> list[Any]:
+    """The jurisdictions whose list the user keeps (the nodes of an administrator's or approver's
+    grants and the governments and agencies below them), in tree order."""
+    from zhifa.org.selectors import nodes_under_grants
+
+    return list(nodes_under_grants(user, roles=[Role.ADMIN, Role.APPROVER]))

@@ -442,35 +442,170 @@ def legal_review_catalogue_add(*, actor: Any, agency: OrgNode, data: dict[str, A
     return entry
 
 
-def no_penalty_list_add(*, actor: Any, node: OrgNode, data: dict[str, Any]) -> Any:
-    """A line of the 免罚清单 of `node` (a government node or an agency) for a power item (行政处罚法
-    第三十三条第一款). Kept by administrators and approvers whose grant covers the node."""
-    from zhifa.enforcement.cases.models import NoPenaltyListEntry
+# --- The 免罚清单 (行政处罚法第三十三条第一款) ------------------------------------------------------------
+
+
+def may_keep_no_penalty_list(actor: Any, node: OrgNode) -> bool:
+    """Administrators and approvers keep the list of a node their grant covers (the node itself or one
+    below it); nobody else, whatever else they may do."""
     from zhifa.org.selectors import granted_nodes
-    from zhifa.powers.models import PowerItem
 
     held = [node_id for node_id, _agency in granted_nodes(actor, roles=[Role.ADMIN, Role.APPROVER])]
     paths = OrgNode.objects.filter(pk__in=held).values_list("path", flat=True)
-    if not any(node.path.startswith(path) for path in paths):
-        raise Forbidden(_("Only administrators and approvers of this jurisdiction keep its no-penalty list."))
+    return any(node.path.startswith(path) for path in paths)
+
+
+def _no_penalty_item(data: dict[str, Any], node: OrgNode) -> Any:
+    """The power item a line covers: published, in force, and held by an agency of the node's
+    jurisdiction (a line for another city's item would never apply to a case)."""
+    from zhifa.powers.models import PowerItem
+
     item_id = fields.integer(data, "power_item_id")
     assert item_id is not None  # required: fields.integer raised otherwise
-    item = PowerItem.objects.filter(pk=item_id).first()
+    item = (
+        PowerItem.objects.filter(pk=item_id, status=PowerItem.Status.ACTIVE, published_version__isnull=False)
+        .select_related("agency")
+        .first()
+    )
     if item is None:
         raise InvalidInput(_("Unknown power item."), detail={"field": "power_item_id"})
-    with transaction.atomic():
-        entry = NoPenaltyListEntry(
-            node=node,
-            power_item=item,
-            kind=fields.choice(data, "kind", list(NoPenaltyListEntry.Kind.values)),
-            conditions=fields.text(data, "conditions", required=False),
-            document=fields.text(data, "document", max_length=200),
+    if item.agency is not None and not item.agency.path.startswith(node.path):
+        raise InvalidInput(
+            _("This power item belongs to an agency outside the list's jurisdiction."),
+            code="power_item_outside_jurisdiction",
+            detail={"field": "power_item_id"},
         )
+    return item
+
+
+def _no_penalty_fields(data: dict[str, Any]) -> dict[str, Any]:
+    from zhifa.enforcement.cases.models import NoPenaltyListEntry
+
+    return {
+        "kind": fields.choice(data, "kind", list(NoPenaltyListEntry.Kind.values)),
+        "conditions": fields.text(data, "conditions", required=False, max_length=2000),
+        "document": fields.text(data, "document", max_length=200),
+    }
+
+
+def _no_penalty_changed() -> None:
+    """The portal shows the list: its cached pages are rebuilt after the commit."""
+    from zhifa.enforcement.cases.hooks import no_penalty_list_changed
+
+    transaction.on_commit(no_penalty_list_changed)
+
+
+def no_penalty_list_add(*, actor: Any, node: OrgNode, data: dict[str, Any]) -> Any:
+    """A line of the 免罚清单 of `node` (a government node or an agency) for a power item (行政处罚法
+    第三十三条第一款), with its basis: the kind (not penalised / first offence may go unpunished), the
+    conditions, and the document that set the list. Kept by administrators and approvers whose grant
+    covers the node."""
+    from zhifa.enforcement.cases.models import NoPenaltyListEntry
+
+    if not may_keep_no_penalty_list(actor, node):
+        raise Forbidden(_("Only administrators and approvers of this jurisdiction keep its no-penalty list."))
+    item = _no_penalty_item(data, node)
+    values = _no_penalty_fields(data)
+    with transaction.atomic():
+        entry = NoPenaltyListEntry(node=node, power_item=item, **values)
         entry.save(force_insert=True)
         audit_record(
             actor=actor,
             action="cases.no_penalty_list_add",
             obj=entry,
-            summary={"power_item": item.code, "kind": entry.kind, "document": entry.document},
+            agency_id=node.agency_id,
+            summary={
+                "node": node.pk,
+                "power_item": item.code,
+                "kind": entry.kind,
+                "document": entry.document,
+            },
         )
+        _no_penalty_changed()
+    return entry
+
+
+def _locked_entry(actor: Any, entry_id: int) -> Any:
+    from zhifa.enforcement.cases.models import NoPenaltyListEntry
+
+    entry = NoPenaltyListEntry.objects.select_for_update().select_related("node").filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("No such entry of the no-penalty list."))
+    if not may_keep_no_penalty_list(actor, entry.node):
+        raise Forbidden(_("Only administrators and approvers of this jurisdiction keep its no-penalty list."))
+    if entry.retired_on is not None:
+        raise Conflict(
+            _("This entry was retired on %(date)s and no longer changes; add a new entry instead.")
+            % {"date": entry.retired_on.isoformat()},
+            code="entry_retired",
+        )
+    return entry
+
+
+def no_penalty_list_update(*, actor: Any, entry_id: int, data: dict[str, Any]) -> Any:
+    """Change a line in force: the power item, kind, conditions or document (fields left out keep
+    their value). The audit entry keeps the text before and after."""
+    with transaction.atomic():
+        entry = _locked_entry(actor, entry_id)
+        before = {
+            "power_item_id": entry.power_item_id,
+            "kind": entry.kind,
+            "conditions": entry.conditions,
+            "document": entry.document,
+        }
+        merged = {**before, **{k: v for k, v in data.items() if v is not None}}
+        item = (
+            _no_penalty_item(merged, entry.node)
+            if str(merged["power_item_id"]).strip() != str(entry.power_item_id)
+            else None
+        )
+        values = _no_penalty_fields(merged)
+        if item is not None:
+            entry.power_item = item
+        for key, value in values.items():
+            setattr(entry, key, value)
+        after = {
+            "power_item_id": entry.power_item_id,
+            "kind": entry.kind,
+            "conditions": entry.conditions,
+            "document": entry.document,
+        }
+        if after == before:
+            return entry
+        entry.save(update_fields=["power_item", "kind", "conditions", "document"])
+        audit_record(
+            actor=actor,
+            action="cases.no_penalty_list_update",
+            obj=entry,
+            agency_id=entry.node.agency_id,
+            summary={"before": before, "after": after},
+        )
+        _no_penalty_changed()
+    return entry
+
+
+def no_penalty_list_retire(*, actor: Any, entry_id: int, data: dict[str, Any]) -> Any:
+    """Take a line out of force (the list was revised or repealed), with the reason and the date; the
+    line stays, so decisions that recorded it still show it."""
+    with transaction.atomic():
+        entry = _locked_entry(actor, entry_id)
+        reason = fields.text(data, "reason", max_length=2000)
+        on = fields.date(data, "retired_on") or timezone.localdate()
+        if on > timezone.localdate():
+            raise InvalidInput(
+                _("The date of %(field)s cannot be in the future.") % {"field": "retired_on"},
+                detail={"field": "retired_on"},
+            )
+        entry.is_active = False
+        entry.retired_on = on
+        entry.retire_reason = reason
+        entry.save(update_fields=["is_active", "retired_on", "retire_reason"])
+        audit_record(
+            actor=actor,
+            action="cases.no_penalty_list_retire",
+            obj=entry,
+            agency_id=entry.node.agency_id,
+            summary={"retired_on": on.isoformat(), "reason": reason},
+        )
+        _no_penalty_changed()
     return entry

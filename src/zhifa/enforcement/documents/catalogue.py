@@ -76,6 +76,16 @@ KINDS: tuple[Kind, ...] = (
     Kind("prior_notice", "行政处罚事先告知书", "罚告", 50, generated_by=("notify",), served_by=("notify",)),
     Kind("hearing_notice", "听证告知书", "听告", 51, generated_by=("notify",), served_by=("notify",)),
     Kind("hearing_record", "听证笔录", "听录", 55, generated_by=("hold_hearing",)),
+    # 行政处罚法第二十七条: addressed to the judicial organ, not the party (never served under 第六十一条);
+    # it carries the number the transfer recorded.
+    Kind(
+        "judicial_transfer",
+        "涉嫌犯罪案件移送书",
+        "移",
+        57,
+        single=False,
+        generated_by=("transfer_to_judicial",),
+    ),
     Kind(
         "decision",
         "行政处罚决定书",

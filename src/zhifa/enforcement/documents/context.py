@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, DeadlineKind
 from zhifa.enforcement.evidence.models import Evidence
+from zhifa.law.capacity import guardian_order_sentence
 
 MEASURE_LABELS = {
     "warning": "警告",
+    "circular": "通报批评",  # 第九条第（一）项: a kind of its own, never printed as 警告
     "fine": "罚款",
     "confiscation": "没收违法所得、没收非法财物",
     "suspension": "暂扣许可证件、责令停产停业",
@@ -400,6 +402,12 @@ def build(
             "ground": case.no_penalty_ground,
             "reason": no_penalty.payload.get("reason", "") if no_penalty else "",
             "basis": NO_PENALTY_BASIS.get(case.no_penalty_ground, "《中华人民共和国行政处罚法》第五十七条"),
+            "ground": case.no_penalty_ground,
+            # 第三十条、第三十一条: the order to the guardian, as recorded with the decision
+            "guardian_order": guardian_order_sentence(
+                case.no_penalty_ground,
+                str(no_penalty.payload.get("guardian_order") or "") if no_penalty else "",
+            ),
         },
         "approval": {
             "approved_on": iso(approval.occurred_on) if approval else "",
@@ -416,6 +424,7 @@ def build(
             "opinion": (close.payload.get("opinion", "") or "同意结案。") if close else "",
         },
         "inputs": inputs or {},
+        "transfer": transfer_part(case),
     }
     if extra:
         for key, value in extra.items():
@@ -424,6 +433,24 @@ def build(
             else:
                 context[key] = value
     return context
+
+
+def transfer_part(case: Case) -> dict[str, str]:
+    """The transfer to the judicial organ as the case recorded it (行政处罚法第二十七条), and the fine
+    already paid for the court to credit (第三十五条第二款) — only what the file holds."""
+    t = case.transfer or {}
+    credited = str(t.get("credited") or "")
+    return {
+        "organ": str(t.get("organ") or ""),
+        "document_number": str(t.get("document_number") or ""),
+        "suspicion": str(t.get("suspicion") or "").strip().rstrip("。"),
+        "transferred_on": str(t.get("transferred_on") or ""),
+        "credited": credited if credited and Decimal(credited) > 0 else "",
+        # a decision already made before the transfer (a penalty, not carried out yet)
+        "decision_number": case.decision_number if case.decided_on and not case.no_penalty_ground else "",
+        "decided_on": iso(case.decided_on) if case.decided_on and not case.no_penalty_ground else "",
+        "fine_amount": money(case.fine_amount) if case.decided_on and case.fine_amount else "",
+    }
 
 
 def _join(value: Any) -> str:

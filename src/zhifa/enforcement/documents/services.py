@@ -301,6 +301,16 @@ def sample_context(code: str, *, party_kind: str = "person") -> dict[str, Any]:
             "proceeds": "",
         },
         "dossier": {"documents": [], "evidence": []},
+        "transfer": {
+            "organ": "示例市公安局",
+            "document_number": f"示城管{kind.number_word}〔2025〕1号",
+            "suspicion": "当事人占用道路堆放的物料系非法采挖的矿产资源，数量较大，涉嫌非法采矿罪",
+            "transferred_on": today,
+            "credited": "",
+            "decision_number": "",
+            "decided_on": "",
+            "fine_amount": "",
+        },
     }
 
 
@@ -310,6 +320,8 @@ def sample_context(code: str, *, party_kind: str = "person") -> dict[str, Any]:
 def _number_for(case: Case, kind: catalogue.Kind, on: dt.date) -> str:
     if kind.code in DECISION_CODES and case.decision_number:
         return case.decision_number
+    if kind.code == "judicial_transfer" and (case.transfer or {}).get("document_number"):
+        return str(case.transfer["document_number"])  # the 移送书's number the transfer recorded
     return issue_number(
         agency_id=case.agency_id, abbreviation=case.agency.abbreviation, kind=kind.number_word, year=on.year
     )

@@ -166,3 +166,49 @@ class TestCourtWindow:
             D(2025, 7, 26),
             D(2025, 10, 27),
         )
+
+
+class TestMissedInstalment:
+    """第六十六条第二款 with 第七十二条 and 行政强制法第四十五条: a missed instalment carries its own
+    surcharge, 3 % of its unpaid amount per day, capped at the instalment."""
+
+    PLAN = (ex.Instalment(D(2025, 3, 10), Y("300.00")), ex.Instalment(D(2025, 4, 10), Y("700.00")))
+
+    def run(self, payments, on, pauses=()):
+        return ex.instalment_surcharges(schedule=self.PLAN, payments=payments, on=on, pauses=pauses)
+
+    def test_paid_on_the_due_day_is_in_time(self) -> None:
+        first, second = self.run([(D(2025, 3, 10), Y("300"))], D(2025, 3, 20))
+        assert (first.status, first.days_late, first.surcharge) == ("paid", 0, Y("0.00"))
+        assert (second.status, second.surcharge) == ("open", Y("0.00"))
+
+    def test_paid_the_day_after_costs_one_day_on_the_instalment_only(self) -> None:
+        first, second = self.run([(D(2025, 3, 11), Y("300"))], D(2025, 3, 20))
+        assert (first.status, first.days_late, first.surcharge) == ("paid_late", 1, Y("9.00"))  # 3 % of 300
+        assert second.surcharge == Y("0.00")
+
+    def test_still_unpaid_it_keeps_running_on_the_instalment_not_the_fine(self) -> None:
+        first, _second = self.run([], D(2025, 3, 15))
+        assert (first.status, first.days_late, first.surcharge) == ("overdue", 5, Y("45.00"))
+
+    def test_capped_at_the_instalment(self) -> None:
+        # 33 days = 99 %, the 34th would make 102 %: capped at the instalment's 300
+        assert self.run([], D(2025, 4, 12))[0].surcharge == Y("297.00")
+        assert self.run([], D(2025, 4, 13))[0].surcharge == Y("300.00")
+        assert self.run([], D(2026, 1, 1))[0].surcharge == Y("300.00")
+
+    def test_a_part_payment_lowers_the_base_from_the_next_day(self) -> None:
+        # 100 paid on 12 March: 11 and 12 March on 300, then 13–14 March on 200
+        first, _ = self.run([(D(2025, 3, 12), Y("100"))], D(2025, 3, 14))
+        assert first.days_late == 4 and first.surcharge == Y("30.00")  # 9 + 9 + 6 + 6
+        assert first.paid == Y("100") and first.status == "overdue"
+
+    def test_payments_go_to_the_earliest_instalment_first(self) -> None:
+        first, second = self.run([(D(2025, 3, 5), Y("500"))], D(2025, 4, 12))
+        assert first.status == "paid" and second.paid == Y("200")
+        assert (second.days_late, second.surcharge) == (2, Y("30.00"))  # 3 % of the 500 unpaid, two days
+
+    def test_days_of_a_pending_appeal_are_left_out(self) -> None:
+        pause = ex.Pause(D(2025, 3, 12), D(2025, 3, 13))
+        first, _ = self.run([], D(2025, 3, 15), pauses=[pause])
+        assert (first.days_late, first.surcharge) == (3, Y("27.00"))

@@ -400,3 +400,44 @@ class TestMeasures:
         assert p.parse_measures(["fine", "fine", "warning"]) == [Measure.FINE, Measure.WARNING]
         with pytest.raises(InvalidInput):
             p.parse_measures(["flogging"])
+
+
+class TestPublicReprimandIsNotAWarning:
+    """第九条第（一）项 names 警告 and 通报批评 as two kinds; 第五十一条 allows only a warning on the spot;
+    第四十五条 ranks 通报批评 just above 警告 and below any fine."""
+
+    def test_only_a_warning_not_a_public_reprimand_on_the_spot(self) -> None:
+        p.check_on_spot_decision(party_kind="person", measures=[Measure.WARNING], fine=None)
+        for measures in ([Measure.CIRCULAR], [Measure.WARNING, Measure.CIRCULAR]):
+            with pytest.raises(RuleViolation) as exc:
+                p.check_on_spot_decision(party_kind="organisation", measures=measures, fine=None)
+            assert exc.value.code == "on_spot_measure_not_allowed"
+            assert "第五十一条" in str(exc.value.message) and "通报批评" in str(exc.value.message)
+
+    def heavier(self, measures, notified, fine=None, notified_fine=None) -> bool:
+        return p.is_heavier(
+            measures=measures, fine=fine, notified_measures=notified, notified_fine=notified_fine
+        )
+
+    def test_ranked_between_the_warning_and_the_fine(self) -> None:
+        W, C, F = Measure.WARNING, Measure.CIRCULAR, Measure.FINE
+        assert self.heavier([C], [W])  # a reprimand made known replacing a warning: heavier
+        assert not self.heavier([W], [C])
+        assert not self.heavier([C], [F], notified_fine=Y("200"))  # instead of any fine: lighter
+        assert self.heavier([F], [C], fine=Y("1"))
+        assert self.heavier([W, C], [W])  # added: heavier
+        assert not self.heavier([C], [W, C])  # dropped: not heavier
+        assert not self.heavier([C], [C])
+        assert p.MEASURE_RANK[W] < p.MEASURE_RANK[C] < p.MEASURE_RANK[F]
+
+    def test_named_in_the_statutes_words(self) -> None:
+        assert p.parse_measures(["circular", "warning"]) == [Measure.CIRCULAR, Measure.WARNING]
+        assert p.MEASURE_NAMES[Measure.CIRCULAR] == "通报批评" and p.MEASURE_NAMES[Measure.WARNING] == "警告"
+        with pytest.raises(RuleViolation):
+            p.check_not_heavier(
+                measures=[Measure.CIRCULAR],
+                fine=None,
+                notified_measures=[Measure.WARNING],
+                notified_fine=None,
+                party_argued=True,
+            )

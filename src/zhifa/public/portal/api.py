@@ -117,3 +117,60 @@ def public_decision(request: HttpRequest, decision_id: int) -> PublishedDecision
     if item is None:
         raise Http404
     return item
+
+
+class NoPenaltyLineOut(Schema):
+    id: int
+    jurisdiction: str
+    jurisdiction_id: int
+    power_item_id: int
+    power_item_code: str
+    power_item_name: str
+    kind: str
+    kind_label: str
+    conditions: str
+    document: str
+
+
+class NoPenaltyListOut(Schema):
+    count: int
+    results: list[NoPenaltyLineOut]
+
+
+class NoPenaltyFilters(Schema):
+    node: int | None = Field(None, ge=1, le=2**63 - 1)
+    power_item: int | None = Field(None, ge=1, le=2**63 - 1)
+    page: int = Field(1, ge=1, le=10**9)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+@router.get(
+    "/public/no-penalty-list", auth=None, response=NoPenaltyListOut, url_name="public_no_penalty_list"
+)
+@access.public
+def public_no_penalty_list(request: HttpRequest, filters: Query[NoPenaltyFilters]) -> dict[str, object]:
+    """The lines in force of the jurisdictions' 免罚清单 (行政处罚法第三十三条第一款), published as a
+    condition of imposing penalties (政府信息公开条例第二十条第（六）项)."""
+    from zhifa.enforcement.cases.selectors import no_penalty_list_public
+
+    qs = no_penalty_list_public(node_id=filters.node, power_item_id=filters.power_item)
+    offset = (filters.page - 1) * filters.page_size
+    rows = list(qs[offset : offset + filters.page_size])
+    return {
+        "count": qs.count(),
+        "results": [
+            {
+                "id": e.pk,
+                "jurisdiction": e.node.name,
+                "jurisdiction_id": e.node_id,
+                "power_item_id": e.power_item_id,
+                "power_item_code": e.power_item.code,
+                "power_item_name": e.power_item.published_version.name,
+                "kind": e.kind,
+                "kind_label": str(e.get_kind_display()),
+                "conditions": e.conditions,
+                "document": e.document,
+            }
+            for e in rows
+        ],
+    }

@@ -27,6 +27,11 @@ class PortalConfig(AppConfig):
         register_kind("publication_overdue", _("Decision not published in time"))
         register_kind("publication_withdrawal_late", _("Changed decision withdrawn late"))
         register_event_listener(on_case_event)
+        # the public 免罚清单 page follows every change of the list at once
+        from zhifa.enforcement.cases.hooks import register_no_penalty_list_listener
+        from zhifa.public.portal.cache import bump
+
+        register_no_penalty_list_listener(bump)
         # The periods run on the shared engine; publish_due/withdraw_due follow its rows (mirror), the
         # publication_overdue alert above stays the portal's own.
         register_object_type(

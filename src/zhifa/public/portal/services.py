@@ -38,6 +38,7 @@ APPROVER_ROLES = (Role.APPROVER,)
 
 MEASURE_LABELS = {
     "warning": "警告",
+    "circular": "通报批评",
     "fine": "罚款",
     "confiscation": "没收违法所得、没收非法财物",
     "suspension": "责令停产停业、暂扣许可证件",

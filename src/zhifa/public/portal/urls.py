@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("powers/", views.powers, name="powers"),
     path("powers/<int:item_id>/", views.power, name="power"),
     path("procedures/<slug:name>/", views.procedure, name="procedure"),
+    path("no-penalty-list/", views.no_penalty_list, name="no_penalty_list"),
     path("during/", views.during, name="during"),
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<int:decision_id>/", views.decision, name="decision"),

@@ -228,10 +228,18 @@ def power(request: HttpRequest, item_id: int) -> HttpResponse:
                 "At any open stage the case may be suspended, resumed or terminated with the approver's decision."
             ),
         )
+    from zhifa.enforcement.cases.selectors import no_penalty_list_public
+
     return render(
         request,
         "portal/power.html",
-        {"item": item, "v": version, "diagram": diagram, "section": "before"},
+        {
+            "item": item,
+            "v": version,
+            "diagram": diagram,
+            "no_penalty": list(no_penalty_list_public(power_item_id=item.pk)),
+            "section": "before",
+        },
     )
 
 
@@ -270,3 +278,20 @@ def dispositions(request: HttpRequest) -> HttpResponse:
 
     page = Paginator(sel.public_dispositions(), 30).get_page(request.GET.get("page"))
     return render(request, "portal/dispositions.html", {"page": page, "section": "after"})
+
+
+# --- the 免罚清单 (行政处罚法第三十三条第一款; 政府信息公开条例第二十条第（六）项) ---------------------------
+
+
+@access.public
+@require_GET
+@cached_page()
+def no_penalty_list(request: HttpRequest) -> HttpResponse:
+    """The lines in force of the jurisdictions' lists of minor violations not penalised: published as a
+    condition of imposing penalties (政府信息公开条例第二十条第（六）项)."""
+    from django.core.paginator import Paginator
+
+    from zhifa.enforcement.cases.selectors import no_penalty_list_public
+
+    page = Paginator(no_penalty_list_public(), 50).get_page(request.GET.get("page"))
+    return render(request, "portal/no_penalty_list.html", {"page": page, "section": "before"})

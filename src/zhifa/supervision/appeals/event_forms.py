@@ -32,7 +32,12 @@ CHANGED = (
         _("If changed: the penalty now"),
         "select",
         False,
-        (("", "—"), ("warning", _("Warning")), ("fine", _("Fine"))),
+        (
+            ("", "—"),
+            ("warning", _("Warning")),
+            ("circular", _("Public reprimand (通报批评)")),
+            ("fine", _("Fine")),
+        ),
     ),
     F("changed_fine_amount", _("If changed: the fine now (yuan)")),
 )

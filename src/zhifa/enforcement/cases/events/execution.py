@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core import workflow as core_workflow
 from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.enforcement.cases import deadlines as case_deadlines
-from zhifa.enforcement.cases import fields, hooks, selectors
+from zhifa.enforcement.cases import fields, hooks, penalty_rules, selectors
 from zhifa.enforcement.cases.deadlines import (
     archive_blockers,
     deadline_close,
@@ -129,6 +129,9 @@ def surcharge_on(ctx: Ctx, on: dt.date) -> Decimal:
     fine = ctx.case.fine_amount or Decimal(0)
     if row is None:
         return Decimal("0.00")
+    plan = penalty_rules.instalments(ctx.case, on=on)
+    if plan:  # each instalment is surcharged on its own when missed (第六十六条第二款、第七十二条)
+        return sum((i.surcharge for i in plan), Decimal("0.00"))
     days = execution_law.surcharge_days(
         due_on=row.due_on, on=on, pauses=execution_law.pauses_from(ctx.case.appeal_spans)
     )

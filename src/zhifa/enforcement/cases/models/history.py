@@ -257,6 +257,10 @@ class NoPenaltyListEntry(models.Model):
     conditions = models.TextField(_("conditions"), blank=True)
     document = models.CharField(_("source document"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
+    # Retired, not deleted: decisions that recorded the line keep pointing at it (the audit log keeps
+    # every change of its text).
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    retire_reason = models.TextField(_("reason for retiring"), blank=True)
 
     class Meta:
         verbose_name = _("no-penalty list entry")

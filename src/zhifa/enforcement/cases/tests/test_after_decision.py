@@ -114,6 +114,48 @@ class TestPayment:
             ev(case, kit.world.officer_a, "serve_reminder", served_on="2025-06-03")
         assert exc.value.code == "reminder_too_early"
 
+    def test_a_missed_instalment_is_surcharged_on_its_own_and_shown_with_the_plan(
+        self, kit, client, api_token
+    ) -> None:
+        from zhifa.enforcement.cases.presenters import case_dict
+
+        case = ev(
+            served(kit),
+            kit.world.approver_a,
+            "approve_deferral",
+            applied_on="2025-01-15",
+            application="当事人申请分两期缴纳罚款。",
+            reason="确有经济困难",
+            schedule=[{"due_on": "2025-02-10", "amount": "300"}, {"due_on": "2025-08-29", "amount": "700"}],
+            approved_on="2025-01-20",
+        )
+        # the first instalment paid two days late: 2 × 3 % × 300 = 18, nothing on the 700 not yet due
+        case = ev(
+            case,
+            kit.world.officer_a,
+            "record_payment",
+            amount="300.00",
+            channel="bank",
+            receipt_no="BK-I-1",
+            paid_on="2025-02-12",
+        )
+        assert case.state == State.SERVED and case.surcharge == Decimal("18.00")
+        body = case_dict(case, user=kit.world.approver_a, today=D(2025, 6, 30))
+        assert [i["status"] for i in body["instalments"]] == ["paid_late", "open"]
+        assert body["instalments"][0]["surcharge"] == "18.00" and body["instalments"][0]["days_late"] == 2
+        assert body["penalty"]["surcharge"] == "18.00" and body["penalty"]["outstanding"] == "718.00"
+        client.force_login(kit.world.approver_a)
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+        assert "2025-02-10" in page and "18.00" in page and "行政强制法第四十五条" in page
+        from django.test import Client
+
+        api = Client().get(f"/api/v1/cases/{case.pk}", **api_token(kit.world.approver_a)).json()
+        assert [(i["status"], i["surcharge"]) for i in api["instalments"]] == [
+            ("paid_late", "18.00"),
+            ("open", "0.00"),
+        ]
+        assert api["deferral"]["ends_on"] == "2025-08-29"
+
     def test_cash_on_the_spot_is_handed_in_on_the_shared_engine_and_receipts_are_not_reused(
         self, kit
     ) -> None:

@@ -40,6 +40,7 @@ SAMPLE_PARTS = {
     "proof_of_service": ("service",),
     "no_penalty_decision": ("no_penalty",),
     "reminder": ("payment",),
+    "judicial_transfer": ("transfer",),
 }
 MAX_PAGES = {"decision": 2, "prior_notice": 2, "dossier_index": 2}
 HOLES = ("违反了的规定", "依据的规定", "于在", "在，", "：。", "（）", "“”", "，，", "你（单位）")
