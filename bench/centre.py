@@ -67,7 +67,8 @@ def enrich() -> dict[str, Any]:
     ids = [o.pk for o in officers]
     table = Case._meta.db_table
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE cases_caseofficer, cases_casedeadline RESTART IDENTITY")
+        cur.execute("TRUNCATE cases_caseofficer RESTART IDENTITY")
+        cur.execute("DELETE FROM deadlines_deadline WHERE object_type = 'cases.case'")
         cur.execute(
             f"""UPDATE {table} SET
                 decided_on = occurred_on + 30,
@@ -88,10 +89,10 @@ def enrich() -> dict[str, Any]:
                 SELECT c.id, (ARRAY{ids})[1 + (c.id * 7 + 1 + (c.id / 40) % 39) % 40], NULL::bigint, '', c.discovered_on, '' FROM {table} c"""
         )
         cur.execute(
-            f"""INSERT INTO cases_casedeadline (case_id, agency_id, kind, start_on, days, day_kind, article,
+            f"""INSERT INTO deadlines_deadline (object_type, object_id, agency_id, kind, start_on, days, day_kind, article,
                     extra_days, due_on, provisional, party_window, explanation, status, setting, created_at,
                     resolution)
-                SELECT c.id, c.agency_id, 'decision', c.filed_on, 90, 'natural', '行政处罚法第六十条', 0,
+                SELECT 'cases.case', c.id, c.agency_id, 'decision', c.filed_on, 90, 'natural', '行政处罚法第六十条', 0,
                     CASE WHEN c.id % 503 = 0 THEN DATE '2025-12-01' ELSE DATE '2026-03-31' END,
                     false, false, '', 'ok', '{{}}'::jsonb, now(), ''
                 FROM {table} c WHERE c.decision_number = ''"""
