@@ -234,18 +234,28 @@ def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResul
 
 
 def models_run(
-    *, scope: Scope | None = None, today: dt.date | None = None, codes: Collection[str] | None = None
+    *,
+    scope: Scope | None = None,
+    today: dt.date | None = None,
+    codes: Collection[str] | None = None,
+    aggregates: bool | None = None,
 ) -> RunResult:
     """Run the models (all, or `codes`) over the scope (everything by default: the nightly sweep). A
-    scope of some objects is the incremental check: the per-object models of their subject and the
-    aggregate models that re-check what those objects feed (`recheck`)."""
+    scope of some objects is an incremental check: the per-object models of their subject
+    (`aggregates=False`), the aggregate models that re-check what those objects feed (`recheck`;
+    `aggregates=True`), or both (None)."""
     today = today or timezone.localdate()
     scope = scope or Scope()
     incremental = scope.incremental
     models = [
         m
         for m in problem_models(codes)
-        if scope.applies_to(m.subject) and (not incremental or m.incremental or m.recheck)
+        if scope.applies_to(m.subject)
+        and (
+            not incremental
+            or (m.incremental and aggregates is not True)
+            or (m.recheck and not m.incremental and aggregates is not False)
+        )
     ]
     if incremental:
         return _check(models, scope, today)
@@ -256,19 +266,29 @@ def models_run(
 
 
 def check_subject(subject: str, ids: Iterable[int], *, today: dt.date | None = None) -> RunResult:
-    """The incremental check after events on these objects (called by the listeners)."""
-    return models_run(scope=Scope(subject=subject, ids=frozenset(ids)), today=today)
+    """The incremental check after events on these objects: the per-object models (a task queued by
+    the listeners after the event commits)."""
+    return models_run(scope=Scope(subject=subject, ids=frozenset(ids)), today=today, aggregates=False)
 
 
-def _queue_check(subject: str, obj_id: int) -> None:
-    """After the event commits, queue the incremental check (a task): the event itself only pays for
-    registering the callback, and a fault in a model can never roll the domain's event back (the
-    nightly sweep finds whatever a lost task missed)."""
-    from zhifa.supervision.centre.tasks import centre_check
+def recheck_aggregates(subject: str, ids: Iterable[int], *, today: dt.date | None = None) -> RunResult:
+    """The aggregate models' re-check after events on these objects (its own queued task): only the
+    aggregates the objects feed — a case's officers' shares, its officers' pairs on its days."""
+    return models_run(scope=Scope(subject=subject, ids=frozenset(ids)), today=today, aggregates=True)
+
+
+def _queue_check(subject: str, obj_id: int, *, aggregates: bool = False) -> None:
+    """After the event commits, queue the incremental check (a task) and, for a case, the aggregate
+    re-check (another task): the event itself only pays for registering the callback, and a fault in a
+    model can never roll the domain's event back (the nightly sweep finds whatever a lost task
+    missed)."""
+    from zhifa.supervision.centre.tasks import centre_check, centre_recheck
 
     def enqueue() -> None:
         try:
             centre_check.enqueue(subject, obj_id)
+            if aggregates:
+                centre_recheck.enqueue(subject, obj_id)
         except Exception:
             log.exception("centre: incremental check of %s %s failed", subject, obj_id)
 
@@ -276,7 +296,7 @@ def _queue_check(subject: str, obj_id: int) -> None:
 
 
 def on_case_event(case: Any, event: Any) -> None:
-    _queue_check("cases.case", case.pk)
+    _queue_check("cases.case", case.pk, aggregates=True)
 
 
 def on_complaint_event(complaint: Any, event: Any) -> None:
