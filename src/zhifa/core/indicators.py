@@ -101,6 +101,10 @@ class Indicator:
     unit: Unit
     target_setting: str | None = None  # a law.jurisdiction key holding the target, if there is one
     higher_is_better: bool = True
+    # Additive over calendar months: the value of a span of whole months is the value of the summed
+    # numerators (and denominators) of its months, so a reader may keep per-agency monthly parts
+    # (the centre's dashboard does) and add the days it has no part for, computed live.
+    monthly: bool = False
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -118,11 +122,12 @@ def register_indicator(
     unit: Unit | str,
     target_setting: str | None = None,
     higher_is_better: bool = True,
+    monthly: bool = False,
 ) -> Indicator:
     """Register (or, on a repeated ready(), replace) the indicator `code` ("<app>.<name>")."""
     if "." not in code:
         raise ValueError(f"indicator code {code!r} must be '<app>.<name>'")
-    indicator = Indicator(code, label, compute, Unit(unit), target_setting, higher_is_better)
+    indicator = Indicator(code, label, compute, Unit(unit), target_setting, higher_is_better, monthly)
     _REGISTRY[code] = indicator
     return indicator
 
@@ -142,6 +147,17 @@ def indicator(code: str) -> Indicator:
 def indicator_value(code: str, agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
     """The indicator for exactly these agencies over the span (the caller applied the scope)."""
     return indicator(code).compute(frozenset(agency_ids), span)
+
+
+def combine(unit: Unit, numerator: Decimal, denominator: Decimal | None) -> IndicatorValue:
+    """The value of summed parts (numerators and denominators of several agencies or months)."""
+    if unit == Unit.COUNT:
+        return IndicatorValue.count(numerator)
+    if unit == Unit.YUAN:
+        return IndicatorValue.money(numerator)
+    if unit == Unit.PERCENT:
+        return IndicatorValue.percent(numerator, denominator or 0)
+    return IndicatorValue.average(numerator, denominator or 0)
 
 
 def as_dict(code: str, value: IndicatorValue) -> dict[str, Any]:

@@ -137,20 +137,30 @@ def _deadline_finder(
         if not scope.applies_to(SUBJECT):
             return
         settings = law.settings_for(scope)
+
         # deadline rows are the shared engine's (object_id = the case); a suspended case's period is
         # paused (an anti-join on the case's key, not a scan of every suspended case)
-        suspended = Case.objects.filter(pk=OuterRef("object_id"), suspended_since__isnull=False)
-        qs = CaseDeadline.objects.filter(kind=kind, resolved_on__isnull=True, due_on__lt=today).exclude(
-            Exists(suspended)
-        )
-        qs = scoped(qs, scope, case_field="object_id")
-        case_number = Subquery(Case.objects.filter(pk=OuterRef("object_id")).values("number")[:1])
-        found = (
-            qs.annotate(cid=F("object_id"), case_number=case_number)
-            .values("id", "cid", "agency_id", "due_on", "start_on", "case_number")
-            .order_by("id")
-        )
-        for row in rows(found, 2000, scope=scope):
+        def late(kinds: list[str]) -> QuerySet[Any]:
+            suspended = Case.objects.filter(pk=OuterRef("object_id"), suspended_since__isnull=False)
+            qs = CaseDeadline.objects.filter(
+                kind__in=kinds, resolved_on__isnull=True, due_on__lt=today
+            ).exclude(Exists(suspended))
+            qs = scoped(qs, scope, case_field="object_id")
+            case_number = Subquery(Case.objects.filter(pk=OuterRef("object_id")).values("number")[:1])
+            return (
+                qs.annotate(cid=F("object_id"), case_number=case_number)
+                .values("id", "kind", "cid", "agency_id", "due_on", "start_on", "case_number")
+                .order_by("id")
+            )
+
+        if scope.incremental:  # the decision and service models share one read of the cases' periods
+            both = scope.remember(
+                "cases.late_deadlines", lambda: list(late([DeadlineKind.DECISION, DeadlineKind.SERVICE]))
+            )
+            found: Iterable[dict[str, Any]] = [r for r in both if r["kind"] == kind]
+        else:
+            found = rows(late([kind]), 2000)
+        for row in found:
             days = int(settings.get(grace, row["agency_id"]))
             if not law.past_due(row["due_on"], today=today, grace_days=days):
                 continue

@@ -17,6 +17,16 @@ def centre_sweep() -> None:
     models_run()
 
 
+@db_periodic_task(crontab(hour="3", minute="15"))
+def centre_figures() -> None:
+    """Recompute the dashboard's monthly parts of the past months (`centre.figures.refresh`): an act
+    recorded late with an older date shows on the dashboard the next morning; the current month is
+    always computed live."""
+    from zhifa.supervision.centre.figures import refresh
+
+    refresh()
+
+
 @task()
 def centre_check(subject: str, obj_id: int) -> None:
     """Re-run the per-object problem models for one object after an event on it (idempotent)."""
