@@ -379,7 +379,7 @@ def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding | Checke
             )
             .order_by("-case__decided_on", "case_id")
         )
-        for r in mine.iterator(200):
+        for r in rows(mine, 200, scope=scope):
             if _in_lookback(settings, r["case__agency_id"], r["case__decided_on"], today):
                 at_max.append(r)
                 if len(at_max) == RECORDS_SHOWN:
