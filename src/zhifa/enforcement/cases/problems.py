@@ -346,7 +346,11 @@ def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding | Checke
     )
     totals: dict[int, list[int]] = {}
     latest: dict[int, tuple[dt.date, int]] = {}  # the officer's agency: that of the latest decision
-    for row in rows(grouped, 5000, scope=scope):
+    grouped_rows: Iterable[dict[str, Any]] = rows(grouped, 5000, scope=scope)
+    if scope.incremental:  # a few officers' days: every agency's settings in two queries
+        grouped_rows = list(grouped_rows)
+        settings.prefetch({r["case__agency_id"] for r in grouped_rows})
+    for row in grouped_rows:
         if not _in_lookback(settings, row["case__agency_id"], row["case__decided_on"], today):
             continue
         t = totals.setdefault(row["officer_id"], [0, 0])
@@ -452,6 +456,8 @@ def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding | Checked]:
         by_case[(row["case_id"], row["assigned_on"])].append(row["officer_id"])
         agency_of[row["case_id"]] = row["case__agency_id"]
         numbers[row["case_id"]] = row["case__number"]
+    if ids is not None:
+        settings.prefetch(set(agency_of.values()))
     pairs: dict[tuple[int, int, dt.date], list[int]] = defaultdict(list)
     for (case_id, day), officers in by_case.items():
         for a, b in combinations(sorted(set(officers)), 2):
