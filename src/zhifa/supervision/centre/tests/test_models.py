@@ -458,3 +458,23 @@ def test_a_case_event_queues_the_aggregate_re_check_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         on_case_event(second, None)
     assert len(clues("cases.officer_pair_daily")) == 1
+
+
+def test_the_per_object_check_raises_and_clears_both_period_models_of_a_case(kit: CaseKit) -> None:
+    """The decision and service models share one read of the case's late periods in a check; a
+    suspended case's period is paused; resolving a period clears its clue on the next check."""
+    c = decided(kit, on=D(2025, 6, 10))
+    late = deadline(c, DeadlineKind.DECISION, start=D(2025, 3, 1), due=D(2025, 5, 30))
+    served = deadline(c, DeadlineKind.SERVICE, start=D(2025, 6, 10), due=D(2025, 6, 19))
+    other = case(kit, state=State.INVESTIGATING)
+    deadline(other, DeadlineKind.DECISION, start=D(2025, 3, 1), due=D(2025, 5, 30))
+    result = services.check_subject("cases.case", [c.pk])
+    assert result.raised == 2
+    assert [x.object_id for x in clues("cases.decision_overdue")] == [c.pk]  # not the other case
+    assert len(clues("cases.service_late")) == 1
+    CaseDeadline.objects.filter(pk=late.pk).update(resolved_on=D(2025, 6, 10), resolution="late")
+    assert services.check_subject("cases.case", [c.pk]).cleared == 1
+    assert_cleared("cases.decision_overdue")
+    Case.objects.filter(pk=c.pk).update(suspended_since=D(2025, 6, 20))
+    assert services.check_subject("cases.case", [c.pk]).cleared == 1
+    assert served.pk
