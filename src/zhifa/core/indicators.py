@@ -173,6 +173,10 @@ class Indicator:
     target_setting: str | None = None  # a law.jurisdiction key holding the target, if there is one
     higher_is_better: bool = True
     records: Records | None = None  # the rows behind the figure, when the owning app can list them
+    # Additive over calendar months: the value of a span of whole months is the value of the summed
+    # numerators (and denominators) of its months, so a reader may keep per-agency monthly parts
+    # (the centre's dashboard does) and add the days it has no part for, computed live.
+    monthly: bool = False
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -191,11 +195,14 @@ def register_indicator(
     target_setting: str | None = None,
     higher_is_better: bool = True,
     records: Records | None = None,
+    monthly: bool = False,
 ) -> Indicator:
     """Register (or, on a repeated ready(), replace) the indicator `code` ("<app>.<name>")."""
     if "." not in code:
         raise ValueError(f"indicator code {code!r} must be '<app>.<name>'")
-    indicator = Indicator(code, label, compute, Unit(unit), target_setting, higher_is_better, records)
+    indicator = Indicator(
+        code, label, compute, Unit(unit), target_setting, higher_is_better, records=records, monthly=monthly
+    )
     _REGISTRY[code] = indicator
     return indicator
 
@@ -226,6 +233,17 @@ def indicator_records(
     if records is None:
         return None
     return records(frozenset(agency_ids), span, max(0, offset), max(1, min(limit, 200)))
+
+
+def combine(unit: Unit, numerator: Decimal, denominator: Decimal | None) -> IndicatorValue:
+    """The value of summed parts (numerators and denominators of several agencies or months)."""
+    if unit == Unit.COUNT:
+        return IndicatorValue.count(numerator)
+    if unit == Unit.YUAN:
+        return IndicatorValue.money(numerator)
+    if unit == Unit.PERCENT:
+        return IndicatorValue.percent(numerator, denominator or 0)
+    return IndicatorValue.average(numerator, denominator or 0)
 
 
 def as_dict(code: str, value: IndicatorValue) -> dict[str, Any]:

@@ -14,6 +14,13 @@ the condition clears. The centre imports no domain's models: it only reads `Find
 after an event on those objects). A finding's `key` is stable for the condition ("cases.case:12"), so
 running a model twice raises nothing new; its `explanation` says why, naming the threshold applied and
 where it came from; its `records` list the rows that triggered it.
+
+In an incremental check an aggregate model (an officer's share, a pair's day: `incremental=False`,
+`recheck=True`) re-evaluates only the aggregates the changed objects feed, and yields a `Checked(key)`
+for each of them that no longer holds, so its clue is closed without waiting for the sweep. The
+finders of one check share `scope.memo` (rows read once for several models, the jurisdiction
+settings), and `rows(qs, scope=scope)` reads a check's few rows in one go instead of through a
+server-side cursor.
 """
 
 from __future__ import annotations
@@ -34,6 +41,19 @@ class Scope:
     subject: str | None = None
     ids: frozenset[int] | None = None
     agency_ids: frozenset[int] | None = None
+    # what the finders of one run share (rows of the subject read once, settings): never compared
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def incremental(self) -> bool:
+        """Some objects only (the check after an event), not a sweep."""
+        return self.ids is not None
+
+    def remember(self, key: str, load: Callable[[], Any]) -> Any:
+        """`load()` once per run for all the finders that ask for `key`."""
+        if key not in self.memo:
+            self.memo[key] = load()
+        return self.memo[key]
 
     def applies_to(self, subject: str) -> bool:
         """Whether a model over `subject` has anything to look at in this scope."""
@@ -75,7 +95,15 @@ class Finding:
     officer_ids: tuple[int, ...] = ()
 
 
-Find = Callable[[Scope, dt.date], Iterable[Finding]]
+@dataclass(frozen=True)
+class Checked:
+    """An aggregate condition re-evaluated by an incremental check that does not hold (any more): an
+    open clue under this key is closed. (The sweep needs no such marker: it sees every condition.)"""
+
+    key: str
+
+
+Find = Callable[[Scope, dt.date], Iterable[Finding | Checked]]
 
 
 @dataclass(frozen=True)
@@ -90,9 +118,12 @@ class ProblemModel:
     # Demo data only (`manage.py seed_demo`): make the condition hold on some existing record, as a
     # record imported without the platform's checks would; returns whether it planted anything.
     plant: Callable[[dict[str, Any]], bool] | None = None
-    # False for aggregate models (an officer's share of cases, a pair's day): the condition depends on
-    # many records, so one event cannot settle it cheaply; they run in the nightly sweep only.
+    # False for aggregate models (an officer's share of cases, a pair's day): the condition is not about
+    # the changed object itself. With `recheck`, the check after an event on an object re-evaluates the
+    # aggregates that object feeds (its officers' shares, its officers' pairs on its days) and raises or
+    # closes their clues at once; without it, such a model runs in the nightly sweep only.
     incremental: bool = True
+    recheck: bool = False
 
 
 _REGISTRY: dict[str, ProblemModel] = {}
@@ -126,7 +157,11 @@ def subjects() -> frozenset[str]:
     return frozenset(m.subject for m in _REGISTRY.values())
 
 
-def rows(queryset: Any, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+def rows(queryset: Any, chunk: int = 2000, *, scope: Scope | None = None) -> Iterator[dict[str, Any]]:
     """The rows of a `.values(...)` queryset, streamed in chunks (constant memory over any number of
-    rows): what finders iterate."""
-    yield from queryset.iterator(chunk)
+    rows): what finders iterate. In an incremental check (`scope` of some objects) the few rows are
+    read in one query, without the server-side cursor's extra round trips."""
+    if scope is not None and scope.incremental:
+        yield from list(queryset)
+    else:
+        yield from queryset.iterator(chunk)

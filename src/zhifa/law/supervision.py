@@ -12,6 +12,7 @@ the statutory last day, 0 by default: the statute is the threshold.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -159,21 +160,67 @@ def annual_statistics_publishable(year: int, *, today: dt.date) -> bool:
 
 
 class SettingsCache:
-    """Jurisdiction values per agency, looked up once per run of a problem model (a sweep checks
-    every agency; each agency's own value applies to its records)."""
+    """Jurisdiction values per agency, looked up once per run of the problem models (a sweep checks
+    every agency; each agency's own value applies to its records). The first look-up for an agency
+    reads its path and every setting of its ancestors (two queries); the others are answered from
+    memory, resolved as `law.jurisdiction.applied` resolves them (the nearest node that set it)."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, int], tuple[Any, str]] = {}
+        self._rows: dict[int, tuple[list[int], dict[str, dict[int, tuple[Any, str]]]]] = {}
+
+    def _agency_rows(self, agency_id: int) -> tuple[list[int], dict[str, dict[int, tuple[Any, str]]]]:
+        if agency_id not in self._rows:
+            from zhifa.law.models import JurisdictionSetting
+            from zhifa.org.models import OrgNode
+
+            path = OrgNode.objects.filter(pk=agency_id).values_list("path", flat=True).first() or ""
+            ancestors = [int(x) for x in path.strip("/").split("/") if x]
+            by_key: dict[str, dict[int, tuple[Any, str]]] = {}
+            if ancestors:
+                for key, node_id, raw, name in JurisdictionSetting.objects.filter(
+                    node_id__in=ancestors
+                ).values_list("key", "node_id", "value", "node__name"):
+                    by_key.setdefault(key, {})[node_id] = (raw, name)
+            self._rows[agency_id] = (ancestors, by_key)
+        return self._rows[agency_id]
+
+    def prefetch(self, agency_ids: Iterable[int]) -> None:
+        """Read the settings of these agencies at once (two queries for any number of agencies)."""
+        from zhifa.law.models import JurisdictionSetting
+        from zhifa.org.models import OrgNode
+
+        wanted = set(agency_ids) - self._rows.keys()
+        if not wanted:
+            return
+        paths = dict(OrgNode.objects.filter(pk__in=wanted).values_list("id", "path"))
+        ancestors = {a: [int(x) for x in (paths.get(a) or "").strip("/").split("/") if x] for a in wanted}
+        nodes = {n for ids in ancestors.values() for n in ids}
+        by_node: dict[int, list[tuple[str, Any, str]]] = {}
+        for key, node_id, raw, name in JurisdictionSetting.objects.filter(node_id__in=nodes).values_list(
+            "key", "node_id", "value", "node__name"
+        ):
+            by_node.setdefault(node_id, []).append((key, raw, name))
+        for a in wanted:
+            by_key: dict[str, dict[int, tuple[Any, str]]] = {}
+            for node_id in ancestors[a]:
+                for key, raw, name in by_node.get(node_id, ()):
+                    by_key.setdefault(key, {})[node_id] = (raw, name)
+            self._rows[a] = (ancestors[a], by_key)
 
     def applied(self, spec: SettingSpec, agency_id: int) -> tuple[Any, str]:
         key = (spec.key, agency_id)
         if key not in self._cache:
-            from zhifa.org.models import OrgNode
-
-            node = OrgNode.objects.filter(pk=agency_id).first()
-            a = applied(spec.key, agency=node)
-            source = _("national default") if a.source == "national" else a.source
-            self._cache[key] = (a.value, str(source))
+            ancestors, by_key = self._agency_rows(agency_id)
+            found = by_key.get(spec.key, {})
+            value: Any = spec.default
+            source: Any = _("national default")
+            for node_id in reversed(ancestors):  # nearest first
+                if node_id in found:
+                    raw, name = found[node_id]
+                    value, source = spec.parse(raw), name
+                    break
+            self._cache[key] = (value, str(source))
         return self._cache[key]
 
     def get(self, spec: SettingSpec, agency_id: int) -> Any:
@@ -183,3 +230,9 @@ class SettingsCache:
         """ "<label>: <value> (<where it was set>)", for an explanation."""
         value, source = self.applied(spec, agency_id)
         return f"{spec.label}：{value}（{source}）"
+
+
+def settings_for(scope: Any) -> SettingsCache:
+    """The settings cache shared by the finders of one run (`core.problems.Scope.memo`)."""
+    cache: SettingsCache = scope.remember("law.settings", SettingsCache)
+    return cache

@@ -3,6 +3,12 @@ runs them). Each finder reads only what it needs, in a fixed number of queries f
 cases, and explains each finding with the rows that triggered it and the threshold applied.
 
 Thresholds are jurisdiction settings (`zhifa.law.supervision`), read once per agency per run.
+
+In an incremental check (the case ids of an event) the finders share one read of the cases' state
+(`_case_facts`) and skip what the case cannot be part of: a lead model for a case that is no longer a
+lead, the decision models for an undecided case, the credential model for a closed case. The two
+aggregate models re-evaluate what the case feeds: its officers' shares, and its officers' pairs on its
+days (`recheck`), with grouped SQL over indexed rows.
 """
 
 from __future__ import annotations
@@ -14,12 +20,12 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhifa.core.problems import Finding, ProblemModel, Record, Scope, register_problem_model, rows
+from zhifa.core.problems import Checked, Finding, ProblemModel, Record, Scope, register_problem_model, rows
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseOfficer, DeadlineKind
 from zhifa.enforcement.cases.models.case import OPEN_STATES, Procedure, State
 from zhifa.law import supervision as law
@@ -44,6 +50,30 @@ def scoped(
     return qs
 
 
+def _case_facts(scope: Scope) -> dict[int, dict[str, Any]]:
+    """An incremental check's cases (state, decision date, agency): one query shared by the finders,
+    which skip what none of the cases can be part of. Empty in a sweep (nothing to skip)."""
+
+    def load() -> dict[int, dict[str, Any]]:
+        ids = scope.ids_for(SUBJECT)
+        if ids is None:
+            return {}
+        qs = scoped(Case.objects.all(), scope).values("id", "state", "decided_on", "agency_id")
+        return {r["id"]: r for r in qs}
+
+    facts: dict[int, dict[str, Any]] = scope.remember("cases.facts", load)
+    return facts
+
+
+def _none_of(scope: Scope, test: Callable[[dict[str, Any]], bool]) -> bool:
+    """In an incremental check: no case of the check passes `test` (the model has nothing to find)."""
+    return scope.incremental and not any(test(f) for f in _case_facts(scope).values())
+
+
+def _decided(f: dict[str, Any]) -> bool:
+    return f["decided_on"] is not None and f["state"] != State.TERMINATED
+
+
 def case_label(number: str, pk: int) -> str:
     return number or f"#{pk}"
 
@@ -64,9 +94,13 @@ LEAD = "cases.lead_not_filed"
 def find_leads(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    settings = Settings()
+    if _none_of(scope, lambda f: f["state"] == State.REGISTERED):
+        return
+    settings = law.settings_for(scope)
     qs = scoped(Case.objects.filter(state=State.REGISTERED), scope)
-    for row in rows(qs.values("id", "number", "agency_id", "discovered_on").order_by("id"), 2000):
+    for row in rows(
+        qs.values("id", "number", "agency_id", "discovered_on").order_by("id"), 2000, scope=scope
+    ):
         days = int(settings.get(law.LEAD_FILING_WORKING_DAYS, row["agency_id"]))
         due = law.lead_filing_period(days).end(row["discovered_on"])
         if not law.past_due(due, today=today, grace_days=0):
@@ -102,20 +136,31 @@ def _deadline_finder(
     def find(scope: Scope, today: dt.date) -> Iterator[Finding]:
         if not scope.applies_to(SUBJECT):
             return
-        settings = Settings()
-        # deadline rows are the shared engine's (object_id = the case); a suspended case's period is paused
-        suspended = Case.objects.filter(suspended_since__isnull=False).values("pk")
-        qs = CaseDeadline.objects.filter(kind=kind, resolved_on__isnull=True, due_on__lt=today).exclude(
-            object_id__in=suspended
-        )
-        qs = scoped(qs, scope, case_field="object_id")
-        case_number = Subquery(Case.objects.filter(pk=OuterRef("object_id")).values("number")[:1])
-        found = (
-            qs.annotate(cid=F("object_id"), case_number=case_number)
-            .values("id", "cid", "agency_id", "due_on", "start_on", "case_number")
-            .order_by("id")
-        )
-        for row in rows(found, 2000):
+        settings = law.settings_for(scope)
+
+        # deadline rows are the shared engine's (object_id = the case); a suspended case's period is
+        # paused (an anti-join on the case's key, not a scan of every suspended case)
+        def late(kinds: list[str]) -> QuerySet[Any]:
+            suspended = Case.objects.filter(pk=OuterRef("object_id"), suspended_since__isnull=False)
+            qs = CaseDeadline.objects.filter(
+                kind__in=kinds, resolved_on__isnull=True, due_on__lt=today
+            ).exclude(Exists(suspended))
+            qs = scoped(qs, scope, case_field="object_id")
+            case_number = Subquery(Case.objects.filter(pk=OuterRef("object_id")).values("number")[:1])
+            return (
+                qs.annotate(cid=F("object_id"), case_number=case_number)
+                .values("id", "kind", "cid", "agency_id", "due_on", "start_on", "case_number")
+                .order_by("id")
+            )
+
+        if scope.incremental:  # the decision and service models share one read of the cases' periods
+            both = scope.remember(
+                "cases.late_deadlines", lambda: list(late([DeadlineKind.DECISION, DeadlineKind.SERVICE]))
+            )
+            found: Iterable[dict[str, Any]] = [r for r in both if r["kind"] == kind]
+        else:
+            found = rows(late([kind]), 2000)
+        for row in found:
             days = int(settings.get(grace, row["agency_id"]))
             if not law.past_due(row["due_on"], today=today, grace_days=days):
                 continue
@@ -171,10 +216,9 @@ find_service = _deadline_finder(
 )
 
 
-def _decided_since(scope: Scope, today: dt.date, settings: Settings) -> QuerySet[Case]:
-    """Decided cases within the longest look-back of any agency (each row is checked against its own)."""
+def _lookback_start(scope: Scope, today: dt.date, settings: Settings) -> dt.date:
+    """The first day of the longest look-back of any agency in the scope."""
     longest = int(law.LOOKBACK_DAYS.default)
-    qs = Case.objects.filter(decided_on__isnull=False).exclude(state=State.TERMINATED)
     if scope.agency_ids is not None:
         longest = max([longest, *(int(settings.get(law.LOOKBACK_DAYS, a)) for a in scope.agency_ids)])
     else:
@@ -184,7 +228,15 @@ def _decided_since(scope: Scope, today: dt.date, settings: Settings) -> QuerySet
             "value", flat=True
         ):
             longest = max(longest, int(law.LOOKBACK_DAYS.parse(raw)))
-    return scoped(qs.filter(decided_on__gte=today - dt.timedelta(days=longest)), scope)
+    return today - dt.timedelta(days=longest)
+
+
+def _decided_since(scope: Scope, today: dt.date, settings: Settings) -> QuerySet[Case]:
+    """Decided cases within the longest look-back of any agency (each row is checked against its own)."""
+    qs = Case.objects.filter(decided_on__isnull=False).exclude(state=State.TERMINATED)
+    if scope.incremental:  # a few cases by key: each row is checked against its agency's look-back
+        return scoped(qs, scope)
+    return scoped(qs.filter(decided_on__gte=_lookback_start(scope, today, settings)), scope)
 
 
 def _in_lookback(settings: Settings, agency_id: int, decided_on: dt.date, today: dt.date) -> bool:
@@ -199,13 +251,16 @@ BELOW = "cases.amount_below_minimum"
 def find_below_minimum(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    settings = Settings()
+    if _none_of(scope, _decided):
+        return
+    settings = law.settings_for(scope)
     qs = _decided_since(scope, today, settings).filter(amount_class=BELOW_MINIMUM, mitigation_ground="")
     for row in rows(
         qs.values(
             "id", "number", "agency_id", "decided_on", "fine_amount", "permitted_min", "decision_number"
         ),
         2000,
+        scope=scope,
     ):
         if not _in_lookback(settings, row["agency_id"], row["decided_on"], today):
             continue
@@ -257,42 +312,82 @@ def _officers_in_scope(scope: Scope) -> set[int] | None:
     return set(CaseOfficer.objects.filter(case_id__in=ids).values_list("officer_id", flat=True))
 
 
-def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding]:
+def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding | Checked]:
+    """Counted in SQL per officer, agency and decision day (memory grows with officers × days, not
+    with cases); the records of an officer found are read afterwards (at most RECORDS_SHOWN)."""
     if not scope.applies_to(SUBJECT):
         return
-    settings = Settings()
-    officers = _officers_in_scope(scope)
-    if officers is not None and not officers:
-        return
-    cases = _decided_since(Scope(agency_ids=scope.agency_ids), today, settings).filter(
-        fine_amount__isnull=False, fine_amount__gt=0, permitted_max__isnull=False
-    )
-    links = CaseOfficer.objects.filter(case__in=cases, removed_on__isnull=True)
+    officers = None
+    if scope.incremental:  # only a decided case's event can change its officers' shares
+        if _none_of(scope, lambda f: f["decided_on"] is not None):
+            return
+        officers = _officers_in_scope(scope)
+        if not officers:
+            return
+    settings = law.settings_for(scope)
+    links = CaseOfficer.objects.filter(
+        removed_on__isnull=True,
+        case__decided_on__isnull=False,
+        case__decided_on__gte=_lookback_start(Scope(agency_ids=scope.agency_ids), today, settings),
+        case__fine_amount__gt=0,
+        case__permitted_max__isnull=False,
+    ).exclude(case__state=State.TERMINATED)
+    if scope.agency_ids is not None:
+        links = links.filter(case__agency_id__in=scope.agency_ids)
     if officers is not None:
         links = links.filter(officer_id__in=officers)
-    per_officer: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows(
-        links.values(
-            "officer_id",
-            "case_id",
-            "case__number",
-            "case__agency_id",
-            "case__decided_on",
-            "case__fine_amount",
-            "case__permitted_max",
-        ),
-        5000,
-    ):
-        if _in_lookback(settings, row["case__agency_id"], row["case__decided_on"], today):
-            per_officer[row["officer_id"]].append(row)
-    names = _officer_names(per_officer)
-    for officer_id, mine in sorted(per_officer.items()):
-        agency_id = mine[-1]["case__agency_id"]
+    grouped = (
+        links.order_by()
+        .values("officer_id", "case__agency_id", "case__decided_on")
+        .annotate(
+            n=Count("id"), at_max=Count("id", filter=Q(case__fine_amount__gte=F("case__permitted_max")))
+        )
+        .order_by("officer_id")
+    )
+    totals: dict[int, list[int]] = {}
+    latest: dict[int, tuple[dt.date, int]] = {}  # the officer's agency: that of the latest decision
+    grouped_rows: Iterable[dict[str, Any]] = rows(grouped, 5000, scope=scope)
+    if scope.incremental:  # a few officers' days: every agency's settings in two queries
+        grouped_rows = list(grouped_rows)
+        settings.prefetch({r["case__agency_id"] for r in grouped_rows})
+    for row in grouped_rows:
+        if not _in_lookback(settings, row["case__agency_id"], row["case__decided_on"], today):
+            continue
+        t = totals.setdefault(row["officer_id"], [0, 0])
+        t[0] += row["n"]
+        t[1] += row["at_max"]
+        mark = (row["case__decided_on"], row["case__agency_id"])
+        latest[row["officer_id"]] = max(latest.get(row["officer_id"], mark), mark)
+    found = []
+    for officer_id, (total, n_max) in sorted(totals.items()):
+        agency_id = latest[officer_id][1]
         share = Decimal(settings.get(law.TIER_MAX_SHARE_PERCENT, agency_id))
         minimum = int(settings.get(law.TIER_MAX_MIN_CASES, agency_id))
-        at_max = [r for r in mine if r["case__fine_amount"] >= r["case__permitted_max"]]
-        if not law.share_exceeded(len(at_max), len(mine), share_percent=share, min_cases=minimum):
-            continue
+        if law.share_exceeded(n_max, total, share_percent=share, min_cases=minimum):
+            found.append((officer_id, agency_id, total, n_max))
+    if officers is not None:
+        for officer_id in sorted(officers - {f[0] for f in found}):
+            yield Checked(_key(TIER_MAX, "officers.officer", officer_id))
+    names = _officer_names(f[0] for f in found)
+    for officer_id, agency_id, total, n_max in found:
+        at_max = []
+        mine = (
+            links.filter(officer_id=officer_id, case__fine_amount__gte=F("case__permitted_max"))
+            .values(
+                "case_id",
+                "case__number",
+                "case__agency_id",
+                "case__decided_on",
+                "case__fine_amount",
+                "case__permitted_max",
+            )
+            .order_by("-case__decided_on", "case_id")
+        )
+        for r in rows(mine, 200, scope=scope):
+            if _in_lookback(settings, r["case__agency_id"], r["case__decided_on"], today):
+                at_max.append(r)
+                if len(at_max) == RECORDS_SHOWN:
+                    break
         yield Finding(
             key=_key(TIER_MAX, "officers.officer", officer_id),
             agency_id=agency_id,
@@ -300,15 +395,15 @@ def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding]:
             object_id=officer_id,
             officer_ids=(officer_id,),
             title=_("%(name)s: %(n)d of %(total)d fines at the tier maximum")
-            % {"name": names.get(officer_id, officer_id), "n": len(at_max), "total": len(mine)},
+            % {"name": names.get(officer_id, officer_id), "n": n_max, "total": total},
             explanation=_(
                 "Of the %(total)d fined cases this officer handled in the look-back period, %(n)d were "
                 "fined at the maximum of the discretion tier, more than %(setting)s (from %(minimum)s) "
                 "(%(article)s)."
             )
             % {
-                "total": len(mine),
-                "n": len(at_max),
+                "total": total,
+                "n": n_max,
                 "setting": settings.describe(law.TIER_MAX_SHARE_PERCENT, agency_id),
                 "minimum": settings.describe(law.TIER_MAX_MIN_CASES, agency_id),
                 "article": law.ART_DISCRETION,
@@ -320,7 +415,7 @@ def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding]:
                     fine_amount=r["case__fine_amount"],
                     tier_max=r["case__permitted_max"],
                 )
-                for r in at_max[:RECORDS_SHOWN]
+                for r in at_max
             ),
         )
 
@@ -330,17 +425,21 @@ def find_tier_maximum(scope: Scope, today: dt.date) -> Iterator[Finding]:
 PAIR = "cases.officer_pair_daily"
 
 
-def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding]:
+def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding | Checked]:
     if not scope.applies_to(SUBJECT):
         return
-    settings = Settings()
+    settings = law.settings_for(scope)
     since = today - dt.timedelta(days=int(law.LOOKBACK_DAYS.default))
     links = CaseOfficer.objects.filter(assigned_on__gte=since)
     if scope.agency_ids is not None:
         links = links.filter(case__agency_id__in=scope.agency_ids)
     ids = scope.ids_for(SUBJECT)
-    if ids is not None:  # only the days and officers these cases touch
-        touched = list(CaseOfficer.objects.filter(case_id__in=ids).values_list("officer_id", "assigned_on"))
+    if ids is not None:  # only the days and officers these cases touch (index: officer, day)
+        touched = list(
+            CaseOfficer.objects.filter(case_id__in=ids, assigned_on__gte=since).values_list(
+                "officer_id", "assigned_on"
+            )
+        )
         if not touched:
             return
         links = links.filter(
@@ -350,15 +449,24 @@ def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding]:
     agency_of: dict[int, int] = {}
     numbers: dict[int, str] = {}
     for row in rows(
-        links.values("case_id", "officer_id", "assigned_on", "case__agency_id", "case__number"), 5000
+        links.values("case_id", "officer_id", "assigned_on", "case__agency_id", "case__number"),
+        5000,
+        scope=scope,
     ):
         by_case[(row["case_id"], row["assigned_on"])].append(row["officer_id"])
         agency_of[row["case_id"]] = row["case__agency_id"]
         numbers[row["case_id"]] = row["case__number"]
+    if ids is not None:
+        settings.prefetch(set(agency_of.values()))
     pairs: dict[tuple[int, int, dt.date], list[int]] = defaultdict(list)
     for (case_id, day), officers in by_case.items():
         for a, b in combinations(sorted(set(officers)), 2):
             pairs[(a, b, day)].append(case_id)
+    if ids is not None:  # every pair and day evaluated here is complete: say which no longer hold
+        for (a, b, day), case_ids in sorted(pairs.items()):
+            limit = int(settings.get(law.OFFICER_PAIR_CASES_PER_DAY, agency_of[case_ids[0]]))
+            if len(case_ids) <= 1 or not law.too_many_per_day(len(case_ids), limit=limit):
+                yield Checked(f"{PAIR}:{a}-{b}:{day.isoformat()}")
     candidates = {k: v for k, v in pairs.items() if len(v) > 1}
     names = _officer_names({o for a, b, _d in candidates for o in (a, b)})
     for (a, b, day), case_ids in sorted(candidates.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])):
@@ -397,7 +505,9 @@ PROCEDURE = "cases.decision_without_notice_or_hearing"
 def find_procedure(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    settings = Settings()
+    if _none_of(scope, _decided):
+        return
+    settings = law.settings_for(scope)
     qs = _decided_since(scope, today, settings).filter(procedure=Procedure.ORDINARY, no_penalty_ground="")
     qs = qs.filter(
         Q(notified_on__isnull=True)
@@ -416,6 +526,7 @@ def find_procedure(scope: Scope, today: dt.date) -> Iterator[Finding]:
             "rights_waived_on",
         ),
         2000,
+        scope=scope,
     ):
         if not _in_lookback(settings, row["agency_id"], row["decided_on"], today):
             continue
@@ -463,6 +574,8 @@ def find_credentials(scope: Scope, today: dt.date) -> Iterator[Finding]:
         return
     from zhifa.officers.rules import can_enforce, officer_queryset_for_rules
 
+    if _none_of(scope, lambda f: f["state"] in OPEN_STATES):
+        return
     links = scoped(
         CaseOfficer.objects.filter(removed_on__isnull=True, case__state__in=list(OPEN_STATES)),
         scope,
@@ -524,6 +637,7 @@ def register() -> None:
                 find=find,
                 plant=planters[code],
                 incremental=code not in (TIER_MAX, PAIR),
+                recheck=code in (TIER_MAX, PAIR),  # an event re-checks its officers' aggregates
             )
         )
 

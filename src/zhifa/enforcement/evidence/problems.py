@@ -24,7 +24,7 @@ SUBJECT = "cases.case"
 def find_av_missing(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    settings = law.SettingsCache()
+    settings = law.settings_for(scope)
     video = Evidence.objects.filter(
         action=OuterRef("pk"), kind=Evidence.Kind.VIDEO, destroyed_at__isnull=True
     )
@@ -38,7 +38,7 @@ def find_av_missing(scope: Scope, today: dt.date) -> Iterator[Finding]:
     end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
     found = qs.values("id", "agency_id", "case_id", "kind", "occurred_at", "av_rule").order_by("id")
     labels = dict(SiteAction.Kind.choices)
-    for row in rows(found, 2000):
+    for row in rows(found, 2000, scope=scope):
         hours = int(settings.get(law.AV_GRACE_HOURS, row["agency_id"]))
         if row["occurred_at"] + dt.timedelta(hours=hours) >= end_of_today:
             continue

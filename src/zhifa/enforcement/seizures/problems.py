@@ -22,7 +22,7 @@ SUBJECT = "cases.case"
 def find_past_term(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    settings = law.SettingsCache()
+    settings = law.settings_for(scope)
     qs = Seizure.objects.filter(status=Seizure.Status.ACTIVE, due_on__isnull=False, due_on__lt=today)
     ids = scope.ids_for(SUBJECT)
     if ids is not None:
@@ -32,7 +32,7 @@ def find_past_term(scope: Scope, today: dt.date) -> Iterator[Finding]:
     found = qs.values(
         "id", "agency_id", "case_id", "number", "measure", "started_on", "due_on", "extension_days"
     )
-    for row in rows(found.order_by("id"), 2000):
+    for row in rows(found.order_by("id"), 2000, scope=scope):
         grace = int(settings.get(law.SEIZURE_GRACE_DAYS, row["agency_id"]))
         if not law.past_due(row["due_on"], today=today, grace_days=grace):
             continue

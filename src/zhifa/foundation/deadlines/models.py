@@ -53,6 +53,12 @@ class Deadline(models.Model):
                 condition=models.Q(resolved_on__isnull=True),
                 name="deadline_open_due_idx",
             ),
+            # on-time rates count the periods resolved in a span, per agency and kind
+            models.Index(
+                fields=["agency_id", "kind", "resolved_on"],
+                condition=models.Q(resolved_on__isnull=False),
+                name="deadline_resolved_idx",
+            ),
         ]
 
     def __str__(self) -> str:

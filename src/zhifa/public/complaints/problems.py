@@ -23,7 +23,7 @@ SUBJECT = "complaints.complaint"
 def find_complaints(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    settings = law.SettingsCache()
+    settings = law.settings_for(scope)
     qs = Complaint.objects.filter(agency__isnull=False).filter(
         Q(state__in=OPEN_STATES, due_on__lt=today) | Q(reopen_count__gte=1)
     )
@@ -33,7 +33,7 @@ def find_complaints(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
     found = qs.values("id", "agency_id", "tracking_code", "state", "due_on", "reopen_count", "received_on")
-    for row in rows(found.order_by("id"), 2000):
+    for row in rows(found.order_by("id"), 2000, scope=scope):
         agency_id = row["agency_id"]
         reasons = []
         grace = int(settings.get(law.COMPLAINT_GRACE_DAYS, agency_id))

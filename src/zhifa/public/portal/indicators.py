@@ -26,8 +26,16 @@ def fines_published(agency_ids: Collection[int], span: DateSpan) -> IndicatorVal
 
 def register() -> None:
     register_indicator(
-        "portal.decisions_published", _("Penalty decisions published"), decisions_published, unit=Unit.COUNT
+        "portal.decisions_published",
+        _("Penalty decisions published"),
+        decisions_published,
+        unit=Unit.COUNT,
+        monthly=True,
     )
     register_indicator(
-        "portal.fines_published", _("Fines in published decisions"), fines_published, unit=Unit.YUAN
+        "portal.fines_published",
+        _("Fines in published decisions"),
+        fines_published,
+        unit=Unit.YUAN,
+        monthly=True,
     )

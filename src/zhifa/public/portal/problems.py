@@ -24,7 +24,7 @@ SUBJECT = "cases.case"  # a case event (decide, revoke …) re-checks its decisi
 def find_publication(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    settings = law.SettingsCache()
+    settings = law.settings_for(scope)
     since = today - dt.timedelta(days=int(law.LOOKBACK_DAYS.default))
     state = PublishedDecision.State
     qs = PublishedDecision.objects.filter(
@@ -48,7 +48,7 @@ def find_publication(scope: Scope, today: dt.date) -> Iterator[Finding]:
         "window_source",
         "state",
     ).order_by("id")
-    for row in rows(found, 2000):
+    for row in rows(found, 2000, scope=scope):
         grace = int(settings.get(law.PUBLICATION_GRACE_DAYS, row["agency_id"]))
         if row["state"] == state.SCHEDULED:
             if not law.past_due(row["publish_due"], today=today, grace_days=grace):

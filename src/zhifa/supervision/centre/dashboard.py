@@ -1,6 +1,12 @@
 """The supervisor's dashboard (驾驶舱): figures from the indicator registry for the caller's agencies
 (or one of them) over a period, the monthly trend, the top violations and the open clues by model.
-Nothing here counts rows of another domain: every figure is an indicator."""
+Nothing here counts rows of another domain: every figure is an indicator.
+
+The monthly-additive indicators (the case and portal figures over the large tables) are read from
+their per-agency monthly parts (`centre.figures`) for whole past months and computed live only for the
+rest of the period (the current month, partial months): a constant number of queries, whatever the
+number of agencies, months or cases. The other indicators (small tables: officers, appeals, reviews,
+clues) are computed live, one call each."""
 
 from __future__ import annotations
 
@@ -11,13 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core.indicators import DateSpan, IndicatorValue, as_dict, indicator, indicator_value
-from zhifa.enforcement.cases.indicators import top_power_items
+from zhifa.core.indicators import DateSpan, IndicatorValue, as_dict, indicator
 from zhifa.org.selectors import node_names
+from zhifa.supervision.centre import figures
 from zhifa.supervision.centre.models import Clue, ClueState
-from zhifa.supervision.centre.reports import month_span
 from zhifa.supervision.centre.selectors import model_names
 
 # The dashboard's tiles, grouped as the justice bureau reads them.
@@ -68,24 +74,35 @@ class Tile:
         return {**as_dict(self.code, self.value), "label": self.label, "unit": self.unit}
 
 
-def tiles(agency_ids: Collection[int], span: DateSpan) -> list[tuple[str, list[Tile]]]:
+def tiles(
+    agency_ids: Collection[int],
+    span: DateSpan,
+    *,
+    today: dt.date | None = None,
+    plan: figures.Plan | None = None,
+) -> list[tuple[str, list[Tile]]]:
+    today = today or timezone.localdate()
+    found = {}
+    for _title, codes in GROUPS:
+        for code in codes:
+            try:
+                found[code] = indicator(code)
+            except LookupError:  # an app not installed: its tile is not shown
+                continue
+    monthly = [i for i in found.values() if i.monthly]
+    if plan is None:
+        plan = figures.plan(span, figures.covered_months(span) if monthly else (), today)
+    values = figures.values(monthly, agency_ids, span, plan)
+    ids = frozenset(agency_ids)
     out = []
     for title, codes in GROUPS:
         row = []
         for code in codes:
-            try:
-                ind = indicator(code)
-            except LookupError:  # an app not installed: its tile is not shown
+            ind = found.get(code)
+            if ind is None:
                 continue
-            row.append(
-                Tile(
-                    code,
-                    str(ind.label),
-                    str(ind.unit),
-                    ind.compute(frozenset(agency_ids), span),
-                    ind.higher_is_better,
-                )
-            )
+            value = values[code] if ind.monthly else ind.compute(ids, span)
+            row.append(Tile(code, str(ind.label), str(ind.unit), value, ind.higher_is_better))
         out.append((str(title), row))
     return out
 
@@ -103,12 +120,17 @@ def months_back(end: dt.date, n: int) -> list[tuple[int, int]]:
 
 def trend(agency_ids: Collection[int], end: dt.date, months: int = TREND_MONTHS) -> list[dict[str, Any]]:
     """Cases registered and decided per month, the `months` months up to `end`."""
+    wanted = [dt.date(y, m, 1) for y, m in months_back(end, months)]
+    inds = [indicator(code) for code in TREND_CODES]
+    today = timezone.localdate()
+    covered = figures.covered_months(DateSpan(wanted[0], figures.month_end(wanted[-1])))
+    covered = {m for m in covered if figures.month_end(m) < today}
+    values = figures.by_month(inds, agency_ids, wanted, covered)
     out = []
-    for y, m in months_back(end, months):
-        span = month_span(y, m)
-        row: dict[str, Any] = {"month": f"{y}-{m:02d}"}
+    for m in wanted:
+        row: dict[str, Any] = {"month": f"{m.year}-{m.month:02d}"}
         for code in TREND_CODES:
-            row[code] = int(indicator_value(code, agency_ids, span).numerator)
+            row[code] = int(values[(code, m)].numerator)
         out.append(row)
     return out
 
@@ -135,9 +157,11 @@ def by_agency(
 
 
 def dashboard(agency_ids: Collection[int], span: DateSpan, *, trend_end: dt.date) -> dict[str, Any]:
+    today = timezone.localdate()
+    plan = figures.plan(span, figures.covered_months(span), today)
     return {
-        "groups": tiles(agency_ids, span),
+        "groups": tiles(agency_ids, span, today=today, plan=plan),
         "trend": trend(agency_ids, trend_end),
-        "top_violations": top_power_items(agency_ids, span, 10),
+        "top_violations": figures.power_items(agency_ids, span, plan, 10),
         "clues_by_model": open_clues_by_model(agency_ids),
     }

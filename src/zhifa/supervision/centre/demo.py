@@ -16,6 +16,9 @@ from zhifa.supervision.centre.models import Clue, ClueState
 
 
 def seed_centre(ctx: dict[str, Any]) -> None:
+    from zhifa.supervision.centre.figures import refresh
+
+    refresh()  # the dashboard's monthly parts, as the nightly task leaves them
     first = services.models_run()
     missing = [m for m in problem_models() if not first.by_model.get(m.code)]
     planted = [m.code for m in missing if m.plant is not None and m.plant(ctx)]

@@ -266,3 +266,41 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MonthlyFigure(models.Model):
+    """A part of the dashboard kept per agency and calendar month: the numerator and denominator of a
+    monthly-additive indicator (`core.indicators.Indicator.monthly`), or (code `cases.power_items`)
+    the decisions of one power item. Recomputed for whole past months by `centre.figures.refresh`
+    (nightly, after the sweep); the dashboard sums the parts of the months a period covers and computes
+    the rest — the current month, partial months — live. Derived data: deleted and rewritten."""
+
+    code = models.CharField(max_length=80)
+    agency_id = models.BigIntegerField()
+    month = models.DateField()  # the first day of the month
+    item = models.CharField(max_length=40, blank=True, default="")
+    label = models.CharField(max_length=300, blank=True, default="")
+    numerator = models.DecimalField(max_digits=20, decimal_places=2)
+    denominator = models.DecimalField(max_digits=20, decimal_places=2, null=True)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True)  # power items: fines
+    amount_paid = models.DecimalField(max_digits=20, decimal_places=2, null=True)  # power items: paid
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "code", "agency_id", "item", "label"], name="monthly_figure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.agency_id} {self.month:%Y-%m} {self.item}"
+
+
+class FigureMonth(models.Model):
+    """A month whose `MonthlyFigure`s are complete (every agency, every monthly indicator)."""
+
+    month = models.DateField(unique=True)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -26,7 +26,7 @@ from zhifa.core.auditing import audit_record
 from zhifa.core.errors import Forbidden, InvalidInput, NotFound
 from zhifa.core.files import filetypes
 from zhifa.core.files.services import blob_store
-from zhifa.core.problems import Finding, ProblemModel, Scope, problem_models
+from zhifa.core.problems import Checked, Finding, ProblemModel, Scope, problem_models
 from zhifa.core.roles import Role
 from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
 from zhifa.supervision.centre import handlers
@@ -120,54 +120,60 @@ def _clear(clue: Clue, today: dt.date) -> None:
         Clue.objects.filter(pk=clue.pk, condition_open=True).update(condition_open=False, cleared_on=today)
 
 
-def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
-    result = RunResult()
+def _find(model: ProblemModel, scope: Scope, today: dt.date) -> tuple[dict[str, Finding], set[str]]:
+    """What the model finds in the scope, and (aggregate re-checks) the keys it evaluated that do not
+    hold."""
     found: dict[str, Finding] = {}
+    checked: set[str] = set()
     for f in model.find(scope, today):
-        found.setdefault(f.key, f)
-    result.checked = len(found)
-    existing = Clue.objects.filter(model_code=model.code, condition_open=True)
-    if scope.agency_ids is not None:
-        existing = existing.filter(agency_id__in=scope.agency_ids)
-    ids = scope.ids_for(model.subject)
-    if ids is not None:
-        # the incremental check sees only these objects: clues about other objects stay as they are
-        # (aggregate models — an officer's share, a pair's day — are reconciled by the sweep)
-        existing_keys = {
-            k: (pk, expl, st)
-            for pk, k, expl, st in existing.filter(key__in=list(found)).values_list(
-                "id", "key", "explanation", "state"
-            )
-        }
-        gone = list(
-            existing.filter(object_type=_subject_type(model), object_id__in=ids)
-            .exclude(key__in=list(found))
-            .only("id", "state")
-        )
-    else:
-        existing_keys = {}
-        gone = []
-        for pk, k, expl, st in existing.values_list("id", "key", "explanation", "state").iterator(5000):
-            if k in found:
-                existing_keys[k] = (pk, expl, st)
-            else:
-                gone.append(Clue(pk=pk, state=st))
-    seen: list[int] = []
-    for key, f in found.items():
-        if key in existing_keys:
-            pk, explanation, _state = existing_keys[key]
-            seen.append(pk)
-            if explanation != f.explanation:  # the facts moved on (another day late …): say so
-                Clue.objects.filter(pk=pk).update(
-                    explanation=f.explanation, title=f.title[:300], records=_records(f)
-                )
-                result.updated += 1
-        elif _raise(model, f, today):
-            result.raised += 1
+        if isinstance(f, Checked):
+            checked.add(f.key)
+        else:
+            found.setdefault(f.key, f)
+    return found, checked - found.keys()
+
+
+def _refresh(model: ProblemModel, f: Finding, pk: int, explanation: str) -> bool:
+    if explanation == f.explanation:
+        return False
+    # the facts moved on (another day late …): say so
+    Clue.objects.filter(pk=pk).update(explanation=f.explanation, title=f.title[:300], records=_records(f))
+    return True
+
+
+def _mark_seen(seen: list[int], today: dt.date) -> None:
     for start in range(0, len(seen), 2000):  # still found: one UPDATE per chunk, not one per clue
         Clue.objects.filter(pk__in=seen[start : start + 2000]).exclude(last_seen_on=today).update(
             last_seen_on=today
         )
+
+
+def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
+    """Reconcile one model's findings over the scope with its open clues (a sweep, or some agencies)."""
+    if scope.incremental:
+        return _check([model], scope, today)
+    result = RunResult()
+    found, _checked = _find(model, scope, today)
+    result.checked = len(found)
+    existing = Clue.objects.filter(model_code=model.code, condition_open=True)
+    if scope.agency_ids is not None:
+        existing = existing.filter(agency_id__in=scope.agency_ids)
+    existing_keys = {}
+    gone = []
+    for pk, k, expl, st in existing.values_list("id", "key", "explanation", "state").iterator(5000):
+        if k in found:
+            existing_keys[k] = (pk, expl)
+        else:
+            gone.append(Clue(pk=pk, state=st))
+    seen: list[int] = []
+    for key, f in found.items():
+        if key in existing_keys:
+            pk, explanation = existing_keys[key]
+            seen.append(pk)
+            result.updated += _refresh(model, f, pk, explanation)
+        elif _raise(model, f, today):
+            result.raised += 1
+    _mark_seen(seen, today)
     for clue in gone:
         _clear(clue, today)
         result.cleared += 1
@@ -175,38 +181,114 @@ def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
     return result
 
 
-def _subject_type(model: ProblemModel) -> str:
-    return model.subject
+def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResult:
+    """The incremental check of some objects: the open clues about those objects, of every model, in
+    one indexed query (object type, id); each model's findings; then, only when a model found or
+    re-checked a condition under a key not among them (a new clue, an aggregate's clue about an
+    officer), one more query by key. A clue about the objects that its model no longer finds is
+    cleared, and so is an aggregate's clue under a key the model re-checked and found not to hold;
+    clues about other objects stay as they are."""
+    assert scope.ids is not None and scope.subject is not None
+    total = RunResult()
+    if not models:
+        return total
+    base = Clue.objects.filter(condition_open=True, model_code__in=[m.code for m in models])
+    if scope.agency_ids is not None:
+        base = base.filter(agency_id__in=scope.agency_ids)
+    columns = ("id", "model_code", "key", "explanation", "state")
+    known: dict[tuple[str, str], tuple[int, str, str]] = {
+        (code, key): (pk, expl, st)
+        for pk, code, key, expl, st in base.filter(
+            object_type=scope.subject, object_id__in=sorted(scope.ids)
+        ).values_list(*columns)
+    }
+    on_objects = set(known)
+    results = {m.code: _find(m, scope, today) for m in models}
+    wanted = {
+        (code, key) for code, (found, checked) in results.items() for key in (*found, *checked)
+    } - known.keys()
+    if wanted:
+        for pk, code, key, expl, st in base.filter(key__in=sorted({k for _c, k in wanted})).values_list(
+            *columns
+        ):
+            if (code, key) in wanted:
+                known[(code, key)] = (pk, expl, st)
+    seen: list[int] = []
+    for model in models:
+        found, checked = results[model.code]
+        total.checked += len(found)
+        total.by_model[model.code] = len(found)
+        for key, f in found.items():
+            hit = known.get((model.code, key))
+            if hit is not None:
+                seen.append(hit[0])
+                total.updated += _refresh(model, f, hit[0], hit[1])
+            elif _raise(model, f, today):
+                total.raised += 1
+        for (code, key), (pk, _expl, st) in known.items():
+            if code == model.code and key not in found and ((code, key) in on_objects or key in checked):
+                _clear(Clue(pk=pk, state=st), today)
+                total.cleared += 1
+    _mark_seen(seen, today)
+    return total
 
 
 def models_run(
-    *, scope: Scope | None = None, today: dt.date | None = None, codes: Collection[str] | None = None
+    *,
+    scope: Scope | None = None,
+    today: dt.date | None = None,
+    codes: Collection[str] | None = None,
+    aggregates: bool | None = None,
 ) -> RunResult:
-    """Run the models (all, or `codes`) over the scope (everything by default: the nightly sweep)."""
+    """Run the models (all, or `codes`) over the scope (everything by default: the nightly sweep). A
+    scope of some objects is an incremental check: the per-object models of their subject
+    (`aggregates=False`), the aggregate models that re-check what those objects feed (`recheck`;
+    `aggregates=True`), or both (None)."""
     today = today or timezone.localdate()
     scope = scope or Scope()
+    incremental = scope.incremental
+    models = [
+        m
+        for m in problem_models(codes)
+        if scope.applies_to(m.subject)
+        and (
+            not incremental
+            or (m.incremental and aggregates is not True)
+            or (m.recheck and not m.incremental and aggregates is not False)
+        )
+    ]
+    if incremental:
+        return _check(models, scope, today)
     total = RunResult()
-    incremental = scope.ids is not None
-    for model in problem_models(codes):
-        if scope.applies_to(model.subject) and (model.incremental or not incremental):
-            total.add(run_model(model, scope, today))
+    for model in models:
+        total.add(run_model(model, scope, today))
     return total
 
 
 def check_subject(subject: str, ids: Iterable[int], *, today: dt.date | None = None) -> RunResult:
-    """The incremental check after events on these objects (called by the listeners)."""
-    return models_run(scope=Scope(subject=subject, ids=frozenset(ids)), today=today)
+    """The incremental check after events on these objects: the per-object models (a task queued by
+    the listeners after the event commits)."""
+    return models_run(scope=Scope(subject=subject, ids=frozenset(ids)), today=today, aggregates=False)
 
 
-def _queue_check(subject: str, obj_id: int) -> None:
-    """After the event commits, queue the incremental check (a task): the event itself only pays for
-    registering the callback, and a fault in a model can never roll the domain's event back (the
-    nightly sweep finds whatever a lost task missed)."""
-    from zhifa.supervision.centre.tasks import centre_check
+def recheck_aggregates(subject: str, ids: Iterable[int], *, today: dt.date | None = None) -> RunResult:
+    """The aggregate models' re-check after events on these objects (its own queued task): only the
+    aggregates the objects feed — a case's officers' shares, its officers' pairs on its days."""
+    return models_run(scope=Scope(subject=subject, ids=frozenset(ids)), today=today, aggregates=True)
+
+
+def _queue_check(subject: str, obj_id: int, *, aggregates: bool = False) -> None:
+    """After the event commits, queue the incremental check (a task) and, for a case, the aggregate
+    re-check (another task): the event itself only pays for registering the callback, and a fault in a
+    model can never roll the domain's event back (the nightly sweep finds whatever a lost task
+    missed)."""
+    from zhifa.supervision.centre.tasks import centre_check, centre_recheck
 
     def enqueue() -> None:
         try:
             centre_check.enqueue(subject, obj_id)
+            if aggregates:
+                centre_recheck.enqueue(subject, obj_id)
         except Exception:
             log.exception("centre: incremental check of %s %s failed", subject, obj_id)
 
@@ -214,7 +296,7 @@ def _queue_check(subject: str, obj_id: int) -> None:
 
 
 def on_case_event(case: Any, event: Any) -> None:
-    _queue_check("cases.case", case.pk)
+    _queue_check("cases.case", case.pk, aggregates=True)
 
 
 def on_complaint_event(complaint: Any, event: Any) -> None:

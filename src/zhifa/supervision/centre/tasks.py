@@ -7,7 +7,7 @@ from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from zhifa.supervision.centre.services import check_subject, models_run
+from zhifa.supervision.centre.services import check_subject, models_run, recheck_aggregates
 
 
 @db_periodic_task(crontab(hour="2", minute="30"))
@@ -17,7 +17,24 @@ def centre_sweep() -> None:
     models_run()
 
 
+@db_periodic_task(crontab(hour="3", minute="15"))
+def centre_figures() -> None:
+    """Recompute the dashboard's monthly parts of the past months (`centre.figures.refresh`): an act
+    recorded late with an older date shows on the dashboard the next morning; the current month is
+    always computed live."""
+    from zhifa.supervision.centre.figures import refresh
+
+    refresh()
+
+
 @task()
 def centre_check(subject: str, obj_id: int) -> None:
     """Re-run the per-object problem models for one object after an event on it (idempotent)."""
     check_subject(subject, [obj_id])
+
+
+@task()
+def centre_recheck(subject: str, obj_id: int) -> None:
+    """Re-check the aggregate problem models this object feeds (a case's officers' shares and pairs):
+    raise or close their clues without waiting for the sweep (idempotent)."""
+    recheck_aggregates(subject, [obj_id])

@@ -259,6 +259,24 @@ class Case(models.Model):
             models.Index(fields=["discovered_on", "id"], name="case_discovered_idx"),
             models.Index(fields=["party_id_number"], name="case_party_id_idx"),
             models.Index(fields=["power_item", "discovered_on"], name="case_power_disc_idx"),
+            # the indicators count by the date of the act per agency (dashboard, monthly report): the
+            # dashboard's live days and the monthly parts' refresh read these ranges, not the table
+            models.Index(fields=["agency", "registered_at"], name="case_agency_registered_idx"),
+            models.Index(
+                fields=["agency", "decided_on"],
+                condition=models.Q(decided_on__isnull=False),
+                name="case_agency_decided_idx",
+            ),
+            models.Index(
+                fields=["agency", "filed_on"],
+                condition=models.Q(filed_on__isnull=False),
+                name="case_agency_filed_idx",
+            ),
+            models.Index(
+                fields=["agency", "hearing_held_on"],
+                condition=models.Q(hearing_held_on__isnull=False),
+                name="case_agency_hearing_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

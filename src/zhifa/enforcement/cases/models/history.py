@@ -71,6 +71,8 @@ class CaseOfficer(models.Model):
         indexes = [
             models.Index(fields=["user", "case"], name="caseofficer_user_case_idx"),
             models.Index(fields=["officer", "case"], name="caseofficer_officer_case_idx"),
+            # the pair model's re-check after an event: an officer's assignments on a day
+            models.Index(fields=["officer", "assigned_on"], name="caseofficer_officer_day_idx"),
         ]
 
     def __str__(self) -> str:

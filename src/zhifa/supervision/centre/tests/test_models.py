@@ -15,6 +15,7 @@ from zhifa.core.problems import problem_models
 from zhifa.enforcement.cases.factories import CaseKit
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseOfficer, DeadlineKind, State
 from zhifa.officers.factories import make_credentialed_officer
+from zhifa.supervision.centre import services
 from zhifa.supervision.centre.models import ClueState
 from zhifa.supervision.centre.tests.builders import D, assign, case, clues, deadline, decided, run, setting
 
@@ -388,3 +389,92 @@ def test_an_event_queues_the_incremental_check_after_commit(
         "cases.tier_maximum_share",
         "cases.officer_pair_daily",
     }
+
+
+class TestAggregateRecheck:
+    """The aggregate models re-check, after an event on a case, what that case feeds — without the
+    sweep: its officers' shares and its officers' pairs on its days."""
+
+    def test_an_officers_share_raises_and_clears_on_the_re_check_of_one_case(self, kit: CaseKit) -> None:
+        code = "cases.tier_maximum_share"
+        made = TestAmounts()._officer_cases(kit, at_max=4, total=6)  # 4 of 6 at the maximum: > 50 %
+        other = decided(kit, on=D(2025, 6, 2))  # another officer's decided case: not their share
+        assign(other, kit.officer_a, on=D(2025, 6, 2))
+        assert services.recheck_aggregates("cases.case", [other.pk]).raised == 0
+        assert services.recheck_aggregates("cases.case", [made[0].pk]).raised == 1
+        clue = only_clue(code)
+        assert clue.object_id == kit.officer_a3.pk and len(clue.records) == 4
+        assert services.recheck_aggregates("cases.case", [made[1].pk]).raised == 0  # once per condition
+        Case.objects.filter(pk__in=[c.pk for c in made[:2]]).update(fine_amount=Decimal("7000.00"))
+        result = services.recheck_aggregates("cases.case", [made[0].pk])  # 2 of 6 now
+        assert result.cleared == 1
+        assert_cleared(code)
+
+    def test_an_undecided_case_does_not_re_check_shares(self, kit: CaseKit) -> None:
+        made = TestAmounts()._officer_cases(kit, at_max=4, total=6)
+        lead = case(kit, state=State.INVESTIGATING)
+        assign(lead, kit.officer_a3, on=D(2025, 6, 20))
+        assert services.recheck_aggregates("cases.case", [lead.pk]).checked == 0
+        assert clues("cases.tier_maximum_share") == []
+        services.recheck_aggregates("cases.case", [made[-1].pk])
+        assert len(clues("cases.tier_maximum_share")) == 1
+
+    def test_a_pair_raises_and_clears_on_the_re_check_of_one_case(self, kit: CaseKit) -> None:
+        code = "cases.officer_pair_daily"
+        setting(kit, "supervision.officer_pair_cases_per_day", 3)
+        day = D(2025, 6, 20)
+        made = []
+        for _i in range(4):
+            c = case(kit, state=State.INVESTIGATING)
+            assign(c, kit.officer_a, kit.officer_a2, on=day)
+            made.append(c)
+        assert services.recheck_aggregates("cases.case", [made[2].pk]).raised == 1
+        clue = only_clue(code)
+        assert "2025-06-20" in clue.title and len(clue.records) == 4
+        CaseOfficer.objects.filter(case=made[0]).update(assigned_on=D(2025, 6, 19))  # now 3 that day
+        assert services.recheck_aggregates("cases.case", [made[1].pk]).cleared == 1
+        assert_cleared(code)
+
+    def test_the_per_object_check_leaves_aggregates_to_their_re_check(self, kit: CaseKit) -> None:
+        made = TestAmounts()._officer_cases(kit, at_max=4, total=6)
+        assert "cases.tier_maximum_share" not in services.check_subject("cases.case", [made[0].pk]).by_model
+        assert clues("cases.tier_maximum_share") == []
+
+
+def test_a_case_event_queues_the_aggregate_re_check_after_commit(
+    kit: CaseKit, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A case event queues both tasks; the aggregate one raises the pair's clue at once (tasks run
+    immediately in tests)."""
+    setting(kit, "supervision.officer_pair_cases_per_day", 1)
+    day = D(2025, 6, 20)
+    first = case(kit, state=State.INVESTIGATING)
+    assign(first, kit.officer_a, kit.officer_a2, on=day)
+    second = case(kit, state=State.INVESTIGATING)
+    assign(second, kit.officer_a, kit.officer_a2, on=day)
+    assert clues("cases.officer_pair_daily") == []  # assigned by hand above: no event yet
+    from zhifa.supervision.centre.services import on_case_event
+
+    with django_capture_on_commit_callbacks(execute=True):
+        on_case_event(second, None)
+    assert len(clues("cases.officer_pair_daily")) == 1
+
+
+def test_the_per_object_check_raises_and_clears_both_period_models_of_a_case(kit: CaseKit) -> None:
+    """The decision and service models share one read of the case's late periods in a check; a
+    suspended case's period is paused; resolving a period clears its clue on the next check."""
+    c = decided(kit, on=D(2025, 6, 10))
+    late = deadline(c, DeadlineKind.DECISION, start=D(2025, 3, 1), due=D(2025, 5, 30))
+    served = deadline(c, DeadlineKind.SERVICE, start=D(2025, 6, 10), due=D(2025, 6, 19))
+    other = case(kit, state=State.INVESTIGATING)
+    deadline(other, DeadlineKind.DECISION, start=D(2025, 3, 1), due=D(2025, 5, 30))
+    result = services.check_subject("cases.case", [c.pk])
+    assert result.raised == 2
+    assert [x.object_id for x in clues("cases.decision_overdue")] == [c.pk]  # not the other case
+    assert len(clues("cases.service_late")) == 1
+    CaseDeadline.objects.filter(pk=late.pk).update(resolved_on=D(2025, 6, 10), resolution="late")
+    assert services.check_subject("cases.case", [c.pk]).cleared == 1
+    assert_cleared("cases.decision_overdue")
+    Case.objects.filter(pk=c.pk).update(suspended_since=D(2025, 6, 20))
+    assert services.check_subject("cases.case", [c.pk]).cleared == 1
+    assert served.pk
