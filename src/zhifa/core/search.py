@@ -179,17 +179,20 @@ def _kind_token(kind: str) -> str:
     return "k" + re.sub(r"[^a-z0-9]", "", kind.lower())
 
 
-def _agency_token(agency_id: int) -> str:
-    # The owning agency is a token of the index too (beside the kind), so a query restricted to the
-    # user's scope intersects the agency's posting list inside the index instead of finding every
-    # match first and filtering them afterwards (a word in a fifth of a million cases: 195,000 matches
-    # for the 6,869 in one agency). Digits cannot clash with a kind token (k…) or a word.
-    return f"a{int(agency_id)}"
+def _scope_token(kind: str, agency_id: int) -> str:
+    # A document of an agency also carries a token of its kind *and* agency (kcasea12), so a query
+    # restricted to the user's scope intersects that token's posting list inside the index: a word in
+    # a fifth of a million cases gives the 6,869 of one agency directly, instead of all 195,000 matches
+    # filtered afterwards. One token for both: the kind alone ('kcase', a million documents) is a
+    # posting list too long to intersect cheaply. Kind tokens are letters and digits, so a kind ending
+    # in "a" and digits could clash with another kind's scope token; no kind does.
+    return f"{_kind_token(kind)}a{int(agency_id)}"
 
 
 def _tag_tokens(kind: str, agency_id: int | None) -> str:
-    """The index's non-text tokens of a document: its kind and, when it has one, its agency."""
-    return _kind_token(kind) if agency_id is None else f"{_kind_token(kind)} {_agency_token(agency_id)}"
+    """The index's non-text tokens of a document: its kind and, with an agency, its scope token."""
+    kind_token = _kind_token(kind)
+    return kind_token if agency_id is None else f"{kind_token} {_scope_token(kind, agency_id)}"
 
 
 def search_index(
@@ -293,9 +296,11 @@ def _fts5_quote(term: str) -> str:
 def _fts5_match(
     kind: str, terms: list[tuple[str, tuple[str, ...]]], agency_ids: Sequence[int] | None = None
 ) -> str:
-    parts = [f"kind : {_kind_token(kind)}"]
-    if agency_ids is not None and 0 < len(agency_ids) <= AGENCY_TOKENS_MAX:
-        parts.append("kind : (" + " OR ".join(_agency_token(a) for a in agency_ids) + ")")
+    if _by_tokens(agency_ids):
+        assert agency_ids is not None
+        parts = ["kind : (" + " OR ".join(_scope_token(kind, a) for a in agency_ids) + ")"]
+    else:
+        parts = [f"kind : {_kind_token(kind)}"]
     for word, subs in terms:
         alternatives = [_fts5_quote(word)]
         if subs:
@@ -308,10 +313,10 @@ def _pg_quote(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-# A query word spelled like one of the index's own tokens (the kind, an agency) must match text only:
+# A query word spelled like one of the index's own tokens (kind, scope) must match text only:
 # on PostgreSQL all tokens share one vector, so such a word is restricted to the text's weights (A
 # title, B body; the tokens are D). On SQLite they are a column of their own, never searched by words.
-_TAG_LIKE = re.compile(r"^(a\d+|k[a-z0-9]+)$")
+_TAG_LIKE = re.compile(r"^k[a-z0-9]+$")
 
 
 def _pg_word(term: str) -> str:
@@ -336,10 +341,14 @@ def _pg_tsquery(terms: list[tuple[str, tuple[str, ...]]]) -> str:
 RANK_WINDOW = 500
 
 
-# A scope of up to this many agencies is matched inside the index (their tokens OR-ed, intersected
-# with the words); a wider scope (a city supervisor's 40 agencies) is nearly everything, where merging
-# 40 posting lists costs more than it saves, so the documents' agency column filters it (as before).
+# A scope of up to this many agencies is matched inside the index (their scope tokens OR-ed,
+# intersected with the words); a wider scope (a city supervisor's 40 agencies) is nearly everything,
+# where merging 40 posting lists costs more than it saves, so the documents' agency column filters it.
 AGENCY_TOKENS_MAX = 12
+
+
+def _by_tokens(agency_ids: Sequence[int] | None) -> bool:
+    return agency_ids is not None and 0 < len(agency_ids) <= AGENCY_TOKENS_MAX
 
 
 def _agency_clause(column: str, agency_ids: Iterable[int] | None) -> tuple[str, list[Any]]:
@@ -358,14 +367,19 @@ def _scope(agency_ids: Iterable[int] | None) -> list[int] | None:
 def _matches(
     kind: str, terms: list[tuple[str, tuple[str, ...]]], agency_ids: Iterable[int] | None, select: str
 ) -> tuple[str, list[Any]]:
-    """SQL selecting `select` ("id", "object_id" or "1") of the matching documents, in index order."""
+    """SQL selecting `select` ("id", "object_id" or "1") of the matching documents, in index order.
+    With a scope matched by its tokens, the index alone answers (no column to check on the rows)."""
     scope = _scope(agency_ids)
+    by_tokens = _by_tokens(scope)
     if connection.vendor == "sqlite":
         column = {"id": "rowid", "object_id": "object_id", "1": "1"}[select]
-        agency, ids = _agency_clause("agency_id", scope)
+        agency, ids = ("", []) if by_tokens else _agency_clause("agency_id", scope)
         sql = f"SELECT {column} FROM core_search_fts WHERE core_search_fts MATCH %s{agency}"  # noqa: S608
         return sql, [_fts5_match(kind, terms, scope), *ids]
     column = {"id": "d.id", "object_id": "d.object_id", "1": "1"}[select]
+    if by_tokens:
+        sql = f"SELECT {column} FROM core_searchdocument d WHERE d.vector @@ to_tsquery('simple', %s)"  # noqa: S608
+        return sql, [_pg_filter(kind, terms, scope)]
     agency, ids = _agency_clause("d.agency_id", scope)
     sql = (
         f"SELECT {column} FROM core_searchdocument d "  # noqa: S608 — fixed names and %s lists only
@@ -378,12 +392,13 @@ def _pg_filter(
     kind: str, terms: list[tuple[str, tuple[str, ...]]], agency_ids: Sequence[int] | None = None
 ) -> str:
     # The kind is a lexeme of the vector too, so the GIN index intersects it with the words: a query
-    # over 1,671 articles is not slowed down by 200,000 power items sharing its words. So is the
-    # agency, for a scope of a few agencies (see AGENCY_TOKENS_MAX).
-    tsquery = f"({_pg_tsquery(terms)}) & {_pg_quote(_kind_token(kind))}"
-    if agency_ids is not None and 0 < len(agency_ids) <= AGENCY_TOKENS_MAX:
-        tsquery += " & (" + " | ".join(_pg_quote(_agency_token(a)) for a in agency_ids) + ")"
-    return tsquery
+    # over 1,671 articles is not slowed down by 200,000 power items sharing its words. A scope of a few
+    # agencies is their scope tokens instead (kind and agency in one, see _scope_token).
+    if _by_tokens(agency_ids):
+        assert agency_ids is not None
+        scope = " | ".join(_pg_quote(_scope_token(kind, a)) for a in agency_ids)
+        return f"({_pg_tsquery(terms)}) & ({scope})"
+    return f"({_pg_tsquery(terms)}) & {_pg_quote(_kind_token(kind))}"
 
 
 def search_query(

@@ -1,21 +1,25 @@
-"""The owning agency becomes a token of the full-text index (zhifa.core.search._agency_token), so a
-scoped search intersects it inside the index. Existing documents get their agency's token here; new
-ones are written with it by core.search."""
+"""Every document of an agency gets a scope token of its kind and agency (`kcasea12`,
+zhifa.core.search._scope_token), so a search within a user's scope intersects it inside the index.
+Existing documents get theirs here; new ones are written with it by core.search."""
 
 from django.db import migrations
+
+# The kind token is "k" + the kind's lower-case letters and digits (core.search._kind_token).
+PG_SCOPE_TOKEN = "'k' || regexp_replace(lower(kind), '[^a-z0-9]', '', 'g') || 'a' || agency_id::text"
 
 
 def add_tokens(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
+        # the FTS5 `kind` column holds exactly the kind token
         schema_editor.execute(
-            "UPDATE core_search_fts SET kind = kind || ' a' || CAST(agency_id AS INTEGER) "
+            "UPDATE core_search_fts SET kind = kind || ' ' || kind || 'a' || CAST(agency_id AS INTEGER) "
             "WHERE agency_id IS NOT NULL AND agency_id != ''"
         )
     elif vendor == "postgresql":
         schema_editor.execute(
             "UPDATE core_searchdocument SET vector = vector "
-            "|| setweight(to_tsvector('simple', 'a' || agency_id::text), 'D') WHERE agency_id IS NOT NULL"
+            f"|| setweight(to_tsvector('simple', {PG_SCOPE_TOKEN}), 'D') WHERE agency_id IS NOT NULL"
         )
 
 
@@ -23,12 +27,11 @@ def remove_tokens(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         schema_editor.execute(
-            "UPDATE core_search_fts SET kind = replace(kind, ' a' || CAST(agency_id AS INTEGER), '') "
-            "WHERE agency_id IS NOT NULL AND agency_id != ''"
+            "UPDATE core_search_fts SET kind = substr(kind, 1, instr(kind, ' ') - 1) WHERE instr(kind, ' ') > 0"
         )
     elif vendor == "postgresql":
         schema_editor.execute(
-            "UPDATE core_searchdocument SET vector = ts_delete(vector, 'a' || agency_id::text) "
+            f"UPDATE core_searchdocument SET vector = ts_delete(vector, {PG_SCOPE_TOKEN}) "
             "WHERE agency_id IS NOT NULL"
         )
 

@@ -111,12 +111,23 @@ def test_a_document_moved_to_another_agency_is_found_in_its_new_scope_only(index
 
 
 def test_a_word_spelled_like_an_index_token_matches_text_only(indexed) -> None:
-    # The index holds the kind (karticle) and the agency (a10) as tokens; typed words never match them.
-    assert search_query(kind="article", q="a10") == []
+    # The index holds the kind (karticle) and kind and agency (karticlea10) as tokens; typed words
+    # never match them.
+    assert search_query(kind="article", q="karticlea10") == []
     assert search_query(kind="article", q="karticle") == []
-    search_index(kind="article", object_id=9, agency_id=10, title="型号 A10 的设备", body="")
-    assert ids(search_query(kind="article", q="a10")) == [9]
-    assert ids(search_query(kind="article", q="A10", agency_ids=[10])) == [9]
+    assert search_count(kind="article", q="karticlea10", agency_ids=[10]) == 0
+    search_index(kind="article", object_id=9, agency_id=10, title="型号 KArticleA10 的设备", body="")
+    assert ids(search_query(kind="article", q="karticlea10")) == [9]
+    assert ids(search_query(kind="article", q="KArticleA10", agency_ids=[10])) == [9]
+    assert search_count(kind="article", q="karticlea10", agency_ids=[10]) == 1
+
+
+def test_a_scope_token_belongs_to_its_kind(indexed) -> None:
+    # the same agency's documents of another kind share words but not the scope token
+    search_index(kind="complaint", object_id=1, agency_id=20, title="", body="扬尘")
+    assert ids(search_query(kind="article", q="扬尘", agency_ids=[20])) == [3]
+    assert search_count(kind="complaint", q="扬尘", agency_ids=[20]) == 1
+    assert search_count(kind="article", q="扬尘", agency_ids=[20]) == 1
 
 
 def test_snippets_mark_matches_and_escape_html() -> None:
