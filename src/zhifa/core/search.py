@@ -463,12 +463,23 @@ def search_count(
     return int(row[0]) if row else 0
 
 
-def search_ids(*, kind: str, q: str, agency_ids: Iterable[int] | None = None) -> RawSQL | list[int]:
+def search_ids(
+    *, kind: str, q: str, agency_ids: Iterable[int] | None = None, scoped_outside: bool = False
+) -> RawSQL | list[int]:
     """All matching object ids, unranked, as a subquery for `Model.objects.filter(id__in=...)`.
-    An empty list when the query has no searchable words."""
+    An empty list when the query has no searchable words.
+
+    `scoped_outside=True` says the caller's queryset already restricts to `agency_ids` in the same
+    query (e.g. `restrict_to_scope`). Then on PostgreSQL the subquery leaves the scope to it and keeps
+    to the words and the kind: the planner can walk the caller's rows in their order and check each
+    one's document through the (kind, object_id) index, stopping at the page, which beats reading every
+    match of a common word to sort them. SQLite builds the subquery's list once, so there the scope
+    tokens keep that list to the scope's matches."""
     terms = query_terms(q)
     if not terms:
         return []
+    if scoped_outside and connection.vendor != "sqlite":
+        agency_ids = None
     sql, params = _matches(kind, terms, agency_ids, "object_id")
     return RawSQL(sql, params)  # noqa: S611 — params are bound, not formatted
 

@@ -170,6 +170,14 @@ def test_search_ids_filters_a_queryset(indexed) -> None:
     assert search_count(kind="article", q="大气污染") == 2
 
 
+def test_search_ids_scoped_outside_leaves_the_scope_to_the_callers_query(indexed) -> None:
+    # the caller's queryset carries the scope; the result is the scope's matches either way
+    subquery = search_ids(kind="article", q="大气污染", agency_ids=[20], scoped_outside=True)
+    scoped = SearchDocument.objects.filter(kind="article", agency_id__in=[20], object_id__in=subquery)
+    assert list(scoped.values_list("object_id", flat=True)) == [3]
+    assert search_ids(kind="article", q="的", agency_ids=[20], scoped_outside=True) == []
+
+
 @pytest.mark.parametrize(
     "q",
     [

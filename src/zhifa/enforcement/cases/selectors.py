@@ -86,7 +86,12 @@ def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[
         scope = scope_agency_ids(user)
         qs = qs.filter(pk__in=overdue_case_ids(agency_ids=scope), suspended_since__isnull=True)
     if f.q.strip():
-        qs = qs.filter(pk__in=search.search_ids(kind=KIND, q=f.q, agency_ids=scope_agency_ids(user)))
+        # The scope is already on the cases (restrict_to_scope, in this same query): the index need
+        # not apply it again where that is slower (core.search.search_ids, scoped_outside). The count
+        # comes from the index with the scope (case_count_for).
+        qs = qs.filter(
+            pk__in=search.search_ids(kind=KIND, q=f.q, agency_ids=scope_agency_ids(user), scoped_outside=True)
+        )
     return (
         qs.select_related("agency", "power_item", "power_version")
         .only(*LIST_FIELDS)
