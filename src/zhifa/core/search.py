@@ -470,18 +470,37 @@ def search_ids(
     An empty list when the query has no searchable words.
 
     `scoped_outside=True` says the caller's queryset already restricts to `agency_ids` in the same
-    query (e.g. `restrict_to_scope`). Then on PostgreSQL the subquery leaves the scope to it and keeps
-    to the words and the kind: the planner can walk the caller's rows in their order and check each
-    one's document through the (kind, object_id) index, stopping at the page, which beats reading every
-    match of a common word to sort them. SQLite builds the subquery's list once, so there the scope
-    tokens keep that list to the scope's matches."""
+    query (e.g. `restrict_to_scope`). Then on PostgreSQL, unless the scope has only a few matches
+    (FEW_MATCHES, counted first through the scope tokens), the subquery leaves the scope to the caller
+    and keeps to the words and the kind: the planner can walk the caller's rows in their order and
+    check each one's document through the (kind, object_id) index, stopping at the page, which beats
+    reading every match of a common word to sort them. SQLite builds the subquery's list once, so there
+    the scope tokens keep that list to the scope's matches."""
     terms = query_terms(q)
     if not terms:
         return []
-    if scoped_outside and connection.vendor != "sqlite":
+    if scoped_outside and connection.vendor != "sqlite" and not _few_in_scope(kind, terms, agency_ids):
         agency_ids = None
     sql, params = _matches(kind, terms, agency_ids, "object_id")
     return RawSQL(sql, params)  # noqa: S611 — params are bound, not formatted
+
+
+# Up to this many matches in a scope of a few agencies, the index with the scope tokens hands over a
+# short list (a name, a number: found at once); beyond it, walking the caller's rows is faster.
+FEW_MATCHES = 200
+
+
+def _few_in_scope(
+    kind: str, terms: list[tuple[str, tuple[str, ...]]], agency_ids: Iterable[int] | None
+) -> bool:
+    scope = _scope(agency_ids)
+    if not _by_tokens(scope):
+        return False
+    sql, params = _matches(kind, terms, scope, "1")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) few", [*params, FEW_MATCHES + 1])  # noqa: S608
+        row = cursor.fetchone()
+    return bool(row) and int(row[0]) <= FEW_MATCHES
 
 
 def search_purge_orphans() -> int:
