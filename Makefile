@@ -6,6 +6,12 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.9.5
 MANAGE := $(PY) manage.py
 export PYTHONPATH := src
+# Compiled bytecode is kept (in var/pycache, outside the sources and the virtual environment) even where
+# the environment sets PYTHONDONTWRITEBYTECODE: otherwise every process of `make run` and `make test`
+# (migrate, seed, gunicorn, the worker, each test worker) compiles ~1,400 modules again, about 1.5 s of
+# CPU each (docs/benchmarks.md, "First start").
+export PYTHONPYCACHEPREFIX ?= $(CURDIR)/var/pycache
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: run dev test test-clock test-pg lint messages setup system-deps worker seed clean bench
 
@@ -81,7 +87,7 @@ messages: setup
 	$(MANAGE) compilemessages_all --check-complete
 
 bench: setup
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b; done
+	@for b in $(filter-out bench/load.py,$(wildcard bench/*.py)); do echo "== $$b"; $(PY) $$b; done
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/media

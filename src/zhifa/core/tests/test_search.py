@@ -88,6 +88,48 @@ def test_agency_filter(indexed) -> None:
     assert search_query(kind="article", q="大气污染", agency_ids=[]) == []
 
 
+def test_a_wide_scope_and_a_narrow_one_find_the_same_documents(monkeypatch, indexed) -> None:
+    # A scope of a few agencies is matched by the agencies' tokens inside the index, a wider one by the
+    # documents' agency column: both give the documents of exactly the agencies in scope.
+    from zhifa.core import search
+
+    many = [10, *range(1000, 1000 + search.AGENCY_TOKENS_MAX)]  # more than the index tokens take
+    assert ids(search_query(kind="article", q="大气污染", agency_ids=many)) == [2]
+    assert search_count(kind="article", q="大气污染", agency_ids=many) == 1
+    assert sorted(ids(search_query(kind="article", q="大气污染", agency_ids=[10, 20]))) == [2, 3]
+    monkeypatch.setattr(search, "AGENCY_TOKENS_MAX", 0)  # the column alone
+    assert ids(search_query(kind="article", q="大气污染", agency_ids=[20])) == [3]
+    assert search_count(kind="article", q="大气污染", agency_ids=[10]) == 1
+
+
+def test_a_document_moved_to_another_agency_is_found_in_its_new_scope_only(indexed) -> None:
+    # e.g. a case transferred (移送) to another agency is indexed again with its new agency
+    search_index(kind="article", object_id=3, agency_id=30, title="大气污染防治法 第六十九条", body="扬尘")
+    assert search_query(kind="article", q="扬尘", agency_ids=[20]) == []
+    assert ids(search_query(kind="article", q="扬尘", agency_ids=[30])) == [3]
+    assert search_count(kind="article", q="扬尘", agency_ids=[20]) == 0
+
+
+def test_a_word_spelled_like_an_index_token_matches_text_only(indexed) -> None:
+    # The index holds the kind (karticle) and kind and agency (karticlea10) as tokens; typed words
+    # never match them.
+    assert search_query(kind="article", q="karticlea10") == []
+    assert search_query(kind="article", q="karticle") == []
+    assert search_count(kind="article", q="karticlea10", agency_ids=[10]) == 0
+    search_index(kind="article", object_id=9, agency_id=10, title="型号 KArticleA10 的设备", body="")
+    assert ids(search_query(kind="article", q="karticlea10")) == [9]
+    assert ids(search_query(kind="article", q="KArticleA10", agency_ids=[10])) == [9]
+    assert search_count(kind="article", q="karticlea10", agency_ids=[10]) == 1
+
+
+def test_a_scope_token_belongs_to_its_kind(indexed) -> None:
+    # the same agency's documents of another kind share words but not the scope token
+    search_index(kind="complaint", object_id=1, agency_id=20, title="", body="扬尘")
+    assert ids(search_query(kind="article", q="扬尘", agency_ids=[20])) == [3]
+    assert search_count(kind="complaint", q="扬尘", agency_ids=[20]) == 1
+    assert search_count(kind="article", q="扬尘", agency_ids=[20]) == 1
+
+
 def test_snippets_mark_matches_and_escape_html() -> None:
     search_index(
         kind="complaint", object_id=7, agency_id=None, title="", body="<script>x</script> 工地扬尘很大"
@@ -126,6 +168,14 @@ def test_search_ids_filters_a_queryset(indexed) -> None:
     matched = SearchDocument.objects.filter(kind="article", object_id__in=subquery)
     assert sorted(matched.values_list("object_id", flat=True)) == [2, 3]
     assert search_count(kind="article", q="大气污染") == 2
+
+
+def test_search_ids_scoped_outside_leaves_the_scope_to_the_callers_query(indexed) -> None:
+    # the caller's queryset carries the scope; the result is the scope's matches either way
+    subquery = search_ids(kind="article", q="大气污染", agency_ids=[20], scoped_outside=True)
+    scoped = SearchDocument.objects.filter(kind="article", agency_id__in=[20], object_id__in=subquery)
+    assert list(scoped.values_list("object_id", flat=True)) == [3]
+    assert search_ids(kind="article", q="的", agency_ids=[20], scoped_outside=True) == []
 
 
 @pytest.mark.parametrize(

@@ -164,13 +164,16 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
                 }
             ),
         )
+        # The search index first: its head row makes the audit chain one lock for every write of the
+        # platform, held from the append until the commit, so segmenting the text (jieba, the slowest
+        # step of a registration) must not run while other writers wait for it.
+        search_link.index_case(case)
         audit_record(
             actor=actor,
             action="cases.register",
             obj=case,
             summary={"event": "register", "seq": 1, "to": State.REGISTERED, "procedure": procedure},
         )
-        search_link.index_case(case)
         hooks.notify_listeners(case, event)
         if backdating.backdated:
             case_id, agency_pk = case.pk, agency.pk

@@ -61,6 +61,33 @@ def test_an_ad_hoc_count_stops_at_the_cap(kit, monkeypatch) -> None:
 
 
 @pytest.mark.django_db
+def test_a_words_only_count_is_answered_by_the_index_within_the_scope(kit, monkeypatch) -> None:
+    for i in range(4):
+        register(kit, facts=f"索引计数{i}")
+    register(
+        kit,
+        actor=kit.world.officer_b,
+        agency_id=kit.world.agency_b.pk,
+        power_item_id=None,
+        facts="索引计数乙",
+    )
+
+    def count(user, **f):
+        return selectors.case_count_for(user=user, filters=selectors.CaseFilters(**f))
+
+    rows = selectors.case_list_for(user=kit.world.officer_a, filters=selectors.CaseFilters(q="索引计数"))
+    assert count(kit.world.officer_a, q="索引计数") == selectors.CaseCount(4, True) and rows.count() == 4
+    assert count(kit.world.officer_b, q="索引计数") == selectors.CaseCount(1, True)
+    assert count(kit.world.supervisor, q="索引计数") == selectors.CaseCount(5, True)
+    assert count(kit.world.supervisor, q="索引计数", agency=kit.agency.pk) == selectors.CaseCount(4, True)
+    # with a state or another ad-hoc filter the rows are counted
+    assert count(kit.world.officer_a, q="索引计数", state=["investigating"]) == selectors.CaseCount(0, True)
+    assert count(kit.world.officer_a, q="索引计数", procedure="simple") == selectors.CaseCount(0, True)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    assert count(kit.world.officer_a, q="索引计数") == selectors.CaseCount(3, False)
+
+
+@pytest.mark.django_db
 def test_rebuild_recounts_from_the_rows(kit) -> None:
     for i in range(3):
         register(kit, facts=f"重算{i}")

@@ -1,0 +1,525 @@
+"""HTTP load against a running server: a realistic mix of staff and public traffic, N clients on
+loopback, throughput and p50/p95/p99 per kind of request.
+
+The server is whatever `make run` starts (gunicorn `gthread` workers, DEBUG off, the task worker,
+supervisord); point it at the database to load, e.g. the 1,000,000 cases `bench/cases.py --db postgres
+--reuse DIR` leaves behind (its users `bench_officer`, `bench_approver`, `bench_supervisor`):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa_bench_cases ZHIFA_VAR_DIR=/tmp/loadvar \\
+        make run ZHIFA_PORT=8107                                   # another terminal
+    python bench/load.py --base http://127.0.0.1:8107 --clients 8 --seconds 60
+
+Nothing here imports Django: the bench is an HTTP client (http.client, one keep-alive connection per
+client), run in `--procs` processes so that the client's own Python does not cap the rate. Setup signs
+in through the API (bearer tokens) and the sign-in page (a session cookie, for the HTML pages), then
+finds case ids through the API as each user sees them and decision ids through the public API.
+
+The mix (weights, `--mix kind=weight,…` overrides): staff — an officer's case list (API and page),
+case pages (HTML and API), searches, the supervisor's dashboard, home page and lists, and writes:
+a lead registered (`POST /api/v1/cases`) and, when `--events-user`/`--file-officers` are given, filed
+by the approver (`POST …/events`, `file`: numbering, deadlines, the 立案审批表 queued for the worker);
+public — the portal's decisions list (random pages) and decision pages, with a session cookie so the
+portal's page cache does not answer them (`--public-cached` for anonymous, cacheable requests).
+
+Targets (issue 22, item 8): ≥ 150 requests/s of staff traffic with p95 < 150 ms, and no error.
+Every non-2xx answer and every transport error counts as an error; the first few are printed.
+The generator shares the machine's cores with the server: figures are a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+PASSWORD = "correct-horse-battery"  # noqa: S105 — the test factories' password (bench/cases.py users)
+SEARCH_WORDS = ["渣土", "油烟", "露天烧烤", "扬尘", "户外广告", "燃气", "噪声", "人民路"]
+
+# kind: (weight, staff?) — a working day's proportions: mostly reading lists and cases, some searches,
+# a few writes, and the public reading published decisions.
+DEFAULT_MIX: dict[str, tuple[float, bool]] = {
+    "officer_list_api": (12, True),
+    "officer_list_page": (8, True),
+    "case_page": (12, True),
+    "case_api": (10, True),
+    "search_api": (6, True),
+    "search_page": (3, True),
+    "supervisor_dashboard": (3, True),
+    "supervisor_home": (3, True),
+    "supervisor_list_api": (5, True),
+    "register": (3, True),
+    "file": (2, True),
+    "portal_list": (12, False),
+    "portal_decision": (16, False),
+    "portal_home": (5, False),
+}
+
+
+@dataclass
+class Session:
+    """What a client needs to act as a user: a bearer token and a signed-in cookie."""
+
+    token: str = ""
+    cookie: str = ""
+    csrf: str = ""
+
+
+@dataclass
+class Setup:
+    base: str
+    officer: Session
+    approver: Session
+    supervisor: Session
+    events: Session | None
+    officer_cases: list[int]
+    supervisor_cases: list[int]
+    decisions: list[int]
+    agency_id: int | None
+    power_item_id: int | None
+    file_officers: list[int]
+    events_agency: int | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- HTTP ---------------------------------------------------------------------------------------------
+
+
+def connect(base: str) -> http.client.HTTPConnection:
+    u = urllib.parse.urlsplit(base)
+    return http.client.HTTPConnection(u.hostname or "127.0.0.1", u.port or 80, timeout=60)
+
+
+def request(
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes, http.client.HTTPResponse]:
+    h = dict(headers or {})
+    data = None
+    if body is not None:
+        if isinstance(body, dict | list):
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        else:
+            data = body.encode() if isinstance(body, str) else body
+    conn.request(method, path, body=data, headers=h)
+    response = conn.getresponse()
+    content = response.read()
+    return response.status, content, response
+
+
+def api_session(base: str, username: str, password: str) -> Session:
+    conn = connect(base)
+    status, body, _ = request(
+        conn, "POST", "/api/v1/auth/token", body={"username": username, "password": password}
+    )
+    if status != 200:
+        raise SystemExit(f"load: token for {username}: {status} {body[:200]!r}")
+    session = Session(token=json.loads(body)["token"])
+    # The HTML pages: sign in through the sign-in form as a browser does (CSRF cookie and field).
+    status, body, response = request(conn, "GET", "/login/")
+    cookies = _cookies(response)
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if not match:
+        raise SystemExit("load: no CSRF field on /login/")
+    form = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1).decode()}
+    )
+    status, body, response = request(
+        conn,
+        "POST",
+        "/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            "Referer": base + "/login/",
+        },
+    )
+    cookies.update(_cookies(response))
+    if status not in (302, 303) or "sessionid" not in cookies:
+        raise SystemExit(f"load: sign-in page for {username}: {status} {body[:200]!r}")
+    session.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    session.csrf = cookies.get("csrftoken", "")
+    conn.close()
+    return session
+
+
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    out = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        out[name.strip()] = rest.split(";", 1)[0]
+    return out
+
+
+def bearer(s: Session) -> dict[str, str]:
+    return {"Authorization": f"Bearer {s.token}"}
+
+
+def get_json(base: str, path: str, s: Session | None = None) -> Any:
+    conn = connect(base)
+    status, body, _ = request(conn, "GET", path, headers=bearer(s) if s else {})
+    conn.close()
+    if status != 200:
+        raise SystemExit(f"load: GET {path}: {status} {body[:300]!r}")
+    return json.loads(body)
+
+
+# --- setup ---------------------------------------------------------------------------------------------
+
+
+def prepare(args: argparse.Namespace) -> Setup:
+    base = args.base.rstrip("/")
+    officer = api_session(base, args.officer, args.password)
+    approver = api_session(base, args.approver, args.password)
+    supervisor = api_session(base, args.supervisor, args.password)
+    events = api_session(base, args.events_user, args.events_password) if args.events_user else None
+    mine = get_json(base, "/api/v1/cases?page_size=100", officer)["results"]
+    everyone = get_json(base, "/api/v1/cases?page_size=100&status=investigating", supervisor)["results"]
+    decisions = []
+    for page in (1, 2, 3, 50, 200):
+        try:
+            decisions += [d["id"] for d in get_json(base, f"/api/v1/public/decisions?page={page}")["results"]]
+        except SystemExit:
+            break
+    if not mine:
+        raise SystemExit(f"load: {args.officer} sees no case")
+    first = get_json(base, f"/api/v1/cases/{mine[0]['id']}", officer)
+    agency = first.get("agency", {})
+    power = first.get("power_item") or {}
+    return Setup(
+        base=base,
+        officer=officer,
+        approver=approver,
+        supervisor=supervisor,
+        events=events,
+        officer_cases=[c["id"] for c in mine],
+        supervisor_cases=[c["id"] for c in everyone] or [c["id"] for c in mine],
+        decisions=decisions,
+        agency_id=agency.get("id") if isinstance(agency, dict) else agency,
+        power_item_id=power.get("id") if isinstance(power, dict) else power,
+        file_officers=[int(i) for i in args.file_officers.split(",")] if args.file_officers else [],
+        events_agency=args.events_agency,
+    )
+
+
+# --- the requests --------------------------------------------------------------------------------------
+
+
+class Client:
+    """One simulated user at a time, one connection; `do(kind)` sends one request of that kind."""
+
+    def __init__(self, setup: Setup, rng: random.Random, public_cached: bool) -> None:
+        self.s = setup
+        self.rng = rng
+        self.conn = connect(setup.base)
+        self.public_cached = public_cached
+        self.registered: list[int] = []  # leads this client registered, waiting to be filed
+
+    def reconnect(self) -> None:
+        self.conn.close()
+        self.conn = connect(self.s.base)
+
+    def get(self, path: str, headers: dict[str, str]) -> int:
+        status, _body, _ = request(self.conn, "GET", path, headers=headers)
+        return status
+
+    def do(self, kind: str) -> tuple[int, str]:
+        s, rng = self.s, self.rng
+        if kind == "officer_list_api":
+            page = rng.choice([1, 1, 1, 2, 3])
+            path = f"/api/v1/cases?page_size=20&page={page}"
+            return self.get(path, bearer(s.officer)), path
+        if kind == "officer_list_page":
+            path = rng.choice(["/cases/", "/cases/?state=investigating", "/cases/?mine=1"])
+            return self.get(path, {"Cookie": s.officer.cookie}), path
+        if kind == "case_page":
+            path = f"/cases/{rng.choice(s.officer_cases)}/"
+            return self.get(path, {"Cookie": s.officer.cookie}), path
+        if kind == "case_api":
+            path = f"/api/v1/cases/{rng.choice(s.officer_cases)}"
+            return self.get(path, bearer(s.officer)), path
+        if kind == "search_api":
+            q = urllib.parse.quote(rng.choice(SEARCH_WORDS))
+            path = f"/api/v1/cases?q={q}&page_size=20"
+            return self.get(path, bearer(s.officer)), path
+        if kind == "search_page":
+            q = urllib.parse.quote(rng.choice(SEARCH_WORDS))
+            path = f"/cases/?q={q}"
+            return self.get(path, {"Cookie": s.officer.cookie}), path
+        if kind == "supervisor_dashboard":
+            path = "/stats/"
+            return self.get(path, {"Cookie": s.supervisor.cookie}), path
+        if kind == "supervisor_home":
+            path = "/"
+            return self.get(path, {"Cookie": s.supervisor.cookie}), path
+        if kind == "supervisor_list_api":
+            state = rng.choice(["investigating", "proposed", "notified", "closed"])
+            path = f"/api/v1/cases?status={state}&page_size=20"
+            return self.get(path, bearer(s.supervisor)), path
+        if kind == "register":
+            return self.register()
+        if kind == "file":
+            return self.file()
+        if kind == "portal_list":
+            path = f"/portal/decisions/?page={rng.randint(1, 200)}"
+            return self.get(path, self.public_headers()), path
+        if kind == "portal_decision":
+            if not s.decisions:
+                return 0, "no published decision to read"
+            path = f"/portal/decisions/{rng.choice(s.decisions)}/"
+            return self.get(path, self.public_headers()), path
+        if kind == "portal_home":
+            path = "/portal/"
+            return self.get(path, self.public_headers()), path
+        raise SystemExit(f"load: unknown kind {kind}")
+
+    def public_headers(self) -> dict[str, str]:
+        # A session cookie makes the portal skip its page cache (what a signed-in visitor gets).
+        return {} if self.public_cached else {"Cookie": "sessionid=load-bench-no-such-session"}
+
+    def register(self) -> tuple[int, str]:
+        s = self.s
+        who = s.events or s.officer
+        agency = s.events_agency or s.agency_id
+        n = self.rng.randint(1, 10**9)
+        body = {
+            "procedure": "ordinary",
+            "agency_id": agency,
+            "source": "patrol",
+            "party": {"kind": "organisation", "name": f"压测公司{n}", "id_number": "91350900MA00000011"},
+            "facts": f"压测线索{n}：未经批准擅自挖掘城市道路。",
+            "occurred_on": time.strftime("%Y-%m-%d"),
+            **({"power_item_id": s.extra["events_power_item"]} if s.extra.get("events_power_item") else {}),
+        }
+        status, content, _ = request(self.conn, "POST", "/api/v1/cases", body=body, headers=bearer(who))
+        if status == 201 and s.file_officers:
+            self.registered.append(json.loads(content)["id"])
+        return status, "/api/v1/cases" + ("" if status == 201 else f" {content[:200]!r}")
+
+    def file(self) -> tuple[int, str]:
+        s = self.s
+        if not s.file_officers or not self.registered:
+            return self.register()  # nothing to file yet: register one (counted as a registration)
+        case_id = self.registered.pop(0)
+        status, content, _ = request(
+            self.conn,
+            "POST",
+            f"/api/v1/cases/{case_id}/events",
+            body={"event": "file", "officer_ids": s.file_officers},
+            headers=bearer(s.extra.get("events_approver", s.approver)),
+        )
+        return status, f"/api/v1/cases/{case_id}/events" + ("" if status == 200 else f" {content[:200]!r}")
+
+
+# --- running -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    kinds: list[str]
+    weights: list[float]
+    seconds: float
+    public_cached: bool
+
+
+def client_loop(setup: Setup, plan: Plan, deadline: float, seed: int, out: Any) -> None:
+    kinds, weights = plan.kinds, plan.weights
+    rng = random.Random(seed)
+    client = Client(setup, rng, plan.public_cached)
+    lat: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    samples: list[str] = []
+    while time.perf_counter() < deadline:
+        kind = rng.choices(kinds, weights)[0]
+        started = time.perf_counter()
+        try:
+            status, what = client.do(kind)
+        except (OSError, http.client.HTTPException) as exc:
+            status, what = 0, f"{type(exc).__name__}: {exc}"
+            client.reconnect()
+        elapsed = time.perf_counter() - started
+        if kind == "file" and not (setup.file_officers and what.startswith("/api/v1/cases/")):
+            kind = "register"
+        lat[kind].append(elapsed)
+        if not 200 <= status < 300:
+            errors[kind] += 1
+            if len(samples) < 5:
+                samples.append(f"{kind} {status} {what}")
+    client.conn.close()
+    out.put((dict(lat), dict(errors), samples))
+
+
+def process_main(setup: Setup, plan: Plan, clients: int, seed: int, result: Any) -> None:
+    import queue
+
+    out: queue.Queue[Any] = queue.Queue()
+    deadline = time.perf_counter() + plan.seconds
+    threads = [
+        threading.Thread(target=client_loop, args=(setup, plan, deadline, seed * 1000 + i, out))
+        for i in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    merged: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    samples: list[str] = []
+    while not out.empty():
+        lat, err, smp = out.get()
+        for k, v in lat.items():
+            merged[k].extend(v)
+        for k, v in err.items():
+            errors[k] += v
+        samples.extend(smp)
+    result.put((dict(merged), dict(errors), samples))
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1)
+
+
+def summarise(name: str, values: list[float], errors: int, seconds: float) -> dict[str, Any]:
+    return {
+        "kind": name,
+        "requests": len(values),
+        "errors": errors,
+        "req_per_s": round(len(values) / seconds, 1),
+        "p50_ms": pct(values, 0.50),
+        "p95_ms": pct(values, 0.95),
+        "p99_ms": pct(values, 0.99),
+        "mean_ms": round(statistics.fmean(values) * 1000, 1) if values else 0.0,
+    }
+
+
+def parse_mix(text: str) -> dict[str, tuple[float, bool]]:
+    mix = dict(DEFAULT_MIX)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, weight = part.partition("=")
+        if name not in mix:
+            raise SystemExit(f"load: unknown kind {name} (known: {', '.join(mix)})")
+        mix[name] = (float(weight), mix[name][1])
+    return {k: v for k, v in mix.items() if v[0] > 0}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", default="http://127.0.0.1:8000")
+    ap.add_argument("--clients", type=int, default=8, help="concurrent clients (one request at a time each)")
+    ap.add_argument("--procs", type=int, default=2, help="client processes the clients are spread over")
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--warmup", type=float, default=5, help="seconds of traffic before measuring")
+    ap.add_argument("--officer", default="bench_officer")
+    ap.add_argument("--approver", default="bench_approver")
+    ap.add_argument("--supervisor", default="bench_supervisor")
+    ap.add_argument("--password", default=PASSWORD)
+    ap.add_argument("--events-user", help="register leads as this user instead (e.g. the demo's officer1)")
+    ap.add_argument("--events-password", default="zhifa-demo-2026")
+    ap.add_argument("--events-approver", help="file them as this user (e.g. the demo's approver)")
+    ap.add_argument("--events-agency", type=int, help="agency id of the leads (default: the officer's)")
+    ap.add_argument("--events-power-item", type=int, help="power item of the leads")
+    ap.add_argument("--file-officers", help="officer ids (two credentialed) the approver files with")
+    ap.add_argument("--mix", default="", help="weights, e.g. register=0,file=0,portal_list=20")
+    ap.add_argument("--public-cached", action="store_true", help="anonymous portal requests (cacheable)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    setup = prepare(args)
+    if args.events_approver:
+        setup.extra["events_approver"] = api_session(setup.base, args.events_approver, args.events_password)
+    if args.events_power_item:
+        setup.extra["events_power_item"] = args.events_power_item
+    mix = parse_mix(args.mix)
+    if not setup.file_officers:
+        mix.pop("file", None)
+    kinds = list(mix)
+    weights = [mix[k][0] for k in kinds]
+    staff = {k for k, (_w, is_staff) in mix.items() if is_staff}
+    print(
+        f"load: {args.base}, {args.clients} clients in {args.procs} processes, {args.seconds:.0f} s "
+        f"(+{args.warmup:.0f} s warm-up); {len(setup.officer_cases)} of the officer's cases, "
+        f"{len(setup.decisions)} decisions",
+        flush=True,
+    )
+
+    def run(seconds: float) -> tuple[dict[str, list[float]], dict[str, int], list[str]]:
+        result: Any = mp.Queue()
+        per = [
+            args.clients // args.procs + (1 if i < args.clients % args.procs else 0)
+            for i in range(args.procs)
+        ]
+        procs = [
+            mp.Process(
+                target=process_main,
+                args=(setup, Plan(kinds, weights, seconds, args.public_cached), n, seed + 1, result),
+            )
+            for seed, n in enumerate(per)
+            if n
+        ]
+        for p in procs:
+            p.start()
+        merged: dict[str, list[float]] = defaultdict(list)
+        errors: dict[str, int] = defaultdict(int)
+        samples: list[str] = []
+        for _ in procs:
+            lat, err, smp = result.get()
+            for k, v in lat.items():
+                merged[k].extend(v)
+            for k, v in err.items():
+                errors[k] += v
+            samples.extend(smp)
+        for p in procs:
+            p.join()
+        return merged, errors, samples
+
+    if args.warmup > 0:
+        run(args.warmup)
+    merged, errors, samples = run(args.seconds)
+    rows = [summarise(k, merged.get(k, []), errors.get(k, 0), args.seconds) for k in kinds]
+    staff_all = [v for k in staff for v in merged.get(k, [])]
+    public_all = [v for k in set(kinds) - staff for v in merged.get(k, [])]
+    totals = [
+        summarise("STAFF (all kinds)", staff_all, sum(errors.get(k, 0) for k in staff), args.seconds),
+        summarise("PUBLIC (all kinds)", public_all, sum(errors.get(k, 0) for k in set(kinds) - staff), args.seconds),
+        summarise("ALL", staff_all + public_all, sum(errors.values()), args.seconds),
+    ]  # fmt: skip
+    print(f"{'kind':<22} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7}  ms")
+    for r in [*rows, *totals]:
+        print(
+            f"{r['kind']:<22} {r['requests']:>8} {r['errors']:>6} {r['req_per_s']:>7} "
+            f"{r['p50_ms']:>7} {r['p95_ms']:>7} {r['p99_ms']:>7}"
+        )
+    for sample in samples[:10]:
+        print("error:", sample)
+    staff_row = totals[0]
+    ok = staff_row["req_per_s"] >= 150 and staff_row["p95_ms"] < 150 and totals[2]["errors"] == 0
+    print(
+        f"target (staff ≥ 150 req/s, p95 < 150 ms, 0 errors): {'met' if ok else 'NOT met'} — "
+        f"staff {staff_row['req_per_s']} req/s, p95 {staff_row['p95_ms']} ms, errors {totals[2]['errors']}"
+    )
+    if args.json:
+        print(json.dumps({"args": vars(args), "rows": rows, "totals": totals}, ensure_ascii=False))
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
