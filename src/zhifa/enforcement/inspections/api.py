@@ -386,7 +386,21 @@ class ConvertIn(Strict):
     party: PartyIn | None = Field(None, description="default: the target (name, credit code, address)")
 
 
-EventIn = Annotated[StartIn | RecordResultIn | PublishIn | ConvertIn, Field(discriminator="event")]
+class ReassignIn(Strict):
+    event: Literal["reassign"]
+    officer_ids: list[int] = Field(..., max_length=20, description="the new team (officer ids)")
+    reason: str = Field(..., max_length=500)
+
+
+class CancelIn(Strict):
+    event: Literal["cancel"]
+    on: dt.date | None = None
+    reason: str = Field(..., max_length=500)
+
+
+EventIn = Annotated[
+    StartIn | RecordResultIn | PublishIn | ConvertIn | ReassignIn | CancelIn, Field(discriminator="event")
+]
 
 
 @router.post("/inspections/tasks/{task_id}/events", response={200: TaskOut, **ERRORS})

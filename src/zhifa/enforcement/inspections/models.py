@@ -194,6 +194,7 @@ class State(models.TextChoices):
     ON_SITE = "on_site", _("On site")
     RESULT_RECORDED = "result_recorded", _("Result recorded")
     PUBLISHED = "published", pgettext_lazy("inspection", "Published")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Outcome(models.TextChoices):

@@ -57,7 +57,7 @@ def code_page(task: Task) -> dict[str, Any]:
         "draw_id": task.draw_id,
         **_frequency(task),
         "rated": rating is not None,
-        "can_rate": rating is None and task.state != "assigned",
+        "can_rate": rating is None and task.on_site_on is not None,
     }
 
 

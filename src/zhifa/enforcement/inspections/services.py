@@ -44,6 +44,7 @@ from zhifa.enforcement.inspections.models import (
     Plan,
     Rating,
     RiskLevel,
+    State,
     Target,
     Task,
     TaskInspector,
@@ -285,12 +286,20 @@ def inspector_directory(plan: Plan, *, on: dt.date) -> list[Officer]:
     return [o for o in officers if can_enforce(o, on=on, area=plan.enforcement_area, agency_id=o.agency_id)]
 
 
-def _year_history(year: int) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-    """This year's teams: (inspector, target) visits and pair counts, for the rotation limits."""
+def _year_history(
+    year: int, *, exclude_task_id: int | None = None
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """This year's teams: (inspector, target) visits and pair counts, for the rotation limits. A
+    cancelled task sent nobody anywhere: its team does not count."""
     by: Counter[tuple[str, str]] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
     teams: dict[int, list[str]] = {}
-    rows = TaskInspector.objects.filter(task__draw__drawn_on__year=year).select_related("task__target")
+    rows = (
+        TaskInspector.objects.filter(task__draw__drawn_on__year=year)
+        .exclude(task__state=State.CANCELLED)
+        .exclude(task_id=exclude_task_id)
+        .select_related("task__target")
+    )
     for row in rows.order_by("task_id", "position"):
         officer = officer_draw_id(row.officer_id)
         by[(officer, row.task.target.draw_id)] += 1
@@ -299,6 +308,75 @@ def _year_history(year: int) -> tuple[dict[tuple[str, str], int], dict[tuple[str
         for a, b in combinations(members, 2):
             pairs[draw.pair_key(a, b)] += 1
     return dict(by), dict(pairs)
+
+
+def team_for_reassignment(task: Task, officer_ids: Any, *, on: dt.date) -> list[Officer]:
+    """A new team for a task, checked as the draw checks one (the workflow's `reassign`): the plan's
+    number of different inspectors (at least two, 行政处罚法第四十二条), each in the plan's directory of
+    inspectors on the day (a credential valid for the area), none on the target's conflict list
+    (第四十三条), and the rotation limits of the year (优化营商环境条例第五十四条) counted without this
+    task's own team."""
+    if (
+        not isinstance(officer_ids, list)
+        or not officer_ids
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in officer_ids)
+    ):
+        raise InvalidInput(
+            _("Choose the inspectors (a list of officer ids)."), detail={"field": "officer_ids"}
+        )
+    ids = list(dict.fromkeys(officer_ids))
+    plan = task.plan
+    rules.require_team([officer_draw_id(i) for i in ids])
+    if len(ids) != plan.team_size:
+        raise InvalidInput(
+            _("The plan sends %(n)d inspectors to each target.") % {"n": plan.team_size},
+            code="team_size",
+            detail={"field": "officer_ids", "team_size": plan.team_size},
+        )
+    current = list(task.inspectors.order_by("position").values_list("officer_id", flat=True))
+    if sorted(current) == sorted(ids):
+        raise InvalidInput(
+            _("These are the task's inspectors already."), code="same_team", detail={"field": "officer_ids"}
+        )
+    directory = {o.pk: o for o in inspector_directory(plan, on=on)}
+    for i in ids:
+        if i not in directory:
+            officer = Officer.objects.filter(pk=i).first()
+            raise RuleViolation(
+                _(
+                    "%(name)s is not in the plan's directory of inspectors: no credential valid for "
+                    "%(area)s on %(day)s (%(article)s)."
+                )
+                % {
+                    "name": officer.name if officer else i,
+                    "area": plan.enforcement_area,
+                    "day": on.isoformat(),
+                    "article": rules.ARTICLE_TEAM,
+                },
+                code="inspector_not_qualified",
+                article=rules.ARTICLE_TEAM,
+                detail={"field": "officer_ids", "officer_id": i},
+            )
+    target = task.target
+    conflicted = set(target.conflicted_officers.values_list("id", flat=True))
+    for i in ids:
+        rules.require_no_conflict(
+            inspector=officer_draw_id(i),
+            target=target.draw_id,
+            conflicts={target.draw_id} if i in conflicted else set(),
+        )
+    inspections_by, pair_history = _year_history(on.year, exclude_task_id=task.pk)
+    target_limit = jurisdiction.applied(rules.INSPECTOR_TARGET_MAX_PER_YEAR.key, agency=plan.agency).value
+    pair_limit = jurisdiction.applied(rules.TEAM_PAIR_MAX_PER_YEAR.key, agency=plan.agency).value
+    for i in ids:
+        rules.require_inspector_target_within_limit(
+            inspector=officer_draw_id(i),
+            times=inspections_by.get((officer_draw_id(i), target.draw_id), 0),
+            limit=target_limit,
+        )
+    for a, b in combinations([officer_draw_id(i) for i in ids], 2):
+        rules.require_pair_within_limit(times_together=pair_history.get(draw.pair_key(a, b), 0), limit=pair_limit)
+    return [directory[i] for i in ids]
 
 
 def _new_code() -> str:
@@ -433,7 +511,6 @@ def photo_add(*, actor: Any, task_id: int, name: str, data: bytes) -> TaskPhoto:
     bytes). Only the task's inspectors, while the task is on site or its result not yet published."""
     from zhifa.core.files import filetypes
     from zhifa.core.files.services import blob_store
-    from zhifa.enforcement.inspections.models import State
     from zhifa.enforcement.inspections.selectors import is_inspector
 
     if not data or len(data) > PHOTO_MAX_BYTES:
@@ -464,8 +541,6 @@ def photo_add(*, actor: Any, task_id: int, name: str, data: bytes) -> TaskPhoto:
 def rating_submit(*, code: str, visit_confirmed: bool, score: str, comment: str = "") -> Rating:
     """The inspected enterprise confirms the visit and rates it, through the inspection code. One
     rating per inspection; nothing about who rated is kept."""
-    from zhifa.enforcement.inspections.models import State
-
     if score not in Rating.Score.values:
         raise InvalidInput(
             _("score must be one of: %(choices)s.") % {"choices": ", ".join(Rating.Score.values)},
@@ -477,7 +552,9 @@ def rating_submit(*, code: str, visit_confirmed: bool, score: str, comment: str 
         task = Task.objects.select_for_update().filter(code=code.strip().upper()).first()
         if task is None:
             raise NotFound(_("Unknown inspection code."))
-        if task.state == State.ASSIGNED:
+        if task.state == State.CANCELLED and task.on_site_on is None:
+            raise Conflict(_("This inspection was cancelled."), code="task_cancelled")
+        if task.on_site_on is None:
             raise Conflict(_("The inspection has not taken place yet."), code="not_inspected_yet")
         if Rating.objects.filter(task=task).exists():
             raise Conflict(_("This inspection has already been rated."), code="already_rated")
