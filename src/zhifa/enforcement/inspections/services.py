@@ -11,14 +11,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import secrets
 from collections import Counter
 from decimal import Decimal
+from collections.abc import Iterator, Sequence
 from itertools import combinations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +45,7 @@ from zhifa.enforcement.inspections.models import (
     Method,
     ObjectType,
     Plan,
+    PoolChunk,
     Rating,
     RiskLevel,
     State,
@@ -383,6 +387,90 @@ def _new_code() -> str:
     return "JC" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+POOL_CHUNK = 10_000  # entries a PoolChunk row holds
+
+
+def _draw_key() -> Any:
+    """A target's draw id (its credit code, or its directory number) as SQL, ordered by its bytes:
+    the canonical order of the pool (both are ASCII; PostgreSQL compares under the "C" collation,
+    SQLite compares bytes already)."""
+    from django.db import connection
+    from django.db.models import CharField, F, When
+    from django.db.models import Case as SqlCase
+    from django.db.models.functions import Collate
+
+    key = SqlCase(When(credit_code="", then=F("number")), default=F("credit_code"), output_field=CharField())
+    return Collate(key, "C") if connection.vendor == "postgresql" else key
+
+
+def _write_pool(plan: Plan, entries: Iterator[tuple[str, int]]) -> tuple[int, str]:
+    """Freeze the pool: `entries` (canonical order) written as PoolChunk rows of the canonical
+    serialisation, one chunk in memory at a time. Returns the size and the digest."""
+    digest = hashlib.sha256(draw.VERSION.encode("ascii") + b"\n")
+    size, index, previous = 0, 0, b""
+    lines: list[bytes] = []
+
+    def flush() -> None:
+        nonlocal index, lines
+        if lines:
+            PoolChunk.objects.create(plan=plan, index=index, lines=b"".join(lines).decode("utf-8"))
+            index, lines = index + 1, []
+
+    for entry_id, weight in entries:
+        raw = draw.id_bytes(entry_id)
+        if raw <= previous:
+            raise Conflict(
+                _("The directory changed during the draw; draw again."), code="pool_not_canonical"
+            )
+        previous = raw
+        line = draw.pool_line(raw, draw.check_weight(weight, entry_id))
+        digest.update(line)
+        lines.append(line)
+        size += 1
+        if len(lines) >= POOL_CHUNK:
+            flush()
+    flush()
+    return size, digest.hexdigest()
+
+
+def draw_pool_entries(row: Draw) -> Iterator[tuple[str, int]]:
+    """The frozen pool of a draw, (id, weight) in canonical order, streamed from its chunks (or from
+    the inline pool of an older draw)."""
+    if row.pool_size is None:
+        for entry_id, weight in row.pool:
+            yield str(entry_id), int(weight)
+        return
+    chunks = PoolChunk.objects.filter(plan_id=row.plan_id).order_by("index").values_list("lines", flat=True)
+    for text_ in chunks.iterator(chunk_size=2):
+        for line in text_.split("\n"):
+            if line:
+                entry_id, _tab, weight = line.rpartition("\t")
+                yield entry_id, int(weight)
+
+
+def draw_pool_text(row: Draw) -> Iterator[bytes]:
+    """The pool file of a draw as published: its canonical serialisation, chunk by chunk."""
+    if row.pool_size is None:
+        yield b"".join(draw.pool_line(draw.id_bytes(i), int(w)) for i, w in row.pool)
+        return
+    chunks = PoolChunk.objects.filter(plan_id=row.plan_id).order_by("index").values_list("lines", flat=True)
+    for text_ in chunks.iterator(chunk_size=2):
+        yield text_.encode("utf-8")
+
+
+def draw_pool_size(row: Draw) -> int:
+    return len(row.pool) if row.pool_size is None else row.pool_size
+
+
+def _targets_by_key(plan: Plan, keys: Sequence[str]) -> dict[str, Target]:
+    found: dict[str, Target] = {}
+    for i in range(0, len(keys), 500):
+        batch = list(keys[i : i + 500])
+        qs = plan_targets(plan).filter(Q(credit_code__in=batch) | Q(credit_code="", number__in=batch))
+        found.update((t.draw_id, t) for t in qs)
+    return found
+
+
 def plan_draw(
     *, actor: Any, plan_id: int, reasons: dict[str, str] | None = None, on: dt.date | None = None
 ) -> Draw:
@@ -391,7 +479,11 @@ def plan_draw(
     `reasons`: target id (credit code or directory number) → the recorded reason for drawing a target
     on the no-disturbance list (优化营商环境条例第五十四条第二款); without one a listed target stays out
     of the pool. `on` back-dates the draw for demo data only (the API and the pages never pass it):
-    the day of the draw is otherwise today."""
+    the day of the draw is otherwise today.
+
+    Streamed, so a directory of a million targets is drawn in constant memory: the pool is read from
+    the database in canonical order and frozen into `PoolChunk` rows with its digest (before the seed
+    exists), then the draw runs over the frozen chunks; only the drawn targets are loaded as rows."""
     reasons = {str(k): str(v).strip() for k, v in (reasons or {}).items() if str(v).strip()}
     today = on or timezone.localdate()
     with transaction.atomic():
@@ -406,8 +498,8 @@ def plan_draw(
             )
         if today > plan.ends_on:
             raise Conflict(_("The plan's period is over."), code="plan_period_over")
-        targets = {t.draw_id: t for t in plan_targets(plan)}
-        listed = {k for k, t in targets.items() if t.no_disturbance}
+        keyed = plan_targets(plan).annotate(draw_key=_draw_key())
+        listed = set(keyed.filter(no_disturbance=True).values_list("draw_key", flat=True))
         unknown = set(reasons) - listed
         if unknown:
             raise InvalidInput(
@@ -418,24 +510,36 @@ def plan_draw(
                 detail={"field": "reasons", "ids": sorted(unknown)},
             )
         weights = {str(k): v for k, v in RISK_WEIGHTS.items()} if plan.weighted else {}
-        entries = [(k, weights.get(t.risk_level, 1)) for k, t in targets.items()]
+        rows = keyed.order_by("draw_key").values_list("draw_key", "risk_level").iterator(chunk_size=5000)
+        entries = ((str(k), weights.get(risk, 1)) for k, risk in rows)
         # The pool and its digest exist before the seed: the seed cannot be chosen to suit a pool.
-        pool = draw.canonical_pool(rules.drawable(entries, no_disturbance=listed, reasons=reasons))
-        if not pool:
+        pool_size, pool_digest = _write_pool(
+            plan,
+            rules.drawable(entries, no_disturbance=listed, reasons=reasons),  # type: ignore[arg-type]
+        )
+        if not pool_size:
             raise RuleViolation(
                 _("No target of the directory matches the plan (after the no-disturbance list)."),
                 code="empty_pool",
                 article=rules.ARTICLE_RANDOM,
             )
-        n = draw_size(plan, len(pool))
+        n = draw_size(plan, pool_size)
         inspectors = inspector_directory(plan, on=today)
         candidates = [officer_draw_id(o.pk) for o in inspectors]
         seed = draw.new_seed()
-        result = draw.draw(seed=seed, pool=pool, n=n)
+        row_stub = Draw(plan=plan, pool_size=pool_size)
+        result = draw.draw(seed=seed, pool=draw_pool_entries(row_stub), n=n)
+        if result.pool_digest != pool_digest or result.pool_size != pool_size:
+            raise RuntimeError("inspections.plan_draw: the frozen pool does not read back as written")
+        targets = _targets_by_key(plan, result.chosen)
         conflicts: dict[str, list[str]] = {}
-        for t in (targets[k] for k in result.chosen):
-            for officer_id in t.conflicted_officers.values_list("id", flat=True):
-                conflicts.setdefault(officer_draw_id(officer_id), []).append(t.draw_id)
+        by_pk = {t.pk: t for t in targets.values()}
+        through = Target.conflicted_officers.through
+        pks = list(by_pk)
+        for i in range(0, len(pks), 500):
+            pairs = through.objects.filter(target_id__in=pks[i : i + 500]).values_list("target_id", "officer_id")
+            for target_id, officer_id in pairs:
+                conflicts.setdefault(officer_draw_id(officer_id), []).append(by_pk[target_id].draw_id)
         inspections_by, pair_history = _year_history(today.year)
         target_limit = jurisdiction.applied(rules.INSPECTOR_TARGET_MAX_PER_YEAR.key, agency=plan.agency).value
         pair_limit = jurisdiction.applied(rules.TEAM_PAIR_MAX_PER_YEAR.key, agency=plan.agency).value
@@ -462,7 +566,8 @@ def plan_draw(
             algorithm=draw.VERSION,
             seed=result.seed,
             pool_digest=result.pool_digest,
-            pool=[[k, w] for k, w in pool],
+            pool=[],
+            pool_size=pool_size,
             weights=weights,
             n=n,
             chosen=list(result.chosen),
@@ -474,29 +579,39 @@ def plan_draw(
                 "pair_history": [[a, b, c] for (a, b), c in sorted(pair_history.items())],
                 "assigned": {t.target: list(t.members) for t in teams},
             },
-            reasons={k: v for k, v in reasons.items() if k in {e[0] for e in pool}},
+            reasons=dict(reasons),
             drawn_on=today,
             at=timezone.now(),
             actor=actor,
         )
         by_id = {officer_draw_id(o.pk): o for o in inspectors}
-        for position, team in enumerate(teams, start=1):
-            task = Task.objects.create(
-                plan=plan,
-                draw=row,
-                agency_id=plan.agency_id,
-                target=targets[team.target],
-                code=_new_code(),
-                position=position,
-            )
-            TaskInspector.objects.bulk_create(
-                TaskInspector(task=task, officer=by_id[m], position=i) for i, m in enumerate(team.members, 1)
-            )
+        tasks = Task.objects.bulk_create(
+            (
+                Task(
+                    plan=plan,
+                    draw=row,
+                    agency_id=plan.agency_id,
+                    target=targets[team.target],
+                    code=_new_code(),
+                    position=position,
+                )
+                for position, team in enumerate(teams, start=1)
+            ),
+            batch_size=1000,
+        )
+        TaskInspector.objects.bulk_create(
+            (
+                TaskInspector(task=task, officer=by_id[m], position=i)
+                for task, team in zip(tasks, teams, strict=True)
+                for i, m in enumerate(team.members, 1)
+            ),
+            batch_size=5000,
+        )
         audit_record(
             actor=actor,
             action="inspections.draw",
             obj=plan,
-            summary={"draw": row.pk, "pool": len(pool), "n": n, "pool_digest": row.pool_digest},
+            summary={"draw": row.pk, "pool": pool_size, "n": n, "pool_digest": row.pool_digest},
         )
     return row
 
