@@ -178,6 +178,18 @@ def rubric_create(*, actor: Any, data: dict[str, Any]) -> Rubric:
             detail={"field": "pass_min"},
         )
     items = _clean_items(data.get("items"))
+    for section, points in ((Section.FORM, form), (Section.SUBSTANCE, substance)):
+        total = sum((i["max_deduction"] for i in items if i["section"] == section), Decimal(0))
+        if total != points:
+            raise InvalidInput(
+                _(
+                    "The maximum deductions of the %(section)s items add up to %(total)s, not the "
+                    "section's %(points)s points."
+                )
+                % {"section": Section(section).label, "total": total, "points": points},
+                code="totals_do_not_add_up",
+                detail={"field": "items", "section": section, "total": str(total), "points": str(points)},
+            )
     with transaction.atomic():
         last = Rubric.objects.select_for_update().filter(code=code).order_by("-version").first()
         rubric = Rubric.objects.create(

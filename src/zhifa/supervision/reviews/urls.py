@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("files/<int:file_id>/", views.file_sheet, name="file"),
     path("files/<int:file_id>/dossier.pdf", views.file_dossier, name="dossier"),
     path("rubrics/", views.rubrics, name="rubrics"),
+    path("rubrics/<int:rubric_id>/edit/", views.rubric_edit, name="rubric_edit"),
     path("rubrics/<int:rubric_id>.<slug:fmt>", views.rubric_download, name="rubric_download"),
     path("notices/<int:notice_id>/", views.notice, name="notice"),
     path("public/<int:campaign_id>/", views.public_results, name="public_results"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -352,6 +353,123 @@ def rubrics(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/rubrics.html",
         {"rubrics": selectors.rubric_list(), "error": error, "is_bureau": selectors.is_bureau(request.user)},
+        status=status,
+    )
+
+
+RUBRIC_ROWS_MAX = 60  # item rows a form may post (the default rubric has 22)
+EXTRA_ROWS = 3  # empty rows offered for new items
+
+
+def _row_count(post: Any) -> int:
+    raw = str(post.get("rows", "0"))
+    return min(int(raw), RUBRIC_ROWS_MAX) if raw.isdigit() and len(raw) < 4 else 0
+
+
+def _rubric_form_items(post: Any) -> list[dict[str, Any]]:
+    """The item rows of the edit form, in order, without the rows marked for removal and the blank
+    ones; what is left is checked by the service."""
+    items = []
+    for i in range(_row_count(post)):
+        row = {k: str(post.get(f"{k}_{i}", "")).strip() for k in ("code", "section", "text", "max", "basis", "check")}
+        if post.get(f"remove_{i}") or not (row["code"] or row["text"]):
+            continue
+        items.append(
+            {
+                "code": row["code"],
+                "section": row["section"],
+                "text": row["text"],
+                "max_deduction": row["max"] or "0",
+                "basis": row["basis"],
+                "check": row["check"],
+            }
+        )
+    return items
+
+
+@access.roles(Role.SUPERVISOR)
+def rubric_edit(request: HttpRequest, rubric_id: int) -> HttpResponse:
+    """Edit a rubric's items and points in a form: saving adds the next version under the same code
+    (a campaign keeps the version it was set up with, so past scores keep their rubric). The service
+    checks that each section's maximum deductions add up to its points."""
+    from zhifa.supervision.reviews import precheck
+
+    try:
+        rubric = selectors.rubric_get(rubric_id)
+    except DomainError as exc:
+        return render(request, "404.html", {"message": str(exc.message)}, status=404)
+    if not selectors.is_bureau(request.user):
+        return render(request, "403.html", status=403)
+    error, status = "", 200
+    if request.method == "POST":
+        post = request.POST
+        try:
+            new = services.rubric_create(
+                actor=request.user,
+                data={
+                    "code": rubric.code,
+                    "name": post.get("name", ""),
+                    "form_points": post.get("form_points", ""),
+                    "substance_points": post.get("substance_points", ""),
+                    "excellent_min": post.get("excellent_min", ""),
+                    "pass_min": post.get("pass_min", ""),
+                    "note": post.get("note", ""),
+                    "items": _rubric_form_items(post),
+                },
+            )
+        except DomainError as exc:
+            error, status = str(exc.message), _error_status(exc)
+        else:
+            messages.success(request, _("Saved as version %(v)d.") % {"v": new.version})
+            return redirect("reviews:rubrics")
+        rows = [
+            {
+                "code": post.get(f"code_{i}", ""),
+                "section": post.get(f"section_{i}", ""),
+                "text": post.get(f"text_{i}", ""),
+                "max": post.get(f"max_{i}", ""),
+                "basis": post.get(f"basis_{i}", ""),
+                "check": post.get(f"check_{i}", ""),
+                "remove": bool(post.get(f"remove_{i}")),
+            }
+            for i in range(_row_count(post))
+        ]
+        values = post
+    else:
+        rows = [
+            {
+                "code": i.code,
+                "section": i.section,
+                "text": i.text,
+                "max": i.max_deduction,
+                "basis": i.basis,
+                "check": i.auto_check,
+                "remove": False,
+            }
+            for i in rubric.items.all()
+        ] + [
+            {"code": "", "section": Section.SUBSTANCE, "text": "", "max": "", "basis": "", "check": "", "remove": False}
+            for _n in range(EXTRA_ROWS)
+        ]
+        values = {
+            "name": rubric.name,
+            "form_points": rubric.form_points,
+            "substance_points": rubric.substance_points,
+            "excellent_min": rubric.excellent_min,
+            "pass_min": rubric.pass_min,
+            "note": "",
+        }
+    return render(
+        request,
+        "reviews/rubric_edit.html",
+        {
+            "r": rubric,
+            "rows": rows,
+            "values": values,
+            "sections": Section.choices,
+            "checks": sorted(precheck.CHECKS),
+            "error": error,
+        },
         status=status,
     )
 
