@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("campaigns/<int:campaign_id>/<slug:action>/", views.campaign_action, name="campaign_action"),
     path("files/<int:file_id>/", views.file_sheet, name="file"),
     path("files/<int:file_id>/dossier.pdf", views.file_dossier, name="dossier"),
+    path("files/<int:file_id>/evidence/<int:evidence_id>/", views.file_evidence, name="evidence"),
     path("rubrics/", views.rubrics, name="rubrics"),
     path("rubrics/<int:rubric_id>/edit/", views.rubric_edit, name="rubric_edit"),
     path("rubrics/<int:rubric_id>.<slug:fmt>", views.rubric_download, name="rubric_download"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from zhifa.core import access
 from zhifa.core.errors import DomainError, InvalidInput
 from zhifa.core.roles import STAFF_ROLES, Role
 from zhifa.enforcement.documents.services import dossier_pdf_for, html_pdf
+from zhifa.enforcement.evidence.selectors import evidence_of_case_for_review
 from zhifa.org.selectors import scope_agencies, users_with_role
 from zhifa.supervision.reviews import exports, results, rubric_io, selectors, services
 from zhifa.supervision.reviews.models import Campaign, Section
@@ -225,6 +226,7 @@ def file_sheet(request: HttpRequest, file_id: int) -> HttpResponse:
         {
             "f": file,
             "case": selectors.case_summary(file),
+            "evidence": evidence_of_case_for_review(user=request.user, case_id=file.case_id),
             "rows": _sheet_rows(file),
             "may_score": file.reviewer_id == request.user.pk and file.campaign.state == Campaign.State.DRAWN,
             "error": error,
@@ -255,6 +257,29 @@ def file_dossier(request: HttpRequest, file_id: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@access.roles(*STAFF_ROLES)
+def file_evidence(request: HttpRequest, file_id: int, evidence_id: int) -> HttpResponseBase:
+    """A piece of evidence of a sampled file's case (photo, video, record…), for the reviewer the
+    campaign assigned and the bureau only, as the dossier PDF; each view audited."""
+    from zhifa.core.files.serving import serve_blob
+    from zhifa.enforcement.evidence.selectors import evidence_of_case_get
+
+    try:
+        file = selectors.file_get_for(request.user, file_id)
+        evidence = evidence_of_case_get(case_id=file.case_id, evidence_id=evidence_id)
+    except DomainError as exc:
+        return render(request, "404.html", {"message": str(exc.message)}, status=404)
+    return serve_blob(
+        request,
+        evidence.blob,
+        audit_action="reviews.evidence_view",
+        audit_obj=file,
+        filename=evidence.original_name or f"evidence-{evidence.pk}",
+        agency_id=file.agency_id,
+        audit_repr=f"evidence {evidence.pk}",
+    )
 
 
 def _results_context(c: Campaign) -> dict[str, Any]:
