@@ -66,7 +66,11 @@ def generate(n: int) -> dict[str, Any]:
     number = 0
     for k, size in enumerate(SIZES, 1):
         agency = org_node_create(
-            actor=None, kind=OrgNode.Kind.AGENCY, name=f"海州市第{k}执法局", parent=city, abbreviation=f"海执{k}"
+            actor=None,
+            kind=OrgNode.Kind.AGENCY,
+            name=f"海州市第{k}执法局",
+            parent=city,
+            abbreviation=f"海执{k}",
         )
         approver = make_user(f"bench_approver_{k}", node=agency, roles=[(Role.APPROVER, agency)])
         for i in range(INSPECTORS):
@@ -75,10 +79,13 @@ def generate(n: int) -> dict[str, Any]:
         items = [make_item(approver, agency, code=f"B-{k}-{j}") for j in range(2)]
         now = timezone.now().isoformat()
         risks = ("low", "low", "medium", "high")
-        with connection.cursor() as cursor, cursor.connection.cursor().copy(
-            "COPY inspections_target (agency_id, number, name, credit_code, object_type, area, industry,"
-            " risk_level, address, no_disturbance, no_disturbance_reason, created_at) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.connection.cursor().copy(
+                "COPY inspections_target (agency_id, number, name, credit_code, object_type, area, industry,"
+                " risk_level, address, no_disturbance, no_disturbance_reason, created_at) FROM STDIN"
+            ) as copy,
+        ):
             for i in range(size):
                 number += 1
                 listed = i % 100 == 37
@@ -168,7 +175,7 @@ def main() -> None:
     for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
         subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DATABASE_URL": args.pg_url, "LOG_LEVEL": "ERROR"}
-    print(f"{dt.datetime.now():%Y-%m-%d %H:%M} load: {os.getloadavg()}")
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load: {os.getloadavg()}")
     generated = child(["--generate", "--n", str(args.n)], env)
     print(f"generated {sum(SIZES):,} targets in {generated['generate_s']} s")
     for label, p in generated["plans"].items():

@@ -15,8 +15,8 @@ import hashlib
 import math
 import secrets
 from collections import Counter
-from decimal import Decimal
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
@@ -379,7 +379,9 @@ def team_for_reassignment(task: Task, officer_ids: Any, *, on: dt.date) -> list[
             limit=target_limit,
         )
     for a, b in combinations([officer_draw_id(i) for i in ids], 2):
-        rules.require_pair_within_limit(times_together=pair_history.get(draw.pair_key(a, b), 0), limit=pair_limit)
+        rules.require_pair_within_limit(
+            times_together=pair_history.get(draw.pair_key(a, b), 0), limit=pair_limit
+        )
     return [directory[i] for i in ids]
 
 
@@ -395,8 +397,8 @@ def _draw_key() -> Any:
     the canonical order of the pool (both are ASCII; PostgreSQL compares under the "C" collation,
     SQLite compares bytes already)."""
     from django.db import connection
-    from django.db.models import CharField, F, When
     from django.db.models import Case as SqlCase
+    from django.db.models import CharField, F, When
     from django.db.models.functions import Collate
 
     key = SqlCase(When(credit_code="", then=F("number")), default=F("credit_code"), output_field=CharField())
@@ -419,9 +421,7 @@ def _write_pool(plan: Plan, entries: Iterator[tuple[str, int]]) -> tuple[int, st
     for entry_id, weight in entries:
         raw = draw.id_bytes(entry_id)
         if raw <= previous:
-            raise Conflict(
-                _("The directory changed during the draw; draw again."), code="pool_not_canonical"
-            )
+            raise Conflict(_("The directory changed during the draw; draw again."), code="pool_not_canonical")
         previous = raw
         line = draw.pool_line(raw, draw.check_weight(weight, entry_id))
         digest.update(line)
@@ -537,7 +537,9 @@ def plan_draw(
         through = Target.conflicted_officers.through
         pks = list(by_pk)
         for i in range(0, len(pks), 500):
-            pairs = through.objects.filter(target_id__in=pks[i : i + 500]).values_list("target_id", "officer_id")
+            pairs = through.objects.filter(target_id__in=pks[i : i + 500]).values_list(
+                "target_id", "officer_id"
+            )
             for target_id, officer_id in pairs:
                 conflicts.setdefault(officer_draw_id(officer_id), []).append(by_pk[target_id].draw_id)
         inspections_by, pair_history = _year_history(today.year)

@@ -84,7 +84,7 @@ def _render_task(
             else None,
             "history": [
                 {
-                    "label": (row := TASKS.table.get(e.kind)) and row.label or e.kind,
+                    "label": ((row := TASKS.table.get(e.kind)) and row.label) or e.kind,
                     "on": e.on,
                     "actor": e.actor_name,
                     "reason": (e.data or {}).get("reason", ""),

@@ -22,7 +22,9 @@ from zhifa.org.selectors import scope_agencies
 def items(request: HttpRequest) -> HttpResponse:
     can_add = bool(request.user.role_names() & DIRECTORY_ROLES)  # type: ignore[union-attr]
     return render(
-        request, "inspections/items.html", {"items": selectors.item_list_for(user=request.user), "can_add": can_add}
+        request,
+        "inspections/items.html",
+        {"items": selectors.item_list_for(user=request.user), "can_add": can_add},
     )
 
 
@@ -40,8 +42,8 @@ def article_ids(law_id: str, numbers: str) -> list[int]:
     if law is None:
         raise InvalidInput(_("Choose the law the articles belong to."), detail={"field": "article_numbers"})
     ids = []
-    for raw in numbers.split(","):
-        raw = raw.strip()
+    for part in numbers.split(","):
+        raw = part.strip()
         article = article_get(law_id=law.pk, number=int(raw)) if raw.isdigit() and len(raw) < 5 else None
         if article is None:
             raise InvalidInput(
@@ -123,7 +125,11 @@ def target_new(request: HttpRequest) -> HttpResponse:
             errors[str(exc.detail.get("field") or "__all__")] = str(exc.message)
             status = exc.status
         else:
-            messages.success(request, _("%(name)s added to the directory as %(number)s.") % {"name": target.name, "number": target.number})
+            messages.success(
+                request,
+                _("%(name)s added to the directory as %(number)s.")
+                % {"name": target.name, "number": target.number},
+            )
             return redirect("inspections:targets")
     return render(
         request,

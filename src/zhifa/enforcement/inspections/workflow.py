@@ -347,7 +347,9 @@ def _reason(ctx: Any) -> str:
 def _reassign(ctx: Any) -> None:
     task: Task = ctx.obj
     reason = _reason(ctx)
-    before = [(m.officer_id, m.officer.name) for m in task.inspectors.select_related("officer").order_by("position")]
+    before = [
+        (m.officer_id, m.officer.name) for m in task.inspectors.select_related("officer").order_by("position")
+    ]
     team = services.team_for_reassignment(task, ctx.data.get("officer_ids"), on=ctx.today)
     TaskInspector.objects.filter(task=task).delete()
     TaskInspector.objects.bulk_create(

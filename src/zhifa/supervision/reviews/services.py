@@ -17,18 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
-from zhifa.core import draw
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.roles import ALL_ROLES, Role
 from zhifa.enforcement.cases.models import Case, State
-from zhifa.foundation.deadlines.services import Subject, deadline_open, deadline_resolve
-from zhifa.law.days import DayKind, Period
+from zhifa.foundation.deadlines.services import Subject, deadline_resolve
 from zhifa.org.selectors import granted_nodes, scope_agency_ids
 from zhifa.supervision.reviews import precheck, sampling, scoring, standard
 from zhifa.supervision.reviews.models import (
     Campaign,
-    DrawGroup,
-    PoolEntry,
     RectificationNotice,
     Rubric,
     RubricItem,

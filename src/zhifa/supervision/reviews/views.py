@@ -396,7 +396,10 @@ def _rubric_form_items(post: Any) -> list[dict[str, Any]]:
     ones; what is left is checked by the service."""
     items = []
     for i in range(_row_count(post)):
-        row = {k: str(post.get(f"{k}_{i}", "")).strip() for k in ("code", "section", "text", "max", "basis", "check")}
+        row = {
+            k: str(post.get(f"{k}_{i}", "")).strip()
+            for k in ("code", "section", "text", "max", "basis", "check")
+        }
         if post.get(f"remove_{i}") or not (row["code"] or row["text"]):
             continue
         items.append(
@@ -473,7 +476,15 @@ def rubric_edit(request: HttpRequest, rubric_id: int) -> HttpResponse:
             }
             for i in rubric.items.all()
         ] + [
-            {"code": "", "section": Section.SUBSTANCE, "text": "", "max": "", "basis": "", "check": "", "remove": False}
+            {
+                "code": "",
+                "section": Section.SUBSTANCE,
+                "text": "",
+                "max": "",
+                "basis": "",
+                "check": "",
+                "remove": False,
+            }
             for _n in range(EXTRA_ROWS)
         ]
         values = {

@@ -151,7 +151,9 @@ def _draw(ctx: Any) -> None:
     draw.parse_seed(seed)
     rows = services.pool_rows(campaign)
     if not rows:
-        raise Conflict(_("No closed case file of the covered agencies falls in the period."), code="empty_pool")
+        raise Conflict(
+            _("No closed case file of the covered agencies falls in the period."), code="empty_pool"
+        )
     if len(rows) > services.MAX_POOL:
         raise Conflict(_("The pool is too large; narrow the period."), code="pool_too_large")
     groups = services.pool_groups(rows)

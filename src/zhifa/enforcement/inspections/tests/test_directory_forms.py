@@ -42,7 +42,11 @@ def test_an_item_is_added_through_its_form(world, iw, login_as) -> None:
     )
     a42 = Article.objects.create(law=law, number=42, number_text="第四十二条", text="……")
     r = client.post("/inspections/items/new/", _item(world, law_id=str(law.pk), article_numbers="42、43"))
-    assert r.status_code == 400 and "43" in r.content.decode() and not InspectionItem.objects.filter(code="CG-09").exists()
+    assert (
+        r.status_code == 400
+        and "43" in r.content.decode()
+        and not InspectionItem.objects.filter(code="CG-09").exists()
+    )
     r = client.post("/inspections/items/new/", _item(world, law_id=str(law.pk), article_numbers="42"))
     assert r.status_code == 302
     item = InspectionItem.objects.get(code="CG-09")
@@ -104,7 +108,9 @@ def test_a_target_is_added_through_its_form(world, iw, login_as) -> None:
     officer = iw.inspectors[1]
     r = client.post(
         "/inspections/targets/new/",
-        _target(world, no_disturbance="on", no_disturbance_reason="纳税信用A级", conflict_officer_ids=[officer.pk]),
+        _target(
+            world, no_disturbance="on", no_disturbance_reason="纳税信用A级", conflict_officer_ids=[officer.pk]
+        ),
     )
     assert r.status_code == 302
     t = Target.objects.get(credit_code=make_uscc(4242))

@@ -82,7 +82,9 @@ def test_a_target_on_the_no_disturbance_list_is_not_drawn(world, iw) -> None:
     )
     plan = make_plan(world.approver_a, world.agency_a, iw.items, number=100)
     row = services.plan_draw(actor=world.approver_a, plan_id=plan.pk)
-    assert quiet.draw_id not in row.chosen and quiet.draw_id not in {i for i, _w in services.draw_pool_entries(row)}
+    assert quiet.draw_id not in row.chosen and quiet.draw_id not in {
+        i for i, _w in services.draw_pool_entries(row)
+    }
     assert len(row.chosen) == 6
 
 

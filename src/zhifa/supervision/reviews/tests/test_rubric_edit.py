@@ -127,7 +127,9 @@ def test_past_scores_keep_their_rubric(kit: CaseKit, login_as: Any) -> None:
     w = kit.world
     clean_case(kit)
     rubric = rubric_default()
-    campaign = campaign_draw(actor=w.supervisor, campaign_id=make_campaign(kit, sample_count=1).pk, seed="3c" * 32)
+    campaign = campaign_draw(
+        actor=w.supervisor, campaign_id=make_campaign(kit, sample_count=1).pk, seed="3c" * 32
+    )
     f = campaign.files.get()
     file_score(actor=f.reviewer, file_id=f.pk, items=[], vetoes=[])
     s01 = _row_of(rubric, "S01")
