@@ -42,15 +42,11 @@ def target_list_for(*, user: Any, q: str = "", risk_level: str = "") -> QuerySet
     return qs.order_by("number")
 
 
-def officers_for_conflicts(agency_ids: list[int], *, limit: int = 500) -> list[Any]:
-    """The active officers of these agencies, for a target's conflict list (回避) on its form."""
-    from zhifa.officers.models import Officer
+def officers_for_conflicts(user: Any, agency_ids: list[int], *, limit: int = 500) -> list[Any]:
+    """The active officers of these agencies the user may see, for a target's conflict list (回避)."""
+    from zhifa.officers.selectors import officer_list_for
 
-    return list(
-        Officer.objects.filter(agency_id__in=agency_ids, is_active=True)
-        .select_related("agency")
-        .order_by("agency_id", "name", "id")[:limit]
-    )
+    return list(officer_list_for(user=user).filter(agency_id__in=agency_ids, is_active=True)[:limit])
 
 
 def plan_list_for(*, user: Any) -> QuerySet[Plan]:

@@ -136,7 +136,7 @@ def target_new(request: HttpRequest) -> HttpResponse:
         "inspections/target_new.html",
         {
             "agencies": agencies,
-            "officers": selectors.officers_for_conflicts([a.pk for a in agencies]),
+            "officers": selectors.officers_for_conflicts(request.user, [a.pk for a in agencies]),
             "object_types": ObjectType.choices,
             "risks": RiskLevel.choices,
             "values": request.POST,
