@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.indicators import DateSpan, IndicatorValue, Unit, register_indicator
-from zhifa.enforcement.inspections.models import Outcome, Rating, Task
+from zhifa.enforcement.inspections.models import Outcome, Rating, State, Task
 
 
 def plan_completion_rate(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    """Tasks drawn in the span (date of the draw) whose result has been recorded / tasks drawn."""
-    qs = Task.objects.filter(span.q("draw__drawn_on"), agency_id__in=list(agency_ids))
+    """Tasks drawn in the span (date of the draw) whose result has been recorded / tasks drawn and
+    not cancelled (a cancelled task, with its reason on record, is no longer the plan's work)."""
+    qs = Task.objects.filter(span.q("draw__drawn_on"), agency_id__in=list(agency_ids)).exclude(
+        state=State.CANCELLED
+    )
     return IndicatorValue.percent(qs.filter(result_on__isnull=False).count(), qs.count())
 
 

@@ -301,9 +301,10 @@ def _year_history(
     rows = (
         TaskInspector.objects.filter(task__draw__drawn_on__year=year)
         .exclude(task__state=State.CANCELLED)
-        .exclude(task_id=exclude_task_id)
         .select_related("task__target")
     )
+    if exclude_task_id is not None:
+        rows = rows.exclude(task_id=exclude_task_id)
     for row in rows.order_by("task_id", "position"):
         officer = officer_draw_id(row.officer_id)
         by[(officer, row.task.target.draw_id)] += 1

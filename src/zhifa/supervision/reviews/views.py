@@ -429,6 +429,7 @@ def rubric_edit(request: HttpRequest, rubric_id: int) -> HttpResponse:
     if not selectors.is_bureau(request.user):
         return render(request, "403.html", status=403)
     error, status = "", 200
+    values: Any
     if request.method == "POST":
         post = request.POST
         try:

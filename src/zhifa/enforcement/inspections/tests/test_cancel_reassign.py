@@ -191,3 +191,18 @@ def test_reassign_and_cancel_through_the_api(world, iw, api_token) -> None:
     r = post({"event": "cancel", "reason": "企业已注销"})
     assert r.status_code == 200 and r.json()["state"] == "cancelled"
     assert post({"event": "cancel", "reason": "again"}).status_code == 409
+
+
+def test_a_cancelled_task_leaves_the_plan_completion_rate(world, iw) -> None:
+    import datetime as dt
+
+    from zhifa.core.indicators import DateSpan
+    from zhifa.enforcement.inspections.indicators import plan_completion_rate
+
+    tasks = [_task(world, iw, name=f"计划{i}") for i in range(2)]
+    span = DateSpan(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert plan_completion_rate([world.agency_a.pk], span).denominator == 2
+    task_apply_event(
+        task_id=tasks[0].pk, actor=world.approver_a, event="cancel", data={"reason": "企业已注销"}
+    )
+    assert plan_completion_rate([world.agency_a.pk], span).denominator == 1
