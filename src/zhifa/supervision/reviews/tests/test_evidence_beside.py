@@ -70,3 +70,19 @@ def test_nobody_else_opens_it(kit: CaseKit, login_as: Any) -> None:
     before = AuditEntry.objects.filter(action="reviews.evidence_view").count()
     assert login_as(w.officer_a2).get(url).status_code == 404
     assert AuditEntry.objects.filter(action="reviews.evidence_view").count() == before
+
+
+def test_the_api_lists_the_evidence_with_its_url(kit: CaseKit, api_token: Any) -> None:
+    from django.test import Client
+
+    w = kit.world
+    case = clean_case(kit)
+    photo = _evidence(kit, case)
+    c = campaign_draw(actor=w.supervisor, campaign_id=make_campaign(kit, sample_count=5).pk, seed=SEED)
+    file = c.files.get(case_id=case.pk)
+    body = Client().get(f"/api/v1/reviews/files/{file.pk}", **api_token(file.reviewer)).json()
+    [row] = [e for e in body["evidence"] if e["id"] == photo.pk]
+    assert len(body["evidence"]) == Evidence.objects.filter(case=case, destroyed_at=None).count()
+    assert row["sha256"] == photo.blob.sha256 and "王小明" not in row["description"]
+    assert row["url"] == f"/reviews/files/{file.pk}/evidence/{photo.pk}/"
+    assert Client().get(f"/api/v1/reviews/files/{file.pk}", **api_token(w.officer_a2)).status_code == 404

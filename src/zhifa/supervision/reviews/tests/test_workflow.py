@@ -120,3 +120,37 @@ def test_the_drawing_is_generated_from_the_table() -> None:
     assert doc.is_current()
     text = doc.render()
     assert "setup --> drawn" in text and "drawn --> finished" in text
+
+
+def test_finish_and_publish_through_the_api(kit: CaseKit, api_token) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from django.test import Client
+
+    w = kit.world
+    clean_case(kit)
+    c = make_campaign(kit, sample_count=1)
+    boss = api_token(w.supervisor)
+    url = f"/api/v1/reviews/campaigns/{c.pk}/events"
+
+    def post(body: dict, headers: dict = boss):  # type: ignore[no-untyped-def, type-arg]
+        return Client().post(url, json.dumps(body), content_type="application/json", **headers)
+
+    assert post({"event": "finish"}).json()["code"] == "campaign_not_open"
+    assert post({"event": "draw"}).status_code in (400, 422)  # the draw has its own operation
+    assert post({"event": "finish", "when": "x"}).status_code == 400
+    assert post({"event": "finish"}, api_token(w.approver_a)).status_code == 403
+    c = campaign_apply_event(campaign_id=c.pk, actor=w.supervisor, event="draw", data={"seed": SEED})
+    _score_all(c)
+    assert post({"event": "finish", "on": "2025-06-01"}).status_code == 400  # before the draw
+    assert post({"event": "finish", "on": "not a date"}).status_code in (400, 422)
+    r = post({"event": "finish", "on": "2025-06-30"})
+    assert r.status_code == 200 and r.json()["state"] == "finished"
+    r = post({"event": "publish"})
+    assert r.status_code == 200 and r.json()["published_at"]
+    assert post({"event": "publish"}).status_code == 409
+    assert [e.kind for e in CampaignEvent.objects.filter(campaign=c).order_by("id")] == [
+        "draw",
+        "finish",
+        "publish",
+    ]
