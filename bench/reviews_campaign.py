@@ -53,11 +53,12 @@ def generate_cases(cases: Any, n: int, ctx: dict[str, Any]) -> dict[str, Any]:
         default = f.get_default() if f.has_default() else ("" if not f.null else None)
         if f.get_internal_type() == "JSONField":
             default = json.dumps(default if default is not None else [])
-        defaults[f.column] = default
+        defaults[str(f.column)] = default
     started = time.perf_counter()
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY cases_case (id, {', '.join(defaults)}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY cases_case (id, {', '.join(defaults)}) FROM STDIN") as copy,
+    ):
         for case, _doc in cases.case_rows(n, ctx, cases.Texts()):
             values = {**defaults, **{k: v for k, v in case.items() if k != "id" and k in defaults}}
             copy.write_row((case["id"], *[values[c] for c in defaults]))
@@ -111,7 +112,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     reviewers = [
         make_user(f"bench_reviewer_{i}", node=other, roles=[(Role.OFFICER, other)]) for i in range(10)
     ]
-    today = dt.date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     campaign = services.campaign_create(
         actor=ctx["supervisor"],
         data={
@@ -172,7 +175,9 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DATABASE_URL": args.pg_url, "LOG_LEVEL": "ERROR"}
     print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load: {os.getloadavg()}")
     argv = [sys.executable, __file__, "--worker", "--cases", str(args.cases), "--pool", str(args.pool)]
-    out = subprocess.run([*argv, "--share", str(args.share)], env=env, check=False, capture_output=True, text=True)
+    out = subprocess.run(
+        [*argv, "--share", str(args.share)], env=env, check=False, capture_output=True, text=True
+    )
     if out.returncode:
         sys.stderr.write(out.stderr[-4000:])
         raise SystemExit("worker failed")
