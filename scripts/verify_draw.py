@@ -5,7 +5,10 @@ This file deliberately shares no code with the platform: it is the algorithm of 
 ("The draw algorithm") written out again, so that anyone can check a published draw without trusting
 the platform's own code. Copy it anywhere and run it with any Python 3.10 or later.
 
-    python3 verify_draw.py draw.json
+    python3 verify_draw.py draw.json [pool.txt]
+
+pool.txt (optional): the pool file a draw publishes at its `pool_url` (lines `id<TAB>weight`); given,
+it replaces the "pool" and "weights" of draw.json (a pool of more than 100,000 is published only so).
 
 draw.json:
     {
@@ -159,13 +162,30 @@ def verify(data: dict) -> tuple[dict, list[str]]:
     return result, differs
 
 
+def read_pool_file(path: str) -> tuple[list[str], dict[str, int]]:
+    ids: list[str] = []
+    weights: dict[str, int] = {}
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            line = raw.decode("utf-8")
+            if not line.endswith("\n") or "\t" not in line:
+                raise ValueError(f"pool file line {number}: not `id<TAB>weight<LF>`")
+            entry_id, _tab, weight = line[:-1].rpartition("\t")
+            ids.append(entry_id)
+            if int(weight) != 1:
+                weights[entry_id] = int(weight)
+    return ids, weights
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
         return 2
     try:
         with open(argv[1], encoding="utf-8") as fh:
             data = json.load(fh)
+        if len(argv) == 3:
+            data["pool"], data["weights"] = read_pool_file(argv[2])
         result, differs = verify(data)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"malformed input: {exc}", file=sys.stderr)

@@ -174,6 +174,23 @@ def require_pair_within_limit(*, times_together: int, limit: int) -> None:
         )
 
 
+def require_inspector_target_within_limit(*, inspector: str, times: int, limit: int) -> None:
+    """An inspector who has already inspected (been sent to) the target `times` times this year may be
+    sent again only while that is below `limit` (the (limit+1)-th time is refused): a hand-made team
+    (a reassignment) keeps the rotation the draw keeps."""
+    if times >= limit:
+        raise RuleViolation(
+            _(
+                "This inspector has already been sent to this target %(times)d times this year, the "
+                "most the jurisdiction allows is %(limit)d (%(article)s)."
+            )
+            % {"times": times, "limit": limit, "article": ARTICLE_ROTATION},
+            code="inspector_target_limit",
+            article=ARTICLE_ROTATION,
+            detail={"inspector": inspector, "times": times, "limit": limit},
+        )
+
+
 def assign_inspectors(
     *,
     seed: str,

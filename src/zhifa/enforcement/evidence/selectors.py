@@ -52,6 +52,50 @@ def evidence_get_for(*, user: Any, evidence_id: int) -> Evidence:
     return evidence
 
 
+def evidence_of_case_for_review(*, user: Any, case_id: int) -> list[dict[str, Any]]:
+    """The evidence of one case for a reader the caller has already found may read the case's file
+    although it is outside their scope (dossier review: the reviewer a campaign assigned, the bureau).
+    Not destroyed; the party's name and free text masked unless `user` sees them in full
+    (`disclosure`). Each row carries the evidence for `evidence_of_case_get` to serve its file."""
+    from zhifa.enforcement.evidence import disclosure
+
+    rows = []
+    qs = (
+        Evidence.objects.filter(case_id=case_id, destroyed_at__isnull=True)
+        .select_related("blob", "case")
+        .order_by("captured_at", "id")
+    )
+    for e in qs:
+        rows.append(
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "kind_label": str(e.get_kind_display()),
+                "name": e.original_name or f"{e.get_kind_display()} {e.pk}",
+                "description": disclosure.text_for(user, e, e.description),
+                "party_name": disclosure.party_name_for(user, e),
+                "captured_at": e.captured_at,
+                "sha256": e.blob.sha256,
+                "size": e.blob.size,
+                "mime": e.blob.mime,
+                "evidence": e,
+            }
+        )
+    return rows
+
+
+def evidence_of_case_get(*, case_id: int, evidence_id: int) -> Evidence:
+    """One piece of evidence of a case (not destroyed), for a caller that decided who may read it."""
+    evidence = (
+        Evidence.objects.select_related("blob")
+        .filter(pk=evidence_id, case_id=case_id, destroyed_at__isnull=True)
+        .first()
+    )
+    if evidence is None:
+        raise NotFound(_not_found())
+    return evidence
+
+
 def blob_checks(*, blob: Blob, limit: int = 20) -> list[BlobCheck]:
     return list(blob.checks.order_by("-checked_at", "-id")[:limit])
 

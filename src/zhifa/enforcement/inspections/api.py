@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
@@ -271,8 +271,10 @@ class PublicDrawOut(Schema):
     algorithm: str
     seed: str
     pool_digest: str
-    pool: list[str]
-    weights: dict[str, int]
+    pool_size: int
+    pool_url: str = Field(description="the pool file: its canonical serialisation, `id<TAB>weight` lines")
+    pool: list[str] | None = Field(description="the pool's ids, for a pool of at most 100,000 (else null)")
+    weights: dict[str, int] | None
     risk_weights: dict[str, int]
     n: int
     chosen: list[str]
@@ -386,7 +388,21 @@ class ConvertIn(Strict):
     party: PartyIn | None = Field(None, description="default: the target (name, credit code, address)")
 
 
-EventIn = Annotated[StartIn | RecordResultIn | PublishIn | ConvertIn, Field(discriminator="event")]
+class ReassignIn(Strict):
+    event: Literal["reassign"]
+    officer_ids: list[int] = Field(..., max_length=20, description="the new team (officer ids)")
+    reason: str = Field(..., max_length=500)
+
+
+class CancelIn(Strict):
+    event: Literal["cancel"]
+    on: dt.date | None = None
+    reason: str = Field(..., max_length=500)
+
+
+EventIn = Annotated[
+    StartIn | RecordResultIn | PublishIn | ConvertIn | ReassignIn | CancelIn, Field(discriminator="event")
+]
 
 
 @router.post("/inspections/tasks/{task_id}/events", response={200: TaskOut, **ERRORS})
@@ -418,6 +434,24 @@ def public_draw(request: HttpRequest, draw_id: int) -> dict[str, Any]:
     if row is None:
         raise Http404
     return presenters.draw_public(row)
+
+
+@router.get(
+    "/public/inspections/draws/{draw_id}/pool",
+    auth=None,
+    response={200: None, **ERRORS},
+    url_name="inspections_public_draw_pool",
+)
+@access.public
+def public_draw_pool(request: HttpRequest, draw_id: int) -> StreamingHttpResponse:
+    """The frozen pool of a draw as a file, streamed: lines `id<TAB>weight<LF>` in canonical order.
+    SHA-256 of the line `zhifa-draw-v1<LF>` followed by this file is the published pool digest."""
+    row = selectors.draw_public_get(draw_id=draw_id)
+    if row is None:
+        raise Http404
+    response = StreamingHttpResponse(services.draw_pool_text(row), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{row.pk}-pool.txt"'
+    return response
 
 
 class CodeOut(Schema):

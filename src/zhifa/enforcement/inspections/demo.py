@@ -167,6 +167,18 @@ def seed_inspections(ctx: dict[str, Any]) -> None:
         score = SCORES.get(index)
         if score:
             services.rating_submit(code=task.code, visit_confirmed=True, score=score)
+    # One task is cancelled with its reason (the enterprise closed down after the draw).
+    last = Task.objects.filter(plan=plan, state="assigned").order_by("-position").first()
+    if last is not None:
+        task_apply_event(
+            task_id=last.pk,
+            actor=approver,
+            event="cancel",
+            data={
+                "on": drawn_on + dt.timedelta(days=2),
+                "reason": "企业已办理注销登记，经核实不再具备检查条件",
+            },
+        )
 
 
 # In the order they are given to tasks whose team has an account.

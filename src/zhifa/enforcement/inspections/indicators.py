@@ -12,11 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.indicators import DateSpan, IndicatorValue, Unit, queryset_records, register_indicator
-from zhifa.enforcement.inspections.models import Outcome, Rating, Task
+from zhifa.enforcement.inspections.models import Outcome, Rating, State, Task
 
 
 def _drawn(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Task]:
-    return Task.objects.filter(span.q("draw__drawn_on"), agency_id__in=list(agency_ids))
+    """Tasks drawn in the span and not cancelled (a cancelled task, with its reason on record, is no
+    longer the plan's work)."""
+    return Task.objects.filter(span.q("draw__drawn_on"), agency_id__in=list(agency_ids)).exclude(
+        state=State.CANCELLED
+    )
 
 
 RESULT_RECORDED = Q(result_on__isnull=False)

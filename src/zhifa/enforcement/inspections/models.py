@@ -172,7 +172,10 @@ class Draw(AppendOnlyModel):
     algorithm = models.CharField(max_length=20)
     seed = models.CharField(max_length=64)
     pool_digest = models.CharField(max_length=64)
-    pool = models.JSONField(default=list)  # [[id, weight], ...] in canonical order
+    # Draws made before the pool was kept in chunks hold it here, [[id, weight], ...] in canonical
+    # order; later draws keep it in `PoolChunk` rows (streamed, constant memory) and leave this empty.
+    pool = models.JSONField(default=list)
+    pool_size = models.PositiveIntegerField(null=True)  # null: a draw with its pool inline
     weights = models.JSONField(default=dict)  # risk level → weight used (empty: unweighted)
     n = models.PositiveIntegerField()
     chosen = models.JSONField(default=list)  # ids in the order of the draw
@@ -189,11 +192,26 @@ class Draw(AppendOnlyModel):
         verbose_name_plural = _("draws")
 
 
+class PoolChunk(AppendOnlyModel):
+    """A slice of a plan's frozen draw pool in its canonical serialisation (docs/inspections.md): lines
+    `id<TAB>weight<LF>` in canonical order, `POOL_CHUNK` entries a row. The concatenation of a plan's
+    chunks in `index` order, after the line `zhifa-draw-v1<LF>`, hashes (SHA-256) to the draw's pool
+    digest. A plan is drawn once, so its chunks are its draw's pool."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="pool_chunks")
+    index = models.PositiveIntegerField()
+    lines = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "index"], name="insp_poolchunk_unique")]
+
+
 class State(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     ON_SITE = "on_site", _("On site")
     RESULT_RECORDED = "result_recorded", _("Result recorded")
     PUBLISHED = "published", pgettext_lazy("inspection", "Published")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Outcome(models.TextChoices):

@@ -57,12 +57,21 @@ def code_page(task: Task) -> dict[str, Any]:
         "draw_id": task.draw_id,
         **_frequency(task),
         "rated": rating is not None,
-        "can_rate": rating is None and task.state != "assigned",
+        "can_rate": rating is None and task.on_site_on is not None,
     }
 
 
+PUBLIC_POOL_INLINE = 100_000  # a larger pool is published as its file only (`pool_url`)
+
+
 def draw_public(row: Draw) -> dict[str, Any]:
+    from django.urls import reverse
+
+    from zhifa.enforcement.inspections.services import draw_pool_entries, draw_pool_size
+
     teams = row.teams or {}
+    size = draw_pool_size(row)
+    entries = list(draw_pool_entries(row)) if size <= PUBLIC_POOL_INLINE else None
     return {
         "id": row.pk,
         "plan": row.plan.name,
@@ -71,8 +80,10 @@ def draw_public(row: Draw) -> dict[str, Any]:
         "algorithm": row.algorithm,
         "seed": row.seed,
         "pool_digest": row.pool_digest,
-        "pool": [i for i, _w in row.pool],
-        "weights": {i: w for i, w in row.pool if w != 1},
+        "pool_size": size,
+        "pool_url": reverse("api:inspections_public_draw_pool", args=[row.pk]),
+        "pool": None if entries is None else [i for i, _w in entries],
+        "weights": None if entries is None else {i: w for i, w in entries if w != 1},
         "risk_weights": row.weights,
         "n": row.n,
         "chosen": row.chosen,

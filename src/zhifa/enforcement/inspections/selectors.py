@@ -42,6 +42,13 @@ def target_list_for(*, user: Any, q: str = "", risk_level: str = "") -> QuerySet
     return qs.order_by("number")
 
 
+def officers_for_conflicts(user: Any, agency_ids: list[int], *, limit: int = 500) -> list[Any]:
+    """The active officers of these agencies the user may see, for a target's conflict list (回避)."""
+    from zhifa.officers.selectors import officer_list_for
+
+    return list(officer_list_for(user=user).filter(agency_id__in=agency_ids, is_active=True)[:limit])
+
+
 def plan_list_for(*, user: Any) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(agency_id__in=_scope(user))

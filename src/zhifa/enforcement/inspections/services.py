@@ -11,14 +11,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import secrets
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,8 +45,10 @@ from zhifa.enforcement.inspections.models import (
     Method,
     ObjectType,
     Plan,
+    PoolChunk,
     Rating,
     RiskLevel,
+    State,
     Target,
     Task,
     TaskInspector,
@@ -285,12 +290,21 @@ def inspector_directory(plan: Plan, *, on: dt.date) -> list[Officer]:
     return [o for o in officers if can_enforce(o, on=on, area=plan.enforcement_area, agency_id=o.agency_id)]
 
 
-def _year_history(year: int) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-    """This year's teams: (inspector, target) visits and pair counts, for the rotation limits."""
+def _year_history(
+    year: int, *, exclude_task_id: int | None = None
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """This year's teams: (inspector, target) visits and pair counts, for the rotation limits. A
+    cancelled task sent nobody anywhere: its team does not count."""
     by: Counter[tuple[str, str]] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
     teams: dict[int, list[str]] = {}
-    rows = TaskInspector.objects.filter(task__draw__drawn_on__year=year).select_related("task__target")
+    rows = (
+        TaskInspector.objects.filter(task__draw__drawn_on__year=year)
+        .exclude(task__state=State.CANCELLED)
+        .select_related("task__target")
+    )
+    if exclude_task_id is not None:
+        rows = rows.exclude(task_id=exclude_task_id)
     for row in rows.order_by("task_id", "position"):
         officer = officer_draw_id(row.officer_id)
         by[(officer, row.task.target.draw_id)] += 1
@@ -301,8 +315,161 @@ def _year_history(year: int) -> tuple[dict[tuple[str, str], int], dict[tuple[str
     return dict(by), dict(pairs)
 
 
+def team_for_reassignment(task: Task, officer_ids: Any, *, on: dt.date) -> list[Officer]:
+    """A new team for a task, checked as the draw checks one (the workflow's `reassign`): the plan's
+    number of different inspectors (at least two, 行政处罚法第四十二条), each in the plan's directory of
+    inspectors on the day (a credential valid for the area), none on the target's conflict list
+    (第四十三条), and the rotation limits of the year (优化营商环境条例第五十四条) counted without this
+    task's own team."""
+    if (
+        not isinstance(officer_ids, list)
+        or not officer_ids
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in officer_ids)
+    ):
+        raise InvalidInput(
+            _("Choose the inspectors (a list of officer ids)."), detail={"field": "officer_ids"}
+        )
+    ids = list(dict.fromkeys(officer_ids))
+    plan = task.plan
+    rules.require_team([officer_draw_id(i) for i in ids])
+    if len(ids) != plan.team_size:
+        raise InvalidInput(
+            _("The plan sends %(n)d inspectors to each target.") % {"n": plan.team_size},
+            code="team_size",
+            detail={"field": "officer_ids", "team_size": plan.team_size},
+        )
+    current = list(task.inspectors.order_by("position").values_list("officer_id", flat=True))
+    if sorted(current) == sorted(ids):
+        raise InvalidInput(
+            _("These are the task's inspectors already."), code="same_team", detail={"field": "officer_ids"}
+        )
+    directory = {o.pk: o for o in inspector_directory(plan, on=on)}
+    for i in ids:
+        if i not in directory:
+            officer = Officer.objects.filter(pk=i).first()
+            raise RuleViolation(
+                _(
+                    "%(name)s is not in the plan's directory of inspectors: no credential valid for "
+                    "%(area)s on %(day)s (%(article)s)."
+                )
+                % {
+                    "name": officer.name if officer else i,
+                    "area": plan.enforcement_area,
+                    "day": on.isoformat(),
+                    "article": rules.ARTICLE_TEAM,
+                },
+                code="inspector_not_qualified",
+                article=rules.ARTICLE_TEAM,
+                detail={"field": "officer_ids", "officer_id": i},
+            )
+    target = task.target
+    conflicted = set(target.conflicted_officers.values_list("id", flat=True))
+    for i in ids:
+        rules.require_no_conflict(
+            inspector=officer_draw_id(i),
+            target=target.draw_id,
+            conflicts={target.draw_id} if i in conflicted else set(),
+        )
+    inspections_by, pair_history = _year_history(on.year, exclude_task_id=task.pk)
+    target_limit = jurisdiction.applied(rules.INSPECTOR_TARGET_MAX_PER_YEAR.key, agency=plan.agency).value
+    pair_limit = jurisdiction.applied(rules.TEAM_PAIR_MAX_PER_YEAR.key, agency=plan.agency).value
+    for i in ids:
+        rules.require_inspector_target_within_limit(
+            inspector=officer_draw_id(i),
+            times=inspections_by.get((officer_draw_id(i), target.draw_id), 0),
+            limit=target_limit,
+        )
+    for a, b in combinations([officer_draw_id(i) for i in ids], 2):
+        rules.require_pair_within_limit(
+            times_together=pair_history.get(draw.pair_key(a, b), 0), limit=pair_limit
+        )
+    return [directory[i] for i in ids]
+
+
 def _new_code() -> str:
     return "JC" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+POOL_CHUNK = 10_000  # entries a PoolChunk row holds
+
+
+def _draw_key() -> Any:
+    """A target's draw id (its credit code, or its directory number) as SQL, ordered by its bytes:
+    the canonical order of the pool (both are ASCII; PostgreSQL compares under the "C" collation,
+    SQLite compares bytes already)."""
+    from django.db import connection
+    from django.db.models import Case as SqlCase
+    from django.db.models import CharField, F, When
+    from django.db.models.functions import Collate
+
+    key = SqlCase(When(credit_code="", then=F("number")), default=F("credit_code"), output_field=CharField())
+    return Collate(key, "C") if connection.vendor == "postgresql" else key
+
+
+def _write_pool(plan: Plan, entries: Iterator[tuple[str, int]]) -> tuple[int, str]:
+    """Freeze the pool: `entries` (canonical order) written as PoolChunk rows of the canonical
+    serialisation, one chunk in memory at a time. Returns the size and the digest."""
+    digest = hashlib.sha256(draw.VERSION.encode("ascii") + b"\n")
+    size, index, previous = 0, 0, b""
+    lines: list[bytes] = []
+
+    def flush() -> None:
+        nonlocal index, lines
+        if lines:
+            PoolChunk.objects.create(plan=plan, index=index, lines=b"".join(lines).decode("utf-8"))
+            index, lines = index + 1, []
+
+    for entry_id, weight in entries:
+        raw = draw.id_bytes(entry_id)
+        if raw <= previous:
+            raise Conflict(_("The directory changed during the draw; draw again."), code="pool_not_canonical")
+        previous = raw
+        line = draw.pool_line(raw, draw.check_weight(weight, entry_id))
+        digest.update(line)
+        lines.append(line)
+        size += 1
+        if len(lines) >= POOL_CHUNK:
+            flush()
+    flush()
+    return size, digest.hexdigest()
+
+
+def draw_pool_entries(row: Draw) -> Iterator[tuple[str, int]]:
+    """The frozen pool of a draw, (id, weight) in canonical order, streamed from its chunks (or from
+    the inline pool of an older draw)."""
+    if row.pool_size is None:
+        for entry_id, weight in row.pool:
+            yield str(entry_id), int(weight)
+        return
+    chunks = PoolChunk.objects.filter(plan_id=row.plan_id).order_by("index").values_list("lines", flat=True)
+    for text_ in chunks.iterator(chunk_size=2):
+        for line in text_.split("\n"):
+            if line:
+                entry_id, _tab, weight = line.rpartition("\t")
+                yield entry_id, int(weight)
+
+
+def draw_pool_text(row: Draw) -> Iterator[bytes]:
+    """The pool file of a draw as published: its canonical serialisation, chunk by chunk."""
+    if row.pool_size is None:
+        yield b"".join(draw.pool_line(draw.id_bytes(i), int(w)) for i, w in row.pool)
+        return
+    chunks = PoolChunk.objects.filter(plan_id=row.plan_id).order_by("index").values_list("lines", flat=True)
+    for text_ in chunks.iterator(chunk_size=2):
+        yield text_.encode("utf-8")
+
+
+def draw_pool_size(row: Draw) -> int:
+    return len(row.pool) if row.pool_size is None else row.pool_size
+
+
+def _targets_by_key(plan: Plan, keys: Sequence[str]) -> dict[str, Target]:
+    found: dict[str, Target] = {}
+    for i in range(0, len(keys), 500):
+        batch = list(keys[i : i + 500])
+        qs = plan_targets(plan).filter(Q(credit_code__in=batch) | Q(credit_code="", number__in=batch))
+        found.update((t.draw_id, t) for t in qs)
+    return found
 
 
 def plan_draw(
@@ -313,7 +480,11 @@ def plan_draw(
     `reasons`: target id (credit code or directory number) → the recorded reason for drawing a target
     on the no-disturbance list (优化营商环境条例第五十四条第二款); without one a listed target stays out
     of the pool. `on` back-dates the draw for demo data only (the API and the pages never pass it):
-    the day of the draw is otherwise today."""
+    the day of the draw is otherwise today.
+
+    Streamed, so a directory of a million targets is drawn in constant memory: the pool is read from
+    the database in canonical order and frozen into `PoolChunk` rows with its digest (before the seed
+    exists), then the draw runs over the frozen chunks; only the drawn targets are loaded as rows."""
     reasons = {str(k): str(v).strip() for k, v in (reasons or {}).items() if str(v).strip()}
     today = on or timezone.localdate()
     with transaction.atomic():
@@ -328,8 +499,8 @@ def plan_draw(
             )
         if today > plan.ends_on:
             raise Conflict(_("The plan's period is over."), code="plan_period_over")
-        targets = {t.draw_id: t for t in plan_targets(plan)}
-        listed = {k for k, t in targets.items() if t.no_disturbance}
+        keyed = plan_targets(plan).annotate(draw_key=_draw_key())
+        listed = set(keyed.filter(no_disturbance=True).values_list("draw_key", flat=True))
         unknown = set(reasons) - listed
         if unknown:
             raise InvalidInput(
@@ -340,24 +511,38 @@ def plan_draw(
                 detail={"field": "reasons", "ids": sorted(unknown)},
             )
         weights = {str(k): v for k, v in RISK_WEIGHTS.items()} if plan.weighted else {}
-        entries = [(k, weights.get(t.risk_level, 1)) for k, t in targets.items()]
+        rows = keyed.order_by("draw_key").values_list("draw_key", "risk_level").iterator(chunk_size=5000)
+        entries = ((str(k), weights.get(risk, 1)) for k, risk in rows)
         # The pool and its digest exist before the seed: the seed cannot be chosen to suit a pool.
-        pool = draw.canonical_pool(rules.drawable(entries, no_disturbance=listed, reasons=reasons))
-        if not pool:
+        pool_size, pool_digest = _write_pool(
+            plan,
+            rules.drawable(entries, no_disturbance=listed, reasons=reasons),  # type: ignore[arg-type]
+        )
+        if not pool_size:
             raise RuleViolation(
                 _("No target of the directory matches the plan (after the no-disturbance list)."),
                 code="empty_pool",
                 article=rules.ARTICLE_RANDOM,
             )
-        n = draw_size(plan, len(pool))
+        n = draw_size(plan, pool_size)
         inspectors = inspector_directory(plan, on=today)
         candidates = [officer_draw_id(o.pk) for o in inspectors]
         seed = draw.new_seed()
-        result = draw.draw(seed=seed, pool=pool, n=n)
+        row_stub = Draw(plan=plan, pool_size=pool_size)
+        result = draw.draw(seed=seed, pool=draw_pool_entries(row_stub), n=n)
+        if result.pool_digest != pool_digest or result.pool_size != pool_size:
+            raise RuntimeError("inspections.plan_draw: the frozen pool does not read back as written")
+        targets = _targets_by_key(plan, result.chosen)
         conflicts: dict[str, list[str]] = {}
-        for t in (targets[k] for k in result.chosen):
-            for officer_id in t.conflicted_officers.values_list("id", flat=True):
-                conflicts.setdefault(officer_draw_id(officer_id), []).append(t.draw_id)
+        by_pk = {t.pk: t for t in targets.values()}
+        through = Target.conflicted_officers.through
+        pks = list(by_pk)
+        for i in range(0, len(pks), 500):
+            pairs = through.objects.filter(target_id__in=pks[i : i + 500]).values_list(
+                "target_id", "officer_id"
+            )
+            for target_id, officer_id in pairs:
+                conflicts.setdefault(officer_draw_id(officer_id), []).append(by_pk[target_id].draw_id)
         inspections_by, pair_history = _year_history(today.year)
         target_limit = jurisdiction.applied(rules.INSPECTOR_TARGET_MAX_PER_YEAR.key, agency=plan.agency).value
         pair_limit = jurisdiction.applied(rules.TEAM_PAIR_MAX_PER_YEAR.key, agency=plan.agency).value
@@ -384,7 +569,8 @@ def plan_draw(
             algorithm=draw.VERSION,
             seed=result.seed,
             pool_digest=result.pool_digest,
-            pool=[[k, w] for k, w in pool],
+            pool=[],
+            pool_size=pool_size,
             weights=weights,
             n=n,
             chosen=list(result.chosen),
@@ -396,29 +582,39 @@ def plan_draw(
                 "pair_history": [[a, b, c] for (a, b), c in sorted(pair_history.items())],
                 "assigned": {t.target: list(t.members) for t in teams},
             },
-            reasons={k: v for k, v in reasons.items() if k in {e[0] for e in pool}},
+            reasons=dict(reasons),
             drawn_on=today,
             at=timezone.now(),
             actor=actor,
         )
         by_id = {officer_draw_id(o.pk): o for o in inspectors}
-        for position, team in enumerate(teams, start=1):
-            task = Task.objects.create(
-                plan=plan,
-                draw=row,
-                agency_id=plan.agency_id,
-                target=targets[team.target],
-                code=_new_code(),
-                position=position,
-            )
-            TaskInspector.objects.bulk_create(
-                TaskInspector(task=task, officer=by_id[m], position=i) for i, m in enumerate(team.members, 1)
-            )
+        tasks = Task.objects.bulk_create(
+            (
+                Task(
+                    plan=plan,
+                    draw=row,
+                    agency_id=plan.agency_id,
+                    target=targets[team.target],
+                    code=_new_code(),
+                    position=position,
+                )
+                for position, team in enumerate(teams, start=1)
+            ),
+            batch_size=1000,
+        )
+        TaskInspector.objects.bulk_create(
+            (
+                TaskInspector(task=task, officer=by_id[m], position=i)
+                for task, team in zip(tasks, teams, strict=True)
+                for i, m in enumerate(team.members, 1)
+            ),
+            batch_size=5000,
+        )
         audit_record(
             actor=actor,
             action="inspections.draw",
             obj=plan,
-            summary={"draw": row.pk, "pool": len(pool), "n": n, "pool_digest": row.pool_digest},
+            summary={"draw": row.pk, "pool": pool_size, "n": n, "pool_digest": row.pool_digest},
         )
     return row
 
@@ -433,7 +629,6 @@ def photo_add(*, actor: Any, task_id: int, name: str, data: bytes) -> TaskPhoto:
     bytes). Only the task's inspectors, while the task is on site or its result not yet published."""
     from zhifa.core.files import filetypes
     from zhifa.core.files.services import blob_store
-    from zhifa.enforcement.inspections.models import State
     from zhifa.enforcement.inspections.selectors import is_inspector
 
     if not data or len(data) > PHOTO_MAX_BYTES:
@@ -464,8 +659,6 @@ def photo_add(*, actor: Any, task_id: int, name: str, data: bytes) -> TaskPhoto:
 def rating_submit(*, code: str, visit_confirmed: bool, score: str, comment: str = "") -> Rating:
     """The inspected enterprise confirms the visit and rates it, through the inspection code. One
     rating per inspection; nothing about who rated is kept."""
-    from zhifa.enforcement.inspections.models import State
-
     if score not in Rating.Score.values:
         raise InvalidInput(
             _("score must be one of: %(choices)s.") % {"choices": ", ".join(Rating.Score.values)},
@@ -477,7 +670,9 @@ def rating_submit(*, code: str, visit_confirmed: bool, score: str, comment: str 
         task = Task.objects.select_for_update().filter(code=code.strip().upper()).first()
         if task is None:
             raise NotFound(_("Unknown inspection code."))
-        if task.state == State.ASSIGNED:
+        if task.state == State.CANCELLED and task.on_site_on is None:
+            raise Conflict(_("This inspection was cancelled."), code="task_cancelled")
+        if task.on_site_on is None:
             raise Conflict(_("The inspection has not taken place yet."), code="not_inspected_yet")
         if Rating.objects.filter(task=task).exists():
             raise Conflict(_("This inspection has already been rated."), code="already_rated")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,14 +26,17 @@ EVENT_FIELDS = {
     "record_result": ("on", "outcome", "findings", "signed_by", "refusal_note"),
     "publish": ("on",),
     "convert": ("facts",),
+    "reassign": ("reason",),
+    "cancel": ("reason", "on"),
 }
+CLOSED_STATES = (State.PUBLISHED, State.CANCELLED)
 
 
 @access.roles(*READ_ROLES)
 def my_tasks(request: HttpRequest) -> HttpResponse:
     tasks = list(selectors.my_tasks(request.user)[:200])
-    open_tasks = [t for t in tasks if t.state != State.PUBLISHED]
-    done = [t for t in tasks if t.state == State.PUBLISHED][:20]
+    open_tasks = [t for t in tasks if t.state not in CLOSED_STATES]
+    done = [t for t in tasks if t.state in CLOSED_STATES][:20]
     can_plan = bool(request.user.role_names() & PLAN_ROLES)  # type: ignore[union-attr]
     return render(
         request,
@@ -57,6 +61,9 @@ def _render_task(
     status: int = 200,
 ) -> HttpResponse:
     allowed = [t.event for t in TASKS.allowed_events(task, request.user)]
+    directory = (
+        services.inspector_directory(task.plan, on=timezone.localdate()) if "reassign" in allowed else []
+    )
     return render(
         request,
         "inspections/task.html",
@@ -70,6 +77,21 @@ def _render_task(
             "errors": errors or {},
             "values": values or {},
             "photos": list(task.photos.select_related("blob").order_by("id")),
+            "directory": directory,
+            "team": {m.officer_id for m in task.inspectors.all()},
+            "chosen_officers": [int(i) for i in request.POST.getlist("officer_ids") if i.isdigit()]
+            if request.method == "POST"
+            else None,
+            "history": [
+                {
+                    "label": ((row := TASKS.table.get(e.kind)) and row.label) or e.kind,
+                    "on": e.on,
+                    "actor": e.actor_name,
+                    "reason": (e.data or {}).get("reason", ""),
+                    "after": "、".join(m["name"] for m in (e.data or {}).get("after", [])),
+                }
+                for e in task.events.order_by("id")
+            ],
         },
         status=status,
     )
@@ -86,8 +108,10 @@ def task_act(request: HttpRequest, task_id: int, event: str) -> HttpResponse:
     task = _task_or_404(request, task_id)
     if event not in EVENT_FIELDS:
         raise Http404
-    data = {f: request.POST.get(f, "").strip() for f in EVENT_FIELDS[event]}
+    data: dict[str, Any] = {f: request.POST.get(f, "").strip() for f in EVENT_FIELDS[event]}
     data = {k: v for k, v in data.items() if v}
+    if event == "reassign":
+        data["officer_ids"] = [int(i) for i in request.POST.getlist("officer_ids") if i.isdigit()]
     try:
         task = task_apply_event(task_id=task.pk, actor=request.user, event=event, data=data)
     except DomainError as exc:

@@ -1,7 +1,9 @@
 """The inspection task's workflow on the shared engine (`zhifa.core.workflow`):
 
     assigned → on_site → result_recorded → published
-                               └── convert (a finding becomes a case; the state stays)
+       │  │       │                └── convert (a finding becomes a case; the state stays)
+       │  └───────┴── cancel (with a reason) → cancelled
+       └── reassign (a new team, checked as the draw checks one; with a reason)
 
 The inspectors of the task go on site, record the result (outcome, findings, the enterprise's
 signature or its refusal) and may convert a finding into a case registration (source `inspection`);
@@ -22,8 +24,9 @@ from django.utils.translation import gettext_lazy
 
 from zhifa.core import workflow
 from zhifa.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from zhifa.enforcement.inspections.common import INSPECTOR_ROLES, PUBLISH_ROLES, text
-from zhifa.enforcement.inspections.models import Outcome, State, Task, TaskEvent
+from zhifa.enforcement.inspections import services
+from zhifa.enforcement.inspections.common import INSPECTOR_ROLES, PLAN_ROLES, PUBLISH_ROLES, text
+from zhifa.enforcement.inspections.models import Outcome, State, Task, TaskEvent, TaskInspector
 from zhifa.enforcement.inspections.selectors import is_inspector
 from zhifa.foundation.deadlines import services as deadlines
 from zhifa.law import inspection as rules
@@ -85,6 +88,28 @@ TABLE = workflow.Table(
             guards=("problems were found; not converted before",),
             creates=("a case registered with source “inspection” (cases.services.case_register)",),
         ),
+        T(
+            "reassign",
+            gettext_lazy("Reassign the inspectors"),
+            frozenset({State.ASSIGNED}),
+            None,
+            PLAN_ROLES,
+            guards=(
+                "a reason; a different team of the plan's size (at least two) from the directory of inspectors on the day "
+                f"({rules.ARTICLE_TEAM}); nobody on the target's conflict list ({rules.ARTICLE_RECUSAL}); "
+                f"the rotation limits of the year ({rules.ARTICLE_ROTATION})",
+            ),
+            creates=("the old and new teams and the reason on the event row",),
+        ),
+        T(
+            "cancel",
+            gettext_lazy("Cancel the task"),
+            frozenset({State.ASSIGNED, State.ON_SITE}),
+            State.CANCELLED,
+            PLAN_ROLES,
+            date_field="on",
+            guards=("a reason (e.g. the enterprise deregistered, merged into another inspection)",),
+        ),
     ),
 )
 
@@ -113,7 +138,12 @@ class TaskWorkflow(workflow.Workflow[Task, workflow.Transition]):
         return t.event not in INSPECTOR_EVENTS or is_inspector(actor, obj)
 
     def not_before(self, t: workflow.Transition, obj: Task) -> dt.date | None:
-        steps = {"start": obj.draw.drawn_on, "record_result": obj.on_site_on, "publish": obj.result_on}
+        steps = {
+            "start": obj.draw.drawn_on,
+            "record_result": obj.on_site_on,
+            "publish": obj.result_on,
+            "cancel": obj.on_site_on or obj.draw.drawn_on,
+        }
         return steps.get(t.event)
 
     def write_event(
@@ -123,6 +153,15 @@ class TaskWorkflow(workflow.Workflow[Task, workflow.Transition]):
             ctx, from_state=from_state, to_state=to_state, now=now, name_attrs=("display_name", "username")
         )
         return TaskEvent.objects.create(task=obj, **row)
+
+    def audit_summary(
+        self, obj: Task, ctx: Any, row: Any, *, from_state: str, to_state: str
+    ) -> dict[str, Any]:
+        summary = super().audit_summary(obj, ctx, row, from_state=from_state, to_state=to_state)
+        for key in ("reason", "before", "after"):
+            if key in ctx.record:
+                summary[key] = workflow.jsonable({key: ctx.record[key]})[key]
+        return summary
 
     def resolved_alerts(self, obj: Task, ctx: Any) -> list[str]:
         if ctx.transition.event == "publish":
@@ -298,3 +337,31 @@ def _convert(ctx: Any) -> None:
 def task_apply_event(*, task_id: int, actor: Any, event: str, data: dict[str, Any]) -> Task:
     """The only door that changes a task's state."""
     return workflow.apply_event(TASKS, obj_id=task_id, actor=actor, event=event, data=data)
+
+
+def _reason(ctx: Any) -> str:
+    return text(ctx.data, "reason", max_length=500)
+
+
+@H.handles("reassign")
+def _reassign(ctx: Any) -> None:
+    task: Task = ctx.obj
+    reason = _reason(ctx)
+    before = [
+        (m.officer_id, m.officer.name) for m in task.inspectors.select_related("officer").order_by("position")
+    ]
+    team = services.team_for_reassignment(task, ctx.data.get("officer_ids"), on=ctx.today)
+    TaskInspector.objects.filter(task=task).delete()
+    TaskInspector.objects.bulk_create(
+        TaskInspector(task=task, officer=o, position=i) for i, o in enumerate(team, start=1)
+    )
+    ctx.record.update(
+        reason=reason,
+        before=[{"officer_id": i, "name": n} for i, n in before],
+        after=[{"officer_id": o.pk, "name": o.name} for o in team],
+    )
+
+
+@H.handles("cancel")
+def _cancel(ctx: Any) -> None:
+    ctx.record.update(reason=_reason(ctx))

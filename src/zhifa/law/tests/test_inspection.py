@@ -89,6 +89,12 @@ class TestTeams:
             rules.require_pair_within_limit(times_together=3, limit=3)  # the 4th
         assert exc.value.code == "team_pair_limit"
 
+    def test_the_inspector_target_limit_allows_up_to_the_limit_and_refuses_beyond(self) -> None:
+        rules.require_inspector_target_within_limit(inspector="O1", times=0, limit=1)  # the 1st time
+        with pytest.raises(RuleViolation) as exc:
+            rules.require_inspector_target_within_limit(inspector="O1", times=1, limit=1)  # the 2nd
+        assert exc.value.code == "inspector_target_limit" and "第五十四条" in str(exc.value.message)
+
 
 class TestAssignment:
     def test_every_drawn_target_gets_two_inspectors_reproducibly(self) -> None:

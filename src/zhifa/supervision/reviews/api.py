@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -63,6 +63,11 @@ class CampaignIn(Strict):
 
 class DrawIn(Strict):
     seed: str | None = None
+
+
+class CampaignEventIn(Strict):
+    event: Literal["finish", "publish"]
+    on: dt.date | None = Field(None, description="finish: the date (default today; not before the draw)")
 
 
 class ScoreItemIn(Strict):
@@ -211,10 +216,46 @@ def campaign_draw(request: HttpRequest, campaign_id: int, payload: DrawIn) -> di
     return out
 
 
+@router.post("/reviews/campaigns/{int:campaign_id}/events", response={200: dict[str, Any], **ERRORS})
+@access.roles(Role.SUPERVISOR)
+def campaign_event(request: HttpRequest, campaign_id: int, payload: CampaignEventIn) -> dict[str, Any]:
+    """`finish` (every file scored; rectification notices) or `publish` (the public summary): events of
+    the campaign's workflow table (docs/workflow-reviews.md)."""
+    from zhifa.supervision.reviews.workflow import campaign_apply_event
+
+    selectors.campaign_get_for(request.user, campaign_id)
+    data = {"on": payload.on} if payload.on else {}
+    campaign = campaign_apply_event(
+        campaign_id=campaign_id, actor=request.user, event=payload.event, data=data
+    )
+    return campaign_out(campaign)
+
+
 @router.get("/reviews/files/{int:file_id}", response={200: dict[str, Any], **ERRORS})
 @access.roles(*STAFF_ROLES)
 def file_get(request: HttpRequest, file_id: int) -> dict[str, Any]:
-    return file_out(selectors.file_get_for(request.user, file_id), detail=True)
+    """One sampled file with its pre-check, its current sheet and the case's evidence files (masked;
+    each `url` opens the file for the assigned reviewer and the bureau, audited)."""
+    from django.urls import reverse
+
+    from zhifa.enforcement.evidence.selectors import evidence_of_case_for_review
+
+    f = selectors.file_get_for(request.user, file_id)
+    out = file_out(f, detail=True)
+    out["evidence"] = [
+        {
+            "id": e["id"],
+            "kind": e["kind"],
+            "name": e["name"],
+            "description": e["description"],
+            "captured_at": e["captured_at"],
+            "sha256": e["sha256"],
+            "size": e["size"],
+            "url": reverse("reviews:evidence", args=[f.pk, e["id"]]),
+        }
+        for e in evidence_of_case_for_review(user=request.user, case_id=f.case_id)
+    ]
+    return out
 
 
 @router.post("/reviews/files/{int:file_id}/score", response={200: dict[str, Any], **ERRORS})

@@ -69,6 +69,9 @@ def seed_reviews(ctx: dict[str, Any]) -> None:
                 {"code": "V08", "deduction": "0", "note": "现场检查笔录与证据照片时间矛盾，主要事实不清。"}
             )
         file_score(actor=file.reviewer, file_id=file.pk, items=items, vetoes=vetoes)
+    # The demo's campaign ran two months ago: drawn then, finished twenty days ago (a finish is never
+    # dated before its draw).
+    Campaign.objects.filter(pk=campaign.pk).update(drawn_at=timezone.now() - dt.timedelta(days=60))
     finished_on = today - dt.timedelta(days=20)
     campaign_finish(actor=users["supervisor"], campaign_id=campaign.pk, on=finished_on)
     for notice in campaign.notices.all():
@@ -79,5 +82,4 @@ def seed_reviews(ctx: dict[str, Any]) -> None:
             responded_on=finished_on + dt.timedelta(days=10),
         )
     campaign_publish(actor=users["supervisor"], campaign_id=campaign.pk)
-    Campaign.objects.filter(pk=campaign.pk).update(drawn_at=timezone.now() - dt.timedelta(days=60))
     ctx["reviews"] = {"campaign": campaign.pk}

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhifa.core.history import AppendOnlyModel
+
 
 class Section(models.TextChoices):
     VETO = "veto", _("Veto item")
@@ -144,6 +146,24 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignEvent(AppendOnlyModel):
+    """One event of a campaign's workflow (`workflow.py`): the columns `core.workflow.event_row` fills."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=20)
+    at = models.DateTimeField()
+    on = models.DateField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=50, blank=True)
+    from_state = models.CharField(max_length=10)
+    to_state = models.CharField(max_length=10)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")
 
 
 class PoolEntry(models.Model):

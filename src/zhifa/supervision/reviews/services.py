@@ -17,18 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
-from zhifa.core import draw
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.roles import ALL_ROLES, Role
 from zhifa.enforcement.cases.models import Case, State
-from zhifa.foundation.deadlines.services import Subject, deadline_open, deadline_resolve
-from zhifa.law.days import DayKind, Period
+from zhifa.foundation.deadlines.services import Subject, deadline_resolve
 from zhifa.org.selectors import granted_nodes, scope_agency_ids
 from zhifa.supervision.reviews import precheck, sampling, scoring, standard
 from zhifa.supervision.reviews.models import (
     Campaign,
-    DrawGroup,
-    PoolEntry,
     RectificationNotice,
     Rubric,
     RubricItem,
@@ -178,6 +174,18 @@ def rubric_create(*, actor: Any, data: dict[str, Any]) -> Rubric:
             detail={"field": "pass_min"},
         )
     items = _clean_items(data.get("items"))
+    for section, points in ((Section.FORM, form), (Section.SUBSTANCE, substance)):
+        total = sum((i["max_deduction"] for i in items if i["section"] == section), Decimal(0))
+        if total != points:
+            raise InvalidInput(
+                _(
+                    "The maximum deductions of the %(section)s items add up to %(total)s, not the "
+                    "section's %(points)s points."
+                )
+                % {"section": Section(section).label, "total": total, "points": points},
+                code="totals_do_not_add_up",
+                detail={"field": "items", "section": section, "total": str(total), "points": str(points)},
+            )
     with transaction.atomic():
         last = Rubric.objects.select_for_update().filter(code=code).order_by("-version").first()
         rubric = Rubric.objects.create(
@@ -371,118 +379,36 @@ def pool_rows(campaign: Campaign) -> list[tuple[int, str, int]]:
     return [(a, _stratum(campaign.strata, p, c), i) for a, p, c, i in qs.iterator(chunk_size=5000)]
 
 
-def _groups(rows: Sequence[tuple[int, str, int]]) -> dict[tuple[int, str], list[int]]:
+def pool_groups(rows: Sequence[tuple[int, str, int]]) -> dict[tuple[int, str], list[int]]:
     groups: dict[tuple[int, str], list[int]] = {}
     for a, s, c in rows:
         groups.setdefault((a, s), []).append(c)
     return groups
 
 
-def _reviewer_map(campaign: Campaign) -> dict[str, frozenset[int]]:
+def reviewer_map(campaign: Campaign) -> dict[str, frozenset[int]]:
     return {str(u.pk): own_agencies(u) for u in campaign.reviewers.select_related("node")}
 
 
 def campaign_draw(*, actor: Any, campaign_id: int, seed: str | None = None) -> Campaign:
     """Freeze the pool, draw the sample per agency (and stratum), assign cross-agency reviewers and
-    run the pre-check of each file. `seed` (64 hex digits) may be given, e.g. one drawn in public."""
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
-        if campaign is None:
-            raise NotFound(_("No such review campaign."))
-        agency_ids = list(campaign.agencies.values_list("id", flat=True))
-        require_bureau(actor, agency_ids)
-        if campaign.state != Campaign.State.SETUP:
-            raise Conflict(_("The sample of this campaign has already been drawn."), code="already_drawn")
-        seed = (seed or draw.new_seed()).lower()
-        draw.parse_seed(seed)
-        rows = pool_rows(campaign)
-        if not rows:
-            raise Conflict(
-                _("No closed case file of the covered agencies falls in the period."), code="empty_pool"
-            )
-        if len(rows) > MAX_POOL:
-            raise Conflict(_("The pool is too large; narrow the period."), code="pool_too_large")
-        groups = _groups(rows)
-        draws = [
-            sampling.draw_group(
-                seed=seed,
-                agency_id=a,
-                stratum=s,
-                case_ids=ids,
-                mode=campaign.sample_mode,
-                count=campaign.sample_count,
-                share=campaign.sample_share,
-            )
-            for (a, s), ids in sorted(groups.items())
-        ]
-        files: list[tuple[str, int]] = []
-        for g in draws:
-            files.extend((entry, g.agency_id) for entry in g.chosen)
-        reviewers = _reviewer_map(campaign)
-        if not reviewers:
-            raise Conflict(_("Name the reviewers before drawing."), code="no_reviewers")
-        try:
-            assigned = sampling.assign_reviewers(seed=seed, files=files, reviewers=reviewers)
-        except draw.NoTeamPossible as exc:
-            raise Conflict(
-                _("A file of agency %(agency)s has no reviewer from another agency.")
-                % {"agency": dict(files).get(str(exc.detail.get("target")), "")},
-                code="no_cross_reviewer",
-                detail=exc.detail,
-            ) from None
-        PoolEntry.objects.bulk_create(
-            (PoolEntry(campaign=campaign, case_id=c, agency_id=a, stratum=s) for a, s, c in rows),
-            batch_size=5000,
-        )
-        position = 0
-        for g in draws:
-            DrawGroup.objects.create(
-                campaign=campaign,
-                agency_id=g.agency_id,
-                stratum=g.stratum,
-                pool_size=g.pool_size,
-                pool_digest=g.pool_digest,
-                n=g.n,
-                chosen=list(g.chosen),
-                ranks=list(g.ranks),
-            )
-            for entry in g.chosen:
-                position += 1
-                SampledFile.objects.create(
-                    campaign=campaign,
-                    case_id=sampling.case_of(entry),
-                    agency_id=g.agency_id,
-                    stratum=g.stratum,
-                    position=position,
-                    reviewer_id=int(assigned[entry]),
-                )
-        campaign.seed = seed
-        campaign.pool_digest = sampling.campaign_digest(rows)
-        campaign.pool_size = len(rows)
-        campaign.drawn_at = timezone.now()
-        campaign.drawn_by = actor
-        campaign.state = Campaign.State.DRAWN
-        campaign.save(update_fields=["seed", "pool_digest", "pool_size", "drawn_at", "drawn_by", "state"])
-        audit_record(
-            actor=actor,
-            action="reviews.campaign_draw",
-            obj=campaign,
-            summary={
-                "seed": seed,
-                "pool_digest": campaign.pool_digest,
-                "pool_size": len(rows),
-                "files": position,
-            },
-        )
-        for file in SampledFile.objects.filter(campaign=campaign):
-            _precheck(file, campaign)
-    return campaign
+    run the pre-check of each file (the workflow's `draw`). `seed` (64 hex digits) may be given, e.g.
+    one drawn in public."""
+    from zhifa.supervision.reviews.workflow import campaign_apply_event
+
+    data = {"seed": seed} if seed else {}
+    return campaign_apply_event(campaign_id=campaign_id, actor=actor, event="draw", data=data)
+
+
+def precheck_all(campaign: Campaign) -> None:
+    for file in SampledFile.objects.filter(campaign=campaign).order_by("position"):
+        _precheck(file, campaign)
 
 
 def campaign_verify(campaign: Campaign) -> dict[str, Any]:
     """Re-run the draw from the stored seed over the frozen pool: the same files come out."""
     entries = list(campaign.pool.values_list("agency_id", "stratum", "case_id"))
-    groups = _groups(entries)
+    groups = pool_groups(entries)
     problems = []
     for g in campaign.groups.all():
         v = sampling.verify_group(
@@ -634,54 +560,11 @@ def file_reassign(*, actor: Any, file_id: int, reviewer_id: int) -> SampledFile:
 
 def campaign_finish(*, actor: Any, campaign_id: int, on: dt.date | None = None) -> Campaign:
     """Close the review (every file scored) and issue a rectification notice to each agency with a
-    failed file, with a deadline on the shared deadline engine."""
-    on = on or timezone.localdate()
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
-        if campaign is None:
-            raise NotFound(_("No such review campaign."))
-        require_bureau(actor, campaign.agencies.values_list("id", flat=True))
-        if campaign.state != Campaign.State.DRAWN:
-            raise Conflict(_("The campaign is not under review."), code="campaign_not_open")
-        pending = campaign.files.filter(state=SampledFile.State.PENDING).count()
-        if pending:
-            raise Conflict(
-                _("%(n)d sampled files are not scored yet.") % {"n": pending},
-                code="files_pending",
-                detail={"pending": pending},
-            )
-        period = Period(campaign.rectification_days, DayKind.NATURAL, RECTIFICATION_ARTICLE)
-        failed: dict[int, list[SampledFile]] = {}
-        for f in campaign.files.filter(grade=scoring.Grade.FAIL).order_by("position"):
-            failed.setdefault(f.agency_id, []).append(f)
-        for agency_id, files in failed.items():
-            text = _("Rectify the failed files and report: %(files)s.") % {
-                "files": "、".join(f"#{f.position}" for f in files)
-            }
-            notice = RectificationNotice.objects.create(
-                campaign=campaign,
-                agency_id=agency_id,
-                issued_on=on,
-                due_on=on,
-                text=text,
-                failed_files=[f.pk for f in files],
-                issued_by=actor,
-            )
-            row = deadline_open(
-                Subject("reviews.notice", notice.pk, agency_id),
-                kind=DEADLINE_KIND,
-                period=period,
-                start_on=on,
-            )
-            notice.due_on, notice.due_provisional = row.due_on, row.provisional
-            notice.save(update_fields=["due_on", "due_provisional"])
-        campaign.state = Campaign.State.FINISHED
-        campaign.finished_on = on
-        campaign.save(update_fields=["state", "finished_on"])
-        audit_record(
-            actor=actor, action="reviews.campaign_finish", obj=campaign, summary={"notices": len(failed)}
-        )
-    return campaign
+    failed file, with a deadline on the shared deadline engine (the workflow's `finish`)."""
+    from zhifa.supervision.reviews.workflow import campaign_apply_event
+
+    data = {"on": on} if on else {}
+    return campaign_apply_event(campaign_id=campaign_id, actor=actor, event="finish", data=data)
 
 
 def notice_respond(
@@ -711,18 +594,8 @@ def notice_respond(
 
 
 def campaign_publish(*, actor: Any, campaign_id: int) -> Campaign:
-    """Publish the summary of results (per agency: files, average, grade counts; no personal data)."""
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
-        if campaign is None:
-            raise NotFound(_("No such review campaign."))
-        require_bureau(actor, campaign.agencies.values_list("id", flat=True))
-        if campaign.state != Campaign.State.FINISHED:
-            raise Conflict(
-                _("Only the results of a finished campaign can be published."), code="campaign_not_finished"
-            )
-        if campaign.published_at is None:
-            campaign.published_at = timezone.now()
-            campaign.save(update_fields=["published_at"])
-            audit_record(actor=actor, action="reviews.campaign_publish", obj=campaign)
-    return campaign
+    """Publish the summary of results (per agency: files, average, grade counts; no personal data);
+    the workflow's `publish`."""
+    from zhifa.supervision.reviews.workflow import campaign_apply_event
+
+    return campaign_apply_event(campaign_id=campaign_id, actor=actor, event="publish", data={})

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from zhifa.core.files.serving import content_disposition
 from zhifa.core.roles import STAFF_ROLES, Role
 from zhifa.enforcement.documents.api import dossier_ascii_name, dossier_download_name
 from zhifa.enforcement.documents.services import dossier_pdf_for, html_pdf
+from zhifa.enforcement.evidence.selectors import evidence_of_case_for_review
 from zhifa.org.selectors import scope_agencies, users_with_role
 from zhifa.supervision.reviews import exports, results, rubric_io, selectors, services
 from zhifa.supervision.reviews.models import Campaign, Section
@@ -226,6 +228,7 @@ def file_sheet(request: HttpRequest, file_id: int) -> HttpResponse:
         {
             "f": file,
             "case": selectors.case_summary(file),
+            "evidence": evidence_of_case_for_review(user=request.user, case_id=file.case_id),
             "rows": _sheet_rows(file),
             "may_score": file.reviewer_id == request.user.pk and file.campaign.state == Campaign.State.DRAWN,
             "error": error,
@@ -260,6 +263,29 @@ def file_dossier(request: HttpRequest, file_id: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@access.roles(*STAFF_ROLES)
+def file_evidence(request: HttpRequest, file_id: int, evidence_id: int) -> HttpResponseBase:
+    """A piece of evidence of a sampled file's case (photo, video, record…), for the reviewer the
+    campaign assigned and the bureau only, as the dossier PDF; each view audited."""
+    from zhifa.core.files.serving import serve_blob
+    from zhifa.enforcement.evidence.selectors import evidence_of_case_get
+
+    try:
+        file = selectors.file_get_for(request.user, file_id)
+        evidence = evidence_of_case_get(case_id=file.case_id, evidence_id=evidence_id)
+    except DomainError as exc:
+        return render(request, "404.html", {"message": str(exc.message)}, status=404)
+    return serve_blob(
+        request,
+        evidence.blob,
+        audit_action="reviews.evidence_view",
+        audit_obj=file,
+        filename=evidence.original_name or f"evidence-{evidence.pk}",
+        agency_id=file.agency_id,
+        audit_repr=f"evidence {evidence.pk}",
+    )
 
 
 def _results_context(c: Campaign) -> dict[str, Any]:
@@ -358,6 +384,135 @@ def rubrics(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/rubrics.html",
         {"rubrics": selectors.rubric_list(), "error": error, "is_bureau": selectors.is_bureau(request.user)},
+        status=status,
+    )
+
+
+RUBRIC_ROWS_MAX = 60  # item rows a form may post (the default rubric has 22)
+EXTRA_ROWS = 3  # empty rows offered for new items
+
+
+def _row_count(post: Any) -> int:
+    raw = str(post.get("rows", "0"))
+    return min(int(raw), RUBRIC_ROWS_MAX) if raw.isdigit() and len(raw) < 4 else 0
+
+
+def _rubric_form_items(post: Any) -> list[dict[str, Any]]:
+    """The item rows of the edit form, in order, without the rows marked for removal and the blank
+    ones; what is left is checked by the service."""
+    items = []
+    for i in range(_row_count(post)):
+        row = {
+            k: str(post.get(f"{k}_{i}", "")).strip()
+            for k in ("code", "section", "text", "max", "basis", "check")
+        }
+        if post.get(f"remove_{i}") or not (row["code"] or row["text"]):
+            continue
+        items.append(
+            {
+                "code": row["code"],
+                "section": row["section"],
+                "text": row["text"],
+                "max_deduction": row["max"] or "0",
+                "basis": row["basis"],
+                "check": row["check"],
+            }
+        )
+    return items
+
+
+@access.roles(Role.SUPERVISOR)
+def rubric_edit(request: HttpRequest, rubric_id: int) -> HttpResponse:
+    """Edit a rubric's items and points in a form: saving adds the next version under the same code
+    (a campaign keeps the version it was set up with, so past scores keep their rubric). The service
+    checks that each section's maximum deductions add up to its points."""
+    from zhifa.supervision.reviews import precheck
+
+    try:
+        rubric = selectors.rubric_get(rubric_id)
+    except DomainError as exc:
+        return render(request, "404.html", {"message": str(exc.message)}, status=404)
+    if not selectors.is_bureau(request.user):
+        return render(request, "403.html", status=403)
+    error, status = "", 200
+    values: Any
+    if request.method == "POST":
+        post = request.POST
+        try:
+            new = services.rubric_create(
+                actor=request.user,
+                data={
+                    "code": rubric.code,
+                    "name": post.get("name", ""),
+                    "form_points": post.get("form_points", ""),
+                    "substance_points": post.get("substance_points", ""),
+                    "excellent_min": post.get("excellent_min", ""),
+                    "pass_min": post.get("pass_min", ""),
+                    "note": post.get("note", ""),
+                    "items": _rubric_form_items(post),
+                },
+            )
+        except DomainError as exc:
+            error, status = str(exc.message), _error_status(exc)
+        else:
+            messages.success(request, _("Saved as version %(v)d.") % {"v": new.version})
+            return redirect("reviews:rubrics")
+        rows = [
+            {
+                "code": post.get(f"code_{i}", ""),
+                "section": post.get(f"section_{i}", ""),
+                "text": post.get(f"text_{i}", ""),
+                "max": post.get(f"max_{i}", ""),
+                "basis": post.get(f"basis_{i}", ""),
+                "check": post.get(f"check_{i}", ""),
+                "remove": bool(post.get(f"remove_{i}")),
+            }
+            for i in range(_row_count(post))
+        ]
+        values = post
+    else:
+        rows = [
+            {
+                "code": i.code,
+                "section": i.section,
+                "text": i.text,
+                "max": i.max_deduction,
+                "basis": i.basis,
+                "check": i.auto_check,
+                "remove": False,
+            }
+            for i in rubric.items.all()
+        ] + [
+            {
+                "code": "",
+                "section": Section.SUBSTANCE,
+                "text": "",
+                "max": "",
+                "basis": "",
+                "check": "",
+                "remove": False,
+            }
+            for _n in range(EXTRA_ROWS)
+        ]
+        values = {
+            "name": rubric.name,
+            "form_points": rubric.form_points,
+            "substance_points": rubric.substance_points,
+            "excellent_min": rubric.excellent_min,
+            "pass_min": rubric.pass_min,
+            "note": "",
+        }
+    return render(
+        request,
+        "reviews/rubric_edit.html",
+        {
+            "r": rubric,
+            "rows": rows,
+            "values": values,
+            "sections": Section.choices,
+            "checks": sorted(precheck.CHECKS),
+            "error": error,
+        },
         status=status,
     )
 

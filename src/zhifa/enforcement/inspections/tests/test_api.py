@@ -160,6 +160,25 @@ def test_a_plan_is_drawn_and_anyone_replays_it_with_the_script(world, iw, api_to
         text=True,
     )
     assert bad.returncode == 1 and "pool_digest" in json.loads(bad.stdout)["differs"]
+    # a large pool is published as a file only: the script reads it beside the record
+    pool_file = tmp_path / "pool.txt"
+    pool_file.write_bytes(b"".join(Client().get(published["pool_url"]).streaming_content))
+    path.write_text(json.dumps(published | {"pool": None, "weights": None}), encoding="utf-8")
+    from_file = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "verify_draw.py"), str(path), str(pool_file)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert from_file.returncode == 0, from_file.stdout + from_file.stderr
+    pool_file.write_bytes(pool_file.read_bytes().split(b"\n", 1)[1])  # one target left out
+    cut = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "verify_draw.py"), str(path), str(pool_file)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert cut.returncode == 1 and "pool_digest" in json.loads(cut.stdout)["differs"]
 
 
 def test_tasks_through_the_api_from_visit_to_case(world, iw, api_token) -> None:

@@ -19,13 +19,10 @@ pytestmark = pytest.mark.django_db
 def test_a_draw_stores_what_anyone_needs_to_replay_it(world, iw) -> None:
     plan = make_plan(world.approver_a, world.agency_a, iw.items, number=3)
     row = services.plan_draw(actor=world.approver_a, plan_id=plan.pk)
-    assert row.algorithm == draw.VERSION and len(row.seed) == 64 and len(row.pool) == 6
+    pool = list(services.draw_pool_entries(row))
+    assert row.algorithm == draw.VERSION and len(row.seed) == 64 and len(pool) == row.pool_size == 6
     replay = draw.verify_draw(
-        seed=row.seed,
-        pool_digest_published=row.pool_digest,
-        n=row.n,
-        chosen=row.chosen,
-        pool=[(i, w) for i, w in row.pool],
+        seed=row.seed, pool_digest_published=row.pool_digest, n=row.n, chosen=row.chosen, pool=pool
     )
     assert replay.ok
     assert [t.target.draw_id for t in Task.objects.filter(draw=row).order_by("position")] == row.chosen
@@ -49,7 +46,7 @@ def test_a_draw_stores_what_anyone_needs_to_replay_it(world, iw) -> None:
 def test_a_different_pool_is_detected(world, iw) -> None:
     plan = make_plan(world.approver_a, world.agency_a, iw.items, number=3)
     row = services.plan_draw(actor=world.approver_a, plan_id=plan.pk)
-    changed = [(i, w) for i, w in row.pool][1:]
+    changed = list(services.draw_pool_entries(row))[1:]
     replay = draw.verify_draw(
         seed=row.seed, pool_digest_published=row.pool_digest, n=row.n, chosen=row.chosen, pool=changed
     )
@@ -85,7 +82,9 @@ def test_a_target_on_the_no_disturbance_list_is_not_drawn(world, iw) -> None:
     )
     plan = make_plan(world.approver_a, world.agency_a, iw.items, number=100)
     row = services.plan_draw(actor=world.approver_a, plan_id=plan.pk)
-    assert quiet.draw_id not in row.chosen and quiet.draw_id not in {i for i, _w in row.pool}
+    assert quiet.draw_id not in row.chosen and quiet.draw_id not in {
+        i for i, _w in services.draw_pool_entries(row)
+    }
     assert len(row.chosen) == 6
 
 
@@ -105,7 +104,7 @@ def test_weighted_draws_store_the_weights(world, iw) -> None:
     plan = make_plan(world.approver_a, world.agency_a, iw.items, number=2, weighted=True)
     row = services.plan_draw(actor=world.approver_a, plan_id=plan.pk)
     assert row.weights == {"low": 1, "medium": 2, "high": 3}
-    assert [risky.draw_id, 3] in row.pool
+    assert (risky.draw_id, 3) in list(services.draw_pool_entries(row))
 
 
 def test_only_officers_with_a_valid_credential_for_the_area_are_candidates(world, iw) -> None:
@@ -129,3 +128,42 @@ def test_a_ratio_is_rounded_up(world, iw) -> None:
     plan = make_plan(world.approver_a, world.agency_a, iw.items, ratio="10")
     row = services.plan_draw(actor=world.approver_a, plan_id=plan.pk)
     assert row.n == 1  # 10 % of 6 = 0.6 → 1
+
+
+def test_the_pool_is_frozen_in_chunks_whose_file_hashes_to_the_digest(world, iw, monkeypatch) -> None:
+    import hashlib
+
+    from django.test import Client
+
+    from zhifa.enforcement.inspections.models import PoolChunk
+
+    monkeypatch.setattr(services, "POOL_CHUNK", 4)  # 6 targets + 1 listed with a reason: 2 chunks
+    quiet = make_target(world.approver_a, world.agency_a, no_disturbance=True, no_disturbance_reason="守信")
+    plan = make_plan(world.approver_a, world.agency_a, iw.items, number=3, weighted=True)
+    row = services.plan_draw(actor=world.approver_a, plan_id=plan.pk, reasons={quiet.draw_id: "投诉"})
+    assert PoolChunk.objects.filter(plan=plan).count() == 2 and row.pool_size == 7 and row.pool == []
+    ids = [i for i, _w in services.draw_pool_entries(row)]
+    assert ids == sorted(ids, key=lambda i: i.encode()) and quiet.draw_id in ids
+    # the directory changes later: the frozen pool does not
+    make_target(world.approver_a, world.agency_a)
+    assert [i for i, _w in services.draw_pool_entries(row)] == ids
+    r = Client().get(f"/api/v1/public/inspections/draws/{row.pk}/pool")
+    body = b"".join(r.streaming_content)  # type: ignore[attr-defined]
+    assert r.status_code == 200 and body.count(b"\n") == 7
+    assert hashlib.sha256(b"zhifa-draw-v1\n" + body).hexdigest() == row.pool_digest
+    published = Client().get(f"/api/v1/public/inspections/draws/{row.pk}").json()
+    assert published["pool_size"] == 7 and published["pool"] == ids
+    assert published["pool_url"] == f"/api/v1/public/inspections/draws/{row.pk}/pool"
+    assert Client().get("/api/v1/public/inspections/draws/999999/pool").status_code == 404
+
+
+def test_a_large_pool_is_published_as_its_file_only(world, iw, monkeypatch) -> None:
+    from django.test import Client
+
+    from zhifa.enforcement.inspections import presenters
+
+    monkeypatch.setattr(presenters, "PUBLIC_POOL_INLINE", 5)
+    plan = make_plan(world.approver_a, world.agency_a, iw.items, number=2)
+    row = services.plan_draw(actor=world.approver_a, plan_id=plan.pk)
+    published = Client().get(f"/api/v1/public/inspections/draws/{row.pk}").json()
+    assert published["pool"] is None and published["pool_size"] == 6 and published["pool_url"]

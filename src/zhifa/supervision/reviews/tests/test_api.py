@@ -104,6 +104,7 @@ def test_api_refusals(kit: CaseKit, api_token: Any) -> None:
             "items": [
                 {"code": "V1", "section": "veto", "text": "未告知", "check": "prior_notice"},
                 {"code": "F1", "section": "form", "text": "齐全", "max_deduction": "20"},
+                {"code": "S1", "section": "substance", "text": "事实清楚", "max_deduction": "80"},
             ],
         },
     )

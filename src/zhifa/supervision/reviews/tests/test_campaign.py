@@ -162,13 +162,15 @@ def test_scoring_follows_the_precheck_or_says_why(kit: CaseKit) -> None:
     file.refresh_from_db()
     assert (file.score, file.grade, file.sheets.count()) == (Decimal(0), "fail", 2)
     # Finishing issues a rectification notice with a deadline; the agency responds in time.
-    campaign_finish(actor=w.supervisor, campaign_id=campaign.pk, on=dt.date(2025, 6, 1))
+    with pytest.raises(InvalidInput):  # a finish is never dated before the draw (30 June)
+        campaign_finish(actor=w.supervisor, campaign_id=campaign.pk, on=dt.date(2025, 6, 1))
+    campaign_finish(actor=w.supervisor, campaign_id=campaign.pk, on=dt.date(2025, 6, 30))
     notice = campaign.notices.get()
-    assert notice.agency_id == w.agency_a.pk and notice.due_on == dt.date(2025, 7, 1)
+    assert notice.agency_id == w.agency_a.pk and notice.due_on == dt.date(2025, 7, 30)
     notice = notice_respond(
         actor=w.approver_a,
         notice_id=notice.pk,
         response="已整改并补正送达。",
-        responded_on=dt.date(2025, 6, 20),
+        responded_on=dt.date(2025, 6, 30),
     )
     assert notice.on_time
