@@ -402,7 +402,6 @@ def build(
             "ground": case.no_penalty_ground,
             "reason": no_penalty.payload.get("reason", "") if no_penalty else "",
             "basis": NO_PENALTY_BASIS.get(case.no_penalty_ground, "《中华人民共和国行政处罚法》第五十七条"),
-            "ground": case.no_penalty_ground,
             # 第三十条、第三十一条: the order to the guardian, as recorded with the decision
             "guardian_order": guardian_order_sentence(
                 case.no_penalty_ground,
