@@ -10,7 +10,7 @@ from django.test import Client
 from zhifa.audit.models import AuditEntry
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.enforcement.cases import services
-from zhifa.enforcement.cases.factories import ev
+from zhifa.enforcement.cases.factories import add_investigation_record, ev
 from zhifa.enforcement.cases.models import NoPenaltyListEntry, State
 from zhifa.enforcement.cases.tests import builders
 from zhifa.powers.factories import make_item
@@ -90,6 +90,7 @@ class TestKeeping:
             services.no_penalty_list_update(actor=w.approver_a, entry_id=entry.pk, data={"conditions": "x"})
         assert exc.value.code == "entry_retired"
         case = builders.ordinary(kit, State.INVESTIGATING)
+        add_investigation_record(case, w.officer_a)
         case = ev(case, w.approver_a, "decide_no_penalty", ground="first_offence", reason="首次违法，已恢复")
         assert case.events.order_by("-seq").first().payload["no_penalty_list"] == []
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from zhifa.enforcement.cases.factories import ev, person_id, register
+from zhifa.enforcement.cases.factories import add_investigation_record, ev, person_id, register
 from zhifa.enforcement.cases.models import State
 from zhifa.enforcement.cases.tests import builders
 from zhifa.enforcement.documents import render_queue
@@ -83,6 +83,7 @@ class TestGuardianOrder:
             officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
             filed_on="2025-05-06",
         )
+        add_investigation_record(case, kit.world.officer_a)  # the ground stands on the file (第五十七条)
         case = ev(
             case,
             kit.world.approver_a,
@@ -98,6 +99,7 @@ class TestGuardianOrder:
 
     def test_other_grounds_print_no_order(self, kit) -> None:
         case = builders.ordinary(kit, State.INVESTIGATING)
+        add_investigation_record(case, kit.world.officer_a)
         case = ev(
             case, kit.world.approver_a, "decide_no_penalty", ground="minor_corrected", reason="轻微并及时改正"
         )
