@@ -126,6 +126,22 @@ def campaign_out(c: Campaign) -> dict[str, Any]:
         "pool_size": c.pool_size,
         "drawn_at": c.drawn_at,
         "published_at": c.published_at,
+        "precheck": precheck_status(c),
+    }
+
+
+def precheck_status(c: Campaign) -> dict[str, Any]:
+    """The background pre-check's progress (the draw queues it; it runs after the draw commits)."""
+    left = max(0, c.precheck_total - c.precheck_done - c.precheck_failed)
+    return {
+        "total": c.precheck_total,
+        "done": c.precheck_done,
+        "failed": c.precheck_failed,
+        "left": left,
+        "percent": c.precheck_percent,
+        "state": c.precheck_state,
+        "started_at": c.precheck_started_at,
+        "finished_at": c.precheck_finished_at,
     }
 
 
@@ -145,6 +161,8 @@ def file_out(f: SampledFile, *, detail: bool = False) -> dict[str, Any]:
     if detail:
         out["case"] = selectors.case_summary(f)
         out["precheck"] = f.precheck
+        out["prechecked_at"] = f.prechecked_at
+        out["precheck_error"] = f.precheck_error or None
         sheet = f.current_sheet
         out["sheet"] = (
             None

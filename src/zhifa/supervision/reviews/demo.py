@@ -27,6 +27,7 @@ def seed_reviews(ctx: dict[str, Any]) -> None:
         campaign_publish,
         file_score,
         notice_respond,
+        precheck_run,
         rubric_default,
     )
 
@@ -54,6 +55,9 @@ def seed_reviews(ctx: dict[str, Any]) -> None:
         campaign = campaign_draw(actor=users["supervisor"], campaign_id=campaign.pk)
     except Conflict:
         return  # a demo too small to have closed cases: the campaign stays in setup
+    # The pre-check runs as a background task after the draw; the demo scores at once, so it runs the
+    # pre-check here (the queued task then finds nothing left to do).
+    precheck_run(campaign.pk)
     for i, file in enumerate(campaign.files.select_related("reviewer").order_by("position")):
         items = [
             {"code": p["code"], "deduction": p["deduction"], "note": ""}

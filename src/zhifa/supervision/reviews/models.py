@@ -134,6 +134,14 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"))
+    # Progress of the automatic pre-check, run after the draw commits by a background task in chunks
+    # (`services.precheck_chunk`). The counts are recounted from the files after each chunk, never
+    # incremented, so a chunk run twice leaves them as they were.
+    precheck_total = models.PositiveIntegerField(_("files to pre-check"), default=0)
+    precheck_done = models.PositiveIntegerField(_("files pre-checked"), default=0)
+    precheck_failed = models.PositiveIntegerField(_("files the pre-check could not evaluate"), default=0)
+    precheck_started_at = models.DateTimeField(_("pre-check started at"), null=True, blank=True)
+    precheck_finished_at = models.DateTimeField(_("pre-check finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("review campaign")
@@ -146,6 +154,23 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def precheck_state(self) -> str:
+        """none (not drawn), running, done, or done_with_failures."""
+        if self.precheck_started_at is None:
+            return "none"
+        if self.precheck_finished_at is None:
+            return "running"
+        return "done_with_failures" if self.precheck_failed else "done"
+
+    @property
+    def precheck_percent(self) -> int:
+        if self.precheck_finished_at is not None:
+            return 100
+        if not self.precheck_total:
+            return 0
+        return min(100, (self.precheck_done + self.precheck_failed) * 100 // self.precheck_total)
 
 
 class CampaignEvent(AppendOnlyModel):
@@ -218,6 +243,8 @@ class SampledFile(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     precheck = models.JSONField(_("automatic pre-check"), default=list, blank=True)
     prechecked_at = models.DateTimeField(null=True, blank=True)
+    # Why the background pre-check could not evaluate this file (empty when it ran or has not run yet).
+    precheck_error = models.CharField(_("pre-check error"), max_length=500, blank=True)
     current_sheet = models.ForeignKey(
         "ScoreSheet", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -228,7 +255,10 @@ class SampledFile(models.Model):
         verbose_name = _("sampled file")
         verbose_name_plural = _("sampled files")
         constraints = [models.UniqueConstraint(fields=["campaign", "case"], name="sampledfile_unique")]
-        indexes = [models.Index(fields=["campaign", "agency"], name="sampledfile_campaign_agency")]
+        indexes = [
+            models.Index(fields=["campaign", "agency"], name="sampledfile_campaign_agency"),
+            models.Index(fields=["campaign", "prechecked_at"], name="sampledfile_campaign_prechk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}#{self.position}"

@@ -70,6 +70,23 @@ def file_list_for(user: Any, campaign: Campaign) -> QuerySet[SampledFile]:
     return qs if may_manage(user, campaign) else qs.filter(reviewer=user)
 
 
+def precheck_summary(user: Any, campaign: Campaign) -> dict[str, int]:
+    """What the finished pre-check proposes over the files the user sees: files with a proposed veto,
+    files with proposed deductions only, clean files, files it could not evaluate."""
+    out = {"veto": 0, "deductions": 0, "clean": 0, "failed": 0}
+    for checks, error in file_list_for(user, campaign).values_list("precheck", "precheck_error"):
+        flags = [p for p in checks or [] if p.get("outcome") == "flag"]
+        if error:
+            out["failed"] += 1
+        elif any(p.get("veto") for p in flags):
+            out["veto"] += 1
+        elif flags:
+            out["deductions"] += 1
+        else:
+            out["clean"] += 1
+    return out
+
+
 def file_get_for(user: Any, file_id: int) -> SampledFile:
     file = (
         SampledFile.objects.select_related(

@@ -6,6 +6,7 @@ entry."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,6 +41,10 @@ RECTIFICATION_ARTICLE = "案卷评查方案（整改期限）"
 # never filed (不予立案) has no case file to review.
 REVIEWABLE_STATES = (State.CLOSED, State.ARCHIVED, State.TERMINATED)
 MAX_POOL = 200_000
+# Files the background pre-check evaluates per task run (one transaction each; progress after each).
+PRECHECK_CHUNK = 200
+
+log = logging.getLogger(__name__)
 
 
 # --- Who may act ---------------------------------------------------------------------------------
@@ -400,9 +405,97 @@ def campaign_draw(*, actor: Any, campaign_id: int, seed: str | None = None) -> C
     return campaign_apply_event(campaign_id=campaign_id, actor=actor, event="draw", data=data)
 
 
-def precheck_all(campaign: Campaign) -> None:
-    for file in SampledFile.objects.filter(campaign=campaign).order_by("position"):
-        _precheck(file, campaign)
+def precheck_start(campaign: Campaign, total: int) -> None:
+    """Called by the draw inside its transaction: the progress starts at 0 of `total`, and the
+    background task (`tasks.precheck_campaign_task`) is enqueued once the draw has committed. The draw
+    itself never waits for the pre-check."""
+    from zhifa.core.workflow import after_commit
+
+    start = {
+        "precheck_total": total,
+        "precheck_done": 0,
+        "precheck_failed": 0,
+        "precheck_started_at": timezone.now(),
+        "precheck_finished_at": None,
+    }
+    Campaign.objects.filter(pk=campaign.pk).update(**start)
+    for field, value in start.items():
+        setattr(campaign, field, value)
+    campaign_id = campaign.pk
+
+    def enqueue() -> None:
+        from zhifa.supervision.reviews.tasks import precheck_campaign_task
+
+        precheck_campaign_task.enqueue(campaign_id)
+
+    after_commit(enqueue)
+
+
+def _auto_items(campaign: Campaign) -> list[tuple[str, str, str, Decimal]]:
+    return [
+        (i.code, i.section, i.auto_check, i.max_deduction)
+        for i in campaign.rubric.items.all()
+        if i.auto_check
+    ]
+
+
+def precheck_progress(campaign_id: int) -> None:
+    """Recount the campaign's progress from its files (never an increment: a chunk run twice leaves the
+    counts as they were) and mark it finished when no file is left."""
+    files = SampledFile.objects.filter(campaign_id=campaign_id)
+    total = files.count()
+    done = files.filter(prechecked_at__isnull=False).count()
+    failed = files.filter(prechecked_at__isnull=True).exclude(precheck_error="").count()
+    changes: dict[str, Any] = {"precheck_total": total, "precheck_done": done, "precheck_failed": failed}
+    if done + failed >= total:
+        Campaign.objects.filter(pk=campaign_id, precheck_finished_at__isnull=True).update(
+            precheck_finished_at=timezone.now()
+        )
+    else:
+        changes["precheck_finished_at"] = None
+    Campaign.objects.filter(pk=campaign_id).update(**changes)
+
+
+def precheck_chunk(campaign_id: int, *, size: int = PRECHECK_CHUNK) -> bool:
+    """Pre-check up to `size` files of the campaign that have neither a pre-check nor an error yet, in
+    one transaction, then record the progress. Returns whether files are left. Idempotent: a file
+    already pre-checked is never taken again, so a retried or duplicated chunk changes nothing; on
+    PostgreSQL two workers skip each other's locked files. A file whose facts cannot be evaluated keeps
+    the error (the chunk goes on); it counts as failed and can be scored by hand."""
+    campaign = Campaign.objects.select_related("rubric").filter(pk=campaign_id).first()
+    if campaign is None or campaign.drawn_at is None:
+        return False
+    items = _auto_items(campaign)
+    today = timezone.localdate()
+    with transaction.atomic():
+        files = list(
+            SampledFile.objects.select_for_update(skip_locked=True)
+            .filter(campaign_id=campaign_id, prechecked_at__isnull=True, precheck_error="")
+            .order_by("position")[:size]
+        )
+        for file in files:
+            try:
+                with transaction.atomic():
+                    facts = precheck.file_facts(file.case_id, today=today)
+                    file.precheck = precheck.evaluate(facts, items)
+            except Exception as exc:  # one bad file must not stop the campaign's pre-check
+                log.exception("reviews: pre-check of sampled file %s failed", file.pk)
+                file.precheck_error = f"{type(exc).__name__}: {exc}"[:500]
+                file.save(update_fields=["precheck_error"])
+                continue
+            file.prechecked_at = timezone.now()
+            file.save(update_fields=["precheck", "prechecked_at"])
+        precheck_progress(campaign_id)
+    return SampledFile.objects.filter(
+        campaign_id=campaign_id, prechecked_at__isnull=True, precheck_error=""
+    ).exists()
+
+
+def precheck_run(campaign_id: int) -> None:
+    """Run every chunk now, in this process (the demo and the benchmark; the task does it one chunk per
+    run)."""
+    while precheck_chunk(campaign_id):
+        pass
 
 
 def campaign_verify(campaign: Campaign) -> dict[str, Any]:
@@ -425,15 +518,12 @@ def campaign_verify(campaign: Campaign) -> dict[str, Any]:
 
 
 def _precheck(file: SampledFile, campaign: Campaign) -> None:
-    items = [
-        (i.code, i.section, i.auto_check, i.max_deduction)
-        for i in campaign.rubric.items.all()
-        if i.auto_check
-    ]
     facts = precheck.file_facts(file.case_id, today=timezone.localdate())
-    file.precheck = precheck.evaluate(facts, items)
+    file.precheck = precheck.evaluate(facts, _auto_items(campaign))
     file.prechecked_at = timezone.now()
-    file.save(update_fields=["precheck", "prechecked_at"])
+    file.precheck_error = ""
+    file.save(update_fields=["precheck", "prechecked_at", "precheck_error"])
+    precheck_progress(campaign.pk)
 
 
 def file_precheck(*, actor: Any, file_id: int) -> SampledFile:
@@ -467,6 +557,15 @@ def file_score(*, actor: Any, file_id: int, items: list[dict[str, Any]], vetoes:
         require_not_own(actor, file.agency_id)
         if campaign.state != Campaign.State.DRAWN:
             raise Conflict(_("The campaign is not under review."), code="campaign_not_open")
+        if file.prechecked_at is None and not file.precheck_error:
+            # The reviewer confirms or overrides the pre-check's proposals: not before they exist.
+            raise Conflict(
+                _(
+                    "The automatic pre-check of this file has not run yet; score it once the "
+                    "pre-check is done."
+                ),
+                code="precheck_pending",
+            )
         lines = []
         for i, raw in enumerate(items):
             if not isinstance(raw, dict) or set(raw) - {"code", "deduction", "note"}:

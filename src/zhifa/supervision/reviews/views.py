@@ -135,9 +135,28 @@ def _campaign_page(
             else [],
             "verification": services.campaign_verify(campaign) if manage and campaign.seed else None,
             "error": error,
+            **_precheck_context(request, campaign),
         },
         status=status,
     )
+
+
+def _precheck_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+    done = campaign.precheck_state in ("done", "done_with_failures")
+    return {
+        "c": campaign,
+        "precheck_summary": selectors.precheck_summary(request.user, campaign) if done else None,
+    }
+
+
+@access.roles(*STAFF_ROLES)
+def precheck_progress(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The pre-check's progress bar alone, polled by htmx while the background task runs."""
+    try:
+        c = selectors.campaign_get_for(request.user, campaign_id)
+    except DomainError as exc:
+        return render(request, "404.html", {"message": str(exc.message)}, status=404)
+    return render(request, "reviews/_precheck_progress.html", _precheck_context(request, c))
 
 
 @access.roles(*STAFF_ROLES)

@@ -3,7 +3,8 @@
     setup → drawn → finished (→ published, a flag: the state stays finished)
 
 `draw` freezes the pool, draws the sample per agency (and stratum), assigns cross-agency reviewers and
-runs the pre-check of each file; `finish` (every file scored) issues the rectification notices with
+queues the pre-check of the files (a background task after commit, in chunks, with its progress on the
+campaign); `finish` (every file scored) issues the rectification notices with
 their deadlines; `publish` puts the summary on the public page. Each event appends a `CampaignEvent`
 row and an audit entry (`reviews.campaign_<event>`). `docs/workflow-reviews.md` is drawn from this
 table (`manage.py workflow_docs`).
@@ -52,7 +53,7 @@ TABLE = workflow.Table(
             ),
             creates=(
                 "the frozen pool, one draw per agency (and stratum) with its digest, the sampled files",
-                "a reviewer per file (cross review), the automatic pre-check of each file",
+                "a reviewer per file (cross review); after commit, the automatic pre-check of the files as a background task in chunks (progress on the campaign)",
             ),
         ),
         T(
@@ -223,7 +224,7 @@ def _draw(ctx: Any) -> None:
         drawn_by=ctx.actor,
     )
     ctx.record.update(seed=seed, pool_digest=digest, pool_size=len(rows), files=position)
-    services.precheck_all(campaign)
+    services.precheck_start(campaign, position)
 
 
 @H.handles("finish")
