@@ -202,6 +202,13 @@ def campaign_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [campaign_out(c) for c in selectors.campaign_list_for(request.user)]
 
 
+@router.get("/reviews/campaigns/{int:campaign_id}", response={200: dict[str, Any], **ERRORS})
+@access.roles(*STAFF_ROLES)
+def campaign_get(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+    """One campaign; poll it for the background pre-check's progress (`precheck`)."""
+    return campaign_out(selectors.campaign_get_for(request.user, campaign_id))
+
+
 @router.post("/reviews/campaigns", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
 def campaign_create(request: HttpRequest, payload: CampaignIn) -> tuple[int, dict[str, Any]]:

@@ -456,7 +456,7 @@ def precheck_progress(campaign_id: int) -> None:
     Campaign.objects.filter(pk=campaign_id).update(**changes)
 
 
-def precheck_chunk(campaign_id: int, *, size: int = PRECHECK_CHUNK) -> bool:
+def precheck_chunk(campaign_id: int, *, size: int | None = None) -> bool:
     """Pre-check up to `size` files of the campaign that have neither a pre-check nor an error yet, in
     one transaction, then record the progress. Returns whether files are left. Idempotent: a file
     already pre-checked is never taken again, so a retried or duplicated chunk changes nothing; on
@@ -471,7 +471,7 @@ def precheck_chunk(campaign_id: int, *, size: int = PRECHECK_CHUNK) -> bool:
         files = list(
             SampledFile.objects.select_for_update(skip_locked=True)
             .filter(campaign_id=campaign_id, prechecked_at__isnull=True, precheck_error="")
-            .order_by("position")[:size]
+            .order_by("position")[: size or PRECHECK_CHUNK]
         )
         for file in files:
             try:
