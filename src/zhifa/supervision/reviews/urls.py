@@ -10,9 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("campaigns/<int:campaign_id>/results/", views.campaign_results, name="results"),
     path("campaigns/<int:campaign_id>/scores.xlsx", views.campaign_export, name="export"),
     path("campaigns/<int:campaign_id>/report.pdf", views.campaign_report, name="report"),
-    path(
-        "campaigns/<int:campaign_id>/precheck-progress/", views.precheck_progress, name="precheck_progress"
-    ),
+    path("campaigns/<int:campaign_id>/precheck-progress/", views.precheck_progress, name="precheck_progress"),
     path("campaigns/<int:campaign_id>/<slug:action>/", views.campaign_action, name="campaign_action"),
     path("files/<int:file_id>/", views.file_sheet, name="file"),
     path("files/<int:file_id>/dossier.pdf", views.file_dossier, name="dossier"),

@@ -148,7 +148,9 @@ def test_the_page_polls_a_progress_bar_then_shows_the_results(
     url = f"/reviews/campaigns/{campaign.pk}/precheck-progress/"
     assert '<progress class="meter" max="2" value="0"' in html
     assert f'hx-get="{url}"' in html and 'hx-trigger="every 2s"' in html and 'data-state="running"' in html
-    assert "自动预检" in html and "<script" not in html.split('id="precheck-progress"')[1].split("</section>")[0]
+    assert (
+        "自动预检" in html and "<script" not in html.split('id="precheck-progress"')[1].split("</section>")[0]
+    )
     r = boss.get(url)
     assert r.status_code == 200 and 'data-state="running"' in r.content.decode()
     services.precheck_run(campaign.pk)
