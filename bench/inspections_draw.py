@@ -123,10 +123,12 @@ def draw_case(plan_id: int, approver_id: int) -> dict[str, Any]:
     from django.db import connection, reset_queries
 
     from zhifa.enforcement.inspections import services
-    from zhifa.enforcement.inspections.models import PoolChunk, Task
+    from zhifa.enforcement.inspections.models import Plan, PoolChunk, Task
     from zhifa.org.models import User
 
     approver = User.objects.get(pk=approver_id)
+    plan = Plan.objects.get(pk=plan_id)
+    explain = services.pool_rows(plan).explain()
     connection.ensure_connection()
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reset_queries()
@@ -145,6 +147,7 @@ def draw_case(plan_id: int, approver_id: int) -> dict[str, Any]:
         "drawn": len(row.chosen),
         "tasks": Task.objects.filter(draw=row).count(),
         "digest": row.pool_digest[:16],
+        "plan": explain,
     }
 
 
@@ -185,6 +188,7 @@ def main() -> None:
             f"{r['seconds']} s wall, {r['cpu']} s CPU; RSS {r['rss_base_mb']} MB after start-up, "
             f"+{r['rss_draw_mb']} MB during the draw (peak {r['rss_peak_mb']} MB)"
         )
+        print("    the pool's query: " + r["plan"].replace("\n", "\n    "))
     subprocess.run(["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
 
 
