@@ -90,6 +90,14 @@ def test_the_pool_is_read_through_the_index_without_a_sort(world, iw) -> None:
     assert "insp_target_agency_drawkey" in text, text
     if connection.vendor == "postgresql":
         assert "Sort" not in text, text
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT collation_name FROM information_schema.columns"
+                " WHERE table_name = 'inspections_target' AND column_name = 'draw_key'"
+            )
+            assert cursor.fetchone() == ("C",)
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'insp_target_agency_drawkey'")
+            assert "INCLUDE (risk_level)" in cursor.fetchone()[0]
     else:
         assert "TEMP B-TREE" not in text.upper(), text
 
