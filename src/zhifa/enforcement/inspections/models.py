@@ -8,6 +8,10 @@ task's state changes only through the workflow engine (`workflow.py`), which wri
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -64,9 +68,48 @@ class InspectionItem(models.Model):
         return f"{self.code} {self.name}"
 
 
+class BytewiseCharField(models.CharField):  # type: ignore[type-arg]
+    """A text column compared byte by byte: under the "C" collation on PostgreSQL (whatever the
+    database's own collation), SQLite's default (BINARY) elsewhere — SQLite has no collation named
+    "C". Its indexes then serve an ORDER BY in the draw's canonical order."""
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
+class PostgresCoveringIndex(models.Index):
+    """An index with non-key columns (`INCLUDE`) on PostgreSQL only — SQLite has no covering indexes
+    (Django would warn, models.W040, and leave them out). The draw's pool query (draw id and risk
+    level of an agency's targets in canonical order) is then an index-only scan: no sort, and no visit
+    to the table, whose rows are in no particular order."""
+
+    def __init__(self, *args: Any, pg_include: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pg_include = tuple(pg_include)
+
+    def deconstruct(self) -> Any:
+        path, args, kwargs = super().deconstruct()
+        kwargs["pg_include"] = self.pg_include
+        return path, args, kwargs
+
+    def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
+        if schema_editor.connection.vendor != "postgresql" or not self.pg_include:
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        covering = copy.copy(self)
+        covering.include = self.pg_include
+        return models.Index.create_sql(covering, model, schema_editor, using=using, **kwargs)
+
+
 class Target(models.Model):
     """One entry of the 检查对象名录库 of an agency. `number` is the directory number ("T0000042"),
-    the draw id of a target without a credit code (fixed width so it sorts as a number)."""
+    the draw id of a target without a credit code (fixed width so it sorts as a number).
+
+    `draw_key` is that draw id stored: a column the database computes from the credit code and the
+    number on every write (create, edit, import, bulk load alike), compared bytewise and indexed with
+    the agency, so that a plan's pool is read in canonical order by an index scan, not sorted."""
 
     agency = models.ForeignKey(
         "org.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
@@ -87,10 +130,23 @@ class Target(models.Model):
         "officers.Officer", blank=True, related_name="+", verbose_name=_("officers to recuse")
     )
     created_at = models.DateTimeField()
+    draw_key = models.GeneratedField(
+        expression=models.Case(
+            models.When(credit_code="", then=models.F("number")), default=models.F("credit_code")
+        ),
+        output_field=BytewiseCharField(max_length=18),
+        db_persist=True,
+        verbose_name=_("draw id"),
+    )
 
     class Meta:
         verbose_name = _("inspection target")
         verbose_name_plural = _("inspection targets")
+        indexes = [
+            PostgresCoveringIndex(
+                fields=["agency", "draw_key"], pg_include=["risk_level"], name="insp_target_agency_drawkey"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "credit_code"],

@@ -21,7 +21,6 @@ from itertools import combinations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -393,17 +392,22 @@ def _new_code() -> str:
 POOL_CHUNK = 10_000  # entries a PoolChunk row holds
 
 
-def _draw_key() -> Any:
-    """A target's draw id (its credit code, or its directory number) as SQL, ordered by its bytes:
-    the canonical order of the pool (both are ASCII; PostgreSQL compares under the "C" collation,
-    SQLite compares bytes already)."""
+def _draw_key_order() -> Any:
+    """The canonical order of the pool: targets by their stored draw id (`Target.draw_key`: the credit
+    code, or the directory number), compared byte by byte. Both are ASCII; PostgreSQL compares under
+    the "C" collation, the column's own, so the (agency, draw_key) index serves the ORDER BY and
+    nothing is sorted; SQLite compares bytes already."""
     from django.db import connection
-    from django.db.models import Case as SqlCase
-    from django.db.models import CharField, F, When
+    from django.db.models import F
     from django.db.models.functions import Collate
 
-    key = SqlCase(When(credit_code="", then=F("number")), default=F("credit_code"), output_field=CharField())
-    return Collate(key, "C") if connection.vendor == "postgresql" else key
+    return Collate(F("draw_key"), "C").asc() if connection.vendor == "postgresql" else F("draw_key").asc()
+
+
+def pool_rows(plan: Plan) -> Any:
+    """The plan's targets as (draw id, risk level) in canonical order: the query the draw streams
+    (an index scan on PostgreSQL; `bench/inspections_draw.py` prints its plan)."""
+    return plan_targets(plan).order_by(_draw_key_order()).values_list("draw_key", "risk_level")
 
 
 def _write_pool(plan: Plan, entries: Iterator[tuple[str, int]]) -> tuple[int, str]:
@@ -467,7 +471,7 @@ def _targets_by_key(plan: Plan, keys: Sequence[str]) -> dict[str, Target]:
     found: dict[str, Target] = {}
     for i in range(0, len(keys), 500):
         batch = list(keys[i : i + 500])
-        qs = plan_targets(plan).filter(Q(credit_code__in=batch) | Q(credit_code="", number__in=batch))
+        qs = plan_targets(plan).filter(draw_key__in=batch)
         found.update((t.draw_id, t) for t in qs)
     return found
 
@@ -499,7 +503,7 @@ def plan_draw(
             )
         if today > plan.ends_on:
             raise Conflict(_("The plan's period is over."), code="plan_period_over")
-        keyed = plan_targets(plan).annotate(draw_key=_draw_key())
+        keyed = plan_targets(plan)
         listed = set(keyed.filter(no_disturbance=True).values_list("draw_key", flat=True))
         unknown = set(reasons) - listed
         if unknown:
@@ -511,7 +515,7 @@ def plan_draw(
                 detail={"field": "reasons", "ids": sorted(unknown)},
             )
         weights = {str(k): v for k, v in RISK_WEIGHTS.items()} if plan.weighted else {}
-        rows = keyed.order_by("draw_key").values_list("draw_key", "risk_level").iterator(chunk_size=5000)
+        rows = pool_rows(plan).iterator(chunk_size=5000)
         entries = ((str(k), weights.get(risk, 1)) for k, risk in rows)
         # The pool and its digest exist before the seed: the seed cannot be chosen to suit a pool.
         pool_size, pool_digest = _write_pool(
