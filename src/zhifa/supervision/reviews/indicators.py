@@ -47,14 +47,6 @@ def _file_url(f: SampledFile) -> str:
     return reverse("reviews:file", args=[f.pk])
 
 
-def rectification_on_time(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    """Notices due in the span: responded by the due date / all (one unanswered counts as late once its
-    due date has passed; one due in the span and still open before its date is counted as not on time
-    only after the date — the span's due dates are in the past for a closed span)."""
-    agg = _notices(agency_ids, span).aggregate(on_time=Count("id", filter=RESPONDED_ON_TIME), n=Count("id"))
-    return IndicatorValue.percent(agg["on_time"], agg["n"])
-
-
 RESPONDED_ON_TIME = Q(responded_on__isnull=False, responded_on__lte=F("due_on"))
 
 
@@ -64,6 +56,14 @@ def _notices(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Rectificat
         .filter(span.q("due_on"))
         .select_related("campaign")
     )
+
+
+def rectification_on_time(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
+    """Notices due in the span: responded by the due date / all (one unanswered counts as late once its
+    due date has passed; one due in the span and still open before its date is counted as not on time
+    only after the date — the span's due dates are in the past for a closed span)."""
+    agg = _notices(agency_ids, span).aggregate(on_time=Count("id", filter=RESPONDED_ON_TIME), n=Count("id"))
+    return IndicatorValue.percent(agg["on_time"], agg["n"])
 
 
 def _notice_label(n: RectificationNotice) -> str:
