@@ -45,9 +45,10 @@ from zhifa.enforcement.seizures.workflow import (
     WRITERS,
     emergency_key,
     record_created,
+    term_key,
     term_keys,
 )
-from zhifa.law import jurisdiction
+from zhifa.law import coercion, jurisdiction
 from zhifa.law import seizure as law
 from zhifa.officers.models import Officer
 from zhifa.officers.rules import can_enforce
@@ -389,7 +390,7 @@ def _approve(ctx: Ctx) -> None:
         raise Conflict(_("This measure is already approved."))
     now = timezone.now()
     ctx.set(approved_by=ctx.actor, approved_at=now)
-    late = now - seizure.started_at > dt.timedelta(hours=law.EMERGENCY_APPROVAL_HOURS)
+    late = now > coercion.emergency_report_due(seizure.started_at)  # 行政强制法第十九条: 24 hours
     ctx.record.update(late=late)
     ctx.extra["audit"] = {"late": late}
     ctx.extra["resolved_alerts"] = [emergency_key(seizure.pk)]  # the 第十九条 alert, if raised
@@ -738,10 +739,6 @@ def alert_window(agency: Any) -> int:
     return days
 
 
-def _term_key(seizure: Seizure, status: str) -> str:
-    return f"seizure:{seizure.pk}:{status}"  # the keys `workflow.term_keys` lists for the engine
-
-
 def seizures_check_terms(*, today: dt.date | None = None) -> int:
     """Raise `seizure_expiring` alerts for terms ending within the jurisdiction's warning window and
     for terms already past without a disposition. Returns how many are due soon or overdue."""
@@ -768,7 +765,7 @@ def seizures_check_terms(*, today: dt.date | None = None) -> int:
         article = law.ARTICLE_PRESERVATION if seizure.is_preservation else law.ARTICLE_OUTCOME
         alert_raise(
             kind="seizure_expiring",
-            key=_term_key(seizure, status),
+            key=term_key(seizure.pk, status),
             agency_id=seizure.agency_id,
             title=title % {"measure": label, "number": seizure.number, "due": seizure.due_on.isoformat()},
             message=_(
@@ -799,8 +796,6 @@ def archive_check_seizures(case: Case) -> list[str]:
 
 # --- 行政强制法第十九条: the emergency measure's afterwards approval ---------------------------------
 
-_emergency_key = emergency_key
-
 
 def seizure_refuse_emergency(*, actor: Any, seizure_id: int, reason: str) -> Any:
     """The head does not approve a measure taken in an emergency: it is lifted at once and the property
@@ -813,7 +808,6 @@ def seizure_refuse_emergency(*, actor: Any, seizure_id: int, reason: str) -> Any
 
 @H.handles("refuse_emergency")
 def _refuse_emergency(ctx: Ctx) -> None:
-    from zhifa.law import coercion
 
     seizure = ctx.obj
     reason = _text(ctx, "reason")
@@ -830,7 +824,6 @@ def seizures_check_emergencies(*, now: dt.datetime | None = None) -> int:
     """Alert the agency for every emergency measure still unapproved 24 hours after it was taken
     (行政强制法第十九条); the alert is resolved by the approval or the refusal."""
     from zhifa.foundation.alerts.services import alert_raise
-    from zhifa.law import coercion
 
     now = now or timezone.now()
     count = 0
@@ -845,7 +838,7 @@ def seizures_check_emergencies(*, now: dt.datetime | None = None) -> int:
         label = law.MEASURE_LABELS[law.Measure(seizure.measure)]
         alert_raise(
             kind=EMERGENCY_ALERT,
-            key=_emergency_key(seizure.pk),
+            key=emergency_key(seizure.pk),
             agency_id=seizure.agency_id,
             title=str(
                 _("%(measure)s %(number)s: taken in an emergency and not approved within 24 hours")

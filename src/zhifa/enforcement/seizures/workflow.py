@@ -147,9 +147,14 @@ TABLE = workflow.Table(
 )
 
 
+def term_key(seizure_id: int, status: str) -> str:
+    """The key of one of the term's alerts (`seizure_expiring`, raised by `services.seizures_check_terms`)."""
+    return f"seizure:{seizure_id}:{status}"
+
+
 def term_keys(seizure: Seizure) -> list[str]:
-    """The keys of the term's alerts (`seizure_expiring`, raised by `services.seizures_check_terms`)."""
-    return [f"seizure:{seizure.pk}:{status}" for status in (law.TermStatus.DUE_SOON, law.TermStatus.OVERDUE)]
+    """The keys of all the term's alerts, for the steps that answer them."""
+    return [term_key(seizure.pk, status) for status in (law.TermStatus.DUE_SOON, law.TermStatus.OVERDUE)]
 
 
 def emergency_key(seizure_id: int) -> str:
