@@ -139,7 +139,7 @@ def manage_act(request: HttpRequest, decision_id: int, action: str) -> HttpRespo
             svc.publication_prepare(
                 decision_id=item.pk,
                 actor=request.user,
-                facts_public=facts if facts is not None else None,
+                facts_public=facts,
                 note=request.POST.get("note", ""),
             )
             messages.success(request, _("Prepared; the approver reviews the masking and publishes."))
