@@ -400,18 +400,29 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
-def review_status(complaint: Complaint) -> ReviewStatus:
-    """The 复查/复核 rounds of a complaint and the step that may follow. Two queries."""
+REVIEW_EVENT_KINDS = (EventKind.REVIEW_REQUEST, EventKind.REVIEW_ANSWER, EventKind.REPLY)
+
+
+def _review_node_ids(rows: list[ComplaintEvent]) -> set[int]:
+    return {int(r.data["node_id"]) for r in rows if r.kind != EventKind.REPLY and "node_id" in r.data}
+
+
+def review_status(
+    complaint: Complaint,
+    *,
+    rows: list[ComplaintEvent] | None = None,
+    names: dict[int, str] | None = None,
+) -> ReviewStatus:
+    """The 复查/复核 rounds of a complaint and the step that may follow. Two queries, none for what a
+    caller reading many complaints passes in: `rows` (the complaint's events of REVIEW_EVENT_KINDS in
+    ("at", "id") order) and `names` (the bodies' names, `_review_node_ids`)."""
     from django.utils import timezone as tz
 
-    rows = list(
-        complaint.events.filter(
-            kind__in=[EventKind.REVIEW_REQUEST, EventKind.REVIEW_ANSWER, EventKind.REPLY]
-        ).order_by("at", "id")
-    )
+    if rows is None:
+        rows = list(complaint.events.filter(kind__in=REVIEW_EVENT_KINDS).order_by("at", "id"))
     rounds: list[ReviewRound] = []
-    node_ids = {int(r.data["node_id"]) for r in rows if r.kind != EventKind.REPLY and "node_id" in r.data}
-    names = node_names(node_ids)
+    if names is None:
+        names = node_names(_review_node_ids(rows))
     last_answer: ComplaintEvent | None = None
     for r in rows:
         if r.kind == EventKind.REPLY:
@@ -485,12 +496,22 @@ def reviews_pending_for(*, user: Any) -> list[tuple[Complaint, ReviewRound]]:
         .select_related("complaint", "complaint__category", "complaint__agency")
         .order_by("due_on", "id")
     )
+    candidates = [r for r in requests if int(r.data.get("node_id", 0)) in nodes]
+    # the review events of all the candidates and their bodies' names in two queries, not two each
+    events: dict[int, list[ComplaintEvent]] = {}
+    for e in ComplaintEvent.objects.filter(
+        complaint_id__in={r.complaint_id for r in candidates}, kind__in=REVIEW_EVENT_KINDS
+    ).order_by("at", "id"):
+        events.setdefault(e.complaint_id, []).append(e)
+    names = node_names(set().union(*(_review_node_ids(rows) for rows in events.values())))
     out: list[tuple[Complaint, ReviewRound]] = []
     seen: set[int] = set()
-    for r in requests:
-        if int(r.data.get("node_id", 0)) not in nodes or r.complaint_id in seen:
-            continue
-        status = review_status(r.complaint)
+    for r in candidates:
+        rows = events.get(r.complaint_id, [])
+        steps = [e for e in rows if e.kind != EventKind.REPLY]
+        if r.complaint_id in seen or not steps or steps[-1].pk != r.pk:
+            continue  # answered already (a request is pending while no opinion follows it)
+        status = review_status(r.complaint, rows=rows, names=names)
         pending = status.pending
         if pending is not None and pending.request_event_id == r.pk:
             seen.add(r.complaint_id)

@@ -340,3 +340,34 @@ class TestApi:
             content_type="application/json",
         )
         assert refused.status_code == 422 and refused.json()["detail"]["article"] == "信访工作条例第三十五条"
+
+
+class TestReviewQueue:
+    def test_the_queue_reads_in_the_same_queries_however_many_requests_wait(
+        self, routing, world, frozen
+    ) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from zhifa.public.complaints.selectors import reviews_pending_for
+
+        def pending_queries() -> tuple[list[int], int]:
+            with CaptureQueriesContext(connection) as ctx:
+                ids = [c.pk for c, _round in reviews_pending_for(user=world.supervisor)]
+            return ids, len(ctx.captured_queries)
+
+        first = replied(make_complaint(routing.street_vending, routing.east), world.officer_a)
+        _request(first, world)
+        ids, one = pending_queries()
+        assert ids == [first.pk]
+        more = [
+            replied(make_complaint(routing.street_vending, routing.east), world.officer_a) for _ in range(3)
+        ]
+        for c in more:
+            _request(c, world)
+        svc.complaint_review_answer(
+            complaint_id=more[0].pk, actor=world.supervisor, opinion="维持原处理意见。", upheld=True
+        )
+        ids, four = pending_queries()
+        assert sorted(ids) == sorted([first.pk, more[1].pk, more[2].pk])  # the answered one has left
+        assert four == one
