@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.core import workflow
 from zhifa.core.errors import InvalidInput
@@ -22,19 +23,29 @@ Ctx = workflow.Ctx[Clue, workflow.Transition]
 DEADLINE_KIND = "centre.rectification"
 OBJECT_TYPE = "centre.notice"
 MAX_DAYS = 180
+# The words the forms show for each text field, so a refusal names the field as the reader sees it.
+FIELD_LABELS = {
+    "reason": gettext_lazy("Reason"),
+    "requirements": gettext_lazy("Requirements"),
+    "response": gettext_lazy("Response"),
+    "opinion": gettext_lazy("Opinion"),
+    "description": gettext_lazy("What happened"),
+    "finding": gettext_lazy("Finding"),
+}
 
 
 def text(data: dict[str, Any], field: str, *, min_length: int = 1, max_length: int = 5000) -> str:
     raw = data.get(field)
     value = raw.strip() if isinstance(raw, str) else ""
+    label = str(FIELD_LABELS.get(field, field))
     if len(value) < min_length:
         raise InvalidInput(
-            _("Fill in %(field)s (at least %(n)d characters).") % {"field": field, "n": min_length},
+            _("Fill in %(field)s (at least %(n)d characters).") % {"field": label, "n": min_length},
             code="required",
             detail={"field": field},
         )
     if len(value) > max_length:
-        raise InvalidInput(_("%(field)s is too long.") % {"field": field}, detail={"field": field})
+        raise InvalidInput(_("%(field)s is too long.") % {"field": label}, detail={"field": field})
     return value
 
 

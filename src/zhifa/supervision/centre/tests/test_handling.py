@@ -252,3 +252,16 @@ def test_the_workflow_drawing_is_current() -> None:
 
     path = Path(__file__).resolve().parents[5] / "docs" / "workflow-centre.md"
     assert path.read_text(encoding="utf-8") == diagram.render()
+
+
+@pytest.mark.parametrize(
+    ("field", "word"), [("reason", "原因"), ("requirements", "整改要求"), ("finding", "认定意见")]
+)
+def test_a_refused_text_names_the_field_as_the_form_shows_it(field: str, word: str) -> None:
+    from django.utils import translation
+
+    from zhifa.supervision.centre.handlers import text
+
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as refused:
+        text({field: "无"}, field, min_length=4)
+    assert word in str(refused.value) and field not in str(refused.value)
