@@ -27,6 +27,15 @@ from zhifa.supervision.appeals.rules import HANDLER_ROLES
 from zhifa.supervision.appeals.workflow import APPEALS, PUBLIC_EVENTS
 
 
+def reconsideration_organ(agency: Any) -> Any:
+    """行政复议法第二十四条 (2023): the people's government at the agency's level decides — in the org
+    tree, the nearest government above the agency (the agency itself when there is none)."""
+    parent = agency.parent
+    while parent is not None and parent.kind != "government":
+        parent = parent.parent
+    return parent or agency
+
+
 @dataclass(frozen=True)
 class AppealFilters:
     kind: str = ""

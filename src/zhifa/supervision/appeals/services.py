@@ -35,6 +35,7 @@ from zhifa.supervision.appeals.models import (
     State,
 )
 from zhifa.supervision.appeals.rules import LITIGATION_ROLES, ORGAN_ROLES, date, flag, text
+from zhifa.supervision.appeals.selectors import reconsideration_organ
 from zhifa.supervision.appeals.workflow import APPEALS
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are read out on the phone
@@ -233,12 +234,8 @@ def appeal_apply_event(*, appeal_id: int, actor: Any, event: str, data: Mapping[
 
 
 def _organ_for(agency: Any) -> str:
-    """行政复议法第二十四条 (2023): the people's government at the agency's level decides. Shown as the
-    government above the agency in the org tree."""
-    parent = agency.parent
-    while parent is not None and parent.kind != "government":
-        parent = parent.parent
-    return str(parent.name if parent is not None else agency.name)
+    """行政复议法第二十四条 (2023): the organ to apply to, by name (`selectors.reconsideration_organ`)."""
+    return str(reconsideration_organ(agency).name)
 
 
 def _party_case(decision_number: str, id_number: str) -> Any:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,11 +83,7 @@ def issued(appeal: Appeal) -> list[dict[str, Any]]:
 def _issuer(appeal: Appeal) -> tuple[int, str]:
     """The reconsideration organ in the org tree — the people's government above the respondent
     (行政复议法第二十四条) — and the abbreviation its numbers start with."""
-    node = appeal.respondent
-    parent = node.parent
-    while parent is not None and parent.kind != "government":
-        parent = parent.parent
-    organ = parent or node
+    organ = sel.reconsideration_organ(appeal.respondent)
     abbreviation = organ.abbreviation or organ.name.removesuffix("人民政府")
     return organ.pk, abbreviation
 
@@ -128,20 +125,28 @@ def _wenshu(code: str) -> Wenshu:
     return w
 
 
-def context(appeal: Appeal, code: str, *, full: bool, number: str = "") -> dict[str, Any]:
-    w = _wenshu(code)
-    row = _event(appeal, w)
-    data = dict(row.data or {})
-    ctx: dict[str, Any] = {
+def _base_context(
+    appeal: Appeal, w: Wenshu, *, on: dt.date, data: dict[str, Any], full: bool, number: str
+) -> dict[str, Any]:
+    """What every 文书 states: the document, the appeal, its date, the step's words, its number, the
+    parties (the applicant masked unless `full`) and the right to sue (行政诉讼法第四十五条)."""
+    return {
         "w": w,
         "a": appeal,
-        "on": row.on,
+        "on": on,
         "data": data,
         "number": number,
         "applicant": sel.applicant(appeal, full=full),
         "respondent": appeal.respondent.name,
         "suit_article": lit.ART_45,
     }
+
+
+def context(appeal: Appeal, code: str, *, full: bool, number: str = "") -> dict[str, Any]:
+    w = _wenshu(code)
+    row = _event(appeal, w)
+    data = dict(row.data or {})
+    ctx = _base_context(appeal, w, on=row.on, data=data, full=full, number=number)
     if code == "acceptance_notice":
         ctx["deemed"] = bool(data.get("deemed")) or row.kind == "deem_accept"
         ctx["article"] = rec.ART_30_3 if ctx["deemed"] else rec.ART_30
@@ -219,24 +224,18 @@ def decision_preview(*, actor: Any, appeal: Appeal, data: dict[str, Any]) -> byt
         rec.check_outcome_after_missing_answer(
             outcome=outcome, third_party_evidence=flag(data.get("third_party_evidence"))
         )
-    ctx: dict[str, Any] = {
-        "w": WENSHU["decision"],
-        "a": appeal,
-        "on": timezone.localdate(),
-        "data": {"reasons": reasons, "article": rec.OUTCOME_ARTICLES[outcome]},
-        "number": "",
-        "draft": True,
-        "applicant": sel.applicant(appeal, full=sel.can_see_identity(actor, appeal)),
-        "respondent": appeal.respondent.name,
-        "suit_article": lit.ART_45,
-        "outcome": outcome_label(str(outcome)),
-    }
+    ctx = _base_context(
+        appeal,
+        WENSHU["decision"],
+        on=timezone.localdate(),
+        data={"reasons": reasons, "article": rec.OUTCOME_ARTICLES[outcome]},
+        full=sel.can_see_identity(actor, appeal),
+        number="",
+    )
+    ctx.update(draft=True, outcome=outcome_label(str(outcome)))
     return html_pdf(render_to_string("appeals/wenshu.html", ctx), title=ctx["w"].title)
 
 
 def documents_use_blob(blob: Blob) -> bool:
     """Issued 文书 keep their PDFs (registered with core.files)."""
-    return (
-        AppealDocument.objects.filter(blob=blob).exists()
-        or AppealDocument.objects.filter(masked_blob=blob).exists()
-    )
+    return AppealDocument.objects.filter(Q(blob=blob) | Q(masked_blob=blob)).exists()

@@ -17,9 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from zhifa.law.assessment import TENTH  # scores and points are kept to one decimal
 from zhifa.supervision.assessment.models import Figure, Formula, Method
-
-TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)

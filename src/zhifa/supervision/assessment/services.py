@@ -37,7 +37,6 @@ from zhifa.supervision.assessment.workflow import ROUNDS, RS, SELF_CHECKS
 
 MATERIAL_FAMILIES = frozenset({"document", "image", "text"})
 MAX_MATERIAL_BYTES = 20 * 1024 * 1024
-TENTH = Decimal("0.1")
 MAX_AGENCIES = 200
 
 
@@ -60,7 +59,7 @@ def _points(raw: Any, field: str, *, maximum: Decimal) -> Decimal:
         value = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
         value = Decimal("NaN")
-    if not value.is_finite() or value < 0 or value > maximum or value != value.quantize(TENTH):
+    if not value.is_finite() or value < 0 or value > maximum or value != value.quantize(rules.TENTH):
         raise InvalidInput(
             _("%(field)s is a number from 0 to %(max)s, to one decimal.") % {"field": field, "max": maximum},
             code="invalid_score",

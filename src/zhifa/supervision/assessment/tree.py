@@ -17,12 +17,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import InvalidInput
+from zhifa.law.assessment import TENTH  # points are kept to one decimal
 from zhifa.supervision.assessment.models import Formula, Method
 
 MAX_NODES = 500
 MAX_LEVEL = 5
 MAX_POINTS = Decimal(1000)
-TENTH = Decimal("0.1")
+
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")
 INDICATOR_RE = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 

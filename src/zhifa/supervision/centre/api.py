@@ -60,6 +60,7 @@ class MaterialRef(Strict):
     name: str = Field("", max_length=200)
     content_type: str = Field("", max_length=100)
     sha256: str = Field("", max_length=64)
+    ref: str = Field(max_length=300, description="the signed reference the upload returned")
 
 
 class RespondIn(Step):

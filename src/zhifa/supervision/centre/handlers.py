@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.core import workflow
 from zhifa.core.errors import InvalidInput
@@ -22,19 +24,29 @@ Ctx = workflow.Ctx[Clue, workflow.Transition]
 DEADLINE_KIND = "centre.rectification"
 OBJECT_TYPE = "centre.notice"
 MAX_DAYS = 180
+# The words the forms show for each text field, so a refusal names the field as the reader sees it.
+FIELD_LABELS = {
+    "reason": gettext_lazy("Reason"),
+    "requirements": gettext_lazy("Requirements"),
+    "response": gettext_lazy("Response"),
+    "opinion": gettext_lazy("Opinion"),
+    "description": gettext_lazy("What happened"),
+    "finding": gettext_lazy("Finding"),
+}
 
 
 def text(data: dict[str, Any], field: str, *, min_length: int = 1, max_length: int = 5000) -> str:
     raw = data.get(field)
     value = raw.strip() if isinstance(raw, str) else ""
+    label = str(FIELD_LABELS.get(field, field))
     if len(value) < min_length:
         raise InvalidInput(
-            _("Fill in %(field)s (at least %(n)d characters).") % {"field": field, "n": min_length},
+            _("Fill in %(field)s (at least %(n)d characters).") % {"field": label, "n": min_length},
             code="required",
             detail={"field": field},
         )
     if len(value) > max_length:
-        raise InvalidInput(_("%(field)s is too long.") % {"field": field}, detail={"field": field})
+        raise InvalidInput(_("%(field)s is too long.") % {"field": label}, detail={"field": field})
     return value
 
 
@@ -53,6 +65,30 @@ def period_days(data: dict[str, Any], clue: Clue) -> tuple[int, dict[str, Any]]:
             _("The rectification period is 1 to %(max)d days.") % {"max": MAX_DAYS}, detail={"field": "days"}
         )
     return days, {"key": law.RECTIFICATION_DAYS.key, "value": str(days), "source": "supervisor", "basis": ""}
+
+
+MATERIAL_SALT = "centre.material"
+
+
+def material_ref(*, blob_id: int, clue_id: int) -> str:
+    """The signed reference `material_store` hands out: the `respond` event attaches only files uploaded
+    for this clue through that door, never another stored file named by its id."""
+    return signing.dumps([blob_id, clue_id], salt=MATERIAL_SALT)
+
+
+def _material_blob_id(item: Any, clue: Clue) -> int:
+    try:
+        blob_id, clue_id = signing.loads(str(item.get("ref", "")), salt=MATERIAL_SALT)
+        ok = clue_id == clue.pk and blob_id == int(item.get("blob_id", blob_id))
+    except (AttributeError, signing.BadSignature, TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise InvalidInput(
+            _("Attach files uploaded for this clue's response."),
+            code="unknown_material",
+            detail={"field": "files"},
+        )
+    return int(blob_id)
 
 
 def current_notice(clue: Clue) -> SupervisionNotice:
@@ -127,11 +163,12 @@ def _respond(ctx: Ctx) -> None:
     files = ctx.data.get("files") or []
     if not isinstance(files, list):
         raise InvalidInput(_("The materials are a list of uploaded files."), detail={"field": "files"})
+    blob_ids = [_material_blob_id(item, ctx.obj) for item in files]
     now = timezone.now()
-    for item in files:
+    for item, blob_id in zip(files, blob_ids, strict=True):
         NoticeMaterial.objects.create(
             notice=notice,
-            blob_id=int(item["blob_id"]),
+            blob_id=blob_id,
             name=str(item.get("name", ""))[:200] or _("material"),
             content_type=str(item.get("content_type", "application/octet-stream"))[:100],
             uploaded_by=ctx.actor,
@@ -145,7 +182,7 @@ def _respond(ctx: Ctx) -> None:
     ctx.record.update(
         notice_id=notice.pk,
         response=response,
-        files=[{"blob_id": int(i["blob_id"]), "name": str(i.get("name", ""))} for i in files],
+        files=[{"blob_id": b, "name": str(i.get("name", ""))} for i, b in zip(files, blob_ids, strict=True)],
         in_time=all(r.resolution == "met" for r in rows),
     )
 

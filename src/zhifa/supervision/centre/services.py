@@ -335,7 +335,13 @@ def material_store(*, actor: Any, clue_id: int, name: str, content: bytes) -> di
             detail={"field": "file"},
         )
     blob = blob_store(content, mime=kind.mime)
-    return {"blob_id": blob.pk, "name": (name or "")[:200], "content_type": kind.mime, "sha256": blob.sha256}
+    return {
+        "blob_id": blob.pk,
+        "name": (name or "")[:200],
+        "content_type": kind.mime,
+        "sha256": blob.sha256,
+        "ref": handlers.material_ref(blob_id=blob.pk, clue_id=clue.pk),
+    }
 
 
 def materials_use_blob(blob: Any) -> bool:

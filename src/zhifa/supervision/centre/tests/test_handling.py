@@ -127,6 +127,27 @@ def test_a_material_of_an_unknown_type_is_refused(kit: CaseKit) -> None:
         )
 
 
+def test_a_response_attaches_only_files_uploaded_for_the_clue(kit: CaseKit) -> None:
+    clue = a_clue(kit)
+    head = kit.world.approver_a
+    act(clue, kit.world.supervisor, "issue_notice", requirements="请依法整改并报告。")
+    ref = services.material_store(
+        actor=head, clue_id=clue.pk, name="整改报告.pdf", content=pdf_bytes("整改报告")
+    )
+    other_blob = clue.notices.get().blob_id  # any stored file, named by its id
+    for files in (
+        [{"blob_id": other_blob, "name": "x.pdf"}],
+        [{**ref, "blob_id": other_blob}],
+        [{**ref, "ref": ref["ref"] + "x"}],
+    ):
+        with pytest.raises(InvalidInput):
+            act(clue, head, "respond", response="已依法整改完毕。", files=files)
+    clue.refresh_from_db()
+    assert clue.state == ClueState.NOTIFIED and not clue.notices.get().materials.exists()
+    act(clue, head, "respond", response="已依法整改完毕。", files=[ref])
+    assert clue.notices.get().materials.get().blob_id == ref["blob_id"]
+
+
 def test_a_fault_record_links_the_clue_and_the_officer_sees_it(kit: CaseKit, client: Any) -> None:
     from zhifa.supervision.centre import selectors
 
@@ -252,3 +273,16 @@ def test_the_workflow_drawing_is_current() -> None:
 
     path = Path(__file__).resolve().parents[5] / "docs" / "workflow-centre.md"
     assert path.read_text(encoding="utf-8") == diagram.render()
+
+
+@pytest.mark.parametrize(
+    ("field", "word"), [("reason", "原因"), ("requirements", "整改要求"), ("finding", "认定意见")]
+)
+def test_a_refused_text_names_the_field_as_the_form_shows_it(field: str, word: str) -> None:
+    from django.utils import translation
+
+    from zhifa.supervision.centre.handlers import text
+
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as refused:
+        text({field: "无"}, field, min_length=4)
+    assert word in str(refused.value) and field not in str(refused.value)
