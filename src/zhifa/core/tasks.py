@@ -88,7 +88,6 @@ def run_queued_task(row_id: int) -> Any:
         failed = attempts >= MAX_ATTEMPTS
         QueuedTask.objects.filter(pk=row_id).update(
             state=QueuedTask.State.FAILED if failed else QueuedTask.State.PENDING,
-            attempts=attempts,
             last_error="".join(traceback.format_exception(exc))[-4000:],
             run_after=None if failed else timezone.now() + RETRY_BASE * 2 ** (attempts - 1),
             pushed_at=None,

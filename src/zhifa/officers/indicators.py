@@ -8,6 +8,7 @@ on the span's end, or today if that is earlier (the page's rule: 31 December for
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection
 from decimal import Decimal
 
@@ -34,9 +35,16 @@ from zhifa.officers.stats import AgencyYearStats, OfficerYear, year_stats_for_ag
 def _rows(
     agency_ids: Collection[int], span: DateSpan, per_officer: list[OfficerYear] | None = None
 ) -> list[AgencyYearStats]:
+    year, on = _as_of(span)
+    return year_stats_for_agencies(agency_ids, year=year, on=on, per_officer=per_officer)
+
+
+def _as_of(span: DateSpan) -> tuple[int, dt.date]:
+    """The year whose training and exams count (that of the span's end) and the day credentials are
+    checked on (the span's end, never after today)."""
     today = timezone.localdate()
     end = span.end or today
-    return year_stats_for_agencies(agency_ids, year=end.year, on=min(end, today), per_officer=per_officer)
+    return end.year, min(end, today)
 
 
 def _officer_records(flag: str) -> Records:
@@ -46,8 +54,7 @@ def _officer_records(flag: str) -> Records:
     def page(agency_ids: Collection[int], span: DateSpan, offset: int, limit: int) -> RecordPage:
         parts: list[OfficerYear] = []
         _rows(agency_ids, span, per_officer=parts)
-        today = timezone.localdate()
-        on = min(span.end or today, today)
+        _year, on = _as_of(span)
         rows = [
             RecordRow(
                 label=p.officer.name,
@@ -65,9 +72,9 @@ def _officer_records(flag: str) -> Records:
 
 def _exams(agency_ids: Collection[int], span: DateSpan) -> QuerySet[ExamResult]:
     """The results `year_stats_for_agencies` counts: the year of the span's end, officers in service."""
-    end = span.end or timezone.localdate()
+    year, _on = _as_of(span)
     return ExamResult.objects.filter(
-        year=end.year,
+        year=year,
         officer__agency_id__in=list(agency_ids),
         officer__agency__kind="agency",
         officer__is_active=True,

@@ -100,9 +100,7 @@ def nodes_under_grants(user: Any, *, roles: Iterable[str]) -> models.QuerySet[Or
     """The active governments and agencies at or below the nodes of the user's grants in `roles`, in
     tree order (units left out): the jurisdictions such a grant lets the user act for."""
     paths = list(
-        OrgNode.objects.filter(
-            pk__in=[node_id for node_id, _agency in granted_nodes(user, roles=roles)]
-        ).values_list("path", flat=True)
+        RoleGrant.objects.filter(user=user, role__in=list(roles)).values_list("node__path", flat=True)
     )
     if not paths:
         return OrgNode.objects.none()
