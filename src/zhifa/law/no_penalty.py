@@ -25,9 +25,11 @@ from zhifa.law.capacity import ART_30, AgeBand, guardian_order_required
 from zhifa.law.penalty import NoPenaltyGround
 
 ART_33 = "行政处罚法第三十三条"
+# 第三十三条第一款: minor and corrected, or a first offence — the two grounds a 免罚清单 line names.
+ART_33_1 = "行政处罚法第三十三条第一款"
 ARTICLE_OF = {
-    NoPenaltyGround.MINOR_CORRECTED: "行政处罚法第三十三条第一款",
-    NoPenaltyGround.FIRST_OFFENCE: "行政处罚法第三十三条第一款",
+    NoPenaltyGround.MINOR_CORRECTED: ART_33_1,
+    NoPenaltyGround.FIRST_OFFENCE: ART_33_1,
     NoPenaltyGround.NO_FAULT: "行政处罚法第三十三条第二款",
     NoPenaltyGround.FACTS_NOT_ESTABLISHED: "行政处罚法第五十七条第一款第（三）项",
     NoPenaltyGround.UNDER_AGE: "行政处罚法第三十条",

@@ -8,7 +8,7 @@ caller applied the user's scope) and a `core.indicators.DateSpan`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +28,9 @@ from zhifa.org.models import OrgNode
 from zhifa.powers.models import Category
 
 ZERO = Decimal("0.00")
+
+# The cases an indicator counts, given the agencies and the span.
+Rows = Callable[[Collection[int], DateSpan], QuerySet[Case]]
 
 
 def cases_in(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
@@ -119,6 +123,17 @@ def _grouped(qs: QuerySet[Case], field_name: str) -> list[dict[str, Any]]:
     )
 
 
+def _by_category(qs: QuerySet[Case]) -> list[Row]:
+    """`qs` grouped by the power category (one query); cases without a power yet in a row of their own."""
+    category_labels = dict(Category.choices)
+    out = []
+    for r in _grouped(qs, "power_version__category"):
+        key = r["power_version__category"] or ""
+        label = str(category_labels.get(key, key)) if key else _("Not yet determined")
+        out.append(Row(key, label, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
+    return out
+
+
 def breakdown(agency_ids: Collection[int], span: DateSpan) -> dict[str, list[Row]]:
     """Counts and amounts by state, power category and agency: three GROUP BY queries over the case
     table (indexes: agency + registered_at), whatever the number of cases or agencies."""
@@ -134,12 +149,7 @@ def breakdown(agency_ids: Collection[int], span: DateSpan) -> dict[str, list[Row
         )
         for r in _grouped(qs, "state")
     ]
-    category_labels = dict(Category.choices)
-    by_category = []
-    for r in _grouped(qs, "power_version__category"):
-        key = r["power_version__category"] or ""
-        label = str(category_labels.get(key, key)) if key else _("Not yet determined")
-        by_category.append(Row(key, label, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
+    by_category = _by_category(qs)
     agency_rows = _grouped(qs, "agency_id")
     names = dict(
         OrgNode.objects.filter(id__in=[r["agency_id"] for r in agency_rows]).values_list("id", "name")
@@ -192,28 +202,12 @@ def _filed(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
     return Case.objects.filter(span.q("filed_on"), agency_id__in=agency_ids)
 
 
-def filed(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(_filed(agency_ids, span).count())
-
-
-def decided(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(_decided(agency_ids, span).count())
-
-
 def _decided_simple(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
     return _decided(agency_ids, span).filter(procedure="simple")
 
 
 def _decided_ordinary(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case]:
     return _decided(agency_ids, span).filter(procedure="ordinary")
-
-
-def decided_simple(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(_decided_simple(agency_ids, span).count())
-
-
-def decided_ordinary(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(_decided_ordinary(agency_ids, span).count())
 
 
 def fines_in_decisions(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
@@ -224,7 +218,7 @@ def _hearings_held(agency_ids: Collection[int], span: DateSpan) -> QuerySet[Case
     return Case.objects.filter(span.q("hearing_held_on"), agency_id__in=agency_ids)
 
 
-def _decided_with(measure: str) -> Any:
+def _decided_with(measure: str) -> Rows:
     """Decisions in the span whose penalty includes `measure` (行政处罚法第九条: 警告 and 通报批评 are
     counted apart). The measures are a JSON list of codes; the quoted code is matched in its text."""
 
@@ -234,7 +228,7 @@ def _decided_with(measure: str) -> Any:
     return rows
 
 
-def _counted(rows: Any) -> Any:
+def _counted(rows: Rows) -> Callable[[Collection[int], DateSpan], IndicatorValue]:
     def count(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
         return IndicatorValue.count(rows(agency_ids, span).count())
 
@@ -243,12 +237,13 @@ def _counted(rows: Any) -> Any:
 
 _decided_warning = _decided_with("warning")
 _decided_circular = _decided_with("circular")
+filed = _counted(_filed)
+decided = _counted(_decided)
+decided_simple = _counted(_decided_simple)
+decided_ordinary = _counted(_decided_ordinary)
+hearings_held = _counted(_hearings_held)
 decided_warning = _counted(_decided_warning)
 decided_circular = _counted(_decided_circular)
-
-
-def hearings_held(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
-    return IndicatorValue.count(_hearings_held(agency_ids, span).count())
 
 
 def decision_on_time_rate(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
@@ -267,12 +262,7 @@ def decision_on_time_rate(agency_ids: Collection[int], span: DateSpan) -> Indica
 
 def decided_by_category(agency_ids: Collection[int], span: DateSpan) -> list[Row]:
     """Decisions made in the span by power category (count, fines; `paid` is what was paid on them)."""
-    category_labels = dict(Category.choices)
-    out = []
-    for r in _grouped(_decided(agency_ids, span), "power_version__category"):
-        key = r["power_version__category"] or ""
-        label = str(category_labels.get(key, key)) if key else _("Not yet determined")
-        out.append(Row(key, label, r["n"], r["fines"] or ZERO, r["paid"] or ZERO))
+    out = _by_category(_decided(agency_ids, span))
     out.sort(key=lambda r: (-r.count, r.key))
     return out
 
@@ -287,16 +277,7 @@ def top_power_items(agency_ids: Collection[int], span: DateSpan, limit: int = 10
         .annotate(n=Count("id"), fines=Sum("fine_amount"), paid=Sum("paid_amount"))
         .order_by("-n", "power_item_id")[:limit]
     )
-    return [
-        Row(
-            str(r["power_item_id"]),
-            r["power_version__name"] or "",
-            r["n"],
-            r["fines"] or ZERO,
-            r["paid"] or ZERO,
-        )
-        for r in rows
-    ]
+    return [_item_row(r) for r in rows]
 
 
 def decided_by_power_item(agency_ids: Collection[int], span: DateSpan) -> list[tuple[int, Row]]:
@@ -309,82 +290,63 @@ def decided_by_power_item(agency_ids: Collection[int], span: DateSpan) -> list[t
         .values("agency_id", "power_item_id", "power_version__name")
         .annotate(n=Count("id"), fines=Sum("fine_amount"), paid=Sum("paid_amount"))
     )
-    return [
-        (
-            r["agency_id"],
-            Row(
-                str(r["power_item_id"]),
-                r["power_version__name"] or "",
-                r["n"],
-                r["fines"] or ZERO,
-                r["paid"] or ZERO,
-            ),
-        )
-        for r in rows
-    ]
+    return [(r["agency_id"], _item_row(r)) for r in rows]
+
+
+def _item_row(r: Mapping[str, Any]) -> Row:
+    return Row(
+        str(r["power_item_id"]), r["power_version__name"] or "", r["n"], r["fines"] or ZERO, r["paid"] or ZERO
+    )
+
+
+# The counts of decisions, filings and hearings by the date of the act: (code, label, the rows counted,
+# the date they are listed by, shown month by month).
+_COUNTED_BY_ACT: tuple[tuple[str, Promise, Rows, str, bool], ...] = (
+    ("cases.filed", gettext_lazy("Cases filed"), _filed, "filed_on", True),
+    ("cases.decided", gettext_lazy("Penalty decisions"), _decided, "decided_on", True),
+    (
+        "cases.decided_simple",
+        gettext_lazy("Decisions on the spot (simple procedure)"),
+        _decided_simple,
+        "decided_on",
+        True,
+    ),
+    (
+        "cases.decided_ordinary",
+        gettext_lazy("Decisions in the ordinary procedure"),
+        _decided_ordinary,
+        "decided_on",
+        True,
+    ),
+    ("cases.hearings_held", gettext_lazy("Hearings held"), _hearings_held, "hearing_held_on", True),
+    (
+        "cases.decided_warning",
+        gettext_lazy("Decisions imposing a warning (警告)"),
+        _decided_warning,
+        "decided_on",
+        False,
+    ),
+    (
+        "cases.decided_circular",
+        gettext_lazy("Decisions imposing a public reprimand (通报批评)"),
+        _decided_circular,
+        "decided_on",
+        False,
+    ),
+)
 
 
 def register_decision_indicators() -> None:
-    register_indicator(
-        "cases.filed",
-        gettext_lazy("Cases filed"),
-        filed,
-        unit=Unit.COUNT,
-        records=_case_records(_filed, "filed_on"),
-        monthly=True,
-    )
-    register_indicator(
-        "cases.decided",
-        gettext_lazy("Penalty decisions"),
-        decided,
-        unit=Unit.COUNT,
-        records=_case_records(_decided, "decided_on"),
-        monthly=True,
-    )
-    register_indicator(
-        "cases.decided_simple",
-        gettext_lazy("Decisions on the spot (simple procedure)"),
-        decided_simple,
-        unit=Unit.COUNT,
-        records=_case_records(_decided_simple, "decided_on"),
-        monthly=True,
-    )
-    register_indicator(
-        "cases.decided_ordinary",
-        gettext_lazy("Decisions in the ordinary procedure"),
-        decided_ordinary,
-        unit=Unit.COUNT,
-        records=_case_records(_decided_ordinary, "decided_on"),
-        monthly=True,
-    )
+    for code, label, rows, on, monthly in _COUNTED_BY_ACT:
+        register_indicator(
+            code, label, _counted(rows), unit=Unit.COUNT, records=_case_records(rows, on), monthly=monthly
+        )
     register_indicator(
         "cases.fines_in_decisions",
         gettext_lazy("Fines in the decisions"),
         fines_in_decisions,
         unit=Unit.YUAN,
         monthly=True,
-    )
-    register_indicator(
-        "cases.hearings_held",
-        gettext_lazy("Hearings held"),
-        hearings_held,
-        unit=Unit.COUNT,
-        records=_case_records(_hearings_held, "hearing_held_on"),
-        monthly=True,
-    )
-    register_indicator(
-        "cases.decided_warning",
-        gettext_lazy("Decisions imposing a warning (警告)"),
-        decided_warning,
-        unit=Unit.COUNT,
-        records=_case_records(_decided_warning, "decided_on"),
-    )
-    register_indicator(
-        "cases.decided_circular",
-        gettext_lazy("Decisions imposing a public reprimand (通报批评)"),
-        decided_circular,
-        unit=Unit.COUNT,
-        records=_case_records(_decided_circular, "decided_on"),
     )
     register_indicator(
         "cases.decision_on_time_rate",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
-from zhifa.core.errors import DomainError
+from zhifa.core.errors import DomainError, InvalidInput
 from zhifa.core.params import int_param
 from zhifa.enforcement.cases import selectors, services
 from zhifa.enforcement.cases.models import NoPenaltyListEntry
@@ -71,8 +71,6 @@ def no_penalty_new(request: HttpRequest) -> HttpResponse:
         node = nodes.get(int_param(request.POST.get("node_id")) or 0)
         try:
             if node is None:
-                from zhifa.core.errors import InvalidInput
-
                 raise InvalidInput(
                     _("Choose the jurisdiction whose list this is."), detail={"field": "node_id"}
                 )
@@ -89,6 +87,16 @@ def no_penalty_new(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The line was added to the no-penalty list."))
         return redirect("cases:no_penalty_list")
     return render(request, "cases/no_penalty_form.html", _form_context(request))
+
+
+def _values(entry: NoPenaltyListEntry) -> dict[str, str]:
+    """The form's fields as the line has them now."""
+    return {
+        "power_item_id": str(entry.power_item_id),
+        "kind": entry.kind,
+        "conditions": entry.conditions,
+        "document": entry.document,
+    }
 
 
 def _entry(request: HttpRequest, entry_id: int) -> Any:
@@ -118,13 +126,9 @@ def no_penalty_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
             )
         messages.success(request, _("The line was changed."))
         return redirect("cases:no_penalty_list")
-    values = {
-        "power_item_id": str(entry.power_item_id),
-        "kind": entry.kind,
-        "conditions": entry.conditions,
-        "document": entry.document,
-    }
-    return render(request, "cases/no_penalty_form.html", _form_context(request, entry=entry, v=values))
+    return render(
+        request, "cases/no_penalty_form.html", _form_context(request, entry=entry, v=_values(entry))
+    )
 
 
 @access.roles(*KEEPERS)
@@ -141,19 +145,13 @@ def no_penalty_retire(request: HttpRequest, entry_id: int) -> HttpResponse:
             },
         )
     except DomainError as exc:
-        values = {
-            "power_item_id": str(entry.power_item_id),
-            "kind": entry.kind,
-            "conditions": entry.conditions,
-            "document": entry.document,
-        }
         return render(
             request,
             "cases/no_penalty_form.html",
             _form_context(
                 request,
                 entry=entry,
-                v=values,
+                v=_values(entry),
                 retire_error=exc,
                 retire_field=exc.detail.get("field"),
                 r=request.POST,

@@ -14,6 +14,7 @@ from zhifa.enforcement.cases import penalty_rules, permissions, workflow
 from zhifa.enforcement.cases.deadlines import effective_due, status_of
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, DeadlineKind, PartyKind, State
 from zhifa.law import execution as execution_law
+from zhifa.law import no_penalty as no_penalty_law
 from zhifa.law import penalty as law
 
 
@@ -304,7 +305,7 @@ def no_penalty_entry_dict(entry: Any, *, kept: bool | None = None) -> dict[str, 
         "kind_label": str(entry.get_kind_display()),
         "conditions": entry.conditions,
         "document": entry.document,
-        "article": "行政处罚法第三十三条第一款",
+        "article": no_penalty_law.ART_33_1,
         "active": entry.retired_on is None and entry.is_active,
         "retired_on": entry.retired_on,
         "retire_reason": entry.retire_reason,

@@ -756,7 +756,7 @@ def plant_tier_max(ctx: dict[str, Any]) -> bool:
     link = (
         CaseOfficer.objects.filter(case__in=cases, removed_on__isnull=True)
         .values("officer_id")
-        .annotate(n=models_count("id"))
+        .annotate(n=Count("id"))
         .order_by("-n")
         .first()
     )
@@ -771,9 +771,12 @@ def plant_tier_max(ctx: dict[str, Any]) -> bool:
 def plant_pair(ctx: dict[str, Any]) -> bool:
     day = timezone.localdate() - dt.timedelta(days=3)
     limit = int(law.OFFICER_PAIR_CASES_PER_DAY.default)
+    officers_of: dict[int, list[int]] = defaultdict(list)  # one query, not one per case
+    links = CaseOfficer.objects.filter(case__in=_demo_cases(ctx)).order_by("case_id", "officer_id")
+    for case_id, officer_id in links.values_list("case_id", "officer_id"):
+        officers_of[case_id].append(officer_id)
     pairs: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for case_id in _demo_cases(ctx).values_list("id", flat=True):
-        officers = sorted(CaseOfficer.objects.filter(case_id=case_id).values_list("officer_id", flat=True))
+    for case_id, officers in officers_of.items():
         if len(officers) >= 2:
             pairs[(officers[0], officers[1])].append(case_id)
     best = max(pairs.values(), key=len, default=[])
@@ -811,9 +814,3 @@ def plant_credential(ctx: dict[str, Any]) -> bool:
         return False
     credential_suspend(actor=None, credential_id=credential.pk, reason="演示：年度审验未通过，暂扣执法证。")
     return True
-
-
-def models_count(field: str) -> Any:
-    from django.db.models import Count
-
-    return Count(field)

@@ -130,18 +130,15 @@ def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCoun
     state) counts the workflow door keeps (core.state_counts), a few rows whatever the caseload. Any
     other filter: a count that stops at COUNT_CAP (exact below it)."""
     f = filters or CaseFilters()
+    agencies = scope_agency_ids(user)
+    if f.agency:
+        agencies = agencies & {f.agency}
     if not is_ad_hoc(f):
-        agencies = scope_agency_ids(user)
-        if f.agency:
-            agencies = agencies & {f.agency}
         total = state_counts.counted(workflow="cases", agency_ids=agencies, states=f.state)
         return CaseCount(count=total, exact=True)
     if f.q.strip() and not f.state and not is_ad_hoc(replace(f, q="")):
         # Words alone: the index answers (each case's document carries its agency, which never
         # changes, so counting the documents in scope counts the cases) without reading the cases.
-        agencies = scope_agency_ids(user)
-        if f.agency:
-            agencies = agencies & {f.agency}
         found = search.search_count(kind=KIND, q=f.q, agency_ids=agencies, cap=COUNT_CAP)
         return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP)
     found = case_list_for(user=user, filters=f).order_by()[: COUNT_CAP + 1].count()

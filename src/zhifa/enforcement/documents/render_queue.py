@@ -36,7 +36,6 @@ from zhifa.core.files.services import blob_store
 from zhifa.core.workflow import after_commit
 from zhifa.enforcement.documents import rendering
 from zhifa.enforcement.documents.models import Document
-from zhifa.foundation.alerts.models import Alert
 from zhifa.foundation.alerts.services import alert_raise, alert_resolve
 
 _log = logging.getLogger(__name__)
@@ -165,7 +164,7 @@ def render_failed(*, document_id: int, error: BaseException) -> Document | None:
                 title=_("The PDF of %(title)s %(number)s could not be rendered; retrying")
                 % {"title": document.title, "number": document.number},
                 message=document.render_error,
-                severity=Alert.Severity.CRITICAL,
+                severity="critical",
                 object_type="documents.document",
                 object_id=str(document_id),
             )

@@ -22,6 +22,7 @@ from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.core.numbering import issue_number
 from zhifa.enforcement.cases.models import Case, CaseEvent
+from zhifa.enforcement.cases.selectors import finished as case_finished
 from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.documents import catalogue, context, render_queue, rendering
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
@@ -651,9 +652,6 @@ def missing_required(case: Case) -> list[tuple[str, str]]:
     return missing
 
 
-FINISHED_STATES = frozenset({"closed", "terminated", "not_filed", "archived"})
-
-
 def dossier_status(case: Case) -> dict[str, Any]:
     """Completeness computed from the rules, not from a list of documents: what the path taken so far
     requires (law.records), evidence behind any proposal (行政处罚法第四十条), items entered after the
@@ -697,7 +695,7 @@ def dossier_status(case: Case) -> dict[str, Any]:
                 "article": casefile.ART_47,
             }
         )
-    finished = case.state in FINISHED_STATES
+    finished = case_finished(case)  # the cases app's own list of finished states
     return {
         "missing": missing,
         "problems": problems,

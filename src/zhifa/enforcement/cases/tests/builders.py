@@ -63,15 +63,11 @@ def hearing_requested(kit: CaseKit, *, fine: str = "12000.00") -> Case:
     return ev(case, w.officer_a, "request_hearing", requested_on="2025-05-08")
 
 
-def simple(kit: CaseKit, state: str) -> Case:
+def simple(kit: CaseKit, state: str, *, on: str = "2025-06-10", fine: str = "50.00") -> Case:
+    """A simple-procedure (当场处罚) case of a person brought to `state`: seen, decided, served and
+    (from EXECUTED on) paid on the spot on `on`, the fine `fine`."""
     w = kit.world
-    case = register(
-        kit,
-        procedure="simple",
-        discovered_on="2025-06-10",
-        occurred_on="2025-06-10",
-        party=PERSON,
-    )
+    case = register(kit, procedure="simple", discovered_on=on, occurred_on=on, party=PERSON)
     if state == State.REGISTERED:
         return case
     case = ev(
@@ -81,22 +77,22 @@ def simple(kit: CaseKit, state: str) -> Case:
         officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
         power_item_id=kit.item.pk,
         measures=["fine"],
-        fine_amount="50.00",
+        fine_amount=fine,
         tier="轻微",
         reasons="占道经营，当场改正。",
-        decided_on="2025-06-10",
+        decided_on=on,
     )
     if state == State.DECIDED:
         return case
-    case = ev(case, w.officer_a, "serve", method="direct", served_on="2025-06-10")
+    case = ev(case, w.officer_a, "serve", method="direct", served_on=on)
     if state == State.SERVED:
         return case
     case = ev(
         case,
         w.officer_a,
         "record_payment",
-        amount="50.00",
-        paid_on="2025-06-10",
+        amount=fine,
+        paid_on=on,
         channel="on_the_spot",
         receipt_no="CZ-0001",
     )

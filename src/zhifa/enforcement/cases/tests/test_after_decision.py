@@ -159,26 +159,7 @@ class TestPayment:
     def test_cash_on_the_spot_is_handed_in_on_the_shared_engine_and_receipts_are_not_reused(
         self, kit
     ) -> None:
-        case = register(
-            kit,
-            procedure="simple",
-            discovered_on="2025-06-26",
-            occurred_on="2025-06-26",
-            party=builders.PERSON,
-        )
-        case = ev(
-            case,
-            kit.world.officer_a,
-            "decide_on_spot",
-            officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
-            power_item_id=kit.item.pk,
-            measures=["fine"],
-            fine_amount="50",
-            tier="轻微",
-            reasons="x",
-            decided_on="2025-06-26",
-        )
-        case = ev(case, kit.world.officer_a, "serve", method="direct", served_on="2025-06-26")
+        case = builders.simple(kit, State.SERVED, on="2025-06-26")
         case = ev(
             case,
             kit.world.officer_a,

@@ -596,25 +596,7 @@ class TestPaymentAndEnforcement:
         assert exc.value.code == "court_application_too_early"  # the party may sue until 10 July
 
     def test_on_the_spot_cash_is_limited_to_one_hundred_yuan(self, kit) -> None:
-        case = register(
-            kit,
-            procedure="simple",
-            discovered_on="2025-06-30",
-            occurred_on="2025-06-30",
-            party=builders.PERSON,
-        )
-        case = ev(
-            case,
-            kit.world.officer_a,
-            "decide_on_spot",
-            officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
-            power_item_id=kit.item.pk,
-            measures=["fine"],
-            fine_amount="100.01",
-            tier="轻微",
-            reasons="x",
-        )
-        case = ev(case, kit.world.officer_a, "serve", method="direct")
+        case = builders.simple(kit, State.SERVED, on="2025-06-30", fine="100.01")
         with pytest.raises(RuleViolation):
             ev(
                 case,
