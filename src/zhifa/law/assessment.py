@@ -63,6 +63,16 @@ LATE_DEDUCTION_POINTS = register(
         basis=BASIS + "（逾期报送扣分由考核方案规定，平台默认2分）",
     )
 )
+RECTIFY_BELOW_SHARE = register(
+    SettingSpec(
+        key="assessment.rectify_below_share",
+        default=Decimal("0.6"),
+        label=_(
+            "Rule-of-law assessment: an indicator scoring under this share of its points needs rectification"
+        ),
+        basis=BASIS + "（整改要求由考核方案规定，平台默认得分低于该项分值60%的须整改）",
+    )
+)
 
 
 class Grade(StrEnum):

@@ -24,6 +24,9 @@ from zhifa.law import jurisdiction
 ART_43 = "行政强制法第四十三条第一款"
 ART_19 = "行政强制法第十九条"
 EMERGENCY_REPORT_HOURS = 24
+# On-site actions that are administrative enforcement (行政强制执行, 第二条第三款), so that 第四十三条's
+# night and holiday rule applies to them; seizures are 强制措施 (第三章) and are not listed.
+ENFORCEMENT_ACTIONS = frozenset({"forced_demolition"})
 MIN_REASON_CHARS = 4
 
 NIGHT_STARTS = jurisdiction.register(

@@ -73,8 +73,8 @@ PRESERVATION_TERM = Period(days=7, kind=DayKind.WORKING, article="行政处罚�
 MIN_OFFICERS = 2
 """行政强制法第十八条第二项: 由两名以上行政执法人员实施."""
 
-EMERGENCY_APPROVAL_HOURS = 24
-"""行政强制法第十九条: 二十四小时内向行政机关负责人报告，并补办批准手续."""
+# 行政强制法第十九条 (the 24 hours to report an emergency measure and obtain approval) is
+# `law.coercion.EMERGENCY_REPORT_HOURS`, shared with the other coercive measures.
 
 
 class Measure(StrEnum):

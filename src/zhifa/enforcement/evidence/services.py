@@ -196,7 +196,7 @@ def raise_integrity_alerts(blob: Blob, detail: str) -> None:
 
 
 # Site actions that are administrative enforcement (行政强制执行), subject to 行政强制法第四十三条.
-ENFORCEMENT_KINDS = frozenset({SiteAction.Kind.FORCED_DEMOLITION})
+ENFORCEMENT_KINDS = coercion.ENFORCEMENT_ACTIONS
 
 
 def site_action_record(

@@ -16,11 +16,11 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from zhifa.enforcement.documents.services import html_pdf
+from zhifa.law import assessment as rules
+from zhifa.law import jurisdiction
 from zhifa.supervision.assessment import figures, ranking, selectors
 from zhifa.supervision.assessment.models import LeafScore, Participant, Round, SetNode
 from zhifa.supervision.stats.charts import bar_chart
-
-RECTIFY_BELOW = Decimal("0.6")  # a leaf scoring under 60 % of its points needs rectification
 
 
 @dataclass
@@ -80,7 +80,9 @@ def context(rnd: Round, *, agency_id: int | None = None) -> dict[str, Any]:
                 [(r.name, int(r.groups.get(g.code, Decimal(0)))) for r in shown], title=f"{g.code} {g.name}"
             )
         sections.append(section)
-    rectify = [p for p in problems if p.score < p.node.points * RECTIFY_BELOW]
+    # a leaf scoring under the bureau's share of its points (default 60 %) needs rectification
+    share = Decimal(jurisdiction.applied(rules.RECTIFY_BELOW_SHARE.key, agency=rnd.bureau).value)
+    rectify = [p for p in problems if p.score < p.node.points * share]
     late = [r for r in rows if r.late and (wanted is None or r.agency_id in wanted)]
     return {
         "rnd": rnd,
