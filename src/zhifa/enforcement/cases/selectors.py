@@ -278,6 +278,13 @@ def overdue_deadlines_for(*, user: Any, agency: int | None = None) -> QuerySet[C
     return qs.order_by("due_on", "id")
 
 
+def overdue_count_for(*, user: Any, agency: int | None = None) -> CaseCount:
+    """How many rows the overdue list has, stopping at COUNT_CAP like any ad-hoc count (a city's
+    agencies had 73,000 overdue duties at a million cases: counting them all was 0.3–0.5 s)."""
+    found = overdue_deadlines_for(user=user, agency=agency).order_by()[: COUNT_CAP + 1].count()
+    return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP)
+
+
 def finished(case: Case) -> bool:
     return case.state in FINISHED_STATES
 
