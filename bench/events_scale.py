@@ -68,7 +68,9 @@ def main() -> None:
             agency=agency, user=second, id_number=make_id_number(born=dt.date(1979, 3, 3), seq=2)
         )
     officer_ids = list(
-        Officer.objects.filter(user__username__in=["bench_officer", "bench_officer2"]).values_list("pk", flat=True)
+        Officer.objects.filter(user__username__in=["bench_officer", "bench_officer2"]).values_list(
+            "pk", flat=True
+        )
     )
     item = PowerItem.objects.filter(code__startswith="B-").order_by("code").first()
     assert item is not None
@@ -87,7 +89,7 @@ def main() -> None:
     times: dict[str, list[float]] = {"register (API)": [], "file (API)": [], "file (page POST)": []}
     times["case page after the event (GET)"] = []
     queries: dict[str, int] = {}
-    cpu: dict[str, float] = {k: 0.0 for k in times}
+    cpu: dict[str, float] = dict.fromkeys(times, 0.0)
 
     def timed(label: str, call: object) -> object:
         with CaptureQueriesContext(connection) as ctx:
@@ -128,7 +130,9 @@ def main() -> None:
         else:
             response = timed(
                 "file (page POST)",
-                lambda: page.post(f"/cases/{case_id}/events/file/", {"officer_ids": [str(o) for o in officer_ids]}),
+                lambda: page.post(
+                    f"/cases/{case_id}/events/file/", {"officer_ids": [str(o) for o in officer_ids]}
+                ),
             )
             assert response.status_code == 302, response.content  # type: ignore[attr-defined]
             response = timed("case page after the event (GET)", lambda: page.get(f"/cases/{case_id}/"))
