@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.config.settings")
@@ -91,10 +92,10 @@ def main() -> None:
     queries: dict[str, int] = {}
     cpu: dict[str, float] = dict.fromkeys(times, 0.0)
 
-    def timed(label: str, call: object) -> object:
+    def timed(label: str, call: Any, *args: Any, **kwargs: Any) -> Any:
         with CaptureQueriesContext(connection) as ctx:
             c0, t0 = time.process_time(), time.perf_counter()
-            response = call()  # type: ignore[operator]
+            response = call(*args, **kwargs)
             times[label].append((time.perf_counter() - t0) * 1000)
             cpu[label] += time.process_time() - c0
         queries[label] = len(ctx.captured_queries)
@@ -112,32 +113,35 @@ def main() -> None:
         }
         response = timed(
             "register (API)",
-            lambda: api.post("/api/v1/cases", data, content_type="application/json", **officer),
+            api.post,
+            "/api/v1/cases",
+            data,
+            content_type="application/json",
+            **officer,
         )
-        assert response.status_code == 201, response.content  # type: ignore[attr-defined]
-        case_id = response.json()["id"]  # type: ignore[attr-defined]
+        assert response.status_code == 201, response.content
+        case_id = response.json()["id"]
         if i % 2 == 0:
             response = timed(
                 "file (API)",
-                lambda: api.post(
-                    f"/api/v1/cases/{case_id}/events",
-                    {"event": "file", "officer_ids": officer_ids},
-                    content_type="application/json",
-                    **approver,
-                ),
+                api.post,
+                f"/api/v1/cases/{case_id}/events",
+                {"event": "file", "officer_ids": officer_ids},
+                content_type="application/json",
+                **approver,
             )
-            assert response.status_code == 200, response.content  # type: ignore[attr-defined]
+            assert response.status_code == 200, response.content
         else:
             response = timed(
                 "file (page POST)",
-                lambda: page.post(
-                    f"/cases/{case_id}/events/file/", {"officer_ids": [str(o) for o in officer_ids]}
-                ),
+                page.post,
+                f"/cases/{case_id}/events/file/",
+                {"officer_ids": [str(o) for o in officer_ids]},
             )
-            assert response.status_code == 302, response.content  # type: ignore[attr-defined]
-            response = timed("case page after the event (GET)", lambda: page.get(f"/cases/{case_id}/"))
+            assert response.status_code == 302, response.content
+            response = timed("case page after the event (GET)", page.get, f"/cases/{case_id}/")
             assert response.status_code == 200
-    print(f"load average {open('/proc/loadavg').read().split()[:3]}")
+    print(f"load average {Path('/proc/loadavg').read_text().split()[:3]}")
     for label, xs in times.items():
         print(
             f"{label:34s} n={len(xs):3d} median {statistics.median(xs):7.1f} p95 {pct(xs, 0.95):7.1f} "
