@@ -40,6 +40,9 @@ def pct(xs: list[float], q: float) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=40)
+    ap.add_argument(
+        "--warmup", type=int, default=4, help="rounds first run and not counted (imports, caches)"
+    )
     args = ap.parse_args()
     import django
 
@@ -101,7 +104,11 @@ def main() -> None:
         queries[label] = len(ctx.captured_queries)
         return response
 
-    for i in range(args.n):
+    for i in range(-args.warmup, args.n):
+        if i == 0:  # the warm-up rounds are not counted
+            for xs in times.values():
+                xs.clear()
+            cpu.update(dict.fromkeys(cpu, 0.0))
         data = {
             "procedure": "ordinary",
             "agency_id": agency.agency_id or agency.pk,
