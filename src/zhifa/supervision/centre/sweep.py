@@ -10,8 +10,10 @@ one of those conditions meanwhile (the unique constraint on open (model, key) re
 batch is raised clue by clue instead, as the incremental check raises them.
 
 What was seen is one bit per clue id (`Seen`), not a list of clues; afterwards the clues that were
-open before the sweep and were not seen are read page by page (keyset on id) and cleared through the
-workflow (the `clear` event), as before.
+open before the sweep and were not seen are read page by page (keyset on id) and cleared a page at a
+time (`clear_many`): the clues still awaiting handling get the workflow's `clear` event — the same
+state, event row and audit entry the engine writes (a test compares them), in one UPDATE, one bulk
+INSERT and one chain lock — and the handled ones only have their condition recorded as gone.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from itertools import islice
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhifa.core.auditing import AuditItem, audit_record_many
 from zhifa.core.problems import Checked, Finding, ProblemModel, Scope
@@ -141,10 +144,69 @@ def _refresh_many(found: list[tuple[int, Finding]]) -> int:
     return len(found)
 
 
+def clear_many(gone: list[tuple[int, str]], today: dt.date) -> int:
+    """Clear these clues (id, state as read) whose condition no longer holds, in bulk: a clue still
+    awaiting handling gets the `clear` event of `centre.workflow` (state cleared, `clear` event row,
+    audit entry `centre.clear`, as `core.workflow.apply_event` writes them; the act date is the day
+    the engine would use); a handled one keeps its handling and only has its condition recorded as
+    gone. Returns how many were cleared."""
+    from zhifa.supervision.centre.services import _clear
+    from zhifa.supervision.centre.workflow import CLUES
+
+    if not gone:
+        return 0
+    if CLUES._listeners:  # someone listens to each clue event: let the engine call them, one by one
+        for pk, state in gone:
+            _clear(Clue(pk=pk, state=state), today)
+        return len(gone)
+    waiting = [pk for pk, state in gone if state == ClueState.OPEN]
+    handled = {pk for pk, state in gone if state != ClueState.OPEN}
+    with transaction.atomic():
+        locked = list(
+            Clue.objects.select_for_update().filter(pk__in=waiting, state=ClueState.OPEN).order_by("id")
+        )
+        handled |= set(waiting) - {c.pk for c in locked}  # handled meanwhile: the handling goes on
+        if locked:
+            act_on = timezone.localdate()
+            now = timezone.now()
+            note = str(_("The condition no longer holds."))
+            Clue.objects.filter(pk__in=[c.pk for c in locked]).update(
+                state=ClueState.CLEARED,
+                condition_open=False,
+                cleared_on=act_on,
+                event_count=F("event_count") + 1,
+            )
+            ClueEvent.objects.bulk_create(
+                [
+                    ClueEvent(
+                        clue=c,
+                        kind="clear",
+                        at=now,
+                        on=act_on,
+                        actor=None,
+                        actor_name="",
+                        from_state=ClueState.OPEN,
+                        to_state=ClueState.CLEARED,
+                        data={"note": note},
+                    )
+                    for c in locked
+                ]
+            )
+            summary = {"event": "clear", "from": "open", "to": "cleared", "on": act_on.isoformat()}
+            audit_record_many(
+                actor=None, action="centre.clear", items=[AuditItem(c, summary) for c in locked]
+            )
+        if handled:
+            Clue.objects.filter(pk__in=sorted(handled), condition_open=True).update(
+                condition_open=False, cleared_on=today
+            )
+    return len(gone)
+
+
 def sweep_model(model: ProblemModel, scope: Scope, today: dt.date) -> Any:
     """Reconcile one model's findings over the scope (everything, or some agencies) with its open
     clues, streamed. Returns a `services.RunResult`."""
-    from zhifa.supervision.centre.services import RunResult, _clear, _mark_seen
+    from zhifa.supervision.centre.services import RunResult, _mark_seen
 
     assert not scope.incremental
     result = RunResult()
@@ -195,9 +257,6 @@ def sweep_model(model: ProblemModel, scope: Scope, today: dt.date) -> Any:
         if not page:
             break
         last = page[-1][0]
-        for pk, state in page:
-            if pk not in seen:
-                _clear(Clue(pk=pk, state=state), today)
-                result.cleared += 1
+        result.cleared += clear_many([(pk, state) for pk, state in page if pk not in seen], today)
     result.by_model[model.code] = result.checked
     return result

@@ -163,3 +163,54 @@ def test_the_seen_clues_are_one_bit_each() -> None:
     for pk in (1, 8, 9, 40_000):
         seen.add(pk)
     assert {pk for pk in range(50_000) if pk in seen} == {1, 8, 9, 40_000}
+
+
+def test_the_bulk_clear_writes_what_the_workflow_engine_writes(kit: CaseKit, monkeypatch: Any) -> None:
+    """Three clues whose condition no longer holds: one cleared by the engine (`clear` event, one by
+    one), two by the sweep's page-at-a-time clear; a dismissed one keeps its handling."""
+    monkeypatch.setattr(sweep, "BATCH", 2)
+    holds = {0, 1, 2, 3}
+    model = ProblemModel(
+        code="test.gone",
+        name="gone",
+        article="—",
+        settings=(),
+        subject="test.thing",
+        find=lambda scope, today: [
+            Finding(f"test.gone:{i}", kit.agency.pk, "test.thing", i, f"t{i}", f"e{i}") for i in sorted(holds)
+        ],
+    )
+    today = D(2025, 6, 30)
+    assert services.run_model(model, Scope(), today).raised == 4
+    c0, c1, c2, c3 = Clue.objects.filter(model_code="test.gone").order_by("id")
+    services.clue_apply_event(
+        clue_id=c3.pk, actor=kit.world.supervisor, event="dismiss", data={"reason": "不属于问题"}
+    )
+    services._clear(Clue(pk=c0.pk, state=ClueState.OPEN), today)  # the engine's way
+    holds.clear()
+    assert services.run_model(model, Scope(), today).cleared == 3  # c1, c2 (two pages) and c3
+    by_engine, *by_sweep = (Clue.objects.get(pk=c.pk) for c in (c0, c1, c2))
+
+    def clue_facts(c: Clue) -> tuple[Any, ...]:
+        return (c.state, c.condition_open, c.cleared_on, c.event_count)
+
+    def event_facts(c: Clue) -> tuple[Any, ...]:
+        e = c.events.get(kind="clear")
+        return (e.on, e.actor_id, e.actor_name, e.from_state, e.to_state, e.data)
+
+    def audit_facts(c: Clue) -> tuple[Any, ...]:
+        e = AuditEntry.objects.get(action="centre.clear", object_type="centre.clue", object_id=str(c.pk))
+        return (e.actor_id, e.actor_name, e.agency_id, e.object_repr == str(c), e.summary)
+
+    for c in by_sweep:
+        assert clue_facts(c) == clue_facts(by_engine)
+        assert event_facts(c) == event_facts(by_engine)
+        assert audit_facts(c) == audit_facts(by_engine)
+    dismissed = Clue.objects.get(pk=c3.pk)
+    assert (dismissed.state, dismissed.condition_open, dismissed.cleared_on) == (
+        ClueState.DISMISSED,
+        False,
+        today,
+    )
+    assert not dismissed.events.filter(kind="clear").exists()
+    assert audit_verify().ok
