@@ -225,7 +225,9 @@ def main() -> None:
             first, f1 = measured(services.models_run)
             second, f2 = measured(services.models_run)
             print(f"sweep 1 (backlog: raises): {f1}\n  raised {first.raised}, by model {first.by_model}")
-            print(f"sweep 2 (steady: nothing changes): {f2}\n  raised {second.raised}, cleared {second.cleared}, updated {second.updated}")
+            print(
+                f"sweep 2 (steady: nothing changes): {f2}\n  raised {second.raised}, cleared {second.cleared}, updated {second.updated}"
+            )
             from zhifa.audit.services import audit_verify
 
             t0 = time.perf_counter()

@@ -118,7 +118,12 @@ def find_pairs_sweep(scope: Scope, today: dt.date) -> Iterator[Finding]:
             {o for r, _ids in groups for o in (r["officer_id"], r["case__officers__officer_id"])}
         )
         for r, ids in groups:
-            a, b, day, agency_id = r["officer_id"], r["case__officers__officer_id"], r["assigned_on"], r["agency"]
+            a, b, day, agency_id = (
+                r["officer_id"],
+                r["case__officers__officer_id"],
+                r["assigned_on"],
+                r["agency"],
+            )
             yield Finding(
                 key=f"{PAIR}:{a}-{b}:{day.isoformat()}",
                 agency_id=agency_id,
@@ -137,5 +142,7 @@ def find_pairs_sweep(scope: Scope, today: dt.date) -> Iterator[Finding]:
                     "setting": settings.describe(spec, agency_id),
                     "article": law.ART_TWO_OFFICERS,
                 },
-                records=tuple(case_record(c, numbers.get(c, ""), assigned_on=day) for c in ids[:RECORDS_SHOWN]),
+                records=tuple(
+                    case_record(c, numbers.get(c, ""), assigned_on=day) for c in ids[:RECORDS_SHOWN]
+                ),
             )

@@ -107,9 +107,7 @@ def raise_many(model: ProblemModel, findings: list[Finding], today: dt.date) -> 
                 audit_record_many(
                     actor=None,
                     action="centre.raise",
-                    items=[
-                        AuditItem(c, {"model": model.code, "key": c.key}, c.agency_id) for c in clues
-                    ],
+                    items=[AuditItem(c, {"model": model.code, "key": c.key}, c.agency_id) for c in clues],
                 )
             return [c.pk for c in clues]
         except IntegrityError:  # one of them was raised meanwhile (an incremental check): one by one
@@ -135,10 +133,7 @@ def _refresh_many(found: list[tuple[int, Finding]]) -> int:
     if not found:
         return 0
     Clue.objects.bulk_update(
-        [
-            Clue(pk=pk, explanation=f.explanation, title=f.title[:300], records=_records(f))
-            for pk, f in found
-        ],
+        [Clue(pk=pk, explanation=f.explanation, title=f.title[:300], records=_records(f)) for pk, f in found],
         ["explanation", "title", "records"],
     )
     return len(found)

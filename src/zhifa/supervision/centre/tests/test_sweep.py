@@ -43,7 +43,8 @@ class TestPairsInSql:
         assign(over[0], kit.officer_a3, on=D(2025, 6, 21))  # a third officer: pairs with one case only
         assert run(PAIR).raised == 1
         (clue,) = clues(PAIR)
-        assert clue.key == f"{PAIR}:{min(kit.officer_a.pk, kit.officer_a2.pk)}-{max(kit.officer_a.pk, kit.officer_a2.pk)}:2025-06-21"
+        low, high = sorted([kit.officer_a.pk, kit.officer_a2.pk])
+        assert clue.key == f"{PAIR}:{low}-{high}:2025-06-21"
         assert clue.agency_id == kit.agency.pk
         assert sorted(clue.officer_ids) == sorted([kit.officer_a.pk, kit.officer_a2.pk])
         assert [r["object_id"] for r in clue.records] == sorted(c.pk for c in over)
