@@ -102,7 +102,7 @@ def test_a_sweep_raises_in_batches_with_one_audit_entry_per_clue_and_the_chain_v
     assert result.entries == AuditEntry.objects.count()
 
 
-def synthetic(code: str, n: int, agency_id: int) -> ProblemModel:
+def synthetic(code: str, n: int, agency_id: int, holds: list[bool]) -> ProblemModel:
     def find(scope: Scope, today: dt.date) -> list[Finding]:
         return [
             Finding(
@@ -114,24 +114,30 @@ def synthetic(code: str, n: int, agency_id: int) -> ProblemModel:
                 explanation=f"thing {i} holds",
             )
             for i in range(n)
+            if holds[0]
         ]
 
     return ProblemModel(code=code, name=code, article="—", settings=(), subject="test.thing", find=find)
 
 
 def test_the_sweeps_queries_do_not_grow_with_the_clues_of_a_batch(kit: CaseKit) -> None:
-    counts = []
+    """Raising 2 or 40 clues, finding them all again, clearing them all: the same statements."""
+    counts: dict[str, list[int]] = {}
     for code, n in (("test.few", 2), ("test.many", 40)):
-        model = synthetic(code, n, kit.agency.pk)
-        with CaptureQueriesContext(connection) as ctx:
-            result = services.run_model(model, Scope(), D(2025, 6, 30))
-        assert result.raised == n
-        counts.append(len(ctx.captured_queries))
-        with CaptureQueriesContext(connection) as ctx:  # the steady state: everything seen again
-            assert services.run_model(model, Scope(), D(2025, 6, 30)).raised == 0
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[2] and counts[1] == counts[3], counts
-    assert Clue.objects.filter(model_code="test.many").count() == 40
+        holds = [True]
+        model = synthetic(code, n, kit.agency.pk, holds)
+        for expect in ("raised", "seen", "cleared"):
+            holds[0] = expect != "cleared"
+            with CaptureQueriesContext(connection) as ctx:
+                result = services.run_model(model, Scope(), D(2025, 6, 30))
+            assert (result.raised, result.cleared) == {
+                "raised": (n, 0),
+                "seen": (0, 0),
+                "cleared": (0, n),
+            }[expect]
+            counts.setdefault(expect, []).append(len(ctx.captured_queries))
+    assert all(few == many for few, many in counts.values()), counts
+    assert Clue.objects.filter(model_code="test.many", state=ClueState.CLEARED).count() == 40
     assert audit_verify().ok
 
 
