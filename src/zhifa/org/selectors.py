@@ -127,6 +127,25 @@ def agency_get(*, node_id: int) -> OrgNode | None:
     return OrgNode.objects.filter(id=node_id, is_active=True).select_related("parent").first()
 
 
+def issuing_organ(user: Any, *, for_agency_id: int) -> OrgNode | None:
+    """The organ a document issued by `user` goes out in the name of: the agency the user works in (a
+    supervisor in a unit of the 司法局 issues as the 司法局), else the government office the user sits
+    in, else the nearest government above `for_agency_id` (the supervising jurisdiction). None only when
+    the tree has neither; the caller then prints no organ rather than an invented one."""
+    node_id = getattr(user, "node_id", None)
+    if node_id is not None:
+        node = OrgNode.objects.filter(id=node_id).select_related("agency").first()
+        if node is not None and node.agency is not None:
+            return node.agency
+        if node is not None and node.kind == OrgNode.Kind.GOVERNMENT:
+            return node
+    agency = OrgNode.objects.filter(id=for_agency_id).first()
+    if agency is None:
+        return None
+    ancestors = [int(i) for i in agency.path.strip("/").split("/") if i]
+    return OrgNode.objects.filter(id__in=ancestors, kind=OrgNode.Kind.GOVERNMENT).order_by("-depth").first()
+
+
 def subtree(node: OrgNode) -> models.QuerySet[OrgNode]:
     return OrgNode.objects.filter(path__startswith=node.path)
 

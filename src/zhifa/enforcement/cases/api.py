@@ -339,14 +339,16 @@ def case_register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str,
 
 
 @router.get("/cases/overdue", response=list[OverdueOut])
-@paginate(Page)
+@paginate(CasePage)
 @access.login
 def case_overdue(request: HttpRequest, agency: int | None = None) -> Any:
-    """Agency duties past their last day (decision, service, preservation, reports), oldest first."""
+    """Agency duties past their last day (decision, service, preservation, reports), oldest first.
+    `count` stops at 10,000 (`count_exact` false: more than that)."""
     today = timezone.localdate()
     return Presented(
         selectors.overdue_deadlines_for(user=request.user, agency=agency),
         lambda d: _overdue_row(d, today),
+        counted=selectors.overdue_count_for(user=request.user, agency=agency),
         prepare=CaseDeadline.attach_cases,
     )
 

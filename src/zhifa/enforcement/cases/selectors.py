@@ -76,8 +76,7 @@ def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[
     if f.officer:
         qs = qs.filter(pk__in=CaseOfficer.objects.filter(officer_id=f.officer).values("case_id"))
     if f.mine:
-        handled = CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
-        qs = qs.filter(Q(pk__in=handled) | Q(registered_by_id=user.pk, state=State.REGISTERED))
+        qs = qs.filter(pk__in=_mine_ids(user))
     if f.date_from:
         qs = qs.filter(discovered_on__gte=f.date_from)
     if f.date_to:
@@ -235,14 +234,21 @@ def reviewer_queue(*, user: Any, limit: int = 10) -> QuerySet[Case]:
     return reviewer_waiting(user=user)[:limit]
 
 
+def _mine_ids(user: Any) -> QuerySet[Any]:
+    """The ids of the cases a user handles and of the leads he registered that are not filed yet, as
+    one UNION subquery: written as `handled OR registered-by-me` the condition cannot use an index and
+    PostgreSQL scanned every case for it (0.6 s at a million, twice on an officer's home page)."""
+    handled = CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values_list("case_id")
+    leads = Case.objects.filter(registered_by_id=user.pk, state=State.REGISTERED).values_list("id")
+    return handled.union(leads)
+
+
 def my_open_cases(*, user: Any) -> QuerySet[Case]:
     """Open cases the user handles, and the leads he registered that are not filed yet (a lead has no
     handling officers until it is filed, but it is his to follow up)."""
-    mine = CaseOfficer.objects.filter(user_id=user.pk, removed_on__isnull=True).values("case_id")
+    # a registered lead is open, so "open and mine" covers both parts of the union
     return (
-        Case.objects.filter(
-            Q(pk__in=mine, state__in=list(OPEN_STATES)) | Q(registered_by_id=user.pk, state=State.REGISTERED)
-        )
+        Case.objects.filter(pk__in=_mine_ids(user), state__in=list(OPEN_STATES))
         .select_related("agency")
         .prefetch_related(open_deadlines_prefetch())
         .order_by("-last_event_at", "-id")
@@ -270,6 +276,13 @@ def overdue_deadlines_for(*, user: Any, agency: int | None = None) -> QuerySet[C
     if agency:
         qs = qs.filter(agency_id=agency)
     return qs.order_by("due_on", "id")
+
+
+def overdue_count_for(*, user: Any, agency: int | None = None) -> CaseCount:
+    """How many rows the overdue list has, stopping at COUNT_CAP like any ad-hoc count (a city's
+    agencies had 73,000 overdue duties at a million cases: counting them all was 0.3–0.5 s)."""
+    found = overdue_deadlines_for(user=user, agency=agency).order_by()[: COUNT_CAP + 1].count()
+    return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP)
 
 
 def finished(case: Case) -> bool:

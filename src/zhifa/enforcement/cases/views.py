@@ -63,8 +63,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     qs = selectors.case_list_for(user=request.user, filters=filters)
     paginator = Paginator(qs, PAGE_SIZE)
-    if not selectors.is_ad_hoc(filters):  # scope/agency/state: the kept counts, not COUNT(*)
-        paginator.count = selectors.case_count_for(user=request.user, filters=filters).count  # type: ignore[misc]
+    # Scope/agency/state: the kept counts; words: the index's count; any other filter: a count that
+    # stops at 10,000 — never COUNT(*) over the matches (0.6 s for a common word at a million cases).
+    counted = selectors.case_count_for(user=request.user, filters=filters)
+    paginator.count = counted.count  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
@@ -80,7 +82,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    context: dict[str, Any] = {"page": page, "rows": rows, "filters": filters, "query": query.urlencode()}
+    context: dict[str, Any] = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "query": query.urlencode(),
+        "count_exact": counted.exact,
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/_results.html", context)
     from zhifa.officers.models import Officer
@@ -329,12 +337,17 @@ def _on_spot_context(request: HttpRequest, me: Any, **extra: Any) -> dict[str, A
 def case_overdue(request: HttpRequest) -> HttpResponse:
     agency = int_param(request.GET.get("agency"))
     qs = selectors.overdue_deadlines_for(user=request.user, agency=agency)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, PAGE_SIZE)
+    # the pages stop after 10,000 rows (the oldest duties come first; an agency filter narrows)
+    paginator.count = selectors.overdue_count_for(user=request.user, agency=agency).count  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [{"row": d, "days": (today - d.due_on).days} for d in CaseDeadline.attach_cases(list(page))]
     agencies = scope_agencies(request.user)
     return render(
-        request, "cases/overdue.html", {"page": page, "rows": rows, "agencies": agencies, "agency": agency}
+        request,
+        "cases/overdue.html",
+        {"page": page, "rows": rows, "agencies": agencies, "agency": agency},
     )
 
 

@@ -105,6 +105,7 @@ class NoticeOut(BaseModel):
     kind: str
     kind_label: str
     number: str
+    issuer_organ: str
     state: str
     issued_on: dt.date
     due_on: dt.date
@@ -168,6 +169,7 @@ def _notice(request: HttpRequest, n: SupervisionNotice) -> dict[str, Any]:
         "kind": n.kind,
         "kind_label": n.get_kind_display(),
         "number": n.number,
+        "issuer_organ": n.issuer_organ_name,
         "state": n.state,
         "issued_on": n.issued_on,
         "due_on": n.due_on,

@@ -33,6 +33,10 @@ def notice_context(notice: Any, clue: Any) -> dict[str, Any]:
         "records": [{"label": r.get("label", ""), "facts": r.get("facts", {})} for r in (clue.records or [])],
         "requirements": notice.requirements,
         "issuer": notice.issuer_name,
+        # The organ named in the heading and above the seal is the one recorded when the document was
+        # issued (the supervisor's own organ); a document issued before organs were recorded names none
+        # rather than an organ the file does not show.
+        "organ": notice.issuer_organ_name,
     }
 
 

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy
 
 from zhifa.core import workflow
 from zhifa.core.errors import InvalidInput
-from zhifa.core.numbering import next_number
+from zhifa.core.numbering import issue_number
 from zhifa.foundation.deadlines.services import Subject, deadline_open, deadline_resolve, open_rows
 from zhifa.law import supervision as law
 from zhifa.law.jurisdiction import applied
+from zhifa.org.selectors import issuing_organ
 from zhifa.supervision.centre import documents
 from zhifa.supervision.centre.models import Clue, NoticeKind, NoticeMaterial, NoticeState, SupervisionNotice
 from zhifa.supervision.centre.workflow import CLUES
@@ -102,13 +103,18 @@ def _issue(
 ) -> SupervisionNotice:
     clue, on = ctx.obj, ctx.act_on
     year = on.year
-    seq = next_number(key=f"centre.notice.{kind}.{year}")
+    organ = issuing_organ(ctx.actor, for_agency_id=clue.agency_id)
+    abbreviation = organ.abbreviation if organ is not None else ""
     prefix = {"notice": "监通", "suggestion": "监建", "decision": "监决"}[kind]
     notice = SupervisionNotice.objects.create(
         clue=clue,
         agency_id=clue.agency_id,
         kind=kind,
-        number=f"{prefix}〔{year}〕{seq}号",
+        number=issue_number(
+            agency_id=organ.pk if organ is not None else 0, abbreviation=abbreviation, kind=prefix, year=year
+        ),
+        issuer_organ=organ,
+        issuer_organ_name=organ.name if organ is not None else "",
         requirements=requirements,
         issued_on=on,
         due_on=on,

@@ -122,7 +122,13 @@ class SupervisionNotice(models.Model):
     clue = models.ForeignKey(Clue, on_delete=models.PROTECT, related_name="notices")
     agency = models.ForeignKey("org.OrgNode", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("document"), max_length=12, choices=NoticeKind.choices)
-    number = models.CharField(_("document number"), max_length=60, unique=True)
+    # Numbered per issuing organ (core.numbering), so supervising organs never share a sequence; the
+    # organ and its name are kept as they were on the day the document was issued.
+    number = models.CharField(_("document number"), max_length=60)
+    issuer_organ = models.ForeignKey(
+        "org.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issuer_organ_name = models.CharField(_("issuing organ"), max_length=100, blank=True)
     requirements = models.TextField(_("requirements"))
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("rectify by"))
@@ -146,6 +152,9 @@ class SupervisionNotice(models.Model):
         indexes = [
             models.Index(fields=["agency", "issued_on"], name="notice_agency_issued_idx"),
             models.Index(fields=["due_on"], name="notice_due_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_organ", "number"], name="notice_number_per_organ"),
         ]
 
     def __str__(self) -> str:

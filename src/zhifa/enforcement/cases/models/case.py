@@ -257,6 +257,10 @@ class Case(models.Model):
                 fields=["agency", "state", "discovered_on", "id"], name="case_agency_state_disc_idx"
             ),
             models.Index(fields=["discovered_on", "id"], name="case_discovered_idx"),
+            # a state over many agencies (a city supervisor's "closed" list): the state is correlated
+            # with the date (finished cases are old), so walking the date index from the newest case
+            # skipped 240,000 open cases at a million (3.4 s); this one starts inside the state
+            models.Index(fields=["state", "discovered_on", "id"], name="case_state_disc_idx"),
             models.Index(fields=["party_id_number"], name="case_party_id_idx"),
             models.Index(fields=["power_item", "discovered_on"], name="case_power_disc_idx"),
             # the indicators count by the date of the act per agency (dashboard, monthly report): the
@@ -276,6 +280,14 @@ class Case(models.Model):
                 fields=["agency", "hearing_held_on"],
                 condition=models.Q(hearing_held_on__isnull=False),
                 name="case_agency_hearing_idx",
+            ),
+            # the overdue lists leave suspended cases out (their clocks stop): the few suspended
+            # cases are read from this small index instead of scanning every case (at a million
+            # cases the scan was 0.6 s of the overdue list's 1.3 s)
+            models.Index(
+                fields=["id"],
+                condition=models.Q(suspended_since__isnull=False),
+                name="case_suspended_idx",
             ),
         ]
         constraints = [

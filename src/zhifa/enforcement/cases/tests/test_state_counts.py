@@ -88,6 +88,34 @@ def test_a_words_only_count_is_answered_by_the_index_within_the_scope(kit, monke
 
 
 @pytest.mark.django_db
+def test_the_list_page_says_more_than_the_cap_instead_of_counting(kit, client, monkeypatch) -> None:
+    for i in range(4):
+        register(kit, facts=f"页面封顶{i}")
+    client.force_login(kit.world.officer_a)
+    body = client.get("/cases/?q=页面封顶").content.decode()
+    assert "（4件）" in body
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    body = client.get("/cases/?q=页面封顶").content.decode()
+    assert "超过3件" in body and "4件" not in body
+
+
+@pytest.mark.django_db
+def test_the_overdue_count_stops_at_the_cap(kit, client, frozen, monkeypatch) -> None:
+    """Filed in February 2025, decision period run out by the frozen day: four overdue duties."""
+    officers = [kit.officer_a.pk, kit.officer_a2.pk]
+    for i in range(4):
+        case = register(kit, facts=f"逾期封顶{i}", occurred_on="2025-02-01", discovered_on="2025-02-03")
+        ev(case, kit.world.approver_a, "file", officer_ids=officers, filed_on="2025-02-05")
+    client.force_login(kit.world.approver_a)
+    body = client.get("/api/v1/cases/overdue").json()
+    assert body["count"] == 4 and body["count_exact"] is True and len(body["results"]) == 4
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    body = client.get("/api/v1/cases/overdue?page_size=2").json()
+    assert body["count"] == 3 and body["count_exact"] is False and len(body["results"]) == 2
+    assert selectors.overdue_count_for(user=kit.world.approver_a) == selectors.CaseCount(3, False)
+
+
+@pytest.mark.django_db
 def test_rebuild_recounts_from_the_rows(kit) -> None:
     for i in range(3):
         register(kit, facts=f"重算{i}")

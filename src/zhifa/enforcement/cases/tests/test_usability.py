@@ -135,6 +135,21 @@ class TestQueues:
         body = client.get("/cases/?mine=1").content.decode()
         assert "尚未查明" in body
 
+    def test_mine_is_what_he_handles_and_the_leads_he_registered(self, kit) -> None:
+        """Both halves of the "mine" union: a case he handles, a lead he registered and has not been
+        filed; not a lead registered by someone else, nor a case filed to other officers."""
+        from zhifa.enforcement.cases.selectors import CaseFilters, case_list_for, my_open_cases
+
+        w = kit.world
+        handled = register(kit)
+        ev(handled, w.approver_a, "file", officer_ids=[kit.officer_a.pk, kit.officer_a2.pk])
+        his_lead = register(kit)  # registered by officer_a (the kit's registering officer)
+        theirs = register(kit, actor=w.approver_a)
+        mine = {c.pk for c in case_list_for(user=w.officer_a, filters=CaseFilters(mine=True))}
+        assert handled.pk in mine and his_lead.pk in mine and theirs.pk not in mine
+        assert {c.pk for c in my_open_cases(user=w.officer_a)} == {handled.pk, his_lead.pk}
+        assert his_lead.registered_by_id == w.officer_a.pk and theirs.registered_by_id != w.officer_a.pk
+
 
 @pytest.mark.django_db
 class TestChoices:

@@ -68,12 +68,15 @@ def test_notice_response_and_verification_walk_the_whole_way(kit: CaseKit) -> No
     )
     clue.refresh_from_db()
     notice = clue.notices.get()
-    assert clue.state == ClueState.NOTIFIED and notice.number.startswith("监通〔2025〕")
+    # numbered in the name of the supervisor's own organ (the justice bureau), on its own counter
+    assert clue.state == ClueState.NOTIFIED and notice.number == "测司监通〔2025〕1号"
+    assert notice.issuer_organ_id == w.justice.pk and notice.issuer_organ_name == "测试市司法局"
     assert str(notice.due_on) == "2025-07-30"  # 30 days, the national default
     row = Deadline.objects.get(object_type="centre.notice", object_id=notice.pk)
     assert row.kind == "centre.rectification" and row.resolved_on is None
     text = pdf_text(blob_read(notice.blob))
     assert "执法监督通知书" in text and notice.number in text and "2025年7月30日" in text
+    assert "测试市司法局（印章）" in text and "海州" not in text
     with pytest.raises(Conflict):
         act(clue, w.supervisor, "verify", opinion="好")
     ref = services.material_store(
@@ -91,6 +94,27 @@ def test_notice_response_and_verification_walk_the_whole_way(kit: CaseKit) -> No
     notice.refresh_from_db()
     assert clue.state == ClueState.VERIFIED and notice.state == NoticeState.VERIFIED
     assert [e.kind for e in clue.events.order_by("id")] == ["raise", "issue_notice", "respond", "verify"]
+
+
+def test_each_issuing_organ_numbers_its_own_notices(kit: CaseKit) -> None:
+    """A supervisor who sits in the government's office (not in an agency) issues in the government's
+    name, on the government's counter; the justice bureau's sequence is not shared with it."""
+    from zhifa.org.factories import make_user
+    from zhifa.org.roles import Role
+
+    w = kit.world
+    office = make_user("gov_supervisor", node=w.city, roles=[(Role.SUPERVISOR, w.city)], full_name="周九")
+    case(kit, discovered_on="2025-06-03")
+    case(kit, discovered_on="2025-06-04")
+    services.models_run(codes=[CODE])
+    first, second = sorted(clues(CODE), key=lambda c: c.pk)
+    act(first, w.supervisor, "issue_notice", kind="notice", requirements="请依法处理。")
+    act(second, office, "issue_notice", kind="notice", requirements="请依法处理。")
+    by_justice, by_office = first.notices.get(), second.notices.get()
+    assert by_justice.number == "测司监通〔2025〕1号"
+    assert by_office.issuer_organ_id == w.city.pk and by_office.issuer_organ_name == "测试市人民政府"
+    assert by_office.number == "监通〔2025〕1号"  # the government node has no abbreviation on file
+    assert "测试市人民政府（印章）" in pdf_text(blob_read(by_office.blob))
 
 
 def test_the_rectification_period_is_the_jurisdictions_setting(kit: CaseKit) -> None:
