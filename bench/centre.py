@@ -1,6 +1,6 @@
 """Supervision centre: the nightly sweep of every problem model, the incremental check and the
 aggregate re-check an event queues, and the dashboard, over `--cases` penalty cases (default 100,000;
-1,000,000 with `--no-sweep` generates in a few minutes).
+at most 1,000,000, generated in a few minutes).
 
 1. Data (PostgreSQL, its own database): the case and published-decision generator of bench/portal.py
    (20 agencies, 80 % decided, bulk `INSERT … SELECT generate_series`), then with bulk SQL: decision
@@ -9,8 +9,10 @@ aggregate re-check an event queues, and the dashboard, over `--cases` penalty ca
    condition (no prior notice, fine below the minimum, a decision period past its day), so the sweep
    raises real clues.
 2. The sweep: `centre.services.models_run()` twice — the first raises the clues, the second is the
-   steady nightly state (every condition found again, nothing new) — with wall time and the peak
-   Python memory (tracemalloc) of each run. Skipped with `--no-sweep`.
+   steady nightly state (every condition found again, nothing new) — with the wall time, the process's
+   CPU time, its peak RSS (VmHWM, reset before each sweep), the number of SQL statements and the load
+   average of each run; then the audit chain is verified. Skipped with `--no-sweep`; `--sweep-only`
+   stops after it.
 3. Per event, for `--samples` random cases: the per-object check (`check_subject`, the task
    `centre_check`) and the aggregate re-check (`recheck_aggregates`, the task `centre_recheck`): wall
    time, the process's CPU time (what the load of other jobs does not inflate) and queries.
@@ -18,7 +20,8 @@ aggregate re-check an event queues, and the dashboard, over `--cases` penalty ca
    monthly parts refreshed (`centre.figures.refresh`, timed) and the dashboard read from them (all
    agencies, and one agency), with its number of queries.
 
-    PYTHONPATH=src python bench/centre.py [--cases 100000] [--samples 200] [--regenerate] [--no-sweep]
+    PYTHONPATH=src python bench/centre.py [--cases 100000] [--samples 200] [--regenerate]
+        [--no-sweep | --sweep-only]
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/zhifa_centre_bench).
 """
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import statistics
 import sys
 import time
@@ -114,6 +118,55 @@ def timed(fn: Any) -> tuple[Any, float, float]:
     return result, elapsed, peak / 1024 / 1024
 
 
+def _peak_rss_mib() -> float:
+    """The process's peak resident set since the last reset (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak_rss() -> bool:
+    """Reset VmHWM to the current RSS (Linux: writing 5 to clear_refs), so each sweep reports its own
+    peak, not the generator's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def measured(fn: Any) -> tuple[Any, dict[str, Any]]:
+    """Wall time, the process's CPU time, its peak RSS (without tracemalloc, which doubles the CPU),
+    the number of SQL statements and the load average before and after."""
+    from django.db import connection
+
+    queries = [0]
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    reset = _reset_peak_rss()
+    rss0 = _peak_rss_mib()
+    load0 = os.getloadavg()
+    t0, c0 = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(count):
+        result = fn()
+    figures = {
+        "wall_s": round(time.perf_counter() - t0, 1),
+        "cpu_s": round(time.process_time() - c0, 1),
+        "rss_start_mib": round(rss0, 1),
+        "peak_rss_mib": round(_peak_rss_mib(), 1),
+        "peak_reset": reset,
+        "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "queries": queries[0],
+        "load_before": tuple(round(x, 2) for x in load0),
+        "load_after": tuple(round(x, 2) for x in os.getloadavg()),
+    }
+    return result, figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
@@ -122,7 +175,12 @@ def main() -> None:
     parser.add_argument(
         "--no-sweep",
         action="store_true",
-        help="skip the two sweeps (at 1M the first one raises ~80,000 synthetic pair clues, ~50 ms each)",
+        help="skip the two sweeps",
+    )
+    parser.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="only the two sweeps (and the audit chain's verification): no per-event checks, no dashboard",
     )
     args = parser.parse_args()
     if args.cases > MAX_CASES:
@@ -161,10 +219,23 @@ def main() -> None:
     with time_machine.travel(dt.datetime(2025, 12, 31, 2, 30, tzinfo=SH), tick=True):
         if args.no_sweep:
             first = second = services.RunResult()
-            t1 = m1 = t2 = m2 = 0.0
+            f1: dict[str, Any] = {}
+            f2: dict[str, Any] = {}
         else:
-            first, t1, m1 = timed(services.models_run)
-            second, t2, m2 = timed(services.models_run)
+            first, f1 = measured(services.models_run)
+            second, f2 = measured(services.models_run)
+            print(f"sweep 1 (backlog: raises): {f1}\n  raised {first.raised}, by model {first.by_model}")
+            print(
+                f"sweep 2 (steady: nothing changes): {f2}\n  raised {second.raised}, cleared {second.cleared}, updated {second.updated}"
+            )
+            from zhifa.audit.services import audit_verify
+
+            t0 = time.perf_counter()
+            verified = audit_verify()
+            print(f"audit chain: {verified.as_dict()} ({time.perf_counter() - t0:.1f} s)")
+        if args.sweep_only:
+            print(f"cases: {args.cases}  {info}  load average {os.getloadavg()}")
+            return
         ids = list(Case.objects.order_by("?").values_list("id", flat=True)[: args.samples])
         check, check_cpu, check_q = per_event(ids, lambda i: services.check_subject("cases.case", [i]))
         agg, agg_cpu, agg_q = per_event(ids, lambda i: services.recheck_aggregates("cases.case", [i]))
@@ -175,12 +246,6 @@ def main() -> None:
         parts = dashboard_times(agencies, span, 7)
         one = dashboard_times(agencies[:1], span, 7)
     print(f"cases: {args.cases}  {info}  load average {os.getloadavg()}")
-    print(
-        f"sweep 1 (raises): {t1:.1f} s, peak Python memory {m1:.1f} MiB, raised {first.raised}, by model {first.by_model}"
-    )
-    print(
-        f"sweep 2 (steady): {t2:.1f} s, peak Python memory {m2:.1f} MiB, raised {second.raised}, cleared {second.cleared}"
-    )
     for name, times, cpu, q in (
         ("per-object check (centre_check)", check, check_cpu, check_q),
         ("aggregate re-check (centre_recheck)", agg, agg_cpu, agg_q),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from zhifa.audit.chain import GENESIS, entry_hash
 from zhifa.audit.models import AuditAnchor, AuditEntry, ChainHead
+from zhifa.core.auditing import AuditItem
 
 
 def audit_record(
@@ -61,6 +63,47 @@ def audit_record(
         head.hash = entry.hash
         head.save(update_fields=["seq", "hash"])
     return entry
+
+
+def audit_record_many(*, actor: Any | None, action: str, items: Sequence[AuditItem]) -> list[AuditEntry]:
+    """Append one entry per item, in order, under one lock of the chain head and in one bulk insert:
+    each entry has its own sequence number, its own hash and the previous entry's hash, exactly as
+    `audit_record` called once per item would write them (the verifier cannot tell them apart). Call
+    inside the service's transaction, like `audit_record`."""
+    if not items:
+        return []
+    actor_id = getattr(actor, "pk", None)
+    actor_name = (getattr(actor, "username", "") or "")[:150]
+    with transaction.atomic():
+        head, _created = ChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        now = timezone.now()
+        seq, prev = head.seq, head.hash
+        entries = []
+        for item in items:
+            obj = item.obj
+            agency_id = item.agency_id if item.agency_id is not None else getattr(obj, "agency_id", None)
+            seq += 1
+            entry = AuditEntry(
+                seq=seq,
+                at=now,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                agency_id=agency_id,
+                summary=_json_roundtrip(item.summary or {}),
+                prev_hash=prev,
+            )
+            entry.hash = prev = entry_hash(entry)
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+    return entries
 
 
 def _json_roundtrip(value: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, islice
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhifa.core.problems import Checked, Finding, ProblemModel, Record, Scope, register_problem_model, rows
+from zhifa.enforcement.cases import pair_sweep
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseOfficer, DeadlineKind
 from zhifa.enforcement.cases.models.case import OPEN_STATES, Procedure, State
 from zhifa.law import supervision as law
@@ -428,6 +429,9 @@ PAIR = "cases.officer_pair_daily"
 def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding | Checked]:
     if not scope.applies_to(SUBJECT):
         return
+    if scope.ids_for(SUBJECT) is None:  # the sweep: grouped and thresholded in SQL, streamed
+        yield from pair_sweep.find_pairs_sweep(scope, today)
+        return
     settings = law.settings_for(scope)
     since = today - dt.timedelta(days=int(law.LOOKBACK_DAYS.default))
     links = CaseOfficer.objects.filter(assigned_on__gte=since)
@@ -582,15 +586,30 @@ def find_credentials(scope: Scope, today: dt.date) -> Iterator[Finding]:
         case_field="case_id",
         agency_field="case__agency_id",
     )
-    assigned = list(
-        links.values("id", "case_id", "officer_id", "case__agency_id", "case__number").order_by("id")
+    # streamed in batches (a sweep reads every open case's officers); the officers of a batch not met
+    # before are read and judged once — memory grows with officers, not with cases. An incremental
+    # check's few rows are one batch: the same two queries as before.
+    officers: dict[int, Any] = {}
+    verdicts: dict[int, Any] = {}
+    assigned_rows = rows(
+        links.values("id", "case_id", "officer_id", "case__agency_id", "case__number").order_by("id"),
+        2000,
+        scope=scope,
     )
-    if not assigned:
-        return
-    officers = {
-        o.pk: o for o in officer_queryset_for_rules().filter(id__in={r["officer_id"] for r in assigned})
-    }
-    verdicts = {pk: can_enforce(o, on=today) for pk, o in officers.items()}
+    while assigned := list(islice(assigned_rows, 2000)):
+        new = {r["officer_id"] for r in assigned} - verdicts.keys()
+        if new:
+            for o in officer_queryset_for_rules().filter(id__in=new):
+                officers[o.pk] = o
+                verdicts[o.pk] = can_enforce(o, on=today)
+            for pk in new - verdicts.keys():  # no such officer for the rules: nothing to judge
+                verdicts[pk] = None
+        yield from _credential_findings(assigned, officers, verdicts, today)
+
+
+def _credential_findings(
+    assigned: list[dict[str, Any]], officers: dict[int, Any], verdicts: dict[int, Any], today: dt.date
+) -> Iterator[Finding]:
     for row in assigned:
         verdict = verdicts.get(row["officer_id"])
         if verdict is None or verdict.ok:

@@ -149,35 +149,14 @@ def _mark_seen(seen: list[int], today: dt.date) -> None:
 
 
 def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
-    """Reconcile one model's findings over the scope with its open clues (a sweep, or some agencies)."""
+    """Reconcile one model's findings over the scope with its open clues (a sweep, or some agencies):
+    streamed in batches, with the new clues and their audit entries written in bulk
+    (`centre.sweep.sweep_model`)."""
     if scope.incremental:
         return _check([model], scope, today)
-    result = RunResult()
-    found, _checked = _find(model, scope, today)
-    result.checked = len(found)
-    existing = Clue.objects.filter(model_code=model.code, condition_open=True)
-    if scope.agency_ids is not None:
-        existing = existing.filter(agency_id__in=scope.agency_ids)
-    existing_keys = {}
-    gone = []
-    for pk, k, expl, st in existing.values_list("id", "key", "explanation", "state").iterator(5000):
-        if k in found:
-            existing_keys[k] = (pk, expl)
-        else:
-            gone.append(Clue(pk=pk, state=st))
-    seen: list[int] = []
-    for key, f in found.items():
-        if key in existing_keys:
-            pk, explanation = existing_keys[key]
-            seen.append(pk)
-            result.updated += _refresh(model, f, pk, explanation)
-        elif _raise(model, f, today):
-            result.raised += 1
-    _mark_seen(seen, today)
-    for clue in gone:
-        _clear(clue, today)
-        result.cleared += 1
-    result.by_model[model.code] = len(found)
+    from zhifa.supervision.centre.sweep import sweep_model
+
+    result: RunResult = sweep_model(model, scope, today)
     return result
 
 
