@@ -124,6 +124,11 @@ def main() -> None:
         action="store_true",
         help="skip the two sweeps (at 1M the first one raises ~80,000 synthetic pair clues, ~50 ms each)",
     )
+    parser.add_argument(
+        "--checks-only",
+        action="store_true",
+        help="only the per-event checks: no sweep, no monthly parts, no dashboard",
+    )
     args = parser.parse_args()
     if args.cases > MAX_CASES:
         raise SystemExit(f"bench: at most {MAX_CASES} cases")
@@ -159,7 +164,7 @@ def main() -> None:
         cur.execute(f"TRUNCATE {ClueEvent._meta.db_table}, {Clue._meta.db_table} RESTART IDENTITY CASCADE")
         cur.execute(f"TRUNCATE {MonthlyFigure._meta.db_table}, {FigureMonth._meta.db_table}")
     with time_machine.travel(dt.datetime(2025, 12, 31, 2, 30, tzinfo=SH), tick=True):
-        if args.no_sweep:
+        if args.no_sweep or args.checks_only:
             first = second = services.RunResult()
             t1 = m1 = t2 = m2 = 0.0
         else:
@@ -168,12 +173,13 @@ def main() -> None:
         ids = list(Case.objects.order_by("?").values_list("id", flat=True)[: args.samples])
         check, check_cpu, check_q = per_event(ids, lambda i: services.check_subject("cases.case", [i]))
         agg, agg_cpu, agg_q = per_event(ids, lambda i: services.recheck_aggregates("cases.case", [i]))
-        agencies = list(Case.objects.values_list("agency_id", flat=True).distinct())
-        span = DateSpan.year(2025)
-        live = dashboard_times(agencies, span, 3)  # no monthly parts yet: every figure live
-        written, t_parts, _m = timed(lambda: figures.refresh(today=TODAY))
-        parts = dashboard_times(agencies, span, 7)
-        one = dashboard_times(agencies[:1], span, 7)
+        if not args.checks_only:
+            agencies = list(Case.objects.values_list("agency_id", flat=True).distinct())
+            span = DateSpan.year(2025)
+            live = dashboard_times(agencies, span, 3)  # no monthly parts yet: every figure live
+            written, t_parts, _m = timed(lambda: figures.refresh(today=TODAY))
+            parts = dashboard_times(agencies, span, 7)
+            one = dashboard_times(agencies[:1], span, 7)
     print(f"cases: {args.cases}  {info}  load average {os.getloadavg()}")
     print(
         f"sweep 1 (raises): {t1:.1f} s, peak Python memory {m1:.1f} MiB, raised {first.raised}, by model {first.by_model}"
@@ -190,6 +196,8 @@ def main() -> None:
             f"process CPU median {statistics.median(cpu):.2f} ms, queries median {statistics.median(q):.0f} "
             f"(n={len(times)})"
         )
+    if args.checks_only:
+        return
     print(f"monthly parts refresh (24 months): {t_parts:.1f} s, {written} parts")
     for name, (times, queries) in (
         ("dashboard, all agencies, a year, live (no parts)", live),

@@ -17,7 +17,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -181,13 +182,30 @@ def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
     return result
 
 
+def _any_rows(querysets: list[Any]) -> list[bool]:
+    """Whether each queryset has a row: one query (`SELECT EXISTS (…), EXISTS (…)`) for all of them."""
+    if not querysets:
+        return []
+    parts: list[str] = []
+    params: list[Any] = []
+    for qs in querysets:
+        sql, p = qs.order_by().values("pk")[:1].query.sql_with_params()
+        parts.append(f"EXISTS ({sql})")
+        params.extend(p)
+    with connection.cursor() as cur:
+        cur.execute("SELECT " + ", ".join(parts), params)
+        row = cur.fetchone()
+    return [bool(v) for v in row]
+
+
 def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResult:
-    """The incremental check of some objects: the open clues about those objects, of every model, in
-    one indexed query (object type, id); each model's findings; then, only when a model found or
-    re-checked a condition under a key not among them (a new clue, an aggregate's clue about an
-    officer), one more query by key. A clue about the objects that its model no longer finds is
-    cleared, and so is an aggregate's clue under a key the model re-checked and found not to hold;
-    clues about other objects stay as they are."""
+    """The incremental check of some objects. One query asks whether any open clue is about those
+    objects and, for each model with a `probe`, whether its finder has any row to read; only the
+    finders with rows (and the models without a probe) run. Then, only if there is an open clue about
+    the objects or a model found or re-checked a condition, one query reads the open clues about the
+    objects or under those keys. A clue about the objects that its model no longer finds is cleared,
+    and so is an aggregate's clue under a key the model re-checked and found not to hold; clues about
+    other objects stay as they are. A clue found again that was already seen today is not written."""
     assert scope.ids is not None and scope.subject is not None
     total = RunResult()
     if not models:
@@ -195,24 +213,26 @@ def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResul
     base = Clue.objects.filter(condition_open=True, model_code__in=[m.code for m in models])
     if scope.agency_ids is not None:
         base = base.filter(agency_id__in=scope.agency_ids)
-    columns = ("id", "model_code", "key", "explanation", "state")
-    known: dict[tuple[str, str], tuple[int, str, str]] = {
-        (code, key): (pk, expl, st)
-        for pk, code, key, expl, st in base.filter(
-            object_type=scope.subject, object_id__in=sorted(scope.ids)
-        ).values_list(*columns)
+    on_objects_q = Q(object_type=scope.subject, object_id__in=sorted(scope.ids))
+    probed = [m for m in models if m.probe is not None]
+    flags = _any_rows([base.filter(on_objects_q), *(m.probe(scope, today) for m in probed if m.probe)])
+    clues_on_objects, has_rows = flags[0], dict(zip((m.code for m in probed), flags[1:], strict=True))
+    results = {
+        m.code: _find(m, scope, today) if has_rows.get(m.code, True) else ({}, set()) for m in models
     }
-    on_objects = set(known)
-    results = {m.code: _find(m, scope, today) for m in models}
-    wanted = {
-        (code, key) for code, (found, checked) in results.items() for key in (*found, *checked)
-    } - known.keys()
-    if wanted:
-        for pk, code, key, expl, st in base.filter(key__in=sorted({k for _c, k in wanted})).values_list(
-            *columns
-        ):
-            if (code, key) in wanted:
-                known[(code, key)] = (pk, expl, st)
+    keys = {key for found, checked in results.values() for key in (*found, *checked)}
+    known: dict[tuple[str, str], tuple[int, str, str, dt.date]] = {}
+    on_objects: set[tuple[str, str]] = set()
+    if clues_on_objects or keys:
+        wanted = {(code, key) for code, (found, checked) in results.items() for key in (*found, *checked)}
+        where = on_objects_q | Q(key__in=sorted(keys)) if keys else on_objects_q
+        columns = ("id", "model_code", "key", "explanation", "state", "last_seen_on", "object_type", "object_id")
+        for pk, code, key, expl, st, seen_on, ot, oid in base.filter(where).values_list(*columns):
+            on_object = ot == scope.subject and oid in scope.ids
+            if on_object:
+                on_objects.add((code, key))
+            if on_object or (code, key) in wanted:
+                known[(code, key)] = (pk, expl, st, seen_on)
     seen: list[int] = []
     for model in models:
         found, checked = results[model.code]
@@ -221,15 +241,17 @@ def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResul
         for key, f in found.items():
             hit = known.get((model.code, key))
             if hit is not None:
-                seen.append(hit[0])
+                if hit[3] != today:
+                    seen.append(hit[0])
                 total.updated += _refresh(model, f, hit[0], hit[1])
             elif _raise(model, f, today):
                 total.raised += 1
-        for (code, key), (pk, _expl, st) in known.items():
+        for (code, key), (pk, _expl, st, _seen) in known.items():
             if code == model.code and key not in found and ((code, key) in on_objects or key in checked):
                 _clear(Clue(pk=pk, state=st), today)
                 total.cleared += 1
-    _mark_seen(seen, today)
+    if seen:
+        _mark_seen(seen, today)
     return total
 
 
