@@ -26,6 +26,7 @@ Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/zhif
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import datetime as dt
 import os
 import statistics
@@ -129,6 +130,13 @@ def main() -> None:
         action="store_true",
         help="only the per-event checks: no sweep, no monthly parts, no dashboard",
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also profile the per-object check (cProfile) and print its N costliest functions",
+    )
     args = parser.parse_args()
     if args.cases > MAX_CASES:
         raise SystemExit(f"bench: at most {MAX_CASES} cases")
@@ -172,6 +180,8 @@ def main() -> None:
             second, t2, m2 = timed(services.models_run)
         ids = list(Case.objects.order_by("?").values_list("id", flat=True)[: args.samples])
         check, check_cpu, check_q = per_event(ids, lambda i: services.check_subject("cases.case", [i]))
+        if args.profile:
+            profile_checks(ids, args.profile)
         agg, agg_cpu, agg_q = per_event(ids, lambda i: services.recheck_aggregates("cases.case", [i]))
         if not args.checks_only:
             agencies = list(Case.objects.values_list("agency_id", flat=True).distinct())
@@ -194,7 +204,7 @@ def main() -> None:
         print(
             f"{name} per event: median {statistics.median(times):.2f} ms, p95 {pct(times, 95):.2f} ms, "
             f"process CPU median {statistics.median(cpu):.2f} ms, queries median {statistics.median(q):.0f} "
-            f"(n={len(times)})"
+            f"(n={len(times)}); queries per check: {dict(sorted(Counter(q).items()))}"
         )
     if args.checks_only:
         return
@@ -225,6 +235,24 @@ def per_event(ids: list[int], fn: Any) -> tuple[list[float], list[float], list[i
             cpu.append((time.process_time() - c0) * 1000)
         queries.append(len(ctx.captured_queries))
     return wall, cpu, queries
+
+
+def profile_checks(ids: list[int], top: int) -> None:
+    """Where a per-object check's CPU goes: cProfile over the sampled checks, sorted by own time."""
+    import cProfile
+    import pstats
+
+    from zhifa.supervision.centre import services
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for case_id in ids:
+        services.check_subject("cases.case", [case_id])
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"profile of {len(ids)} per-object checks (process CPU), by own time:")
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
 
 
 def dashboard_times(agencies: list[int], span: Any, rounds: int) -> tuple[list[float], int]:

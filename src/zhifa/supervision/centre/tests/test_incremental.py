@@ -228,3 +228,22 @@ def test_a_condition_still_holding_costs_a_fixed_number_of_queries(kit: CaseKit)
     assert check(c).raised == 0
     # probes; the finder; the agency's settings (path, values); the clue: nothing written, seen today
     assert queries_of(c) == 5
+
+
+def test_a_complaints_check_raises_and_clears_what_the_sweep_does(kit: CaseKit) -> None:
+    from zhifa.public.complaints.factories import make_complaint, make_routing
+    from zhifa.public.complaints.models import Complaint
+
+    routing = make_routing(kit.world)
+    late, fine = make_complaint(routing.noise), make_complaint(routing.noise)
+    Complaint.objects.filter(pk=late.pk).update(due_on=D(2025, 6, 20))
+    Clue.objects.all().delete()
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.check_subject("complaints.complaint", [fine.pk]).raised == 0
+    assert len(ctx.captured_queries) == 1  # nothing to read: the probe said so
+    assert services.check_subject("complaints.complaint", [late.pk]).raised == 1
+    by_check = open_clues()
+    assert services.models_run(codes=["complaints.overdue_or_reopened"]).raised == 0
+    assert open_clues() == by_check
+    Complaint.objects.filter(pk=late.pk).update(due_on=D(2025, 7, 20))
+    assert services.check_subject("complaints.complaint", [late.pk]).cleared == 1
