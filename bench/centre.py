@@ -131,6 +131,9 @@ def main() -> None:
         help="only the per-event checks: no sweep, no monthly parts, no dashboard",
     )
     parser.add_argument(
+        "--recheck-samples", type=int, default=None, help="cases for the aggregate re-check (default: --samples)"
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -182,7 +185,8 @@ def main() -> None:
         check, check_cpu, check_q = per_event(ids, lambda i: services.check_subject("cases.case", [i]))
         if args.profile:
             profile_checks(ids, args.profile)
-        agg, agg_cpu, agg_q = per_event(ids, lambda i: services.recheck_aggregates("cases.case", [i]))
+        n_agg = args.samples if args.recheck_samples is None else args.recheck_samples
+        agg, agg_cpu, agg_q = per_event(ids[:n_agg], lambda i: services.recheck_aggregates("cases.case", [i]))
         if not args.checks_only:
             agencies = list(Case.objects.values_list("agency_id", flat=True).distinct())
             span = DateSpan.year(2025)
@@ -201,6 +205,8 @@ def main() -> None:
         ("per-object check (centre_check)", check, check_cpu, check_q),
         ("aggregate re-check (centre_recheck)", agg, agg_cpu, agg_q),
     ):
+        if not times:
+            continue
         print(
             f"{name} per event: median {statistics.median(times):.2f} ms, p95 {pct(times, 95):.2f} ms, "
             f"process CPU median {statistics.median(cpu):.2f} ms, queries median {statistics.median(q):.0f} "

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from zhifa.core.files.services import blob_store
 from zhifa.core.problems import Checked, Finding, ProblemModel, Scope, problem_models
 from zhifa.core.roles import Role
 from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
-from zhifa.supervision.centre import handlers
+from zhifa.supervision.centre import handlers, probes
 from zhifa.supervision.centre.models import (
     Clue,
     ClueEvent,
@@ -182,20 +182,8 @@ def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
     return result
 
 
-def _any_rows(querysets: list[Any]) -> list[bool]:
-    """Whether each queryset has a row: one query (`SELECT EXISTS (…), EXISTS (…)`) for all of them."""
-    if not querysets:
-        return []
-    parts: list[str] = []
-    params: list[Any] = []
-    for qs in querysets:
-        sql, p = qs.order_by().values("pk")[:1].query.sql_with_params()
-        parts.append(f"EXISTS ({sql})")
-        params.extend(p)
-    with connection.cursor() as cur:
-        cur.execute("SELECT " + ", ".join(parts), params)
-        row = cur.fetchone()
-    return [bool(v) for v in row]
+def _on_objects(scope: Scope) -> Q:
+    return Q(object_type=scope.subject, object_id__in=sorted(scope.ids or ()))
 
 
 def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResult:
@@ -213,10 +201,8 @@ def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResul
     base = Clue.objects.filter(condition_open=True, model_code__in=[m.code for m in models])
     if scope.agency_ids is not None:
         base = base.filter(agency_id__in=scope.agency_ids)
-    on_objects_q = Q(object_type=scope.subject, object_id__in=sorted(scope.ids))
-    probed = [m for m in models if m.probe is not None]
-    flags = _any_rows([base.filter(on_objects_q), *(m.probe(scope, today) for m in probed if m.probe)])
-    clues_on_objects, has_rows = flags[0], dict(zip((m.code for m in probed), flags[1:], strict=True))
+    clues_on_objects, has_rows = probes.probe(models, scope, today, lambda s: base.filter(_on_objects(s)))
+    on_objects_q = _on_objects(scope)
     results = {
         m.code: _find(m, scope, today) if has_rows.get(m.code, True) else ({}, set()) for m in models
     }
