@@ -286,17 +286,19 @@ def recheck_aggregates(subject: str, ids: Iterable[int], *, today: dt.date | Non
 
 
 def _queue_check(subject: str, obj_id: int, *, aggregates: bool = False) -> None:
-    """After the event commits, queue the incremental check (a task) and, for a case, the aggregate
-    re-check (another task): the event itself only pays for registering the callback, and a fault in a
+    """After the event commits, queue the incremental check (a task; for a case it queues the
+    aggregate re-check, another task, before it runs): the event itself only pays for registering the
+    callback and, after its commit, one task handed to the queue (one outbox row), and a fault in a
     model can never roll the domain's event back (the nightly sweep finds whatever a lost task
     missed)."""
-    from zhifa.supervision.centre.tasks import centre_check, centre_recheck
+    from zhifa.supervision.centre.tasks import centre_check
 
     def enqueue() -> None:
         try:
-            centre_check.enqueue(subject, obj_id)
             if aggregates:
-                centre_recheck.enqueue(subject, obj_id)
+                centre_check.enqueue(subject, obj_id, recheck=True)
+            else:
+                centre_check.enqueue(subject, obj_id)
         except Exception:
             log.exception("centre: incremental check of %s %s failed", subject, obj_id)
 
