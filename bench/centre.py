@@ -26,13 +26,13 @@ Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/zhif
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 import datetime as dt
 import os
 import statistics
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -132,7 +132,10 @@ def main() -> None:
         help="only the per-event checks: no sweep, no monthly parts, no dashboard",
     )
     parser.add_argument(
-        "--recheck-samples", type=int, default=None, help="cases for the aggregate re-check (default: --samples)"
+        "--recheck-samples",
+        type=int,
+        default=None,
+        help="cases for the aggregate re-check (default: --samples)",
     )
     parser.add_argument(
         "--profile",

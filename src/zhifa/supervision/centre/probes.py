@@ -25,8 +25,9 @@ from zhifa.core.problems import ProblemModel, Scope
 _STAND_IN = -(2**62)
 _MAX_SHAPES = 256
 
-# shape -> (sql, params, {position in params: index of the id it stands for})
-_compiled: OrderedDict[Hashable, tuple[str, list[Any], dict[int, int]]] = OrderedDict()
+# shape -> (sql, params, {position in params: (index of the id it stands for, the param's type)})
+Slots = dict[int, tuple[int, type]]
+_compiled: OrderedDict[Hashable, tuple[str, list[Any], Slots]] = OrderedDict()
 _lock = threading.Lock()  # the task workers are threads
 
 
@@ -42,7 +43,7 @@ def _compile(querysets: Sequence[Any]) -> tuple[str, list[Any]]:
 
 def _statement(
     models: Sequence[ProblemModel], scope: Scope, today: dt.date, clues: Any
-) -> tuple[str, list[Any], dict[int, int]]:
+) -> tuple[str, list[Any], Slots]:
     """The compiled statement for this shape (compiled now with stand-in ids if not yet)."""
     assert scope.ids is not None and scope.subject is not None
     n = len(scope.ids)
@@ -62,13 +63,15 @@ def _statement(
     stand_ins = frozenset(_STAND_IN + i for i in range(n))
     template = Scope(subject=scope.subject, ids=stand_ins, agency_ids=scope.agency_ids)
     sql, params = _compile([clues(template), *(m.probe(template, today) for m in models if m.probe)])
+    # the backend may wrap ints (psycopg's Int8): find them by value, put the ids back in the same type
     slots = {
-        pos: p - _STAND_IN
+        pos: (int(p) - _STAND_IN, type(p))
         for pos, p in enumerate(params)
-        if type(p) is int and _STAND_IN <= p < _STAND_IN + n
+        if isinstance(p, int) and not isinstance(p, bool) and _STAND_IN <= p < _STAND_IN + n
     }
     # the clue query always names the objects: every stand-in must have been found again
-    assert set(slots.values()) == set(range(n)), "a probe's SQL does not carry the ids as parameters"
+    assert {i for i, _t in slots.values()} == set(range(n)), "a probe's SQL does not carry the ids"
+    assert not any(str(_STAND_IN)[:-3] in str(p) for pos, p in enumerate(params) if pos not in slots)
     with _lock:
         _compiled[shape] = (sql, params, slots)
         if len(_compiled) > _MAX_SHAPES:
@@ -86,8 +89,8 @@ def probe(
     sql, template_params, slots = _statement(probed, scope, today, clues)
     ids = sorted(scope.ids)
     params = list(template_params)
-    for pos, index in slots.items():
-        params[pos] = ids[index]
+    for pos, (index, kind) in slots.items():
+        params[pos] = kind(ids[index])
     with connection.cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()

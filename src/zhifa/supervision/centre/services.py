@@ -203,16 +203,23 @@ def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResul
         base = base.filter(agency_id__in=scope.agency_ids)
     clues_on_objects, has_rows = probes.probe(models, scope, today, lambda s: base.filter(_on_objects(s)))
     on_objects_q = _on_objects(scope)
-    results = {
-        m.code: _find(m, scope, today) if has_rows.get(m.code, True) else ({}, set()) for m in models
-    }
+    results = {m.code: _find(m, scope, today) if has_rows.get(m.code, True) else ({}, set()) for m in models}
     keys = {key for found, checked in results.values() for key in (*found, *checked)}
     known: dict[tuple[str, str], tuple[int, str, str, dt.date]] = {}
     on_objects: set[tuple[str, str]] = set()
     if clues_on_objects or keys:
         wanted = {(code, key) for code, (found, checked) in results.items() for key in (*found, *checked)}
         where = on_objects_q | Q(key__in=sorted(keys)) if keys else on_objects_q
-        columns = ("id", "model_code", "key", "explanation", "state", "last_seen_on", "object_type", "object_id")
+        columns = (
+            "id",
+            "model_code",
+            "key",
+            "explanation",
+            "state",
+            "last_seen_on",
+            "object_type",
+            "object_id",
+        )
         for pk, code, key, expl, st, seen_on, ot, oid in base.filter(where).values_list(*columns):
             on_object = ot == scope.subject and oid in scope.ids
             if on_object:
