@@ -188,6 +188,10 @@ def main() -> None:
             second, t2, m2 = timed(services.models_run)
         ids = list(Case.objects.order_by("?").values_list("id", flat=True)[: args.samples])
         check, check_cpu, check_q = per_event(ids, lambda i: services.check_subject("cases.case", [i]))
+        flagged = planted(args.samples)  # cases with a condition (enrich): the first check raises it,
+        raise_, raise_cpu, raise_q = per_event(flagged, lambda i: services.check_subject("cases.case", [i]))
+        # the next finds it again (the steady state of an event on a case with an open clue)
+        held, held_cpu, held_q = per_event(flagged, lambda i: services.check_subject("cases.case", [i]))
         from zhifa.core.models import QueuedTask
 
         last_task = QueuedTask.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -213,8 +217,10 @@ def main() -> None:
     )
     for name, times, cpu, q in (
         ("per-object check (centre_check)", check, check_cpu, check_q),
+        ("per-object check, a case with a condition: raising its clue", raise_, raise_cpu, raise_q),
+        ("per-object check, a case whose clue still holds", held, held_cpu, held_q),
         ("aggregate re-check (centre_recheck)", agg, agg_cpu, agg_q),
-        ("what the event pays (on-commit hook: queue both tasks)", hook, hook_cpu, hook_q),
+        ("what the event pays (its on-commit hook: the tasks queued)", hook, hook_cpu, hook_q),
     ):
         if not times:
             continue
@@ -252,6 +258,25 @@ def per_event(ids: list[int], fn: Any) -> tuple[list[float], list[float], list[i
             cpu.append((time.process_time() - c0) * 1000)
         queries.append(len(ctx.captured_queries))
     return wall, cpu, queries
+
+
+def planted(n: int) -> list[int]:
+    """Up to `n` cases with a condition `enrich` planted: a third each no prior notice, a fine below the
+    minimum, a decision period past its day."""
+    from django.db.models import F
+    from django.db.models.functions import Mod
+
+    from zhifa.enforcement.cases.models import Case
+
+    ids: list[int] = []
+    for every, condition in (
+        (997, {"notified_on__isnull": True}),
+        (1999, {"amount_class": "below_legal_minimum"}),
+        (503, {"decision_number": ""}),
+    ):
+        qs = Case.objects.annotate(r=Mod(F("id"), every)).filter(r=0, **condition).order_by("id")
+        ids += qs.values_list("id", flat=True)[: max(1, n // 3)]
+    return sorted(set(ids))
 
 
 def event_hook(case_id: int) -> None:
