@@ -597,7 +597,7 @@ def find_procedure(scope: Scope, today: dt.date) -> Iterator[Finding]:
 CREDENTIAL = "cases.credential_expired_handling"
 
 
-def _handling(scope: Scope) -> QuerySet[CaseOfficer]:
+def _handling(scope: Scope) -> QuerySet[Any]:
     """The current handling officers of open cases (whose credentials the finder checks)."""
     return scoped(
         CaseOfficer.objects.filter(removed_on__isnull=True, case__state__in=list(OPEN_STATES)),
