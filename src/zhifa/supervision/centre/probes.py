@@ -44,7 +44,8 @@ def _compile(querysets: Sequence[Any]) -> tuple[str, list[Any]]:
 def _statement(
     models: Sequence[ProblemModel], scope: Scope, today: dt.date, clues: Any
 ) -> tuple[str, list[Any], Slots]:
-    """The compiled statement for this shape (compiled now with stand-in ids if not yet)."""
+    """The compiled statement for this shape (compiled now with stand-in ids if not yet). All the
+    models are part of the shape, with a probe or not: `clues` reads the open clues of every one."""
     assert scope.ids is not None and scope.subject is not None
     n = len(scope.ids)
     shape = (
@@ -85,8 +86,7 @@ def probe(
     """(whether `clues(scope)` has a row, {model code: whether its probe has a row}) for the models
     with a probe, in one query. `clues(scope)` is the queryset of the open clues about the objects."""
     assert scope.ids is not None
-    probed = [m for m in models if m.probe is not None]
-    sql, template_params, slots = _statement(probed, scope, today, clues)
+    sql, template_params, slots = _statement(models, scope, today, clues)
     ids = sorted(scope.ids)
     params = list(template_params)
     for pos, (index, kind) in slots.items():
@@ -95,4 +95,5 @@ def probe(
         cur.execute(sql, params)
         row = cur.fetchone()
     flags = [bool(v) for v in row]
-    return flags[0], dict(zip((m.code for m in probed), flags[1:], strict=True))
+    probed = [m.code for m in models if m.probe is not None]
+    return flags[0], dict(zip(probed, flags[1:], strict=True))

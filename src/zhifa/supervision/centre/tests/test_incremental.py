@@ -247,3 +247,32 @@ def test_a_complaints_check_raises_and_clears_what_the_sweep_does(kit: CaseKit) 
     assert open_clues() == by_check
     Complaint.objects.filter(pk=late.pk).update(due_on=D(2025, 7, 20))
     assert services.check_subject("complaints.complaint", [late.pk]).cleared == 1
+
+
+def test_the_statement_of_one_set_of_models_is_not_reused_for_another(kit: CaseKit) -> None:
+    """The compiled statement's clue test reads the open clues of all the models run, with a probe or
+    not: two sets of models with the same probes are two statements."""
+    import dataclasses
+
+    from zhifa.core.problems import Scope, problem_model
+    from zhifa.supervision.centre import probes
+
+    c = decided(kit, on=D(2025, 6, 10), notified_on=None)
+    check(c)
+    procedure = problem_model("cases.decision_without_notice_or_hearing")
+    assert Clue.objects.filter(model_code=procedure.code, object_id=c.pk, condition_open=True).exists()
+    lead = problem_model("cases.lead_not_filed")
+    unprobed = dataclasses.replace(procedure, probe=None)  # its clue is about the case
+
+    def clues_of(models: list[Any]) -> Any:
+        return lambda s: Clue.objects.filter(
+            condition_open=True,
+            model_code__in=[m.code for m in models],
+            object_type=SUBJECT,
+            object_id__in=sorted(s.ids),
+        )
+
+    scope = Scope(subject=SUBJECT, ids=frozenset([c.pk]))
+    today = D(2025, 6, 30)
+    assert probes.probe([lead], scope, today, clues_of([lead]))[0] is False
+    assert probes.probe([lead, unprobed], scope, today, clues_of([lead, unprobed]))[0] is True
