@@ -4,7 +4,7 @@ for each model with a `probe` (`zhifa.core.problems`), whether its finder has an
 
 Building and compiling a dozen querysets costs several milliseconds of Python for every event, while
 the SQL is the same for every event of a day but for the objects' ids. So the statement is compiled
-once per day and shape (subject, number of ids, agencies, models) with stand-in ids that no row can
+once per day and shape (subject, number of ids, agencies, models, time zone) with stand-in ids that no row can
 have, and later checks put their own ids where the stand-ins were. A probe must therefore depend only
 on the scope and the day (it reads nothing itself: it only builds a queryset).
 """
@@ -18,6 +18,7 @@ from collections.abc import Hashable, Sequence
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from zhifa.core.problems import ProblemModel, Scope
 
@@ -50,6 +51,7 @@ def _statement(
     n = len(scope.ids)
     shape = (
         connection.vendor,
+        timezone.get_current_timezone_name(),  # a `__date` lookup compiles the active zone in
         scope.subject,
         n,
         scope.agency_ids,
