@@ -4,9 +4,9 @@ for each model with a `probe` (`zhifa.core.problems`), whether its finder has an
 
 Building and compiling a dozen querysets costs several milliseconds of Python for every event, while
 the SQL is the same for every event of a day but for the objects' ids. So the statement is compiled
-once per day and shape (subject, number of ids, agencies, models, time zone) with stand-in ids that no row can
-have, and later checks put their own ids where the stand-ins were. A probe must therefore depend only
-on the scope and the day (it reads nothing itself: it only builds a queryset).
+once per day and shape (subject, number of ids, agencies, models, time zone) with stand-in ids that
+no row can have, and later checks put their own ids where the stand-ins were. A probe must therefore
+depend only on the scope and the day (it reads nothing itself: it only builds a queryset).
 """
 
 from __future__ import annotations
