@@ -36,7 +36,9 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -182,6 +184,24 @@ def main() -> None:
         action="store_true",
         help="only the two sweeps (and the audit chain's verification): no per-event checks, no dashboard",
     )
+    parser.add_argument(
+        "--checks-only",
+        action="store_true",
+        help="only the per-event checks: no sweep, no monthly parts, no dashboard",
+    )
+    parser.add_argument(
+        "--recheck-samples",
+        type=int,
+        default=None,
+        help="cases for the aggregate re-check (default: --samples)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also profile the per-object check (cProfile) and print its N costliest functions",
+    )
     args = parser.parse_args()
     if args.cases > MAX_CASES:
         raise SystemExit(f"bench: at most {MAX_CASES} cases")
@@ -193,7 +213,8 @@ def main() -> None:
         with psycopg.connect(base + "/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
     ensure_database(db_url)
-    django_setup(db_url)
+    # the event's on-commit hook hands the tasks to huey: on Redis when given (BENCH_REDIS_URL)
+    django_setup(db_url, os.environ.get("BENCH_REDIS_URL", ""))
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -217,7 +238,7 @@ def main() -> None:
         cur.execute(f"TRUNCATE {ClueEvent._meta.db_table}, {Clue._meta.db_table} RESTART IDENTITY CASCADE")
         cur.execute(f"TRUNCATE {MonthlyFigure._meta.db_table}, {FigureMonth._meta.db_table}")
     with time_machine.travel(dt.datetime(2025, 12, 31, 2, 30, tzinfo=SH), tick=True):
-        if args.no_sweep:
+        if args.no_sweep or args.checks_only:
             first = second = services.RunResult()
             f1: dict[str, Any] = {}
             f2: dict[str, Any] = {}
@@ -238,23 +259,43 @@ def main() -> None:
             return
         ids = list(Case.objects.order_by("?").values_list("id", flat=True)[: args.samples])
         check, check_cpu, check_q = per_event(ids, lambda i: services.check_subject("cases.case", [i]))
-        agg, agg_cpu, agg_q = per_event(ids, lambda i: services.recheck_aggregates("cases.case", [i]))
-        agencies = list(Case.objects.values_list("agency_id", flat=True).distinct())
-        span = DateSpan.year(2025)
-        live = dashboard_times(agencies, span, 3)  # no monthly parts yet: every figure live
-        written, t_parts, _m = timed(lambda: figures.refresh(today=TODAY))
-        parts = dashboard_times(agencies, span, 7)
-        one = dashboard_times(agencies[:1], span, 7)
+        flagged = planted(args.samples)  # cases with a condition (enrich): the first check raises it,
+        raise_, raise_cpu, raise_q = per_event(flagged, lambda i: services.check_subject("cases.case", [i]))
+        # the next finds it again (the steady state of an event on a case with an open clue)
+        held, held_cpu, held_q = per_event(flagged, lambda i: services.check_subject("cases.case", [i]))
+        from zhifa.core.models import QueuedTask
+
+        last_task = QueuedTask.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        hook, hook_cpu, hook_q = per_event(ids, event_hook)
+        drop_queued(last_task)
+        if args.profile:
+            profile_checks(ids, args.profile)
+        n_agg = args.samples if args.recheck_samples is None else args.recheck_samples
+        agg, agg_cpu, agg_q = per_event(ids[:n_agg], lambda i: services.recheck_aggregates("cases.case", [i]))
+        if not args.checks_only:
+            agencies = list(Case.objects.values_list("agency_id", flat=True).distinct())
+            span = DateSpan.year(2025)
+            live = dashboard_times(agencies, span, 3)  # no monthly parts yet: every figure live
+            written, t_parts, _m = timed(lambda: figures.refresh(today=TODAY))
+            parts = dashboard_times(agencies, span, 7)
+            one = dashboard_times(agencies[:1], span, 7)
     print(f"cases: {args.cases}  {info}  load average {os.getloadavg()}")
     for name, times, cpu, q in (
         ("per-object check (centre_check)", check, check_cpu, check_q),
+        ("per-object check, a case with a condition: raising its clue", raise_, raise_cpu, raise_q),
+        ("per-object check, a case whose clue still holds", held, held_cpu, held_q),
         ("aggregate re-check (centre_recheck)", agg, agg_cpu, agg_q),
+        ("what the event pays (its on-commit hook: the tasks queued)", hook, hook_cpu, hook_q),
     ):
+        if not times:
+            continue
         print(
             f"{name} per event: median {statistics.median(times):.2f} ms, p95 {pct(times, 95):.2f} ms, "
             f"process CPU median {statistics.median(cpu):.2f} ms, queries median {statistics.median(q):.0f} "
-            f"(n={len(times)})"
+            f"(n={len(times)}); queries per check: {dict(sorted(Counter(q).items()))}"
         )
+    if args.checks_only:
+        return
     print(f"monthly parts refresh (24 months): {t_parts:.1f} s, {written} parts")
     for name, (times, queries) in (
         ("dashboard, all agencies, a year, live (no parts)", live),
@@ -275,6 +316,7 @@ def per_event(ids: list[int], fn: Any) -> tuple[list[float], list[float], list[i
 
     wall, cpu, queries = [], [], []
     for case_id in ids:
+        connection.queries_log.clear()  # the log keeps 9,000 queries: counts past that would be wrong
         with CaptureQueriesContext(connection) as ctx:
             t0, c0 = time.perf_counter(), time.process_time()
             fn(case_id)
@@ -282,6 +324,66 @@ def per_event(ids: list[int], fn: Any) -> tuple[list[float], list[float], list[i
             cpu.append((time.process_time() - c0) * 1000)
         queries.append(len(ctx.captured_queries))
     return wall, cpu, queries
+
+
+def planted(n: int) -> list[int]:
+    """Up to `n` cases with a condition `enrich` planted: a third each no prior notice, a fine below the
+    minimum, a decision period past its day."""
+    from django.db.models import F
+    from django.db.models.functions import Mod
+
+    from zhifa.enforcement.cases.models import Case
+
+    ids: list[int] = []
+    for every, condition in (
+        (997, {"notified_on__isnull": True}),
+        (1999, {"amount_class": "below_legal_minimum"}),
+        (503, {"decision_number": ""}),
+    ):
+        qs = Case.objects.annotate(r=Mod(F("id"), every)).filter(r=0, **condition).order_by("id")
+        ids += qs.values_list("id", flat=True)[: max(1, n // 3)]
+    return sorted(set(ids))
+
+
+def event_hook(case_id: int) -> None:
+    """A case event's share of the centre: the listener registers its on-commit callback inside the
+    event's transaction, the commit runs it (two tasks queued: an outbox row each, handed to huey).
+    The queued rows and messages are removed afterwards (`drop_queued`), outside the timing."""
+    from django.db import transaction
+
+    from zhifa.supervision.centre import services
+
+    with transaction.atomic():
+        services.on_case_event(SimpleNamespace(pk=case_id), None)
+
+
+def drop_queued(since_id: int) -> None:
+    """Remove what `event_hook` queued: the outbox rows and the messages in huey's queue (nobody runs
+    them here)."""
+    from huey.contrib.djhuey import HUEY
+
+    from zhifa.core.models import QueuedTask
+
+    QueuedTask.objects.filter(pk__gt=since_id).delete()
+    HUEY.flush()
+
+
+def profile_checks(ids: list[int], top: int) -> None:
+    """Where a per-object check's CPU goes: cProfile over the sampled checks, sorted by own time."""
+    import cProfile
+    import pstats
+
+    from zhifa.supervision.centre import services
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for case_id in ids:
+        services.check_subject("cases.case", [case_id])
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"profile of {len(ids)} per-object checks (process CPU), by own time:")
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
 
 
 def dashboard_times(agencies: list[int], span: Any, rounds: int) -> tuple[list[float], int]:

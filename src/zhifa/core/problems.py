@@ -104,6 +104,8 @@ class Checked:
 
 
 Find = Callable[[Scope, dt.date], Iterable[Finding | Checked]]
+# The rows a finder would read in an incremental check (a queryset; None: it reads nothing).
+Probe = Callable[[Scope, dt.date], Any]
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,9 @@ class ProblemModel:
     # closes their clues at once; without it, such a model runs in the nightly sweep only.
     incremental: bool = True
     recheck: bool = False
+    # An incremental check's cheap test (module docstring): a superset of what `find` reads there —
+    # every finding comes from a row of it — so a probe without rows skips the finder. None: always run.
+    probe: Probe | None = None
 
 
 _REGISTRY: dict[str, ProblemModel] = {}

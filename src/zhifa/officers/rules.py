@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhifa.law import jurisdiction
@@ -161,6 +161,23 @@ def can_enforce(
         area=area or "",
     )
     return Eligibility(False, reason, credential=credential, article=article)
+
+
+def surely_can_enforce(on: dt.date) -> QuerySet[Officer]:
+    """Officers `can_enforce(officer, on=on)` (no area, no agency) surely allows, in SQL: in service,
+    with an enforcement credential whose current status is valid since `on` or earlier, issued by
+    `on`, not expired, its annual review not overdue. A sufficient condition only (an officer outside
+    it may still be allowed, e.g. a lapsed review where the jurisdiction does not suspend the card):
+    for a cheap test of "nobody here can be refused", never for a refusal."""
+    usable = Credential.objects.filter(
+        officer=OuterRef("pk"),
+        kind=Credential.Kind.ENFORCEMENT,
+        status=Credential.Status.VALID,
+        status_since__lte=on,
+        issued_on__lte=on,
+        expires_on__gte=on,
+    ).filter(Q(review_due_on__isnull=True) | Q(review_due_on__gte=on))
+    return Officer.objects.filter(is_active=True).filter(Exists(usable))
 
 
 def can_legal_review(officer: Officer | None) -> Eligibility:

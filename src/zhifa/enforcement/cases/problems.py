@@ -4,11 +4,11 @@ cases, and explains each finding with the rows that triggered it and the thresho
 
 Thresholds are jurisdiction settings (`zhifa.law.supervision`), read once per agency per run.
 
-In an incremental check (the case ids of an event) the finders share one read of the cases' state
-(`_case_facts`) and skip what the case cannot be part of: a lead model for a case that is no longer a
-lead, the decision models for an undecided case, the credential model for a closed case. The two
-aggregate models re-evaluate what the case feeds: its officers' shares, and its officers' pairs on its
-days (`recheck`), with grouped SQL over indexed rows.
+In an incremental check (the case ids of an event) each per-object model's `probe` is the queryset its
+finder reads, with the same filters (a lead model reads registered cases only, the decision models
+decided ones, the credential model open ones): the centre asks all of them in one query and runs only
+the finders that have rows to read. The two aggregate models re-evaluate what the case feeds: its
+officers' shares, and its officers' pairs on its days (`recheck`), with grouped SQL over indexed rows.
 """
 
 from __future__ import annotations
@@ -71,10 +71,6 @@ def _none_of(scope: Scope, test: Callable[[dict[str, Any]], bool]) -> bool:
     return scope.incremental and not any(test(f) for f in _case_facts(scope).values())
 
 
-def _decided(f: dict[str, Any]) -> bool:
-    return f["decided_on"] is not None and f["state"] != State.TERMINATED
-
-
 def case_label(number: str, pk: int) -> str:
     return number or f"#{pk}"
 
@@ -92,13 +88,21 @@ def _key(model: str, object_type: str, object_id: int | str) -> str:
 LEAD = "cases.lead_not_filed"
 
 
+def probe_leads(scope: Scope, today: dt.date) -> QuerySet[Case]:
+    """The leads the finder reads, less those registered today: a period of any number of working
+    days ends on or after its first day, and only the day after its end is late."""
+    return _leads(scope).filter(discovered_on__lt=today)
+
+
+def _leads(scope: Scope) -> QuerySet[Case]:
+    return scoped(Case.objects.filter(state=State.REGISTERED), scope)
+
+
 def find_leads(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    if _none_of(scope, lambda f: f["state"] == State.REGISTERED):
-        return
     settings = law.settings_for(scope)
-    qs = scoped(Case.objects.filter(state=State.REGISTERED), scope)
+    qs = _leads(scope)
     for row in rows(
         qs.values("id", "number", "agency_id", "discovered_on").order_by("id"), 2000, scope=scope
     ):
@@ -131,6 +135,24 @@ def find_leads(scope: Scope, today: dt.date) -> Iterator[Finding]:
 # --- 2./3. decision overdue, service late: an open statutory period past its last day ---------------
 
 
+def _late_periods(kinds: list[str], scope: Scope, today: dt.date) -> QuerySet[CaseDeadline]:
+    """Open periods of these kinds past their last day. Deadline rows are the shared engine's
+    (object_id = the case); a suspended case's period is paused (an anti-join on the case's key, not a
+    scan of every suspended case)."""
+    suspended = Case.objects.filter(pk=OuterRef("object_id"), suspended_since__isnull=False)
+    qs = CaseDeadline.objects.filter(kind__in=kinds, resolved_on__isnull=True, due_on__lt=today).exclude(
+        Exists(suspended)
+    )
+    return scoped(qs, scope, case_field="object_id")
+
+
+def _deadline_probe(kind: str) -> Callable[[Scope, dt.date], QuerySet[CaseDeadline]]:
+    def probe(scope: Scope, today: dt.date) -> QuerySet[CaseDeadline]:
+        return _late_periods([kind], scope, today)
+
+    return probe
+
+
 def _deadline_finder(
     code: str, kind: str, grace: SettingSpec, title: Callable[..., str], article: str
 ) -> Callable[[Scope, dt.date], Iterator[Finding]]:
@@ -139,17 +161,11 @@ def _deadline_finder(
             return
         settings = law.settings_for(scope)
 
-        # deadline rows are the shared engine's (object_id = the case); a suspended case's period is
-        # paused (an anti-join on the case's key, not a scan of every suspended case)
         def late(kinds: list[str]) -> QuerySet[Any]:
-            suspended = Case.objects.filter(pk=OuterRef("object_id"), suspended_since__isnull=False)
-            qs = CaseDeadline.objects.filter(
-                kind__in=kinds, resolved_on__isnull=True, due_on__lt=today
-            ).exclude(Exists(suspended))
-            qs = scoped(qs, scope, case_field="object_id")
             case_number = Subquery(Case.objects.filter(pk=OuterRef("object_id")).values("number")[:1])
             return (
-                qs.annotate(cid=F("object_id"), case_number=case_number)
+                _late_periods(kinds, scope, today)
+                .annotate(cid=F("object_id"), case_number=case_number)
                 .values("id", "kind", "cid", "agency_id", "due_on", "start_on", "case_number")
                 .order_by("id")
             )
@@ -249,13 +265,19 @@ def _in_lookback(settings: Settings, agency_id: int, decided_on: dt.date, today:
 BELOW = "cases.amount_below_minimum"
 
 
+def _below_minimum(scope: Scope, today: dt.date, settings: Settings) -> QuerySet[Case]:
+    return _decided_since(scope, today, settings).filter(amount_class=BELOW_MINIMUM, mitigation_ground="")
+
+
+def probe_below_minimum(scope: Scope, today: dt.date) -> QuerySet[Case]:
+    return _below_minimum(scope, today, law.settings_for(scope))
+
+
 def find_below_minimum(scope: Scope, today: dt.date) -> Iterator[Finding]:
     if not scope.applies_to(SUBJECT):
         return
-    if _none_of(scope, _decided):
-        return
     settings = law.settings_for(scope)
-    qs = _decided_since(scope, today, settings).filter(amount_class=BELOW_MINIMUM, mitigation_ground="")
+    qs = _below_minimum(scope, today, settings)
     for row in rows(
         qs.values(
             "id", "number", "agency_id", "decided_on", "fine_amount", "permitted_min", "decision_number"
@@ -506,18 +528,24 @@ def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding | Checked]:
 PROCEDURE = "cases.decision_without_notice_or_hearing"
 
 
-def find_procedure(scope: Scope, today: dt.date) -> Iterator[Finding]:
-    if not scope.applies_to(SUBJECT):
-        return
-    if _none_of(scope, _decided):
-        return
-    settings = law.settings_for(scope)
+def _without_notice_or_hearing(scope: Scope, today: dt.date, settings: Settings) -> QuerySet[Case]:
     qs = _decided_since(scope, today, settings).filter(procedure=Procedure.ORDINARY, no_penalty_ground="")
-    qs = qs.filter(
+    return qs.filter(
         Q(notified_on__isnull=True)
         | Q(notified_on__gt=F("decided_on"))
         | Q(hearing_requested_on__isnull=False, hearing_held_on__isnull=True)
     )
+
+
+def probe_procedure(scope: Scope, today: dt.date) -> QuerySet[Case]:
+    return _without_notice_or_hearing(scope, today, law.settings_for(scope))
+
+
+def find_procedure(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = law.settings_for(scope)
+    qs = _without_notice_or_hearing(scope, today, settings)
     for row in rows(
         qs.values(
             "id",
@@ -573,19 +601,31 @@ def find_procedure(scope: Scope, today: dt.date) -> Iterator[Finding]:
 CREDENTIAL = "cases.credential_expired_handling"
 
 
-def find_credentials(scope: Scope, today: dt.date) -> Iterator[Finding]:
-    if not scope.applies_to(SUBJECT):
-        return
-    from zhifa.officers.rules import can_enforce, officer_queryset_for_rules
-
-    if _none_of(scope, lambda f: f["state"] in OPEN_STATES):
-        return
-    links = scoped(
+def _handling(scope: Scope) -> QuerySet[Any]:
+    """The current handling officers of open cases (whose credentials the finder checks)."""
+    return scoped(
         CaseOfficer.objects.filter(removed_on__isnull=True, case__state__in=list(OPEN_STATES)),
         scope,
         case_field="case_id",
         agency_field="case__agency_id",
     )
+
+
+def probe_credentials(scope: Scope, today: dt.date) -> QuerySet[CaseOfficer]:
+    """The handling officers the finder could find refused: not among those `can_enforce` surely
+    allows today (`officers.rules.surely_can_enforce`, a sufficient condition in SQL)."""
+    from zhifa.officers.rules import surely_can_enforce
+
+    allowed = surely_can_enforce(today).filter(pk=OuterRef("officer_id"))  # per row: an index lookup
+    return _handling(scope).filter(~Exists(allowed))
+
+
+def find_credentials(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    from zhifa.officers.rules import can_enforce, officer_queryset_for_rules
+
+    links = _handling(scope)
     # streamed in batches (a sweep reads every open case's officers); the officers of a batch not met
     # before are read and judged once — memory grows with officers, not with cases. An incremental
     # check's few rows are one batch: the same two queries as before.
@@ -645,6 +685,15 @@ def register() -> None:
         CREDENTIAL: plant_credential,
     }
 
+    probes: dict[str, Any] = {
+        LEAD: probe_leads,
+        DECISION: _deadline_probe(DeadlineKind.DECISION),
+        SERVICE: _deadline_probe(DeadlineKind.SERVICE),
+        BELOW: probe_below_minimum,
+        PROCEDURE: probe_procedure,
+        CREDENTIAL: probe_credentials,
+    }
+
     def model(code: str, name: Any, article: str, settings: tuple[SettingSpec, ...], find: Any) -> None:
         register_problem_model(
             ProblemModel(
@@ -657,6 +706,7 @@ def register() -> None:
                 plant=planters[code],
                 incremental=code not in (TIER_MAX, PAIR),
                 recheck=code in (TIER_MAX, PAIR),  # an event re-checks its officers' aggregates
+                probe=probes.get(code),
             )
         )
 

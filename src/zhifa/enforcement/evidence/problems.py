@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,10 +21,8 @@ CODE = "evidence.av_record_missing"
 SUBJECT = "cases.case"
 
 
-def find_av_missing(scope: Scope, today: dt.date) -> Iterator[Finding]:
-    if not scope.applies_to(SUBJECT):
-        return
-    settings = law.settings_for(scope)
+def probe_av_missing(scope: Scope, today: dt.date) -> QuerySet[SiteAction]:
+    """The actions needing a video that have none (what the finder reads; the hours applied after)."""
     video = Evidence.objects.filter(
         action=OuterRef("pk"), kind=Evidence.Kind.VIDEO, destroyed_at__isnull=True
     )
@@ -35,6 +33,14 @@ def find_av_missing(scope: Scope, today: dt.date) -> Iterator[Finding]:
         qs = qs.filter(case_id__in=ids)
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
+    return qs
+
+
+def find_av_missing(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = law.settings_for(scope)
+    qs = probe_av_missing(scope, today)
     end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
     found = qs.values("id", "agency_id", "case_id", "kind", "occurred_at", "av_rule").order_by("id")
     labels = dict(SiteAction.Kind.choices)
@@ -76,6 +82,7 @@ def register() -> None:
             subject=SUBJECT,
             plant=plant,
             find=find_av_missing,
+            probe=probe_av_missing,
         )
     )
 

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,16 +20,22 @@ CODE = "seizures.past_term"
 SUBJECT = "cases.case"
 
 
-def find_past_term(scope: Scope, today: dt.date) -> Iterator[Finding]:
-    if not scope.applies_to(SUBJECT):
-        return
-    settings = law.settings_for(scope)
+def probe_past_term(scope: Scope, today: dt.date) -> QuerySet[Seizure]:
+    """The active measures past their last day (what the finder reads; grace applied after)."""
     qs = Seizure.objects.filter(status=Seizure.Status.ACTIVE, due_on__isnull=False, due_on__lt=today)
     ids = scope.ids_for(SUBJECT)
     if ids is not None:
         qs = qs.filter(case_id__in=ids)
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
+    return qs
+
+
+def find_past_term(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = law.settings_for(scope)
+    qs = probe_past_term(scope, today)
     found = qs.values(
         "id", "agency_id", "case_id", "number", "measure", "started_on", "due_on", "extension_days"
     )
@@ -76,6 +83,7 @@ def register() -> None:
             subject=SUBJECT,
             plant=plant,
             find=find_past_term,
+            probe=probe_past_term,
         )
     )
 

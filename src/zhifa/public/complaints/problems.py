@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +20,8 @@ CODE = "complaints.overdue_or_reopened"
 SUBJECT = "complaints.complaint"
 
 
-def find_complaints(scope: Scope, today: dt.date) -> Iterator[Finding]:
-    if not scope.applies_to(SUBJECT):
-        return
-    settings = law.settings_for(scope)
+def probe_complaints(scope: Scope, today: dt.date) -> QuerySet[Complaint]:
+    """Complaints open past their deadline or reopened (what the finder reads; thresholds after)."""
     qs = Complaint.objects.filter(agency__isnull=False).filter(
         Q(state__in=OPEN_STATES, due_on__lt=today) | Q(reopen_count__gte=1)
     )
@@ -32,6 +30,14 @@ def find_complaints(scope: Scope, today: dt.date) -> Iterator[Finding]:
         qs = qs.filter(id__in=ids)
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
+    return qs
+
+
+def find_complaints(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = law.settings_for(scope)
+    qs = probe_complaints(scope, today)
     found = qs.values("id", "agency_id", "tracking_code", "state", "due_on", "reopen_count", "received_on")
     for row in rows(found.order_by("id"), 2000, scope=scope):
         agency_id = row["agency_id"]
@@ -96,6 +102,7 @@ def register() -> None:
             subject=SUBJECT,
             plant=plant,
             find=find_complaints,
+            probe=probe_complaints,
         )
     )
 

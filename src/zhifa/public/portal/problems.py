@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,10 +21,8 @@ CODE = "portal.publication_late"
 SUBJECT = "cases.case"  # a case event (decide, revoke …) re-checks its decisions
 
 
-def find_publication(scope: Scope, today: dt.date) -> Iterator[Finding]:
-    if not scope.applies_to(SUBJECT):
-        return
-    settings = law.settings_for(scope)
+def probe_publication(scope: Scope, today: dt.date) -> QuerySet[PublishedDecision]:
+    """Decisions past their publication day, or published after it (the grace applied after)."""
     since = today - dt.timedelta(days=int(law.LOOKBACK_DAYS.default))
     state = PublishedDecision.State
     qs = PublishedDecision.objects.filter(
@@ -36,6 +34,15 @@ def find_publication(scope: Scope, today: dt.date) -> Iterator[Finding]:
         qs = qs.filter(case_id__in=ids)
     if scope.agency_ids is not None:
         qs = qs.filter(agency_id__in=scope.agency_ids)
+    return qs
+
+
+def find_publication(scope: Scope, today: dt.date) -> Iterator[Finding]:
+    if not scope.applies_to(SUBJECT):
+        return
+    settings = law.settings_for(scope)
+    state = PublishedDecision.State
+    qs = probe_publication(scope, today)
     found = qs.values(
         "id",
         "case_id",
@@ -102,6 +109,7 @@ def register() -> None:
             subject=SUBJECT,
             plant=plant,
             find=find_publication,
+            probe=probe_publication,
         )
     )
 

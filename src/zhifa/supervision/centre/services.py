@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from zhifa.core.files.services import blob_store
 from zhifa.core.problems import Checked, Finding, ProblemModel, Scope, problem_models
 from zhifa.core.roles import Role
 from zhifa.org.selectors import scope_agency_ids, user_can_see_agency
-from zhifa.supervision.centre import handlers
+from zhifa.supervision.centre import handlers, probes
 from zhifa.supervision.centre.models import (
     Clue,
     ClueEvent,
@@ -160,13 +161,18 @@ def run_model(model: ProblemModel, scope: Scope, today: dt.date) -> RunResult:
     return result
 
 
+def _on_objects(scope: Scope) -> Q:
+    return Q(object_type=scope.subject, object_id__in=sorted(scope.ids or ()))
+
+
 def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResult:
-    """The incremental check of some objects: the open clues about those objects, of every model, in
-    one indexed query (object type, id); each model's findings; then, only when a model found or
-    re-checked a condition under a key not among them (a new clue, an aggregate's clue about an
-    officer), one more query by key. A clue about the objects that its model no longer finds is
-    cleared, and so is an aggregate's clue under a key the model re-checked and found not to hold;
-    clues about other objects stay as they are."""
+    """The incremental check of some objects. One query asks whether any open clue is about those
+    objects and, for each model with a `probe`, whether its finder has any row to read; only the
+    finders with rows (and the models without a probe) run. Then, only if there is an open clue about
+    the objects or a model found or re-checked a condition, one query reads the open clues about the
+    objects or under those keys. A clue about the objects that its model no longer finds is cleared,
+    and so is an aggregate's clue under a key the model re-checked and found not to hold; clues about
+    other objects stay as they are. A clue found again that was already seen today is not written."""
     assert scope.ids is not None and scope.subject is not None
     total = RunResult()
     if not models:
@@ -174,24 +180,31 @@ def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResul
     base = Clue.objects.filter(condition_open=True, model_code__in=[m.code for m in models])
     if scope.agency_ids is not None:
         base = base.filter(agency_id__in=scope.agency_ids)
-    columns = ("id", "model_code", "key", "explanation", "state")
-    known: dict[tuple[str, str], tuple[int, str, str]] = {
-        (code, key): (pk, expl, st)
-        for pk, code, key, expl, st in base.filter(
-            object_type=scope.subject, object_id__in=sorted(scope.ids)
-        ).values_list(*columns)
-    }
-    on_objects = set(known)
-    results = {m.code: _find(m, scope, today) for m in models}
-    wanted = {
-        (code, key) for code, (found, checked) in results.items() for key in (*found, *checked)
-    } - known.keys()
-    if wanted:
-        for pk, code, key, expl, st in base.filter(key__in=sorted({k for _c, k in wanted})).values_list(
-            *columns
-        ):
-            if (code, key) in wanted:
-                known[(code, key)] = (pk, expl, st)
+    clues_on_objects, has_rows = probes.probe(models, scope, today, lambda s: base.filter(_on_objects(s)))
+    on_objects_q = _on_objects(scope)
+    results = {m.code: _find(m, scope, today) if has_rows.get(m.code, True) else ({}, set()) for m in models}
+    keys = {key for found, checked in results.values() for key in (*found, *checked)}
+    known: dict[tuple[str, str], tuple[int, str, str, dt.date]] = {}
+    on_objects: set[tuple[str, str]] = set()
+    if clues_on_objects or keys:
+        wanted = {(code, key) for code, (found, checked) in results.items() for key in (*found, *checked)}
+        where = on_objects_q | Q(key__in=sorted(keys)) if keys else on_objects_q
+        columns = (
+            "id",
+            "model_code",
+            "key",
+            "explanation",
+            "state",
+            "last_seen_on",
+            "object_type",
+            "object_id",
+        )
+        for pk, code, key, expl, st, seen_on, ot, oid in base.filter(where).values_list(*columns):
+            on_object = ot == scope.subject and oid in scope.ids
+            if on_object:
+                on_objects.add((code, key))
+            if on_object or (code, key) in wanted:
+                known[(code, key)] = (pk, expl, st, seen_on)
     seen: list[int] = []
     for model in models:
         found, checked = results[model.code]
@@ -200,15 +213,17 @@ def _check(models: list[ProblemModel], scope: Scope, today: dt.date) -> RunResul
         for key, f in found.items():
             hit = known.get((model.code, key))
             if hit is not None:
-                seen.append(hit[0])
+                if hit[3] != today:
+                    seen.append(hit[0])
                 total.updated += _refresh(model, f, hit[0], hit[1])
             elif _raise(model, f, today):
                 total.raised += 1
-        for (code, key), (pk, _expl, st) in known.items():
+        for (code, key), (pk, _expl, st, _seen) in known.items():
             if code == model.code and key not in found and ((code, key) in on_objects or key in checked):
                 _clear(Clue(pk=pk, state=st), today)
                 total.cleared += 1
-    _mark_seen(seen, today)
+    if seen:
+        _mark_seen(seen, today)
     return total
 
 
@@ -257,17 +272,19 @@ def recheck_aggregates(subject: str, ids: Iterable[int], *, today: dt.date | Non
 
 
 def _queue_check(subject: str, obj_id: int, *, aggregates: bool = False) -> None:
-    """After the event commits, queue the incremental check (a task) and, for a case, the aggregate
-    re-check (another task): the event itself only pays for registering the callback, and a fault in a
+    """After the event commits, queue the incremental check (a task; for a case it queues the
+    aggregate re-check, another task, before it runs): the event itself only pays for registering the
+    callback and, after its commit, one task handed to the queue (one outbox row), and a fault in a
     model can never roll the domain's event back (the nightly sweep finds whatever a lost task
     missed)."""
-    from zhifa.supervision.centre.tasks import centre_check, centre_recheck
+    from zhifa.supervision.centre.tasks import centre_check
 
     def enqueue() -> None:
         try:
-            centre_check.enqueue(subject, obj_id)
             if aggregates:
-                centre_recheck.enqueue(subject, obj_id)
+                centre_check.enqueue(subject, obj_id, recheck=True)
+            else:
+                centre_check.enqueue(subject, obj_id)
         except Exception:
             log.exception("centre: incremental check of %s %s failed", subject, obj_id)
 

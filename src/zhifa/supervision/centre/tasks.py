@@ -28,8 +28,13 @@ def centre_figures() -> None:
 
 
 @task()
-def centre_check(subject: str, obj_id: int) -> None:
-    """Re-run the per-object problem models for one object after an event on it (idempotent)."""
+def centre_check(subject: str, obj_id: int, recheck: bool = False) -> None:
+    """Re-run the per-object problem models for one object after an event on it (idempotent). With
+    `recheck` (a case event), first queue the aggregate re-check as its own task: the event hands one
+    task to the queue, not two, and the slow aggregate query never delays the per-object check nor
+    waits for it to succeed."""
+    if recheck:
+        centre_recheck.enqueue(subject, obj_id)
     check_subject(subject, [obj_id])
 
 
