@@ -1025,7 +1025,7 @@ def report(result: dict[str, Any]) -> None:
             f"({reg.get('cpu_ms_each')} ms CPU each in the process, {reg.get('db_cpu_ms_each')} ms in its "
             f"PostgreSQL backend; {reg.get('statements')} statements each; load {reg.get('load')})"
         )
-        for sql in reg.get("statement_list", []) if os.environ.get("BENCH_SQL") else []:
+        for sql in reg.get("statement_list", []) if os.environ.get("BENCH_SQL") == "1" else []:
             print(f"      {sql}")
         if reg.get("concurrent"):
             c = reg["concurrent"]
