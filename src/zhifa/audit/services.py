@@ -39,17 +39,26 @@ def audit_record(
         object_repr = object_repr or str(obj)[:200]
         if agency_id is None:
             agency_id = getattr(obj, "agency_id", None)
+    content = {
+        "actor_id": getattr(actor, "pk", None),
+        "actor_name": (getattr(actor, "username", "") or "")[:150],
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr[:200],
+        "agency_id": agency_id,
+        # JSON round-trip so the hash is computed over exactly what the database will give back.
+        "summary": _json_roundtrip(summary or {}),
+    }
     # No savepoint of its own: the entry belongs to the caller's transaction, and an error here must
     # roll that back anyway (it cannot be caught and committed without its entry).
     with transaction.atomic(savepoint=False):
         if durable.available():
-            return _append_postgresql(
-                actor, action, object_type, object_id, object_repr, agency_id, summary or {}
-            )
+            return _append_postgresql(content)
         head, _created = ChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS}
         )
-        entry = _entry(head.seq, head.hash, actor, action, object_type, object_id, object_repr, agency_id, summary)
+        entry = _entry(head.seq, head.hash, content)
         entry.save(force_insert=True)
         head.seq = entry.seq
         head.hash = entry.hash
@@ -57,56 +66,26 @@ def audit_record(
     return entry
 
 
-def _entry(
-    head_seq: int,
-    head_hash: str,
-    actor: Any | None,
-    action: str,
-    object_type: str,
-    object_id: str,
-    object_repr: str,
-    agency_id: int | None,
-    summary: dict[str, Any] | None,
-) -> AuditEntry:
+def _entry(head_seq: int, head_hash: str, content: dict[str, Any]) -> AuditEntry:
     """The next entry after the head, hashed."""
-    entry = AuditEntry(
-        seq=head_seq + 1,
-        at=timezone.now(),
-        actor_id=getattr(actor, "pk", None),
-        actor_name=(getattr(actor, "username", "") or "")[:150],
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        agency_id=agency_id,
-        # JSON round-trip so the hash is computed over exactly what the database will give back.
-        summary=_json_roundtrip(summary or {}),
-        prev_hash=head_hash,
-    )
+    entry = AuditEntry(seq=head_seq + 1, at=timezone.now(), prev_hash=head_hash, **content)
     entry.hash = entry_hash(entry)
     return entry
 
 
+# Fixed table and column names only (no input): the two statements of the PostgreSQL append.
 _LOCK_HEAD = (
-    f"SELECT seq, hash, {durable.ASYNC_COMMIT} FROM {ChainHead._meta.db_table} WHERE id = 1 FOR UPDATE"
+    f"SELECT seq, hash, {durable.ASYNC_COMMIT} FROM {ChainHead._meta.db_table} WHERE id = 1 FOR UPDATE"  # noqa: S608
 )
 _FIELDS = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
 _APPEND = (
-    f"WITH entry AS (INSERT INTO {AuditEntry._meta.db_table} ({', '.join(f.column for f in _FIELDS)}) "
+    f"WITH entry AS (INSERT INTO {AuditEntry._meta.db_table} ({', '.join(str(f.column) for f in _FIELDS)}) "  # noqa: S608
     f"VALUES ({', '.join(['%s'] * len(_FIELDS))}) RETURNING id) "
     f"UPDATE {ChainHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1 RETURNING (SELECT id FROM entry)"
 )
 
 
-def _append_postgresql(
-    actor: Any | None,
-    action: str,
-    object_type: str,
-    object_id: str,
-    object_repr: str,
-    agency_id: int | None,
-    summary: dict[str, Any],
-) -> AuditEntry:
+def _append_postgresql(content: dict[str, Any]) -> AuditEntry:
     """The same append in two statements: lock the head (and make this transaction's commit release the
     lock without waiting for the disk: `core.durable`, the flush runs right after the commit), then
     insert the entry and move the head in one statement. The lock is held from the first statement to
@@ -119,11 +98,14 @@ def _append_postgresql(
             ChainHead.objects.get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
             cursor.execute(_LOCK_HEAD)
             row = cursor.fetchone()
+        assert row is not None
         durable.flush_after_commit()
-        entry = _entry(row[0], row[1], actor, action, object_type, object_id, object_repr, agency_id, summary)
+        entry = _entry(row[0], row[1], content)
         values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _FIELDS]
         cursor.execute(_APPEND, [*values, entry.seq, entry.hash])
-        entry.pk = cursor.fetchone()[0]
+        appended = cursor.fetchone()
+        assert appended is not None
+        entry.pk = appended[0]
     entry._state.adding = False
     entry._state.db = DEFAULT_DB_ALIAS
     return entry

@@ -92,7 +92,7 @@ def flush_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
     """Register, once per transaction, the synchronous flush that runs right after its commit. Call it in
     the transaction that set `ASYNC_COMMIT`: a rollback (to a savepoint too) drops both together."""
     connection = connections[using]
-    hooks: list[tuple[Any, Any, bool]] = connection.run_on_commit
-    if any(isinstance(fn, _Flush) for _sids, fn, _robust in hooks):
+    hooks: list[Any] = list(connection.run_on_commit)  # (savepoint ids, function, robust)
+    if any(isinstance(hook[1], _Flush) for hook in hooks):
         return
     connection.on_commit(_Flush(using))

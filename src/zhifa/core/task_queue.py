@@ -12,6 +12,7 @@ whose message was lost to the queue again. Imported by the settings (`HUEY["huey
 from __future__ import annotations
 
 import sqlite3
+
 from huey import SqliteHuey as _SqliteHuey
 from huey.storage import SqliteStorage as _SqliteStorage
 

@@ -22,6 +22,7 @@ from zhifa.enforcement.cases.factories import register
 
 pytestmark = pytest.mark.django_db
 
+
 class _RolledBack(Exception):
     pass
 
