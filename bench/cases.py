@@ -930,6 +930,10 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
     settings.DEBUG = False
+    if args.sync_commit:  # compare: the audit chain's transaction waits for the disk under its lock
+        from zhifa.core import durable
+
+        durable._usable["default"] = False
     call_command("migrate", verbosity=0)
     result: dict[str, Any] = {"db": connection.vendor, "cases": args.cases}
     ctx = existing(args.cases) if args.reuse else None
@@ -990,6 +994,7 @@ def run(db: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             *(["--reuse", args.reuse] if args.reuse else []),
             *(["--only", args.only] if args.only else []),
             *(["--publish"] if args.publish else []),
+            *(["--sync-commit"] if args.sync_commit else []),
             "--register-procs",
             str(args.register_procs),
         ],
@@ -1052,6 +1057,11 @@ def main() -> None:
     ap.add_argument("--register-procs", type=int, default=1, help="also register from N processes at once")
     ap.add_argument(
         "--publish", action="store_true", help="PostgreSQL: publish every decided case's decision"
+    )
+    ap.add_argument(
+        "--sync-commit",
+        action="store_true",
+        help="commit audited transactions synchronously (as before core.durable), for comparison",
     )
     ap.add_argument("--only", help="comma-separated request names to time (e.g. search_api,search_api_all)")
     args = ap.parse_args()
