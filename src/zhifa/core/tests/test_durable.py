@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _flushes() -> list[Any]:
-    return [fn for _ids, fn, _robust in connection.run_on_commit if isinstance(fn, durable._Flush)]
+    hooks: list[Any] = list(connection.run_on_commit)  # (savepoint ids, function, robust)
+    return [hook[1] for hook in hooks if isinstance(hook[1], durable._Flush)]
 
 
 def _synchronous_commit() -> str:

@@ -56,5 +56,6 @@ def test_one_registration_sends_few_statements_and_one_outbox_row(
         # after the commit: the hand-over to the queue and, on PostgreSQL, the flush that makes the
         # commit durable — one flush a transaction (the test's own transaction already had one)
         assert len([h for h in after_commit if not isinstance(h, durable._Flush)]) == 1
-        flushes = [fn for _ids, fn, _robust in connection.run_on_commit if isinstance(fn, durable._Flush)]
+        hooks: list[Any] = list(connection.run_on_commit)  # (savepoint ids, function, robust)
+        flushes = [hook[1] for hook in hooks if isinstance(hook[1], durable._Flush)]
         assert len(flushes) == (1 if connection.vendor == "postgresql" else 0)
