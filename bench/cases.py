@@ -793,6 +793,34 @@ def _raw_search(agency: int | list[int], search_sql: str, params: list[Any]) -> 
     return run
 
 
+def _backend_cpu() -> float:
+    """CPU seconds the PostgreSQL backend serving this process's connection has used so far (0 on
+    SQLite): the database's share of a registration, read from /proc (the server runs on this host)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another host
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _statements(fn: Callable[[], Any]) -> tuple[int, list[str]]:
+    """The statements one call sends, those its after-commit hooks send included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        fn()
+    sqls = [x["sql"] for x in q.captured_queries]
+    return len(sqls), sqls
+
+
 def registrations(ctx: dict[str, Any], count: int, procs: int = 1) -> dict[str, Any]:
     import time_machine
 
@@ -812,20 +840,28 @@ def registrations(ctx: dict[str, Any], count: int, procs: int = 1) -> dict[str, 
         "occurred_on": (TODAY - dt.timedelta(days=2)).isoformat(),
         "power_item_id": ctx["items"][0][0],
     }
+    load = os.getloadavg()[0]
     with time_machine.travel(dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.UTC), tick=True):
         case_register(actor=ctx["officer"], data=data)  # warm-up
+        statements, sqls = _statements(lambda: case_register(actor=ctx["officer"], data=data))
+        db_cpu = _backend_cpu()
         started, cpu = time.perf_counter(), time.process_time()
         for _ in range(count):
             case_register(actor=ctx["officer"], data=data)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        db_cpu = _backend_cpu() - db_cpu
     result: dict[str, Any] = {
         "registrations": count,
         "seconds": round(seconds, 2),
         "per_s": round(count / seconds, 1),
         "cpu_ms_each": round(cpu / count * 1000, 2),  # this process's own CPU per registration
+        "db_cpu_ms_each": round(db_cpu / count * 1000, 2),  # its PostgreSQL backend's
+        "statements": statements,
+        "statement_list": [s[:120] for s in sqls],
     }
     if procs > 1:
         result["concurrent"] = concurrent_registrations(ctx, data, count, procs)
+    result["load"] = f"{load:.1f} → {os.getloadavg()[0]:.1f}"  # 1-minute load average, start → end
     return result
 
 
@@ -838,17 +874,22 @@ def _register_child(ctx: dict[str, Any], data: dict[str, Any], count: int, start
     connections.close_all()  # a connection of its own, not the parent's
     with time_machine.travel(dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.UTC), tick=True):
         case_register(actor=ctx["officer"], data=data)  # warm-up (its connection)
+        db_cpu = _backend_cpu()
         start.wait()
+        cpu = time.process_time()
         for _ in range(count):
             case_register(actor=ctx["officer"], data=data)
-    out.put(time.perf_counter())
+        cpu = time.process_time() - cpu
+        db_cpu = _backend_cpu() - db_cpu
+    out.put((time.perf_counter(), cpu, db_cpu))
 
 
 def concurrent_registrations(
     ctx: dict[str, Any], data: dict[str, Any], count: int, procs: int
 ) -> dict[str, Any]:
     """`procs` processes registering `count` leads each at once, all in the same agency (the worst case:
-    one audit chain, one agency's counters): registrations per second over the whole."""
+    one audit chain, one agency's counters): registrations per second over the whole, and the CPU they
+    used (the processes' own and their PostgreSQL backends') per registration."""
     import multiprocessing as mp
 
     from django.db import connections
@@ -866,13 +907,15 @@ def concurrent_registrations(
     ends = [out.get() for _ in children]
     for c in children:
         c.join()
-    seconds = max(ends) - began
+    seconds = max(e[0] for e in ends) - began
     total = count * procs
     return {
         "processes": procs,
         "registrations": total,
         "seconds": round(seconds, 2),
         "per_s": round(total / seconds, 1),
+        "cpu_ms_each": round(sum(e[1] for e in ends) / total * 1000, 2),
+        "db_cpu_ms_each": round(sum(e[2] for e in ends) / total * 1000, 2),
     }
 
 
@@ -887,6 +930,10 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
     settings.DEBUG = False
+    if args.sync_commit:  # compare: the audit chain's transaction waits for the disk under its lock
+        from zhifa.core import durable
+
+        durable._usable["default"] = False
     call_command("migrate", verbosity=0)
     result: dict[str, Any] = {"db": connection.vendor, "cases": args.cases}
     ctx = existing(args.cases) if args.reuse else None
@@ -947,6 +994,7 @@ def run(db: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             *(["--reuse", args.reuse] if args.reuse else []),
             *(["--only", args.only] if args.only else []),
             *(["--publish"] if args.publish else []),
+            *(["--sync-commit"] if args.sync_commit else []),
             "--register-procs",
             str(args.register_procs),
         ],
@@ -979,12 +1027,16 @@ def report(result: dict[str, Any]) -> None:
     if reg:
         print(
             f"   case_register: {reg['registrations']} in {reg['seconds']} s = {reg['per_s']}/s "
-            f"({reg.get('cpu_ms_each')} ms CPU each in the process)"
+            f"({reg.get('cpu_ms_each')} ms CPU each in the process, {reg.get('db_cpu_ms_each')} ms in its "
+            f"PostgreSQL backend; {reg.get('statements')} statements each; load {reg.get('load')})"
         )
+        for sql in reg.get("statement_list", []) if os.environ.get("BENCH_SQL") == "1" else []:
+            print(f"      {sql}")
         if reg.get("concurrent"):
             c = reg["concurrent"]
             print(
                 f"   case_register from {c['processes']} processes: {c['registrations']} in {c['seconds']} s = {c['per_s']}/s"
+                f" ({c.get('cpu_ms_each')} ms CPU each in the processes, {c.get('db_cpu_ms_each')} ms in their backends)"
             )
 
 
@@ -1005,6 +1057,11 @@ def main() -> None:
     ap.add_argument("--register-procs", type=int, default=1, help="also register from N processes at once")
     ap.add_argument(
         "--publish", action="store_true", help="PostgreSQL: publish every decided case's decision"
+    )
+    ap.add_argument(
+        "--sync-commit",
+        action="store_true",
+        help="commit audited transactions synchronously (as before core.durable), for comparison",
     )
     ap.add_argument("--only", help="comma-separated request names to time (e.g. search_api,search_api_all)")
     args = ap.parse_args()

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from zhifa.audit.chain import GENESIS, entry_hash
 from zhifa.audit.models import AuditAnchor, AuditEntry, ChainHead
+from zhifa.core import durable
 from zhifa.core.auditing import AuditItem
 
 
@@ -30,7 +31,9 @@ def audit_record(
     """Append one entry. Call inside the service's transaction so the entry commits with the change.
 
     Appends serialise on the ChainHead row (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
-    write transaction already holds the database write lock).
+    write transaction already holds the database write lock). On PostgreSQL the lock is held until the
+    commit, which no longer waits for the disk under it: the flush follows the commit (`core.durable`),
+    before the caller goes on.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -38,26 +41,26 @@ def audit_record(
         object_repr = object_repr or str(obj)[:200]
         if agency_id is None:
             agency_id = getattr(obj, "agency_id", None)
-    with transaction.atomic():
+    content = {
+        "actor_id": getattr(actor, "pk", None),
+        "actor_name": (getattr(actor, "username", "") or "")[:150],
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr[:200],
+        "agency_id": agency_id,
+        # JSON round-trip so the hash is computed over exactly what the database will give back.
+        "summary": _json_roundtrip(summary or {}),
+    }
+    # No savepoint of its own: the entry belongs to the caller's transaction, and an error here must
+    # roll that back anyway (it cannot be caught and committed without its entry).
+    with transaction.atomic(savepoint=False):
+        if durable.available():
+            return _append_postgresql(content)
         head, _created = ChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS}
         )
-        entry = AuditEntry(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor_name=(getattr(actor, "username", "") or "")[:150],
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr[:200],
-            agency_id=agency_id,
-            summary=summary or {},
-            prev_hash=head.hash,
-        )
-        # JSON round-trip so the hash is computed over exactly what the database will give back.
-        entry.summary = _json_roundtrip(entry.summary)
-        entry.hash = entry_hash(entry)
+        entry = _entry(head.seq, head.hash, content)
         entry.save(force_insert=True)
         head.seq = entry.seq
         head.hash = entry.hash
@@ -104,6 +107,51 @@ def audit_record_many(*, actor: Any | None, action: str, items: Sequence[AuditIt
         head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
     return entries
+
+
+def _entry(head_seq: int, head_hash: str, content: dict[str, Any]) -> AuditEntry:
+    """The next entry after the head, hashed."""
+    entry = AuditEntry(seq=head_seq + 1, at=timezone.now(), prev_hash=head_hash, **content)
+    entry.hash = entry_hash(entry)
+    return entry
+
+
+# Fixed table and column names only (no input): the two statements of the PostgreSQL append.
+_LOCK_HEAD = (
+    f"SELECT seq, hash, {durable.ASYNC_COMMIT} FROM {ChainHead._meta.db_table} WHERE id = 1 FOR UPDATE"  # noqa: S608
+)
+_FIELDS = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+_APPEND = (
+    f"WITH entry AS (INSERT INTO {AuditEntry._meta.db_table} ({', '.join(str(f.column) for f in _FIELDS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_FIELDS))}) RETURNING id) "
+    f"UPDATE {ChainHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1 RETURNING (SELECT id FROM entry)"
+)
+
+
+def _append_postgresql(content: dict[str, Any]) -> AuditEntry:
+    """The same append in two statements: lock the head (and make this transaction's commit release the
+    lock without waiting for the disk: `core.durable`, the flush runs right after the commit), then
+    insert the entry and move the head in one statement. The lock is held from the first statement to
+    the commit, as before; every entry is chained exactly as by the ORM path."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_HEAD)
+        row = cursor.fetchone()
+        if row is None:  # a new database: the head row is made once, then locked like any other time
+            ChainHead.objects.get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
+            cursor.execute(_LOCK_HEAD)
+            row = cursor.fetchone()
+        assert row is not None
+        durable.flush_after_commit()
+        entry = _entry(row[0], row[1], content)
+        values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _FIELDS]
+        cursor.execute(_APPEND, [*values, entry.seq, entry.hash])
+        appended = cursor.fetchone()
+        assert appended is not None
+        entry.pk = appended[0]
+    entry._state.adding = False
+    entry._state.db = DEFAULT_DB_ALIAS
+    return entry
 
 
 def _json_roundtrip(value: dict[str, Any]) -> dict[str, Any]:

@@ -172,7 +172,7 @@ TASKS = {
 HUEY = {
     "name": "zhifa",
     "immediate": TESTING,
-    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "zhifa.core.task_queue.SqliteHuey",
     **({"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")}),
     "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread"},
 }

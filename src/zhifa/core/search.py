@@ -206,6 +206,9 @@ def search_index_many(*, kind: str, docs: Sequence[IndexDoc]) -> None:
     """Add or replace many objects of one kind (imports, reindexing, benchmarks)."""
     if not docs:
         return
+    if connection.vendor == "postgresql":
+        _upsert_postgresql(kind, docs)
+        return
     with transaction.atomic():
         existing = dict(
             SearchDocument.objects.filter(kind=kind, object_id__in=[d.object_id for d in docs]).values_list(
@@ -275,6 +278,35 @@ def search_index_many(*, kind: str, docs: Sequence[IndexDoc]) -> None:
                     "|| setweight(to_tsvector('simple', %s), 'D') WHERE id = %s",
                     [(r[3], r[4], _tag_tokens(kind, r[2]), r[0]) for r in rows],
                 )
+
+
+_VECTOR = (
+    "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') "
+    "|| setweight(to_tsvector('simple', %s), 'D')"
+)
+_UPSERT = (
+    "INSERT INTO core_searchdocument (kind, object_id, agency_id, title, body, weight, vector) VALUES {rows} "
+    "ON CONFLICT (kind, object_id) DO UPDATE SET agency_id = excluded.agency_id, title = excluded.title, "
+    "body = excluded.body, weight = excluded.weight, vector = excluded.vector"
+)
+
+
+def _upsert_postgresql(kind: str, docs: Sequence[IndexDoc]) -> None:
+    """PostgreSQL: each document with its vector in one statement per 500 (insert, or replace the text
+    of the one already there): a registration writes its case's document in one round trip instead of
+    a look-up, an insert and an update of the vector. A statement is atomic, so no savepoint."""
+    unique: dict[int, IndexDoc] = {d.object_id: d for d in docs}  # one row per object (the last wins)
+    batch = list(unique.values())
+    with connection.cursor() as cursor:
+        for start in range(0, len(batch), 500):
+            chunk = batch[start : start + 500]
+            params: list[Any] = []
+            for d in chunk:
+                params += [kind, d.object_id, d.agency_id, d.title, d.body, d.weight]
+                params += [" ".join(tokens_for_index(d.title)), " ".join(tokens_for_index(d.body))]
+                params.append(_tag_tokens(kind, d.agency_id))
+            rows = ", ".join([f"(%s, %s, %s, %s, %s, %s, {_VECTOR})"] * len(chunk))
+            cursor.execute(_UPSERT.format(rows=rows), params)
 
 
 def search_remove(*, kind: str, object_id: int) -> None:

@@ -55,19 +55,40 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _push(row: QueuedTask) -> None:
-    """Hand one row to huey; a queue that is down leaves the row pending for the sweep."""
+def _send(row: QueuedTask) -> bool:
+    """Give one row's message to huey; False when the queue is down (the row waits, nothing is lost)."""
     try:
         if row.run_after and row.run_after > timezone.now():
             run_queued_task.schedule(args=(row.pk,), eta=row.run_after)
         else:
             run_queued_task(row.pk)
-    except Exception:  # the queue (Redis) is unreachable: the row waits, nothing is lost
+    except Exception:  # the queue (Redis) is unreachable
         log.warning("task queue unavailable; %s #%s stays pending for the sweep", row.task_path, row.pk)
-        return
+        return False
+    return True
+
+
+def _handed_at(run_after: dt.datetime | None) -> dt.datetime:
     # a scheduled row counts as handed over from the moment it is due (for the re-push rule)
-    handed = max(timezone.now(), row.run_after) if row.run_after else timezone.now()
-    QueuedTask.objects.filter(pk=row.pk, state=QueuedTask.State.PENDING).update(pushed_at=handed)
+    return max(timezone.now(), run_after) if run_after else timezone.now()
+
+
+def _push(row: QueuedTask) -> None:
+    """Hand one row to huey again (the sweep, a retry) and note when; a queue that is down leaves the
+    row pending for the sweep."""
+    if _send(row):
+        QueuedTask.objects.filter(pk=row.pk, state=QueuedTask.State.PENDING).update(
+            pushed_at=_handed_at(row.run_after)
+        )
+
+
+def _push_new(row: QueuedTask) -> None:
+    """Hand a row just enqueued to huey. Its `pushed_at` was written with the row (the hand-over is
+    expected to succeed: no second write per task); a queue that is down clears it, so the sweep hands
+    the row over within a minute. A process that dies between the commit and this push leaves the row
+    pending with `pushed_at` set: the sweep re-pushes it once REPUSH_AFTER has passed."""
+    if not _send(row):
+        QueuedTask.objects.filter(pk=row.pk, state=QueuedTask.State.PENDING).update(pushed_at=None)
 
 
 @db_task()
@@ -171,9 +192,10 @@ class HueyBackend(BaseTaskBackend):
             kwargs=dict(kwargs),
             run_after=task.run_after,
             enqueued_at=timezone.now(),
+            pushed_at=_handed_at(task.run_after),
         )
         # Inside a transaction the row becomes visible (and worth running) only when it commits.
-        transaction.on_commit(lambda: _push(row))
+        transaction.on_commit(lambda: _push_new(row))
         return TaskResult(
             task=task,
             id=str(row.pk),
@@ -188,3 +210,18 @@ class HueyBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
+
+
+def enqueue_after_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
+    """Queue `task` to run once the current transaction has committed (listeners' follow-up work).
+
+    With the outbox (HueyBackend) inside a transaction, the row is written now, in the caller's
+    transaction: it commits with the caller's write (a process that dies right after the commit loses
+    nothing) and costs no commit of its own; huey gets it after the commit. With any other backend
+    (tests run tasks immediately), or outside a transaction, the enqueue itself waits for the commit, so
+    the task never sees uncommitted work; a failure there is logged, never raised to the caller whose
+    write has committed."""
+    if transaction.get_connection().in_atomic_block and isinstance(task.get_backend(), HueyBackend):
+        task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args, **kwargs), robust=True)

@@ -15,20 +15,22 @@ from zhifa.powers.models import Category, PowerItem, PowerItemVersion
 ART_17 = "行政处罚法第十七条"
 
 
-def power_for_case(*, item_id: int | None, case: Case) -> tuple[PowerItem, PowerItemVersion]:
+def power_for_case(
+    *, item_id: int | None, case: Case, tiers: bool = True
+) -> tuple[PowerItem, PowerItemVersion]:
     """A published, active penalty power item that this agency may use (its own, or a list without a
-    responsible agency). 行政处罚法第十七条: penalties only within the agency's statutory powers."""
+    responsible agency). 行政处罚法第十七条: penalties only within the agency's statutory powers.
+    `tiers=False` when the caller does not classify against the discretion tiers (registration): one
+    query instead of two."""
     if item_id is None:
         raise InvalidInput(
             _("This field is required: %(field)s.") % {"field": "power_item_id"},
             detail={"field": "power_item_id"},
         )
-    item = (
-        PowerItem.objects.select_related("published_version")
-        .prefetch_related("published_version__tiers")
-        .filter(pk=item_id)
-        .first()
-    )
+    items = PowerItem.objects.select_related("published_version")
+    if tiers:
+        items = items.prefetch_related("published_version__tiers")
+    item = items.filter(pk=item_id).first()
     if item is None:
         raise InvalidInput(_("Unknown power item."), detail={"field": "power_item_id"})
     version = item.published_version

@@ -132,7 +132,7 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         )
         item_id = fields.integer(data, "power_item_id", required=False)
         if item_id is not None:
-            case.power_item, case.power_version = power_for_case(item_id=item_id, case=case)
+            case.power_item, case.power_version = power_for_case(item_id=item_id, case=case, tiers=False)
             if case.party_kind:  # a party not known yet is checked against the item at filing
                 check_party_type(case.power_version, case.party_kind)
         case.save(force_insert=True)

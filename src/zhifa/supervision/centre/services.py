@@ -272,23 +272,29 @@ def recheck_aggregates(subject: str, ids: Iterable[int], *, today: dt.date | Non
 
 
 def _queue_check(subject: str, obj_id: int, *, aggregates: bool = False) -> None:
-    """After the event commits, queue the incremental check (a task; for a case it queues the
-    aggregate re-check, another task, before it runs): the event itself only pays for registering the
-    callback and, after its commit, one task handed to the queue (one outbox row), and a fault in a
-    model can never roll the domain's event back (the nightly sweep finds whatever a lost task
-    missed)."""
-    from zhifa.supervision.centre.tasks import centre_check
+    """Queue the incremental check of the object (and, for a case, the aggregate re-check) as one task
+    that runs after the event commits: the event itself only pays for one outbox row (written in its
+    transaction, `core.tasks.enqueue_after_commit`), and a fault in a model can never roll the domain's
+    event back (the task runs after the commit; the nightly sweep finds whatever a lost task missed)."""
+    from zhifa.core.tasks import enqueue_after_commit
+    from zhifa.supervision.centre.tasks import centre_event_check
 
-    def enqueue() -> None:
+    enqueue_after_commit(centre_event_check, subject, obj_id, aggregates)
+
+
+def event_check(subject: str, obj_id: int, aggregates: bool) -> None:
+    """The incremental check after an event (the task `centre_event_check`): the per-object models,
+    then, if asked, the aggregate re-check — the second runs even if the first failed; the first failure
+    is raised afterwards so that the outbox retries the task (both are idempotent)."""
+    steps = [check_subject, recheck_aggregates] if aggregates else [check_subject]
+    failures: list[Exception] = []
+    for step in steps:
         try:
-            if aggregates:
-                centre_check.enqueue(subject, obj_id, recheck=True)
-            else:
-                centre_check.enqueue(subject, obj_id)
-        except Exception:
-            log.exception("centre: incremental check of %s %s failed", subject, obj_id)
-
-    transaction.on_commit(enqueue)
+            step(subject, [obj_id])
+        except Exception as exc:
+            failures.append(exc)
+    if failures:
+        raise failures[0]
 
 
 def on_case_event(case: Any, event: Any) -> None:

@@ -7,7 +7,7 @@ from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from zhifa.supervision.centre.services import check_subject, models_run, recheck_aggregates
+from zhifa.supervision.centre.services import check_subject, event_check, models_run, recheck_aggregates
 
 
 @db_periodic_task(crontab(hour="2", minute="30"))
@@ -28,13 +28,16 @@ def centre_figures() -> None:
 
 
 @task()
-def centre_check(subject: str, obj_id: int, recheck: bool = False) -> None:
-    """Re-run the per-object problem models for one object after an event on it (idempotent). With
-    `recheck` (a case event), first queue the aggregate re-check as its own task: the event hands one
-    task to the queue, not two, and the slow aggregate query never delays the per-object check nor
-    waits for it to succeed."""
-    if recheck:
-        centre_recheck.enqueue(subject, obj_id)
+def centre_event_check(subject: str, obj_id: int, aggregates: bool = False) -> None:
+    """After an event on an object: its per-object models and, with `aggregates`, the aggregate
+    re-check — one task (one outbox row, one message) for both (idempotent)."""
+    event_check(subject, obj_id, aggregates)
+
+
+# The two tasks an event queued before `centre_event_check`: kept so rows already in the outbox run.
+@task()
+def centre_check(subject: str, obj_id: int) -> None:
+    """Re-run the per-object problem models for one object after an event on it (idempotent)."""
     check_subject(subject, [obj_id])
 
 
