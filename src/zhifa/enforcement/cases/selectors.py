@@ -164,6 +164,9 @@ LIST_FIELDS = (
     "registered_at",
     "discovered_on",
     "suspended_since",
+    # the list page shows a person's name unmasked to the one who registered the lead (case_list):
+    # without it each row loaded the column with a query of its own (50 a page)
+    "registered_by",
 )
 
 
