@@ -199,7 +199,10 @@ def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
         restrict_to_scope(Case.objects.all(), user)
         .filter(party_id_number=case.party_id_number)
         .exclude(pk=case.pk)
-        .select_related("agency", "power_version")
+        .select_related("agency")
+        # what the case page lists of each (number, state, date, agency): not every text and JSON
+        # column of up to twenty cases
+        .only("id", "number", "state", "registered_at", "discovered_on", "agency__abbreviation")
         .order_by("-discovered_on", "-id")[:limit]
     )
 
