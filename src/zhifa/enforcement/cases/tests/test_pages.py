@@ -41,6 +41,24 @@ def test_list_page_runs_a_constant_number_of_queries(kit, client) -> None:
     assert queries() == few
 
 
+@pytest.mark.parametrize("viewer", ["officer_a", "approver_a", "supervisor"])
+def test_list_page_queries_do_not_grow_with_the_rows_for_any_viewer(kit, client, viewer) -> None:
+    """An officer's rows ask who registered each lead (to unmask his own): that column must come with
+    the row, not one query per row (the approver's short-circuits on the agency and never asked)."""
+    client.force_login(getattr(kit.world, viewer))
+    builders.ordinary(kit, State.INVESTIGATING)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/cases/").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for _ in range(5):
+        builders.ordinary(kit, State.PROPOSED)
+    assert queries() == few
+
+
 def test_case_page_shows_timeline_deadlines_and_forms(kit, client) -> None:
     case = builders.ordinary(kit, State.PROPOSED)
     client.force_login(kit.world.officer_a)
