@@ -62,6 +62,11 @@ def kinds(c: dict[str, Client], case_ids: list[int]) -> dict[str, Callable[[int]
         return c[role].get(path, HTTP_AUTHORIZATION=f"Bearer {token[role]}")
 
     lists = ["/cases/", "/cases/?state=investigating", "/cases/?mine=1"]
+    public = Client()
+    public.cookies["sessionid"] = "load-bench-no-such-session"
+    import json  # noqa: PLC0415
+
+    decisions = [d["id"] for d in json.loads(public.get("/api/v1/public/decisions?page=2").content)["results"]]
     states = ["investigating", "proposed", "notified", "closed"]
     return {
         "officer_list_page": lambda i: c["officer"].get(lists[i % 3]),
@@ -73,6 +78,10 @@ def kinds(c: dict[str, Client], case_ids: list[int]) -> dict[str, Callable[[int]
         "supervisor_list_api": lambda i: api("supervisor", f"/api/v1/cases?status={states[i % 4]}&page_size=20"),
         "search_page": lambda i: c["officer"].get("/cases/?q=%E6%B8%A3%E5%9C%9F"),
         "search_api": lambda i: api("officer", "/api/v1/cases?q=%E6%B8%A3%E5%9C%9F&page_size=20"),
+        # the public side as load.py sends it: a session cookie, so the portal's page cache does not answer
+        "portal_list": lambda i: public.get(f"/portal/decisions/?page={1 + i % 200}"),
+        "portal_decision": lambda i: public.get(f"/portal/decisions/{decisions[i % len(decisions)]}/"),
+        "portal_home": lambda i: public.get("/portal/"),
     }
 
 

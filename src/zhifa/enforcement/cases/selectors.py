@@ -172,7 +172,9 @@ LIST_FIELDS = (
 
 def case_get_for(*, user: Any, case_id: int) -> Case | None:
     case = (
-        Case.objects.select_related("agency", "power_item", "power_version", "registered_by")
+        # (not the registering user: only registered_by_id is read, and the user row is 14 columns
+        # more to compile and fetch on every case page and API read)
+        Case.objects.select_related("agency", "power_item", "power_version")
         .prefetch_related(
             Prefetch("officers", queryset=CaseOfficer.objects.select_related("officer").order_by("id")),
             # `deadlines` is the engine rows' descriptor (foundation.deadlines.relation), not a field.

@@ -26,6 +26,7 @@ from zhifa.enforcement.cases import (
     event_forms,
     history,
     hooks,
+    list_rows,
     next_step,
     permissions,
     presenters,
@@ -80,7 +81,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    context: dict[str, Any] = {"page": page, "rows": rows, "filters": filters, "query": query.urlencode()}
+    context: dict[str, Any] = {
+        "page": page,
+        "rows": rows,
+        "rows_html": list_rows.rows_html(rows),
+        "filters": filters,
+        "query": query.urlencode(),
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/_results.html", context)
     from zhifa.officers.models import Officer
