@@ -37,6 +37,7 @@ import argparse
 import http.client
 import json
 import multiprocessing as mp
+import os
 import random
 import re
 import statistics
@@ -337,7 +338,6 @@ class Client:
 
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = defaultdict(list)
-    import os  # noqa: PLC0415
 
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -355,9 +355,13 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+def _loadavg() -> list[str]:
+    with open("/proc/loadavg") as f:
+        return f.read().split()[:3]
+
+
 def server_cpu(pid: int) -> dict[int, float]:
     """CPU seconds (user + system) of each live descendant of `pid` (the process itself excluded)."""
-    import os  # noqa: PLC0415
 
     tick = os.sysconf("SC_CLK_TCK")
     out = {}
@@ -539,9 +543,9 @@ def main() -> None:
     if args.warmup > 0:
         run(args.warmup)
     before = server_cpu(args.server_pid) if args.server_pid else {}
-    load_before = open("/proc/loadavg").read().split()[:3]
+    load_before = _loadavg()
     merged, errors, samples = run(args.seconds)
-    load_after = open("/proc/loadavg").read().split()[:3]
+    load_after = _loadavg()
     after = server_cpu(args.server_pid) if args.server_pid else {}
     rows = [summarise(k, merged.get(k, []), errors.get(k, 0), args.seconds) for k in kinds]
     staff_all = [v for k in staff for v in merged.get(k, [])]
@@ -572,8 +576,18 @@ def main() -> None:
         used = sum(t - before.get(p, 0.0) for p, t in after.items())
         answered = totals[2]["requests"]
         cpu = {"server_cpu_s": round(used, 2), "cpu_ms_per_request": round(1000 * used / max(answered, 1), 1)}
+        worker = 0.0
+        for p, t in after.items():
+            try:
+                with open(f"/proc/{p}/cmdline", "rb") as f:
+                    if b"run_huey" in f.read():
+                        worker += t - before.get(p, 0.0)
+            except OSError:
+                continue
+        cpu["task_worker_cpu_s"] = round(worker, 2)
         print(
-            f"server CPU (descendants of {args.server_pid}): {used:.2f} s for {answered} requests = "
+            f"server CPU (descendants of {args.server_pid}): {used:.2f} s (task worker {worker:.2f} s) "
+            f"for {answered} requests = "
             f"{cpu['cpu_ms_per_request']} ms per request; two idle cores would serve at most "
             f"{2000 / max(cpu['cpu_ms_per_request'], 0.1):.0f} requests/s of this mix (PostgreSQL's CPU aside)"
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import os
 import pstats
 import statistics
@@ -53,7 +54,7 @@ def clients() -> dict[str, Client]:
 
 def kinds(c: dict[str, Client], case_ids: list[int]) -> dict[str, Callable[[int], object]]:
     token = {}
-    from zhifa.org.services import api_token_issue  # noqa: PLC0415
+    from zhifa.org.services import api_token_issue
 
     for role in ("officer", "supervisor"):
         token[role] = api_token_issue(user=User.objects.get(username=f"bench_{role}"))[0]
@@ -64,9 +65,9 @@ def kinds(c: dict[str, Client], case_ids: list[int]) -> dict[str, Callable[[int]
     lists = ["/cases/", "/cases/?state=investigating", "/cases/?mine=1"]
     public = Client()
     public.cookies["sessionid"] = "load-bench-no-such-session"
-    import json  # noqa: PLC0415
-
-    decisions = [d["id"] for d in json.loads(public.get("/api/v1/public/decisions?page=2").content)["results"]]
+    decisions = [
+        d["id"] for d in json.loads(public.get("/api/v1/public/decisions?page=2").content)["results"]
+    ]
     states = ["investigating", "proposed", "notified", "closed"]
     return {
         "officer_list_page": lambda i: c["officer"].get(lists[i % 3]),
@@ -75,7 +76,9 @@ def kinds(c: dict[str, Client], case_ids: list[int]) -> dict[str, Callable[[int]
         "case_api": lambda i: api("officer", f"/api/v1/cases/{case_ids[i % len(case_ids)]}"),
         "supervisor_dashboard": lambda i: c["supervisor"].get("/stats/"),
         "supervisor_home": lambda i: c["supervisor"].get("/"),
-        "supervisor_list_api": lambda i: api("supervisor", f"/api/v1/cases?status={states[i % 4]}&page_size=20"),
+        "supervisor_list_api": lambda i: api(
+            "supervisor", f"/api/v1/cases?status={states[i % 4]}&page_size=20"
+        ),
         "search_page": lambda i: c["officer"].get("/cases/?q=%E6%B8%A3%E5%9C%9F"),
         "search_api": lambda i: api("officer", "/api/v1/cases?q=%E6%B8%A3%E5%9C%9F&page_size=20"),
         # the public side as load.py sends it: a session cookie, so the portal's page cache does not answer
@@ -94,10 +97,7 @@ def main() -> None:
     args = ap.parse_args()
 
     c = clients()
-    import json  # noqa: PLC0415
-
-    officer_token_cases = c["officer"]
-    first = officer_token_cases.get("/api/v1/cases?page_size=50")
+    first = c["officer"].get("/api/v1/cases?page_size=50")
     case_ids = [r["id"] for r in json.loads(first.content)["results"]]
     table = kinds(c, case_ids)
     chosen = [k for k in (args.only.split(",") if args.only else table) if k]

@@ -120,8 +120,9 @@ TEMPLATES = [
 # --- Database: embedded SQLite by default; DATABASE_URL for PostgreSQL ---------------------------
 _DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhifa.sqlite3'}")
 # PostgreSQL connections are kept for a minute (one per gunicorn thread): opening one per request cost
-# the app server ~1.5 ms of CPU and PostgreSQL a new backend with cold catalogue caches every time
-# (docs/benchmarks.md, "Item 8", 2026-12-06 evening). SQLite opens a file: nothing to keep.
+# the app server ~0.6 ms of CPU and the request ~15 ms of waiting for PostgreSQL to fork a backend,
+# which then starts with cold catalogue caches (docs/benchmarks.md, "Item 8", request CPU).
+# SQLite opens a file: nothing to keep.
 DATABASES = {
     "default": dj_database_url.parse(
         _DATABASE_URL,

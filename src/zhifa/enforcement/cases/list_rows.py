@@ -53,7 +53,9 @@ def rows_html(rows: Iterable[dict[str, Any]]) -> SafeString:
         pause = format_html(' <span class="badge warn">{}</span>', suspended) if r["suspended"] else ""
         nd = r["next_deadline"]
         deadline = (
-            format_html('<span class="badge status-{}">{} {}</span>', nd["status"], nd["label"], _day(nd["due_on"]))
+            format_html(
+                '<span class="badge status-{}">{} {}</span>', nd["status"], nd["label"], _day(nd["due_on"])
+            )
             if nd
             else "—"
         )
