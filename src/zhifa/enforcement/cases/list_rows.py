@@ -44,6 +44,7 @@ def rows_html(rows: Iterable[dict[str, Any]]) -> SafeString:
     for r in rows:
         number = r["number"] or f"{lead} #{r['id']}"
         badge = format_html(' <span class="badge">{}</span>', on_spot) if r["procedure"] == "simple" else ""
+        item: str
         if r["power_item"]:
             item = format_html(
                 '{}<div class="muted">{}</div>', r["power_item"], Truncator(r["power_item_name"]).chars(30)
