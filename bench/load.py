@@ -24,6 +24,11 @@ portal's page cache does not answer them (`--public-cached` for anonymous, cache
 Targets (issue 22, item 8): ≥ 150 requests/s of staff traffic with p95 < 150 ms, and no error.
 Every non-2xx answer and every transport error counts as an error; the first few are printed.
 The generator shares the machine's cores with the server: figures are a lower bound.
+
+`--server-pid PID` (supervisord's, or gunicorn's arbiter) adds the load-independent figure: the CPU
+the server's processes (every descendant of PID: gunicorn's workers, the task worker) used during the
+measured run, from /proc/<pid>/stat (utime + stime), divided by the requests answered. PostgreSQL's
+own CPU is not in it.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import argparse
 import http.client
 import json
 import multiprocessing as mp
+import os
 import random
 import re
 import statistics
@@ -327,6 +333,48 @@ class Client:
         return status, f"/api/v1/cases/{case_id}/events" + ("" if status == 200 else f" {content[:200]!r}")
 
 
+# --- server CPU ----------------------------------------------------------------------------------------
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                children[int(fields[1])].append(int(entry))
+            except OSError:
+                continue
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _loadavg() -> list[str]:
+    with open("/proc/loadavg") as f:
+        return f.read().split()[:3]
+
+
+def server_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of each live descendant of `pid` (the process itself excluded)."""
+
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for child in _descendants(pid):
+        try:
+            with open(f"/proc/{child}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[child] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return out
+
+
 # --- running -------------------------------------------------------------------------------------------
 
 
@@ -440,6 +488,7 @@ def main() -> None:
     ap.add_argument("--file-officers", help="officer ids (two credentialed) the approver files with")
     ap.add_argument("--mix", default="", help="weights, e.g. register=0,file=0,portal_list=20")
     ap.add_argument("--public-cached", action="store_true", help="anonymous portal requests (cacheable)")
+    ap.add_argument("--server-pid", type=int, help="report the CPU of this process's descendants")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -493,7 +542,11 @@ def main() -> None:
 
     if args.warmup > 0:
         run(args.warmup)
+    before = server_cpu(args.server_pid) if args.server_pid else {}
+    load_before = _loadavg()
     merged, errors, samples = run(args.seconds)
+    load_after = _loadavg()
+    after = server_cpu(args.server_pid) if args.server_pid else {}
     rows = [summarise(k, merged.get(k, []), errors.get(k, 0), args.seconds) for k in kinds]
     staff_all = [v for k in staff for v in merged.get(k, [])]
     public_all = [v for k in set(kinds) - staff for v in merged.get(k, [])]
@@ -516,8 +569,31 @@ def main() -> None:
         f"target (staff ≥ 150 req/s, p95 < 150 ms, 0 errors): {'met' if ok else 'NOT met'} — "
         f"staff {staff_row['req_per_s']} req/s, p95 {staff_row['p95_ms']} ms, errors {totals[2]['errors']}"
     )
+    print(f"load average: {' '.join(load_before)} before, {' '.join(load_after)} after")
+    cpu: dict[str, float] = {}
+    if args.server_pid:
+        # a process that started during the run (a recycled worker) counts from zero
+        used = sum(t - before.get(p, 0.0) for p, t in after.items())
+        answered = totals[2]["requests"]
+        cpu = {"server_cpu_s": round(used, 2), "cpu_ms_per_request": round(1000 * used / max(answered, 1), 1)}
+        worker = 0.0
+        for p, t in after.items():
+            try:
+                with open(f"/proc/{p}/cmdline", "rb") as f:
+                    if b"run_huey" in f.read():
+                        worker += t - before.get(p, 0.0)
+            except OSError:
+                continue
+        cpu["task_worker_cpu_s"] = round(worker, 2)
+        print(
+            f"server CPU (descendants of {args.server_pid}): {used:.2f} s (task worker {worker:.2f} s) "
+            f"for {answered} requests = "
+            f"{cpu['cpu_ms_per_request']} ms per request; two idle cores would serve at most "
+            f"{2000 / max(cpu['cpu_ms_per_request'], 0.1):.0f} requests/s of this mix (PostgreSQL's CPU aside)"
+        )
     if args.json:
-        print(json.dumps({"args": vars(args), "rows": rows, "totals": totals}, ensure_ascii=False))
+        out = {"args": vars(args), "rows": rows, "totals": totals, **cpu}
+        print(json.dumps(out, ensure_ascii=False))
     sys.exit(0)
 
 

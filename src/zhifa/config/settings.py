@@ -118,10 +118,17 @@ TEMPLATES = [
 ]
 
 # --- Database: embedded SQLite by default; DATABASE_URL for PostgreSQL ---------------------------
+_DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhifa.sqlite3'}")
+# PostgreSQL connections are kept for a minute (one per gunicorn thread): opening one per request cost
+# the app server ~0.6 ms of CPU and the request ~15 ms of waiting for PostgreSQL to fork a backend,
+# which then starts with cold catalogue caches (docs/benchmarks.md, "Item 8", request CPU).
+# SQLite opens a file: nothing to keep.
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhifa.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        _DATABASE_URL,
+        conn_max_age=envint(
+            "DB_CONN_MAX_AGE", 60 if PRODUCTION or _DATABASE_URL.startswith(("postgres", "pgsql")) else 0
+        ),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -327,3 +334,6 @@ ZHIFA_SITE_NAME = _("Administrative Enforcement Platform")
 # The public address printed on officer cards' QR codes and in published links; empty = the request's host.
 ZHIFA_PUBLIC_URL = env("ZHIFA_PUBLIC_URL", "")
 DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105 — printed by `make run`; seed_demo needs DEBUG or ZHIFA_DEMO
+# The statistics page's figures are kept this long in the shared cache (supervision.stats.selectors.
+# stats_summary_cached): counting a million cases takes PostgreSQL seconds. 0 counts on every view.
+ZHIFA_STATS_CACHE_SECONDS = envint("ZHIFA_STATS_CACHE_SECONDS", 0 if TESTING else 60)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
@@ -43,6 +45,28 @@ def register_home_panel(panel: HomePanel) -> None:
         HOME_PANELS.append(panel)
 
 
+# url name → its path ("" when it does not resolve): the navigation is on every page, and its entries
+# take no arguments, so each is reversed once per process instead of once per entry per request.
+_URLS: dict[str, str] = {}
+
+
+def _url(name: str) -> str:
+    url = _URLS.get(name)
+    if url is None:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            url = ""
+        _URLS[name] = url
+    return url
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting: str, **kwargs: Any) -> None:
+    if setting == "ROOT_URLCONF":
+        _URLS.clear()
+
+
 def nav_for(user: Any) -> list[dict[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
@@ -51,11 +75,9 @@ def nav_for(user: Any) -> list[dict[str, str]]:
     for item in sorted(NAV, key=lambda i: i.order):
         if item.roles and not (item.roles & held):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": str(item.label), "url": url, "name": item.url_name})
+        url = _url(item.url_name)
+        if url:
+            items.append({"label": str(item.label), "url": url, "name": item.url_name})
     return items
 
 

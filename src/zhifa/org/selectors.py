@@ -22,7 +22,10 @@ def _grant_scopes(user: Any) -> list[tuple[str, frozenset[int]]]:
     """(role, agencies it reaches) for each of the user's grants: one query for the grants and at most
     one for the agencies under the government nodes among them, cached on the user instance for the
     request, so that every scope a request asks for (any role set) costs no further query."""
-    cached: list[tuple[str, frozenset[int]]] | None = user.__dict__.get("_grant_scopes")
+    # getattr/setattr, not user.__dict__: request.user is a SimpleLazyObject whose own __dict__ is not
+    # the User's, so caches kept there were invisible to User.role_names() (one more query a request)
+    # and to User.forget_roles().
+    cached: list[tuple[str, frozenset[int]]] | None = getattr(user, "_grant_scopes", None)
     if cached is not None:
         return cached
     grants = list(
@@ -50,9 +53,9 @@ def _grant_scopes(user: Any) -> list[tuple[str, frozenset[int]]]:
             result.append((role, frozenset({agency_id})))
         else:
             result.append((role, frozenset()))
-    user.__dict__["_grant_scopes"] = result
-    if "_role_names" not in user.__dict__:
-        user.__dict__["_role_names"] = frozenset(role for role, _kind, _path, _agency in grants)
+    user._grant_scopes = result
+    if getattr(user, "_role_names", None) is None:
+        user._role_names = frozenset(role for role, _kind, _path, _agency in grants)
     return result
 
 
@@ -61,7 +64,9 @@ def scope_agency_ids(user: Any, *, roles: Iterable[str] | None = None) -> frozen
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     wanted = frozenset(roles) if roles is not None else None
-    cache: dict[frozenset[str] | None, frozenset[int]] = user.__dict__.setdefault("_scope_cache", {})
+    cache: dict[frozenset[str] | None, frozenset[int]] | None = getattr(user, "_scope_cache", None)
+    if cache is None:
+        cache = user._scope_cache = {}
     if wanted in cache:
         return cache[wanted]
     ids: set[int] = set()

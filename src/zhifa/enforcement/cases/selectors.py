@@ -163,15 +163,17 @@ LIST_FIELDS = (
     "registered_at",
     "discovered_on",
     "suspended_since",
-    # who registered the lead decides whether an officer sees its party in full (cases.views): without
-    # it every row of an officer's or a supervisor's page loaded it apart (50 queries a page)
+    # the list page shows a person's name unmasked to the one who registered the lead (case_list):
+    # without it each row loaded the column with a query of its own (50 a page)
     "registered_by",
 )
 
 
 def case_get_for(*, user: Any, case_id: int) -> Case | None:
     case = (
-        Case.objects.select_related("agency", "power_item", "power_version", "registered_by")
+        # (not the registering user: only registered_by_id is read, and the user row is 14 columns
+        # more to compile and fetch on every case page and API read)
+        Case.objects.select_related("agency", "power_item", "power_version")
         .prefetch_related(
             Prefetch("officers", queryset=CaseOfficer.objects.select_related("officer").order_by("id")),
             # `deadlines` is the engine rows' descriptor (foundation.deadlines.relation), not a field.
@@ -198,7 +200,10 @@ def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
         restrict_to_scope(Case.objects.all(), user)
         .filter(party_id_number=case.party_id_number)
         .exclude(pk=case.pk)
-        .select_related("agency", "power_version")
+        .select_related("agency")
+        # what the case page lists of each (number, state, date, agency): not every text and JSON
+        # column of up to twenty cases
+        .only("id", "number", "state", "registered_at", "discovered_on", "agency__abbreviation")
         .order_by("-discovered_on", "-id")[:limit]
     )
 

@@ -26,6 +26,7 @@ from zhifa.enforcement.cases import (
     event_forms,
     history,
     hooks,
+    list_rows,
     next_step,
     permissions,
     presenters,
@@ -85,6 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "page": page,
         "rows": rows,
+        "rows_html": list_rows.rows_html(rows),
         "filters": filters,
         "query": query.urlencode(),
         "count_exact": counted.exact,

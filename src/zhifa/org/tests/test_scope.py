@@ -25,6 +25,26 @@ class TestScope:
     def test_scope_can_be_limited_to_some_roles(self, world) -> None:
         assert scope_agency_ids(world.supervisor, roles=[Role.OFFICER]) == frozenset()
 
+    def test_a_request_users_scope_and_roles_share_one_cache_behind_the_lazy_object(
+        self, world, django_assert_num_queries
+    ) -> None:
+        """request.user is a SimpleLazyObject: what the scope lookup caches must land on the User, where
+        role_names() reads it and forget_roles() clears it."""
+        from django.utils.functional import SimpleLazyObject
+
+        from zhifa.org.models import User
+
+        user = User.objects.get(pk=world.supervisor.pk)
+        lazy = SimpleLazyObject(lambda: user)
+        with django_assert_num_queries(2):  # the grants, the agencies under the city node
+            assert scope_agency_ids(lazy) == {world.justice.id, world.agency_a.id, world.agency_b.id}
+        with django_assert_num_queries(0):
+            assert Role.SUPERVISOR in lazy.role_names()
+            assert scope_agency_ids(lazy, roles=[Role.SUPERVISOR])
+        user.forget_roles()
+        with django_assert_num_queries(2):
+            scope_agency_ids(lazy)
+
     def test_restrict_to_scope_filters_records_by_agency(self, world) -> None:
         records = AuditEntry.objects.filter(action="org.node_create")
         visible_a = {e.agency_id for e in restrict_to_scope(records, world.officer_a)}
