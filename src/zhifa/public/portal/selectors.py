@@ -55,11 +55,10 @@ def public_agency_get(agency_id: int) -> OrgNode | None:
 
 
 @dataclass
-class DecisionPage:
-    """One page of the public list. The total is cached briefly: counting a million rows on every
-    request would cost more than the page itself."""
+class Pager:
+    """Where a page of the public list stands. The total is cached briefly: counting a million rows
+    on every request would cost more than the page itself."""
 
-    items: list[PublishedDecision]
     number: int
     page_size: int
     count: int
@@ -89,6 +88,11 @@ class DecisionPage:
         return self.number + 1
 
 
+@dataclass
+class DecisionPage(Pager):
+    items: list[PublishedDecision]
+
+
 def published_decisions(*, q: str = "", agency_id: int | None = None) -> QuerySet[PublishedDecision]:
     qs = PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED)
     if agency_id:
@@ -113,23 +117,70 @@ def published_count(*, q: str = "", agency_id: int | None = None) -> int:
     return int(count)
 
 
-def decision_page(
+@dataclass
+class PageKeys(Pager):
+    """One page of the public list as (id, published_at) pairs, newest first: what the list's row
+    fragments are keyed by (portal.fragments)."""
+
+    keys: list[tuple[int, dt.datetime]]
+
+
+def decision_page_keys(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
-) -> DecisionPage:
+) -> PageKeys:
     count = published_count(q=q, agency_id=agency_id)
     last = min(MAX_PAGES, max(1, -(-count // page_size)))
     page = min(max(1, page), last)
     offset = (page - 1) * page_size
-    # Deferred join: the page's ids come from an index-only scan of (state, published_at, id) — skipping
-    # `offset` index entries without touching the table — then only those rows are read.
-    ids = list(
-        published_decisions(q=q, agency_id=agency_id).values_list("id", flat=True)[
+    # An index-only scan of (state, published_at, id): skipping `offset` index entries without
+    # touching the table; published_at rides along from the same index.
+    keys = list(
+        published_decisions(q=q, agency_id=agency_id).values_list("id", "published_at")[
             offset : offset + page_size
         ]
     )
-    rows = {d.pk: d for d in PublishedDecision.objects.filter(id__in=ids).only(*PUBLIC_LIST_FIELDS)}
-    items = [rows[i] for i in ids if i in rows]
-    return DecisionPage(items=items, number=page, page_size=page_size, count=count)
+    return PageKeys(keys=keys, number=page, page_size=page_size, count=count)
+
+
+def decisions_by_id(ids: Collection[int]) -> dict[int, PublishedDecision]:
+    """Published decisions by id with the list's fields (the rows of a page whose ids are known)."""
+    return {
+        d.pk: d
+        for d in PublishedDecision.objects.filter(
+            id__in=ids, state=PublishedDecision.State.PUBLISHED
+        ).only(*PUBLIC_LIST_FIELDS)
+    }
+
+
+def decision_page(
+    *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
+) -> DecisionPage:
+    # Deferred join: the page's ids first (index only), then only those rows.
+    keys = decision_page_keys(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    rows = decisions_by_id([i for i, _ in keys.keys])
+    items = [rows[i] for i, _ in keys.keys if i in rows]
+    return DecisionPage(items=items, number=keys.number, page_size=page_size, count=keys.count)
+
+
+AGENCY_CHOICES_KEY = "portal:agency-choices"
+AGENCY_CHOICES_SECONDS = 300
+
+
+def public_agency_choices() -> list[tuple[int, str]]:
+    """(id, name) of the public agencies in tree order, for the list's filter: cached, and dropped
+    whenever an org node is saved (portal.apps); the timeout bounds any write that bypasses save()."""
+    choices = cache.get(AGENCY_CHOICES_KEY)
+    if choices is None:
+        choices = list(public_agencies().values_list("id", "name"))
+        cache.set(AGENCY_CHOICES_KEY, choices, AGENCY_CHOICES_SECONDS)
+    return [(int(i), str(n)) for i, n in choices]
+
+
+def forget_agency_choices(**_: Any) -> None:
+    """post_save of an org node: the filter is read again once the change is committed."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: cache.delete(AGENCY_CHOICES_KEY))
 
 
 def decision_public_get(decision_id: int) -> PublishedDecision | None:
