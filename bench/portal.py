@@ -292,6 +292,18 @@ class ServerCpu:
         db = {p: _cpu_ticks(p) for p in self.backend_pids()}
         return app, db
 
+    def settle(self, timeout: float = 120) -> None:
+        """Wait until the workers have booted (their CPU stops growing): a worker still importing
+        Django would otherwise charge its boot to the first scenario."""
+        deadline = time.time() + timeout
+        last = -1
+        while time.time() < deadline:
+            now = sum(_cpu_ticks(p) for p in _children(self.server_pid))
+            if now == last and len(_children(self.server_pid)) > 0:
+                return
+            last = now
+            time.sleep(1.5)
+
     @staticmethod
     def used(before: dict[int, int], after: dict[int, int]) -> float:
         """Seconds of CPU between two snapshots (a process that appeared counts from zero)."""
@@ -313,7 +325,7 @@ def run_scenario(
 ) -> dict[str, Any]:
     # Warm up: one pass over a few paths (fills the page cache for the cached scenarios).
     for path in paths[:50]:
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)  # workers may still boot
         conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         conn.getresponse().read()
         conn.close()
@@ -530,6 +542,7 @@ def main() -> None:
             ("decision page, uncached, 2 clients", uncached_pages, session, low),
         ]
         cpu = ServerCpu(server.pid, db_url.rsplit("/", 1)[1])
+        cpu.settle()
         for name, paths, cookie, load in scenarios:
             if args.only and args.only not in name:
                 continue
