@@ -63,7 +63,7 @@ def rows_html(items: Iterable[Any]) -> SafeString:
     return mark_safe("".join(row_html(d, url_prefix=prefix) for d in items))  # noqa: S308 — escaped above
 
 
-def list_rows_html(keys: Sequence[tuple[int, dt.datetime]]) -> tuple[SafeString, int]:
+def list_rows_html(keys: Sequence[tuple[int, dt.datetime | None]]) -> tuple[SafeString, int]:
     """The rows of one page of the list from its (id, published_at) pairs, in that order: cached
     fragments where present, the others read (one query) and rendered. Returns the markup and the
     number of rows (a decision withdrawn since the ids were read is left out)."""

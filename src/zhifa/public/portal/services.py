@@ -26,8 +26,8 @@ from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.portal import cache as portal_cache
-from zhifa.public.portal import fragments
 from zhifa.public.portal import deadlines as dues
+from zhifa.public.portal import fragments
 from zhifa.public.portal.deadlines import (  # the portal's share of the provisional job
     recompute_provisional_dues as recompute_provisional_dues,
 )

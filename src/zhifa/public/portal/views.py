@@ -131,7 +131,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_page()
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
-    item = sel.decision_public_get(decision_id)
+    item = sel.decision_public_get(decision_id, fields=sel.PUBLIC_PAGE_FIELDS)
     if item is None:
         raise Http404
     return reading_page("portal/decision.html", {"d": item, "section": "after"})

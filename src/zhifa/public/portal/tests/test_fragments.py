@@ -19,7 +19,7 @@ SESSION = {"HTTP_COOKIE": "sessionid=an-official-s-session-cookie"}  # never ans
 # The row loop `_decision_rows.html` had before rows were rendered in Python: the markup must not change.
 TEMPLATE_ROWS = (
     "{% for d in items %}<tr>\n"
-    '    <td><a href="{% url \'portal:decision\' d.id %}">{{ d.decision_number }}</a></td>\n'
+    "    <td><a href=\"{% url 'portal:decision' d.id %}\">{{ d.decision_number }}</a></td>\n"
     "    <td>{{ d.party_public }}</td><td>{{ d.measures_public }}</td><td>{{ d.agency_name }}</td>"
     '<td class="nowrap">{{ d.decided_on|date:"Y-m-d" }}</td>\n'
     "  </tr>{% endfor %}"
@@ -41,7 +41,12 @@ def row(n: int, **extra: object) -> SimpleNamespace:
 def test_rows_have_the_templates_markup_escaped_the_same_way() -> None:
     items = [
         row(1),
-        row(22, party_public='<b>"某某"&\'公司\'</b>', measures_public="警告<script>", decided_on=dt.date(999, 1, 2)),
+        row(
+            22,
+            party_public="<b>\"某某\"&'公司'</b>",
+            measures_public="警告<script>",
+            decided_on=dt.date(999, 1, 2),
+        ),
         row(333, agency_name="A & B"),
     ]
     expected = Template(TEMPLATE_ROWS).render(Context({"items": items}))
@@ -68,7 +73,7 @@ class TestRowCache:
         assert not any('"id" IN' in q["sql"] for q in seen.captured_queries)
 
     def test_a_withdrawn_decision_is_never_served_from_the_row_cache(
-        self, client, world, frozen, django_capture_on_commit_callbacks
+        self, client, world, frozen, django_capture_on_commit_callbacks, django_assert_num_queries
     ) -> None:
         kept = publish(world.agency_a)
         d = publish(world.agency_a)
@@ -87,8 +92,9 @@ class TestRowCache:
         cache.set(key, stale)
         page = client.get("/portal/decisions/", **SESSION).content.decode()
         assert f">{d.decision_number}</a></td>" not in page and kept.decision_number in page
-        notice = client.get(f"/portal/decisions/{d.pk}/", **SESSION).content.decode()
-        assert "该决定已撤回" in notice and "张**" not in notice
+        with django_assert_num_queries(1):  # the notice's fields are read with the row
+            notice = client.get(f"/portal/decisions/{d.pk}/", **SESSION).content.decode()
+        assert "该决定已撤回" in notice and "经行政复议，本决定已被撤销。" in notice and "张**" not in notice
 
     def test_a_decision_published_again_corrected_gets_a_new_fragment(self, client, world, frozen) -> None:
         """A correction reaches the public only as a new publication (a new published_at): the old
@@ -137,7 +143,11 @@ class TestReadingPath:
         assert response.status_code == 200 and response["Cache-Control"] == "no-store"
 
     def test_the_memoised_header_marks_each_section(self, client, world, frozen) -> None:
-        for url, label in [("/portal/during/", "事中"), ("/portal/decisions/", "事后"), ("/portal/during/", "事中")]:
+        for url, label in [
+            ("/portal/during/", "事中"),
+            ("/portal/decisions/", "事后"),
+            ("/portal/during/", "事中"),
+        ]:
             header = client.get(url, **SESSION).content.decode().split("</header>")[0]
             current = header.split('aria-current="page">')[1].split("</a>")[0]
             assert label in current, (url, current)
