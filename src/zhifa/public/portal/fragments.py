@@ -69,7 +69,7 @@ def list_rows_html(keys: Sequence[tuple[int, dt.datetime | None]]) -> tuple[Safe
     number of rows (a decision withdrawn since the ids were read is left out)."""
     if not keys:
         return mark_safe(""), 0
-    from zhifa.public.portal.selectors import decisions_by_id
+    from zhifa.public.portal.selectors import list_rows_by_id
 
     names = {i: row_key(i, at) for i, at in keys}
     cached: dict[str, str] = cache.get_many(list(names.values()))
@@ -78,10 +78,10 @@ def list_rows_html(keys: Sequence[tuple[int, dt.datetime | None]]) -> tuple[Safe
     if missing:
         prefix = decision_url_prefix()
         fresh: dict[str, str] = {}
-        for d in decisions_by_id(missing).values():
-            html[d.pk] = row_html(d, url_prefix=prefix)
+        for d in list_rows_by_id(missing).values():
+            html[d.id] = row_html(d, url_prefix=prefix)
             if d.published_at is not None:
-                fresh[row_key(d.pk, d.published_at)] = html[d.pk]
+                fresh[row_key(d.id, d.published_at)] = html[d.id]
         if fresh:
             cache.set_many(fresh, ROW_SECONDS)
     parts = [html[i] for i, _ in keys if i in html]

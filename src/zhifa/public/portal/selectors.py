@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
+from types import SimpleNamespace
 from decimal import Decimal
 from typing import Any
 
@@ -150,6 +151,25 @@ def decisions_by_id(ids: Collection[int]) -> dict[int, PublishedDecision]:
             *PUBLIC_LIST_FIELDS
         )
     }
+
+
+# What a row of the list shows (portal.fragments.row_html), and published_at for its cache key.
+LIST_ROW_FIELDS = (
+    "id",
+    "decision_number",
+    "party_public",
+    "measures_public",
+    "agency_name",
+    "decided_on",
+    "published_at",
+)
+
+
+def list_rows_by_id(ids: Collection[int]) -> dict[int, SimpleNamespace]:
+    """The list's rows of published decisions by id, as plain values (no model instances: the rows
+    are only rendered)."""
+    rows = PublishedDecision.objects.filter(id__in=ids, state=PublishedDecision.State.PUBLISHED)
+    return {r["id"]: SimpleNamespace(**r) for r in rows.values(*LIST_ROW_FIELDS)}
 
 
 def decision_page(
