@@ -7,8 +7,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.cache import cache
