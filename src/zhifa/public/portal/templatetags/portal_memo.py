@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
 from django.urls import get_script_prefix, get_urlconf
@@ -31,6 +32,8 @@ class MemoNode(template.Node):
         self.vary_on = vary_on
 
     def render(self, context: Context) -> str:
+        if settings.DEBUG:  # a template edited under runserver shows at once
+            return self.nodelist.render(context)
         key = (
             self.origin.name if self.origin else "",  # the block: its template and place in it
             self.token.position if self.token else None,
