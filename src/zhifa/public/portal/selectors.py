@@ -107,15 +107,21 @@ def published_decisions(*, q: str = "", agency_id: int | None = None) -> QuerySe
 
 
 def published_count(*, q: str = "", agency_id: int | None = None) -> int:
-    from zhifa.public.portal.cache import generation
+    """The total for a filter, cached with the generation it was counted under (one cache round trip
+    reads both): a publication or withdrawal bumps the generation, so the next request counts again."""
+    from zhifa.public.portal.cache import GENERATION_KEY, generation
 
-    raw = f"{generation()}|{agency_id or ''}|{(q or '').strip()}"
+    raw = f"{agency_id or ''}|{(q or '').strip()}"
     key = "portal:count:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
-    count = cache.get(key)
-    if count is None:
-        count = published_decisions(q=q, agency_id=agency_id).count()
-        cache.set(key, count, COUNT_CACHE_SECONDS)
-    return int(count)
+    got = cache.get_many([GENERATION_KEY, key])
+    current = got.get(GENERATION_KEY)
+    current = generation() if current is None else int(current)
+    hit = got.get(key)
+    if isinstance(hit, tuple) and hit[0] == current:
+        return int(hit[1])
+    count = published_decisions(q=q, agency_id=agency_id).count()
+    cache.set(key, (current, count), COUNT_CACHE_SECONDS)
+    return count
 
 
 @dataclass
