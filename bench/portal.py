@@ -18,6 +18,12 @@ gunicorn on loopback, cached and uncached.
    Targets (the issue): ≥ 300 req/s for cached pages on 2 cores; p95 < 100 ms uncached.
 
     PYTHONPATH=src python bench/portal.py [--cases 1000000] [--duration 15] [--concurrency 8]
+        [--port 8097] [--redis-url redis://127.0.0.1:6379/13] [--only uncached]
+
+Server CPU per request: user + system ticks of the gunicorn processes (master and workers) and of the
+PostgreSQL backends serving the bench database, read from /proc/<pid>/stat before and after each
+scenario, divided by the requests answered. Unlike latency it does not depend on what else the shared
+machine is running. The load average is printed at the start and end of each scenario.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/zhifa_portal_bench).
 The load generator shares the machine's cores with the server, so the figures are a lower bound.
@@ -244,20 +250,93 @@ def _load_process(paths: list[str], cookie: str, duration: float, concurrency: i
     result.put((latencies, errors))
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of one process, in clock ticks (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class ServerCpu:
+    """CPU of the gunicorn processes and of the database backends that serve them."""
+
+    def __init__(self, server_pid: int, db_name: str) -> None:
+        self.server_pid = server_pid
+        self.db_name = db_name
+
+    def backend_pids(self) -> list[int]:
+        import psycopg
+
+        url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [self.db_name],
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def snapshot(self) -> tuple[dict[int, int], dict[int, int]]:
+        app = {p: _cpu_ticks(p) for p in [self.server_pid, *_children(self.server_pid)]}
+        db = {p: _cpu_ticks(p) for p in self.backend_pids()}
+        return app, db
+
+    def settle(self, timeout: float = 120) -> None:
+        """Wait until the workers have booted (their CPU stops growing): a worker still importing
+        Django would otherwise charge its boot to the first scenario."""
+        deadline = time.time() + timeout
+        last = -1
+        while time.time() < deadline:
+            now = sum(_cpu_ticks(p) for p in _children(self.server_pid))
+            if now == last and len(_children(self.server_pid)) > 0:
+                return
+            last = now
+            time.sleep(1.5)
+
+    @staticmethod
+    def used(before: dict[int, int], after: dict[int, int]) -> float:
+        """Seconds of CPU between two snapshots (a process that appeared counts from zero)."""
+        return sum(max(0, t - before.get(p, 0)) for p, t in after.items()) / CLOCK_TICKS
+
+
+def _loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def run_scenario(
-    name: str, paths: list[str], *, cookie: str, duration: float, concurrency: int
+    name: str,
+    paths: list[str],
+    *,
+    cookie: str,
+    duration: float,
+    concurrency: int,
+    cpu: ServerCpu | None = None,
 ) -> dict[str, Any]:
     # Warm up: one pass over a few paths (fills the page cache for the cached scenarios).
     for path in paths[:50]:
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)  # workers may still boot
         conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         conn.getresponse().read()
         conn.close()
     result: Any = mp.Queue()
+    load_before = _loadavg()
+    cpu_before = cpu.snapshot() if cpu else None
     proc = mp.Process(target=_load_process, args=(paths, cookie, duration, concurrency, result))
     proc.start()
     latencies, errors = result.get()
     proc.join()
+    cpu_after = cpu.snapshot() if cpu else None
     latencies.sort()
 
     def pct(p: float) -> float:
@@ -274,7 +353,13 @@ def run_scenario(
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else 0.0,
+        "load": f"{load_before} → {_loadavg()}",
     }
+    if cpu_before and cpu_after and latencies:
+        app = ServerCpu.used(cpu_before[0], cpu_after[0])
+        db = ServerCpu.used(cpu_before[1], cpu_after[1])
+        figures["app_cpu_ms_per_req"] = round(app * 1000 / len(latencies), 2)
+        figures["db_cpu_ms_per_req"] = round(db * 1000 / len(latencies), 2)
     print(json.dumps(figures, ensure_ascii=False), flush=True)
     return figures
 
@@ -289,7 +374,54 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
     raise SystemExit(f"bench: nothing listening on {port}")
 
 
+def in_process(
+    name: str, paths: list[str], *, cookie: str, requests: int, profile: str = ""
+) -> dict[str, Any]:
+    """CPU per request in this one process (Django's test client, the whole middleware stack, no
+    network): `time.process_time`, so it does not depend on the other processes of a shared machine.
+    With `profile`, cProfile's statistics are written there."""
+    import cProfile
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_COOKIE=cookie) if cookie else Client()
+    for path in paths[:20]:  # warm: templates compiled, connections open, counts cached
+        client.get(path)
+    rng = random.Random(7)
+    chosen = [rng.choice(paths) for _ in range(requests)]
+    profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not waiting
+    with CaptureQueriesContext(connection) as queries:
+        started_cpu, started = time.process_time(), time.perf_counter()
+        if profiler:
+            profiler.enable()
+        for path in chosen:
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"bench: {path} answered {response.status_code}")
+        if profiler:
+            profiler.disable()
+        cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
+    if profiler:
+        profiler.dump_stats(profile)
+        with open(profile + ".sql", "w") as f:  # one request's queries, to read beside the profile
+            f.write("\n".join(q["sql"] for q in queries.captured_queries[-8:]))
+    figures = {
+        "scenario": name + " (in process)",
+        "requests": requests,
+        "cpu_ms_per_req": round(cpu * 1000 / requests, 2),
+        "wall_ms_per_req": round(wall * 1000 / requests, 2),
+        "queries_per_req": round(len(queries.captured_queries) / requests, 2),
+        "bytes": len(response.content),
+        "load": _loadavg(),
+    }
+    print(json.dumps(figures, ensure_ascii=False), flush=True)
+    return figures
+
+
 def main() -> None:
+    global PORT  # noqa: PLW0603 — the load threads read the port the command line chose
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -299,13 +431,33 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port on 127.0.0.1")
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="use this Redis (e.g. a db of a shared server) instead of a private one",
+    )
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=0,
+        metavar="N",
+        help="no server: N uncached requests of each kind through the test client, CPU per request",
+    )
+    parser.add_argument("--profile", default="", help="with --in-process: cProfile output prefix")
     args = parser.parse_args()
+    PORT = args.port
 
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     ensure_database(db_url)
     redis_proc = None
-    redis_url = ""
-    if shutil.which("redis-server"):
+    redis_url = args.redis_url
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()  # the bench's own db: no stale pages or counts
+    elif shutil.which("redis-server"):
         redis_proc = subprocess.Popen(
             [
                 "redis-server",
@@ -344,6 +496,24 @@ def main() -> None:
     print(json.dumps(data), flush=True)
     ids = list(PublishedDecision.objects.order_by("?").values_list("id", flat=True)[:20000])
     agency_ids = list(PublishedDecision.objects.values_list("agency_id", flat=True).distinct()[:20])
+    uncached_list = [f"/portal/decisions/?page={random.randint(1, 500)}" for _ in range(500)] + [
+        f"/portal/decisions/?agency={a}&page={random.randint(1, 50)}" for a in agency_ids for _ in range(10)
+    ]
+    uncached_pages = [f"/portal/decisions/{i}/" for i in ids]
+    session = "sessionid=bench-no-such-session"
+    if args.in_process:
+        from django.conf import settings
+
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        for name, paths in (
+            ("decisions list, uncached", uncached_list),
+            ("decision page, uncached", uncached_pages),
+        ):
+            if args.only and args.only not in name:
+                continue
+            prof = f"{args.profile}-{'list' if 'list' in name else 'page'}.prof" if args.profile else ""
+            in_process(name, paths, cookie=session, requests=args.in_process, profile=prof)
+        return
     from django.db import connections
 
     connections.close_all()
@@ -359,37 +529,24 @@ def main() -> None:
         hot = ids[:20]
         cached_list = ["/portal/decisions/"]
         cached_pages = [f"/portal/decisions/{i}/" for i in hot]
-        uncached_list = [f"/portal/decisions/?page={random.randint(1, 500)}" for _ in range(500)] + [
-            f"/portal/decisions/?agency={a}&page={random.randint(1, 50)}"
-            for a in agency_ids
-            for _ in range(10)
-        ]
-        uncached_pages = [f"/portal/decisions/{i}/" for i in ids]
-        session = "sessionid=bench-no-such-session"
-        common = {"duration": args.duration, "concurrency": args.concurrency}
-        results.append(run_scenario("decisions list, cached", cached_list, cookie="", **common))
-        results.append(run_scenario("decision page, cached", cached_pages, cookie="", **common))
-        results.append(
-            run_scenario("decisions list, uncached (random pages)", uncached_list, cookie=session, **common)
-        )
-        results.append(
-            run_scenario("decision page, uncached (random ids)", uncached_pages, cookie=session, **common)
-        )
-        results.append(
-            run_scenario(
-                "API /public/decisions (random pages)",
-                [f"/api/v1/public/decisions?page={random.randint(1, 500)}" for _ in range(500)],
-                cookie="",
-                **common,
-            )
-        )
+        api_pages = [f"/api/v1/public/decisions?page={random.randint(1, 500)}" for _ in range(500)]
+        high = {"duration": args.duration, "concurrency": args.concurrency}
         low = {"duration": args.duration, "concurrency": 2}
-        results.append(
-            run_scenario("decisions list, uncached, 2 clients", uncached_list, cookie=session, **low)
-        )
-        results.append(
-            run_scenario("decision page, uncached, 2 clients", uncached_pages, cookie=session, **low)
-        )
+        scenarios: list[tuple[str, list[str], str, dict[str, Any]]] = [
+            ("decisions list, cached", cached_list, "", high),
+            ("decision page, cached", cached_pages, "", high),
+            ("decisions list, uncached (random pages)", uncached_list, session, high),
+            ("decision page, uncached (random ids)", uncached_pages, session, high),
+            ("API /public/decisions (random pages)", api_pages, "", high),
+            ("decisions list, uncached, 2 clients", uncached_list, session, low),
+            ("decision page, uncached, 2 clients", uncached_pages, session, low),
+        ]
+        cpu = ServerCpu(server.pid, db_url.rsplit("/", 1)[1])
+        cpu.settle()
+        for name, paths, cookie, load in scenarios:
+            if args.only and args.only not in name:
+                continue
+            results.append(run_scenario(name, paths, cookie=cookie, cpu=cpu, **load))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -119,7 +119,11 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", getattr(settings, "ZHIFA_CSP", CSP))
         if not request.path.startswith(settings.STATIC_URL):
-            user = getattr(request, "user", None)
+            # A response built without reading the session cannot hold the signed-in user's data
+            # (the user is read from the session), so the session is not loaded just to ask: the
+            # public portal's pages cost no session query for a visitor who carries a cookie.
+            session = getattr(request, "session", None)
+            user = getattr(request, "user", None) if session is None or session.accessed else None
             personal = request.path.startswith("/api/") or bool(user and user.is_authenticated)
             if personal:
                 response.headers["Cache-Control"] = "no-store"

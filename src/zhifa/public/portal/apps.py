@@ -32,6 +32,14 @@ class PortalConfig(AppConfig):
         from zhifa.public.portal.cache import bump
 
         register_no_penalty_list_listener(bump)
+        # the decisions list's agency filter is cached (selectors.public_agency_choices): any saved
+        # org node drops it once committed
+        from django.db.models.signals import post_save
+
+        from zhifa.org.models import OrgNode
+        from zhifa.public.portal.selectors import forget_agency_choices
+
+        post_save.connect(forget_agency_choices, sender=OrgNode, dispatch_uid="portal-agency-choices")
         # The periods run on the shared engine; publish_due/withdraw_due follow its rows (mirror), the
         # publication_overdue alert above stays the portal's own.
         register_object_type(

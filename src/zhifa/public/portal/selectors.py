@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.cache import cache
@@ -55,11 +56,10 @@ def public_agency_get(agency_id: int) -> OrgNode | None:
 
 
 @dataclass
-class DecisionPage:
-    """One page of the public list. The total is cached briefly: counting a million rows on every
-    request would cost more than the page itself."""
+class Pager:
+    """Where a page of the public list stands. The total is cached briefly: counting a million rows
+    on every request would cost more than the page itself."""
 
-    items: list[PublishedDecision]
     number: int
     page_size: int
     count: int
@@ -89,6 +89,11 @@ class DecisionPage:
         return self.number + 1
 
 
+@dataclass
+class DecisionPage(Pager):
+    items: list[PublishedDecision]
+
+
 def published_decisions(*, q: str = "", agency_id: int | None = None) -> QuerySet[PublishedDecision]:
     qs = PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED)
     if agency_id:
@@ -102,46 +107,134 @@ def published_decisions(*, q: str = "", agency_id: int | None = None) -> QuerySe
 
 
 def published_count(*, q: str = "", agency_id: int | None = None) -> int:
-    from zhifa.public.portal.cache import generation
+    """The total for a filter, cached with the generation it was counted under (one cache round trip
+    reads both): a publication or withdrawal bumps the generation, so the next request counts again."""
+    from zhifa.public.portal.cache import GENERATION_KEY, generation
 
-    raw = f"{generation()}|{agency_id or ''}|{(q or '').strip()}"
+    raw = f"{agency_id or ''}|{(q or '').strip()}"
     key = "portal:count:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
-    count = cache.get(key)
-    if count is None:
-        count = published_decisions(q=q, agency_id=agency_id).count()
-        cache.set(key, count, COUNT_CACHE_SECONDS)
-    return int(count)
+    got = cache.get_many([GENERATION_KEY, key])
+    current = got.get(GENERATION_KEY)
+    current = generation() if current is None else int(current)
+    hit = got.get(key)
+    if isinstance(hit, tuple) and hit[0] == current:
+        return int(hit[1])
+    count = published_decisions(q=q, agency_id=agency_id).count()
+    cache.set(key, (current, count), COUNT_CACHE_SECONDS)
+    return count
+
+
+@dataclass
+class PageKeys(Pager):
+    """One page of the public list as (id, published_at) pairs, newest first: what the list's row
+    fragments are keyed by (portal.fragments)."""
+
+    keys: list[tuple[int, dt.datetime | None]]
+
+
+def decision_page_keys(
+    *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
+) -> PageKeys:
+    count = published_count(q=q, agency_id=agency_id)
+    last = min(MAX_PAGES, max(1, -(-count // page_size)))
+    page = min(max(1, page), last)
+    offset = (page - 1) * page_size
+    # An index-only scan of (state, published_at, id): skipping `offset` index entries without
+    # touching the table; published_at rides along from the same index.
+    keys = list(
+        published_decisions(q=q, agency_id=agency_id).values_list("id", "published_at")[
+            offset : offset + page_size
+        ]
+    )
+    return PageKeys(keys=keys, number=page, page_size=page_size, count=count)
+
+
+def decisions_by_id(ids: Collection[int]) -> dict[int, PublishedDecision]:
+    """Published decisions by id with the list's fields (the rows of a page whose ids are known)."""
+    return {
+        d.pk: d
+        for d in PublishedDecision.objects.filter(id__in=ids, state=PublishedDecision.State.PUBLISHED).only(
+            *PUBLIC_LIST_FIELDS
+        )
+    }
+
+
+# What a row of the list shows (portal.fragments.row_html), and published_at for its cache key.
+LIST_ROW_FIELDS = (
+    "id",
+    "decision_number",
+    "party_public",
+    "measures_public",
+    "agency_name",
+    "decided_on",
+    "published_at",
+)
+
+
+def list_rows_by_id(ids: Collection[int]) -> dict[int, SimpleNamespace]:
+    """The list's rows of published decisions by id, as plain values (no model instances: the rows
+    are only rendered)."""
+    rows = PublishedDecision.objects.filter(id__in=ids, state=PublishedDecision.State.PUBLISHED)
+    return {r["id"]: SimpleNamespace(**r) for r in rows.values(*LIST_ROW_FIELDS)}
 
 
 def decision_page(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
 ) -> DecisionPage:
-    count = published_count(q=q, agency_id=agency_id)
-    last = min(MAX_PAGES, max(1, -(-count // page_size)))
-    page = min(max(1, page), last)
-    offset = (page - 1) * page_size
-    # Deferred join: the page's ids come from an index-only scan of (state, published_at, id) — skipping
-    # `offset` index entries without touching the table — then only those rows are read.
-    ids = list(
-        published_decisions(q=q, agency_id=agency_id).values_list("id", flat=True)[
-            offset : offset + page_size
-        ]
-    )
-    rows = {d.pk: d for d in PublishedDecision.objects.filter(id__in=ids).only(*PUBLIC_LIST_FIELDS)}
-    items = [rows[i] for i in ids if i in rows]
-    return DecisionPage(items=items, number=page, page_size=page_size, count=count)
+    # Deferred join: the page's ids first (index only), then only those rows.
+    keys = decision_page_keys(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    rows = decisions_by_id([i for i, _ in keys.keys])
+    items = [rows[i] for i, _ in keys.keys if i in rows]
+    return DecisionPage(items=items, number=keys.number, page_size=page_size, count=keys.count)
 
 
-def decision_public_get(decision_id: int) -> PublishedDecision | None:
-    """A published decision, or a withdrawn one (shown as a withdrawal notice with its reason)."""
-    return (
-        PublishedDecision.objects.filter(
-            id=decision_id,
-            state__in=[PublishedDecision.State.PUBLISHED, PublishedDecision.State.WITHDRAWN],
-        )
-        .exclude(state=PublishedDecision.State.WITHDRAWN, published_at__isnull=True)
-        .first()
-    )
+AGENCY_CHOICES_KEY = "portal:agency-choices"
+AGENCY_CHOICES_SECONDS = 300
+
+
+def public_agency_choices() -> list[tuple[int, str]]:
+    """(id, name) of the public agencies in tree order, for the list's filter: cached, and dropped
+    whenever an org node is saved (portal.apps); the timeout bounds any write that bypasses save()."""
+    choices = cache.get(AGENCY_CHOICES_KEY)
+    if choices is None:
+        choices = list(public_agencies().values_list("id", "name"))
+        cache.set(AGENCY_CHOICES_KEY, choices, AGENCY_CHOICES_SECONDS)
+    return [(int(i), str(n)) for i, n in choices]
+
+
+def forget_agency_choices(**_: Any) -> None:
+    """post_save of an org node: the filter is read again once the change is committed."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: cache.delete(AGENCY_CHOICES_KEY))
+
+
+# What the decision page shows (a published decision, or a withdrawal notice): reading only these
+# columns halves the cost of building the query for a page that is mostly this one row.
+PUBLIC_PAGE_FIELDS = (
+    *PUBLIC_LIST_FIELDS,
+    "party_id_public",
+    "facts_public",
+    "violated_provision",
+    "penalty_provision",
+    "withdrawn_on",
+    "withdrawal_note",
+)
+
+
+def decision_public_get(
+    decision_id: int, *, fields: Collection[str] | None = None
+) -> PublishedDecision | None:
+    """A published decision, or a withdrawn one (shown as a withdrawal notice with its reason).
+    `fields`: only these columns (the page's `PUBLIC_PAGE_FIELDS`); all by default."""
+    qs = PublishedDecision.objects.filter(
+        id=decision_id,
+        state__in=[PublishedDecision.State.PUBLISHED, PublishedDecision.State.WITHDRAWN],
+    ).exclude(state=PublishedDecision.State.WITHDRAWN, published_at__isnull=True)
+    if fields is not None:
+        qs = qs.only(*fields)
+    rows = list(qs[:1])  # the id is unique: no ordering to build
+    return rows[0] if rows else None
 
 
 def recently_withdrawn(limit: int = 10) -> list[PublishedDecision]:

@@ -4,8 +4,11 @@ needed to read, cached for anonymous visitors (portal.cache)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,11 +17,19 @@ from zhifa.core import access
 from zhifa.core.params import int_param
 from zhifa.law import complaints as complaint_rules
 from zhifa.law import disclosure as disclosure_rules
-from zhifa.public.portal import charts
+from zhifa.public.portal import charts, fragments
 from zhifa.public.portal import selectors as sel
 from zhifa.public.portal.cache import cached_page
 
 PAGE_SIZE = 20
+
+
+def reading_page(template: str, context: dict[str, Any]) -> HttpResponse:
+    """A reading page, rendered without the request: it is the same for every visitor, so no context
+    processor runs and neither the session nor the user is loaded (a visitor who carries a session
+    cookie, e.g. an official, costs no session query; the portal header shows no user, and these views
+    never add messages, so nothing differs). Views that read the user (the power list) use `render`."""
+    return HttpResponse(render_to_string(template, context))
 
 
 @access.public
@@ -26,10 +37,13 @@ PAGE_SIZE = 20
 @cached_page()
 def home(request: HttpRequest) -> HttpResponse:
     latest = sel.decision_page(page=1, page_size=8)
-    return render(
-        request,
+    return reading_page(
         "portal/home.html",
-        {"latest": latest.items, "agencies": sel.public_agencies(), "section": "home"},
+        {
+            "latest_rows": fragments.rows_html(latest.items),
+            "agencies": sel.public_agencies(),
+            "section": "home",
+        },
     )
 
 
@@ -37,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_page()
 def before(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/before.html", {"agencies": sel.public_agencies(), "section": "before"})
+    return reading_page("portal/before.html", {"agencies": sel.public_agencies(), "section": "before"})
 
 
 @access.public
@@ -50,14 +64,14 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
     from zhifa.org.models import OrgNode
 
     units = OrgNode.objects.filter(parent=node, kind=OrgNode.Kind.UNIT, is_active=True).order_by("path")
-    return render(
-        request,
+    latest = sel.decision_page(agency_id=node.pk, page=1, page_size=10).items
+    return reading_page(
         "portal/agency.html",
         {
             "agency": node,
             "units": units,
             "officers": sel.public_officers(agency_id=node.pk, on=timezone.localdate()),
-            "latest": sel.decision_page(agency_id=node.pk, page=1, page_size=10).items,
+            "latest_rows": fragments.rows_html(latest),
             "section": "before",
         },
     )
@@ -67,8 +81,7 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
 @require_GET
 @cached_page()
 def guides(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
+    return reading_page(
         "portal/guides.html",
         {
             "section": "before",
@@ -85,7 +98,7 @@ def guides(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_page()
 def during(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/during.html", {"section": "during"})
+    return reading_page("portal/during.html", {"section": "during"})
 
 
 @access.public
@@ -94,18 +107,21 @@ def during(request: HttpRequest) -> HttpResponse:
 def decisions(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "")[:100]
     agency_id = int_param(request.GET.get("agency"))
-    page = sel.decision_page(
+    # The page's (id, published_at) pairs from the index, the rows from their cached fragments
+    # (portal.fragments); the agency filter from a cached list of names.
+    keys = sel.decision_page_keys(
         q=q, agency_id=agency_id, page=int_param(request.GET.get("page"), 1) or 1, page_size=PAGE_SIZE
     )
-    return render(
-        request,
+    rows, _count = fragments.list_rows_html(keys.keys)
+    return reading_page(
         "portal/decisions.html",
         {
-            "page": page,
+            "page": keys,
+            "rows": rows,
             "q": q,
             "agency_id": agency_id,
-            "agencies": sel.public_agencies(),
-            "withdrawn": sel.recently_withdrawn() if not q and page.number == 1 else [],
+            "agency_options": fragments.agency_options_html(sel.public_agency_choices(), agency_id),
+            "withdrawn": sel.recently_withdrawn() if not q and keys.number == 1 else [],
             "section": "after",
         },
     )
@@ -115,10 +131,10 @@ def decisions(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_page()
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
-    item = sel.decision_public_get(decision_id)
+    item = sel.decision_public_get(decision_id, fields=sel.PUBLIC_PAGE_FIELDS)
     if item is None:
         raise Http404
-    return render(request, "portal/decision.html", {"d": item, "section": "after"})
+    return reading_page("portal/decision.html", {"d": item, "section": "after"})
 
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
@@ -133,8 +149,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     year = int_param(request.GET.get("year"), years[0] if years else this_year) or this_year
     agency_id = int_param(request.GET.get("agency"))
     data = sel.decision_stats(year=year, agency_id=agency_id)
-    return render(
-        request,
+    return reading_page(
         "portal/stats.html",
         {
             "data": data,
@@ -262,8 +277,7 @@ def procedure(request: HttpRequest, name: str) -> HttpResponse:
             "At any open stage the case may be suspended, resumed or terminated with the approver's decision."
         ),
     )
-    return render(
-        request,
+    return reading_page(
         "portal/procedure.html",
         {"title": title, "diagram": diagram, "name": name, "section": "before"},
     )
@@ -276,8 +290,8 @@ def dispositions(request: HttpRequest) -> HttpResponse:
     """罚没物品处置结果: what became of confiscated and seized property."""
     from django.core.paginator import Paginator
 
-    page = Paginator(sel.public_dispositions(), 30).get_page(request.GET.get("page"))
-    return render(request, "portal/dispositions.html", {"page": page, "section": "after"})
+    paginated = Paginator(sel.public_dispositions(), 30).get_page(request.GET.get("page"))
+    return reading_page("portal/dispositions.html", {"page": paginated, "section": "after"})
 
 
 # --- the 免罚清单 (行政处罚法第三十三条第一款; 政府信息公开条例第二十条第（六）项) ---------------------------
@@ -293,5 +307,5 @@ def no_penalty_list(request: HttpRequest) -> HttpResponse:
 
     from zhifa.enforcement.cases.selectors import no_penalty_list_public
 
-    page = Paginator(no_penalty_list_public(), 50).get_page(request.GET.get("page"))
-    return render(request, "portal/no_penalty_list.html", {"page": page, "section": "before"})
+    paginated = Paginator(no_penalty_list_public(), 50).get_page(request.GET.get("page"))
+    return reading_page("portal/no_penalty_list.html", {"page": paginated, "section": "before"})
