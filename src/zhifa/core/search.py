@@ -17,7 +17,7 @@ The original title/body are kept in `core.SearchDocument` for snippets, which ar
 both databases give the same `<mark>`-highlighted, HTML-escaped result.
 
 Interface (docs/interfaces.md): `search_index`, `search_index_many`, `search_remove`, `search_query`,
-`search_ids`, `search_count`. Call the writers inside the service transaction that changes the object,
+`search_ids`, `search_filter`, `search_count`. Call the writers inside the service transaction that changes the object,
 so the index commits or rolls back with it.
 """
 
