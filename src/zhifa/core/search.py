@@ -564,7 +564,7 @@ class _DocumentMatches(Func):
         # checks that one rowid against the words (a missing document gives NULL: no match).
         sql = (
             "EXISTS (SELECT 1 FROM core_search_fts f WHERE f.rowid = (SELECT d.id FROM core_searchdocument d "
-            f"WHERE d.kind = %s AND d.object_id = {column_sql}) AND core_search_fts MATCH %s)"
+            f"WHERE d.kind = %s AND d.object_id = {column_sql}) AND core_search_fts MATCH %s)"  # noqa: S608 — a compiled column
         )
         return sql, [self.kind, *column_params, self.match]
 
