@@ -563,8 +563,9 @@ class _DocumentMatches(Func):
         # The scalar subquery finds the document's id by the unique (kind, object_id) index; FTS5 then
         # checks that one rowid against the words (a missing document gives NULL: no match).
         sql = (
-            "EXISTS (SELECT 1 FROM core_search_fts f WHERE f.rowid = (SELECT d.id FROM core_searchdocument d "
-            f"WHERE d.kind = %s AND d.object_id = {column_sql}) AND core_search_fts MATCH %s)"  # noqa: S608 — a compiled column
+            "EXISTS (SELECT 1 FROM core_search_fts f WHERE f.rowid = (SELECT d.id "  # noqa: S608 — a compiled column
+            f"FROM core_searchdocument d WHERE d.kind = %s AND d.object_id = {column_sql}) "
+            "AND core_search_fts MATCH %s)"
         )
         return sql, [self.kind, *column_params, self.match]
 
