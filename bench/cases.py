@@ -511,11 +511,32 @@ def existing(n: int) -> dict[str, Any] | None:
 # --- Measurements -----------------------------------------------------------------------------------
 
 
-def timed(fn: Callable[[], Any], rounds: int) -> tuple[list[float], list[float]]:
-    """Wall-clock of each round, and the time spent inside the database driver in that round."""
+def _cpu_seconds(backend_pid: int | None) -> float:
+    """CPU time of this process plus, on PostgreSQL, of its server backend (same machine): what a
+    request costs whatever else the shared cores are doing."""
+    total = time.process_time()
+    if backend_pid:
+        try:
+            fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def timed(
+    fn: Callable[[], Any], rounds: int, cpu: list[float] | None = None
+) -> tuple[list[float], list[float]]:
+    """Wall-clock of each round, and the time spent inside the database driver in that round (and,
+    into `cpu`, the CPU time of each round: process and database backend)."""
     from django.db import connection
 
     fn()  # warm-up: caches, prepared plans, jieba
+    backend_pid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend_pid = int(cursor.fetchone()[0])
     walls, dbs = [], []
     spent = [0.0]
 
@@ -529,9 +550,12 @@ def timed(fn: Callable[[], Any], rounds: int) -> tuple[list[float], list[float]]
     with connection.execute_wrapper(timer):
         for _ in range(rounds):
             spent[0] = 0.0
+            c0 = _cpu_seconds(backend_pid)
             t0 = time.perf_counter()
             fn()
             walls.append((time.perf_counter() - t0) * 1000)
+            if cpu is not None:
+                cpu.append((_cpu_seconds(backend_pid) - c0) * 1000)
             dbs.append(spent[0] * 1000)
     return walls, dbs
 
@@ -772,15 +796,19 @@ def measure(ctx: dict[str, Any], rounds: int) -> dict[str, Any]:
             count = json.loads(body).get("count") if body[:1] == b"{" else None
             if name.startswith("search"):  # the hand-written SQL finds the same page
                 assert raw() == [r["id"] for r in json.loads(body)["results"]], name
-            walls, db_times = timed(ours, rounds)
+            ours_cpu: list[float] = []
+            walls, db_times = timed(ours, rounds, ours_cpu)
             ours_t, ours_db = summary(walls), summary(db_times)
-            raw_t = summary(timed(raw, rounds)[0])
+            raw_cpu: list[float] = []
+            raw_t = summary(timed(raw, rounds, raw_cpu)[0])
             out[name] = {
                 "ours": ours_t,
                 "ours_db": ours_db,
                 "raw": raw_t,
                 "ratio_p95": round(ours_t["p95"] / raw_t["p95"], 2) if raw_t["p95"] else None,
                 "db_ratio_p95": round(ours_db["p95"] / raw_t["p95"], 2) if raw_t["p95"] else None,
+                "cpu": summary(ours_cpu),
+                "raw_cpu": summary(raw_cpu),
                 "queries": queries,
                 "count": count,
             }
@@ -1003,6 +1031,8 @@ def report(result: dict[str, Any]) -> None:
             f" | its SQL median {r['ours_db']['median']:>6} p95 {r['ours_db']['p95']:>6} ms"
             f" | raw SQL median {r['raw']['median']:>6} p95 {r['raw']['p95']:>6} ms"
             f" | p95 ratio request/raw {r['ratio_p95']}x, SQL/raw {r['db_ratio_p95']}x"
+            f" | CPU (process + db backend) median {r['cpu']['median']} p95 {r['cpu']['p95']} ms,"
+            f" raw {r['raw_cpu']['median']} / {r['raw_cpu']['p95']} ms"
             f" | queries {r['queries']} | count {r['count']}"
         )
     reg = result.get("register")
