@@ -24,6 +24,7 @@ so the index commits or rolls back with it.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import unicodedata
@@ -295,9 +296,13 @@ def _fts5_quote(term: str) -> str:
 
 
 def _fts5_match(
-    kind: str, terms: list[tuple[str, tuple[str, ...]]], agency_ids: Sequence[int] | None = None
+    kind: str,
+    terms: list[tuple[str, tuple[str, ...]]],
+    agency_ids: Sequence[int] | None = None,
+    *,
+    counting: bool = False,
 ) -> str:
-    if _by_tokens(agency_ids):
+    if _by_tokens(agency_ids, counting=counting):
         assert agency_ids is not None
         parts = ["kind : (" + " OR ".join(_scope_token(kind, a) for a in agency_ids) + ")"]
     else:
@@ -345,16 +350,18 @@ RANK_WINDOW = 500
 # A scope of up to this many agencies is matched inside the index (their scope tokens OR-ed,
 # intersected with the words); a wider scope (a city supervisor's 40 agencies) is nearly everything.
 # PostgreSQL: merging 40 posting lists in the GIN index costs more than it saves, so the documents'
-# agency column filters a wider scope. SQLite: FTS5 merges OR-ed posting lists lazily, row by row, so a
-# count that stops at 10,001 reads only that far into them (40 tokens: 7.6 ms), while the agency column
-# is read from FTS5's content table row by row (36 ms for the same count, 200,000 cases, 2026-12-06);
-# up to FTS5_AGENCY_TOKENS_MAX agencies use the tokens there.
+# agency column filters a wider scope. SQLite, when only counting: FTS5 merges OR-ed posting lists
+# lazily, so a count that stops at 10,001 reads only that far into them (40 tokens: 3.8 ms of CPU),
+# while the agency column is read from FTS5's content table row by row (11.5 ms; 200,000 cases,
+# 2026-12-06); up to FTS5_AGENCY_TOKENS_MAX agencies count by their tokens there. A query that reads
+# the content anyway (the object ids of a list, the ranked hits) checks the column for free, and 40
+# posting lists cost more to open and seek than that (3,077 ids: 21.7 ms against 14.1 ms).
 AGENCY_TOKENS_MAX = 12
 FTS5_AGENCY_TOKENS_MAX = 100
 
 
-def _by_tokens(agency_ids: Sequence[int] | None) -> bool:
-    most = FTS5_AGENCY_TOKENS_MAX if connection.vendor == "sqlite" else AGENCY_TOKENS_MAX
+def _by_tokens(agency_ids: Sequence[int] | None, *, counting: bool = False) -> bool:
+    most = FTS5_AGENCY_TOKENS_MAX if counting and connection.vendor == "sqlite" else AGENCY_TOKENS_MAX
     return agency_ids is not None and 0 < len(agency_ids) <= most
 
 
@@ -377,12 +384,13 @@ def _matches(
     """SQL selecting `select` ("id", "object_id" or "1") of the matching documents, in index order.
     With a scope matched by its tokens, the index alone answers (no column to check on the rows)."""
     scope = _scope(agency_ids)
-    by_tokens = _by_tokens(scope)
+    counting = select == "1"
+    by_tokens = _by_tokens(scope, counting=counting)
     if connection.vendor == "sqlite":
         column = {"id": "rowid", "object_id": "object_id", "1": "1"}[select]
         agency, ids = ("", []) if by_tokens else _agency_clause("agency_id", scope)
         sql = f"SELECT {column} FROM core_search_fts WHERE core_search_fts MATCH %s{agency}"  # noqa: S608
-        return sql, [_fts5_match(kind, terms, scope), *ids]
+        return sql, [_fts5_match(kind, terms, scope, counting=counting), *ids]
     column = {"id": "d.id", "object_id": "d.object_id", "1": "1"}[select]
     if by_tokens:
         sql = f"SELECT {column} FROM core_searchdocument d WHERE d.vector @@ to_tsquery('simple', %s)"  # noqa: S608
@@ -498,11 +506,12 @@ def search_filter(
     """A condition for a queryset of the objects of `kind` that already restricts itself to
     `agency_ids` (as `search_ids(…, scoped_outside=True)`): the objects whose document matches `q`.
     `scope_size()` says how many objects the scope holds (e.g. from kept counts; called only on
-    SQLite); `column` names the field holding the object id. Same rows as `Q(pk__in=search_ids(…))`; what differs is the plan.
+    SQLite); `column` names the field holding the object id. Same rows as `Q(pk__in=search_ids(…))`;
+    what differs is the plan.
 
     SQLite builds an `IN` subquery's list once: for a word in a fifth of a million cases that is
     195,000 object ids read from FTS5's content table before the first row of the page (487 ms). When
-    the word is common in the scope (MATCH_DENSITY), the condition is instead a per-row check: the
+    the word is common in the scope (WALK_COST_RATIO), the condition is instead a per-row check: the
     caller's rows are walked in their own order (an index on the sort) and each row's document is
     looked up by its id inside the index (FTS5 seeks its posting lists to that rowid), so a page of 50
     stops after about 50 × scope/matches rows whatever the size of the table. A rare word keeps the
@@ -517,20 +526,30 @@ def search_filter(
     return Q(**{f"{column}__in": search_ids(kind=kind, q=q, agency_ids=scope, scoped_outside=True)})
 
 
-# A word is walked (search_filter) when at least one object in MATCH_DENSITY of the scope matches:
-# a page of 50 then checks at most 50 × MATCH_DENSITY rows (2,500; ~25 µs each on SQLite), about what
-# reading that many ids from the list would cost. Counting matches stops at WALK_COUNT_CAP (then the
-# word is walked: at most 50 × scope / 10,000 rows a page, 5,000 in a million).
-MATCH_DENSITY = 50
+# Which plan is cheaper for the first page: walking costs 50 × scope/matches row checks (~20 µs each on
+# SQLite), the list costs one id read per match (~4.6 µs) — equal when matches = √(250 × scope) (a
+# word in 3.3 % of 200,000 cases, 1.6 % of a million; measured with 渣土 中山路, 3,077 matches of
+# 200,000: walk 64 ms, list 14 ms of CPU). A word is walked from that many matches in scope. Counting
+# stops at WALK_COUNT_CAP (beyond, the word is walked: at most 50 × scope / 10,000 checks a page, 5,000
+# in a million — ~1.5× the list's cost at worst).
+WALK_COST_RATIO = 250
 WALK_COUNT_CAP = 10_000
 
 
 def _dense_in_scope(
     kind: str, terms: list[tuple[str, tuple[str, ...]]], scope: list[int], scope_size: Callable[[], int]
 ) -> bool:
-    need = min(WALK_COUNT_CAP, -(-max(0, scope_size()) // MATCH_DENSITY))
+    need = min(WALK_COUNT_CAP, math.ceil(math.sqrt(WALK_COST_RATIO * max(0, scope_size()))))
     if need == 0:
         return True  # nothing in scope: either plan is instant
+    # The kind's matches first (one posting list beside the words': 2.4 ms for three words with 678
+    # matches, against 7.7 ms through 40 agencies' tokens): an upper bound that settles a rarer word.
+    return _matches_at_least(kind, terms, None, need) and _matches_at_least(kind, terms, scope, need)
+
+
+def _matches_at_least(
+    kind: str, terms: list[tuple[str, tuple[str, ...]]], scope: list[int] | None, need: int
+) -> bool:
     sql, params = _matches(kind, terms, scope, "1")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) dense", [*params, need])  # noqa: S608

@@ -263,11 +263,11 @@ def test_a_flush_leaves_no_orphaned_index_rows() -> None:
 
 @pytest.mark.parametrize("walked", [True, False])
 def test_search_filter_finds_the_scopes_matches_either_way(monkeypatch, indexed, walked) -> None:
-    # MATCH_DENSITY huge: one match makes a word common (walked row by row on SQLite); 1 with a huge
-    # scope: every word is rare (the index's list)
+    # WALK_COST_RATIO tiny: one match makes a word common (walked row by row on SQLite); huge: every
+    # word is rare (the index's list)
     from zhifa.core import search
 
-    monkeypatch.setattr(search, "MATCH_DENSITY", 10**9 if walked else 1)
+    monkeypatch.setattr(search, "WALK_COST_RATIO", 1e-9 if walked else 1e12)
     monkeypatch.setattr(search, "WALK_COUNT_CAP", 10**9)
     search_index(kind="complaint", object_id=3, agency_id=20, title="", body="大气污染")  # another kind
 

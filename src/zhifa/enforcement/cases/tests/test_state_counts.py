@@ -142,8 +142,8 @@ def test_counts_equal_a_real_count_after_concurrent_events(world) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("density", [10**9, 1])  # one match makes a word common (walked) / none is
-def test_a_search_lists_the_same_cases_in_order_whichever_plan_finds_them(kit, monkeypatch, density) -> None:
+@pytest.mark.parametrize("ratio", [1e-9, 1e12])  # one match makes a word common (walked) / none is
+def test_a_search_lists_the_same_cases_in_order_whichever_plan_finds_them(kit, monkeypatch, ratio) -> None:
     from zhifa.core import search
 
     for i in range(6):
@@ -155,7 +155,8 @@ def test_a_search_lists_the_same_cases_in_order_whichever_plan_finds_them(kit, m
         power_item_id=None,
         facts="渣土运输乙",
     )
-    monkeypatch.setattr(search, "MATCH_DENSITY", density)
+    monkeypatch.setattr(search, "WALK_COST_RATIO", ratio)
+    monkeypatch.setattr(search, "WALK_COUNT_CAP", 10**9)
     expected = {
         (kit.world.officer_a, None): 3,
         (kit.world.officer_b, None): 1,
