@@ -290,5 +290,8 @@ def test_search_filter_finds_the_scopes_matches_either_way(monkeypatch, indexed,
     assert found("听证", []) == []
     assert found("的", [10]) == []
     assert found("大气污染", [10, 20], size=0) == [2, 3]
+    wide = list(range(1000, 1000 + search.AGENCY_TOKENS_MAX))  # beyond the tokens of a list
+    assert found("大气污染", [10, 20, *wide]) == [2, 3]
+    assert found("扬尘", [10, *wide]) == []  # the kind has it, the scope does not
     search_remove(kind="article", object_id=3)
     assert found("大气污染", [10, 20]) == [2]
