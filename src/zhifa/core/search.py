@@ -17,22 +17,24 @@ The original title/body are kept in `core.SearchDocument` for snippets, which ar
 both databases give the same `<mark>`-highlighted, HTML-escaped result.
 
 Interface (docs/interfaces.md): `search_index`, `search_index_many`, `search_remove`, `search_query`,
-`search_ids`, `search_count`. Call the writers inside the service transaction that changes the object,
+`search_ids`, `search_filter`, `search_count`. Call the writers inside the service transaction that changes the object,
 so the index commits or rolls back with it.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import BooleanField, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
@@ -326,9 +328,13 @@ def _fts5_quote(term: str) -> str:
 
 
 def _fts5_match(
-    kind: str, terms: list[tuple[str, tuple[str, ...]]], agency_ids: Sequence[int] | None = None
+    kind: str,
+    terms: list[tuple[str, tuple[str, ...]]],
+    agency_ids: Sequence[int] | None = None,
+    *,
+    counting: bool = False,
 ) -> str:
-    if _by_tokens(agency_ids):
+    if _by_tokens(agency_ids, counting=counting):
         assert agency_ids is not None
         parts = ["kind : (" + " OR ".join(_scope_token(kind, a) for a in agency_ids) + ")"]
     else:
@@ -374,13 +380,21 @@ RANK_WINDOW = 500
 
 
 # A scope of up to this many agencies is matched inside the index (their scope tokens OR-ed,
-# intersected with the words); a wider scope (a city supervisor's 40 agencies) is nearly everything,
-# where merging 40 posting lists costs more than it saves, so the documents' agency column filters it.
+# intersected with the words); a wider scope (a city supervisor's 40 agencies) is nearly everything.
+# PostgreSQL: merging 40 posting lists in the GIN index costs more than it saves, so the documents'
+# agency column filters a wider scope. SQLite, when only counting: FTS5 merges OR-ed posting lists
+# lazily, so a count that stops at 10,001 reads only that far into them (40 tokens: 3.8 ms of CPU),
+# while the agency column is read from FTS5's content table row by row (11.5 ms; 200,000 cases,
+# 2026-12-06); up to FTS5_AGENCY_TOKENS_MAX agencies count by their tokens there. A query that reads
+# the content anyway (the object ids of a list, the ranked hits) checks the column for free, and 40
+# posting lists cost more to open and seek than that (3,077 ids: 21.7 ms against 14.1 ms).
 AGENCY_TOKENS_MAX = 12
+FTS5_AGENCY_TOKENS_MAX = 100
 
 
-def _by_tokens(agency_ids: Sequence[int] | None) -> bool:
-    return agency_ids is not None and 0 < len(agency_ids) <= AGENCY_TOKENS_MAX
+def _by_tokens(agency_ids: Sequence[int] | None, *, counting: bool = False) -> bool:
+    most = FTS5_AGENCY_TOKENS_MAX if counting and connection.vendor == "sqlite" else AGENCY_TOKENS_MAX
+    return agency_ids is not None and 0 < len(agency_ids) <= most
 
 
 def _agency_clause(column: str, agency_ids: Iterable[int] | None) -> tuple[str, list[Any]]:
@@ -402,12 +416,13 @@ def _matches(
     """SQL selecting `select` ("id", "object_id" or "1") of the matching documents, in index order.
     With a scope matched by its tokens, the index alone answers (no column to check on the rows)."""
     scope = _scope(agency_ids)
-    by_tokens = _by_tokens(scope)
+    counting = select == "1"
+    by_tokens = _by_tokens(scope, counting=counting)
     if connection.vendor == "sqlite":
         column = {"id": "rowid", "object_id": "object_id", "1": "1"}[select]
         agency, ids = ("", []) if by_tokens else _agency_clause("agency_id", scope)
         sql = f"SELECT {column} FROM core_search_fts WHERE core_search_fts MATCH %s{agency}"  # noqa: S608
-        return sql, [_fts5_match(kind, terms, scope), *ids]
+        return sql, [_fts5_match(kind, terms, scope, counting=counting), *ids]
     column = {"id": "d.id", "object_id": "d.object_id", "1": "1"}[select]
     if by_tokens:
         sql = f"SELECT {column} FROM core_searchdocument d WHERE d.vector @@ to_tsquery('simple', %s)"  # noqa: S608
@@ -515,6 +530,98 @@ def search_ids(
         agency_ids = None
     sql, params = _matches(kind, terms, agency_ids, "object_id")
     return RawSQL(sql, params)  # noqa: S611 — params are bound, not formatted
+
+
+def search_filter(
+    *, kind: str, q: str, agency_ids: Iterable[int], scope_size: Callable[[], int], column: str = "pk"
+) -> Q:
+    """A condition for a queryset of the objects of `kind` that already restricts itself to
+    `agency_ids` (as `search_ids(…, scoped_outside=True)`): the objects whose document matches `q`.
+    `scope_size()` says how many objects the scope holds (e.g. from kept counts; called only on
+    SQLite); `column` names the field holding the object id. Same rows as `Q(pk__in=search_ids(…))`;
+    what differs is the plan.
+
+    SQLite builds an `IN` subquery's list once: for a word in a fifth of a million cases that is
+    195,000 object ids read from FTS5's content table before the first row of the page (487 ms). When
+    the word is common in the scope (WALK_COST_RATIO), the condition is instead a per-row check: the
+    caller's rows are walked in their own order (an index on the sort) and each row's document is
+    looked up by its id inside the index (FTS5 seeks its posting lists to that rowid), so a page of 50
+    stops after about 50 × scope/matches rows whatever the size of the table. A rare word keeps the
+    list (a few ids, then their rows). PostgreSQL's planner makes that choice itself from the
+    subquery (it walks or hashes by its estimate of the word's frequency), so there it is the list."""
+    terms = query_terms(q)
+    if not terms:
+        return Q(**{f"{column}__in": []})
+    scope = _scope(agency_ids) or []
+    if connection.vendor == "sqlite" and _dense_in_scope(kind, terms, scope, scope_size):
+        return Q(_DocumentMatches(F(column), kind=kind, match=_fts5_words(terms)))
+    return Q(**{f"{column}__in": search_ids(kind=kind, q=q, agency_ids=scope, scoped_outside=True)})
+
+
+# Which plan is cheaper for the first page: walking costs 50 × scope/matches row checks (~20 µs each on
+# SQLite), the list costs one id read per match (~4.6 µs) — equal when matches = √(250 × scope) (a
+# word in 3.3 % of 200,000 cases, 1.6 % of a million; measured with 渣土 中山路, 3,077 matches of
+# 200,000: walk 64 ms, list 14 ms of CPU). A word is walked from that many matches in scope. Counting
+# stops at WALK_COUNT_CAP (beyond, the word is walked: at most 50 × scope / 10,000 checks a page, 5,000
+# in a million — ~1.5× the list's cost at worst).
+WALK_COST_RATIO = 250
+WALK_COUNT_CAP = 10_000
+
+
+def _dense_in_scope(
+    kind: str, terms: list[tuple[str, tuple[str, ...]]], scope: list[int], scope_size: Callable[[], int]
+) -> bool:
+    need = min(WALK_COUNT_CAP, math.ceil(math.sqrt(WALK_COST_RATIO * max(0, scope_size()))))
+    if need == 0:
+        return True  # nothing in scope: either plan is instant
+    if len(scope) > AGENCY_TOKENS_MAX and not _matches_at_least(kind, terms, None, need):
+        # In a wide scope, the kind's matches first (one posting list beside the words': 2.4 ms for
+        # three words with 678 matches, against 7.7 ms through 40 agencies' tokens): an upper bound
+        # that settles a rarer word.
+        return False
+    return _matches_at_least(kind, terms, scope, need)
+
+
+def _matches_at_least(
+    kind: str, terms: list[tuple[str, tuple[str, ...]]], scope: list[int] | None, need: int
+) -> bool:
+    sql, params = _matches(kind, terms, scope, "1")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) dense", [*params, need])  # noqa: S608
+        row = cursor.fetchone()
+    return bool(row) and int(row[0]) >= need
+
+
+def _fts5_words(terms: list[tuple[str, tuple[str, ...]]]) -> str:
+    """The FTS5 query of the words alone (the rowid pins the document, hence its kind)."""
+    parts = []
+    for word, subs in terms:
+        alternatives = [_fts5_quote(word)]
+        if subs:
+            alternatives.append("(" + " AND ".join(_fts5_quote(s) for s in subs) + ")")
+        parts.append("{title body} : (" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts)
+
+
+class _DocumentMatches(Func):
+    """SQLite: does the document of the row's object match? One FTS5 lookup by rowid (search_filter)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: F, *, kind: str, match: str) -> None:
+        super().__init__(column)
+        self.kind, self.match = kind, match
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column_sql, column_params = compiler.compile(self.source_expressions[0])
+        # The scalar subquery finds the document's id by the unique (kind, object_id) index; FTS5 then
+        # checks that one rowid against the words (a missing document gives NULL: no match).
+        sql = (
+            "EXISTS (SELECT 1 FROM core_search_fts f WHERE f.rowid = (SELECT d.id "  # noqa: S608 — a compiled column
+            f"FROM core_searchdocument d WHERE d.kind = %s AND d.object_id = {column_sql}) "
+            "AND core_search_fts MATCH %s)"
+        )
+        return sql, [self.kind, *column_params, self.match]
 
 
 # Up to this many matches in a scope of a few agencies, the index with the scope tokens hands over a

@@ -2,12 +2,14 @@
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from zhifa.core.models import SearchDocument
 from zhifa.core.search import (
     IndexDoc,
     query_terms,
     search_count,
+    search_filter,
     search_ids,
     search_index,
     search_index_many,
@@ -98,6 +100,7 @@ def test_a_wide_scope_and_a_narrow_one_find_the_same_documents(monkeypatch, inde
     assert search_count(kind="article", q="大气污染", agency_ids=many) == 1
     assert sorted(ids(search_query(kind="article", q="大气污染", agency_ids=[10, 20]))) == [2, 3]
     monkeypatch.setattr(search, "AGENCY_TOKENS_MAX", 0)  # the column alone
+    monkeypatch.setattr(search, "FTS5_AGENCY_TOKENS_MAX", 0)
     assert ids(search_query(kind="article", q="大气污染", agency_ids=[20])) == [3]
     assert search_count(kind="article", q="大气污染", agency_ids=[10]) == 1
 
@@ -256,3 +259,39 @@ def test_a_flush_leaves_no_orphaned_index_rows() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM core_search_fts")
             assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("walked", [True, False])
+def test_search_filter_finds_the_scopes_matches_either_way(monkeypatch, indexed, walked) -> None:
+    # WALK_COST_RATIO tiny: one match makes a word common (walked row by row on SQLite); huge: every
+    # word is rare (the index's list)
+    from zhifa.core import search
+
+    monkeypatch.setattr(search, "WALK_COST_RATIO", 1e-9 if walked else 1e12)
+    monkeypatch.setattr(search, "WALK_COUNT_CAP", 10**9)
+    search_index(kind="complaint", object_id=3, agency_id=20, title="", body="大气污染")  # another kind
+
+    def found(q, agencies, size=10**6):
+        scoped = SearchDocument.objects.filter(kind="article", agency_id__in=agencies)
+        condition = search_filter(
+            kind="article", q=q, agency_ids=agencies, scope_size=lambda: size, column="object_id"
+        )
+        with CaptureQueriesContext(connection) as queries:
+            rows = sorted(scoped.filter(condition).values_list("object_id", flat=True))
+        per_row = any("f.rowid = (SELECT d.id" in q["sql"] for q in queries.captured_queries)
+        # SQLite walks a word with a match when every match counts, or an empty scope; PostgreSQL lists
+        assert per_row == (connection.vendor == "sqlite" and ((walked and bool(rows)) or size == 0))
+        return rows
+
+    assert found("大气污染", [20]) == [3]
+    assert found("大气污染", [10, 20]) == [2, 3]
+    assert found("大气污染 扬尘", [10, 20]) == [3]
+    assert found("听证", [20]) == []
+    assert found("听证", []) == []
+    assert found("的", [10]) == []
+    assert found("大气污染", [10, 20], size=0) == [2, 3]
+    wide = list(range(1000, 1000 + search.AGENCY_TOKENS_MAX))  # beyond the tokens of a list
+    assert found("大气污染", [10, 20, *wide]) == [2, 3]
+    assert found("扬尘", [10, *wide]) == []  # the kind has it, the scope does not
+    search_remove(kind="article", object_id=3)
+    assert found("大气污染", [10, 20]) == [2]

@@ -86,10 +86,19 @@ def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[
         qs = qs.filter(pk__in=overdue_case_ids(agency_ids=scope), suspended_since__isnull=True)
     if f.q.strip():
         # The scope is already on the cases (restrict_to_scope, in this same query): the index need
-        # not apply it again where that is slower (core.search.search_ids, scoped_outside). The count
-        # comes from the index with the scope (case_count_for).
+        # not apply it again where that is slower, and a common word is checked case by case in the
+        # list's order (core.search.search_filter). The count comes from the index with the scope
+        # (case_count_for).
+        agencies = scope_agency_ids(user)
+        if f.agency:
+            agencies = agencies & {f.agency}
         qs = qs.filter(
-            pk__in=search.search_ids(kind=KIND, q=f.q, agency_ids=scope_agency_ids(user), scoped_outside=True)
+            search.search_filter(
+                kind=KIND,
+                q=f.q,
+                agency_ids=agencies,
+                scope_size=lambda: state_counts.counted(workflow="cases", agency_ids=agencies),
+            )
         )
     return (
         qs.select_related("agency", "power_item", "power_version")

@@ -167,3 +167,40 @@ def test_counts_equal_a_real_count_after_concurrent_events(world) -> None:
     real = _real()
     assert real[(kit.agency.pk, "investigating")] == 32
     assert _counted() == real
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ratio", [1e-9, 1e12])  # one match makes a word common (walked) / none is
+def test_a_search_lists_the_same_cases_in_order_whichever_plan_finds_them(kit, monkeypatch, ratio) -> None:
+    from zhifa.core import search
+
+    for i in range(6):
+        register(kit, facts=f"渣土运输{i}" if i % 2 else f"噪声扰民{i}")
+    register(
+        kit,
+        actor=kit.world.officer_b,
+        agency_id=kit.world.agency_b.pk,
+        power_item_id=None,
+        facts="渣土运输乙",
+    )
+    monkeypatch.setattr(search, "WALK_COST_RATIO", ratio)
+    monkeypatch.setattr(search, "WALK_COUNT_CAP", 10**9)
+    expected = {
+        (kit.world.officer_a, None): 3,
+        (kit.world.officer_b, None): 1,
+        (kit.world.supervisor, None): 4,
+        (kit.world.supervisor, kit.agency.pk): 3,
+        (kit.world.officer_b, kit.agency.pk): 0,  # an agency outside the user's scope
+    }
+    for (user, agency), n in expected.items():
+        rows = selectors.case_list_for(user=user, filters=selectors.CaseFilters(q="渣土", agency=agency))
+        found = list(rows.values_list("id", flat=True))
+        wanted = list(
+            Case.objects.filter(agency_id__in=[kit.agency.pk, kit.world.agency_b.pk], facts__contains="渣土")
+            .filter(**({"agency_id": agency} if agency else {}))
+            .filter(agency_id__in=selectors.scope_agency_ids(user))
+            .order_by("-discovered_on", "-id")
+            .values_list("id", flat=True)
+        )
+        assert found == wanted and len(found) == n
+        assert selectors.case_list_for(user=user, filters=selectors.CaseFilters(q="听证")).count() == 0
