@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import resource
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +48,86 @@ def pytest_configure(config: pytest.Config) -> None:
         )
         config._zhifa_clock = time_machine.travel(start, tick=True)  # type: ignore[attr-defined]
         config._zhifa_clock.start()  # type: ignore[attr-defined]
+
+
+# --- CPU time per test (ZHIFA_TEST_CPU=dir) -------------------------------------------------------
+# Wall time says little on the shared machine (load 5-10); process CPU time of setup + call + teardown
+# does not depend on the load. Each process (xdist worker or the single process) appends one JSON line
+# per test to <dir>/<worker>.jsonl; `scripts/test_cpu_report.py <dir>` ranks them.
+_CPU_DIR = os.environ.get("ZHIFA_TEST_CPU")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    if not _CPU_DIR:
+        return (yield)
+    phases: dict[str, float] = {}
+    item._zhifa_cpu = phases  # type: ignore[attr-defined]
+    cpu, children, wall = time.process_time(), _children_cpu(), time.perf_counter()
+    result = yield
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    line = {
+        "id": item.nodeid,
+        "cpu": round(time.process_time() - cpu, 4),
+        "children": round(_children_cpu() - children, 4),
+        "wall": round(time.perf_counter() - wall, 4),
+        **{k: round(v, 4) for k, v in phases.items()},
+    }
+    Path(_CPU_DIR).mkdir(parents=True, exist_ok=True)
+    with open(Path(_CPU_DIR) / f"{worker}.jsonl", "a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+    return result
+
+
+def _phase(item: pytest.Item, name: str) -> Iterator[None]:
+    start = time.process_time()
+    yield
+    phases = getattr(item, "_zhifa_cpu", None)
+    if phases is not None:
+        phases[name] = time.process_time() - start
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    gen = _phase(item, "setup")
+    next(gen)
+    try:
+        return (yield)
+    finally:
+        next(gen, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    gen = _phase(item, "call")
+    next(gen)
+    try:
+        return (yield)
+    finally:
+        next(gen, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    gen = _phase(item, "teardown")
+    next(gen)
+    try:
+        return (yield)
+    finally:
+        next(gen, None)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _CPU_DIR:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        Path(_CPU_DIR).mkdir(parents=True, exist_ok=True)
+        with open(Path(_CPU_DIR) / f"{worker}.jsonl", "a", encoding="utf-8") as out:
+            out.write(json.dumps({"id": "<collection>", "cpu": round(time.process_time(), 4)}) + "\n")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -98,6 +182,15 @@ def _side_effects_run_on_commit() -> Iterator[None]:
     transaction.Atomic.__exit__ = __exit__  # type: ignore[method-assign]
     yield
     transaction.Atomic.__exit__ = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_db_from_template() -> None:
+    """Test databases are copied from a template migrated once (zhifa.core.testdb), not migrated in
+    every process: ~12 s of CPU per xdist worker and per narrow run."""
+    from zhifa.core import testdb
+
+    testdb.install()
 
 
 @pytest.fixture(autouse=True)
