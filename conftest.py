@@ -193,6 +193,58 @@ def _test_db_from_template() -> None:
     testdb.install()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _same_html_same_pdf() -> Iterator[None]:
+    """WeasyPrint's output is a pure function of the HTML, title and author (no dates or random ids in
+    the PDF; `test_rendering.py` checks this), and rendering a 文书 is ~70 % of the CPU of a test that walks
+    a case through the workflow. Tests build the same cases again and again, so each process keeps the PDFs
+    it rendered by their input and hands back the same bytes for the same input. Every call still goes
+    through `render_pdf` (and the template rendering before it): only WeasyPrint's work is not redone."""
+    import hashlib
+    from collections import OrderedDict
+
+    from zhifa.enforcement.documents import rendering
+
+    real = rendering.html_to_pdf
+    kept: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
+    stats = {"hit": 0, "miss": 0}
+
+    def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
+        key = hashlib.sha256("\0".join((html, title, author)).encode()).digest()
+        found = kept.get(key)
+        if found is None:
+            stats["miss"] += 1
+            found = kept[key] = real(html, title=title, author=author)
+            if len(kept) > 300:  # ~50 MB at most
+                kept.popitem(last=False)
+        else:
+            stats["hit"] += 1
+            kept.move_to_end(key)
+        return found
+
+    rendering.html_to_pdf = html_to_pdf  # type: ignore[assignment]
+    yield
+    rendering.html_to_pdf = real  # type: ignore[assignment]
+    if os.environ.get("ZHIFA_PDF_MEMO_STATS"):
+        print(f"\nPDF memo: {stats}")
+
+
+@pytest.fixture(autouse=True)
+def _factory_serials_from_one() -> None:
+    """The factories number what must be unique (ID numbers, credit codes, certificate numbers) from a
+    process-wide counter; each test has a database of its own, so each test starts the counters at 1.
+    A test then builds the same case the same way whichever tests ran before it in its process (xdist
+    deals files out differently from run to run), and renders the same 文书 (`_same_html_same_pdf`)."""
+    import itertools
+
+    from zhifa.enforcement.cases import factories as cases
+    from zhifa.enforcement.inspections import factories as inspections
+    from zhifa.officers import factories as officers
+
+    for module in (cases, inspections, officers):
+        module._serial = itertools.count(1)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> Iterator[None]:
     calendar_changed()  # rows of one test must not leak into the next through the year cache
