@@ -222,6 +222,7 @@ def _same_html_same_pdf() -> Iterator[None]:
             kept.move_to_end(key)
         return found
 
+    html_to_pdf.__wrapped__ = real  # type: ignore[attr-defined]
     rendering.html_to_pdf = html_to_pdf  # type: ignore[assignment]
     yield
     rendering.html_to_pdf = real  # type: ignore[assignment]
