@@ -49,7 +49,7 @@ def install() -> None:
         with _migrate_from_template(self.connection):
             return original(self, verbosity, autoclobber, serialize, keepdb)
 
-    BaseDatabaseCreation.create_test_db = create_test_db  # type: ignore[method-assign]
+    BaseDatabaseCreation.create_test_db = create_test_db  # type: ignore[method-assign,assignment]
     _installed = True
 
 
@@ -114,7 +114,7 @@ def _migrate_from_template(connection: Any) -> Iterator[None]:
             _postgresql(connection, migrate)
         return None
 
-    management.call_command = call_command
+    management.call_command = call_command  # type: ignore[assignment]
     try:
         yield
     finally:
