@@ -90,4 +90,4 @@ bench: setup
 	@for b in $(filter-out bench/load.py,$(wildcard bench/*.py)); do echo "== $$b"; $(PY) $$b; done
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 var/media
+	rm -rf $(VENV) var/*.sqlite3 var/media var/testdb

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import resource
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +48,86 @@ def pytest_configure(config: pytest.Config) -> None:
         )
         config._zhifa_clock = time_machine.travel(start, tick=True)  # type: ignore[attr-defined]
         config._zhifa_clock.start()  # type: ignore[attr-defined]
+
+
+# --- CPU time per test (ZHIFA_TEST_CPU=dir) -------------------------------------------------------
+# Wall time says little on the shared machine (load 5-10); process CPU time of setup + call + teardown
+# does not depend on the load. Each process (xdist worker or the single process) appends one JSON line
+# per test to <dir>/<worker>.jsonl; `scripts/test_cpu_report.py <dir>` ranks them.
+_CPU_DIR = os.environ.get("ZHIFA_TEST_CPU")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    if not _CPU_DIR:
+        return (yield)
+    phases: dict[str, float] = {}
+    item._zhifa_cpu = phases  # type: ignore[attr-defined]
+    cpu, children, wall = time.process_time(), _children_cpu(), time.perf_counter()
+    result = yield
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    line = {
+        "id": item.nodeid,
+        "cpu": round(time.process_time() - cpu, 4),
+        "children": round(_children_cpu() - children, 4),
+        "wall": round(time.perf_counter() - wall, 4),
+        **{k: round(v, 4) for k, v in phases.items()},
+    }
+    Path(_CPU_DIR).mkdir(parents=True, exist_ok=True)
+    with open(Path(_CPU_DIR) / f"{worker}.jsonl", "a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+    return result
+
+
+def _phase(item: pytest.Item, name: str) -> Iterator[None]:
+    start = time.process_time()
+    yield
+    phases = getattr(item, "_zhifa_cpu", None)
+    if phases is not None:
+        phases[name] = time.process_time() - start
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    gen = _phase(item, "setup")
+    next(gen)
+    try:
+        return (yield)
+    finally:
+        next(gen, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    gen = _phase(item, "call")
+    next(gen)
+    try:
+        return (yield)
+    finally:
+        next(gen, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    gen = _phase(item, "teardown")
+    next(gen)
+    try:
+        return (yield)
+    finally:
+        next(gen, None)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _CPU_DIR:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        Path(_CPU_DIR).mkdir(parents=True, exist_ok=True)
+        with open(Path(_CPU_DIR) / f"{worker}.jsonl", "a", encoding="utf-8") as out:
+            out.write(json.dumps({"id": "<collection>", "cpu": round(time.process_time(), 4)}) + "\n")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -98,6 +182,68 @@ def _side_effects_run_on_commit() -> Iterator[None]:
     transaction.Atomic.__exit__ = __exit__  # type: ignore[method-assign]
     yield
     transaction.Atomic.__exit__ = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_db_from_template() -> None:
+    """Test databases are copied from a template migrated once (zhifa.core.testdb), not migrated in
+    every process: ~12 s of CPU per xdist worker and per narrow run."""
+    from zhifa.core import testdb
+
+    testdb.install()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _same_html_same_pdf() -> Iterator[None]:
+    """WeasyPrint's output is a pure function of the HTML, title and author (no dates or random ids in
+    the PDF; `test_rendering.py` checks this), and rendering a 文书 is ~70 % of the CPU of a test that walks
+    a case through the workflow. Tests build the same cases again and again, so each process keeps the PDFs
+    it rendered by their input and hands back the same bytes for the same input. Every call still goes
+    through `render_pdf` (and the template rendering before it): only WeasyPrint's work is not redone."""
+    import hashlib
+    from collections import OrderedDict
+
+    from zhifa.enforcement.documents import rendering
+
+    real = rendering.html_to_pdf
+    kept: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
+    stats = {"hit": 0, "miss": 0}
+
+    def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
+        key = hashlib.sha256("\0".join((html, title, author)).encode()).digest()
+        found = kept.get(key)
+        if found is None:
+            stats["miss"] += 1
+            found = kept[key] = real(html, title=title, author=author)
+            if len(kept) > 300:  # ~50 MB at most
+                kept.popitem(last=False)
+        else:
+            stats["hit"] += 1
+            kept.move_to_end(key)
+        return found
+
+    html_to_pdf.__wrapped__ = real  # type: ignore[attr-defined]
+    rendering.html_to_pdf = html_to_pdf  # type: ignore[assignment]
+    yield
+    rendering.html_to_pdf = real  # type: ignore[assignment]
+    if os.environ.get("ZHIFA_PDF_MEMO_STATS"):
+        print(f"\nPDF memo: {stats}")
+
+
+@pytest.fixture(autouse=True)
+def _factory_serials_from_one() -> None:
+    """The factories number what must be unique (ID numbers, credit codes, certificate numbers) from a
+    process-wide counter; each test has a database of its own, so each test starts the counters at 1.
+    A test then builds the same case the same way whichever tests ran before it in its process (xdist
+    deals files out differently from run to run), and renders the same 文书 (`_same_html_same_pdf`)."""
+    import itertools
+
+    from zhifa.enforcement.cases import factories as cases
+    from zhifa.enforcement.inspections import factories as inspections
+    from zhifa.officers import factories as officers
+
+    for module in (cases, inspections, officers):
+        module._serial = itertools.count(1)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

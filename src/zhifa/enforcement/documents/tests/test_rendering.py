@@ -94,3 +94,15 @@ def test_amounts_in_capital_numerals(amount: str, words: str) -> None:
     from decimal import Decimal
 
     assert capital_amount(Decimal(amount)) == words
+
+
+def test_the_same_html_renders_to_the_same_bytes() -> None:
+    """The PDF carries no creation date or random identifier: the tests rely on this to render a given
+    HTML once per process (root conftest, `_same_html_same_pdf`); archived digests rely on it too."""
+    real = getattr(rendering.html_to_pdf, "__wrapped__", rendering.html_to_pdf)
+    html = rendering.render_html(
+        catalogue.builtin_body("filing_approval"), sample_context("filing_approval"), title="t"
+    )
+    first, second = real(html, title="t", author="a"), real(html, title="t", author="a")
+    assert first == second
+    assert b"/CreationDate" not in first[0] and b"/ID" not in first[0]

@@ -1,0 +1,180 @@
+"""The test database from a migrated template instead of running every migration in every test process.
+
+Creating a test database ran all migrations (~70, ~12 s of CPU, mostly Django rendering the migration
+state) in each pytest process: each xdist worker of `make test`, and every narrow `pytest path` a
+contributor runs. Here the first process migrates once and keeps the result as a template named after a
+digest of everything the migrated schema depends on (every installed app's migration files, the zhifa
+models and app configs, Django's version, the engine); every process after it copies the template:
+
+- SQLite: the template is a file in `var/testdb/`, copied into the (in-memory) test database with
+  SQLite's backup API, as Django's own parallel runner clones an in-memory database;
+- PostgreSQL: the template is a database `<test name>_tpl_<digest>`, copied by
+  `CREATE DATABASE … TEMPLATE …`, as Django's parallel runner clones one.
+
+Only the `migrate` call inside `create_test_db` is replaced; the rest (naming, xdist suffixes, keepdb,
+serialisation, teardown) is Django's and pytest-django's. A changed migration or model changes the
+digest, so a stale template is never used (and the older ones are deleted). The template is the
+database exactly as `migrate` left it, so the tests still run on migrated databases, including the
+rows and SQL the migrations create (search tables, triggers). `ZHIFA_TEST_DB_TEMPLATE=0` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+_installed = False
+
+
+def install() -> None:
+    """Wrap `create_test_db` (idempotent); called once per test process from the root conftest."""
+    global _installed  # noqa: PLW0603 — one patch per process
+    if _installed or os.environ.get("ZHIFA_TEST_DB_TEMPLATE") == "0":
+        return
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    original = BaseDatabaseCreation.create_test_db
+
+    def create_test_db(
+        self: Any, verbosity: int = 1, autoclobber: bool = False, serialize: bool = True, keepdb: bool = False
+    ) -> Any:
+        if keepdb or not _applicable(self.connection):
+            return original(self, verbosity, autoclobber, serialize, keepdb)
+        with _migrate_from_template(self.connection):
+            return original(self, verbosity, autoclobber, serialize, keepdb)
+
+    BaseDatabaseCreation.create_test_db = create_test_db  # type: ignore[method-assign,assignment]
+    _installed = True
+
+
+def _applicable(connection: Any) -> bool:
+    from django.conf import settings
+
+    # --nomigrations (pytest-django) and TEST MIGRATE False build the schema from the models: not ours.
+    migrate = connection.settings_dict.get("TEST", {}).get("MIGRATE", True)
+    plain_modules = type(settings.MIGRATION_MODULES) is dict
+    return bool(migrate) and plain_modules and connection.vendor in ("sqlite", "postgresql")
+
+
+def template_digest(engine: str) -> str:
+    """A digest of what the migrated schema depends on."""
+    import django
+    from django.apps import apps
+
+    import zhifa
+
+    digest = hashlib.sha256(f"{django.get_version()}|{engine}".encode())
+    files: list[Path] = []
+    for config in apps.get_app_configs():
+        files.extend(sorted(Path(config.path).glob("migrations/*.py")))
+    root = Path(zhifa.__file__).parent
+    files.extend(sorted(root.rglob("models.py")))
+    files.extend(sorted(root.rglob("models/*.py")))
+    files.extend(sorted(root.rglob("apps.py")))
+    for path in files:
+        digest.update(str(path.relative_to(path.parents[2])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One process builds the template while the others (the other xdist workers) wait for it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _migrate_from_template(connection: Any) -> Iterator[None]:
+    from django.core import management
+
+    original = management.call_command
+
+    def call_command(name: Any, *args: Any, **options: Any) -> Any:
+        if name != "migrate" or options.get("database", "default") != connection.alias:
+            return original(name, *args, **options)
+
+        def migrate() -> None:
+            original(name, *args, **options)
+
+        if connection.vendor == "sqlite":
+            _sqlite(connection, migrate)
+        else:
+            _postgresql(connection, migrate)
+        return None
+
+    management.call_command = call_command  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        management.call_command = original
+
+
+def _var_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "testdb"
+
+
+def _sqlite(connection: Any, migrate: Callable[[], None]) -> None:
+    directory = _var_dir()
+    template = directory / f"sqlite-{template_digest(connection.settings_dict['ENGINE'])}.sqlite3"
+    with _locked(directory / "sqlite.lock"):
+        if not template.exists():
+            migrate()
+            connection.ensure_connection()
+            partial = template.with_suffix(".partial")
+            target = sqlite3.connect(partial)
+            try:
+                connection.connection.backup(target)
+            finally:
+                target.close()
+            os.replace(partial, template)
+            for old in directory.glob("sqlite-*.sqlite3"):
+                if old != template:
+                    old.unlink(missing_ok=True)
+            return
+    connection.ensure_connection()
+    source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+    try:
+        source.backup(connection.connection)
+    finally:
+        source.close()
+
+
+def _postgresql(connection: Any, migrate: Callable[[], None]) -> None:
+    name = connection.settings_dict["NAME"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    base = name[: -len(worker) - 1] if worker and name.endswith(f"_{worker}") else name
+    prefix = f"{base}_tpl_"
+    template = prefix + template_digest(connection.settings_dict["ENGINE"])
+    quote = connection.ops.quote_name
+    with _locked(_var_dir() / f"{template}.lock"):
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database")
+            existing = {row[0] for row in cursor.fetchall() if row[0].startswith(prefix)}
+        if template not in existing:
+            migrate()
+            connection.close()
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(name)}")
+                for old in existing - {template}:
+                    with contextlib.suppress(Exception):  # in use by another run: left for later
+                        cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
+            return
+        # The test database Django just created is empty: replace it by a copy of the template.
+        connection.close()
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {quote(name)}")
+            cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
