@@ -107,7 +107,12 @@ def blob_record(staged: Staged, *, mime: str, now: dt.datetime | None = None) ->
     the caller's transaction, after `content_put`."""
     now = now or timezone.now()
     store = get_store()
-    blob = Blob.objects.select_for_update().filter(sha256=staged.sha256).first()
+    # FOR NO KEY UPDATE, not FOR UPDATE: the row is locked against a concurrent revival or destruction,
+    # but not against the foreign-key checks (FOR KEY SHARE) that the rows referring to it run at their
+    # COMMIT (Django's PostgreSQL foreign keys are deferred). With FOR UPDATE, a transaction that stored
+    # the same bytes and then took the audit chain's lock could wait at COMMIT for this one, while this
+    # one waited for the chain's lock: a deadlock (evidence/tests/test_concurrency.py, about 1 run in 10).
+    blob = Blob.objects.select_for_update(no_key=True).filter(sha256=staged.sha256).first()
     if blob is not None:
         if blob.destroyed_at is not None:  # the same bytes again after a destruction: stored anew
             blob.destroyed_at = None
