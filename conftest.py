@@ -141,6 +141,18 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"clock frozen at {today} 09:00 Asia/Shanghai (ZHIFA_TEST_TODAY)" if today else None
 
 
+# The files whose tests seed the whole demo (one of them alone is ~100 s of CPU; docs/benchmarks.md,
+# "Item 7"): collected first, so that with `-n 2 --dist loadfile` one worker starts on them while the
+# other runs the rest, instead of the longest file running alone at the end of `make test`.
+SLOW_FIRST = (
+    "org/tests/test_demo.py",
+    "core/tests/test_demo_clock.py",
+    "supervision/appeals/tests/test_demo.py",
+    "enforcement/cases/tests/test_migration_0003.py",
+    "public/complaints/tests/test_demo.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     for item in items:
@@ -149,6 +161,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.clock)
         if not settings.IS_POSTGRES and "postgres" in item.keywords:
             item.add_marker(skip)
+
+    def rank(item: pytest.Item) -> int:
+        path = str(item.path).replace(os.sep, "/")
+        return next((i for i, slow in enumerate(SLOW_FIRST) if path.endswith(slow)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable: the order within each group is kept
 
 
 @pytest.fixture(autouse=True, scope="session")
