@@ -7,6 +7,7 @@ import os
 import resource
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -70,64 +71,59 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     item._zhifa_cpu = phases  # type: ignore[attr-defined]
     cpu, children, wall = time.process_time(), _children_cpu(), time.perf_counter()
     result = yield
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    line = {
-        "id": item.nodeid,
-        "cpu": round(time.process_time() - cpu, 4),
-        "children": round(_children_cpu() - children, 4),
-        "wall": round(time.perf_counter() - wall, 4),
-        **{k: round(v, 4) for k, v in phases.items()},
-    }
-    Path(_CPU_DIR).mkdir(parents=True, exist_ok=True)
-    with open(Path(_CPU_DIR) / f"{worker}.jsonl", "a", encoding="utf-8") as out:
-        out.write(json.dumps(line) + "\n")
+    _cpu_line(
+        {
+            "id": item.nodeid,
+            "cpu": round(time.process_time() - cpu, 4),
+            "children": round(_children_cpu() - children, 4),
+            "wall": round(time.perf_counter() - wall, 4),
+            **{k: round(v, 4) for k, v in phases.items()},
+        }
+    )
     return result
 
 
+@contextmanager
 def _phase(item: pytest.Item, name: str) -> Iterator[None]:
+    """The CPU time of one phase of a test, kept on the item when ZHIFA_TEST_CPU is set."""
     start = time.process_time()
-    yield
-    phases = getattr(item, "_zhifa_cpu", None)
-    if phases is not None:
-        phases[name] = time.process_time() - start
+    try:
+        yield
+    finally:
+        phases = getattr(item, "_zhifa_cpu", None)
+        if phases is not None:
+            phases[name] = time.process_time() - start
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Any:
-    gen = _phase(item, "setup")
-    next(gen)
-    try:
+    with _phase(item, "setup"):
         return (yield)
-    finally:
-        next(gen, None)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
-    gen = _phase(item, "call")
-    next(gen)
-    try:
+    with _phase(item, "call"):
         return (yield)
-    finally:
-        next(gen, None)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    gen = _phase(item, "teardown")
-    next(gen)
-    try:
+    with _phase(item, "teardown"):
         return (yield)
-    finally:
-        next(gen, None)
+
+
+def _cpu_line(line: dict[str, Any]) -> None:
+    """One line of the worker's CPU file (ZHIFA_TEST_CPU; scripts/test_cpu_report.py reads them)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    Path(_CPU_DIR).mkdir(parents=True, exist_ok=True)
+    with open(Path(_CPU_DIR) / f"{worker}.jsonl", "a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     if _CPU_DIR:
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        Path(_CPU_DIR).mkdir(parents=True, exist_ok=True)
-        with open(Path(_CPU_DIR) / f"{worker}.jsonl", "a", encoding="utf-8") as out:
-            out.write(json.dumps({"id": "<collection>", "cpu": round(time.process_time(), 4)}) + "\n")
+        _cpu_line({"id": "<collection>", "cpu": round(time.process_time(), 4)})
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -339,11 +339,8 @@ def _fts5_match(
         parts = ["kind : (" + " OR ".join(_scope_token(kind, a) for a in agency_ids) + ")"]
     else:
         parts = [f"kind : {_kind_token(kind)}"]
-    for word, subs in terms:
-        alternatives = [_fts5_quote(word)]
-        if subs:
-            alternatives.append("(" + " AND ".join(_fts5_quote(s) for s in subs) + ")")
-        parts.append("{title body} : (" + " OR ".join(alternatives) + ")")
+    if terms:
+        parts.append(_fts5_words(terms))
     return " AND ".join(parts)
 
 

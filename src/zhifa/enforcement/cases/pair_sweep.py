@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db.models import Aggregate, CharField, Count, F, IntegerField, Min, Value, When
 from django.db.models import Case as CaseWhen
-from django.utils.translation import gettext as _
 
 from zhifa.core.problems import Finding, Scope, rows
 from zhifa.enforcement.cases.models import Case, CaseOfficer
@@ -97,7 +96,7 @@ def pair_days(scope: Scope, today: dt.date) -> Any:
 
 
 def find_pairs_sweep(scope: Scope, today: dt.date) -> Iterator[Finding]:
-    from zhifa.enforcement.cases.problems import PAIR, RECORDS_SHOWN, _officer_names, case_record
+    from zhifa.enforcement.cases.problems import RECORDS_SHOWN, _officer_names, pair_finding
 
     settings = law.settings_for(scope)
     spec = law.OFFICER_PAIR_CASES_PER_DAY
@@ -124,25 +123,4 @@ def find_pairs_sweep(scope: Scope, today: dt.date) -> Iterator[Finding]:
                 r["assigned_on"],
                 r["agency"],
             )
-            yield Finding(
-                key=f"{PAIR}:{a}-{b}:{day.isoformat()}",
-                agency_id=agency_id,
-                object_type="officers.officer",
-                object_id=a,
-                officer_ids=(a, b),
-                title=_("%(a)s and %(b)s: %(n)d cases on %(day)s")
-                % {"a": names.get(a, a), "b": names.get(b, b), "n": len(ids), "day": day.isoformat()},
-                explanation=_(
-                    "The same two officers were assigned %(n)d cases on %(day)s, more than %(setting)s: "
-                    "two officers must really take part in each (%(article)s)."
-                )
-                % {
-                    "n": len(ids),
-                    "day": day.isoformat(),
-                    "setting": settings.describe(spec, agency_id),
-                    "article": law.ART_TWO_OFFICERS,
-                },
-                records=tuple(
-                    case_record(c, numbers.get(c, ""), assigned_on=day) for c in ids[:RECORDS_SHOWN]
-                ),
-            )
+            yield pair_finding(a, b, day, agency_id, ids, names=names, numbers=numbers, settings=settings)

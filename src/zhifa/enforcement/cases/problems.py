@@ -501,26 +501,41 @@ def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding | Checked]:
         if not law.too_many_per_day(len(case_ids), limit=limit):
             continue
         case_ids.sort()
-        yield Finding(
-            key=f"{PAIR}:{a}-{b}:{day.isoformat()}",
-            agency_id=agency_id,
-            object_type="officers.officer",
-            object_id=a,
-            officer_ids=(a, b),
-            title=_("%(a)s and %(b)s: %(n)d cases on %(day)s")
-            % {"a": names.get(a, a), "b": names.get(b, b), "n": len(case_ids), "day": day.isoformat()},
-            explanation=_(
-                "The same two officers were assigned %(n)d cases on %(day)s, more than %(setting)s: "
-                "two officers must really take part in each (%(article)s)."
-            )
-            % {
-                "n": len(case_ids),
-                "day": day.isoformat(),
-                "setting": settings.describe(law.OFFICER_PAIR_CASES_PER_DAY, agency_id),
-                "article": law.ART_TWO_OFFICERS,
-            },
-            records=tuple(case_record(c, numbers[c], assigned_on=day) for c in case_ids[:RECORDS_SHOWN]),
+        yield pair_finding(a, b, day, agency_id, case_ids, names=names, numbers=numbers, settings=settings)
+
+
+def pair_finding(
+    a: int,
+    b: int,
+    day: dt.date,
+    agency_id: int,
+    case_ids: list[int],
+    *,
+    names: dict[int, str],
+    numbers: dict[int, str],
+    settings: Settings,
+) -> Finding:
+    """The clue of an officer pair over the day's limit (the incremental re-check and the sweep)."""
+    return Finding(
+        key=f"{PAIR}:{a}-{b}:{day.isoformat()}",
+        agency_id=agency_id,
+        object_type="officers.officer",
+        object_id=a,
+        officer_ids=(a, b),
+        title=_("%(a)s and %(b)s: %(n)d cases on %(day)s")
+        % {"a": names.get(a, a), "b": names.get(b, b), "n": len(case_ids), "day": day.isoformat()},
+        explanation=_(
+            "The same two officers were assigned %(n)d cases on %(day)s, more than %(setting)s: "
+            "two officers must really take part in each (%(article)s)."
         )
+        % {
+            "n": len(case_ids),
+            "day": day.isoformat(),
+            "setting": settings.describe(law.OFFICER_PAIR_CASES_PER_DAY, agency_id),
+            "article": law.ART_TWO_OFFICERS,
+        },
+        records=tuple(case_record(c, numbers.get(c, ""), assigned_on=day) for c in case_ids[:RECORDS_SHOWN]),
+    )
 
 
 # --- 8. decision without the prior notice, or without the hearing the party asked for -------------

@@ -69,33 +69,44 @@ def _records(f: Finding) -> list[dict[str, Any]]:
     return [r.as_dict() for r in f.records]
 
 
+def new_clue(model: ProblemModel, f: Finding, today: dt.date, now: dt.datetime) -> Clue:
+    """The clue a finding raises, not saved (the one-by-one raise and the sweep's bulk raise)."""
+    return Clue(
+        model_code=model.code,
+        key=f.key,
+        agency_id=f.agency_id,
+        object_type=f.object_type,
+        object_id=f.object_id,
+        case_id=f.case_id,
+        officer_ids=list(f.officer_ids),
+        title=f.title[:300],
+        explanation=f.explanation,
+        records=_records(f),
+        raised_on=today,
+        raised_at=now,
+        last_seen_on=today,
+    )
+
+
+def raise_event(model: ProblemModel, clue: Clue, today: dt.date) -> ClueEvent:
+    """The `raise` event of a new clue, not saved."""
+    return ClueEvent(
+        clue=clue,
+        kind="raise",
+        at=clue.raised_at,
+        on=today,
+        to_state=ClueState.OPEN,
+        data={"model": model.code, "key": clue.key},
+    )
+
+
 def _raise(model: ProblemModel, f: Finding, today: dt.date) -> bool:
     """Raise one clue for a new condition (False when another process raised it first)."""
     try:
         with transaction.atomic():
-            clue = Clue.objects.create(
-                model_code=model.code,
-                key=f.key,
-                agency_id=f.agency_id,
-                object_type=f.object_type,
-                object_id=f.object_id,
-                case_id=f.case_id,
-                officer_ids=list(f.officer_ids),
-                title=f.title[:300],
-                explanation=f.explanation,
-                records=_records(f),
-                raised_on=today,
-                raised_at=timezone.now(),
-                last_seen_on=today,
-            )
-            ClueEvent.objects.create(
-                clue=clue,
-                kind="raise",
-                at=clue.raised_at,
-                on=today,
-                to_state=ClueState.OPEN,
-                data={"model": model.code, "key": f.key},
-            )
+            clue = new_clue(model, f, today, timezone.now())
+            clue.save(force_insert=True)
+            raise_event(model, clue, today).save(force_insert=True)
             audit_record(
                 actor=None,
                 action="centre.raise",

@@ -63,7 +63,7 @@ def batches(items: Iterable[Finding | Checked], size: int = BATCH) -> Iterator[l
 def raise_many(model: ProblemModel, findings: list[Finding], today: dt.date) -> list[int]:
     """Raise one clue per finding, in bulk: the clues, their `raise` events and their audit entries
     (one per clue, one chain lock for the batch). Returns the ids raised."""
-    from zhifa.supervision.centre.services import _raise, _records
+    from zhifa.supervision.centre.services import _raise, new_clue, raise_event
 
     if not findings:
         return []
@@ -71,39 +71,8 @@ def raise_many(model: ProblemModel, findings: list[Finding], today: dt.date) -> 
         try:
             with transaction.atomic():
                 now = timezone.now()
-                clues = Clue.objects.bulk_create(
-                    [
-                        Clue(
-                            model_code=model.code,
-                            key=f.key,
-                            agency_id=f.agency_id,
-                            object_type=f.object_type,
-                            object_id=f.object_id,
-                            case_id=f.case_id,
-                            officer_ids=list(f.officer_ids),
-                            title=f.title[:300],
-                            explanation=f.explanation,
-                            records=_records(f),
-                            raised_on=today,
-                            raised_at=now,
-                            last_seen_on=today,
-                        )
-                        for f in findings
-                    ]
-                )
-                ClueEvent.objects.bulk_create(
-                    [
-                        ClueEvent(
-                            clue=c,
-                            kind="raise",
-                            at=now,
-                            on=today,
-                            to_state=ClueState.OPEN,
-                            data={"model": model.code, "key": c.key},
-                        )
-                        for c in clues
-                    ]
-                )
+                clues = Clue.objects.bulk_create([new_clue(model, f, today, now) for f in findings])
+                ClueEvent.objects.bulk_create([raise_event(model, c, today) for c in clues])
                 audit_record_many(
                     actor=None,
                     action="centre.raise",
