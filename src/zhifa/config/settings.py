@@ -122,13 +122,12 @@ _DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhifa.sqlite3'}")
 # PostgreSQL connections are kept for a minute (one per gunicorn thread): opening one per request cost
 # the app server ~0.6 ms of CPU and the request ~15 ms of waiting for PostgreSQL to fork a backend,
 # which then starts with cold catalogue caches (docs/benchmarks.md, "Item 8", request CPU).
-# SQLite opens a file: nothing to keep.
+# SQLite opens a file: nothing to keep. Tests close every connection (threads of the concurrency and
+# browser tests kept theirs open past the end of the run, and the test databases could not be dropped).
+_KEEP_CONNECTIONS = PRODUCTION or (_DATABASE_URL.startswith(("postgres", "pgsql")) and not TESTING)
 DATABASES = {
     "default": dj_database_url.parse(
-        _DATABASE_URL,
-        conn_max_age=envint(
-            "DB_CONN_MAX_AGE", 60 if PRODUCTION or _DATABASE_URL.startswith(("postgres", "pgsql")) else 0
-        ),
+        _DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60 if _KEEP_CONNECTIONS else 0)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
