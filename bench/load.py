@@ -375,6 +375,43 @@ def server_cpu(pid: int) -> dict[int, float]:
     return out
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of `pid` and everything below it, the exited included: a process's own utime + stime,
+    plus cutime + cstime (what its exited and reaped children used), for it and each live descendant.
+    For PostgreSQL's postmaster this counts every backend, also those that ended during the run."""
+
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in [pid, *_descendants(pid)]:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return total / tick
+
+
+def postmaster_pid() -> int | None:
+    """The PostgreSQL server on this machine: the `postgres` process whose parent is not one."""
+
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                head, _, rest = f.read().rpartition(")")
+            if not head.endswith("(postgres"):
+                continue
+            parent = int(rest.split()[1])
+            with open(f"/proc/{parent}/stat") as f:
+                if not f.read().rpartition(")")[0].endswith("(postgres"):
+                    return int(entry)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 # --- running -------------------------------------------------------------------------------------------
 
 
@@ -436,7 +473,8 @@ def process_main(setup: Setup, plan: Plan, clients: int, seed: int, result: Any)
         for k, v in err.items():
             errors[k] += v
         samples.extend(smp)
-    result.put((dict(merged), dict(errors), samples))
+    times = os.times()
+    result.put((dict(merged), dict(errors), samples, times.user + times.system))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -510,6 +548,8 @@ def main() -> None:
         flush=True,
     )
 
+    client_cpu = [0.0]  # CPU seconds of the client processes (the generator's own share of the cores)
+
     def run(seconds: float) -> tuple[dict[str, list[float]], dict[str, int], list[str]]:
         result: Any = mp.Queue()
         per = [
@@ -530,12 +570,13 @@ def main() -> None:
         errors: dict[str, int] = defaultdict(int)
         samples: list[str] = []
         for _ in procs:
-            lat, err, smp = result.get()
+            lat, err, smp, cpu_s = result.get()
             for k, v in lat.items():
                 merged[k].extend(v)
             for k, v in err.items():
                 errors[k] += v
             samples.extend(smp)
+            client_cpu[0] += cpu_s
         for p in procs:
             p.join()
         return merged, errors, samples
@@ -543,10 +584,18 @@ def main() -> None:
     if args.warmup > 0:
         run(args.warmup)
     before = server_cpu(args.server_pid) if args.server_pid else {}
+    server_before = tree_cpu(args.server_pid) if args.server_pid else 0.0
+    pg = postmaster_pid()
+    pg_before = tree_cpu(pg) if pg else 0.0
+    client_cpu[0] = 0.0
+    wall = time.perf_counter()
     load_before = _loadavg()
     merged, errors, samples = run(args.seconds)
     load_after = _loadavg()
+    wall = time.perf_counter() - wall
     after = server_cpu(args.server_pid) if args.server_pid else {}
+    server_total = tree_cpu(args.server_pid) - server_before if args.server_pid else 0.0
+    pg_total = tree_cpu(pg) - pg_before if pg else 0.0
     rows = [summarise(k, merged.get(k, []), errors.get(k, 0), args.seconds) for k in kinds]
     staff_all = [v for k in staff for v in merged.get(k, [])]
     public_all = [v for k in set(kinds) - staff for v in merged.get(k, [])]
@@ -591,6 +640,20 @@ def main() -> None:
             f"{cpu['cpu_ms_per_request']} ms per request; two idle cores would serve at most "
             f"{2000 / max(cpu['cpu_ms_per_request'], 0.1):.0f} requests/s of this mix (PostgreSQL's CPU aside)"
         )
+    answered = max(totals[2]["requests"], 1)
+    cpu["client_cpu_s"] = round(client_cpu[0], 2)
+    cpu["postgres_cpu_s"] = round(pg_total, 2)
+    parts = [("client", client_cpu[0]), ("PostgreSQL (every backend)", pg_total)]
+    if args.server_pid:
+        cpu["server_tree_cpu_s"] = round(server_total, 2)
+        parts.insert(0, ("server (with exited workers)", server_total))
+    machine = sum(t for _n, t in parts)
+    print(
+        "CPU per request answered: "
+        + ", ".join(f"{n} {1000 * t / answered:.1f} ms" for n, t in parts)
+        + f"; together {1000 * machine / answered:.1f} ms = {machine / wall:.2f} of the "
+        f"{os.cpu_count()} cores busy over {wall:.0f} s"
+    )
     if args.json:
         out = {"args": vars(args), "rows": rows, "totals": totals, **cpu}
         print(json.dumps(out, ensure_ascii=False))

@@ -68,10 +68,10 @@ def limit_expression() -> Any:
     )
 
 
-def pair_days(scope: Scope, today: dt.date) -> Any:
-    """One row per officer pair and day over its jurisdiction's threshold: the pair (`officer_id` <
-    `other`), `day`, `n` distinct cases, `agency` (the lowest agency id of its cases) and `ids`."""
-    since = today - dt.timedelta(days=int(law.LOOKBACK_DAYS.default))
+def pair_days(scope: Scope, since: dt.date) -> Any:
+    """One row per officer pair and day since `since` over its jurisdiction's threshold: the pair
+    (`officer_id` < `other`), `day`, `n` distinct cases, `agency` (the lowest agency id of its cases)
+    and `ids`."""
     # one filter() call: the other assignment is a row of the same case, the same day, a higher officer
     links = CaseOfficer.objects.filter(
         assigned_on__gte=since,
@@ -96,11 +96,18 @@ def pair_days(scope: Scope, today: dt.date) -> Any:
 
 
 def find_pairs_sweep(scope: Scope, today: dt.date) -> Iterator[Finding]:
-    from zhifa.enforcement.cases.problems import RECORDS_SHOWN, _officer_names, pair_finding
+    from zhifa.enforcement.cases.problems import (
+        RECORDS_SHOWN,
+        _in_lookback,
+        _lookback_start,
+        _officer_names,
+        pair_finding,
+    )
 
     settings = law.settings_for(scope)
     spec = law.OFFICER_PAIR_CASES_PER_DAY
-    it = rows(pair_days(scope, today), 2000)
+    # from the longest look-back of the agencies in scope; each pair-day is held to its agency's below
+    it = rows(pair_days(scope, _lookback_start(Scope(agency_ids=scope.agency_ids), today, settings)), 2000)
     while batch := list(islice(it, BATCH)):
         settings.prefetch({r["agency"] for r in batch})
         groups = []
@@ -108,6 +115,8 @@ def find_pairs_sweep(scope: Scope, today: dt.date) -> Iterator[Finding]:
             # the threshold of the agency the clue is raised to (the SQL kept the group on the lowest
             # threshold among its cases' agencies; they are the same agency but in odd data)
             if not law.too_many_per_day(r["n"], limit=int(settings.get(spec, r["agency"]))):
+                continue
+            if not _in_lookback(settings, r["agency"], r["assigned_on"], today):
                 continue
             ids = sorted({int(x) for x in str(r["ids"]).split(",")})
             groups.append((r, ids))

@@ -455,7 +455,8 @@ def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding | Checked]:
         yield from pair_sweep.find_pairs_sweep(scope, today)
         return
     settings = law.settings_for(scope)
-    since = today - dt.timedelta(days=int(law.LOOKBACK_DAYS.default))
+    # the longest look-back of the agencies in scope; each pair-day is then held to its own agency's
+    since = _lookback_start(Scope(agency_ids=scope.agency_ids), today, settings)
     links = CaseOfficer.objects.filter(assigned_on__gte=since)
     if scope.agency_ids is not None:
         links = links.filter(case__agency_id__in=scope.agency_ids)
@@ -490,15 +491,22 @@ def find_pairs(scope: Scope, today: dt.date) -> Iterator[Finding | Checked]:
             pairs[(a, b, day)].append(case_id)
     if ids is not None:  # every pair and day evaluated here is complete: say which no longer hold
         for (a, b, day), case_ids in sorted(pairs.items()):
-            limit = int(settings.get(law.OFFICER_PAIR_CASES_PER_DAY, agency_of[case_ids[0]]))
-            if len(case_ids) <= 1 or not law.too_many_per_day(len(case_ids), limit=limit):
+            agency_id = agency_of[case_ids[0]]
+            limit = int(settings.get(law.OFFICER_PAIR_CASES_PER_DAY, agency_id))
+            if (
+                len(case_ids) <= 1
+                or not law.too_many_per_day(len(case_ids), limit=limit)
+                or not _in_lookback(settings, agency_id, day, today)
+            ):
                 yield Checked(f"{PAIR}:{a}-{b}:{day.isoformat()}")
     candidates = {k: v for k, v in pairs.items() if len(v) > 1}
     names = _officer_names({o for a, b, _d in candidates for o in (a, b)})
     for (a, b, day), case_ids in sorted(candidates.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])):
         agency_id = agency_of[case_ids[0]]
         limit = int(settings.get(law.OFFICER_PAIR_CASES_PER_DAY, agency_id))
-        if not law.too_many_per_day(len(case_ids), limit=limit):
+        if not law.too_many_per_day(len(case_ids), limit=limit) or not _in_lookback(
+            settings, agency_id, day, today
+        ):
             continue
         case_ids.sort()
         yield pair_finding(a, b, day, agency_id, case_ids, names=names, numbers=numbers, settings=settings)

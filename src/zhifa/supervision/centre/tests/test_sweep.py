@@ -66,6 +66,28 @@ class TestPairsInSql:
         (clue,) = clues(PAIR)
         assert clue.state == ClueState.CLEARED and not clue.condition_open
 
+    def test_the_look_back_is_the_jurisdictions_setting_in_the_sweep_and_the_re_check(
+        self, kit: CaseKit
+    ) -> None:
+        setting(kit, "supervision.officer_pair_cases_per_day", 1)
+        old = pair_cases(kit, 2, D(2024, 5, 1))  # 425 days before the frozen 2025-06-30
+        recent = pair_cases(kit, 2, D(2025, 4, 1))  # 90 days before
+        assert run(PAIR).raised == 1  # the national default (365 days) keeps only the recent pair-day
+        setting(kit, "supervision.lookback_days", 500)
+        assert run(PAIR).raised == 1  # now the older one too
+        assert {c.key.rsplit(":", 1)[1] for c in clues(PAIR) if c.condition_open} == {
+            "2024-05-01",
+            "2025-04-01",
+        }
+        setting(kit, "supervision.lookback_days", 60)
+        assert run(PAIR).cleared == 2  # a shorter look-back than the default: neither is looked at
+        setting(kit, "supervision.lookback_days", 100)
+        assert run(PAIR).raised == 1  # the recent pair-day opens again, the old one stays closed
+        assert {c.key.rsplit(":", 1)[1] for c in clues(PAIR) if c.condition_open} == {"2025-04-01"}
+        # the re-check of a case of each pair-day agrees with the sweep: nothing to change
+        again = services.recheck_aggregates("cases.case", [recent[0].pk, old[0].pk])
+        assert (again.raised, again.updated, again.cleared) == (0, 0, 0)
+
     def test_the_sweep_over_some_agencies_leaves_the_others(self, kit: CaseKit) -> None:
         setting(kit, "supervision.officer_pair_cases_per_day", 1)
         pair_cases(kit, 2, D(2025, 6, 20))
