@@ -124,6 +124,25 @@ def opens(kind: Kind, data: bytes) -> bool:
         return False
 
 
+def opens_detected(found: filetypes.FileType, data: bytes) -> bool:
+    """`opens` for a file a domain accepts by its detected type (`filetypes.detect`) rather than by a
+    `Policy` — the centre's response materials, a normative document's files: the kinds this module
+    can decode are decoded, the Office Open XML and ODF packages must be whole ZIP archives (a
+    truncated one has no central directory), and the other types pass on their signature alone."""
+    kind = _SNIFFED.get(found.mime)
+    if kind is not None:
+        return opens(kind, data)
+    if found in (filetypes.DOCX, filetypes.XLSX, filetypes.ODF):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return archive.testzip() is None
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError):
+            return False
+    return True
+
+
 def _boxes_chain(data: bytes) -> bool:
     """ISO media (MP4): the boxes' sizes chain to the end of the file."""
     pos = 0

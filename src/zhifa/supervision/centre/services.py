@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from zhifa.core import workflow
 from zhifa.core.auditing import audit_record
 from zhifa.core.errors import Forbidden, InvalidInput, NotFound
-from zhifa.core.files import filetypes
+from zhifa.core.files import filetypes, uploads
 from zhifa.core.files.services import blob_store
 from zhifa.core.problems import Checked, Finding, ProblemModel, Scope, problem_models
 from zhifa.core.roles import Role
@@ -345,6 +345,12 @@ def material_store(*, actor: Any, clue_id: int, name: str, content: bytes) -> di
         raise InvalidInput(
             _("Send PDF, images, office documents or video as materials."),
             code="unsupported_file_type",
+            detail={"field": "file"},
+        )
+    if not uploads.opens_detected(kind, content):
+        raise InvalidInput(
+            _("The file %(name)s is damaged and cannot be opened.") % {"name": uploads.clean_name(name)},
+            code="file_corrupt",
             detail={"field": "file"},
         )
     blob = blob_store(content, mime=kind.mime)

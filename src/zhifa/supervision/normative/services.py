@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.core import workflow as engine
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.core.files import filetypes
+from zhifa.core.files import filetypes, uploads
 from zhifa.core.files.services import blob_store
 from zhifa.core.roles import Role
 from zhifa.foundation.alerts.services import alert_raise, alert_resolve
@@ -171,6 +171,17 @@ def file_attach(
             raise InvalidInput(
                 _("Upload a PDF, a word-processor document, a text file or an image."),
                 code="unsupported_file_type",
+                detail={"field": "file"},
+            )
+        if isinstance(content, bytes):
+            data = content
+        else:  # at most MAX_FILE_BYTES, refused above otherwise
+            data = content.read()
+            content.seek(0)
+        if not uploads.opens_detected(kind, data):
+            raise InvalidInput(
+                _("The file %(name)s is damaged and cannot be opened.") % {"name": uploads.clean_name(name)},
+                code="file_corrupt",
                 detail={"field": "file"},
             )
         # A digest mismatch (a corrupted transfer) is refused by the store itself, nothing kept.

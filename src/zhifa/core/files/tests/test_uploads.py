@@ -71,3 +71,23 @@ def test_a_well_formed_mp4_opens_and_names_are_cleaned() -> None:
     assert clean_name("../../etc/pass<wd>.png") == "pass_wd_.png"
     assert clean_name("") == "file"
     assert PAPERS.accept_attribute == ".pdf,.png"
+
+
+def test_files_accepted_by_their_detected_type_must_open_too() -> None:
+    from openpyxl import Workbook
+
+    from zhifa.core.files import filetypes
+    from zhifa.core.files.uploads import opens_detected
+
+    book = io.BytesIO()
+    Workbook().save(book)
+    xlsx = book.getvalue()
+    found = filetypes.detect(xlsx[: filetypes.HEAD_BYTES])
+    assert found is filetypes.XLSX
+    assert opens_detected(found, xlsx)
+    assert not opens_detected(found, xlsx[: len(xlsx) - 40])  # the central directory cut off
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(image, "PNG")
+    png = image.getvalue()
+    assert opens_detected(filetypes.PNG, png) and not opens_detected(filetypes.PNG, png[:-30])
+    assert opens_detected(filetypes.RTF, b"{\\rtf1 text}")  # no decoder: its signature is enough

@@ -151,6 +151,23 @@ def test_a_material_of_an_unknown_type_is_refused(kit: CaseKit) -> None:
         )
 
 
+def test_a_damaged_material_is_refused_and_nothing_is_stored(kit: CaseKit) -> None:
+    from zhifa.core.files.models import Blob
+
+    clue = a_clue(kit)
+    act(clue, kit.world.supervisor, "issue_notice", requirements="请依法整改并报告。")
+    whole = pdf_bytes("整改报告")
+    before = Blob.objects.count()
+    with pytest.raises(InvalidInput) as refused:
+        services.material_store(
+            actor=kit.world.approver_a, clue_id=clue.pk, name="整改报告.pdf", content=whole[: len(whole) // 2]
+        )
+    assert refused.value.code == "file_corrupt"
+    assert Blob.objects.count() == before
+    services.material_store(actor=kit.world.approver_a, clue_id=clue.pk, name="整改报告.pdf", content=whole)
+    assert Blob.objects.count() == before + 1
+
+
 def test_a_response_attaches_only_files_uploaded_for_the_clue(kit: CaseKit) -> None:
     clue = a_clue(kit)
     head = kit.world.approver_a

@@ -20,8 +20,24 @@ from .conftest import at
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/normative-documents"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PUBLISHED_PDF = b"%PDF-1.4\n% published text\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _one_page_pdf(title: str) -> bytes:
+    """A real one-page PDF (blank page; the title in its metadata so two differ)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _one_page_pdf("征求意见稿")
+PUBLISHED_PDF = _one_page_pdf("published text")
 
 
 def upload(client: Client, doc_id: int, headers: dict[str, str], **fields: Any) -> Any:
@@ -84,6 +100,10 @@ def test_a_refused_upload_keeps_nothing(
     assert r.status_code == 400 and r.json()["code"] == "unsupported_file_type"
     r = upload(client, doc.pk, drafter, file=("a.pdf", b""), role="draft")
     assert r.status_code == 400
+    # A PDF cut off in the middle: its signature is right but it does not open.
+    r = upload(client, doc.pk, drafter, file=("a.pdf", PDF[: len(PDF) // 2]), role="draft")
+    assert r.status_code == 400 and r.json()["code"] == "file_corrupt"
+    assert "损坏" in r.json()["message"]
     # Over the size limit (lowered here so the test stays small).
     monkeypatch.setattr(svc, "MAX_FILE_BYTES", 20)
     r = upload(client, doc.pk, drafter, file=("a.pdf", PDF), role="draft")
