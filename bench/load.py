@@ -392,6 +392,28 @@ def tree_cpu(pid: int) -> float:
     return total / tick
 
 
+def backends_cpu(postmaster: int, database: str) -> dict[int, float]:
+    """CPU seconds of each live PostgreSQL backend connected to `database` (its process title is
+    `postgres: … <user> <database> <client>`): the server's own share, apart from other databases'
+    traffic on a shared machine. A backend that exits during the run is not counted (the server keeps
+    its connections, so few do)."""
+
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for child in _descendants(postmaster):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as f:
+                title = f.read().replace(b"\0", b" ").decode(errors="replace").split()
+            if database not in title:
+                continue
+            with open(f"/proc/{child}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[child] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def postmaster_pid() -> int | None:
     """The PostgreSQL server on this machine: the `postgres` process whose parent is not one."""
 
@@ -527,6 +549,11 @@ def main() -> None:
     ap.add_argument("--mix", default="", help="weights, e.g. register=0,file=0,portal_list=20")
     ap.add_argument("--public-cached", action="store_true", help="anonymous portal requests (cacheable)")
     ap.add_argument("--server-pid", type=int, help="report the CPU of this process's descendants")
+    ap.add_argument(
+        "--pg-database",
+        help="count PostgreSQL's CPU only for the backends of this database (the server's), not the "
+        "whole PostgreSQL server's",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -587,6 +614,7 @@ def main() -> None:
     server_before = tree_cpu(args.server_pid) if args.server_pid else 0.0
     pg = postmaster_pid()
     pg_before = tree_cpu(pg) if pg else 0.0
+    db_before = backends_cpu(pg, args.pg_database) if pg and args.pg_database else {}
     client_cpu[0] = 0.0
     wall = time.perf_counter()
     load_before = _loadavg()
@@ -596,6 +624,8 @@ def main() -> None:
     after = server_cpu(args.server_pid) if args.server_pid else {}
     server_total = tree_cpu(args.server_pid) - server_before if args.server_pid else 0.0
     pg_total = tree_cpu(pg) - pg_before if pg else 0.0
+    db_after = backends_cpu(pg, args.pg_database) if pg and args.pg_database else {}
+    db_total = sum(t - db_before.get(p, 0.0) for p, t in db_after.items())
     rows = [summarise(k, merged.get(k, []), errors.get(k, 0), args.seconds) for k in kinds]
     staff_all = [v for k in staff for v in merged.get(k, [])]
     public_all = [v for k in set(kinds) - staff for v in merged.get(k, [])]
@@ -643,7 +673,12 @@ def main() -> None:
     answered = max(totals[2]["requests"], 1)
     cpu["client_cpu_s"] = round(client_cpu[0], 2)
     cpu["postgres_cpu_s"] = round(pg_total, 2)
-    parts = [("client", client_cpu[0]), ("PostgreSQL (every backend)", pg_total)]
+    parts = [("client", client_cpu[0])]
+    if args.pg_database:
+        cpu["postgres_db_cpu_s"] = round(db_total, 2)
+        parts.append((f"PostgreSQL (backends of {args.pg_database})", db_total))
+    else:
+        parts.append(("PostgreSQL (every backend, other databases' too)", pg_total))
     if args.server_pid:
         cpu["server_tree_cpu_s"] = round(server_total, 2)
         parts.insert(0, ("server (with exited workers)", server_total))
