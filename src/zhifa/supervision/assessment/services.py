@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from zhifa.audit.services import audit_record
 from zhifa.core import workflow as engine
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.core.files import filetypes
+from zhifa.core.files import filetypes, uploads
 from zhifa.core.files.models import Blob
 from zhifa.core.files.services import blob_store
 from zhifa.core.roles import Role
@@ -375,26 +375,27 @@ def material_add(
                 _("%(code)s is not a judged indicator of this set.") % {"code": str(code)[:20]},
                 code="not_judged",
             )
-        head = content[:4096] if isinstance(content, bytes) else content.read(4096)
-        if not isinstance(content, bytes):
-            content.seek(0)
-        kind = filetypes.detect(head)
+        # Read whole (at most one byte past the limit) so that every check runs before anything is
+        # stored: a refused file leaves no row and no stored bytes.
+        data = content if isinstance(content, bytes) else content.read(MAX_MATERIAL_BYTES + 1)
+        kind = filetypes.detect(data[: filetypes.HEAD_BYTES])
         if kind is None or kind.family not in MATERIAL_FAMILIES:
             raise InvalidInput(
                 _("Upload a PDF, an office document, a text file or an image."),
                 code="unsupported_file_type",
                 detail={"field": "file"},
             )
-        size = len(content) if isinstance(content, bytes) else None
-        if size is not None and size > MAX_MATERIAL_BYTES:
+        if len(data) > MAX_MATERIAL_BYTES:
             raise InvalidInput(
                 _("The file is too large (at most 20 MB)."), code="too_large", detail={"field": "file"}
             )
-        blob = blob_store(content, mime=kind.mime)
-        if blob.size > MAX_MATERIAL_BYTES:
+        if not uploads.opens_detected(kind, data):
             raise InvalidInput(
-                _("The file is too large (at most 20 MB)."), code="too_large", detail={"field": "file"}
+                _("The file %(name)s is damaged and cannot be opened.") % {"name": uploads.clean_name(name)},
+                code="file_corrupt",
+                detail={"field": "file"},
             )
+        blob = blob_store(data, mime=kind.mime)
         row = Material.objects.create(
             leaf=leaf,
             blob=blob,

@@ -68,9 +68,21 @@ def test_a_round_through_the_api(world, people, frozen, client, api_token) -> No
         agency,
     )
     assert r.status_code == 400 and r.json()["code"] == "self_scores_missing"
+    from zhifa.supervision.assessment.demo_data import DEMO_PDF
+    from zhifa.supervision.assessment.models import Material
+
+    damaged = io.BytesIO(DEMO_PDF[:60])  # the header of a real PDF, its pages cut off
+    damaged.name = "台账.pdf"
     r = client.post(
         f"/api/v1/assessments/{rid}/materials",
-        {"file": io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "agency_id": world.agency_a.pk, "code": "1.2"},
+        {"file": damaged, "agency_id": world.agency_a.pk, "code": "1.2"},
+        **agency,
+    )
+    assert r.status_code == 400 and r.json()["code"] == "file_corrupt" and "损坏" in r.json()["message"]
+    assert not Material.objects.exists()
+    r = client.post(
+        f"/api/v1/assessments/{rid}/materials",
+        {"file": io.BytesIO(DEMO_PDF), "agency_id": world.agency_a.pk, "code": "1.2"},
         **agency,
     )
     assert r.status_code == 201 and len(r.json()["sha256"]) == 64
