@@ -124,68 +124,56 @@ def published_count(*, q: str = "", agency_id: int | None = None) -> int:
     return count
 
 
-@dataclass
-class PageKeys(Pager):
-    """One page of the public list as (id, published_at) pairs, newest first: what the list's row
-    fragments are keyed by (portal.fragments)."""
-
-    keys: list[tuple[int, dt.datetime | None]]
-
-
-def decision_page_keys(
-    *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
-) -> PageKeys:
+def _page_of(
+    *, q: str, agency_id: int | None, page: int, page_size: int
+) -> tuple[int, int, QuerySet[PublishedDecision]]:
+    """(count, page number, the page's rows) of the public list. The rows are ONE statement: the
+    page's ids by an index-only scan of (state, published_at, id) — skipping `offset` index entries
+    without touching the table — as a subquery, then only those rows by primary key, newest first.
+    Nothing depends on what an earlier request left in a cache, so a cold page costs what a warm one
+    does (docs/benchmarks.md, branch portal4); and being one statement, a decision withdrawn meanwhile
+    is either on the page as it was published at that instant or not on it at all."""
     count = published_count(q=q, agency_id=agency_id)
     last = min(MAX_PAGES, max(1, -(-count // page_size)))
     page = min(max(1, page), last)
     offset = (page - 1) * page_size
-    # An index-only scan of (state, published_at, id): skipping `offset` index entries without
-    # touching the table; published_at rides along from the same index.
-    keys = list(
-        published_decisions(q=q, agency_id=agency_id).values_list("id", "published_at")[
-            offset : offset + page_size
-        ]
+    ids = published_decisions(q=q, agency_id=agency_id).values("id")[offset : offset + page_size]
+    rows = PublishedDecision.objects.filter(id__in=ids).order_by("-published_at", "-id")
+    return count, page, rows
+
+
+# What a row of the list shows (portal.fragments.row_html).
+LIST_ROW_FIELDS = ("id", "decision_number", "party_public", "measures_public", "agency_name", "decided_on")
+
+
+@dataclass
+class ListPage(Pager):
+    """One page of the public list as the values its rows show (portal.fragments.rows_html)."""
+
+    rows: list[SimpleNamespace]
+
+
+def decision_list_page(
+    *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
+) -> ListPage:
+    """The portal's list: plain values, no model instances (the rows are only formatted)."""
+    count, number, rows = _page_of(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    return ListPage(
+        rows=[SimpleNamespace(**r) for r in rows.values(*LIST_ROW_FIELDS)],
+        number=number,
+        page_size=page_size,
+        count=count,
     )
-    return PageKeys(keys=keys, number=page, page_size=page_size, count=count)
-
-
-def decisions_by_id(ids: Collection[int]) -> dict[int, PublishedDecision]:
-    """Published decisions by id with the list's fields (the rows of a page whose ids are known)."""
-    return {
-        d.pk: d
-        for d in PublishedDecision.objects.filter(id__in=ids, state=PublishedDecision.State.PUBLISHED).only(
-            *PUBLIC_LIST_FIELDS
-        )
-    }
-
-
-# What a row of the list shows (portal.fragments.row_html), and published_at for its cache key.
-LIST_ROW_FIELDS = (
-    "id",
-    "decision_number",
-    "party_public",
-    "measures_public",
-    "agency_name",
-    "decided_on",
-    "published_at",
-)
-
-
-def list_rows_by_id(ids: Collection[int]) -> dict[int, SimpleNamespace]:
-    """The list's rows of published decisions by id, as plain values (no model instances: the rows
-    are only rendered)."""
-    rows = PublishedDecision.objects.filter(id__in=ids, state=PublishedDecision.State.PUBLISHED)
-    return {r["id"]: SimpleNamespace(**r) for r in rows.values(*LIST_ROW_FIELDS)}
 
 
 def decision_page(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
 ) -> DecisionPage:
-    # Deferred join: the page's ids first (index only), then only those rows.
-    keys = decision_page_keys(q=q, agency_id=agency_id, page=page, page_size=page_size)
-    rows = decisions_by_id([i for i, _ in keys.keys])
-    items = [rows[i] for i, _ in keys.keys if i in rows]
-    return DecisionPage(items=items, number=keys.number, page_size=page_size, count=keys.count)
+    """A page of published decisions with the list's fields (the API, the home and agency pages)."""
+    count, number, rows = _page_of(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    return DecisionPage(
+        items=list(rows.only(*PUBLIC_LIST_FIELDS)), number=number, page_size=page_size, count=count
+    )
 
 
 AGENCY_CHOICES_KEY = "portal:agency-choices"
