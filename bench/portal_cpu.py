@@ -78,7 +78,7 @@ def main() -> None:
         print(
             f"{kind}: {n} requests, CPU mean {1000 * statistics.mean(cpu):.2f} ms, "
             f"p50 {1000 * cpu[n // 2]:.2f} ms, p95 {1000 * cpu[int(n * 0.95)]:.2f} ms, "
-            f"{queries / n:.2f} queries/request; load {open('/proc/loadavg').read().strip()}"
+            f"{queries / n:.2f} queries/request; load {Path('/proc/loadavg').read_text().strip()}"
         )
         if prof:
             out = io.StringIO()
