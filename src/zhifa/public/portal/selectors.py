@@ -134,14 +134,16 @@ def published_count(*, q: str = "", agency_id: int | None = None) -> int:
     current = got.get(GENERATION_KEY)
     current = generation() if current is None else int(current)
     hit = got.get(key)
-    known = isinstance(hit, tuple) and len(hit) == 3
-    if known and hit[0] == current and time.time() - hit[2] < COUNT_CACHE_SECONDS:
-        return int(hit[1])
-    if known and not cache.add(key + ":counting", 1, COUNT_MARK_SECONDS):
-        return int(hit[1])  # another request is counting
+    # (generation, total, when counted), or None
+    known: tuple[int, int, float] | None = hit if isinstance(hit, tuple) and len(hit) == 3 else None
+    if known is not None:
+        if known[0] == current and time.time() - known[2] < COUNT_CACHE_SECONDS:
+            return int(known[1])
+        if not cache.add(key + ":counting", 1, COUNT_MARK_SECONDS):
+            return int(known[1])  # another request is counting
     count = published_decisions(q=q, agency_id=agency_id).count()
     cache.set(key, (current, count, time.time()), COUNT_KEEP_SECONDS)
-    if known:
+    if known is not None:
         cache.delete(key + ":counting")
     return count
 
