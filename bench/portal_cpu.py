@@ -51,6 +51,9 @@ def main() -> None:
     rng = random.Random(1)
     published = PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED)
     ids = list(published.order_by("-id").values_list("id", flat=True)[:50_000])
+    if not ids:
+        print("portal_cpu: no published decisions in this database (see bench/cases.py --publish); skipped")
+        return
     # the first request of a process pays the URLconf and the templates: not what is measured
     client.get("/portal/decisions/")
     client.get(f"/portal/decisions/{ids[0]}/")
