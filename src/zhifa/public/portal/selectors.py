@@ -123,8 +123,9 @@ def published_count(*, q: str = "", agency_id: int | None = None) -> int:
 
     Counting the 795,000 published decisions takes PostgreSQL ~150 ms and both cores (a parallel
     scan). So that a stale total does not make every request arriving meanwhile count too (at 100
-    requests/s, a dozen counts at once), ONE request recounts — whoever takes the `:counting` mark —
-    while the others show the previous total for that moment. Only the total can lag, by the
+    requests/s, a dozen counts at once), ONE request recounts — whoever takes the `:counting` mark
+    (`cache.add`: atomic in Redis; in the file cache a check then a write, so the few requests racing
+    within that millisecond may count too) — while the others show the previous total meanwhile. Only the total can lag, by the
     publications of those few hundred milliseconds; the rows are always read fresh. With no previous
     total at all (a cold cache), every request counts."""
     from zhifa.public.portal.cache import GENERATION_KEY, generation
