@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -28,11 +29,21 @@ GENERATION_KEY = "portal:generation"
 DEFAULT_TIMEOUT = 300
 
 
+def _fresh_generation() -> int:
+    """A generation no earlier one will meet: a random 56-bit start. The generation key can be lost —
+    the file-based cache of `make run` (no Redis) keeps 300 entries and evicts a random third when
+    full — and restarting at 1 would make pages cached under an early generation, possibly showing a
+    decision withdrawn since, current again. Bumps add 1 to it, so two runs of generations collide
+    only with negligible probability (and neither depends on the clock)."""
+    return secrets.randbits(56)
+
+
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        fresh = _fresh_generation()
+        cache.add(GENERATION_KEY, fresh, timeout=None)
+        value = cache.get(GENERATION_KEY, fresh)
     return int(value)
 
 
@@ -40,8 +51,8 @@ def bump() -> None:
     """Invalidate every cached public page (call through `bump_on_commit` from services)."""
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    except ValueError:  # lost (or never read): any fresh value differs from every earlier one
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
 def bump_on_commit() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +37,10 @@ PUBLIC_LIST_FIELDS = (
     "published_at",
 )
 COUNT_CACHE_SECONDS = 60
+# A stale total is kept this long to be shown while one request recounts (published_count), and a
+# request counting holds its mark at most this long (should it die counting).
+COUNT_KEEP_SECONDS = 3600
+COUNT_MARK_SECONDS = 30
 # The numbered list stops after this many pages (10,000 decisions at 20 a page): deeper offsets cost
 # the database more than they help anyone, and older decisions are found by search or agency.
 MAX_PAGES = 500
@@ -106,86 +111,94 @@ def published_decisions(*, q: str = "", agency_id: int | None = None) -> QuerySe
     return qs.order_by("-published_at", "-id")
 
 
+def count_key(*, q: str = "", agency_id: int | None = None) -> str:
+    raw = f"{agency_id or ''}|{(q or '').strip()}"
+    return "portal:count:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
 def published_count(*, q: str = "", agency_id: int | None = None) -> int:
-    """The total for a filter, cached with the generation it was counted under (one cache round trip
-    reads both): a publication or withdrawal bumps the generation, so the next request counts again."""
+    """The total for a filter, cached with the generation it was counted under and when (one cache
+    round trip reads both): a publication or withdrawal bumps the generation, so the next request
+    counts again, as does the first after `COUNT_CACHE_SECONDS`.
+
+    Counting the 795,000 published decisions takes PostgreSQL ~150 ms and both cores (a parallel
+    scan). So that a stale total does not make every request arriving meanwhile count too (at 100
+    requests/s, a dozen counts at once), ONE request recounts — whoever takes the `:counting` mark
+    (`cache.add`: atomic in Redis; in the file cache a check then a write, so the few requests racing
+    within that millisecond may count too) — while the others show the previous total meanwhile. Only the total can lag, by the
+    publications of those few hundred milliseconds; the rows are always read fresh. With no previous
+    total at all (a cold cache), every request counts."""
     from zhifa.public.portal.cache import GENERATION_KEY, generation
 
-    raw = f"{agency_id or ''}|{(q or '').strip()}"
-    key = "portal:count:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    key = count_key(q=q, agency_id=agency_id)
     got = cache.get_many([GENERATION_KEY, key])
     current = got.get(GENERATION_KEY)
     current = generation() if current is None else int(current)
     hit = got.get(key)
-    if isinstance(hit, tuple) and hit[0] == current:
-        return int(hit[1])
+    # (generation, total, when counted), or None
+    known: tuple[int, int, float] | None = hit if isinstance(hit, tuple) and len(hit) == 3 else None
+    if known is not None:
+        if known[0] == current and time.time() - known[2] < COUNT_CACHE_SECONDS:
+            return int(known[1])
+        if not cache.add(key + ":counting", 1, COUNT_MARK_SECONDS):
+            return int(known[1])  # another request is counting
     count = published_decisions(q=q, agency_id=agency_id).count()
-    cache.set(key, (current, count), COUNT_CACHE_SECONDS)
+    cache.set(key, (current, count, time.time()), COUNT_KEEP_SECONDS)
+    if known is not None:
+        cache.delete(key + ":counting")
     return count
 
 
-@dataclass
-class PageKeys(Pager):
-    """One page of the public list as (id, published_at) pairs, newest first: what the list's row
-    fragments are keyed by (portal.fragments)."""
-
-    keys: list[tuple[int, dt.datetime | None]]
-
-
-def decision_page_keys(
-    *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
-) -> PageKeys:
+def _page_of(
+    *, q: str, agency_id: int | None, page: int, page_size: int
+) -> tuple[int, int, QuerySet[PublishedDecision]]:
+    """(count, page number, the page's rows) of the public list. The rows are ONE statement: the
+    page's ids by an index-only scan of (state, published_at, id) — skipping `offset` index entries
+    without touching the table — as a subquery, then only those rows by primary key, newest first.
+    Nothing depends on what an earlier request left in a cache, so a cold page costs what a warm one
+    does (docs/benchmarks.md, branch portal4); and being one statement, a decision withdrawn meanwhile
+    is either on the page as it was published at that instant or not on it at all."""
     count = published_count(q=q, agency_id=agency_id)
     last = min(MAX_PAGES, max(1, -(-count // page_size)))
     page = min(max(1, page), last)
     offset = (page - 1) * page_size
-    # An index-only scan of (state, published_at, id): skipping `offset` index entries without
-    # touching the table; published_at rides along from the same index.
-    keys = list(
-        published_decisions(q=q, agency_id=agency_id).values_list("id", "published_at")[
-            offset : offset + page_size
-        ]
+    ids = published_decisions(q=q, agency_id=agency_id).values("id")[offset : offset + page_size]
+    rows = PublishedDecision.objects.filter(id__in=ids).order_by("-published_at", "-id")
+    return count, page, rows
+
+
+# What a row of the list shows (portal.fragments.row_html).
+LIST_ROW_FIELDS = ("id", "decision_number", "party_public", "measures_public", "agency_name", "decided_on")
+
+
+@dataclass
+class ListPage(Pager):
+    """One page of the public list as the values its rows show (portal.fragments.rows_html)."""
+
+    rows: list[SimpleNamespace]
+
+
+def decision_list_page(
+    *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
+) -> ListPage:
+    """The portal's list: plain values, no model instances (the rows are only formatted)."""
+    count, number, rows = _page_of(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    return ListPage(
+        rows=[SimpleNamespace(**r) for r in rows.values(*LIST_ROW_FIELDS)],
+        number=number,
+        page_size=page_size,
+        count=count,
     )
-    return PageKeys(keys=keys, number=page, page_size=page_size, count=count)
-
-
-def decisions_by_id(ids: Collection[int]) -> dict[int, PublishedDecision]:
-    """Published decisions by id with the list's fields (the rows of a page whose ids are known)."""
-    return {
-        d.pk: d
-        for d in PublishedDecision.objects.filter(id__in=ids, state=PublishedDecision.State.PUBLISHED).only(
-            *PUBLIC_LIST_FIELDS
-        )
-    }
-
-
-# What a row of the list shows (portal.fragments.row_html), and published_at for its cache key.
-LIST_ROW_FIELDS = (
-    "id",
-    "decision_number",
-    "party_public",
-    "measures_public",
-    "agency_name",
-    "decided_on",
-    "published_at",
-)
-
-
-def list_rows_by_id(ids: Collection[int]) -> dict[int, SimpleNamespace]:
-    """The list's rows of published decisions by id, as plain values (no model instances: the rows
-    are only rendered)."""
-    rows = PublishedDecision.objects.filter(id__in=ids, state=PublishedDecision.State.PUBLISHED)
-    return {r["id"]: SimpleNamespace(**r) for r in rows.values(*LIST_ROW_FIELDS)}
 
 
 def decision_page(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
 ) -> DecisionPage:
-    # Deferred join: the page's ids first (index only), then only those rows.
-    keys = decision_page_keys(q=q, agency_id=agency_id, page=page, page_size=page_size)
-    rows = decisions_by_id([i for i, _ in keys.keys])
-    items = [rows[i] for i, _ in keys.keys if i in rows]
-    return DecisionPage(items=items, number=keys.number, page_size=page_size, count=keys.count)
+    """A page of published decisions with the list's fields (the API, the home and agency pages)."""
+    count, number, rows = _page_of(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    return DecisionPage(
+        items=list(rows.only(*PUBLIC_LIST_FIELDS)), number=number, page_size=page_size, count=count
+    )
 
 
 AGENCY_CHOICES_KEY = "portal:agency-choices"

@@ -27,7 +27,6 @@ from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.portal import cache as portal_cache
 from zhifa.public.portal import deadlines as dues
-from zhifa.public.portal import fragments
 from zhifa.public.portal.deadlines import (  # the portal's share of the provisional job
     recompute_provisional_dues as recompute_provisional_dues,
 )
@@ -369,8 +368,6 @@ def _withdraw(ctx: PubCtx) -> None:
     )
     if was_published:
         _unindex(decision)
-        # its row fragment of the list (keyed by publication) goes too (portal.fragments)
-        fragments.forget_on_commit(decision.pk, decision.published_at)
     portal_cache.bump_on_commit()
 
 

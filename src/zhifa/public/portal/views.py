@@ -107,21 +107,20 @@ def during(request: HttpRequest) -> HttpResponse:
 def decisions(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "")[:100]
     agency_id = int_param(request.GET.get("agency"))
-    # The page's (id, published_at) pairs from the index, the rows from their cached fragments
+    # The page's rows in one statement (ids by the index, then those rows), formatted in Python
     # (portal.fragments); the agency filter from a cached list of names.
-    keys = sel.decision_page_keys(
+    page = sel.decision_list_page(
         q=q, agency_id=agency_id, page=int_param(request.GET.get("page"), 1) or 1, page_size=PAGE_SIZE
     )
-    rows, _count = fragments.list_rows_html(keys.keys)
     return reading_page(
         "portal/decisions.html",
         {
-            "page": keys,
-            "rows": rows,
+            "page": page,
+            "rows": fragments.rows_html(page.rows),
             "q": q,
             "agency_id": agency_id,
             "agency_options": fragments.agency_options_html(sel.public_agency_choices(), agency_id),
-            "withdrawn": sel.recently_withdrawn() if not q and keys.number == 1 else [],
+            "withdrawn": sel.recently_withdrawn() if not q and page.number == 1 else [],
             "section": "after",
         },
     )

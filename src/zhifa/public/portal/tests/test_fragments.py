@@ -1,4 +1,4 @@
-"""The list's cached fragments (portal.fragments) and the lighter reading path: same markup as the
+"""The list's rows (portal.fragments, selectors.decision_list_page) and the lighter reading path: same markup as the
 template, never a withdrawn or superseded decision, constant queries, no session read."""
 
 import datetime as dt
@@ -59,46 +59,47 @@ def test_agency_options_escape_names_and_mark_the_chosen_one() -> None:
     assert html == '<option value="3">A&lt;B</option><option value="4" selected>C</option>'
 
 
-class TestRowCache:
-    def test_rows_are_cached_per_publication_and_read_back_without_the_table(
+class TestListRows:
+    def test_a_page_is_one_statement_cold_or_warm(
         self, client, world, frozen, django_assert_num_queries
     ) -> None:
+        """From a cold start as from a warm one: the page's ids (index) and its rows in one statement
+        (branch portal4)."""
         d = publish(world.agency_a)
-        assert d.decision_number in client.get("/portal/decisions/", **SESSION).content.decode()
-        assert cache.get(fragments.row_key(d.pk, d.published_at)) is not None
-        # the second page view reads the page's ids and takes the row from the cache: no row query
-        with django_assert_num_queries(2) as seen:  # ids of the page, recently withdrawn
+        assert d.decision_number in client.get("/portal/decisions/?page=1", **SESSION).content.decode()
+        # the count is cached (per generation); the page itself: its rows, the recently withdrawn
+        with django_assert_num_queries(2) as seen:
             page = client.get("/portal/decisions/", **SESSION).content.decode()
-        assert d.decision_number in page
-        assert not any('"id" IN' in q["sql"] for q in seen.captured_queries)
+        assert d.decision_number in page and page.count('<td class="nowrap">') == 1
+        rows = [q["sql"] for q in seen.captured_queries if '"party_public"' in q["sql"]]
+        assert len(rows) == 1 and "IN (SELECT" in rows[0] and "LIMIT" in rows[0], rows
+        cache.clear()  # cold: only the count and the agency names are read again
+        with django_assert_num_queries(4):
+            assert client.get("/portal/decisions/", **SESSION).content.decode() == page
 
-    def test_a_withdrawn_decision_is_never_served_from_the_row_cache(
+    def test_a_withdrawn_decision_leaves_the_list_at_once(
         self, client, world, frozen, django_capture_on_commit_callbacks, django_assert_num_queries
     ) -> None:
         kept = publish(world.agency_a)
         d = publish(world.agency_a)
-        key = fragments.row_key(d.pk, d.published_at)
-        client.get("/portal/decisions/", **SESSION)
-        stale = cache.get(key)
-        assert stale is not None and d.decision_number in stale
+        assert (
+            f">{d.decision_number}</a></td>" in client.get("/portal/decisions/", **SESSION).content.decode()
+        )
         with django_capture_on_commit_callbacks(execute=True):
             svc.publication_withdraw(
                 decision_id=d.pk, actor=world.officer_a, ground="revoked",
                 changed_on=dt.date(2025, 9, 20), note="经行政复议，本决定已被撤销。",
             )  # fmt: skip
-        assert cache.get(key) is None  # the withdraw door dropped the fragment
-        # Even a fragment put back by a reader that raced the withdrawal is never shown: the list only
-        # asks for rows that are published now.
-        cache.set(key, stale)
         page = client.get("/portal/decisions/", **SESSION).content.decode()
         assert f">{d.decision_number}</a></td>" not in page and kept.decision_number in page
+        assert page.count('<td class="nowrap">') == 1
         with django_assert_num_queries(1):  # the notice's fields are read with the row
             notice = client.get(f"/portal/decisions/{d.pk}/", **SESSION).content.decode()
         assert "该决定已撤回" in notice and "经行政复议，本决定已被撤销。" in notice and "张**" not in notice
 
-    def test_a_decision_published_again_corrected_gets_a_new_fragment(self, client, world, frozen) -> None:
-        """A correction reaches the public only as a new publication (a new published_at): the old
-        fragment's key no longer matches, so the corrected text is rendered, never the old one."""
+    def test_a_decision_published_again_corrected_shows_the_corrected_text(
+        self, client, world, frozen
+    ) -> None:
         d = publish(world.agency_a, party="某某有限公司", kind="organisation")
         assert "某某有限公司" in client.get("/portal/decisions/", **SESSION).content.decode()
         later = d.published_at + dt.timedelta(hours=1)
@@ -106,14 +107,54 @@ class TestRowCache:
         page = client.get("/portal/decisions/", **SESSION).content.decode()
         assert "更正后的公司名称" in page and "某某有限公司" not in page
 
-    def test_cached_and_fresh_rows_keep_the_newest_first(self, client, world, frozen) -> None:
-        first = publish(world.agency_a)
-        client.get("/portal/decisions/", **SESSION)
-        frozen.shift(60)
-        second = publish(world.agency_b)
-        cache.clear()  # the count is cached per generation; the test does not commit
-        page = client.get("/portal/decisions/", **SESSION).content.decode()
-        assert page.index(second.decision_number) < page.index(first.decision_number)  # newest first
+    def test_pages_keep_the_newest_first_across_pages(self, client, world, frozen) -> None:
+        made = []
+        for n in range(25):
+            made.append(publish(world.agency_a if n % 2 else world.agency_b))
+            frozen.shift(60)
+        newest_first = [d.decision_number for d in reversed(made)]
+        first = client.get("/portal/decisions/", **SESSION).content.decode()
+        second = client.get("/portal/decisions/?page=2", **SESSION).content.decode()
+        shown = [n for n in newest_first if f">{n}</a></td>" in first]
+        assert shown == newest_first[:20]
+        assert [n for n in newest_first if f">{n}</a></td>" in second] == newest_first[20:]
+        assert [first.index(f">{n}</a>") for n in shown] == sorted(first.index(f">{n}</a>") for n in shown)
+        # a page past the end shows the last one; the agency filter pages the same way
+        assert client.get("/portal/decisions/?page=99", **SESSION).content.decode().count("nowrap") == 5
+        by_agency = client.get(f"/portal/decisions/?agency={world.agency_a.pk}", **SESSION).content.decode()
+        assert by_agency.count('<td class="nowrap">') == 12
+
+
+def test_a_stale_total_is_recounted_once_while_other_requests_show_the_previous_one(
+    world, frozen, django_assert_num_queries
+) -> None:
+    from zhifa.public.portal import cache as portal_cache
+    from zhifa.public.portal import selectors as sel
+
+    publish(world.agency_a)
+    assert sel.published_count() == 1
+    with django_assert_num_queries(0):
+        assert sel.published_count() == 1  # counted under this generation
+    publish(world.agency_b)
+    portal_cache.bump()  # what the publication's commit does
+    mark = sel.count_key() + ":counting"
+    cache.add(mark, 1)  # another request is counting
+    with django_assert_num_queries(0):
+        assert sel.published_count() == 1  # the previous total meanwhile
+    cache.delete(mark)
+    with django_assert_num_queries(1):
+        assert sel.published_count() == 2
+    assert cache.get(mark) is None  # released
+    publish(world.agency_b)
+    frozen.shift(sel.COUNT_CACHE_SECONDS - 1)
+    assert sel.published_count() == 2  # still fresh
+    frozen.shift(2)
+    with django_assert_num_queries(1):
+        assert sel.published_count() == 3  # stale by time: counted again
+    assert sel.published_count(agency_id=world.agency_b.pk) == 2  # each filter its own total
+    cache.clear()  # cold: nothing to show meanwhile, so it counts whatever the mark says
+    cache.add(mark, 1)
+    assert sel.published_count() == 3
 
 
 class TestReadingPath:

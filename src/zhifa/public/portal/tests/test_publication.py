@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from zhifa.foundation.alerts.models import Alert
@@ -249,3 +250,27 @@ class TestWithdrawal:
         again = client.get("/portal/decisions/")
         assert again["X-Portal-Cache"] == "miss"
         assert f'href="/portal/decisions/{d.pk}/">{d.decision_number}</a></td>' not in again.content.decode()
+
+    def test_a_lost_generation_never_brings_back_a_page_of_an_earlier_one(
+        self, make_case, world, client, django_capture_on_commit_callbacks
+    ) -> None:
+        """The file cache of `make run` evicts entries at random once full: if the generation key is
+        the one evicted, the next generation must not be one pages were cached under."""
+        from zhifa.public.portal import cache as portal_cache
+
+        _case, d = self.published(make_case)
+        assert client.get("/portal/decisions/")["X-Portal-Cache"] == "miss"  # the first generation's
+        with django_capture_on_commit_callbacks(execute=True):
+            svc.publication_withdraw(
+                decision_id=d.pk, actor=world.officer_a, ground="revoked",
+                changed_on=D(2025, 9, 26), note="已撤销。",
+            )  # fmt: skip
+        for _ in range(3):
+            portal_cache.bump()
+        cache.delete(portal_cache.GENERATION_KEY)  # evicted
+        again = client.get("/portal/decisions/")
+        assert again["X-Portal-Cache"] == "miss"
+        assert f'href="/portal/decisions/{d.pk}/">{d.decision_number}</a></td>' not in again.content.decode()
+        cache.delete(portal_cache.GENERATION_KEY)
+        portal_cache.bump()  # a bump that finds no generation starts a fresh one too
+        assert client.get("/portal/decisions/")["X-Portal-Cache"] == "miss"
