@@ -9,7 +9,9 @@ autovacuum keeps its own statistics; there this does nothing.
 
 `refresh()` runs once a night (core.tasks) and when a worker starts on a database that has none. Each
 table is analysed in a statement of its own, so a writer waits at most for one table (the cases of a
-million: ~1 s of CPU), not for the whole database (2.9 s; 19 s at load 10).
+million: ~1 s of CPU), not for the whole database (2.9 s; 19 s at load 10). A connection reads the
+statistics when it opens (SQLite 3.40 does not reload them in a connection already open when another
+one analyses): the app opens one per request, or keeps it up to DB_CONN_MAX_AGE (60 s) in production.
 """
 
 from __future__ import annotations
