@@ -489,12 +489,24 @@ def search_query(
 
 
 def search_count(
-    *, kind: str, q: str, agency_ids: Iterable[int] | None = None, cap: int | None = None
+    *,
+    kind: str,
+    q: str,
+    agency_ids: Iterable[int] | None = None,
+    cap: int | None = None,
+    scope_size: Callable[[], int] | None = None,
+    kind_size: Callable[[], int] | None = None,
 ) -> int:
-    """How many documents match; with `cap`, counting stops at cap + 1 (show "more than cap")."""
+    """How many documents match; with `cap`, counting stops at cap + 1 (show "more than cap").
+
+    `scope_size()` and `kind_size()` (optional, as for `search_filter`: how many objects the scope
+    holds, how many the kind holds in every agency) let SQLite count a wide scope that holds every
+    object of the kind by the kind's token alone (see _holds_the_kind)."""
     terms = query_terms(q)
     if not terms:
         return 0
+    if _holds_the_kind(_scope(agency_ids), scope_size, kind_size):
+        agency_ids = None
     sql, params = _matches(kind, terms, agency_ids, "1")
     if cap is not None:
         sql = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) capped"  # noqa: S608
@@ -530,12 +542,20 @@ def search_ids(
 
 
 def search_filter(
-    *, kind: str, q: str, agency_ids: Iterable[int], scope_size: Callable[[], int], column: str = "pk"
+    *,
+    kind: str,
+    q: str,
+    agency_ids: Iterable[int],
+    scope_size: Callable[[], int],
+    kind_size: Callable[[], int] | None = None,
+    column: str = "pk",
 ) -> Q:
     """A condition for a queryset of the objects of `kind` that already restricts itself to
     `agency_ids` (as `search_ids(…, scoped_outside=True)`): the objects whose document matches `q`.
     `scope_size()` says how many objects the scope holds (e.g. from kept counts; called only on
-    SQLite); `column` names the field holding the object id. Same rows as `Q(pk__in=search_ids(…))`;
+    SQLite); `kind_size()` (optional, called only on SQLite for a scope wider than AGENCY_TOKENS_MAX)
+    how many objects of the kind there are in every agency, which lets a scope that holds nearly all of
+    them be judged by the kind's token alone; `column` names the field holding the object id. Same rows as `Q(pk__in=search_ids(…))`;
     what differs is the plan.
 
     SQLite builds an `IN` subquery's list once: for a word in a fifth of a million cases that is
@@ -550,7 +570,7 @@ def search_filter(
     if not terms:
         return Q(**{f"{column}__in": []})
     scope = _scope(agency_ids) or []
-    if connection.vendor == "sqlite" and _dense_in_scope(kind, terms, scope, scope_size):
+    if connection.vendor == "sqlite" and _dense_in_scope(kind, terms, scope, scope_size, kind_size):
         return Q(_DocumentMatches(F(column), kind=kind, match=_fts5_words(terms)))
     return Q(**{f"{column}__in": search_ids(kind=kind, q=q, agency_ids=scope, scoped_outside=True)})
 
@@ -566,27 +586,59 @@ WALK_COUNT_CAP = 10_000
 
 
 def _dense_in_scope(
-    kind: str, terms: list[tuple[str, tuple[str, ...]]], scope: list[int], scope_size: Callable[[], int]
+    kind: str,
+    terms: list[tuple[str, tuple[str, ...]]],
+    scope: list[int],
+    scope_size: Callable[[], int],
+    kind_size: Callable[[], int] | None = None,
 ) -> bool:
-    need = min(WALK_COUNT_CAP, math.ceil(math.sqrt(WALK_COST_RATIO * max(0, scope_size()))))
+    size = max(0, scope_size())
+    need = min(WALK_COUNT_CAP, math.ceil(math.sqrt(WALK_COST_RATIO * size)))
     if need == 0:
         return True  # nothing in scope: either plan is instant
-    if len(scope) > AGENCY_TOKENS_MAX and not _matches_at_least(kind, terms, None, need):
+    if len(scope) > AGENCY_TOKENS_MAX:
         # In a wide scope, the kind's matches first (one posting list beside the words': 2.4 ms for
         # three words with 678 matches, against 7.7 ms through 40 agencies' tokens): an upper bound
-        # that settles a rarer word.
-        return False
-    return _matches_at_least(kind, terms, scope, need)
+        # that settles a rarer word. With fewer objects outside the scope than `need` (kind_size), it
+        # is also a lower bound: at least (kind's matches − objects outside) are in scope, so counting
+        # the kind's up to need + outside settles a common word too (the city supervisor: 1.5 ms for
+        # 10,000 of a million, where the 40 agencies' tokens took 4.8 ms more).
+        outside = max(0, kind_size() - size) if kind_size is not None else need
+        if outside < need:
+            found = _matches_up_to(kind, terms, None, need + outside)
+            if found >= need + outside:
+                return True
+        else:
+            found = _matches_up_to(kind, terms, None, need)
+        if found < need:
+            return False
+    return _matches_up_to(kind, terms, scope, need) >= need
 
 
-def _matches_at_least(
-    kind: str, terms: list[tuple[str, tuple[str, ...]]], scope: list[int] | None, need: int
-) -> bool:
+def _matches_up_to(
+    kind: str, terms: list[tuple[str, tuple[str, ...]]], scope: list[int] | None, most: int
+) -> int:
+    """How many documents match, counting no further than `most`."""
     sql, params = _matches(kind, terms, scope, "1")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) dense", [*params, need])  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) dense", [*params, most])  # noqa: S608
         row = cursor.fetchone()
-    return bool(row) and int(row[0]) >= need
+    return int(row[0]) if row else 0
+
+
+def _holds_the_kind(
+    scope: list[int] | None, scope_size: Callable[[], int] | None, kind_size: Callable[[], int] | None
+) -> bool:
+    """SQLite, a scope wider than AGENCY_TOKENS_MAX agencies that holds every object of the kind (the
+    city supervisor's): its documents are the kind's, and counting them by the kind's one posting list
+    costs a third of merging one list per agency (10,001 of a million: 1.5 against 4.8 ms of CPU).
+    Exact as long as the sizes are (kept counts) and each document carries its object's agency."""
+    if connection.vendor != "sqlite" or scope is None or len(scope) <= AGENCY_TOKENS_MAX:
+        return False
+    if scope_size is None or kind_size is None:
+        return False
+    size = scope_size()
+    return size > 0 and size >= kind_size()
 
 
 def _fts5_words(terms: list[tuple[str, tuple[str, ...]]]) -> str:

@@ -6,7 +6,8 @@ is always exactly what a `COUNT(*)` would say at the same moment, at the cost of
 
 - `added(workflow=…, agency_id=…, state=…, key=obj.pk)` when an object is created;
 - `moved(…, from_state=…, to_state=…, key=obj.pk)` when an event changes its state;
-- `counted(workflow=…, agency_ids=…, states=…)`: the exact number in those agencies and states;
+- `counted(workflow=…, agency_ids=…, states=…)`: the exact number in those agencies (None: every
+  agency) and states;
 - `rebuild(workflow=…, queryset=…)`: recount from the rows (a migration, a bulk load, a repair).
 
 One statement per change (an upsert that adds to the row), rows touched in a fixed order (by state)
@@ -57,9 +58,12 @@ def moved(*, workflow: str, agency_id: int, from_state: str, to_state: str, key:
         _apply(workflow, agency_id, [(from_state, -1), (to_state, 1)], key)
 
 
-def counted(*, workflow: str, agency_ids: Iterable[int], states: Iterable[str] | None = None) -> int:
-    """The exact number of objects in those agencies (and states; all when None)."""
-    qs = StateCount.objects.filter(workflow=workflow, agency_id__in=list(agency_ids))
+def counted(*, workflow: str, agency_ids: Iterable[int] | None, states: Iterable[str] | None = None) -> int:
+    """The exact number of objects in those agencies (every agency when None) and states (all when
+    None)."""
+    qs = StateCount.objects.filter(workflow=workflow)
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=list(agency_ids))
     if states is not None:
         qs = qs.filter(state__in=list(states))
     return int(qs.aggregate(total=Sum("n"))["total"] or 0)

@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import traceback
 from typing import Any
 
@@ -35,6 +36,7 @@ from django_tasks.base import Task, TaskResult, TaskResultStatus
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
+from zhifa.core import planner_stats
 from zhifa.core.models import QueuedTask
 
 log = logging.getLogger(__name__)
@@ -173,12 +175,29 @@ def sweep_every_minute() -> None:
     sweep()
 
 
+_planner_stats_lock = threading.Lock()
+
+
+@db_periodic_task(crontab(hour="3", minute="40"))
+def refresh_planner_statistics() -> None:
+    """SQLite: the query planner's statistics, once a night (core.planner_stats)."""
+    planner_stats.refresh()
+
+
 if not HUEY.immediate:
 
     @on_startup()
     def sweep_on_start() -> None:
         """A worker restarted by supervisord after a kill takes its own unfinished tasks back at once."""
         sweep()
+
+    @on_startup()
+    def planner_statistics_on_start() -> None:
+        """A SQLite database never analysed (a new install, an upgrade) gets its statistics at once
+        (each worker thread starts this hook: the first one analyses, the others then find them)."""
+        with _planner_stats_lock:
+            if planner_stats.missing():
+                planner_stats.refresh()
 
 
 class HueyBackend(BaseTaskBackend):

@@ -295,3 +295,54 @@ def test_search_filter_finds_the_scopes_matches_either_way(monkeypatch, indexed,
     assert found("扬尘", [10, *wide]) == []  # the kind has it, the scope does not
     search_remove(kind="article", object_id=3)
     assert found("大气污染", [10, 20]) == [2]
+
+
+def test_a_wide_scope_holding_every_document_of_its_kind_is_judged_by_the_kind(monkeypatch, indexed) -> None:
+    # The city supervisor's scope: more agencies than the index's tokens take, and every document of
+    # the kind. With the kind's size given, SQLite counts and plans by the kind's token alone (one
+    # posting list instead of one per agency); the rows and counts are the scope's either way.
+    from zhifa.core import search
+
+    monkeypatch.setattr(search, "WALK_COST_RATIO", 1e-9)  # one match makes a word common: walked
+    wide = [10, 20, *range(1000, 1000 + search.AGENCY_TOKENS_MAX)]
+    partial = [10, *range(1000, 1000 + search.AGENCY_TOKENS_MAX)]  # two of the four documents
+
+    def run(fn):
+        with CaptureQueriesContext(connection) as queries:
+            result = fn()
+        by_agency = any(
+            "karticlea" in q["sql"] or "agency_id IN" in q["sql"] for q in queries.captured_queries
+        )
+        return result, by_agency
+
+    def count(agencies, scope, total):
+        return run(
+            lambda: search_count(
+                kind="article",
+                q="大气污染",
+                agency_ids=agencies,
+                cap=100,
+                scope_size=lambda: scope,
+                kind_size=lambda: total,
+            )
+        )
+
+    def listed(agencies, scope, total):
+        scoped = SearchDocument.objects.filter(kind="article", agency_id__in=agencies)
+        condition = search_filter(
+            kind="article",
+            q="大气污染",
+            agency_ids=agencies,
+            scope_size=lambda: scope,
+            kind_size=lambda: total,
+            column="object_id",
+        )
+        return run(lambda: sorted(scoped.filter(condition).values_list("object_id", flat=True)))
+
+    sqlite = connection.vendor == "sqlite"
+    assert count(wide, 4, 4) == (2, not sqlite)  # every document of the kind: by the kind on SQLite
+    assert count(partial, 2, 4) == (1, True)  # two outside: by the agencies
+    assert count([10], 4, 4) == (1, True)  # a narrow scope keeps its token whatever the sizes say
+    assert listed(wide, 4, 4) == ([2, 3], False)  # SQLite: the plan settled by the kind's count alone
+    assert listed(wide, 4, 5)[0] == [2, 3]  # one object outside: the scope's count settles it
+    assert listed(partial, 2, 4)[0] == [2]

@@ -92,20 +92,22 @@ def case_list_for(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[
         agencies = scope_agency_ids(user)
         if f.agency:
             agencies = agencies & {f.agency}
-        qs = qs.filter(
-            search.search_filter(
-                kind=KIND,
-                q=f.q,
-                agency_ids=agencies,
-                scope_size=lambda: state_counts.counted(workflow="cases", agency_ids=agencies),
-            )
-        )
+        qs = qs.filter(search.search_filter(kind=KIND, q=f.q, agency_ids=agencies, **_search_sizes(agencies)))
     return (
         qs.select_related("agency", "power_item", "power_version")
         .only(*LIST_FIELDS)
         .prefetch_related(open_deadlines_prefetch())
         .order_by("-discovered_on", "-id")
     )
+
+
+def _search_sizes(agencies: frozenset[int]) -> dict[str, Any]:
+    """The sizes core.search plans a case search with (SQLite only; called only when it needs them):
+    how many cases the scope holds and how many there are in every agency, from the kept counts."""
+    return {
+        "scope_size": lambda: state_counts.counted(workflow="cases", agency_ids=agencies),
+        "kind_size": lambda: state_counts.counted(workflow="cases", agency_ids=None),
+    }
 
 
 # A count of an ad-hoc filter (officer, power item, dates, words …) stops here: the list says "more
@@ -147,7 +149,9 @@ def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCoun
     if f.q.strip() and not f.state and not is_ad_hoc(replace(f, q="")):
         # Words alone: the index answers (each case's document carries its agency, which never
         # changes, so counting the documents in scope counts the cases) without reading the cases.
-        found = search.search_count(kind=KIND, q=f.q, agency_ids=agencies, cap=COUNT_CAP)
+        found = search.search_count(
+            kind=KIND, q=f.q, agency_ids=agencies, cap=COUNT_CAP, **_search_sizes(agencies)
+        )
         return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP)
     found = case_list_for(user=user, filters=f).order_by()[: COUNT_CAP + 1].count()
     return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP)
