@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from zhifa.core.indicators import DateSpan
-from zhifa.enforcement.cases.indicators import Row, breakdown, by_month
+from zhifa.enforcement.cases.indicators import Row, breakdown_of, counted_by, month_rows
 from zhifa.org.selectors import scope_agency_ids
 
 ZERO = Decimal("0.00")
@@ -133,15 +133,15 @@ def _agencies(user: Any, agency_id: int | None) -> frozenset[int]:
 
 
 def _summary(agency_ids: frozenset[int], date_from: dt.date | None, date_to: dt.date | None) -> Summary:
-    span = DateSpan(date_from, date_to)
-    rows = breakdown(agency_ids, span)
+    sums = counted_by(agency_ids, DateSpan(date_from, date_to))
+    rows = breakdown_of(sums)
     summary = Summary(
         date_from,
         date_to,
         by_state=rows["by_state"],
         by_category=rows["by_category"],
         by_agency=rows["by_agency"],
-        by_month=by_month(agency_ids, span),
+        by_month=month_rows(sums["month"]),
     )
     summary.total = sum(r.count for r in summary.by_state)
     summary.fines = sum((r.fines for r in summary.by_state), ZERO)
