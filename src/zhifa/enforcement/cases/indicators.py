@@ -77,7 +77,7 @@ def _split(span: DateSpan) -> _Split:
     last: dt.date | None = None  # the last whole month
     days: list[tuple[dt.date, dt.date]] = []
     if start is not None:
-        first = start if start.day == 1 else _month_after(start)
+        first = start if start.day == 1 else _month_after(state_counts.month_of(start))
         if start.day != 1:
             head_end = first - dt.timedelta(days=1)
             days.append((start, head_end if end is None else min(end, head_end)))
