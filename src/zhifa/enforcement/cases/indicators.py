@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case as DbCase
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -60,42 +61,83 @@ def _month_after(month: dt.date) -> dt.date:
     return (month + dt.timedelta(days=32)).replace(day=1)
 
 
+Days = tuple[tuple[dt.date, dt.date], ...]  # inclusive ranges of dates
+
+
 @dataclass(frozen=True)
 class _Split:
-    """A span of registration dates as whole months read from the roll-up (`months`: first and last
-    month's first days, None for an open end; None when no whole month) and the dates at its ends
-    that only part of a month covers (`days`: at most two inclusive ranges), counted on the cases."""
+    """A span of registration dates as months read from the roll-up (`months`: the first and last
+    month's first days, None for an open end; None when no month), plus the days of the months the
+    span cuts counted on the cases: added (`add`: the span's days of a cut month) or subtracted
+    (`sub`: the days of a month in the roll-up that are outside the span)."""
 
     months: tuple[dt.date | None, dt.date | None] | None
-    days: tuple[tuple[dt.date, dt.date], ...]
+    add: Days = ()
+    sub: Days = ()
 
 
-def _split(span: DateSpan) -> _Split:
+def _split(span: DateSpan, today: dt.date | None = None) -> _Split:
+    """The whole months of the span from the roll-up; each month it cuts (at most two, at its ends)
+    either by its days in the span, or as a whole month less its days outside the span — whichever
+    has fewer days up to today to count (a month "so far" subtracts nothing: its remaining days
+    are in the future)."""
+    today = today or timezone.localdate()
+    month_of = state_counts.month_of
     start = span.start
     end = span.end if span.end is not None and span.end < dt.date.max else None
-    first: dt.date | None = None  # the first whole month
-    last: dt.date | None = None  # the last whole month
-    days: list[tuple[dt.date, dt.date]] = []
-    if start is not None:
-        first = start if start.day == 1 else _month_after(state_counts.month_of(start))
-        if start.day != 1:
-            head_end = first - dt.timedelta(days=1)
-            days.append((start, head_end if end is None else min(end, head_end)))
+    first = None if start is None else start if start.day == 1 else _month_after(month_of(start))
+    last = None
     if end is not None:
-        end_month = state_counts.month_of(end)
-        if (end + dt.timedelta(days=1)).day == 1:  # the last day of its month
-            last = end_month
+        last = (
+            month_of(end)
+            if (end + dt.timedelta(days=1)).day == 1
+            else month_of(month_of(end) - dt.timedelta(days=1))
+        )
+    has_months = first is None or last is None or first <= last
+    cut = sorted(
+        {month_of(d) for d in (start, end) if d is not None and not (has_months and _whole(d, first, last))}
+    )
+
+    def cost(days: list[tuple[dt.date, dt.date]]) -> int:
+        return sum(max(0, (min(hi, today) - lo).days + 1) for lo, hi in days)
+
+    add: list[tuple[dt.date, dt.date]] = []
+    sub: list[tuple[dt.date, dt.date]] = []
+    included: list[dt.date] = []
+    for month in cut:
+        month_end = _month_after(month) - dt.timedelta(days=1)
+        inside = (max(start or month, month), min(end or month_end, month_end))
+        outside = [
+            r
+            for r in (
+                (month, inside[0] - dt.timedelta(days=1)),
+                (inside[1] + dt.timedelta(days=1), month_end),
+            )
+            if r[0] <= r[1]
+        ]
+        if cost(outside) < cost([inside]):
+            sub += outside
+            included.append(month)
         else:
-            last = state_counts.month_of(end_month - dt.timedelta(days=1))
-            tail_start = end_month if start is None else max(start, end_month)
-            if not days or tail_start > days[0][1]:  # else the head already runs to the end
-                days.append((tail_start, end))
-    if first is not None and last is not None and first > last:
-        return _Split(None, tuple(days))
-    return _Split((first, last), tuple(days))
+            add.append(inside)
+    months: tuple[dt.date | None, dt.date | None] | None = None
+    if has_months:
+        months = (
+            None if first is None else min([first, *included]),
+            None if last is None else max([last, *included]),
+        )
+    elif included:
+        months = (min(included), max(included))
+    return _Split(months, tuple(add), tuple(sub))
 
 
-def _live(agency_ids: Collection[int], days: tuple[tuple[dt.date, dt.date], ...]) -> QuerySet[Case]:
+def _whole(day: dt.date, first: dt.date | None, last: dt.date | None) -> bool:
+    """Is `day`'s month one of the whole months from `first` to `last`?"""
+    month = state_counts.month_of(day)
+    return (first is None or month >= first) and (last is None or month <= last)
+
+
+def _live(agency_ids: Collection[int], days: Days) -> QuerySet[Case]:
     """The cases registered on those (local) dates."""
     q = Q()
     for first, last in days:
@@ -103,22 +145,26 @@ def _live(agency_ids: Collection[int], days: tuple[tuple[dt.date, dt.date], ...]
     return Case.objects.filter(q, agency_id__in=agency_ids)
 
 
-def _total(agency_ids: Collection[int], span: DateSpan) -> tuple[int, Decimal, Decimal]:
-    """Cases registered in the span, their fines decided and amounts paid: the roll-up's whole months
-    and the cut months' days counted live (one query each)."""
-    split = _split(span)
-    n, amount, paid = 0, ZERO, ZERO
-    if split.months is not None:
-        for r in state_counts.tally_rows(
-            workflow=rollup.WORKFLOW, agency_ids=agency_ids, months=split.months, by="agency_id"
-        ):
-            n, amount, paid = n + r["n"], amount + r["amount"], paid + r["paid"]
-    if split.days:
-        live = _live(agency_ids, split.days).aggregate(
-            n=Count("id"), amount=Sum("fine_amount"), paid=Sum("paid_amount")
+def _signed(agency_ids: Collection[int], split: _Split) -> QuerySet[Case]:
+    """The cut months' cases counted on the rows, with `sign` 1 (added) or -1 (subtracted)."""
+    added = Q(pk__in=[])
+    for first, last in split.add:
+        added |= Q(
+            registered_at__gte=_midnight(first), registered_at__lt=_midnight(last + dt.timedelta(days=1))
         )
-        n, amount, paid = n + live["n"], amount + (live["amount"] or ZERO), paid + (live["paid"] or ZERO)
-    return n, amount, paid
+    return _live(agency_ids, split.add + split.sub).annotate(
+        sign=DbCase(When(added, then=Value(1)), default=Value(-1), output_field=IntegerField())
+    )
+
+
+def _total(agency_ids: Collection[int], span: DateSpan) -> tuple[int, Decimal, Decimal]:
+    """Cases registered in the span, their fines decided and amounts paid (`counted_by`)."""
+    sums = counted_by(agency_ids, span, ("agency_id",))["agency_id"]
+    return (
+        sum(s[0] for s in sums.values()),
+        sum((s[1] for s in sums.values()), ZERO),
+        sum((s[2] for s in sums.values()), ZERO),
+    )
 
 
 def registered(agency_ids: Collection[int], span: DateSpan) -> IndicatorValue:
@@ -246,25 +292,28 @@ def counted_by(
                 workflow=rollup.WORKFLOW, agency_ids=agency_ids, months=split.months, by=d
             ):
                 add(d, r[d], r["n"], r["amount"], r["paid"])
-    if split.days:
+    if split.add or split.sub:
         zone = timezone.get_default_timezone()
         live = (
-            _live(agency_ids, split.days)
+            _signed(agency_ids, split)
             .order_by()
             .annotate(month=TruncMonth("registered_at", tzinfo=zone))
-            .values(*[_CASE_FIELD[d] for d in dims])
+            .values("sign", *[_CASE_FIELD[d] for d in dims])
             .annotate(n=Count("id"), fines=Sum("fine_amount"), paid=Sum("paid_amount"))
         )
         for r in live:
+            sign = int(r["sign"])
             for d in dims:
                 key = r[_CASE_FIELD[d]]
                 if d == "category":
                     key = key or ""
                 elif d == "month" and isinstance(key, dt.datetime):
                     key = timezone.localtime(key, zone).date().replace(day=1)
-                add(d, key, r["n"], r["fines"], r["paid"])
-    for d in dims:
-        out[d] = dict(sorted(out[d].items(), key=lambda kv: (kv[0] == "", kv[0])))
+                add(d, key, sign * r["n"], sign * (r["fines"] or ZERO), sign * (r["paid"] or ZERO))
+    for d in dims:  # a month's subtracted days may leave a group empty
+        out[d] = dict(
+            sorted(((k, v) for k, v in out[d].items() if v[0]), key=lambda kv: (kv[0] == "", kv[0]))
+        )
     return out
 
 

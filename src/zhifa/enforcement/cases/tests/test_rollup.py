@@ -254,40 +254,49 @@ def test_periods_cut_at_months_and_days_in_shanghai_time(kit) -> None:
     assert _by_hand(d(2025, 5, 1), d(2025, 5, 31))["s"]["registered"][0] == 3
 
 
-def test_a_span_is_split_into_whole_months_and_the_cut_days_exactly() -> None:
-    """Every date of the span in exactly one part: a whole month of the roll-up or a counted day."""
+def test_a_span_is_split_into_months_and_the_cut_days_exactly() -> None:
+    """Every date of the span counted exactly once: the roll-up's months, less the days subtracted,
+    plus the days added; a cut month is counted on its fewer days up to today."""
     rng = random.Random(22)
     first, last = dt.date(2023, 11, 1), dt.date(2026, 2, 28)
     universe = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    cases = [
+    d = dt.date
+    spans: list[tuple[dt.date | None, dt.date | None]] = [
         (None, None),
-        (dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
-        (dt.date(2024, 12, 31), dt.date(2025, 1, 1)),
+        (d(2024, 2, 29), d(2024, 2, 29)),
+        (d(2024, 12, 31), d(2025, 1, 1)),
+        (d(2025, 1, 31), d(2025, 3, 1)),
+        (d(2025, 5, 30), d(2025, 5, 31)),
+        (d(2025, 5, 2), d(2025, 5, 30)),
     ]
-    for _ in range(400):
+    for _ in range(500):
         a, b = sorted(rng.sample(universe[40:-40], 2))
-        cases.append(
-            (
-                rng.choice([a, None]) if rng.random() < 0.2 else a,
-                rng.choice([b, None]) if rng.random() < 0.2 else b,
-            )
-        )
-    for start, end in cases:
-        split = _split(DateSpan(start, end))
-        covered: list[dt.date] = []
-        for lo, hi in split.days:
-            assert lo <= hi and lo.month == hi.month and lo.year == hi.year
-            covered += [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)]
-        if split.months is not None:
-            m0, m1 = split.months
-            covered += [
-                day
-                for day in universe
-                if (m0 is None or day >= m0) and (m1 is None or state_counts.month_of(day) <= m1)
-            ]
-        wanted = [day for day in universe if (start is None or day >= start) and (end is None or day <= end)]
-        assert sorted(covered) == wanted, (start, end, split)
-        assert len(split.days) <= 2
+        spans.append((None if rng.random() < 0.15 else a, None if rng.random() < 0.15 else b))
+    for start, end in spans:
+        for today in (d(2025, 5, 20), d(2030, 1, 1)):
+            split = _split(DateSpan(start, end), today=today)
+            counted: dict[dt.date, int] = defaultdict(int)
+            if split.months is not None:
+                m0, m1 = split.months
+                for day in universe:
+                    if (m0 is None or day >= m0) and (m1 is None or state_counts.month_of(day) <= m1):
+                        counted[day] += 1
+            for ranges, sign in ((split.add, 1), (split.sub, -1)):
+                for lo, hi in ranges:
+                    assert lo <= hi and state_counts.month_of(lo) == state_counts.month_of(hi)
+                    for i in range((hi - lo).days + 1):
+                        counted[lo + dt.timedelta(days=i)] += sign
+            wanted = {
+                day for day in universe if (start is None or day >= start) and (end is None or day <= end)
+            }
+            assert {day for day, n in counted.items() if n} == wanted, (start, end, today, split)
+            assert all(n in (0, 1) for n in counted.values()), (start, end, split)
+            assert len(split.add) + len(split.sub) <= 3
+    # this month so far: the whole month from the roll-up, nothing counted (its rest is the future)
+    assert _split(DateSpan(d(2025, 5, 1), d(2025, 5, 20)), today=d(2025, 5, 20)).add == ()
+    assert (
+        _split(DateSpan(d(2025, 5, 1), d(2025, 5, 20)), today=d(2025, 5, 20)).months == (d(2025, 5, 1),) * 2
+    )
 
 
 def _act(case_ids: list[int], officer_id: int, queue: Any) -> None:
