@@ -60,7 +60,10 @@ def live(agency_ids: frozenset[int], span: DateSpan) -> dict[str, dict[str, tupl
         rows = qs.order_by().values(field).annotate(n=Count("id"), **sums).order_by(field)
         out[dim] = {str(r[field] or ""): (r["n"], r["fines"] or ZERO, r["paid"] or ZERO) for r in rows}
     rows = (
-        qs.annotate(month=TruncMonth("registered_at")).order_by().values("month").annotate(n=Count("id"), **sums)
+        qs.annotate(month=TruncMonth("registered_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"), **sums)
     )
     out["m"] = {f"{r['month']:%Y-%m}": (r["n"], r["fines"] or ZERO, r["paid"] or ZERO) for r in rows}
     return out
@@ -109,7 +112,9 @@ def main() -> None:
         new = timed(lambda span=span: rolled(user, span), args.rounds)
         same = old[0] == new[0]
         for path, r in (("live", old), ("roll-up", new)):
-            print(f"{name:<36} {path:<8} {r[1]:>8.1f} {r[2]:>8.1f} {r[3]:>8.1f} {r[4]:>7}  {same}", flush=True)
+            print(
+                f"{name:<36} {path:<8} {r[1]:>8.1f} {r[2]:>8.1f} {r[3]:>8.1f} {r[4]:>7}  {same}", flush=True
+            )
         if not same:
             for dim in "scam":
                 if old[0][dim] != new[0][dim]:
