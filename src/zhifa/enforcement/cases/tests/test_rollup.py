@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from zhifa.core import state_counts
+from zhifa.core.errors import Conflict
 from zhifa.core.indicators import DateSpan, indicator_value
 from zhifa.core.models import StateTally
 from zhifa.enforcement.cases import problems, rollup
@@ -157,7 +158,7 @@ def test_the_roll_up_follows_registrations_events_payments_and_corrections(kit) 
     rollup.retallied(decided.pk, fine_amount=Decimal("100.00"))
     assert Case.objects.get(pk=decided.pk).fine_amount == Decimal("100.00") and _kept() == _real()
     # a refused event changes nothing
-    with pytest.raises(Exception):
+    with pytest.raises(Conflict):
         ev(decided, w.officer_a, "close", closed_on="2025-06-30")
     assert _kept() == _real()
     # and rebuilding from the cases gives the same roll-up
@@ -324,9 +325,8 @@ def _act(case_ids: list[int], officer_id: int, queue: Any) -> None:
                     {"amount": "50.00", "channel": "on_the_spot", "receipt_no": f"CZ-{case_id}"},
                 ),
             ]
-            for event, data in steps:
-                if event == "decide_on_spot":
-                    data = {**data, "officer_ids": OFFICERS[0], "power_item_id": OFFICERS[1]}
+            for event, payload in steps:
+                data = {**payload, "officer_ids": OFFICERS[0], "power_item_id": OFFICERS[1]}
                 case_apply_event(case_id=case_id, actor=officer, event=event, data=data)
         except Exception as exc:  # pragma: no cover — would fail the assertions below
             failures.append(repr(exc))
