@@ -211,3 +211,64 @@ def rebuild_tallies(*, workflow: str, rows: Iterable[Tally | tuple[Tally, int]])
             batch_size=5000,
         )
     return sum(int(s[0]) for s in summed.values())
+
+
+def compact_tallies(*, workflow: str) -> int:
+    """Fold the shards of `workflow`'s roll-up into shard 0, one agency per short transaction;
+    returns the rows removed. The sums are unchanged: only the number of rows a read sums falls back
+    to about one per (agency, month, state, category) — the shards that concurrent events write to
+    multiply it by up to `SHARDS` over time. Run nightly (`cases.tasks.compact_case_tallies`). An
+    event that wants a row being folded waits for the fold's commit (rows are locked in key order,
+    the order an event locks its own, and the fold holds no other lock)."""
+    removed = 0
+    agencies = list(
+        StateTally.objects.filter(workflow=workflow).values_list("agency_id", flat=True).distinct().order_by()
+    )
+    for agency_id in sorted(agencies):
+        with transaction.atomic():
+            rows = list(
+                StateTally.objects.select_for_update()
+                .filter(workflow=workflow, agency_id=agency_id)
+                .order_by("month", "state", "category", "shard")
+            )
+            groups: dict[tuple[dt.date, str, str], list[StateTally]] = {}
+            for r in rows:
+                groups.setdefault((r.month, r.state, r.category), []).append(r)
+            drop: list[int] = []
+            keep: list[StateTally] = []
+            for group in groups.values():
+                if len(group) == 1 and group[0].shard == 0:
+                    continue
+                first = group[0] if group[0].shard == 0 else None
+                n = sum(r.n for r in group)
+                amount = sum((r.amount for r in group), ZERO)
+                paid = sum((r.paid for r in group), ZERO)
+                drop += [r.pk for r in group if r is not first]
+                if not n and not amount and not paid:
+                    if first is not None:
+                        drop.append(first.pk)
+                elif first is not None:
+                    first.n, first.amount, first.paid = n, amount, paid
+                    keep.append(first)
+                else:
+                    g = group[0]
+                    keep.append(
+                        StateTally(
+                            workflow=workflow,
+                            agency_id=agency_id,
+                            month=g.month,
+                            state=g.state,
+                            category=g.category,
+                            shard=0,
+                            n=n,
+                            amount=amount,
+                            paid=paid,
+                        )
+                    )
+            StateTally.objects.filter(pk__in=drop).delete()
+            StateTally.objects.bulk_update(
+                [r for r in keep if r.pk], ["n", "amount", "paid"], batch_size=1000
+            )
+            StateTally.objects.bulk_create([r for r in keep if not r.pk], batch_size=1000)
+            removed += len(drop) - len([r for r in keep if not r.pk])
+    return removed

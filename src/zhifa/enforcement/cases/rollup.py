@@ -89,3 +89,8 @@ def rebuild(queryset: QuerySet[Case] | None = None) -> int:
     """Recount the roll-up from the cases (a migration, a bulk load, a repair); returns the cases."""
     qs = queryset if queryset is not None else Case.objects.all()
     return state_counts.rebuild_tallies(workflow=WORKFLOW, rows=grouped(qs))
+
+
+def compact() -> int:
+    """Fold the roll-up's shards into one row per key (`state_counts.compact_tallies`; nightly)."""
+    return state_counts.compact_tallies(workflow=WORKFLOW)
