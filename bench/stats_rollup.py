@@ -97,7 +97,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--live-rounds", type=int, default=2)
     args = ap.parse_args()
-    user = User.objects.get(username="bench_supervisor")
+    user = User.objects.filter(username="bench_supervisor").first()
+    if user is None:
+        print("no bench_supervisor: load the cases first (bench/cases.py --db postgres --reuse DIR)")
+        return
     agencies = scope_agency_ids(user)
     d = dt.date
     spans = {
