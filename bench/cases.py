@@ -385,6 +385,9 @@ def generate(n: int, ctx: dict[str, Any]) -> dict[str, Any]:
     from zhifa.core import state_counts
 
     state_counts.rebuild(workflow="cases", queryset=Case.objects.all())
+    from zhifa.enforcement.cases import rollup  # and the statistics' roll-up
+
+    rollup.rebuild()
     seconds = time.perf_counter() - started
     assert Case.objects.count() == n and CaseEvent.objects.count() == counts["events"]
     assert CaseDeadline.objects.count() == counts["deadlines"]

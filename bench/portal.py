@@ -194,6 +194,9 @@ def generate(cases: int, decided_share: float) -> dict[str, Any]:
     from zhifa.core import state_counts  # the bulk load bypasses the doors that keep the counts
 
     state_counts.rebuild(workflow="cases", queryset=Case.objects.all())
+    from zhifa.enforcement.cases import rollup  # and the statistics' roll-up
+
+    rollup.rebuild()
     return {
         "cases": Case.objects.filter(number__startswith="BENCH").count(),
         "published": PublishedDecision.objects.count(),

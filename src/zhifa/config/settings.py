@@ -333,6 +333,3 @@ ZHIFA_SITE_NAME = _("Administrative Enforcement Platform")
 # The public address printed on officer cards' QR codes and in published links; empty = the request's host.
 ZHIFA_PUBLIC_URL = env("ZHIFA_PUBLIC_URL", "")
 DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105 — printed by `make run`; seed_demo needs DEBUG or ZHIFA_DEMO
-# The statistics page's figures are kept this long in the shared cache (supervision.stats.selectors.
-# stats_summary_cached): counting a million cases takes PostgreSQL seconds. 0 counts on every view.
-ZHIFA_STATS_CACHE_SECONDS = envint("ZHIFA_STATS_CACHE_SECONDS", 0 if TESTING else 60)

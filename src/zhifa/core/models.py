@@ -89,6 +89,39 @@ class StateCount(models.Model):
         return f"{self.workflow}:{self.agency_id}:{self.state}#{self.shard}={self.n}"
 
 
+class StateTally(models.Model):
+    """The roll-up the statistics read instead of grouping a million rows (`zhifa.core.state_counts`):
+    per workflow, agency, month of registration (local time, the first day of the month), state and
+    category, how many objects there are with the sum of their two amounts (for cases: the fines
+    decided and the amounts paid). Written only where `StateCount` is — the workflow engine's door and a
+    domain's creating door, in their transaction — split over the same shards by the object's id. A
+    row that comes back to nothing is deleted, so the table holds about one row per (agency, month,
+    state, category) in use, not one per object."""
+
+    workflow = models.CharField(max_length=40)
+    agency_id = models.BigIntegerField()  # no foreign key: core stays below org
+    month = models.DateField()
+    state = models.CharField(max_length=40)
+    category = models.CharField(max_length=40, blank=True)
+    shard = models.PositiveSmallIntegerField()
+    n = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    paid = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("state tally")
+        verbose_name_plural = _("state tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "agency_id", "month", "state", "category", "shard"],
+                name="statetally_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}:{self.agency_id}:{self.month:%Y-%m}:{self.state}:{self.category}#{self.shard}={self.n}"
+
+
 class SearchDocument(models.Model):
     """One searchable object (an article, a power item, a case …) for `zhifa.core.search`.
 

@@ -10,6 +10,12 @@ is always exactly what a `COUNT(*)` would say at the same moment, at the cost of
   agency) and states;
 - `rebuild(workflow=…, queryset=…)`: recount from the rows (a migration, a bulk load, a repair).
 
+Beside the counts, a roll-up for the statistics (`core.StateTally`): per agency, month of
+registration, state and category, the number of objects and the sums of two amounts. A workflow that
+keeps it says what one object adds (`Workflow.tally_of` → a `Tally`); the door compares the object's
+tally before and after the event and moves it (`tallied`), the creating door adds it. Read with
+`tally_rows`; recount with `rebuild_tallies`.
+
 One statement per change (an upsert that adds to the row), rows touched in a fixed order (by state)
 so that two events never wait for each other's rows in opposite orders. Each count is split over
 `SHARDS` rows by the object's id: concurrent events of different objects of one agency and state
@@ -18,16 +24,20 @@ usually add to different rows and do not queue behind each other's transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
-from zhifa.core.models import StateCount
+from zhifa.core.models import StateCount, StateTally
 
 SHARDS = 16
 _TABLE = StateCount._meta.db_table
+_TALLY = StateTally._meta.db_table
 
 
 def _apply(workflow: str, agency_id: int, changes: list[tuple[str, int]], key: int) -> None:
@@ -82,3 +92,187 @@ def rebuild(
             for r in rows
         )
     return sum(int(r["n"]) for r in rows)
+
+
+# --- the roll-up (core.StateTally) ------------------------------------------------------------------
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one object adds to the roll-up: its row's key and its two amounts."""
+
+    agency_id: int
+    month: dt.date  # the first day of the (local) month the object counts in
+    state: str
+    category: str = ""
+    amount: Decimal = ZERO
+    paid: Decimal = ZERO
+
+    @property
+    def row(self) -> tuple[int, dt.date, str, str]:
+        return (int(self.agency_id), self.month, self.state, self.category)
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def tallied(*, workflow: str, before: Tally | None, after: Tally | None, key: int) -> None:
+    """Move one object's tally from `before` to `after` (None: not counted; call inside the
+    transaction that changed the object). One upsert for the rows it touches, in a fixed order; the
+    rows it brings back to nothing are then deleted (a second statement, only then)."""
+    if before == after:
+        return
+    changes: dict[tuple[int, dt.date, str, str], list[Any]] = {}
+    for tally, sign in ((before, -1), (after, 1)):
+        if tally is None:
+            continue
+        change = changes.setdefault(tally.row, [0, ZERO, ZERO])
+        change[0] += sign
+        change[1] += sign * Decimal(tally.amount or 0)
+        change[2] += sign * Decimal(tally.paid or 0)
+    rows = sorted((row, c) for row, c in changes.items() if any(c))
+    if not rows:
+        return
+    shard = int(key) % SHARDS
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    params: list[Any] = []
+    for (agency_id, month, state, category), (n, amount, paid) in rows:
+        params += [workflow, agency_id, month, state, category, shard, n, amount, paid]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_TALLY} (workflow, agency_id, month, state, category, shard, n, amount, paid) "  # noqa: S608 — fixed table name
+            f"VALUES {values} ON CONFLICT (workflow, agency_id, month, state, category, shard) DO UPDATE "
+            f"SET n = {_TALLY}.n + excluded.n, amount = {_TALLY}.amount + excluded.amount, "
+            f"paid = {_TALLY}.paid + excluded.paid RETURNING id, n, amount, paid",
+            params,
+        )
+        empty = [int(r[0]) for r in cursor.fetchall() if not r[1] and not r[2] and not r[3]]
+        if empty:  # rows this transaction holds locked: nobody changed them since
+            cursor.execute(
+                f"DELETE FROM {_TALLY} WHERE id IN ({', '.join(['%s'] * len(empty))}) "  # noqa: S608 — fixed table name
+                "AND n = 0 AND amount = 0 AND paid = 0",
+                empty,
+            )
+
+
+def tally_rows(
+    *,
+    workflow: str,
+    agency_ids: Iterable[int],
+    months: tuple[dt.date | None, dt.date | None] = (None, None),
+    by: str,
+) -> list[dict[str, Any]]:
+    """The roll-up summed by one of its columns (`state`, `category`, `agency_id` or `month`) over the
+    agencies and the months from `months[0]` to `months[1]` (first days, inclusive; None: open), in
+    the column's order: `{by: …, "n": …, "amount": …, "paid": …}`, empty groups left out. One query."""
+    if by not in ("state", "category", "agency_id", "month"):
+        raise ValueError(by)
+    qs: QuerySet[StateTally] = StateTally.objects.filter(workflow=workflow, agency_id__in=list(agency_ids))
+    if months[0] is not None:
+        qs = qs.filter(month__gte=months[0])
+    if months[1] is not None:
+        qs = qs.filter(month__lte=months[1])
+    rows = qs.order_by().values(by).annotate(n=Sum("n"), amount=Sum("amount"), paid=Sum("paid")).order_by(by)
+    return [
+        {by: r[by], "n": int(r["n"]), "amount": r["amount"] or ZERO, "paid": r["paid"] or ZERO}
+        for r in rows
+        if r["n"]
+    ]
+
+
+def rebuild_tallies(*, workflow: str, rows: Iterable[Tally | tuple[Tally, int]]) -> int:
+    """Replace `workflow`'s roll-up by `rows`: each a `Tally` whose amounts are already summed with its
+    object count (`(tally, n)`), or one object's tally (counted once, summed here). For migrations,
+    bulk loads that bypass the doors, and repairs — not for the request path. Returns the objects."""
+    summed: dict[tuple[int, dt.date, str, str], list[Any]] = {}
+    for item in rows:
+        tally, n = item if isinstance(item, tuple) else (item, 1)
+        s = summed.setdefault(tally.row, [0, ZERO, ZERO])
+        s[0] += n
+        s[1] += Decimal(tally.amount or 0)
+        s[2] += Decimal(tally.paid or 0)
+    with transaction.atomic():
+        StateTally.objects.filter(workflow=workflow).delete()
+        StateTally.objects.bulk_create(
+            (
+                StateTally(
+                    workflow=workflow,
+                    agency_id=agency_id,
+                    month=month,
+                    state=state,
+                    category=category,
+                    shard=0,
+                    n=n,
+                    amount=amount,
+                    paid=paid,
+                )
+                for (agency_id, month, state, category), (n, amount, paid) in summed.items()
+                if n
+            ),
+            batch_size=5000,
+        )
+    return sum(int(s[0]) for s in summed.values())
+
+
+def compact_tallies(*, workflow: str) -> int:
+    """Fold the shards of `workflow`'s roll-up into shard 0, one agency per short transaction;
+    returns the rows removed. The sums are unchanged: only the number of rows a read sums falls back
+    to about one per (agency, month, state, category) — the shards that concurrent events write to
+    multiply it by up to `SHARDS` over time. Run nightly (`cases.tasks.compact_case_tallies`). An
+    event that wants a row being folded waits for the fold's commit (rows are locked in key order,
+    the order an event locks its own, and the fold holds no other lock)."""
+    removed = 0
+    agencies = list(
+        StateTally.objects.filter(workflow=workflow).values_list("agency_id", flat=True).distinct().order_by()
+    )
+    for agency_id in sorted(agencies):
+        with transaction.atomic():
+            rows = list(
+                StateTally.objects.select_for_update()
+                .filter(workflow=workflow, agency_id=agency_id)
+                .order_by("month", "state", "category", "shard")
+            )
+            groups: dict[tuple[dt.date, str, str], list[StateTally]] = {}
+            for r in rows:
+                groups.setdefault((r.month, r.state, r.category), []).append(r)
+            drop: list[int] = []
+            keep: list[StateTally] = []
+            for group in groups.values():
+                if len(group) == 1 and group[0].shard == 0:
+                    continue
+                first = group[0] if group[0].shard == 0 else None
+                n = sum(r.n for r in group)
+                amount = sum((r.amount for r in group), ZERO)
+                paid = sum((r.paid for r in group), ZERO)
+                drop += [r.pk for r in group if r is not first]
+                if not n and not amount and not paid:
+                    if first is not None:
+                        drop.append(first.pk)
+                elif first is not None:
+                    first.n, first.amount, first.paid = n, amount, paid
+                    keep.append(first)
+                else:
+                    g = group[0]
+                    keep.append(
+                        StateTally(
+                            workflow=workflow,
+                            agency_id=agency_id,
+                            month=g.month,
+                            state=g.state,
+                            category=g.category,
+                            shard=0,
+                            n=n,
+                            amount=amount,
+                            paid=paid,
+                        )
+                    )
+            StateTally.objects.filter(pk__in=drop).delete()
+            StateTally.objects.bulk_update(
+                [r for r in keep if r.pk], ["n", "amount", "paid"], batch_size=1000
+            )
+            StateTally.objects.bulk_create([r for r in keep if not r.pk], batch_size=1000)
+            removed += len(drop) - len([r for r in keep if not r.pk])
+    return removed

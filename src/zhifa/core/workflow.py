@@ -288,6 +288,11 @@ class Workflow(Generic[M, T]):
         """The agency an object's counts belong to (`counts_states`)."""
         return int(obj.agency_id)  # type: ignore[attr-defined]
 
+    def tally_of(self, obj: M) -> state_counts.Tally | None:
+        """What the object adds to the statistics' roll-up (`core.StateTally`; None: the workflow keeps
+        none). The door moves it when an event changes it; the creating door adds it."""
+        return None
+
     def applicable(self, t: T, obj: M) -> bool:
         """Does the table allow `t` from the object's state (before any role check)?"""
         return self.state_of(obj) in t.sources
@@ -439,6 +444,7 @@ def apply_event(
             raise workflow.forbidden(obj, t)  # type: ignore[arg-type]
         act_on = workflow.act_date(t, obj, dict(data), today)  # type: ignore[arg-type]
         ctx = workflow.make_ctx(obj, actor, t, data=dict(data), act_on=act_on, today=today)  # type: ignore[arg-type]
+        tally_before = workflow.tally_of(obj)  # type: ignore[arg-type]
         handler(ctx)
         from_state = workflow.state_of(obj)
         to_state = ctx.target or t.target or from_state
@@ -456,6 +462,13 @@ def apply_event(
                 to_state=to_state,
                 key=obj.pk,
             )
+        # the roll-up: state, amounts, category … whatever the handler changed of the object's tally
+        state_counts.tallied(
+            workflow=workflow.name,
+            before=tally_before,
+            after=workflow.tally_of(obj),  # type: ignore[arg-type]
+            key=obj.pk,
+        )
         row = workflow.write_event(obj, ctx, from_state=from_state, to_state=to_state, now=now)
         workflow.audit(obj, ctx, row, from_state=from_state, to_state=to_state)
         _resolve_alerts(workflow.resolved_alerts(obj, ctx))

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhifa.core.problems import Checked, Finding, ProblemModel, Record, Scope, register_problem_model, rows
-from zhifa.enforcement.cases import pair_sweep
+from zhifa.enforcement.cases import pair_sweep, rollup
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseOfficer, DeadlineKind
 from zhifa.enforcement.cases.models.case import OPEN_STATES, Procedure, State
 from zhifa.law import supervision as law
@@ -837,9 +837,7 @@ def plant_below(ctx: dict[str, Any]) -> bool:
     case = _decided_fined(ctx).exclude(amount_class=BELOW_MINIMUM).first()
     if case is None:
         return False
-    Case.objects.filter(pk=case.pk).update(
-        amount_class=BELOW_MINIMUM, mitigation_ground="", fine_amount=Decimal("100.00")
-    )
+    rollup.retallied(case.pk, amount_class=BELOW_MINIMUM, mitigation_ground="", fine_amount=Decimal("100.00"))
     return True
 
 
@@ -856,7 +854,7 @@ def plant_tier_max(ctx: dict[str, Any]) -> bool:
         return False
     ids = list(cases.filter(officers__officer_id=link["officer_id"]).values_list("id", flat=True))
     for pk in ids[: len(ids) * 3 // 4 + 1]:
-        Case.objects.filter(pk=pk).update(fine_amount=F("permitted_max"))
+        rollup.retallied(pk, fine_amount=F("permitted_max"))
     return True
 
 

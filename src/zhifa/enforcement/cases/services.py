@@ -19,7 +19,7 @@ from zhifa.audit.services import audit_record
 from zhifa.core import state_counts
 from zhifa.core import workflow as core_workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.enforcement.cases import fields, hooks, permissions, search_link, workflow
+from zhifa.enforcement.cases import fields, hooks, permissions, rollup, search_link, workflow
 from zhifa.enforcement.cases.events import HANDLERS, Ctx
 from zhifa.enforcement.cases.models import Case, CaseEvent, Procedure, Source, State
 from zhifa.enforcement.cases.party import parse_party
@@ -139,6 +139,7 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
         state_counts.added(
             workflow=CaseWorkflow.name, agency_id=case.agency_id, state=case.state, key=case.pk
         )
+        rollup.added(case)
         event = CaseEvent.objects.create(
             case=case,
             seq=1,
@@ -316,6 +317,11 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
 
     def state_labels(self) -> list[tuple[str, str]]:
         return [(str(v), str(label)) for v, label in State.choices]
+
+    def tally_of(self, obj: Case) -> state_counts.Tally:
+        """The statistics' roll-up (`cases.rollup`): agency, month registered, state, category, fine
+        decided and amount paid."""
+        return rollup.case_tally(obj)
 
 
 CASES = CaseWorkflow()

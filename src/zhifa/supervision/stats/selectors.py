@@ -3,27 +3,22 @@ app's public `indicators` module, which also registers the totals as indicators 
 `cases.fines_decided`, `cases.fines_paid`; equal to the totals here, tested).
 
 The period filters on the registration date (the case entered the system in the period); amounts are
-decided fines and amounts paid. This app imports no domain's models. The totals are summed from the
-state breakdown rather than asked of the registry: the page stays at four grouped queries (by state,
-category, agency and month — the trend). Rates: 结案率 (closed or archived per filed case) and 缴款率
-(paid per yuan decided).
+decided fines and amounts paid. This app imports no domain's models. The figures are the cases' kept
+roll-up (`cases.indicators.counted_by`: exact and live, four small grouped queries whatever the
+caseload, plus one on the cases for the days of a month the period cuts), so the page, the API and the
+downloads count on every request and nothing is cached. The totals are summed from the state
+breakdown. Rates: 结案率 (closed or archived per filed case) and 缴款率 (paid per yuan decided).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone
-from django.utils.translation import get_language
-
 from zhifa.core.indicators import DateSpan
-from zhifa.enforcement.cases.indicators import Row, breakdown, by_month
+from zhifa.enforcement.cases.indicators import Row, breakdown_of, counted_by, month_rows
 from zhifa.org.selectors import scope_agency_ids
 
 ZERO = Decimal("0.00")
@@ -36,7 +31,7 @@ def _percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-__all__ = ["Row", "Summary", "stats_summary", "stats_summary_cached"]
+__all__ = ["Row", "Summary", "stats_summary"]
 
 
 @dataclass
@@ -81,50 +76,6 @@ def stats_summary(
     return _summary(_agencies(user, agency_id), date_from, date_to)
 
 
-def stats_summary_cached(
-    *,
-    user: Any,
-    agency_id: int | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> tuple[Summary, dt.datetime]:
-    """`stats_summary` and when it was computed, for the page: kept in the shared cache and counted
-    again once it is `ZHIFA_STATS_CACHE_SECONDS` old (0: counted on every call). Its four grouped
-    queries read every case in scope — seconds of PostgreSQL on a million cases for a city supervisor —
-    and a dashboard that many people reload does not need them recounted each time.
-
-    The key is the exact set of agencies counted (the user's scope, narrowed by the agency filter) with
-    the period and the language of the labels, so a user only ever gets figures of agencies he may see.
-    When the figures are due, one request (the one that takes a short lock) counts them again while the
-    others keep showing the previous ones, instead of every worker counting the same million rows at
-    once. Exports and the API stay live."""
-    agency_ids = _agencies(user, agency_id)
-    seconds = settings.ZHIFA_STATS_CACHE_SECONDS
-    if seconds <= 0:
-        return _summary(agency_ids, date_from, date_to), timezone.now()
-    raw = f"{sorted(agency_ids)}|{date_from}|{date_to}|{get_language()}"
-    key = "stats:summary:v1:" + hashlib.sha256(raw.encode()).hexdigest()
-    hit: tuple[Summary, dt.datetime] | None = cache.get(key)
-    now = timezone.now()
-    if hit is not None and (
-        (now - hit[1]).total_seconds() < seconds
-        or not cache.add(f"{key}:lock", 1, timeout=STATS_RECOUNT_LOCK_SECONDS)
-    ):
-        return hit
-    try:
-        value = (_summary(agency_ids, date_from, date_to), now)
-        # kept past its age so the others have something to show while one request counts again
-        cache.set(key, value, timeout=seconds * 10)
-    finally:
-        if hit is not None:
-            cache.delete(f"{key}:lock")
-    return value
-
-
-# A recount that takes longer (or a worker that died in it) lets the next request try again.
-STATS_RECOUNT_LOCK_SECONDS = 120
-
-
 def _agencies(user: Any, agency_id: int | None) -> frozenset[int]:
     agency_ids = scope_agency_ids(user)
     if agency_id is not None:
@@ -133,15 +84,15 @@ def _agencies(user: Any, agency_id: int | None) -> frozenset[int]:
 
 
 def _summary(agency_ids: frozenset[int], date_from: dt.date | None, date_to: dt.date | None) -> Summary:
-    span = DateSpan(date_from, date_to)
-    rows = breakdown(agency_ids, span)
+    sums = counted_by(agency_ids, DateSpan(date_from, date_to))
+    rows = breakdown_of(sums)
     summary = Summary(
         date_from,
         date_to,
         by_state=rows["by_state"],
         by_category=rows["by_category"],
         by_agency=rows["by_agency"],
-        by_month=by_month(agency_ids, span),
+        by_month=month_rows(sums["month"]),
     )
     summary.total = sum(r.count for r in summary.by_state)
     summary.fines = sum((r.fines for r in summary.by_state), ZERO)

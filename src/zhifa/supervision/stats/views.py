@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from zhifa.core.params import date_param, int_param
 from zhifa.org.selectors import scope_agencies
 from zhifa.supervision.stats import export
 from zhifa.supervision.stats.charts import bar_chart
-from zhifa.supervision.stats.selectors import Summary, stats_summary, stats_summary_cached
+from zhifa.supervision.stats.selectors import Summary, stats_summary
 
 
 @access.login
@@ -26,12 +25,9 @@ def summary(request: HttpRequest) -> HttpResponse:
         date_from = date_to = None
     agency_id = int_param(request.GET.get("agency"))
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx") and not error:  # a download is counted now, never from the cache
-        live = stats_summary(user=request.user, agency_id=agency_id, date_from=date_from, date_to=date_to)
-        return _download(live, fmt)
-    s, computed_at = stats_summary_cached(
-        user=request.user, agency_id=agency_id, date_from=date_from, date_to=date_to
-    )
+    s = stats_summary(user=request.user, agency_id=agency_id, date_from=date_from, date_to=date_to)
+    if fmt in ("csv", "xlsx") and not error:
+        return _download(s, fmt)
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -39,8 +35,6 @@ def summary(request: HttpRequest) -> HttpResponse:
         "stats/summary.html",
         {
             "s": s,
-            "computed_at": computed_at,
-            "cache_seconds": settings.ZHIFA_STATS_CACHE_SECONDS,
             "error": error,
             "agency_id": agency_id,
             "agencies": scope_agencies(request.user),
