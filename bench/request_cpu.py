@@ -110,6 +110,7 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated kinds")
     ap.add_argument("--profile", default="", help="a kind to profile with cProfile")
     ap.add_argument("--top", type=int, default=35)
+    ap.add_argument("--warm", type=int, default=2, help="requests of each kind before measuring")
     args = ap.parse_args()
 
     c = clients()
@@ -122,7 +123,7 @@ def main() -> None:
     print(f"{'kind':<22} {'cpu p50':>8} {'cpu mean':>8} {'wall p50':>8} {'queries':>7} {'bytes':>7}  (ms)")
     for kind in chosen:
         fn = table[kind]
-        for i in range(2):  # warm: templates compiled, caches filled
+        for i in range(args.warm):  # warm: templates compiled, caches filled (jieba's tagger loaded)
             response = fn(i)
             assert response.status_code in (200, 201), (kind, response.status_code)  # type: ignore[attr-defined]
         cpu, wall, queries = [], [], []
