@@ -26,7 +26,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
-from django.db.models.query import RelatedPopulator, get_related_populators
+from django.db.models.query import (
+    ModelIterable,
+    RelatedPopulator,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -37,7 +42,7 @@ class _Plan:
     params: tuple[Any, ...]
     slots: tuple[int, ...]  # where each marker sits in `params`, in the order of the markers
     wrappers: tuple[Callable[[Any], Any], ...]  # the backend's type of each (Int8 …), applied to values
-    model: type[models.Model]
+    model: type[models.Model] | None  # None: a values_list() queryset, rows come back as tuples
     init_list: tuple[str, ...]
     start: int
     end: int
@@ -47,7 +52,7 @@ class _Plan:
 
 class Prepared(Generic[M]):
     """`Prepared(lambda pk: Case.objects.filter(pk=pk), markers=(-7301,))` then `prepared(case_id)`
-    returns the list of instances. `markers` are values that cannot occur in a real query (negative
+    returns the list of instances (of tuples for a `values_list()` queryset, not `flat` or `named`). `markers` are values that cannot occur in a real query (negative
     ids, impossible strings); the builder receives them in order."""
 
     def __init__(self, build: Callable[..., models.QuerySet[M]], *, markers: Sequence[Any]) -> None:
@@ -74,18 +79,25 @@ class Prepared(Generic[M]):
             slots.append(at[0])
         wrappers = tuple(type(params[i]) for i in slots)
         select, klass_info = compiler.select, compiler.klass_info
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         fields = [s[0] for s in select[0 : compiler.col_count]]
+        rows_only = qs._iterable_class is not ModelIterable
+        if rows_only and (qs._iterable_class is not ValuesListIterable or qs.query.extra_select):
+            raise ValueError("a prepared query gives model instances or values_list() tuples")
+        start, end = (
+            (0, len(fields))
+            if rows_only
+            else (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1)
+        )
         return _Plan(
             sql=sql,
             params=params,
             slots=tuple(slots),
             wrappers=wrappers,
-            model=klass_info["model"],
-            init_list=tuple(f[0].target.attname for f in select[start:end]),
+            model=None if rows_only else klass_info["model"],
+            init_list=() if rows_only else tuple(f[0].target.attname for f in select[start:end]),
             start=start,
             end=end,
-            populators=tuple(get_related_populators(klass_info, select, alias)),
+            populators=() if rows_only else tuple(get_related_populators(klass_info, select, alias)),
             converters=tuple(
                 (pos, tuple(convs), expression)
                 for pos, (convs, expression) in compiler.get_converters(fields).items()
@@ -101,7 +113,7 @@ class Prepared(Generic[M]):
                     plan = self._plans[alias] = self._compile(alias)
         return plan
 
-    def __call__(self, *values: Any, using: str = "default") -> list[M]:
+    def __call__(self, *values: Any, using: str = "default") -> list[Any]:
         if len(values) != len(self._markers):
             raise TypeError(f"expected {len(self._markers)} values, got {len(values)}")
         plan = self._plan(using)
@@ -112,7 +124,7 @@ class Prepared(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
-        out: list[M] = []
+        out: list[Any] = []
         model = plan.model
         for raw in rows:
             row = list(raw)
@@ -121,14 +133,19 @@ class Prepared(Generic[M]):
                 for converter in convs:
                     value = converter(value, expression, connection)
                 row[pos] = value
+            if model is None:
+                out.append(tuple(row))
+                continue
             obj = model.from_db(using, list(plan.init_list), row[plan.start : plan.end])
             for populator in plan.populators:
                 populator.populate(row, obj)
-            out.append(obj)  # type: ignore[arg-type]
+            out.append(obj)
         return out
 
 
-def keep_prefetched(instance: models.Model, name: str, queryset: models.QuerySet[Any], rows: list[Any]) -> None:
+def keep_prefetched(
+    instance: models.Model, name: str, queryset: models.QuerySet[Any], rows: list[Any]
+) -> None:
     """Store rows fetched by a prepared query as `prefetch_related` would: `instance.<name>.all()`
     answers them without a query, and `queryset` (the relation's own, uncompiled) is what a further
     `.filter()` on the relation starts from."""
