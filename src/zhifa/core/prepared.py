@@ -33,7 +33,7 @@ from django.db.models.query import (
     get_related_populators,
 )
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M")  # a model, or a tuple for a values_list() queryset
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Prepared(Generic[M]):
     returns the list of instances (of tuples for a `values_list()` queryset, not `flat` or `named`). `markers` are values that cannot occur in a real query (negative
     ids, impossible strings); the builder receives them in order."""
 
-    def __init__(self, build: Callable[..., models.QuerySet[M]], *, markers: Sequence[Any]) -> None:
+    def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *, markers: Sequence[Any]) -> None:
         if len(set(markers)) != len(markers):
             raise ValueError("markers must differ")
         self._build = build
@@ -64,7 +64,7 @@ class Prepared(Generic[M]):
         self._lock = threading.Lock()
 
     def _compile(self, alias: str) -> _Plan:
-        qs = self._build(*self._markers)
+        qs: Any = self._build(*self._markers)
         if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.annotations:
             raise ValueError("a prepared query has no prefetch, annotation or known related objects")
         compiler = qs.query.get_compiler(using=alias)
@@ -97,7 +97,7 @@ class Prepared(Generic[M]):
             init_list=() if rows_only else tuple(f[0].target.attname for f in select[start:end]),
             start=start,
             end=end,
-            populators=() if rows_only else tuple(get_related_populators(klass_info, select, alias)),
+            populators=() if rows_only else tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
             converters=tuple(
                 (pos, tuple(convs), expression)
                 for pos, (convs, expression) in compiler.get_converters(fields).items()
@@ -113,7 +113,7 @@ class Prepared(Generic[M]):
                     plan = self._plans[alias] = self._compile(alias)
         return plan
 
-    def __call__(self, *values: Any, using: str = "default") -> list[Any]:
+    def __call__(self, *values: Any, using: str = "default") -> list[M]:
         if len(values) != len(self._markers):
             raise TypeError(f"expected {len(self._markers)} values, got {len(values)}")
         plan = self._plan(using)
@@ -124,7 +124,7 @@ class Prepared(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
-        out: list[Any] = []
+        out: list[Any] = []  # of M: instances of plan.model, or tuples
         model = plan.model
         for raw in rows:
             row = list(raw)
@@ -149,7 +149,8 @@ def keep_prefetched(
     """Store rows fetched by a prepared query as `prefetch_related` would: `instance.<name>.all()`
     answers them without a query, and `queryset` (the relation's own, uncompiled) is what a further
     `.filter()` on the relation starts from."""
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
+    target: Any = queryset  # the ORM's own prefetch sets these two private attributes the same way
+    target._result_cache = rows
+    target._prefetch_done = True
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
     cache[name] = queryset

@@ -20,7 +20,7 @@ M = TypeVar("M", bound=models.Model)
 
 
 # The user's grants, read on every signed-in request: compiled once per process (core.prepared).
-_GRANTS: Prepared[Any] = Prepared(
+_GRANTS: Prepared[tuple[str, str, str, int | None]] = Prepared(
     lambda user_id: RoleGrant.objects.filter(user_id=user_id).values_list(
         "role", "node__kind", "node__path", "node__agency_id"
     ),

@@ -269,9 +269,10 @@ def api_token_user(*, key: str) -> User | None:
     if not found:
         return None
     token = found[0]
-    if token.expires_at <= timezone.now() or not token.user.is_active:
+    user: User = token.user
+    if token.expires_at <= timezone.now() or not user.is_active:
         return None
-    return token.user
+    return user
 
 
 def api_token_revoke(*, key: str) -> bool:

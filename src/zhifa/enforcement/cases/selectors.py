@@ -202,7 +202,7 @@ def case_get_for(*, user: Any, case_id: int) -> Case | None:
     # Visibility exactly as before: the case's agency must be in the user's scope.
     if not found or found[0].agency_id not in scope_agency_ids(user):
         return None
-    case = found[0]
+    case: Case = found[0]
     # Its officers and deadlines, as prefetch_related("officers", "deadlines") would attach them.
     officers = _CASE_OFFICERS(case.pk)
     for row in officers:

@@ -3,6 +3,7 @@ and the reads built on it (one case, the API token, the session, the signed-in u
 their rules (expiry, inactive users, scope)."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -22,14 +23,14 @@ from zhifa.org.services import api_token_issue, api_token_user
 pytestmark = pytest.mark.django_db
 
 
-def _fields(obj) -> dict:
+def _fields(obj: Any) -> dict[str, Any]:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
-def test_prepared_rows_equal_the_orm_rows_with_joins_and_each_value(kit) -> None:
+def test_prepared_rows_equal_the_orm_rows_with_joins_and_each_value(kit: Any) -> None:
     a = ordinary(kit, State.INVESTIGATING)
     b = ordinary(kit, State.INVESTIGATING)
-    prepared = Prepared(
+    prepared: Prepared[Case] = Prepared(
         lambda pk: Case.objects.select_related("agency", "power_item", "power_version").filter(pk=pk),
         markers=(-1,),
     )
@@ -47,8 +48,8 @@ def test_prepared_rows_equal_the_orm_rows_with_joins_and_each_value(kit) -> None
     assert prepared(-5) == []
 
 
-def test_prepared_values_list_and_refusals(kit) -> None:
-    grants = Prepared(
+def test_prepared_values_list_and_refusals(kit: Any) -> None:
+    grants: Prepared[tuple[str, str]] = Prepared(
         lambda uid: RoleGrant.objects.filter(user_id=uid).values_list("role", "node__path"), markers=(-1,)
     )
     user = kit.world.approver_a
@@ -65,7 +66,7 @@ def test_prepared_values_list_and_refusals(kit) -> None:
         Prepared(lambda a, b: Case.objects.filter(pk=a, agency_id=b), markers=(-1, -1))
 
 
-def test_case_get_for_keeps_scope_officers_and_deadlines(kit) -> None:
+def test_case_get_for_keeps_scope_officers_and_deadlines(kit: Any) -> None:
     case = ordinary(kit, State.INVESTIGATING)
     w = kit.world
     got = case_get_for(user=w.officer_a, case_id=case.pk)
@@ -90,7 +91,7 @@ def test_case_get_for_keeps_scope_officers_and_deadlines(kit) -> None:
     assert case_get_for(user=w.officer_a, case_id=-3) is None
 
 
-def test_api_token_expiry_and_inactive_user(kit) -> None:
+def test_api_token_expiry_and_inactive_user(kit: Any) -> None:
     user = kit.world.officer_a
     key, _ = api_token_issue(user=user)
     assert api_token_user(key=key) == user
@@ -102,7 +103,7 @@ def test_api_token_expiry_and_inactive_user(kit) -> None:
     assert api_token_user(key=key) is None
 
 
-def test_session_and_signed_in_user(kit) -> None:
+def test_session_and_signed_in_user(kit: Any) -> None:
     user = kit.world.officer_a
     c = Client()
     c.force_login(user)
