@@ -4,7 +4,8 @@ whole stack: middleware, sessions, auth, views, templates, ninja), on a loaded d
 The load bench measures a shared machine; this measures what one request costs the app server's
 Python, whatever the load: `time.process_time()` around each request (this process only; the
 database's own CPU is not in it) and the number of queries. `--profile KIND` prints the cProfile
-top functions of that kind (cumulative and own time).
+top functions of that kind (cumulative and own time). `--warm N` (default 2) requests of each kind first:
+with 10 or more the case kinds have seen masked texts, so jieba's tagger is loaded before the measure.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa_x_1m ZHIFA_VAR_DIR=/tmp/x \\
         PYTHONPATH=src python bench/request_cpu.py [--rounds 20] [--profile officer_list_page]
