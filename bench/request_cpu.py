@@ -4,7 +4,8 @@ whole stack: middleware, sessions, auth, views, templates, ninja), on a loaded d
 The load bench measures a shared machine; this measures what one request costs the app server's
 Python, whatever the load: `time.process_time()` around each request (this process only; the
 database's own CPU is not in it) and the number of queries. `--profile KIND` prints the cProfile
-top functions of that kind (cumulative and own time).
+top functions of that kind (cumulative and own time). `--warm N` (default 2) requests of each kind first:
+with 10 or more the case kinds have seen masked texts, so jieba's tagger is loaded before the measure.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa_x_1m ZHIFA_VAR_DIR=/tmp/x \\
         PYTHONPATH=src python bench/request_cpu.py [--rounds 20] [--profile officer_list_page]
@@ -110,6 +111,7 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated kinds")
     ap.add_argument("--profile", default="", help="a kind to profile with cProfile")
     ap.add_argument("--top", type=int, default=35)
+    ap.add_argument("--warm", type=int, default=2, help="requests of each kind before measuring")
     args = ap.parse_args()
 
     c = clients()
@@ -122,7 +124,7 @@ def main() -> None:
     print(f"{'kind':<22} {'cpu p50':>8} {'cpu mean':>8} {'wall p50':>8} {'queries':>7} {'bytes':>7}  (ms)")
     for kind in chosen:
         fn = table[kind]
-        for i in range(2):  # warm: templates compiled, caches filled
+        for i in range(args.warm):  # warm: templates compiled, caches filled (jieba's tagger loaded)
             response = fn(i)
             assert response.status_code in (200, 201), (kind, response.status_code)  # type: ignore[attr-defined]
         cpu, wall, queries = [], [], []

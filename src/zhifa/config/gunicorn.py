@@ -50,3 +50,13 @@ proc_name = "zhifa-web"
 control_socket = str(
     Path(env("ZHIFA_VAR_DIR", str(Path(__file__).resolve().parents[3] / "var"))) / "gunicorn.ctl"
 )
+
+
+def when_ready(server: object) -> None:
+    """In the arbiter, after the app is loaded and before the workers fork: load jieba's dictionary and
+    its part-of-speech tagger (core.search, core.masking) once, so every worker — and every worker that
+    replaces one after `max_requests` — inherits them instead of spending 2-4 s of CPU on its first
+    search or masked text (measured: docs/benchmarks.md, branch reqcpu2)."""
+    from zhifa.core.search import jieba_posseg
+
+    jieba_posseg()

@@ -208,6 +208,8 @@ LOGIN_ADDRESS_MAX_FAILURES = envint("LOGIN_ADDRESS_MAX_FAILURES", 30)
 # Every password check goes through the throttled backend (login page, admin, API token).
 AUTHENTICATION_BACKENDS = ["zhifa.org.auth.ThrottledBackend"]
 API_TOKEN_HOURS = envint("API_TOKEN_HOURS", 12)
+# Database sessions whose per-request read is compiled once (core.prepared, docs/architecture.md).
+SESSION_ENGINE = "zhifa.core.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -13,9 +13,19 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from zhifa.core.prepared import Prepared
 from zhifa.org.models import OrgNode, RoleGrant, User
 
 M = TypeVar("M", bound=models.Model)
+
+
+# The user's grants, read on every signed-in request: compiled once per process (core.prepared).
+_GRANTS: Prepared[tuple[str, str, str, int | None]] = Prepared(
+    lambda user_id: RoleGrant.objects.filter(user_id=user_id).values_list(
+        "role", "node__kind", "node__path", "node__agency_id"
+    ),
+    markers=(-730_100_021,),
+)
 
 
 def _grant_scopes(user: Any) -> list[tuple[str, frozenset[int]]]:
@@ -28,9 +38,7 @@ def _grant_scopes(user: Any) -> list[tuple[str, frozenset[int]]]:
     cached: list[tuple[str, frozenset[int]]] | None = getattr(user, "_grant_scopes", None)
     if cached is not None:
         return cached
-    grants = list(
-        RoleGrant.objects.filter(user=user).values_list("role", "node__kind", "node__path", "node__agency_id")
-    )
+    grants = _GRANTS(user.pk)
     government_paths = sorted(
         {path for _role, kind, path, _agency in grants if kind == OrgNode.Kind.GOVERNMENT}
     )

@@ -119,7 +119,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     user = request.user
     data = presenters.case_dict(case, user=user)
-    events = list(selectors.case_events(case=case))
+    events = selectors.case_history(case=case)
     full = permissions.may_see_personal_data(user, case)
     person = case.party_kind == PartyKind.PERSON
     choices = event_forms.choices_for(case) if data["allowed_events"] else None

@@ -1,0 +1,156 @@
+"""Querysets compiled once per process and run again with other values.
+
+The ORM compiles a queryset into SQL on every evaluation: for the case model (90 columns) with three
+joined tables that is about a millisecond of CPU per request, the same SQL every time with only the
+case id changed. `Prepared` compiles a queryset once per database alias with marker values, remembers
+where the markers sit among the parameters, and then runs the remembered SQL with the caller's values,
+building model instances (and their `select_related` objects) the way the ORM's own iterator does.
+
+Rules (docs/architecture.md, "Prepared queries"):
+- It changes how a query is compiled, never what it asks: the queryset is the same selector code, and
+  visibility is applied by the caller exactly as before (e.g. `case_get_for` still checks the scope).
+- Only equality on plain values (ints and strings) can be a parameter; each marker must appear exactly
+  once among the compiled parameters, otherwise the queryset is refused at the first call (a filter
+  whose value the backend rewrites would silently not be substituted).
+- No `prefetch_related`, annotations or known related objects (what the ORM iterator adds after the
+  row): those stay on the ordinary ORM path.
+- Queries go through Django's cursor wrapper, so query counting, `CaptureQueriesContext`, the debug
+  log and the database's execute wrappers see them like any other.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import connections, models
+from django.db.models.query import (
+    ModelIterable,
+    RelatedPopulator,
+    ValuesListIterable,
+    get_related_populators,
+)
+
+M = TypeVar("M")  # a model, or a tuple for a values_list() queryset
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[int, ...]  # where each marker sits in `params`, in the order of the markers
+    wrappers: tuple[Callable[[Any], Any], ...]  # the backend's type of each (Int8 …), applied to values
+    model: type[models.Model] | None  # None: a values_list() queryset, rows come back as tuples
+    init_list: tuple[str, ...]
+    start: int
+    end: int
+    populators: tuple[RelatedPopulator, ...]
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+
+
+class Prepared(Generic[M]):
+    """`Prepared(lambda pk: Case.objects.filter(pk=pk), markers=(-7301,))` then `prepared(case_id)`
+    returns the list of instances (of tuples for a `values_list()` queryset, not `flat` or `named`). `markers` are values that cannot occur in a real query (negative
+    ids, impossible strings); the builder receives them in order."""
+
+    def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *, markers: Sequence[Any]) -> None:
+        if len(set(markers)) != len(markers):
+            raise ValueError("markers must differ")
+        self._build = build
+        self._markers = tuple(markers)
+        self._plans: dict[str, _Plan] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, alias: str) -> _Plan:
+        qs: Any = self._build(*self._markers)
+        if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.annotations:
+            raise ValueError("a prepared query has no prefetch, annotation or known related objects")
+        compiler = qs.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        params = tuple(params)
+        slots = []
+        for marker in self._markers:
+            # (isinstance: the backend may wrap a value, as psycopg's Int8 for a big integer column)
+            at = [i for i, p in enumerate(params) if isinstance(p, type(marker)) and p == marker]
+            if len(at) != 1:
+                raise ValueError(f"marker {marker!r} appears {len(at)} times among the parameters")
+            slots.append(at[0])
+        wrappers = tuple(type(params[i]) for i in slots)
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = [s[0] for s in select[0 : compiler.col_count]]
+        rows_only = qs._iterable_class is not ModelIterable
+        if rows_only and (qs._iterable_class is not ValuesListIterable or qs.query.extra_select):
+            raise ValueError("a prepared query gives model instances or values_list() tuples")
+        start, end = (
+            (0, len(fields))
+            if rows_only
+            else (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1)
+        )
+        return _Plan(
+            sql=sql,
+            params=params,
+            slots=tuple(slots),
+            wrappers=wrappers,
+            model=None if rows_only else klass_info["model"],
+            init_list=() if rows_only else tuple(f[0].target.attname for f in select[start:end]),
+            start=start,
+            end=end,
+            populators=() if rows_only else tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
+            converters=tuple(
+                (pos, tuple(convs), expression)
+                for pos, (convs, expression) in compiler.get_converters(fields).items()
+            ),
+        )
+
+    def _plan(self, alias: str) -> _Plan:
+        plan = self._plans.get(alias)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.get(alias)
+                if plan is None:
+                    plan = self._plans[alias] = self._compile(alias)
+        return plan
+
+    def __call__(self, *values: Any, using: str = "default") -> list[M]:
+        if len(values) != len(self._markers):
+            raise TypeError(f"expected {len(self._markers)} values, got {len(values)}")
+        plan = self._plan(using)
+        params = list(plan.params)
+        for slot, wrap, value in zip(plan.slots, plan.wrappers, values, strict=True):
+            params[slot] = wrap(value)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        out: list[Any] = []  # of M: instances of plan.model, or tuples
+        model = plan.model
+        for raw in rows:
+            row = list(raw)
+            for pos, convs, expression in plan.converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            if model is None:
+                out.append(tuple(row))
+                continue
+            obj = model.from_db(using, list(plan.init_list), row[plan.start : plan.end])
+            for populator in plan.populators:
+                populator.populate(row, obj)
+            out.append(obj)
+        return out
+
+
+def keep_prefetched(
+    instance: models.Model, name: str, queryset: models.QuerySet[Any], rows: list[Any]
+) -> None:
+    """Store rows fetched by a prepared query as `prefetch_related` would: `instance.<name>.all()`
+    answers them without a query, and `queryset` (the relation's own, uncompiled) is what a further
+    `.filter()` on the relation starts from."""
+    target: Any = queryset  # the ORM's own prefetch sets these two private attributes the same way
+    target._result_cache = rows
+    target._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset

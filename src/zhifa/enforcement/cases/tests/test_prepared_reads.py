@@ -1,0 +1,117 @@
+"""core.prepared: a query compiled once answers exactly what the ORM answers, with the caller's values,
+and the reads built on it (one case, the API token, the session, the signed-in user, the grants) keep
+their rules (expiry, inactive users, scope)."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from zhifa.core.prepared import Prepared
+from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseOfficer, State
+from zhifa.enforcement.cases.selectors import case_get_for
+from zhifa.enforcement.cases.tests.builders import ordinary
+from zhifa.org.models import ApiToken, RoleGrant, User
+from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.services import api_token_issue, api_token_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_prepared_rows_equal_the_orm_rows_with_joins_and_each_value(kit: Any) -> None:
+    a = ordinary(kit, State.INVESTIGATING)
+    b = ordinary(kit, State.INVESTIGATING)
+    prepared: Prepared[Case] = Prepared(
+        lambda pk: Case.objects.select_related("agency", "power_item", "power_version").filter(pk=pk),
+        markers=(-1,),
+    )
+    for case in (a, b):
+        with CaptureQueriesContext(connection) as ctx:
+            (got,) = prepared(case.pk)
+        assert len(ctx.captured_queries) == 1  # the joins come in the one query, as select_related's
+        want = Case.objects.select_related("agency", "power_item", "power_version").get(pk=case.pk)
+        assert _fields(got) == _fields(want)
+        assert _fields(got.agency) == _fields(want.agency)
+        assert got.power_item_id == want.power_item_id and _fields(got.power_version) == _fields(
+            want.power_version
+        )
+        assert got._state.adding is False and got._state.db == "default"
+    assert prepared(-5) == []
+
+
+def test_prepared_values_list_and_refusals(kit: Any) -> None:
+    grants: Prepared[tuple[str, str]] = Prepared(
+        lambda uid: RoleGrant.objects.filter(user_id=uid).values_list("role", "node__path"), markers=(-1,)
+    )
+    user = kit.world.approver_a
+    assert grants(user.pk) == list(
+        RoleGrant.objects.filter(user_id=user.pk).values_list("role", "node__path")
+    )
+    with pytest.raises(ValueError, match="appears 0 times"):
+        Prepared(lambda pk: Case.objects.filter(pk__gt=0), markers=(-1,))(1)
+    with pytest.raises(ValueError, match="prefetch"):
+        Prepared(lambda pk: Case.objects.filter(pk=pk).prefetch_related("officers"), markers=(-1,))(1)
+    with pytest.raises(ValueError, match="values_list"):
+        Prepared(lambda pk: Case.objects.filter(pk=pk).values("id"), markers=(-1,))(1)
+    with pytest.raises(ValueError, match="differ"):
+        Prepared(lambda a, b: Case.objects.filter(pk=a, agency_id=b), markers=(-1, -1))
+
+
+def test_case_get_for_keeps_scope_officers_and_deadlines(kit: Any) -> None:
+    case = ordinary(kit, State.INVESTIGATING)
+    w = kit.world
+    got = case_get_for(user=w.officer_a, case_id=case.pk)
+    assert got is not None and got.pk == case.pk
+    with CaptureQueriesContext(connection) as ctx:
+        officers = list(got.officers.all())
+        deadlines = list(got.deadlines.all())
+    assert ctx.captured_queries == []  # attached as a prefetch would
+    assert [o.pk for o in officers] == list(
+        CaseOfficer.objects.filter(case=case).order_by("id").values_list("id", flat=True)
+    )
+    assert [d.pk for d in deadlines] == list(
+        CaseDeadline.objects.of_case(case).order_by("id").values_list("id", flat=True)
+    )
+    assert deadlines and all(o.case is got for o in officers)
+    assert [o.pk for o in got.officers.filter(removed_on__isnull=True)] == [
+        o.pk for o in officers if o.removed_on is None
+    ]
+    # another agency's officer: not visible, whatever the compiled query fetched
+    assert case.agency_id not in scope_agency_ids(w.officer_b)
+    assert case_get_for(user=w.officer_b, case_id=case.pk) is None
+    assert case_get_for(user=w.officer_a, case_id=-3) is None
+
+
+def test_api_token_expiry_and_inactive_user(kit: Any) -> None:
+    user = kit.world.officer_a
+    key, _ = api_token_issue(user=user)
+    assert api_token_user(key=key) == user
+    assert api_token_user(key=key + "x") is None
+    ApiToken.objects.filter(user=user).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert api_token_user(key=key) is None
+    key, _ = api_token_issue(user=user)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert api_token_user(key=key) is None
+
+
+def test_session_and_signed_in_user(kit: Any) -> None:
+    user = kit.world.officer_a
+    c = Client()
+    c.force_login(user)
+    assert c.get("/cases/").status_code == 200
+    # an expired session signs out (the row is still there)
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert c.get("/cases/").status_code == 302
+    c.force_login(user)
+    assert c.get("/cases/").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)  # an inactive user is nobody
+    assert c.get("/cases/").status_code == 302
