@@ -13,7 +13,7 @@ export PYTHONPATH := src
 export PYTHONPYCACHEPREFIX ?= $(CURDIR)/var/pycache
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: run dev test bytecode test-clock test-pg lint messages setup system-deps worker seed clean bench
+.PHONY: run dev test test-clock test-pg lint messages setup system-deps worker seed clean bench
 
 ## setup: Debian packages, virtual environment from the lock files, compiled catalogue (idempotent)
 setup: system-deps $(VENV)/.synced compile
@@ -65,20 +65,15 @@ worker: setup
 	$(MANAGE) run_huey
 
 ## test: the whole suite (set DATABASE_URL=postgres://... to run it on PostgreSQL)
-# The sources are compiled once on both cores first: otherwise each xdist worker of a fresh checkout
-# compiles all ~830 of them itself while collecting (docs/benchmarks.md, "branch testfast").
-test: setup bytecode
+test: setup
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 
-bytecode:
-	@$(PY) -m compileall -q -j 2 src tests conftest.py > /dev/null
-
 ## test-clock: the date-dependent tests with the clock at 12-20 of the last year the holiday package knows
-test-clock: setup bytecode
+test-clock: setup
 	ZHIFA_TEST_TODAY=$$($(PY) -c "import chinese_calendar as c; print(max(d.year for d in c.holidays))")-12-20 \
 		$(VENV)/bin/pytest -q -n 2 --dist loadfile -m clock
 
-test-pg: setup bytecode
+test-pg: setup
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa $(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 lint: setup
