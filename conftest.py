@@ -301,8 +301,8 @@ class DocumentsForTheWorker:
 @pytest.fixture
 def documents_for_the_worker(monkeypatch: pytest.MonkeyPatch) -> DocumentsForTheWorker:
     """`seed_demo` as `make run` runs it: the 文书 its events queue for the worker stay queued, instead
-    of the tests' immediate task backend rendering every one inside the seeding (the full demo's ~570
-    queued renderings were ~70 % of the CPU of its test; docs/benchmarks.md, "branch testfast"). What
+    of the tests' immediate task backend rendering every one inside the seeding (a third of the CPU of
+    `test_demo_clock`; docs/benchmarks.md, "branch testfast"). What
     the seeding itself needs rendered (an archived case's 文书, for its digests) is still rendered, on
     demand (`ensure_rendered`). `render_one_of_each_kind()` then renders one queued document of each kind
     through the worker's door, which raises on a failure (the task itself only logs one)."""
