@@ -37,6 +37,11 @@ CLOCK_PATHS = (
 def pytest_configure(config: pytest.Config) -> None:
     """ZHIFA_TEST_TODAY=YYYY-MM-DD runs the whole suite with the clock at that day, 09:00 in China
     (ticking), to prove no test depends on today's date."""
+    # `--dist loadfile` hands files out in collection order (SLOW_FIRST below), not xdist's default
+    # "most tests first": that default put the demo files (4 tests, 100 s of CPU) at the very end of
+    # `make test`, where one worker ran them alone (docs/benchmarks.md, "branch testfast").
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
     today = os.environ.get("ZHIFA_TEST_TODAY")
     if today:
         import datetime as dt
@@ -265,6 +270,47 @@ def _fresh_calendar_cache() -> Iterator[None]:
     calendar_changed()  # rows of one test must not leak into the next through the year cache
     yield
     calendar_changed()
+
+
+class DocumentsForTheWorker:
+    """The 文书 an event queued for the worker (`render_queue.schedule`), kept instead of rendered."""
+
+    def __init__(self) -> None:
+        self.queued: list[int] = []
+
+    def render_one_of_each_kind(self) -> dict[str, int]:
+        """What the worker does with the queue, for one document of each kind (template code) among the
+        queued: `document_render`, the door the worker's task uses, which raises if a rendering fails.
+        Also checks that nothing failed and nothing is pending that was not queued. Returns code → id."""
+        from zhifa.enforcement.documents.models import Document
+        from zhifa.enforcement.documents.render_queue import document_render
+
+        assert not Document.objects.filter(render_state=Document.Rendering.FAILED).exists()
+        pending = set(Document.objects.filter(blob__isnull=True).values_list("pk", flat=True))
+        assert pending <= set(self.queued), sorted(pending - set(self.queued))
+        first: dict[str, int] = {}
+        for pk, code in Document.objects.filter(pk__in=pending).order_by("pk").values_list("pk", "code"):
+            first.setdefault(code, pk)
+        for pk in first.values():
+            stored = document_render(document_id=pk)
+            assert stored.blob_id is not None and stored.render_state == Document.Rendering.READY
+            assert stored.blob is not None and stored.blob.size > 0
+        return first
+
+
+@pytest.fixture
+def documents_for_the_worker(monkeypatch: pytest.MonkeyPatch) -> DocumentsForTheWorker:
+    """`seed_demo` as `make run` runs it: the 文书 its events queue for the worker stay queued, instead
+    of the tests' immediate task backend rendering every one inside the seeding (a third of the CPU of
+    `test_demo_clock`; docs/benchmarks.md, "branch testfast"). What
+    the seeding itself needs rendered (an archived case's 文书, for its digests) is still rendered, on
+    demand (`ensure_rendered`). `render_one_of_each_kind()` then renders one queued document of each kind
+    through the worker's door, which raises on a failure (the task itself only logs one)."""
+    from zhifa.enforcement.documents import render_queue
+
+    kept = DocumentsForTheWorker()
+    monkeypatch.setattr(render_queue, "schedule", kept.queued.append)
+    return kept
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ LAST_KNOWN = calendar.PACKAGE_LAST_YEAR
     [dt.date(LAST_KNOWN, 12, 20), dt.date(LAST_KNOWN + 3, 1, 10)],
     ids=["12-20-of-the-last-known-year", "01-10-of-an-unknown-year"],
 )
-def test_seed_demo_under_a_frozen_clock(today: dt.date) -> None:
+def test_seed_demo_under_a_frozen_clock(today: dt.date, documents_for_the_worker) -> None:
     with time_machine.travel(dt.datetime.combine(today, dt.time(9, 0), tzinfo=SHANGHAI), tick=True):
         call_command("seed_demo", scale=0.05)
         assert Case.objects.exists()
@@ -35,3 +35,5 @@ def test_seed_demo_under_a_frozen_clock(today: dt.date) -> None:
         # deadlines that reach the unknown year are stored as provisional, never refused
         assert CaseDeadline.objects.filter(provisional=True).exists()
         assert calendar.year_status(today.year + 1) == calendar.YearStatus.PROVISIONAL
+        # the 文书 left for the worker (as `make run` leaves them) render under this clock too
+        assert documents_for_the_worker.render_one_of_each_kind()

@@ -11,7 +11,7 @@ from zhifa.org.selectors import scope_agency_ids
 
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
-def test_seed_demo_creates_the_city_and_each_persona(capsys) -> None:
+def test_seed_demo_creates_the_city_and_each_persona(capsys, documents_for_the_worker) -> None:
     call_command("seed_demo")
     expected = {
         "officer1": Role.OFFICER,
@@ -33,6 +33,8 @@ def test_seed_demo_creates_the_city_and_each_persona(capsys) -> None:
     assert len(scope_agency_ids(User.objects.get(username="supervisor"))) == 3
     assert audit_verify().ok
     _records_agree_with_their_figures()
+    # the 文书 left for the worker (as `make run` leaves them): one of each kind renders
+    assert len(documents_for_the_worker.render_one_of_each_kind()) >= 10
     call_command("seed_demo")  # a second run does nothing
     assert "already loaded" in capsys.readouterr().out
 

@@ -17,7 +17,8 @@ from zhifa.supervision.appeals.models import Appeal, AppealDocument, AppealEvent
 @pytest.mark.slow
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
-def test_demo_appeals_cover_the_states() -> None:
+def test_demo_appeals_cover_the_states(documents_for_the_worker) -> None:
+    # the cases' 文书 stay queued for the worker, as `make run` leaves them (conftest)
     with time_machine.travel(dt.datetime(2025, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
         call_command("seed_demo", scale=0.05)
         today = dt.date(2025, 11, 20)
