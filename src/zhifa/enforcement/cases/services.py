@@ -19,6 +19,7 @@ from zhifa.audit.services import audit_record
 from zhifa.core import state_counts
 from zhifa.core import workflow as core_workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.core.retry import retry_on_deadlock
 from zhifa.enforcement.cases import fields, hooks, permissions, rollup, search_link, workflow
 from zhifa.enforcement.cases.events import HANDLERS, Ctx
 from zhifa.enforcement.cases.models import Case, CaseEvent, Procedure, Source, State
@@ -395,6 +396,13 @@ def _state_conflict(case: Case, t: workflow.Transition) -> Conflict:
 def case_on_spot(*, actor: Any, data: dict[str, Any]) -> Case:
     """The field officer's one form (简易程序): register, decide on the spot, hand the decision over and,
     when the party pays at once, record the payment — all or nothing, each step through the same doors."""
+    # Registering takes the audit chain's lock and the events after it take kept counters' rows: the
+    # opposite order of an ordinary event, so PostgreSQL may abort one of two such transactions to end
+    # their deadlock. Nothing of the aborted one was kept; it runs again (core.retry).
+    return retry_on_deadlock(lambda: _on_spot(actor=actor, data=data))
+
+
+def _on_spot(*, actor: Any, data: dict[str, Any]) -> Case:
     payment = data.get("payment")
     today = timezone.localdate().isoformat()
     decided_on = data.get("decided_on") or today
