@@ -27,7 +27,10 @@ echo "### item 2: 8 clients"; L --clients 8 --mix "officer_list_api=0,officer_li
 echo "### item 3: one case API, 1 client"; L --clients 1 --procs 1 --mix "officer_list_api=0,officer_list_page=0,case_page=0,search_api=0,search_page=0,supervisor_dashboard=0,supervisor_home=0,supervisor_list_api=0,register=0,file=0,portal_list=0,portal_decision=0,portal_home=0,case_api=1"
 echo "### item 3: 8 clients"; L --clients 8 --mix "officer_list_api=0,officer_list_page=0,case_page=0,search_api=0,search_page=0,supervisor_dashboard=0,supervisor_home=0,supervisor_list_api=0,register=0,file=0,portal_list=0,portal_decision=0,portal_home=0,case_api=1"
 echo "### item 5: portal uncached, 8 clients"; L --clients 8 --mix "officer_list_api=0,officer_list_page=0,case_page=0,case_api=0,search_api=0,search_page=0,supervisor_dashboard=0,supervisor_home=0,supervisor_list_api=0,register=0,file=0,portal_home=0,portal_list=1,portal_decision=1"
-echo "### item 8: the whole mix, 8 clients"; L --clients 8 --file-officers 1,2 --events-power-item 1
+echo "### item 8: the whole mix, 8 clients (the public side uncached: every visitor with a session)"
+L --clients 8 --file-officers 1,2 --events-power-item 1 --server-pid $SUP --pg-database $DB
+echo "### item 8: the whole mix, 8 clients, the public side as anonymous visitors (the portal's page cache)"
+L --clients 8 --file-officers 1,2 --events-power-item 1 --server-pid $SUP --pg-database $DB --public-cached
 echo "== $(date -u +%H:%M:%S) load $(cat /proc/loadavg)"
 } > $OUT/load.txt 2>&1
 kill $SUP; wait $SUP 2>/dev/null
