@@ -137,10 +137,19 @@ def opens_detected(found: filetypes.FileType, data: bytes) -> bool:
 
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                # testzip() inflates every member: refuse first what would inflate past the bound (a
+                # "zip bomb" would otherwise hold the request for minutes)
+                if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
+                    return False
                 return archive.testzip() is None
         except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError):
             return False
     return True
+
+
+# An office document larger than this once unpacked is not a document people upload (a 50 MB .docx of
+# text and images unpacks to a few times its size).
+MAX_UNPACKED_BYTES = 512 * MB
 
 
 def _boxes_chain(data: bytes) -> bool:

@@ -91,3 +91,18 @@ def test_files_accepted_by_their_detected_type_must_open_too() -> None:
     png = image.getvalue()
     assert opens_detected(filetypes.PNG, png) and not opens_detected(filetypes.PNG, png[:-30])
     assert opens_detected(filetypes.RTF, b"{\\rtf1 text}")  # no decoder: its signature is enough
+
+
+def test_an_office_package_that_would_inflate_past_the_bound_is_refused_unread(monkeypatch) -> None:
+    import zipfile
+
+    from zhifa.core.files import filetypes, uploads
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (2 * 1024 * 1024))
+    data = packed.getvalue()
+    assert uploads.opens_detected(filetypes.DOCX, data)
+    monkeypatch.setattr(uploads, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    assert not uploads.opens_detected(filetypes.DOCX, data)
