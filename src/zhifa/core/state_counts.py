@@ -115,6 +115,14 @@ class Tally:
         return (int(self.agency_id), self.month, self.state, self.category)
 
 
+def _add(sums: dict[tuple[int, dt.date, str, str], list[Any]], tally: Tally, *, n: int, sign: int) -> None:
+    """Add `n` objects and `sign` × the tally's amounts to its row's [count, amount, paid]."""
+    row = sums.setdefault(tally.row, [0, ZERO, ZERO])
+    row[0] += n
+    row[1] += sign * Decimal(tally.amount or 0)
+    row[2] += sign * Decimal(tally.paid or 0)
+
+
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -127,12 +135,8 @@ def tallied(*, workflow: str, before: Tally | None, after: Tally | None, key: in
         return
     changes: dict[tuple[int, dt.date, str, str], list[Any]] = {}
     for tally, sign in ((before, -1), (after, 1)):
-        if tally is None:
-            continue
-        change = changes.setdefault(tally.row, [0, ZERO, ZERO])
-        change[0] += sign
-        change[1] += sign * Decimal(tally.amount or 0)
-        change[2] += sign * Decimal(tally.paid or 0)
+        if tally is not None:
+            _add(changes, tally, n=sign, sign=sign)
     rows = sorted((row, c) for row, c in changes.items() if any(c))
     if not rows:
         return
@@ -190,10 +194,7 @@ def rebuild_tallies(*, workflow: str, rows: Iterable[Tally | tuple[Tally, int]])
     summed: dict[tuple[int, dt.date, str, str], list[Any]] = {}
     for item in rows:
         tally, n = item if isinstance(item, tuple) else (item, 1)
-        s = summed.setdefault(tally.row, [0, ZERO, ZERO])
-        s[0] += n
-        s[1] += Decimal(tally.amount or 0)
-        s[2] += Decimal(tally.paid or 0)
+        _add(summed, tally, n=n, sign=1)
     with transaction.atomic():
         StateTally.objects.filter(workflow=workflow).delete()
         StateTally.objects.bulk_create(

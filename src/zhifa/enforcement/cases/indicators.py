@@ -137,21 +137,22 @@ def _whole(day: dt.date, first: dt.date | None, last: dt.date | None) -> bool:
     return (first is None or month >= first) and (last is None or month <= last)
 
 
-def _live(agency_ids: Collection[int], days: Days) -> QuerySet[Case]:
-    """The cases registered on those (local) dates."""
-    q = Q()
+def _on_days(days: Days, *, empty: Q) -> Q:
+    """Registered on those (local) dates; `empty` when there are none."""
+    q = empty
     for first, last in days:
         q |= Q(registered_at__gte=_midnight(first), registered_at__lt=_midnight(last + dt.timedelta(days=1)))
-    return Case.objects.filter(q, agency_id__in=agency_ids)
+    return q
+
+
+def _live(agency_ids: Collection[int], days: Days) -> QuerySet[Case]:
+    """The cases registered on those (local) dates."""
+    return Case.objects.filter(_on_days(days, empty=Q()), agency_id__in=agency_ids)
 
 
 def _signed(agency_ids: Collection[int], split: _Split) -> QuerySet[Case]:
     """The cut months' cases counted on the rows, with `sign` 1 (added) or -1 (subtracted)."""
-    added = Q(pk__in=[])
-    for first, last in split.add:
-        added |= Q(
-            registered_at__gte=_midnight(first), registered_at__lt=_midnight(last + dt.timedelta(days=1))
-        )
+    added = _on_days(split.add, empty=Q(pk__in=[]))
     return _live(agency_ids, split.add + split.sub).annotate(
         sign=DbCase(When(added, then=Value(1)), default=Value(-1), output_field=IntegerField())
     )

@@ -17,26 +17,12 @@ from zhifa.supervision.normative.services import (
     file_attach,
 )
 
-from .conftest import at
+from .conftest import at, one_page_pdf
 
 pytestmark = pytest.mark.django_db
 
 
-def _one_page_pdf(title: str) -> bytes:
-    """A real one-page PDF (blank page; the title in its metadata so two differ)."""
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-PDF = _one_page_pdf("征求意见稿")
+PDF = one_page_pdf("征求意见稿")
 
 
 def test_a_cleanup_lists_every_valid_document_and_needs_a_decision_each(world: Any) -> None:

@@ -16,28 +16,14 @@ from zhifa.supervision.normative import services as svc
 from zhifa.supervision.normative.factories import ALL_YES, make_draft
 from zhifa.supervision.normative.models import DocumentFile
 
-from .conftest import at
+from .conftest import at, one_page_pdf
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/normative-documents"
 
 
-def _one_page_pdf(title: str) -> bytes:
-    """A real one-page PDF (blank page; the title in its metadata so two differ)."""
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-PDF = _one_page_pdf("征求意见稿")
-PUBLISHED_PDF = _one_page_pdf("published text")
+PDF = one_page_pdf("征求意见稿")
+PUBLISHED_PDF = one_page_pdf("published text")
 
 
 def upload(client: Client, doc_id: int, headers: dict[str, str], **fields: Any) -> Any:
