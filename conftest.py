@@ -266,6 +266,14 @@ def _factory_serials_from_one() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with no client counted (the counters live in their own cache, per process)."""
+    from django.core.cache import caches
+
+    caches[settings.RATELIMIT_CACHE].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> Iterator[None]:
     calendar_changed()  # rows of one test must not leak into the next through the year cache
     yield

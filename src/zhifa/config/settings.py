@@ -165,6 +165,21 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# The public rate-limit counters (`core.ratelimit`) live apart from the page cache: a full cache drops
+# a random third of its entries (Django's MAX_ENTRIES, 300 by default), and a visitor who filled the
+# page cache with distinct pages would otherwise reset their own counters. Redis keeps them under a
+# prefix of their own; the file cache in a directory of their own, bounded far above a day's clients.
+RATELIMIT_CACHE = "ratelimit"
+if REDIS_URL:
+    CACHES[RATELIMIT_CACHE] = {**CACHES["default"], "KEY_PREFIX": env("CACHE_KEY_PREFIX", "zhifa") + "-rl"}
+elif TESTING:
+    CACHES[RATELIMIT_CACHE] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
+else:
+    CACHES[RATELIMIT_CACHE] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "ratelimit"),
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
 
 # django-tasks is the interface services use (`task.enqueue(...)`); huey runs them. Tests run tasks
 # immediately so that side effects are observable in the same transaction-less test.

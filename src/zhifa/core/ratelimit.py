@@ -1,6 +1,8 @@
-"""Fixed-window rate limits for the public endpoints, kept in the cache (Redis in production, so every
-app server counts together; per process with the embedded locmem cache). Each public intake names its
-own limits (complaints, one-click reconsideration).
+"""Fixed-window rate limits for the public endpoints, kept in a cache of their own
+(`settings.RATELIMIT_CACHE`: Redis in production, so every app server counts together; a directory in
+var/ shared by the one machine's processes otherwise), apart from the page cache, whose culling must
+not reset a counter. Each public intake names its own limits (complaints, inspections' codes,
+one-click reconsideration).
 
 The client is REMOTE_ADDR. Behind a reverse proxy, the proxy must pass the client address through
 (e.g. nginx `real_ip`), otherwise every citizen shares the proxy's address and its limit.
@@ -12,7 +14,8 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest
 
 
@@ -30,6 +33,7 @@ def client_key(request: HttpRequest) -> str:
 
 def allow(request: HttpRequest, limits: tuple[Limit, ...]) -> bool:
     """Count this request against every limit; False when any is exceeded (the request is refused)."""
+    cache = caches[settings.RATELIMIT_CACHE]
     client = client_key(request)
     now = int(time.time())
     allowed = True

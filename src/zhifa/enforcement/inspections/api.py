@@ -421,7 +421,7 @@ def task_event(request: HttpRequest, task_id: int, payload: EventIn) -> dict[str
 # --- Public ----------------------------------------------------------------------------------------------
 
 
-def _limit(request: HttpRequest, limits: tuple[tuple[str, int, int], ...]) -> None:
+def _limit(request: HttpRequest, limits: tuple[ratelimit.Limit, ...]) -> None:
     if not ratelimit.allow(request, limits):
         raise HttpError(429, "rate limited")
 

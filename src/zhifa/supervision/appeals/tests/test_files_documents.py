@@ -8,7 +8,8 @@ import io
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -225,7 +226,7 @@ def test_court_papers_bad_input_is_4xx_and_keeps_nothing(world: Any, frozen: Any
 
 
 def test_public_preview_and_attachments_api(world: Any, decided_case: Any) -> None:
-    cache.clear()
+    caches[settings.RATELIMIT_CACHE].clear()  # the public rate-limit counters
     client = Client()
     good = {"decision_number": decided_case.decision_number, "id_number": decided_case.party_id_number}
     wrong = client.post(
@@ -261,19 +262,19 @@ def test_public_preview_and_attachments_api(world: Any, decided_case: Any) -> No
     )
     assert other.status_code == 400 and other.json()["code"] == "unknown_field"
     assert apply(extra_field="x").status_code == 400  # unknown form field
-    cache.clear()
+    caches[settings.RATELIMIT_CACHE].clear()  # the public rate-limit counters
     short = apply(SimpleUploadedFile("ok.png", png()), claims="")  # the application refused, not the file
     assert short.status_code == 400 and short.json()["detail"]["field"] == "claims"
     assert not Appeal.objects.exists() and not AppealFile.objects.exists()
     assert Blob.objects.count() == blobs  # the case's own 文书 only: nothing of the refused filings
-    cache.clear()
+    caches[settings.RATELIMIT_CACHE].clear()  # the public rate-limit counters
     r = apply(SimpleUploadedFile("现场.png", png()), SimpleUploadedFile("说明.pdf", pdf_bytes()))
     assert r.status_code == 201, r.content
     appeal = Appeal.objects.get()
     assert sorted(appeal.files.values_list("original_name", flat=True)) == ["现场.png", "说明.pdf"]
     assert decided_case.party_name not in r.content.decode()
     # JSON still works, and broken JSON is a 400.
-    cache.clear()
+    caches[settings.RATELIMIT_CACHE].clear()  # the public rate-limit counters
     assert (
         client.post(
             "/api/v1/public/appeals", {**good, "claims": "撤销"}, content_type="application/json"
@@ -286,11 +287,11 @@ def test_public_preview_and_attachments_api(world: Any, decided_case: Any) -> No
         and broken.json()["code"] == "bad_request"
         and "JSON" in broken.json()["message"]
     )
-    cache.clear()
+    caches[settings.RATELIMIT_CACHE].clear()  # the public rate-limit counters
 
 
 def test_public_page_preview_then_apply_with_attachment(world: Any, decided_case: Any) -> None:
-    cache.clear()
+    caches[settings.RATELIMIT_CACHE].clear()  # the public rate-limit counters
     client = Client()
     numbers = {"decision_number": decided_case.decision_number, "id_number": decided_case.party_id_number}
     r = client.post("/appeals/apply/", {"step": "preview", **numbers, "id_number": "91110000000000000X"})
@@ -322,7 +323,7 @@ def test_public_page_preview_then_apply_with_attachment(world: Any, decided_case
     assert got.status_code == 200 and b"".join(got.streaming_content) == png()
     web.force_login(world.officer_a)
     assert web.get(f"/appeals/{appeal.pk}/files/{f.pk}/").status_code == 404
-    cache.clear()
+    caches[settings.RATELIMIT_CACHE].clear()  # the public rate-limit counters
 
 
 # --- the organ's draft of the decision --------------------------------------------------------------
