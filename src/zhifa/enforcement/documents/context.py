@@ -152,18 +152,14 @@ def power_part(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
             "name": case.tier_name
         }
     texts: dict[str, list[str]] = {"violated": [], "penalty": []}
-    for provision in version.provisions.select_related("article", "article__law").order_by(
-        "role", "position"
-    ):
-        if provision.article is not None and provision.role in texts:
-            label = f"《{provision.article.law.title}》{provision.article.number_text}"
-            texts[provision.role].append(f"{label}：{provision.article.text}")
     labels: dict[str, list[str]] = {"violated": [], "penalty": []}
     for provision in version.provisions.select_related("article", "article__law").order_by(
         "role", "position"
     ):
         if provision.article is not None and provision.role in labels:
-            labels[provision.role].append(f"《{provision.article.law.title}》{provision.article.number_text}")
+            label = f"《{provision.article.law.title}》{provision.article.number_text}"
+            labels[provision.role].append(label)
+            texts[provision.role].append(f"{label}：{provision.article.text}")
     power = {
         "code": case.power_item.code if case.power_item else "",
         "name": version.name,
