@@ -2,39 +2,26 @@
 
 A page of 50 rows took the template engine ~6.5 ms of CPU (about 130 µs a row: a dozen tags and filters
 each, every one a node to resolve), a third of the whole page; the same markup joined here costs well
-under a millisecond (docs/benchmarks.md, "Item 8", 2026-12-06 evening). Every text is escaped, by
-`_esc` (what `format_html` and `conditional_escape` do, without their lazy-string wrappers: those were
-most of this function's time); the table's head, pager and empty state stay in the template.
+under a millisecond (docs/benchmarks.md, "Item 8", 2026-12-06 evening). Every text is escaped by
+`core.markup.esc` (what `format_html` did per cell, without `conditional_escape`'s lazy-string wrapper:
+that wrapper was most of this function's time); the table's head, pager and empty state stay in the
+template.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
-
-def _esc(value: Any) -> str:
-    """`conditional_escape` for the plain values of a row: markup already safe passes, any other
-    value is escaped as Django's `escape` does (`html.escape` of its text, quotes included)."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
-
-
-def truncated(text: str, length: int) -> str:
-    """`Truncator(text).chars(length)`: the common case (short enough) without its per-character walk."""
-    normal = unicodedata.normalize("NFC", text)
-    if len(normal) <= length:
-        return normal
-    return Truncator(text).chars(length)
+from zhifa.core.markup import esc as _esc
+from zhifa.core.markup import truncated
 
 
 def _day(value: dt.date | None) -> str:
@@ -93,13 +80,20 @@ def rows_html(rows: Iterable[dict[str, Any]]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 — every interpolated text is escaped by _esc
 
 
-def options_html(options: Iterable[tuple[Any, Any, bool]]) -> SafeString:
-    """`<option>` elements of the list's filters from (value, label, selected), as the template's
-    loops wrote them (`<option value="…"[ selected]>label</option>`, nothing between them): a loop of
-    a few dozen agencies with an `{% if %}` each cost more than the rows' whole table."""
-    return mark_safe(  # noqa: S308 — every value and label is escaped by _esc
-        "".join(
-            f'<option value="{_esc(value)}"{" selected" if selected else ""}>{_esc(label)}</option>'
-            for value, label, selected in options
+def other_cases_html(cases: Iterable[Any], *, state_labels: dict[str, str]) -> SafeString:
+    """The `<li>` of each of the party's other cases on the case page (`cases.Case` rows of
+    `selectors.party_other_cases`): number (or id) linking to the case, state, registration day as the
+    `date:"Y-m-d"` filter shows it (local time), agency. In the template, `get_state_display` re-hashed
+    the state's whole choice list for each row and `{% url %}` resolved each link: more than half of the
+    case page's template time for twenty cases."""
+    marker = 999_999_999
+    detail = _esc(reverse("cases:detail", args=[marker])).replace(str(marker), "{}")
+    out = []
+    for c in cases:
+        day = date_format(template_localtime(c.registered_at), "Y-m-d") if c.registered_at else ""
+        out.append(
+            f'<li><a href="{detail.format(int(c.pk))}">{_esc(c.number or c.pk)}</a> '
+            f"{_esc(state_labels.get(c.state, c.state))} "
+            f'<span class="muted">{_esc(day)} {_esc(c.agency.abbreviation)}</span></li>'
         )
-    )
+    return mark_safe("".join(out))  # noqa: S308 — every interpolated text is escaped by _esc

@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.core.masking import mask_any, mask_id_number, mask_name, mask_phone, redact_text
@@ -263,28 +262,6 @@ def case_row(
         "next_deadline": next_deadline,
         "suspended": case.is_suspended,
     }
-
-
-def other_case_rows(cases: list[Case]) -> list[dict[str, Any]]:
-    """The party's other cases as the case page lists them: the state's label from one lookup and the
-    link from one `reverse` for the list (per row, `get_state_display` re-hashed the whole choice list
-    and `{% url %}` resolved again: half of the case page's template time for twenty cases)."""
-    if not cases:
-        return []
-    states = Labels().states
-    marker = 999_999_999
-    detail = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")
-    return [
-        {
-            "id": c.pk,
-            "url": detail.format(int(c.pk)),
-            "number": c.number,
-            "state_label": states.get(c.state, c.state),
-            "registered_at": c.registered_at,
-            "agency": {"abbreviation": c.agency.abbreviation},
-        }
-        for c in cases
-    ]
 
 
 def public_text_for(case: Case, text: str) -> str:

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhifa.core import access
+from zhifa.core import access, markup
 from zhifa.core.errors import DomainError
 from zhifa.core.params import date_param, int_param
 from zhifa.enforcement.cases import (
@@ -110,18 +110,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         .order_by("code")
     )
     context.update(
-        state_options=list_rows.options_html(
+        state_options=markup.options_html(
             (value, label, bool(filters.state) and value in (filters.state or ()))
             for value, label in State.choices
         ),
-        agency_options=list_rows.options_html(
+        agency_options=markup.options_html(
             (a.id, a.name, a.id == filters.agency) for a in scope_agencies(request.user).only("id", "name")
         ),
-        officer_options=list_rows.options_html((o.id, o.name, o.id == filters.officer) for o in officers),
-        power_item_options=list_rows.options_html(
+        officer_options=markup.options_html((o.id, o.name, o.id == filters.officer) for o in officers),
+        power_item_options=markup.options_html(
             (
                 p.id,
-                f"{p.code} {list_rows.truncated(p.published_version.name if p.published_version else '', 24)}",
+                f"{p.code} {markup.truncated(p.published_version.name if p.published_version else '', 24)}",
                 p.id == filters.power_item,
             )
             for p in power_items
@@ -162,6 +162,7 @@ def _detail_context(
             }
         )
     handler_or_approver = full
+    other_cases = selectors.party_other_cases(user=user, case=case) if handler_or_approver else None
     return {
         "case": case,
         "c": data,
@@ -172,10 +173,11 @@ def _detail_context(
             )
         ],
         "forms": forms,
-        "other_cases": (
-            presenters.other_case_rows(selectors.party_other_cases(user=user, case=case))
-            if handler_or_approver
-            else None
+        "other_cases": other_cases,
+        "other_cases_html": (
+            list_rows.other_cases_html(other_cases, state_labels=presenters.Labels().states)
+            if other_cases
+            else ""
         ),
         "show_personal": full,
         "next_steps": next_step.next_steps(case),
