@@ -17,7 +17,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # (not in the stubs)
 from django.utils.translation import gettext as _
 
 from zhifa.core.markup import esc as _esc
