@@ -111,6 +111,7 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated kinds")
     ap.add_argument("--profile", default="", help="a kind to profile with cProfile")
     ap.add_argument("--top", type=int, default=35)
+    ap.add_argument("--dump", default="", help="with --profile: also write the raw profile to this file")
     ap.add_argument("--warm", type=int, default=2, help="requests of each kind before measuring")
     args = ap.parse_args()
 
@@ -148,6 +149,8 @@ def main() -> None:
             flush=True,
         )
         if profiler:
+            if args.dump:
+                profiler.dump_stats(args.dump)
             for key in ("cumulative", "tottime"):
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(args.top)

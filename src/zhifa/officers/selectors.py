@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from zhifa.core.prepared import Prepared
 from zhifa.law import jurisdiction
 from zhifa.law import officers as law
 from zhifa.officers.models import (
@@ -125,11 +126,21 @@ def officer_get_for(*, user: Any, officer_id: int) -> Officer | None:
     )
 
 
+# compiled once per process (core.prepared): the home page asks it for every signed-in user
+_OFFICER_OF_USER: Prepared[Officer] = Prepared(
+    lambda user_id: (
+        Officer.objects.filter(user_id=user_id).select_related("agency", "unit").order_by("pk")[:1]
+    ),
+    markers=(-730_200_001,),
+)
+
+
 def officer_for_user(user: Any) -> Officer | None:
     """The signed-in person's own officer profile, if any."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Officer.objects.filter(user=user).select_related("agency", "unit").first()
+    found = _OFFICER_OF_USER(user.pk)
+    return found[0] if found else None
 
 
 def credential_get_for(*, user: Any, credential_id: int) -> Credential | None:

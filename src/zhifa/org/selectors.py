@@ -163,9 +163,12 @@ def subtree(node: OrgNode) -> models.QuerySet[OrgNode]:
     return OrgNode.objects.filter(path__startswith=node.path)
 
 
-def users_with_role(role: str, *, agency_id: int) -> models.QuerySet[User]:
-    """Users holding `role` whose scope covers the agency (granted on it, a unit of it, or above it)."""
-    agency = OrgNode.objects.get(id=agency_id)
+def users_with_role(role: str, *, agency_id: int, agency: OrgNode | None = None) -> models.QuerySet[User]:
+    """Users holding `role` whose scope covers the agency (granted on it, a unit of it, or above it).
+    `agency`: the agency's row when the caller already holds it (its path names the nodes above it),
+    which saves reading it again."""
+    if agency is None or agency.pk != agency_id:
+        agency = OrgNode.objects.get(id=agency_id)
     ancestors = [int(x) for x in agency.path.strip("/").split("/") if x]
     return (
         User.objects.filter(is_active=True, role_grants__role=role)

@@ -54,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
     template stays core's, the page of the whole platform; the data is the user's grants)."""
     user = request.user
 
-    agencies = scope_agencies(user)
+    agencies = scope_agencies(user).only("id", "name")  # the page lists their names
     return render(
         request,
         "core/home.html",

@@ -36,7 +36,12 @@ def _people(case: Case, role: str, handler: bool, cache: dict[str, list[str]]) -
     if role == Role.OFFICER and handler:
         return [co.officer.name for co in case.officers.all() if co.removed_on is None]
     if role not in cache:
-        users = users_with_role(role, agency_id=case.agency_id).order_by("id")[: NAMES_SHOWN + 1]
+        # the case's agency came with the case (its path names the nodes above it); the names only
+        users = (
+            users_with_role(role, agency_id=case.agency_id, agency=case.agency)
+            .only("id", "full_name", "username")
+            .order_by("id")[: NAMES_SHOWN + 1]
+        )
         cache[role] = [u.display_name for u in users]
     return cache[role]
 

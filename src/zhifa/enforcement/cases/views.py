@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhifa.core import access
+from zhifa.core import access, markup
 from zhifa.core.errors import DomainError
 from zhifa.core.params import date_param, int_param
 from zhifa.enforcement.cases import (
@@ -97,13 +97,35 @@ def case_list(request: HttpRequest) -> HttpResponse:
     from zhifa.powers.models import PowerItem
 
     agencies = scope_agency_ids(request.user)
-    context.update(
-        states=State.choices,
-        agencies=scope_agencies(request.user),
-        officers=Officer.objects.filter(agency_id__in=agencies, is_active=True).order_by("name")[:500],
-        power_items=PowerItem.objects.filter(agency_id__in=agencies)
+    # the filters' choices as the template's loops wrote them, reading only the columns they show
+    officers = (
+        Officer.objects.filter(agency_id__in=agencies, is_active=True)
+        .only("id", "name")
+        .order_by("name")[:500]
+    )
+    power_items = (
+        PowerItem.objects.filter(agency_id__in=agencies)
         .select_related("published_version")
-        .order_by("code"),
+        .only("id", "code", "published_version__name")
+        .order_by("code")
+    )
+    context.update(
+        state_options=markup.options_html(
+            (value, label, bool(filters.state) and value in (filters.state or ()))
+            for value, label in State.choices
+        ),
+        agency_options=markup.options_html(
+            (a.id, a.name, a.id == filters.agency) for a in scope_agencies(request.user).only("id", "name")
+        ),
+        officer_options=markup.options_html((o.id, o.name, o.id == filters.officer) for o in officers),
+        power_item_options=markup.options_html(
+            (
+                p.id,
+                f"{p.code} {markup.truncated(p.published_version.name if p.published_version else '', 24)}",
+                p.id == filters.power_item,
+            )
+            for p in power_items
+        ),
         can_register=bool(request.user.role_names() & {Role.OFFICER, Role.APPROVER}),  # type: ignore[union-attr]
     )
     return render(request, "cases/list.html", context)
@@ -140,6 +162,7 @@ def _detail_context(
             }
         )
     handler_or_approver = full
+    other_cases = selectors.party_other_cases(user=user, case=case) if handler_or_approver else None
     return {
         "case": case,
         "c": data,
@@ -150,7 +173,12 @@ def _detail_context(
             )
         ],
         "forms": forms,
-        "other_cases": selectors.party_other_cases(user=user, case=case) if handler_or_approver else None,
+        "other_cases": other_cases,
+        "other_cases_html": (
+            list_rows.other_cases_html(other_cases, state_labels=presenters.Labels().states)
+            if other_cases
+            else ""
+        ),
         "show_personal": full,
         "next_steps": next_step.next_steps(case),
         "waiting_note": next_step.waiting_note(case),

@@ -146,9 +146,12 @@ class Work:
 
 def worklist_for(user: Any) -> list[Work]:
     """Rounds in assessment naming the user as assessor, with the agencies they may score."""
+    rounds = list(Round.objects.filter(assessors=user, state=Round.State.ASSESSING).order_by("-year", "id"))
+    if not rounds:  # most users (the home page asks for every one): no need to read their own agencies
+        return []
     own = access.own_agencies(user)
     out = []
-    for rnd in Round.objects.filter(assessors=user, state=Round.State.ASSESSING).order_by("-year", "id"):
+    for rnd in rounds:
         ps = list(
             Participant.objects.filter(round=rnd)
             .exclude(agency_id__in=own)

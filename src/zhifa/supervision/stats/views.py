@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core import access
+from zhifa.core.markup import options_html
 from zhifa.core.params import date_param, int_param
 from zhifa.org.selectors import scope_agencies
 from zhifa.supervision.stats import export
-from zhifa.supervision.stats.charts import bar_chart
+from zhifa.supervision.stats.charts import agency_rows_html, bar_chart
 from zhifa.supervision.stats.selectors import Summary, stats_summary
 
 
@@ -37,7 +38,12 @@ def summary(request: HttpRequest) -> HttpResponse:
             "s": s,
             "error": error,
             "agency_id": agency_id,
-            "agencies": scope_agencies(request.user),
+            "agency_options": options_html(
+                (a.id, a.name, a.id == agency_id) for a in scope_agencies(request.user).only("id", "name")
+            ),
+            "agency_rows": agency_rows_html(
+                s.by_agency, labels=(_("Cases"), _("Fines decided (yuan)"), _("Paid (yuan)"))
+            ),
             "date_from": date_from,
             "date_to": date_to,
             "state_chart": bar_chart([(r.label, r.count) for r in s.by_state], title=_("Cases by state")),
