@@ -16,10 +16,16 @@ Rules (docs/architecture.md, "Prepared queries"):
   row): those stay on the ordinary ORM path.
 - Queries go through Django's cursor wrapper, so query counting, `CaptureQueriesContext`, the debug
   log and the database's execute wrappers see them like any other.
+- On PostgreSQL (when the database's OPTIONS carry `prepare_threshold`, as settings.py sets them) the
+  SQL is also prepared by the server, once per connection: PostgreSQL then skips parsing and planning
+  it on every run. Planning the case's select with its three joins cost PostgreSQL ~0.8 ms of CPU a
+  request, more than running it (docs/benchmarks.md, "Request CPU, third pass"). The ORM's own queries
+  keep Django's client-side binding and are never prepared.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -121,7 +127,7 @@ class Prepared(Generic[M]):
         for slot, wrap, value in zip(plan.slots, plan.wrappers, values, strict=True):
             params[slot] = wrap(value)
         connection = connections[using]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
         out: list[Any] = []  # of M: instances of plan.model, or tuples
@@ -141,6 +147,55 @@ class Prepared(Generic[M]):
                 populator.populate(row, obj)
             out.append(obj)
         return out
+
+
+def server_prepares(connection: Any) -> bool:
+    """Whether this database prepares the compiled SQL on the server (PostgreSQL with a
+    `prepare_threshold` in its OPTIONS; settings.py sets one unless ZHIFA_PG_PREPARE=false)."""
+    return bool(
+        connection.vendor == "postgresql"
+        and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+    )
+
+
+@functools.cache
+def _postgresql() -> tuple[type, int, Any, Callable[..., Any]]:
+    """The preparing cursor class and what `create_cursor` uses, imported once and only on PostgreSQL
+    (psycopg is not installed everywhere)."""
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    class PreparingCursor(ServerBindingCursor):  # type: ignore[misc]
+        def execute(self, query: Any, params: Any = None, *, prepare: Any = None, binary: Any = None) -> Any:
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor, TIMESTAMPTZ_OID, Format.TEXT, register_tzloader
+
+
+def _cursor(connection: Any) -> Any:
+    """Django's cursor wrapper around a cursor that prepares every statement it runs, on PostgreSQL;
+    the ordinary cursor elsewhere.
+
+    Django's PostgreSQL cursors bind parameters on the client (the values are written into the SQL
+    text), which cannot be prepared. This one binds them on the server and asks psycopg to prepare the
+    statement (`prepare=True`): the first run on a connection parses and plans it under a name, the
+    next ones only execute it. psycopg keeps the names per connection and forgets them when a
+    transaction rolls back (then the statement is prepared again), and a new connection starts
+    afresh. Everything else is as `connection.cursor()` does it (`BaseDatabaseWrapper._cursor`,
+    `DatabaseWrapper.create_cursor`): the health check, the error wrapping, the time zone of
+    timestamps, the debug wrapper that counts queries."""
+    if not server_prepares(connection):
+        return connection.cursor()
+    preparing, tz_oid, text_format, register_tzloader = _postgresql()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = connection.connection
+        cursor = preparing(raw)
+        if connection.timezone != raw.adapters.get_loader(tz_oid, text_format).timezone:
+            register_tzloader(connection.timezone, cursor)
+        return connection._prepare_cursor(cursor)
 
 
 def keep_prefetched(
