@@ -40,6 +40,7 @@ from django.db.models.query import (
 )
 
 M = TypeVar("M")  # a model, or a tuple for a values_list() queryset
+M2 = TypeVar("M2", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,16 @@ def _cursor(connection: Any) -> Any:
         if connection.timezone != raw.adapters.get_loader(tz_oid, text_format).timezone:
             register_tzloader(connection.timezone, cursor)
         return connection._prepare_cursor(cursor)
+
+
+def deferred_filter(queryset: models.QuerySet[M2], **lookups: Any) -> models.QuerySet[M2]:
+    """`queryset.filter(**lookups)` with the filter compiled only when the result is used, as the ORM's
+    related managers defer theirs: for the relation querysets `keep_prefetched` stores, which are
+    rarely filtered further (building the filter at once was ~0.1 ms of a case read). `queryset` is
+    a template; it is cloned, never changed."""
+    clone: Any = queryset.all()
+    clone._defer_next_filter = True  # the ORM's own flag (RelatedManager._apply_rel_filters sets it)
+    return clone.filter(**lookups)  # type: ignore[no-any-return]
 
 
 def keep_prefetched(
