@@ -169,7 +169,7 @@ def _postgresql() -> tuple[type, int, Any, Callable[..., Any]]:
 
     class PreparingCursor(ServerBindingCursor):  # type: ignore[misc]
         def execute(self, query: Any, params: Any = None, *, prepare: Any = None, binary: Any = None) -> Any:
-            return super().execute(query, params, prepare=True, binary=binary)
+            return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
 
     return PreparingCursor, TIMESTAMPTZ_OID, Format.TEXT, register_tzloader
 
