@@ -182,21 +182,21 @@ def _cursor(connection: Any) -> Any:
     text), which cannot be prepared. This one binds them on the server and asks psycopg to prepare the
     statement (`prepare=True`): the first run on a connection parses and plans it under a name, the
     next ones only execute it. psycopg keeps the names per connection and forgets them when a
-    transaction rolls back (then the statement is prepared again), and a new connection starts
-    afresh. Everything else is as `connection.cursor()` does it (`BaseDatabaseWrapper._cursor`,
-    `DatabaseWrapper.create_cursor`): the health check, the error wrapping, the time zone of
-    timestamps, the debug wrapper that counts queries."""
+    transaction rolls back (then the statement is prepared again); a new connection starts afresh.
+    The wrapper is the one `connection.cursor()` returns — health check, connecting, error wrapping,
+    the debug wrapper that counts queries, and whatever replaces `_cursor` (the tests' database
+    outage) — with only the psycopg cursor inside it swapped, on the same connection and time zone."""
+    wrapped = connection.cursor()
     if not server_prepares(connection):
-        return connection.cursor()
+        return wrapped
     preparing, tz_oid, text_format, register_tzloader = _postgresql()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        raw = connection.connection
-        cursor = preparing(raw)
-        if connection.timezone != raw.adapters.get_loader(tz_oid, text_format).timezone:
-            register_tzloader(connection.timezone, cursor)
-        return connection._prepare_cursor(cursor)
+    client = wrapped.cursor
+    cursor = preparing(client.connection)
+    if connection.timezone != client.connection.adapters.get_loader(tz_oid, text_format).timezone:
+        register_tzloader(connection.timezone, cursor)  # as DatabaseWrapper.create_cursor does
+    client.close()
+    wrapped.cursor = cursor
+    return wrapped
 
 
 def deferred_filter(queryset: models.QuerySet[M2], **lookups: Any) -> models.QuerySet[M2]:
