@@ -60,8 +60,12 @@ def kinds(c: dict[str, Client], case_ids: list[int]) -> dict[str, Callable[[int]
     for role in ("officer", "supervisor"):
         token[role] = api_token_issue(user=User.objects.get(username=f"bench_{role}"))[0]
 
+    # The API kinds as load.py sends them: a bearer token and no cookie (a signed-in client's session
+    # cookie would make the middleware read the session too, which an API client does not cause).
+    bare = Client()
+
     def api(role: str, path: str) -> object:
-        return c[role].get(path, HTTP_AUTHORIZATION=f"Bearer {token[role]}")
+        return bare.get(path, HTTP_AUTHORIZATION=f"Bearer {token[role]}")
 
     lists = ["/cases/", "/cases/?state=investigating", "/cases/?mine=1"]
     public = Client()

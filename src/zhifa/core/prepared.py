@@ -16,10 +16,16 @@ Rules (docs/architecture.md, "Prepared queries"):
   row): those stay on the ordinary ORM path.
 - Queries go through Django's cursor wrapper, so query counting, `CaptureQueriesContext`, the debug
   log and the database's execute wrappers see them like any other.
+- On PostgreSQL (when the database's OPTIONS carry `prepare_threshold`, as settings.py sets them) the
+  SQL is also prepared by the server, once per connection: PostgreSQL then skips parsing and planning
+  it on every run. Planning the case's select with its three joins cost PostgreSQL ~0.8 ms of CPU a
+  request, more than running it (docs/benchmarks.md, "Request CPU, third pass"). The ORM's own queries
+  keep Django's client-side binding and are never prepared.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,6 +40,7 @@ from django.db.models.query import (
 )
 
 M = TypeVar("M")  # a model, or a tuple for a values_list() queryset
+M2 = TypeVar("M2", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,7 @@ class Prepared(Generic[M]):
         for slot, wrap, value in zip(plan.slots, plan.wrappers, values, strict=True):
             params[slot] = wrap(value)
         connection = connections[using]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
         out: list[Any] = []  # of M: instances of plan.model, or tuples
@@ -141,6 +148,65 @@ class Prepared(Generic[M]):
                 populator.populate(row, obj)
             out.append(obj)
         return out
+
+
+def server_prepares(connection: Any) -> bool:
+    """Whether this database prepares the compiled SQL on the server (PostgreSQL with a
+    `prepare_threshold` in its OPTIONS; settings.py sets one unless ZHIFA_PG_PREPARE=false)."""
+    return bool(
+        connection.vendor == "postgresql"
+        and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+    )
+
+
+@functools.cache
+def _postgresql() -> tuple[type, int, Any, Callable[..., Any]]:
+    """The preparing cursor class and what `create_cursor` uses, imported once and only on PostgreSQL
+    (psycopg is not installed everywhere)."""
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    class PreparingCursor(ServerBindingCursor):  # type: ignore[misc]
+        def execute(self, query: Any, params: Any = None, *, prepare: Any = None, binary: Any = None) -> Any:
+            return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
+
+    return PreparingCursor, TIMESTAMPTZ_OID, Format.TEXT, register_tzloader
+
+
+def _cursor(connection: Any) -> Any:
+    """Django's cursor wrapper around a cursor that prepares every statement it runs, on PostgreSQL;
+    the ordinary cursor elsewhere.
+
+    Django's PostgreSQL cursors bind parameters on the client (the values are written into the SQL
+    text), which cannot be prepared. This one binds them on the server and asks psycopg to prepare the
+    statement (`prepare=True`): the first run on a connection parses and plans it under a name, the
+    next ones only execute it. psycopg keeps the names per connection and forgets them when a
+    transaction rolls back (then the statement is prepared again); a new connection starts afresh.
+    The wrapper is the one `connection.cursor()` returns — health check, connecting, error wrapping,
+    the debug wrapper that counts queries, and whatever replaces `_cursor` (the tests' database
+    outage) — with only the psycopg cursor inside it swapped, on the same connection and time zone."""
+    wrapped = connection.cursor()
+    if not server_prepares(connection):
+        return wrapped
+    preparing, tz_oid, text_format, register_tzloader = _postgresql()
+    client = wrapped.cursor
+    cursor = preparing(client.connection)
+    if connection.timezone != client.connection.adapters.get_loader(tz_oid, text_format).timezone:
+        register_tzloader(connection.timezone, cursor)  # as DatabaseWrapper.create_cursor does
+    client.close()
+    wrapped.cursor = cursor
+    return wrapped
+
+
+def deferred_filter(queryset: models.QuerySet[M2], **lookups: Any) -> models.QuerySet[M2]:
+    """`queryset.filter(**lookups)` with the filter compiled only when the result is used, as the ORM's
+    related managers defer theirs: for the relation querysets `keep_prefetched` stores, which are
+    rarely filtered further (building the filter at once was ~0.1 ms of a case read). `queryset` is
+    a template; it is cloned, never changed."""
+    clone: Any = queryset.all()
+    clone._defer_next_filter = True  # the ORM's own flag (RelatedManager._apply_rel_filters sets it)
+    return clone.filter(**lookups)  # type: ignore[no-any-return]
 
 
 def keep_prefetched(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.core import search, state_counts
 from zhifa.core.errors import Conflict
-from zhifa.core.prepared import Prepared, keep_prefetched
+from zhifa.core.prepared import Prepared, deferred_filter, keep_prefetched
 from zhifa.enforcement.cases.models import (
     FINISHED_STATES,
     OPEN_STATES,
@@ -199,6 +199,7 @@ _CASE_OFFICERS: Prepared[CaseOfficer] = Prepared(
 _CASE_DEADLINES: Prepared[CaseDeadline] = Prepared(
     lambda pk: CaseDeadline.objects.of_case(pk).order_by("id"), markers=(-730_100_003,)
 )
+_DEADLINE_ROWS = CaseDeadline.objects.all()  # a template (never evaluated): of_case() of one case below
 
 
 def case_get_for(*, user: Any, case_id: int) -> Case | None:
@@ -212,7 +213,9 @@ def case_get_for(*, user: Any, case_id: int) -> Case | None:
     for row in officers:
         row.case = case
     keep_prefetched(case, "officers", case.officers.get_queryset(), officers)
-    keep_prefetched(case, "deadlines", CaseDeadline.objects.of_case(case.pk), _CASE_DEADLINES(case.pk))
+    # (the relation's queryset as CaseDeadline.objects.of_case(case) gives it, its filter deferred)
+    relation = deferred_filter(_DEADLINE_ROWS, object_id=case.pk)
+    keep_prefetched(case, "deadlines", relation, _CASE_DEADLINES(case.pk))
     return case
 
 

@@ -115,3 +115,31 @@ def test_session_and_signed_in_user(kit: Any) -> None:
     assert c.get("/cases/").status_code == 200
     User.objects.filter(pk=user.pk).update(is_active=False)  # an inactive user is nobody
     assert c.get("/cases/").status_code == 302
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side preparation is PostgreSQL's")
+def test_postgresql_prepares_the_statement_and_survives_a_rollback(kit: Any) -> None:
+    """settings.py asks psycopg to prepare core.prepared's SQL on the server: the statement is then
+    listed by PostgreSQL (parameters as $n) and answers as before, also after a rolled-back
+    transaction made psycopg forget its names."""
+    from django.db import transaction
+
+    a = ordinary(kit, State.INVESTIGATING)
+    prepared: Prepared[Case] = Prepared(
+        lambda pk: Case.objects.select_related("agency").filter(pk=pk), markers=(-1,)
+    )
+
+    def named() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+            return [row[0] for row in cursor.fetchall() if '"cases_case"' in row[0]]
+
+    assert prepared(a.pk)[0].pk == a.pk
+    statements = named()
+    assert len(statements) == 1 and "$1" in statements[0]
+    assert prepared(a.pk)[0].agency.pk == a.agency_id and named() == statements  # run again, not re-prepared
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert prepared(a.pk)[0].pk == a.pk
+        raise RuntimeError("roll back")
+    assert _fields(prepared(a.pk)[0]) == _fields(Case.objects.get(pk=a.pk))
+    assert prepared(-5) == []
