@@ -145,10 +145,13 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
             if case.party_kind:  # a party not known yet is checked against the item at filing
                 check_party_type(case.power_version, case.party_kind)
         prepared.insert(case)  # the ORM's save(force_insert=True), its 90-column INSERT built once
-        state_counts.added(
-            workflow=CaseWorkflow.name, agency_id=case.agency_id, state=case.state, key=case.pk
+        state_counts.added(  # the count and the statistics' roll-up (`rollup.added`) in one statement
+            workflow=CaseWorkflow.name,
+            agency_id=case.agency_id,
+            state=case.state,
+            key=case.pk,
+            tally=rollup.case_tally(case),
         )
-        rollup.added(case)
         event = CaseEvent(
             case=case,
             seq=1,
