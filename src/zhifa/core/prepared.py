@@ -212,9 +212,10 @@ def _insert_plan(model: type[models.Model], alias: str) -> _InsertPlan | None:
         and (model.save is models.Model.save or getattr(model, "INSERT_WITHOUT_SAVE", False))
     )
     if simple:
-        qn = connection.ops.quote_name
-        returning_sql, returning_params = connection.ops.return_insert_columns(list(returning))
-        if not returning_params:
+        ops: Any = connection.ops  # (return_insert_columns: the backends that can return columns)
+        qn = ops.quote_name
+        returning_sql, returning_params = ops.return_insert_columns(list(returning))
+        if returning_sql and not returning_params:
             # the model's own table and column names, quoted; the values are parameters or _literal()s
             columns = ", ".join(qn(f.column) for f in fields)
             plan = _InsertPlan(
@@ -250,10 +251,11 @@ def insert(obj: models.Model, *, using: str = "default") -> None:
     if plan is None:
         obj.save(force_insert=True, using=using)
         return
-    obj._prepare_related_fields_for_save(operation_name="save")
+    unsaved: Any = obj  # the check save() makes first: a related object not saved yet is refused
+    unsaved._prepare_related_fields_for_save(operation_name="save")
     connection = connections[using]
-    values = []
-    sql = []
+    values: list[Any] = []
+    sql: list[str] = []
     for field in plan.fields:
         value = field.pre_save(obj, add=True)
         if hasattr(value, "resolve_expression"):  # the ORM resolves expressions (Now(), defaults of the db)

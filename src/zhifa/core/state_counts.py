@@ -70,7 +70,7 @@ def added(*, workflow: str, agency_id: int, state: str, key: int, tally: Tally |
         return
     shard = int(key) % SHARDS
     t_agency, month, t_state, category = tally.row
-    params = [workflow, int(agency_id), state, shard, workflow, t_agency, month, t_state, category]
+    params: list[Any] = [workflow, int(agency_id), state, shard, workflow, t_agency, month, t_state, category]
     params += [Decimal(tally.amount or 0), Decimal(tally.paid or 0)]
     with connection.cursor() as cursor:
         cursor.execute(
