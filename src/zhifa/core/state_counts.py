@@ -57,9 +57,33 @@ def _apply(workflow: str, agency_id: int, changes: list[tuple[str, int]], key: i
         )
 
 
-def added(*, workflow: str, agency_id: int, state: str, key: int) -> None:
-    """A new object of `workflow` in `state` (call inside the creating transaction)."""
-    _apply(workflow, agency_id, [(state, 1)], key)
+def added(*, workflow: str, agency_id: int, state: str, key: int, tally: Tally | None = None) -> None:
+    """A new object of `workflow` in `state` (call inside the creating transaction), and with `tally`
+    its roll-up row as `tallied(before=None, after=tally)` would add it. On PostgreSQL the two upserts
+    are one statement: the count's upsert is the source of the tally's, so it runs first (the order
+    of every other writer: counts, then tallies), and a new object only adds to its tally row, which
+    therefore never comes back to nothing (nothing to delete)."""
+    if tally is None or connection.vendor != "postgresql":
+        _apply(workflow, agency_id, [(state, 1)], key)
+        if tally is not None:
+            tallied(workflow=workflow, before=None, after=tally, key=key)
+        return
+    shard = int(key) % SHARDS
+    t_agency, month, t_state, category = tally.row
+    params: list[Any] = [workflow, int(agency_id), state, shard, workflow, t_agency, month, t_state, category]
+    params += [Decimal(tally.amount or 0), Decimal(tally.paid or 0)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH counted AS (INSERT INTO {_TABLE} (workflow, agency_id, state, shard, n) "  # noqa: S608 — fixed table names
+            f"VALUES (%s, %s, %s, %s, 1) ON CONFLICT (workflow, agency_id, state, shard) "
+            f"DO UPDATE SET n = {_TABLE}.n + excluded.n RETURNING shard) "
+            f"INSERT INTO {_TALLY} (workflow, agency_id, month, state, category, shard, n, amount, paid) "
+            f"SELECT %s, %s, %s::date, %s, %s, counted.shard, 1, %s::numeric, %s::numeric FROM counted "
+            f"ON CONFLICT (workflow, agency_id, month, state, category, shard) DO UPDATE "
+            f"SET n = {_TALLY}.n + excluded.n, amount = {_TALLY}.amount + excluded.amount, "
+            f"paid = {_TALLY}.paid + excluded.paid",
+            params,
+        )
 
 
 def moved(*, workflow: str, agency_id: int, from_state: str, to_state: str, key: int) -> None:

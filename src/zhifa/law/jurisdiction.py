@@ -17,6 +17,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.prepared import Prepared
+
 
 @dataclass(frozen=True)
 class SettingSpec:
@@ -77,23 +79,41 @@ def spec(key: str) -> SettingSpec:
     return REGISTRY[key]
 
 
+# The settings of a node's ancestors, compiled once per process and path depth (core.prepared): every
+# registration and many steps of a case read a setting, and compiling the query cost more CPU than
+# running it. The marker of the key is a string no setting is named; those of the ids are negative.
+_KEY_MARKER = "\u2063prepared-setting-key\u2063"
+_SETTINGS_OF_PATH: dict[int, Prepared[tuple[int, Any, str]]] = {}
+
+
+def _settings_of_path(depth: int) -> Prepared[tuple[int, Any, str]]:
+    prepared = _SETTINGS_OF_PATH.get(depth)
+    if prepared is None:
+        from zhifa.law.models import JurisdictionSetting
+
+        def build(key: str, *ids: int) -> Any:
+            return JurisdictionSetting.objects.filter(key=key, node_id__in=ids).values_list(
+                "node_id", "value", "node__name"
+            )
+
+        markers = (_KEY_MARKER, *(-730_100_100 - i for i in range(depth)))
+        prepared = _SETTINGS_OF_PATH.setdefault(depth, Prepared(build, markers=markers))
+    return prepared
+
+
 def applied(key: str, *, agency: Any | None = None) -> Applied:
     """The value of `key` in force for `agency` (an OrgNode, or None for the national default)."""
-    from zhifa.law.models import JurisdictionSetting
-
     s = REGISTRY[key]
     if agency is not None and agency.path:
-        ancestor_ids = [int(x) for x in agency.path.strip("/").split("/") if x]
+        ancestor_ids = list(dict.fromkeys(int(x) for x in agency.path.strip("/").split("/") if x))
         rows = {
-            row.node_id: row
-            for row in JurisdictionSetting.objects.filter(key=key, node_id__in=ancestor_ids).select_related(
-                "node"
-            )
+            node_id: (raw, name)
+            for node_id, raw, name in _settings_of_path(len(ancestor_ids))(key, *ancestor_ids)
         }
         for node_id in reversed(ancestor_ids):  # nearest first
             if node_id in rows:
-                row = rows[node_id]
-                return Applied(key, s.parse(row.value), row.node.name, node_id, s.basis)
+                raw, name = rows[node_id]
+                return Applied(key, s.parse(raw), name, node_id, s.basis)
     return Applied(key, s.default, "national", None, s.basis)
 
 

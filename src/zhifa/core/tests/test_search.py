@@ -7,6 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from zhifa.core.models import SearchDocument
 from zhifa.core.search import (
     IndexDoc,
+    _jieba,
+    _line_tokens,
+    _normalise,
+    _words,
     query_terms,
     search_count,
     search_filter,
@@ -16,6 +20,7 @@ from zhifa.core.search import (
     search_query,
     search_remove,
     snippet_html,
+    tokens_for_index,
 )
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +219,23 @@ def test_pagination_is_stable() -> None:
     first = ids(search_query(kind="article", q="听证", limit=10))
     second = ids(search_query(kind="article", q="听证", limit=10, offset=10))
     assert len(first) == 10 and len(second) == 10 and not set(first) & set(second)
+
+
+def test_a_text_is_segmented_a_line_at_a_time_into_the_tokens_of_the_whole() -> None:
+    long_line = "当事人张三丰在人民路露天烧烤，" * 20  # past the lines that are kept: segmented each time
+    texts = [
+        "经巡查发现，当事人未经批准擅自挖掘城市道路。\n海州市人民路\nB-000 未经批准擅自挖掘人行道",
+        "ＣＦ－０１\r\n张三丰\n\n  \n违法建设",
+        long_line + "\n" + long_line[:30],
+        "",
+    ]
+    for text in texts:
+        whole = _words(_jieba().cut_for_search(_normalise(text))) if text.strip() else []
+        assert tokens_for_index(text) == whole
+    assert "张三丰" in tokens_for_index("张三丰\n人民路")  # a name jieba's HMM finds stays one word
+    hits = _line_tokens.cache_info().hits
+    tokens_for_index("海州市人民路\n违法建设")
+    assert _line_tokens.cache_info().hits >= hits + 2  # both lines were segmented before
 
 
 def test_query_terms_keep_dictionary_words_whole() -> None:

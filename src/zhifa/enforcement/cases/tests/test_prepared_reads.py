@@ -1,5 +1,5 @@
-"""core.prepared: a query compiled once answers exactly what the ORM answers, with the caller's values,
-and the reads built on it (one case, the API token, the session, the signed-in user, the grants) keep
+"""core.prepared: a query compiled once answers exactly what the ORM answers, with the caller's values
+(an insert built once writes exactly the row save() writes), and the reads built on it (one case, the API token, the session, the signed-in user, the grants) keep
 their rules (expiry, inactive users, scope)."""
 
 import datetime as dt
@@ -8,14 +8,18 @@ from typing import Any
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.db.models import signals
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from zhifa.core import prepared
+from zhifa.core.history import AppendOnlyError
 from zhifa.core.prepared import Prepared
-from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseOfficer, State
+from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, State
 from zhifa.enforcement.cases.selectors import case_get_for
 from zhifa.enforcement.cases.tests.builders import ordinary
+from zhifa.law.models import JurisdictionSetting
 from zhifa.org.models import ApiToken, RoleGrant, User
 from zhifa.org.selectors import scope_agency_ids
 from zhifa.org.services import api_token_issue, api_token_user
@@ -143,3 +147,49 @@ def test_postgresql_prepares_the_statement_and_survives_a_rollback(kit: Any) -> 
         raise RuntimeError("roll back")
     assert _fields(prepared(a.pk)[0]) == _fields(Case.objects.get(pk=a.pk))
     assert prepared(-5) == []
+
+
+def _row(model: Any, pk: int) -> dict[str, Any]:
+    got = _fields(model.objects.get(pk=pk))
+    del got["id"]
+    return got
+
+
+def test_prepared_insert_writes_the_row_save_writes(kit: Any) -> None:
+    source = ordinary(kit, State.DECIDED)  # many columns set: dates, money, JSON, foreign keys
+    values = {k: v for k, v in _fields(source).items() if k != "id"}
+    unique = {"number": source.number, "decision_number": source.decision_number}
+    by_orm = Case(**{**values, **{k: f"{v}-1" for k, v in unique.items()}})
+    by_insert = Case(**{**values, **{k: f"{v}-2" for k, v in unique.items()}})
+    by_orm.save(force_insert=True)
+    with CaptureQueriesContext(connection) as ctx:
+        prepared.insert(by_insert)
+    assert len(ctx.captured_queries) == 1
+    assert by_insert.pk is not None and by_insert.pk != by_orm.pk
+    assert by_insert._state.adding is False and by_insert._state.db == "default"
+    assert _row(Case, by_insert.pk) == {**_row(Case, by_orm.pk), **{k: f"{v}-2" for k, v in unique.items()}}
+    # pre_save(add=True) runs as in save(): an auto_now column is filled
+    setting = JurisdictionSetting(node=kit.world.city, key="test.prepared_insert", value={"a": [1, "二"]})
+    prepared.insert(setting)
+    stored = JurisdictionSetting.objects.get(pk=setting.pk)
+    assert stored.value == {"a": [1, "二"]} and stored.set_at is not None and stored.set_at == setting.set_at
+
+
+def test_prepared_insert_leaves_to_save_what_save_does_more(kit: Any) -> None:
+    case = ordinary(kit, State.INVESTIGATING)
+    event = CaseEvent.objects.filter(case=case).first()
+    assert event is not None
+    with pytest.raises(AppendOnlyError):  # not a new row: save(), which refuses to update an event
+        prepared.insert(event)
+    seen: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance)
+
+    signals.post_save.connect(receiver, sender=CaseEvent)
+    try:
+        again = CaseEvent(case=case, seq=99, name="note", at=timezone.now(), occurred_on=case.last_act_on)
+        prepared.insert(again)
+    finally:
+        signals.post_save.disconnect(receiver, sender=CaseEvent)
+    assert seen == [again] and again.pk is not None  # a receiver is told, as by save()
