@@ -13,8 +13,11 @@ machine without the font.
 
 from __future__ import annotations
 
+import gc
 import io
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,7 +178,9 @@ def _subset_in_one_pass(font: Any, to_unicode: dict[int, str], hinting: bool) ->
         harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy
     )
     glyphs = harfbuzz_subset.hb_subset_input_glyph_set(subset_input)
-    glyph_ids = ffi.new(f"hb_codepoint_t[{len(to_unicode)}]", sorted(to_unicode))
+    # "hb_codepoint_t[]", not WeasyPrint's f"hb_codepoint_t[{n}]": cffi parses each new C type with
+    # pycparser (milliseconds), and the glyph count differs from one document to the next.
+    glyph_ids = ffi.new("hb_codepoint_t[]", sorted(to_unicode))
     harfbuzz.hb_set_add_sorted_array(glyphs, glyph_ids, len(to_unicode))
     flags = (
         harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
@@ -204,7 +209,7 @@ def _subset_in_one_pass(font: Any, to_unicode: dict[int, str], hinting: bool) ->
             b"SVG ",
         )
     )
-    tag_array = ffi.new(f"hb_codepoint_t[{len(tags)}]", tags)
+    tag_array = ffi.new("hb_codepoint_t[]", tags)
     harfbuzz.hb_set_add_sorted_array(dropped, tag_array, len(tags))
     face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(font.hb_face, subset_input), harfbuzz.hb_face_destroy)
     if face:
@@ -232,19 +237,50 @@ def _install_one_pass_subset() -> None:
         Font._harfbuzz_subset = _subset_in_one_pass
 
 
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = 0  # renderings in flight that paused the collector (threads render at the same time)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector stays off while WeasyPrint builds and drops its tens of
+    thousands of boxes, styles and PDF objects: it otherwise runs dozens of young-generation passes
+    per rendering (~5 % of its CPU; more in a process holding a large heap, where a pass over the
+    older generations can land in a rendering). Nothing is lost: the cycles a rendering leaves are
+    collected by the first pass after it. Counted, so that with several threads rendering the
+    collector comes back when the last one finishes — and only if it was on before the first."""
+    global _GC_PAUSES  # noqa: PLW0603 — process-wide, like the collector itself
+    with _GC_LOCK:
+        if _GC_PAUSES == 0 and not gc.isenabled():
+            paused = False  # someone else turned it off; leave it as it is
+        else:
+            paused = True
+            _GC_PAUSES += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            with _GC_LOCK:
+                _GC_PAUSES -= 1
+                if _GC_PAUSES == 0:
+                    gc.enable()
+
+
 def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
     from weasyprint import HTML
 
     _install_one_pass_subset()
-    document = HTML(string=html, url_fetcher=_no_network(), base_url=None).render(
-        stylesheets=[_stylesheet()], font_config=_font_config()
-    )
-    document.metadata.title = title
-    document.metadata.authors = [author] if author else []
-    document.metadata.generator = "Zhifa"
-    out = io.BytesIO()
-    document.write_pdf(out)
-    return out.getvalue(), len(document.pages)
+    with _collector_paused():
+        document = HTML(string=html, url_fetcher=_no_network(), base_url=None).render(
+            stylesheets=[_stylesheet()], font_config=_font_config()
+        )
+        document.metadata.title = title
+        document.metadata.authors = [author] if author else []
+        document.metadata.generator = "Zhifa"
+        out = io.BytesIO()
+        document.write_pdf(out)
+        return out.getvalue(), len(document.pages)
 
 
 def render_pdf(source: str, context: dict[str, Any], *, title: str, author: str = "") -> Rendered:
