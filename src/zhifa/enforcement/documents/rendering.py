@@ -13,11 +13,8 @@ machine without the font.
 
 from __future__ import annotations
 
-import gc
 import io
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +147,7 @@ def _font_config() -> Any:
 
 
 # The WeasyPrint release whose font subsetting `_subset_in_one_pass` was checked against, byte for byte
-# (documents/tests/test_rendering.py renders with both and compares the PDFs).
+# (documents/tests/test_rendering.py subsets every font of its renderings both ways and compares).
 SUBSET_CHECKED_VERSION = "70.0"
 
 
@@ -161,8 +158,8 @@ def _subset_in_one_pass(font: Any, to_unicode: dict[int, str], hinting: bool) ->
     to glyphs by their id in the whole font), then a second time to the glyphs 0…(last used id) without
     hinting. The first pass already ends at the last used id, so the second one only strips the hints —
     at the cost of walking every glyph below the last used one again. Our CJK glyphs sit near the end
-    of Noto Serif CJK's 65,535 (the SC forms: ids up to ~63,000), so that walk was ~55 ms of a ~190 ms
-    rendering. For a CFF-outline font (OpenType "OTTO", as every Noto CJK face), asking the first pass
+    of Noto Serif CJK's 65,535 (the SC forms: ids up to ~63,000), so that walk was 30–55 ms of CPU of a
+    130–190 ms rendering (docs/benchmarks.md, "文书 rendering CPU"). For a CFF-outline font (OpenType "OTTO", as every Noto CJK face), asking the first pass
     not to keep hints (HB_SUBSET_FLAGS_NO_HINTING) gives the very same font file, so stored PDFs are
     reproduced byte for byte. TrueType-outline fonts (DejaVu, reached by an administrator's
     `font-family` or as the fallback for a character Noto lacks) come out a few bytes different from
@@ -221,66 +218,40 @@ def _subset_in_one_pass(font: Any, to_unicode: dict[int, str], hinting: bool) ->
 
 
 _STOCK_SUBSET: Any = None
+_INSTALL_LOCK = threading.Lock()
 
 
 def _install_one_pass_subset() -> None:
     """Replace WeasyPrint's two-pass subsetting with `_subset_in_one_pass`, once per process, and only
-    on the release it was checked against (another release keeps its own code until checked again)."""
-    global _STOCK_SUBSET  # noqa: PLW0603 — the stock method, kept for the test that compares the two
+    on the release it was checked against (another release keeps its own code until checked again).
+    Under a lock: a second thread must not take the replacement for WeasyPrint's method, which
+    `_subset_in_one_pass` calls for TrueType fonts."""
+    global _STOCK_SUBSET  # noqa: PLW0603 — the stock method, kept for TrueType fonts and for the test
     if _STOCK_SUBSET is not None:
         return
     import weasyprint
     from weasyprint.pdf.fonts import Font
 
-    _STOCK_SUBSET = Font._harfbuzz_subset
-    if weasyprint.__version__ == SUBSET_CHECKED_VERSION:
-        Font._harfbuzz_subset = _subset_in_one_pass
-
-
-_GC_LOCK = threading.Lock()
-_GC_PAUSES = 0  # renderings in flight that paused the collector (threads render at the same time)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector stays off while WeasyPrint builds and drops its tens of
-    thousands of boxes, styles and PDF objects: it otherwise runs dozens of young-generation passes
-    per rendering (~5 % of its CPU; more in a process holding a large heap, where a pass over the
-    older generations can land in a rendering). Nothing is lost: the cycles a rendering leaves are
-    collected by the first pass after it. Counted, so that with several threads rendering the
-    collector comes back when the last one finishes — and only if it was on before the first."""
-    global _GC_PAUSES  # noqa: PLW0603 — process-wide, like the collector itself
-    with _GC_LOCK:
-        if _GC_PAUSES == 0 and not gc.isenabled():
-            paused = False  # someone else turned it off; leave it as it is
-        else:
-            paused = True
-            _GC_PAUSES += 1
-            gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            with _GC_LOCK:
-                _GC_PAUSES -= 1
-                if _GC_PAUSES == 0:
-                    gc.enable()
+    with _INSTALL_LOCK:
+        if _STOCK_SUBSET is None:
+            _STOCK_SUBSET = Font._harfbuzz_subset
+            if weasyprint.__version__ == SUBSET_CHECKED_VERSION:
+                Font._harfbuzz_subset = _subset_in_one_pass
 
 
 def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
     from weasyprint import HTML
 
     _install_one_pass_subset()
-    with _collector_paused():
-        document = HTML(string=html, url_fetcher=_no_network(), base_url=None).render(
-            stylesheets=[_stylesheet()], font_config=_font_config()
-        )
-        document.metadata.title = title
-        document.metadata.authors = [author] if author else []
-        document.metadata.generator = "Zhifa"
-        out = io.BytesIO()
-        document.write_pdf(out)
-        return out.getvalue(), len(document.pages)
+    document = HTML(string=html, url_fetcher=_no_network(), base_url=None).render(
+        stylesheets=[_stylesheet()], font_config=_font_config()
+    )
+    document.metadata.title = title
+    document.metadata.authors = [author] if author else []
+    document.metadata.generator = "Zhifa"
+    out = io.BytesIO()
+    document.write_pdf(out)
+    return out.getvalue(), len(document.pages)
 
 
 def render_pdf(source: str, context: dict[str, Any], *, title: str, author: str = "") -> Rendered:

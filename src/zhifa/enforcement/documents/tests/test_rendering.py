@@ -139,24 +139,3 @@ def test_fonts_are_subset_in_one_pass_to_the_bytes_weasyprint_makes_in_two(monke
     mixed = '<p style="font-family: DejaVu Serif">Zhifa ∑ é ﬁ</p><p>执法 😀 \ue000 𠀀</p>'
     real(rendering.render_html(mixed, {}, title="t"), title="t")
     assert {cff for _family, cff in compared} == {True, False}, compared
-
-
-def test_the_garbage_collector_is_off_only_while_rendering(monkeypatch) -> None:
-    """`html_to_pdf` pauses Python's cyclic collector during WeasyPrint's work, then restores it — and
-    leaves it off if it was off before (not ours to turn on)."""
-    import gc
-
-    real = getattr(rendering.html_to_pdf, "__wrapped__", rendering.html_to_pdf)
-    seen: list[bool] = []
-    stylesheet = rendering._stylesheet
-    monkeypatch.setattr(rendering, "_stylesheet", lambda: seen.append(gc.isenabled()) or stylesheet())
-    assert gc.isenabled()
-    real("<p>甲</p>")
-    assert seen == [False] and gc.isenabled()
-    gc.disable()
-    try:
-        real("<p>乙</p>")
-    finally:
-        still_off = not gc.isenabled()
-        gc.enable()
-    assert seen == [False, False] and still_off
