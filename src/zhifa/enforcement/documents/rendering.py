@@ -146,9 +146,103 @@ def _font_config() -> Any:
     return config
 
 
+# The WeasyPrint release whose font subsetting `_subset_in_one_pass` was checked against, byte for byte
+# (documents/tests/test_rendering.py subsets every font of its renderings both ways and compares).
+SUBSET_CHECKED_VERSION = "70.0"
+
+
+def _subset_in_one_pass(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
+    """WeasyPrint 70's `Font._harfbuzz_subset`, in one HarfBuzz pass instead of two, same bytes out.
+
+    WeasyPrint subsets a font twice: first to the glyphs used, keeping their ids (the PDF's text refers
+    to glyphs by their id in the whole font), then a second time to the glyphs 0…(last used id) without
+    hinting. The first pass already ends at the last used id, so the second one only strips the hints —
+    at the cost of walking every glyph below the last used one again. Our CJK glyphs sit near the end
+    of Noto Serif CJK's 65,535 (the SC forms: ids up to ~63,000), so that walk was 30–55 ms of CPU of a
+    130–190 ms rendering (docs/benchmarks.md, "文书 rendering CPU"). For a CFF-outline font (OpenType "OTTO", as every Noto CJK face), asking the first pass
+    not to keep hints (HB_SUBSET_FLAGS_NO_HINTING) gives the very same font file, so stored PDFs are
+    reproduced byte for byte. TrueType-outline fonts (DejaVu, reached by an administrator's
+    `font-family` or as the fallback for a character Noto lacks) come out a few bytes different from
+    one pass, so they keep WeasyPrint's two; they are small fonts and cheap to subset twice."""
+    if "CFF " not in font.tables:
+        _STOCK_SUBSET(font, to_unicode, hinting)
+        return
+    from weasyprint.logger import LOGGER
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    subset_input = ffi.gc(
+        harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy
+    )
+    glyphs = harfbuzz_subset.hb_subset_input_glyph_set(subset_input)
+    # "hb_codepoint_t[]", not WeasyPrint's f"hb_codepoint_t[{n}]": cffi parses each new C type with
+    # pycparser (milliseconds), and the glyph count differs from one document to the next.
+    glyph_ids = ffi.new("hb_codepoint_t[]", sorted(to_unicode))
+    harfbuzz.hb_set_add_sorted_array(glyphs, glyph_ids, len(to_unicode))
+    flags = (
+        harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
+        | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+        | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    )
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if font.missing:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
+    dropped = harfbuzz_subset.hb_subset_input_set(subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
+    tags = tuple(
+        harfbuzz.hb_tag_from_string(name, -1)
+        for name in (
+            b"BASE",
+            b"DSIG",
+            b"EBDT",
+            b"EBLC",
+            b"EBSC",
+            b"GPOS",
+            b"GSUB",
+            b"JSTF",
+            b"LTSH",
+            b"PCLT",
+            b"SVG ",
+        )
+    )
+    tag_array = ffi.new("hb_codepoint_t[]", tags)
+    harfbuzz.hb_set_add_sorted_array(dropped, tag_array, len(tags))
+    face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(font.hb_face, subset_input), harfbuzz.hb_face_destroy)
+    if face:
+        content = get_hb_object_data(face)
+        if content:
+            font.file_content = content
+            return
+    LOGGER.warning('Unable to subset "%s" with HarfBuzz', font.family)
+
+
+_STOCK_SUBSET: Any = None
+_INSTALL_LOCK = threading.Lock()
+
+
+def _install_one_pass_subset() -> None:
+    """Replace WeasyPrint's two-pass subsetting with `_subset_in_one_pass`, once per process, and only
+    on the release it was checked against (another release keeps its own code until checked again).
+    Under a lock: a second thread must not take the replacement for WeasyPrint's method, which
+    `_subset_in_one_pass` calls for TrueType fonts."""
+    global _STOCK_SUBSET  # noqa: PLW0603 — the stock method, kept for TrueType fonts and for the test
+    if _STOCK_SUBSET is not None:
+        return
+    import weasyprint
+    from weasyprint.pdf.fonts import Font
+
+    with _INSTALL_LOCK:
+        if _STOCK_SUBSET is None:
+            _STOCK_SUBSET = Font._harfbuzz_subset
+            if weasyprint.__version__ == SUBSET_CHECKED_VERSION:
+                Font._harfbuzz_subset = _subset_in_one_pass
+
+
 def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
     from weasyprint import HTML
 
+    _install_one_pass_subset()
     document = HTML(string=html, url_fetcher=_no_network(), base_url=None).render(
         stylesheets=[_stylesheet()], font_config=_font_config()
     )

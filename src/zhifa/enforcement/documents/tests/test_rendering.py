@@ -106,3 +106,36 @@ def test_the_same_html_renders_to_the_same_bytes() -> None:
     first, second = real(html, title="t", author="a"), real(html, title="t", author="a")
     assert first == second
     assert b"/CreationDate" not in first[0] and b"/ID" not in first[0]
+
+
+def test_fonts_are_subset_in_one_pass_to_the_bytes_weasyprint_makes_in_two(monkeypatch) -> None:
+    """`rendering._subset_in_one_pass` stands in for WeasyPrint's own subsetting (one HarfBuzz pass
+    instead of two): every font of a 文书 and of a page mixing fonts (a TrueType family, the fallback for
+    an emoji, a character no font has) must come out byte for byte as WeasyPrint's code makes it, or the
+    same HTML would no longer give the PDF stored for it."""
+    from weasyprint.pdf.fonts import Font
+
+    real = getattr(rendering.html_to_pdf, "__wrapped__", rendering.html_to_pdf)
+    real("<p>甲</p>")  # installs the one-pass subsetting
+    assert Font._harfbuzz_subset is rendering._subset_in_one_pass, (
+        "WeasyPrint is not the release the one-pass subsetting was checked against "
+        f"({rendering.SUBSET_CHECKED_VERSION}): compare the two again, then update SUBSET_CHECKED_VERSION"
+    )
+    compared: list[tuple[str, bool]] = []
+
+    def both(font: Font, to_unicode: dict[int, str], hinting: bool) -> None:
+        whole = font.file_content
+        rendering._STOCK_SUBSET(font, to_unicode, hinting)
+        theirs, font.file_content = font.file_content, whole
+        rendering._subset_in_one_pass(font, to_unicode, hinting)
+        assert font.file_content == theirs, font.family
+        compared.append((font.family, "CFF " in font.tables))
+
+    monkeypatch.setattr(Font, "_harfbuzz_subset", both)
+    filing = rendering.render_html(
+        catalogue.builtin_body("filing_approval"), sample_context("filing_approval"), title="t"
+    )
+    real(filing, title="t")
+    mixed = '<p style="font-family: DejaVu Serif">Zhifa ∑ é ﬁ</p><p>执法 😀 \ue000 𠀀</p>'
+    real(rendering.render_html(mixed, {}, title="t"), title="t")
+    assert {cff for _family, cff in compared} == {True, False}, compared
