@@ -152,9 +152,10 @@ if IS_POSTGRES and envbool("ZHIFA_PG_PREPARE", "true"):
 
 # --- Cache and tasks -----------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
-# The cache holds the public rate-limit counters, so every process must see the same one:
-# Redis when there is one (every app server counts together), else a directory in var/ shared by the
-# gunicorn workers of the one machine. Tests keep a per-process memory cache.
+# Every process must see the same cache (the portal's page cache and its generation, the rate-limit
+# counters below): Redis when there is one (every app server counts together), else a directory in var/
+# shared by the gunicorn workers of the one machine. Tests keep a per-process memory cache.
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
