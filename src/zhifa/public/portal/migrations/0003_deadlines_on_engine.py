@@ -93,5 +93,5 @@ class Migration(migrations.Migration):
             name="publish_due",
             field=models.DateField(blank=True, null=True, verbose_name="publish by"),
         ),
-        migrations.RunPython(to_engine, back),
+        migrations.RunPython(to_engine, back, elidable=True),  # elidable: it only fills rows that existed before; a fresh database has none, so the squash leaves it out
     ]
