@@ -21,10 +21,9 @@ PEAK_RSS_LIMIT_MB = 150
 
 
 @pytest.mark.slow
-def test_a_one_gib_upload_is_stored_with_both_digests_in_constant_memory(
-    tmp_path: Path, django_db_setup: None
-) -> None:
-    # django_db_setup: the suite's test database is set up, so on SQLite its migrated template exists
+def test_a_one_gib_upload_is_stored_with_both_digests_in_constant_memory(tmp_path: Path, db: None) -> None:
+    # `db`: this process sets up its test database even when this is the only test it runs, so on
+    # SQLite the migrated template exists (the test itself writes nothing to it)
     template = testdb.sqlite_template()
     script = Path(__file__).with_name("bigupload.py")
     src = Path(__file__).resolve().parents[4]
