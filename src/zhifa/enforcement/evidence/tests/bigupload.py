@@ -76,8 +76,8 @@ class BodyStream:
 
 def multipart(size: int, agency_id: int, expected: dict[str, str]) -> tuple[Iterator[bytes], int]:
     """The body's parts and its length. The client's digests of the file go into `expected` as the file
-    part is generated (one pass over the bytes: a separate pass cost ~5 s of CPU per GiB, SM3 mostly);
-    the SHA-256 part after the file declares the finished one."""
+    part is generated (the bytes are generated once, not once more for the digests beforehand); the
+    SHA-256 part after the file declares the finished one."""
     head = (
         f"--{BOUNDARY}\r\n"
         'Content-Disposition: form-data; name="agency_id"\r\n\r\n'
