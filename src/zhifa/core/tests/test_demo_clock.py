@@ -22,7 +22,9 @@ LAST_KNOWN = calendar.PACKAGE_LAST_YEAR
 
 @pytest.mark.slow
 @pytest.mark.django_db
-@override_settings(DEBUG=True)
+# As `make run` seeds it (ZHIFA_DEMO=1, DEBUG off). With DEBUG on, Django would also log every query,
+# on SQLite with one more query each to quote its parameters (docs/benchmarks.md, "branch testcpu").
+@override_settings(DEBUG=False, ZHIFA_DEMO=True)
 @pytest.mark.parametrize(
     "today",
     [dt.date(LAST_KNOWN, 12, 20), dt.date(LAST_KNOWN + 3, 1, 10)],
