@@ -148,9 +148,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 SLOW_FIRST = (
     "org/tests/test_demo.py",
     "core/tests/test_demo_clock.py",
-    "supervision/appeals/tests/test_demo.py",
     "enforcement/cases/tests/test_migration_0003.py",
-    "public/complaints/tests/test_demo.py",
 )
 
 

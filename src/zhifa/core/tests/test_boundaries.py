@@ -18,6 +18,8 @@ entry that no longer matches anything fails the test too, so the list only shrin
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,15 +174,33 @@ def _imports(tree: ast.AST) -> list[tuple[int, str]]:
     return found
 
 
+@functools.cache
+def _file_imports(path: Path) -> tuple[tuple[int, str], ...]:
+    """The imports of one file of the tree, parsed once for the three tests that walk the tree (each
+    parsed all ~1,400 files again: ~2 s of CPU; docs/benchmarks.md, "branch testcpu")."""
+    return tuple(_imports(ast.parse(path.read_text(encoding="utf-8"))))
+
+
 def check_source(module: str, source: str, path: str = "", *, allowlist: bool = True) -> list[Violation]:
     """The boundary violations of one module's source (the function the test runs on every file, and
     on planted sources to show that it catches them)."""
+    return check_imports(module, lambda: _imports(ast.parse(source)), path, allowlist=allowlist)
+
+
+def check_imports(
+    module: str,
+    imports: Callable[[], Iterable[tuple[int, str]]],
+    path: str = "",
+    *,
+    allowlist: bool = True,
+) -> list[Violation]:
+    """`check_source` on the module's imports (line, module), read only if the module is checked."""
     importer_app = app_of(module)
     if importer_app is None or exempt(module):
         return []
     kind = module[len(importer_app) + 1 :].split(".", maxsplit=1)[0]
     found: list[Violation] = []
-    for line, imported in _imports(ast.parse(source)):
+    for line, imported in imports():
         target_app = app_of(imported)
         if target_app is None or target_app == importer_app:
             continue
@@ -208,7 +228,9 @@ def tree_violations() -> list[Violation]:
     found: list[Violation] = []
     for path in sorted((SRC / "zhifa").rglob("*.py")):
         found.extend(
-            check_source(module_name(path), path.read_text(encoding="utf-8"), str(path.relative_to(SRC)))
+            check_imports(
+                module_name(path), functools.partial(_file_imports, path), str(path.relative_to(SRC))
+            )
         )
     return found
 
@@ -223,7 +245,7 @@ def test_every_allowlisted_import_still_exists() -> None:
     seen = set()
     for path in sorted((SRC / "zhifa").rglob("*.py")):
         module = module_name(path)
-        for _line, imported in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+        for _line, imported in _file_imports(path):
             seen.add((module, imported))
     assert not set(ALLOWED) - seen, sorted(set(ALLOWED) - seen)
 
@@ -235,7 +257,7 @@ def test_core_imports_no_app_above_it_and_audit_and_org_form_no_loop() -> None:
         app = app_of(module)
         if app is None or exempt(module):
             continue
-        for _line, imported in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+        for _line, imported in _file_imports(path):
             target = app_of(imported)
             if target and target != app:
                 graph.setdefault(app, set()).add(target)

@@ -2,15 +2,20 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from zhifa.audit.services import audit_verify
 from zhifa.org.models import User
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agency_ids
+from zhifa.public.complaints.tests.demo_checks import assert_demo_complaints_cover_every_state_and_channel
+from zhifa.supervision.appeals.tests.demo_checks import assert_demo_appeals_cover_the_states
 
 
 @pytest.mark.django_db
-@override_settings(DEBUG=True)
+# As `make run` seeds it (ZHIFA_DEMO=1, DEBUG off). With DEBUG on, Django would also log every query,
+# on SQLite with one more query each to quote its parameters (docs/benchmarks.md, "branch testcpu").
+@override_settings(DEBUG=False, ZHIFA_DEMO=True)
 def test_seed_demo_creates_the_city_and_each_persona(capsys, documents_for_the_worker) -> None:
     call_command("seed_demo")
     expected = {
@@ -33,6 +38,9 @@ def test_seed_demo_creates_the_city_and_each_persona(capsys, documents_for_the_w
     assert len(scope_agency_ids(User.objects.get(username="supervisor"))) == 3
     assert audit_verify().ok
     _records_agree_with_their_figures()
+    # the complaints' and the appeals' own demo checks, on the demo `make run` loads (one seeding for all)
+    assert_demo_complaints_cover_every_state_and_channel()
+    assert_demo_appeals_cover_the_states(timezone.localdate())
     # the 文书 left for the worker (as `make run` leaves them): one of each kind renders
     assert len(documents_for_the_worker.render_one_of_each_kind()) >= 10
     call_command("seed_demo")  # a second run does nothing

@@ -2,18 +2,20 @@
 
 Used by test_large_upload.py (1 GiB) and bench/evidence.py (2 GiB). The multipart body is generated
 on the fly (a video container header, then pseudo-random blocks) and fed to the WSGI handler as a
-stream, so neither side ever holds the file; the declared SHA-256 is computed while generating and
-sent *after* the file part, so the server's own digests are checked against an independent one.
+stream, so neither side ever holds the file; the client's SHA-256 and SM3 are computed over the bytes
+as they are generated, and the SHA-256 is declared in a part *after* the file, so the server's own
+digests are checked against independent ones it cannot have seen while hashing.
 
-    python bigupload.py <bytes> <workdir> [--body-file]
+    python bigupload.py <bytes> <workdir> [--body-file] [--database <migrated.sqlite3>]
 
-With --body-file the multipart body is first written to a file (not timed) and the request reads it
-from there, as a server reads a socket; without it the body comes from a Python generator in this
-process, whose own CPU time then counts against the upload (the test uses that: nothing is ever
-materialised).
+With --body-file the multipart body is first written to a file (not timed; the client's digests are
+computed then) and the request reads it from there, as a server reads a socket; without it the body
+comes from a Python generator in this process, whose own CPU time (generating and hashing) then counts
+against the upload (the test uses that: nothing is ever materialised).
 
 Environment: run with PYTHONPATH=src; the script sets up its own SQLite database and evidence store
-under <workdir>.
+under <workdir>: a copy of --database when given (a migrated SQLite database: the test passes the test
+suite's template, `zhifa.core.testdb.sqlite_template`), else `manage.py migrate` in a child process.
 """
 
 from __future__ import annotations
@@ -72,17 +74,10 @@ class BodyStream:
         return self.read(size)
 
 
-def expected_digests(size: int) -> dict[str, str]:
-    """The digests of the generated file, computed in a separate pass before the upload is timed."""
-    sha = hashlib.sha256()
-    sm3 = hashlib.new("sm3")
-    for block in file_blocks(size):
-        sha.update(block)
-        sm3.update(block)
-    return {"sha256": sha.hexdigest(), "sm3": sm3.hexdigest()}
-
-
-def multipart(size: int, sha256: str, agency_id: int) -> tuple[Iterator[bytes], int]:
+def multipart(size: int, agency_id: int, expected: dict[str, str]) -> tuple[Iterator[bytes], int]:
+    """The body's parts and its length. The client's digests of the file go into `expected` as the file
+    part is generated (the bytes are generated once, not once more for the digests beforehand); the
+    SHA-256 part after the file declares the finished one."""
     head = (
         f"--{BOUNDARY}\r\n"
         'Content-Disposition: form-data; name="agency_id"\r\n\r\n'
@@ -93,20 +88,28 @@ def multipart(size: int, sha256: str, agency_id: int) -> tuple[Iterator[bytes], 
         'Content-Disposition: form-data; name="file"; filename="DSJ_20250602_0930.MP4"\r\n'
         "Content-Type: video/mp4\r\n\r\n"
     ).encode()
+
     # The declared digest comes after the file: the server cannot know it while hashing.
-    tail = (
-        f"\r\n--{BOUNDARY}\r\n"
-        'Content-Disposition: form-data; name="sha256"\r\n\r\n'
-        f"{sha256}\r\n"
-        f"--{BOUNDARY}--\r\n"
-    ).encode()
+    def tail(sha256: str) -> bytes:
+        return (
+            f"\r\n--{BOUNDARY}\r\n"
+            'Content-Disposition: form-data; name="sha256"\r\n\r\n'
+            f"{sha256}\r\n"
+            f"--{BOUNDARY}--\r\n"
+        ).encode()
 
     def parts() -> Iterator[bytes]:
         yield head
-        yield from file_blocks(size)
-        yield tail
+        sha = hashlib.sha256()
+        sm3 = hashlib.new("sm3")
+        for block in file_blocks(size):
+            sha.update(block)
+            sm3.update(block)
+            yield block
+        expected.update(sha256=sha.hexdigest(), sm3=sm3.hexdigest())
+        yield tail(expected["sha256"])
 
-    return parts(), len(head) + size + len(tail)
+    return parts(), len(head) + size + len(tail("0" * 64))
 
 
 def peak_rss_mb() -> float:
@@ -130,12 +133,18 @@ def main() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{work / 'db.sqlite3'}"
     os.environ["EVIDENCE_STORAGE"] = "local"
     os.environ["EVIDENCE_ROOT"] = str(work / "evidence")
-    # Migrations run in a child process: loading every app's migration graph (and data migrations)
-    # costs memory that has nothing to do with an upload and would stay in this process's peak RSS.
-    import subprocess
+    if "--database" in sys.argv:
+        # An already migrated database (the test suite's template): what `migrate` would leave.
+        import shutil
 
-    manage = Path(__file__).resolve().parents[5] / "manage.py"
-    subprocess.run([sys.executable, str(manage), "migrate", "--noinput", "-v", "0"], check=True)
+        shutil.copyfile(sys.argv[sys.argv.index("--database") + 1], work / "db.sqlite3")
+    else:
+        # Migrations run in a child process: loading every app's migration graph (and data migrations)
+        # costs memory that has nothing to do with an upload and would stay in this process's peak RSS.
+        import subprocess
+
+        manage = Path(__file__).resolve().parents[5] / "manage.py"
+        subprocess.run([sys.executable, str(manage), "migrate", "--noinput", "-v", "0"], check=True)
     import django
 
     django.setup()
@@ -154,8 +163,8 @@ def main() -> None:
     token, _expires = api_token_issue(user=officer)
     handler = WSGIHandler()
 
-    expected = expected_digests(size)
-    parts, length = multipart(size, expected["sha256"], agency.pk)
+    expected: dict[str, str] = {}
+    parts, length = multipart(size, agency.pk, expected)
     body_input: Any = BodyStream(parts)
     if "--body-file" in sys.argv:
         body_path = work / "body.bin"
