@@ -36,11 +36,13 @@ def test_database_down_gives_503_on_pages_and_api_then_recovers(world, monkeypat
 
 
 @override_settings(
-    CACHES={
-        "default": {
+    CACHES={  # as settings.py configures them with REDIS_URL, on a Redis that is down
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
+            "KEY_PREFIX": prefix,
         }
+        for alias, prefix in (("default", "zhifa"), ("ratelimit", "zhifa-rl"))
     }
 )
 def test_redis_down_gives_503_where_the_cache_is_needed(world) -> None:
