@@ -44,9 +44,15 @@ def rows_html(rows: Iterable[dict[str, Any]]) -> SafeString:
             _("Registered on"),
         )
     )
-    lead, unknown = _("Lead"), _("not yet identified")
-    on_spot = f' <span class="badge">{_esc(_("on the spot"))}</span>'
-    suspended = f' <span class="badge warn">{_esc(_("suspended"))}</span>'
+    # (gettext outside the f-strings: makemessages does not look inside an f-string's expressions)
+    lead, unknown, on_spot_label, suspended_label = (
+        _("Lead"),
+        _("not yet identified"),
+        _("on the spot"),
+        _("suspended"),
+    )
+    on_spot = f' <span class="badge">{_esc(on_spot_label)}</span>'
+    suspended = f' <span class="badge warn">{_esc(suspended_label)}</span>'
     # one reverse for the page: the detail path with the id in place of a marker
     marker = 999_999_999
     detail = _esc(reverse("cases:detail", args=[marker])).replace(str(marker), "{}")
