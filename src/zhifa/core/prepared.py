@@ -160,6 +160,15 @@ def server_prepares(connection: Any) -> bool:
     )
 
 
+class _SentText:
+    """What Django's query log reads of a psycopg cursor after a statement (`cursor._query.query`)."""
+
+    __slots__ = ("query",)
+
+    def __init__(self, query: bytes) -> None:
+        self.query = query
+
+
 @functools.cache
 def _postgresql() -> tuple[type, int, Any, Callable[..., Any]]:
     """The preparing cursor class and what `create_cursor` uses, imported once and only on PostgreSQL
@@ -170,7 +179,13 @@ def _postgresql() -> tuple[type, int, Any, Callable[..., Any]]:
 
     class PreparingCursor(ServerBindingCursor):  # type: ignore[misc]
         def execute(self, query: Any, params: Any = None, *, prepare: Any = None, binary: Any = None) -> Any:
-            return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
+            result = super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
+            if self._query is None:  # type: ignore[has-type]
+                # psycopg records the statement it sent (`_query`, which Django's query log and
+                # CaptureQueriesContext read) except when it runs a prepared one: log its text, with
+                # the placeholders, rather than None.
+                self._query = _SentText(query.encode() if isinstance(query, str) else bytes(query))
+            return result
 
     return PreparingCursor, TIMESTAMPTZ_OID, Format.TEXT, register_tzloader
 

@@ -138,7 +138,9 @@ def test_postgresql_prepares_the_statement_and_survives_a_rollback(kit: Any) -> 
             cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
             return [row[0] for row in cursor.fetchall() if '"cases_case"' in row[0]]
 
-    assert prepared(a.pk)[0].pk == a.pk
+    with CaptureQueriesContext(connection) as ctx:
+        assert prepared(a.pk)[0].pk == a.pk
+    assert '"cases_case"' in ctx.captured_queries[0]["sql"]  # the query log shows the statement
     statements = named()
     assert len(statements) == 1 and "$1" in statements[0]
     assert prepared(a.pk)[0].agency.pk == a.agency_id and named() == statements  # run again, not re-prepared
