@@ -206,6 +206,34 @@ def case_rows(n: int, ctx: dict[str, Any], texts: Texts) -> Iterator[tuple[dict[
         yield case, doc
 
 
+# The kinds of number the generator writes (case_rows: 罚立, 当罚 as the case's number, 罚决 as the
+# decision's), each with the case's id as its sequence.
+NUMBER_KINDS = ("罚立", "当罚", "罚决")
+
+
+def advance_counters(n: int) -> None:
+    """Move the numbering counters past the generated numbers, as an import of old cases must: the app
+    numbers the next filing from `core.numbering`'s counter of (agency, kind, year), and the generated
+    cases already hold the sequences up to n (a filing in the load bench then met an existing number:
+    a unique violation, 500)."""
+    from django.db import connection
+
+    from zhifa.core.numbering import counter_key
+    from zhifa.enforcement.cases.models import Case
+
+    agencies = list(Case.objects.values_list("agency_id", flat=True).distinct().order_by())
+    years = range(TODAY.year - 5, TODAY.year + 2)
+    rows = [
+        (counter_key(agency_id=a, kind=k, year=y), n) for a in agencies for k in NUMBER_KINDS for y in years
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO core_counter (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
+            "SET value = excluded.value WHERE core_counter.value < excluded.value",
+            rows,
+        )
+
+
 def tsvector_literal(title: list[str], body: list[str], agency_id: int) -> str:
     """What setweight(to_tsvector('simple', …)) gives for our tokens (positions, A/B/D weights)."""
     positions: dict[str, list[str]] = {}
@@ -382,6 +410,7 @@ def generate(n: int, ctx: dict[str, Any]) -> dict[str, Any]:
             cursor.execute("INSERT INTO core_search_fts(core_search_fts) VALUES ('optimize')")
             cursor.execute("ANALYZE")
     # The bulk load bypasses the doors that keep the per-(agency, state) counts: recount once.
+    advance_counters(n)
     from zhifa.core import state_counts
 
     state_counts.rebuild(workflow="cases", queryset=Case.objects.all())
