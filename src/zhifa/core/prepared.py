@@ -150,6 +150,11 @@ class Prepared(Generic[M]):
             out.append(obj)
         return out
 
+    def first(self, *values: Any, using: str = "default") -> M | None:
+        """The first row of `self(*values)`, or None: `.first()` of the queryset it was built from."""
+        rows = self(*values, using=using)
+        return rows[0] if rows else None
+
 
 def server_prepares(connection: Any) -> bool:
     """Whether this database prepares the compiled SQL on the server (PostgreSQL with a

@@ -139,8 +139,7 @@ def officer_for_user(user: Any) -> Officer | None:
     """The signed-in person's own officer profile, if any."""
     if not getattr(user, "is_authenticated", False):
         return None
-    found = _OFFICER_OF_USER(user.pk)
-    return found[0] if found else None
+    return _OFFICER_OF_USER.first(user.pk)
 
 
 def credential_get_for(*, user: Any, credential_id: int) -> Credential | None:

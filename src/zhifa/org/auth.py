@@ -49,8 +49,8 @@ class ThrottledBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        found = _USER_BY_PK(pk)
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        user = _USER_BY_PK.first(pk)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(
         self,

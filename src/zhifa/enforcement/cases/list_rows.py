@@ -24,6 +24,12 @@ from zhifa.core.markup import esc as _esc
 from zhifa.core.markup import truncated
 
 
+def _detail_link() -> str:
+    """The case page's address, escaped, with `{}` for the id: one reverse per page, not per row."""
+    marker = 999_999_999
+    return _esc(reverse("cases:detail", args=[marker])).replace(str(marker), "{}")
+
+
 def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -53,9 +59,7 @@ def rows_html(rows: Iterable[dict[str, Any]]) -> SafeString:
     )
     on_spot = f' <span class="badge">{_esc(on_spot_label)}</span>'
     suspended = f' <span class="badge warn">{_esc(suspended_label)}</span>'
-    # one reverse for the page: the detail path with the id in place of a marker
-    marker = 999_999_999
-    detail = _esc(reverse("cases:detail", args=[marker])).replace(str(marker), "{}")
+    detail = _detail_link()
     out = []
     for r in rows:
         number = r["number"] or f"{lead} #{r['id']}"
@@ -92,8 +96,7 @@ def other_cases_html(cases: Iterable[Any], *, state_labels: dict[str, str]) -> S
     `date:"Y-m-d"` filter shows it (local time), agency. In the template, `get_state_display` re-hashed
     the state's whole choice list for each row and `{% url %}` resolved each link: more than half of the
     case page's template time for twenty cases."""
-    marker = 999_999_999
-    detail = _esc(reverse("cases:detail", args=[marker])).replace(str(marker), "{}")
+    detail = _detail_link()
     out = []
     for c in cases:
         day = date_format(template_localtime(c.registered_at), "Y-m-d") if c.registered_at else ""

@@ -42,8 +42,7 @@ def power_for_case(
             .first()
         )
     else:
-        found = _ITEM_WITH_VERSION(item_id)
-        item = found[0] if found else None
+        item = _ITEM_WITH_VERSION.first(item_id)
     if item is None:
         raise InvalidInput(_("Unknown power item."), detail={"field": "power_item_id"})
     version = item.published_version

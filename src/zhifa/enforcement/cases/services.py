@@ -71,8 +71,7 @@ def case_register(*, actor: Any, data: dict[str, Any]) -> Case:
     today = timezone.localdate()
     agency_id = fields.integer(data, "agency_id")
     assert agency_id is not None
-    found = _ACTIVE_AGENCY(agency_id)
-    agency = found[0] if found else None
+    agency = _ACTIVE_AGENCY.first(agency_id)
     if agency is None or agency.pk not in scope_agency_ids(actor):
         raise NotFound(_("Unknown agency, or not visible to you."), detail={"field": "agency_id"})
     if not any(agency.pk in scope_agency_ids(actor, roles=[role]) for role in t.roles):
