@@ -337,6 +337,10 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     "wmv",
     "map",
 ]
+# Only the hashed copies are kept (and compressed): every page names its static files through
+# `{% static %}` (hashed names, far-future caching) and CSS references are rewritten to hashed names,
+# so the unhashed copies were never served; compressing them doubled collectstatic's work.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Bodies read into memory (JSON, forms): larger ones are refused with 413 (core.guards).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
