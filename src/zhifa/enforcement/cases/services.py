@@ -19,7 +19,7 @@ from zhifa.audit.services import audit_record
 from zhifa.core import prepared, state_counts
 from zhifa.core import workflow as core_workflow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.core.prepared import Prepared
+from zhifa.core.prepared import Prepared, insert
 from zhifa.core.retry import retry_on_deadlock
 from zhifa.enforcement.cases import fields, hooks, permissions, rollup, search_link, workflow
 from zhifa.enforcement.cases.events import HANDLERS, Ctx
@@ -303,7 +303,7 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
     def write_event(
         self, obj: Case, ctx: Any, *, from_state: str, to_state: str, now: dt.datetime
     ) -> CaseEvent:
-        return CaseEvent.objects.create(
+        row = CaseEvent(
             case=obj,
             seq=obj.event_count,
             name=ctx.transition.event,
@@ -316,6 +316,8 @@ class CaseWorkflow(core_workflow.Workflow[Case, workflow.Transition]):
             to_state=to_state,
             payload=core_workflow.jsonable(ctx.record),
         )
+        insert(row)  # create(), its INSERT built once per process (core.prepared)
+        return row
 
     def audit_summary(
         self, obj: Case, ctx: Any, row: Any, *, from_state: str, to_state: str

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.core.prepared import Prepared
+from zhifa.core.prepared import Prepared, insert
 from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.complaints.models import Complaint, ComplaintEvent
@@ -120,7 +120,7 @@ def record(
     on: dt.date | None = None,
 ) -> ComplaintEvent:
     """Append one history row; `agency_id`/`unit_id` default to who holds the complaint now."""
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent(
         complaint=complaint,
         kind=kind,
         at=timezone.now(),
@@ -137,6 +137,8 @@ def record(
         in_time=in_time,
         data=data or {},
     )
+    insert(event)  # create(), its INSERT built once per process (core.prepared)
+    return event
 
 
 def audit(actor: Any | None, action: str, complaint: Complaint, **summary: Any) -> None:
