@@ -67,10 +67,11 @@ def deadline_open(
     return opened[0]
 
 
+# One row, and the case's rows, compiled once per process (core.prepared): most events read the
+# open ones, and an opened period is read back as the case code sees it.
 _ROW: Prepared[CaseDeadline] = Prepared(
     lambda pk: CaseDeadline.objects.filter(pk=pk), markers=(-730_100_070,)
 )
-# The case's rows, compiled once per process (core.prepared): most events read the open ones.
 _ROWS: Prepared[CaseDeadline] = Prepared(
     lambda pk: CaseDeadline.objects.of_case(pk).order_by("id"), markers=(-730_100_069,)
 )
