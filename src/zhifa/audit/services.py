@@ -57,6 +57,8 @@ def audit_record(
     with transaction.atomic(savepoint=False):
         if durable.available():
             return _append_postgresql(content)
+        if _plain_sql(connections[DEFAULT_DB_ALIAS]):
+            return _append_sqlite(content)
         head, _created = ChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS}
         )
@@ -149,6 +151,45 @@ def _append_postgresql(content: dict[str, Any]) -> AuditEntry:
         appended = cursor.fetchone()
         assert appended is not None
         entry.pk = appended[0]
+    entry._state.adding = False
+    entry._state.db = DEFAULT_DB_ALIAS
+    return entry
+
+
+_HEAD = f"SELECT seq, hash FROM {ChainHead._meta.db_table} WHERE id = 1"  # noqa: S608
+_INSERT = (
+    f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(str(f.column) for f in _FIELDS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_FIELDS))}) RETURNING id"
+)
+_MOVE_HEAD = f"UPDATE {ChainHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1"  # noqa: S608
+
+
+def _plain_sql(connection: Any) -> bool:
+    """SQLite that returns the new id from an INSERT (3.35+): the append in three fixed statements."""
+    return bool(connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert)
+
+
+def _append_sqlite(content: dict[str, Any]) -> AuditEntry:
+    """The ORM path's append (read the head, insert the entry, move the head) in three statements
+    written once, instead of compiling a get_or_create, an insert and an update for every entry: that
+    was ~1 ms of CPU per entry, 3,800 entries in the demo's seeding. The caller's IMMEDIATE
+    transaction holds SQLite's write lock from its first statement to the commit, so the head read
+    here is the head the entry is chained to, exactly as on the ORM path."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD)
+        row = cursor.fetchone()
+        if row is None:  # a new database: the head row is made once
+            ChainHead.objects.get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
+            cursor.execute(_HEAD)
+            row = cursor.fetchone()
+        assert row is not None
+        entry = _entry(row[0], row[1], content)
+        cursor.execute(_INSERT, [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _FIELDS])
+        inserted = cursor.fetchone()
+        assert inserted is not None
+        entry.pk = inserted[0]
+        cursor.execute(_MOVE_HEAD, [entry.seq, entry.hash])
     entry._state.adding = False
     entry._state.db = DEFAULT_DB_ALIAS
     return entry

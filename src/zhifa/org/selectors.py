@@ -136,6 +136,19 @@ def agency_list(*, include_units: bool = True) -> models.QuerySet[OrgNode]:
     return qs.order_by("path")
 
 
+_NODE: Prepared[OrgNode] = Prepared(lambda pk: OrgNode.objects.filter(pk=pk), markers=(-730_100_063,))
+
+
+def node_parent(node: OrgNode) -> OrgNode | None:
+    """`node.parent`, read with a query compiled once per process (every 文书 names the agency's
+    government as the reconsideration body); the parent the instance already holds is used as is."""
+    if node.parent_id is None:
+        return None
+    if OrgNode.parent.is_cached(node):
+        return node.parent
+    return _NODE.first(node.parent_id)
+
+
 def agency_get(*, node_id: int) -> OrgNode | None:
     return OrgNode.objects.filter(id=node_id, is_active=True).select_related("parent").first()
 

@@ -64,12 +64,19 @@ def user_create(
     node: OrgNode | None = None,
     is_staff: bool = False,
     is_superuser: bool = False,
+    encoded_password: str = "",
 ) -> User:
+    """`encoded_password`: the password already hashed (`make_password`), used instead of hashing
+    `password` here — for the demo's accounts, which share one public password hashed once per seeding
+    (`org.demo.demo_password_hash`; Argon2 costs ~0.3 s of CPU per hash, by design)."""
     with transaction.atomic():
         user = User(
             username=username, full_name=full_name, node=node, is_staff=is_staff, is_superuser=is_superuser
         )
-        user.set_password(password)
+        if encoded_password:
+            user.password = encoded_password
+        else:
+            user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
         audit_record(

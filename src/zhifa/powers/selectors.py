@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from zhifa.core.prepared import Prepared
 from zhifa.core.search import Hit, search_count, search_ids, search_query
 from zhifa.org.roles import Role
 from zhifa.powers.models import (
@@ -26,6 +27,31 @@ from zhifa.powers.models import (
 )
 from zhifa.powers.services import SEARCH_KIND_ARTICLE, SEARCH_KIND_POWER_ITEM
 from zhifa.powers.templatetags.powers_tags import fine_range
+
+# What a 文书 prints of the power item (documents.context), read for every document: compiled once
+# per process (core.prepared).
+_PROVISIONS: Prepared[Provision] = Prepared(
+    lambda pk: (
+        Provision.objects.filter(version_id=pk)
+        .select_related("article", "article__law")
+        .order_by("role", "position")
+    ),
+    markers=(-730_100_061,),
+)
+_TIER: Prepared[DiscretionTier] = Prepared(
+    lambda pk, name: DiscretionTier.objects.filter(version_id=pk, name=name),
+    markers=(-730_100_062, "\x00tier-marker"),
+)
+
+
+def version_provisions(*, version_id: int) -> list[Provision]:
+    """The provisions a version cites, with their articles and laws, by role and position."""
+    return _PROVISIONS(version_id)
+
+
+def version_tier(*, version_id: int, name: str) -> DiscretionTier | None:
+    """The version's discretion tier of that name (the first, as `tiers.filter(name=…).first()`)."""
+    return _TIER.first(version_id, name)
 
 
 def can_manage(user: Any) -> bool:

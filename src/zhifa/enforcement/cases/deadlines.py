@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from zhifa.core.prepared import Prepared
 from zhifa.enforcement.cases.models import OBJECT_TYPE, Case, CaseDeadline, DeadlineKind, Resolution
 from zhifa.foundation.deadlines import services as engine
 from zhifa.foundation.deadlines.models import Deadline
@@ -60,14 +61,28 @@ def deadline_open(
     )
     if case.suspended_since is not None and kind in SUSPENDABLE_KINDS:
         engine.deadline_suspend(subject(case), on=max(case.suspended_since, start_on), kinds=[kind])
-    return CaseDeadline.objects.get(pk=row.pk)
+    opened = _ROW(row.pk)  # (the row as the case code reads it, compiled once per process)
+    if not opened:
+        raise CaseDeadline.DoesNotExist(row.pk)
+    return opened[0]
+
+
+# One row, and the case's rows, compiled once per process (core.prepared): most events read the
+# open ones, and an opened period is read back as the case code sees it.
+_ROW: Prepared[CaseDeadline] = Prepared(
+    lambda pk: CaseDeadline.objects.filter(pk=pk), markers=(-730_100_070,)
+)
+_ROWS: Prepared[CaseDeadline] = Prepared(
+    lambda pk: CaseDeadline.objects.of_case(pk).order_by("id"), markers=(-730_100_069,)
+)
 
 
 def open_rows(case: Case, kinds: Iterable[str] | None = None) -> list[CaseDeadline]:
-    qs = CaseDeadline.objects.of_case(case).filter(resolved_on__isnull=True)
-    if kinds is not None:
-        qs = qs.filter(kind__in=list(kinds))
-    return list(qs.order_by("id"))
+    """The case's unresolved rows (of these kinds), oldest first."""
+    wanted = None if kinds is None else set(kinds)
+    return [
+        row for row in _ROWS(case.pk) if row.resolved_on is None and (wanted is None or row.kind in wanted)
+    ]
 
 
 def deadline_close(row: CaseDeadline, *, on: dt.date, resolution: str, explanation: str = "") -> None:

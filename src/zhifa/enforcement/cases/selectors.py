@@ -237,6 +237,21 @@ def case_history(*, case: Case) -> list[CaseEvent]:
     return events
 
 
+def case_officers_current(*, case: Case) -> list[CaseOfficer]:
+    """The officers handling the case now (not removed), with their Officer rows, in the order they
+    were assigned — compiled once per process (every 文书 prints them)."""
+    rows = [row for row in _CASE_OFFICERS(case.pk) if row.removed_on is None]
+    for row in rows:
+        row.case = case
+    return rows
+
+
+def case_deadline_rows(*, case: Case) -> list[CaseDeadline]:
+    """The case's deadline rows in the order they were opened (`CaseDeadline.objects.of_case(case)`),
+    compiled once per process."""
+    return _CASE_DEADLINES(case.pk)
+
+
 def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
     """The party's other cases the user may see: repeat offences weigh in discretion (从重情节).
     A lead whose party is not yet identified has none (an empty ID number matches nobody)."""

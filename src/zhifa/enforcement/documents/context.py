@@ -17,9 +17,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, DeadlineKind
+from zhifa.enforcement.cases.models import Case, CaseEvent, DeadlineKind
+from zhifa.enforcement.cases.selectors import case_deadline_rows, case_history, case_officers_current
 from zhifa.enforcement.evidence.models import Evidence
 from zhifa.law.capacity import guardian_order_sentence
+from zhifa.org.selectors import node_parent
+from zhifa.powers.selectors import version_provisions, version_tier
 
 MEASURE_LABELS = {
     "warning": "警告",
@@ -114,7 +117,7 @@ def agency_part(agency: Any) -> dict[str, Any]:
 def rights_part(agency: Any) -> dict[str, str]:
     """Where the party may seek review: since 2023 the people's government at the agency's level
     (行政复议法第二十四条); the parent government node is that government in our org tree."""
-    parent = agency.parent
+    parent = node_parent(agency)
     body = parent.name if parent is not None and parent.kind == "government" else "有管辖权的行政复议机关"
     return {"reconsideration_body": body, "court": "有管辖权的人民法院"}
 
@@ -137,12 +140,10 @@ def party_part(case: Case) -> dict[str, Any]:
 
 
 def officers_part(case: Case) -> list[dict[str, str]]:
-    rows = (
-        CaseOfficer.objects.filter(case=case, removed_on__isnull=True)
-        .select_related("officer")
-        .order_by("id")
-    )
-    return [{"name": row.officer.name, "credential": row.credential_number} for row in rows]
+    return [
+        {"name": row.officer.name, "credential": row.credential_number}
+        for row in case_officers_current(case=case)
+    ]
 
 
 def power_part(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -153,9 +154,7 @@ def power_part(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
         }
     texts: dict[str, list[str]] = {"violated": [], "penalty": []}
     labels: dict[str, list[str]] = {"violated": [], "penalty": []}
-    for provision in version.provisions.select_related("article", "article__law").order_by(
-        "role", "position"
-    ):
+    for provision in version_provisions(version_id=version.pk):
         if provision.article is not None and provision.role in labels:
             label = f"《{provision.article.law.title}》{provision.article.number_text}"
             labels[provision.role].append(label)
@@ -170,7 +169,7 @@ def power_part(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
         "violated_text": "\n".join(texts["violated"]),
         "penalty_text": "\n".join(texts["penalty"]) or version.penalty_text,
     }
-    tier_row = version.tiers.filter(name=case.tier_name).first() if case.tier_name else None
+    tier_row = version_tier(version_id=version.pk, name=case.tier_name) if case.tier_name else None
     tier = {
         "name": case.tier_name,
         "circumstances": tier_row.circumstances if tier_row else "",
@@ -237,12 +236,21 @@ def evidence_part(case: Case, *, refs: list[str] | None = None) -> list[dict[str
         items = [i for i in items if i.ref in wanted]
     ev_ids = [int(i.ref.split(":")[1]) for i in items if i.ref.startswith("evidence:")]
     doc_ids = [int(i.ref.split(":")[1]) for i in items if i.ref.startswith("document:")]
-    blobs: dict[str, Any] = {
-        f"evidence:{ev.pk}": ev.blob for ev in Evidence.objects.filter(pk__in=ev_ids).select_related("blob")
-    }
-    blobs.update(
-        {f"document:{d.pk}": d.blob for d in Document.objects.filter(pk__in=doc_ids).select_related("blob")}
-    )
+    blobs: dict[str, Any] = {}  # (only the digests: not each row's stored context or metadata)
+    if ev_ids:  # (most documents cite nothing yet: no query for an empty list)
+        blobs.update(
+            {
+                f"evidence:{e.pk}": e.blob
+                for e in Evidence.objects.filter(pk__in=ev_ids).select_related("blob").only("id", "blob")
+            }
+        )
+    if doc_ids:
+        blobs.update(
+            {
+                f"document:{d.pk}": d.blob
+                for d in Document.objects.filter(pk__in=doc_ids).select_related("blob").only("id", "blob")
+            }
+        )
     out = []
     for seq, item in enumerate(items, start=1):
         blob = blobs.get(item.ref)
@@ -285,13 +293,11 @@ def build(
     inputs: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    events = list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("seq"))
+    events = case_history(case=case)
     if event is not None and all(e.pk != event.pk for e in events):
         events.append(event)
     power, tier = power_part(case)
-    deadlines = {
-        row.kind: row.due_on for row in CaseDeadline.objects.of_case(case).order_by("id")
-    }  # the latest row of each kind wins
+    deadlines = {row.kind: row.due_on for row in case_deadline_rows(case=case)}  # the latest of a kind wins
     file_event = _last(events, "file")
     review = (
         event

@@ -33,6 +33,7 @@ from zhifa.audit.services import audit_record
 from zhifa.core.errors import DomainError
 from zhifa.core.files.models import Blob
 from zhifa.core.files.services import blob_store
+from zhifa.core.prepared import Prepared
 from zhifa.core.workflow import after_commit
 from zhifa.enforcement.documents import rendering
 from zhifa.enforcement.documents.models import Document
@@ -93,10 +94,25 @@ def schedule(document_id: int) -> None:
     after_commit(enqueue)
 
 
+# The row a rendering reads, and the row it locks to store the PDF: compiled once per process
+# (core.prepared; the documents of an archived file are rendered one after another).
+_TO_RENDER: Prepared[Document] = Prepared(
+    lambda pk: Document.objects.select_related("version", "agency", "blob").filter(pk=pk),
+    markers=(-730_100_072,),
+)
+_LOCKED: Prepared[Document] = Prepared(
+    lambda pk: Document.objects.select_for_update(of=("self",)).select_related("blob").filter(pk=pk),
+    markers=(-730_100_073,),
+)
+
+
 def document_render(*, document_id: int) -> Document:
     """Render and store the PDF of one document unless it has one. Returns the row as stored. A
     rendering that fails is recorded (`render_failed`) and re-raised to the caller."""
-    document = Document.objects.select_related("version", "agency", "blob").get(pk=document_id)
+    found = _TO_RENDER(document_id)
+    if not found:
+        raise Document.DoesNotExist(document_id)
+    document = found[0]
     if document.blob_id is not None:
         return document  # stored once: never rendered again
     try:
@@ -110,7 +126,10 @@ def document_render(*, document_id: int) -> Document:
         render_failed(document_id=document_id, error=exc)
         raise
     with transaction.atomic():
-        locked = Document.objects.select_for_update(of=("self",)).select_related("blob").get(pk=document_id)
+        rows = _LOCKED(document_id)
+        if not rows:
+            raise Document.DoesNotExist(document_id)
+        locked = rows[0]
         if locked.blob_id is not None:
             return locked  # a concurrent rendering stored first; its bytes stay
         blob = blob_store(rendered.pdf, mime=PDF_MIME)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.core.numbering import issue_number
+from zhifa.core.prepared import Prepared
 from zhifa.enforcement.cases.models import Case, CaseEvent
 from zhifa.enforcement.cases.selectors import finished as case_finished
 from zhifa.enforcement.cases.selectors import require_case_writable
@@ -39,11 +40,28 @@ DECISION_CODES = frozenset({"decision", "no_penalty_decision"})
 # --- Templates --------------------------------------------------------------------------------------
 
 
+# Read for every document generated (a case event produces one to three): compiled once per process
+# (core.prepared), as `.first()` of the same querysets orders them.
+_TEMPLATE: Prepared[DocumentTemplate] = Prepared(
+    lambda code: DocumentTemplate.objects.select_related("current").filter(code=code).order_by("pk"),
+    markers=("\x00template-marker",),
+)
+_CURRENT: Prepared[Document] = Prepared(
+    lambda case_id, code: (
+        Document.objects.select_for_update()
+        .filter(case_id=case_id, code=code)
+        .exclude(state=Document.State.SUPERSEDED)
+        .order_by("-id")
+    ),
+    markers=(-730_100_065, "\x00document-code-marker"),
+)
+
+
 def template_get(code: str) -> DocumentTemplate:
     """The template row for `code`, created with its built-in version 1 on first use."""
     if code not in catalogue.BY_CODE:
         raise NotFound(_("Unknown document kind."), detail={"code": code})
-    template = DocumentTemplate.objects.select_related("current").filter(code=code).first()
+    template = _TEMPLATE.first(code)
     if template is not None and template.current is not None:
         return template
     kind = catalogue.kind(code)
@@ -329,13 +347,8 @@ def _number_for(case: Case, kind: catalogue.Kind, on: dt.date) -> str:
 
 
 def _current(case: Case, code: str) -> Document | None:
-    return (
-        Document.objects.select_for_update()
-        .filter(case=case, code=code)
-        .exclude(state=Document.State.SUPERSEDED)
-        .order_by("-id")
-        .first()
-    )
+    """The newest document of that kind not superseded, locked."""
+    return _CURRENT.first(case.pk, code)
 
 
 def can_write(actor: Any, case: Case) -> bool:
@@ -601,16 +614,23 @@ def _record_date(inputs: dict[str, Any]) -> dt.date | None:
         return None
 
 
+# What `file_items_records` reads of each 笔录 (not its stored context), compiled once per process.
+_RECORDS: Prepared[Document] = Prepared(
+    lambda pk: (
+        Document.objects.filter(case_id=pk, code__in=catalogue.RECORD_CODES)
+        .exclude(state=Document.State.SUPERSEDED)
+        .only("id", "code", "title", "number", "inputs", "generated_at")
+        .order_by("generated_at", "id")
+    ),
+    markers=(-730_100_067,),
+)
+
+
 def file_items_records(case: Case) -> list[FileItem]:
     """The investigation records (笔录, 行政处罚法第五十五条) of the case as citable file items: dated
     by what they say, entered when they were generated."""
-    rows = (
-        Document.objects.filter(case=case, code__in=catalogue.RECORD_CODES)
-        .exclude(state=Document.State.SUPERSEDED)
-        .order_by("generated_at", "id")
-    )
     items = []
-    for doc in rows:
+    for doc in _RECORDS(case.pk):
         entered = timezone.localtime(doc.generated_at).date()
         items.append(
             FileItem(

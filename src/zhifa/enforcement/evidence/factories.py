@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import random
@@ -53,8 +54,11 @@ def mp4_bytes(payload_size: int = 4096, *, seed: int = 0) -> bytes:
     return ftyp + mdat
 
 
+@functools.lru_cache(maxsize=64)
 def pdf_bytes(text: str = "现场检查笔录") -> bytes:
-    """A one-page PDF rendered by WeasyPrint (the same engine as the 文书)."""
+    """A one-page PDF rendered by WeasyPrint (the same engine as the 文书). Kept per text: the same
+    text renders to the same bytes (no date in them), and the demo scans the same signed waiver into
+    two dozen files (each rendering also loaded the fonts again)."""
     from weasyprint import HTML
 
     pdf: bytes = HTML(string=f"<p style='font-family:Noto Serif CJK SC'>{text}</p>").write_pdf()

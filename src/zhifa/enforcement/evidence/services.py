@@ -28,6 +28,7 @@ from zhifa.core.files.services import (
     content_remove_orphan,
     verification_fresh,
 )
+from zhifa.core.prepared import Prepared
 from zhifa.enforcement.cases.selectors import require_case_writable, state_is_writable
 from zhifa.enforcement.evidence import kinds, permissions
 from zhifa.enforcement.evidence.meta import EvidenceMeta
@@ -483,11 +484,23 @@ EVIDENCE_LABELS = {
 }
 
 
+# What `file_items_evidence` reads of each item, compiled once per process (core.prepared): every 文书
+# generated lists what the file holds.
+_FILE_EVIDENCE: Prepared[Evidence] = Prepared(
+    lambda pk: (
+        Evidence.objects.filter(case_id=pk, destroyed_at__isnull=True)
+        .only("id", "kind", "description", "captured_at", "uploaded_at")
+        .order_by("captured_at", "id")
+    ),
+    markers=(-730_100_066,),
+)
+
+
 def file_items_evidence(case: Any) -> list[FileItem]:
     """The case's evidence items (not destroyed) as citable file items: dated when captured, entered
     when uploaded."""
     items = []
-    for ev in Evidence.objects.filter(case=case, destroyed_at__isnull=True).order_by("captured_at", "id"):
+    for ev in _FILE_EVIDENCE(case.pk):
         items.append(
             FileItem(
                 ref=f"evidence:{ev.pk}",

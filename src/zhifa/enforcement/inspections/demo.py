@@ -18,6 +18,7 @@ from zhifa.enforcement.inspections.models import Task
 from zhifa.enforcement.inspections.workflow import task_apply_event
 from zhifa.officers.factories import make_id_number
 from zhifa.officers.services import credential_issue, officer_create
+from zhifa.org.demo import demo_password_hash
 from zhifa.org.roles import Role
 from zhifa.org.services import role_grant, user_create
 
@@ -48,7 +49,14 @@ def _inspector_accounts(ctx: dict[str, Any], today: dt.date) -> None:
         ("inspector4", "曹雪梅"),
     ]
     for index, (username, name) in enumerate(accounts, start=1):
-        user = user_create(actor=None, username=username, password=password, full_name=name, node=unit)
+        user = user_create(
+            actor=None,
+            username=username,
+            password=password,
+            encoded_password=demo_password_hash(),
+            full_name=name,
+            node=unit,
+        )
         role_grant(actor=None, user=user, role=Role.OFFICER, node=unit)
         ctx["users"][username] = user
         officer = officer_create(

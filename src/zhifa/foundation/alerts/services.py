@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, InvalidInput
+from zhifa.core.prepared import Prepared
 from zhifa.foundation.alerts.models import Alert
 
 
@@ -51,10 +52,18 @@ def alert_raise(
         return Alert.objects.get(key=key, resolved_at__isnull=True)
 
 
+# Asked after most workflow events (the alerts an event answers), nearly always to find none: the
+# query compiled once per process (core.prepared).
+_OPEN_BY_KEY: Prepared[Alert] = Prepared(
+    lambda key: Alert.objects.select_for_update().filter(key=key, resolved_at__isnull=True),
+    markers=("\x00alert-key-marker",),
+)
+
+
 def alert_resolve(*, key: str, actor: Any | None = None, note: str = "") -> int:
     """Close the open alert(s) for a condition that no longer holds (or that a person has handled)."""
     with transaction.atomic():
-        alerts = list(Alert.objects.select_for_update().filter(key=key, resolved_at__isnull=True))
+        alerts = _OPEN_BY_KEY(key)
         for alert in alerts:
             _close(alert, actor=actor, note=note)
     return len(alerts)

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from zhifa.core.prepared import Prepared, insert
 from zhifa.foundation.deadlines.models import Deadline
 from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law.days import DayKind, Period, period_end
@@ -224,7 +225,7 @@ def deadline_open(
     )
     _recompute(row)
     row.status = status_of(row, today=today or timezone.localdate())
-    row.save(force_insert=True)
+    insert(row)  # save(force_insert=True), its INSERT built once per process (core.prepared)
     return row
 
 
@@ -255,34 +256,45 @@ def deadline_open_fixed(
     )
     _recompute(row)
     row.status = status_of(row, today=today or timezone.localdate())
-    row.save(force_insert=True)
+    insert(row)  # save(force_insert=True), its INSERT built once per process (core.prepared)
     return row
 
 
+# Every row of one object, compiled once per process (core.prepared): an object has a handful of rows,
+# and every act on it reads them (the open ones, the latest of a kind) — one query compiled once
+# instead of a filtered query compiled for each read.
+_ROWS_OF: Prepared[Deadline] = Prepared(
+    lambda object_type, object_id: Deadline.objects.filter(
+        object_type=object_type, object_id=object_id
+    ).order_by("id"),
+    markers=("\x00deadline-object-marker", -730_100_068),
+)
+
+
 def open_rows(subject: Subject, kinds: Iterable[str] | None = None) -> list[Deadline]:
-    qs = Deadline.objects.filter(
-        object_type=subject.object_type, object_id=subject.object_id, resolved_on__isnull=True
-    )
-    if kinds is not None:
-        qs = qs.filter(kind__in=list(kinds))
-    return list(qs.order_by("id"))
+    """The object's unresolved rows (of these kinds), oldest first."""
+    wanted = None if kinds is None else set(kinds)
+    return [
+        row
+        for row in deadlines_of(subject)
+        if row.resolved_on is None and (wanted is None or row.kind in wanted)
+    ]
 
 
 def deadlines_of(subject: Subject) -> list[Deadline]:
-    return list(
-        Deadline.objects.filter(object_type=subject.object_type, object_id=subject.object_id).order_by("id")
-    )
+    """Every row of the object, oldest first."""
+    return _ROWS_OF(subject.object_type, subject.object_id)
 
 
 def latest(subject: Subject, kinds: Iterable[str]) -> Deadline | None:
     """The most recent row of these kinds, open or resolved (what a domain's copy column shows)."""
-    return (
-        Deadline.objects.filter(
-            object_type=subject.object_type, object_id=subject.object_id, kind__in=list(kinds)
-        )
-        .order_by("-id")
-        .first()
-    )
+    return latest_of(deadlines_of(subject), kinds)
+
+
+def latest_of(rows: list[Deadline], kinds: Iterable[str]) -> Deadline | None:
+    """`latest` among rows already read (`deadlines_of`)."""
+    wanted = set(kinds)
+    return next((row for row in reversed(rows) if row.kind in wanted), None)
 
 
 def deadline_close(row: Deadline, *, on: dt.date, resolution: str, explanation: str = "") -> None:

@@ -12,6 +12,8 @@ not passed on).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -245,6 +247,9 @@ class ComplaintEvent(AppendOnlyModel):
     """One step of the complaint's history. `public_note` is what the complainant sees on the progress
     page; `internal_note` stays with staff. `due_on`/`in_time` record the deadline a deciding or
     concluding step answered to, so on-time statistics never recompute history."""
+
+    # core.prepared.insert may add a row without save(): AppendOnlyModel.save() only refuses updates
+    INSERT_WITHOUT_SAVE: ClassVar[bool] = True
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=EventKind.choices)

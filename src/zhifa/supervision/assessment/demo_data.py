@@ -28,6 +28,7 @@ def _judged(rnd: Any) -> list[Any]:
 
 def seed_assessment(ctx: dict[str, Any]) -> None:
     from zhifa.core.roles import Role
+    from zhifa.org.demo import demo_password_hash
     from zhifa.org.services import role_grant, user_create
     from zhifa.supervision.assessment import services
 
@@ -40,6 +41,7 @@ def seed_assessment(ctx: dict[str, Any]) -> None:
             actor=None,
             username="assessor",
             password=settings.DEMO_PASSWORD,
+            encoded_password=demo_password_hash(),
             full_name="高考评",
             node=units["sfj_jd"],
         )
@@ -78,6 +80,7 @@ def seed_assessment(ctx: dict[str, Any]) -> None:
                 actor=None,
                 username="market_legal",
                 password=settings.DEMO_PASSWORD,
+                encoded_password=demo_password_hash(),
                 full_name="周法制",
                 node=units["scj_zd"],
             )

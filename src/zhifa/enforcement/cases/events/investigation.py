@@ -22,6 +22,7 @@ from zhifa.enforcement.cases.models import (
     State,
 )
 from zhifa.enforcement.cases.powers_link import check_party_type, classify, power_for_case, provision_text
+from zhifa.enforcement.cases.selectors import case_officers_current
 from zhifa.law import capacity, casefile, deliberation, prior_penalties
 from zhifa.law import hearing as hearing_law
 from zhifa.law import penalty as law
@@ -33,7 +34,7 @@ CASE_NUMBER_KIND = "罚立"
 
 
 def active_officers(case: Case) -> list[CaseOfficer]:
-    return list(case.officers.filter(removed_on__isnull=True).select_related("officer").order_by("id"))
+    return case_officers_current(case=case)
 
 
 def require_two_handlers(case: Case) -> None:

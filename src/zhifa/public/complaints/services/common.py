@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhifa.core.prepared import Prepared, insert
 from zhifa.org.roles import Role
 from zhifa.org.selectors import user_can_see_agency
 from zhifa.public.complaints.models import Complaint, ComplaintEvent
@@ -76,8 +77,14 @@ def normalise_tracking_code(code: str) -> str:
     return code[:24]
 
 
+# The complaint every act locks first, compiled once per process (core.prepared).
+_LOCKED: Prepared[Complaint] = Prepared(
+    lambda pk: Complaint.objects.select_for_update().filter(id=pk), markers=(-730_100_071,)
+)
+
+
 def locked(complaint_id: int) -> Complaint:
-    complaint = Complaint.objects.select_for_update().filter(id=complaint_id).first()
+    complaint = _LOCKED.first(complaint_id)
     if complaint is None:
         raise NotFound(_("No such complaint."))
     return complaint
@@ -113,7 +120,7 @@ def record(
     on: dt.date | None = None,
 ) -> ComplaintEvent:
     """Append one history row; `agency_id`/`unit_id` default to who holds the complaint now."""
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent(
         complaint=complaint,
         kind=kind,
         at=timezone.now(),
@@ -130,6 +137,8 @@ def record(
         in_time=in_time,
         data=data or {},
     )
+    insert(event)  # create(), its INSERT built once per process (core.prepared)
+    return event
 
 
 def audit(actor: Any | None, action: str, complaint: Complaint, **summary: Any) -> None:

@@ -40,12 +40,12 @@ def subject(complaint: Complaint) -> deadlines.Subject:
 
 def sync(complaint: Complaint) -> list[str]:
     """Copy the engine's rows onto the complaint (in memory); the fields to save."""
-    s = subject(complaint)
-    acceptance = deadlines.latest(s, [ACCEPTANCE])
-    reply = deadlines.latest(s, REPLY_KINDS)
+    rows = deadlines.deadlines_of(subject(complaint))  # read once: the three reads below are of these
+    acceptance = deadlines.latest_of(rows, [ACCEPTANCE])
+    reply = deadlines.latest_of(rows, REPLY_KINDS)
     # Only the complaint's own periods: the 复查/复核 answer (held by the reviewing body) is not the
     # handling agency's current deadline.
-    running = deadlines.open_rows(s, list(PERIODS))
+    running = [row for row in rows if row.resolved_on is None and row.kind in PERIODS]
     current = running[-1] if running else None
     complaint.acceptance_due = acceptance.due_on if acceptance else None
     complaint.conclusion_due = reply.due_on if reply else None
