@@ -15,8 +15,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from zhifa.core import testdata
 from zhifa.core.calendar import calendar_changed
-from zhifa.org.factories import PASSWORD, OrgWorld, build_org_world
+from zhifa.org.factories import PASSWORD, WORLD, OrgWorld, build_org_world
 
 # Directories and modules whose tests depend on dates and holidays: marked `clock`, so CI can run them
 # again with the clock at 12-20 of the last year the holiday package knows (`.ci/run`).
@@ -24,6 +25,7 @@ CLOCK_PATHS = (
     "zhifa/law/",
     "zhifa/core/tests/test_calendar",
     "zhifa/core/tests/test_demo_clock",
+    "zhifa/core/tests/test_testdata",  # the shared world is built under the moved clock too
     "zhifa/enforcement/cases/",
     "zhifa/enforcement/seizures/",
     "zhifa/public/complaints/",
@@ -103,6 +105,9 @@ def _phase(item: pytest.Item, name: str) -> Iterator[None]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Any:
     with _phase(item, "setup"):
+        # Before any fixture: the shared test data this test needs, and only that, in the database
+        # (zhifa.core.testdata; a build that fails is this test's setup error).
+        testdata.before_setup(item)
         return (yield)
 
 
@@ -247,23 +252,32 @@ def _same_html_same_pdf() -> Iterator[None]:
         print(f"\nPDF memo: {stats}")
 
 
-@pytest.fixture(autouse=True)
-def _factory_serials_from_one() -> None:
-    """The factories number what must be unique (ID numbers, credit codes, certificate numbers) from a
-    process-wide counter; each test has a database of its own, so each test starts the counters at 1.
-    A test then builds the same case the same way whichever tests ran before it in its process (xdist
-    deals files out differently from run to run), and renders the same 文书 (`_same_html_same_pdf`)."""
-    import itertools
-
+def _serial_factories() -> tuple[Any, ...]:
     from zhifa.enforcement.cases import factories as cases
     from zhifa.enforcement.inspections import factories as inspections
     from zhifa.officers import factories as officers
 
-    for module in (cases, inspections, officers):
-        module._serial = itertools.count(1)  # type: ignore[attr-defined]
+    return (cases, inspections, officers)
 
 
 @pytest.fixture(autouse=True)
+@testdata.neutral  # the shared data's builds set the counters themselves
+def _factory_serials_from_one(request: pytest.FixtureRequest) -> None:
+    """The factories number what must be unique (ID numbers, credit codes, certificate numbers) from a
+    process-wide counter; each test has a database of its own, so each test starts the counters at 1
+    (after the shared test data it gets, where that data's build left them: the test then numbers on as
+    when it built that data itself). A test then builds the same case the same way whichever tests ran
+    before it in its process (xdist deals files out differently from run to run), and renders the same
+    文书 (`_same_html_same_pdf`)."""
+    import itertools
+
+    start = testdata.serials(request)
+    for module in _serial_factories():
+        module._serial = itertools.count(start.get(module.__name__, 1))
+
+
+@pytest.fixture(autouse=True)
+@testdata.neutral  # no build signs anyone in
 def _fresh_rate_limits() -> None:
     """Every test starts with no client counted (the counters live in their own cache, per process)."""
     from django.core.cache import caches
@@ -272,6 +286,7 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture(autouse=True)
+@testdata.neutral  # the shared data's builds start and end with a fresh calendar cache too
 def _fresh_calendar_cache() -> Iterator[None]:
     calendar_changed()  # rows of one test must not leak into the next through the year cache
     yield
@@ -319,9 +334,26 @@ def documents_for_the_worker(monkeypatch: pytest.MonkeyPatch) -> DocumentsForThe
     return kept
 
 
+@pytest.fixture(scope="session")
+def _shared_test_data(
+    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[testdata.SharedTestData]:
+    """This process's shared test data (zhifa.core.testdata). Session-scoped, so the first build happens
+    before the first test that needs it opens its transaction."""
+    with testdata.session_manager(
+        request.config, django_db_blocker, counters=_serial_factories(), fresh=calendar_changed
+    ) as manager:
+        yield manager
+
+
 @pytest.fixture
-def world(db: Any) -> OrgWorld:
-    return build_org_world()
+@testdata.hands_out(WORLD)
+def world(db: Any, _shared_test_data: Any, request: pytest.FixtureRequest) -> OrgWorld:
+    """The org world (`build_org_world`): built once per process and shared (zhifa.core.testdata), each
+    test with its own copies of the objects; built for the test itself where it cannot be shared (a
+    transactional test, a fixture that freezes another day before it)."""
+    world: OrgWorld = testdata.objects(request, WORLD, build_org_world)
+    return world
 
 
 @pytest.fixture

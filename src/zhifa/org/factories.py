@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from zhifa.core.testlayers import Layer
 from zhifa.org.models import OrgNode, User
 from zhifa.org.roles import Role
 from zhifa.org.services import org_node_create, role_grant, user_create
@@ -90,3 +91,8 @@ def build_org_world() -> OrgWorld:
         "outsider": make_user("outsider", node=None, full_name="路人"),
     }
     return world
+
+
+# The org world as a layer of shared test data (zhifa.core.testdata): built once per test process, under the
+# process's clock (the tests build it before any fixture of theirs freezes the clock).
+WORLD = Layer("org world", lambda below: build_org_world())

@@ -13,13 +13,14 @@ from typing import Any
 from django.utils import timezone
 
 from zhifa.core.identity import resident_id_check_char, uscc_check_char
+from zhifa.core.testlayers import Layer
 from zhifa.enforcement.cases import hooks
 from zhifa.enforcement.cases.models import Case, State
 from zhifa.enforcement.cases.services import case_apply_event, case_register
 from zhifa.law.penalty import LEGAL_REVIEW_CHECKLIST
 from zhifa.officers.factories import make_credentialed_officer, make_officer
 from zhifa.officers.models import Officer
-from zhifa.org.factories import OrgWorld
+from zhifa.org.factories import WORLD, OrgWorld
 from zhifa.powers.factories import make_item, tier
 from zhifa.powers.models import PowerItem
 
@@ -76,6 +77,15 @@ def build_case_kit(world: OrgWorld) -> CaseKit:
             agency=world.agency_a, unit=world.legal_a, user=world.reviewer_a, has_legal_qualification=True
         ),
         presider=make_credentialed_officer(agency=world.agency_a, unit=world.legal_a, name="吴十"),
+    )
+
+
+def case_kit_layer(clock: dt.datetime) -> Layer:
+    """The case kit on the org world as a layer of shared test data (zhifa.core.testdata), built with the
+    clock stopped at `clock`: the moment the app's `frozen` fixture stops it at, as the kit was built when
+    each test built it. The apps whose tests freeze the same moment share the same rows."""
+    return Layer(
+        f"case kit at {clock.isoformat()}", lambda below: build_case_kit(below[WORLD.key]), WORLD, clock
     )
 
 

@@ -1,11 +1,16 @@
 """The JSON API of the power list and the law library (shared/API.md)."""
 
+import tempfile
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from zhifa.core import testdata
+from zhifa.org.factories import WORLD, OrgWorld
 from zhifa.powers.data_files import data_dir
 from zhifa.powers.factories import make_item, tier
 from zhifa.powers.importing import import_power_list
@@ -17,21 +22,32 @@ pytestmark = pytest.mark.django_db
 LAWS = ["大气污染防治法(2018-10-26).md", "城市道路管理条例(2019-03-24).md", "城乡规划法(2019-04-23).md"]
 
 
-@pytest.fixture
-def library(world, tmp_path):
+def import_library(below: dict[str, Any]) -> OrgWorld:
+    world: OrgWorld = below[WORLD.key]
     # Three statutes are enough here (and fast); test_law_library.py searches all 23.
-    for name in LAWS:
-        (tmp_path / name).write_bytes((data_dir() / "laws" / name).read_bytes())
-    call_command("import_laws", str(tmp_path), verbosity=0)
-    folder = data_dir()
+    with tempfile.TemporaryDirectory() as folder:
+        for name in LAWS:
+            (Path(folder) / name).write_bytes((data_dir() / "laws" / name).read_bytes())
+        call_command("import_laws", folder, verbosity=0)
+    data = data_dir()
     import_power_list(
         actor=None,
-        items=("power_items.csv", (folder / "power_items.csv").read_bytes()),
-        tiers=("discretion_tiers.csv", (folder / "discretion_tiers.csv").read_bytes()),
+        items=("power_items.csv", (data / "power_items.csv").read_bytes()),
+        tiers=("discretion_tiers.csv", (data / "discretion_tiers.csv").read_bytes()),
         agency=world.agency_a,
         area="城市管理",
     )
     return world
+
+
+# ~1 s of CPU to import: once per test process, shared by this module's tests (zhifa.core.testdata)
+LIBRARY = testdata.Layer("powers: three statutes and agency A's power list", import_library, WORLD)
+
+
+@pytest.fixture
+@testdata.hands_out(LIBRARY)
+def library(world, request):
+    return testdata.objects(request, LIBRARY, lambda: import_library({WORLD.key: world}))
 
 
 def test_list_counts_and_finds_a_code(client, library, api_token) -> None:

@@ -1,9 +1,13 @@
 """Pages of the power list and the law library."""
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from zhifa.core import testdata
+from zhifa.org.factories import WORLD, OrgWorld
 from zhifa.powers.data_files import data_dir
 from zhifa.powers.factories import make_item, tier
 from zhifa.powers.importing import import_power_list
@@ -12,8 +16,8 @@ from zhifa.powers.models import ImportJob, PowerItem
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def listed(world):
+def import_list(below: dict[str, Any]) -> OrgWorld:
+    world: OrgWorld = below[WORLD.key]
     folder = data_dir()
     import_power_list(
         actor=None,
@@ -23,6 +27,16 @@ def listed(world):
         area="城市管理",
     )
     return world
+
+
+# imported once per test process, shared by this module's tests (zhifa.core.testdata)
+LISTED = testdata.Layer("powers: agency A's power list", import_list, WORLD)
+
+
+@pytest.fixture
+@testdata.hands_out(LISTED)
+def listed(world, request):
+    return testdata.objects(request, LISTED, lambda: import_list({WORLD.key: world}))
 
 
 def test_list_page_filters_and_searches(client, listed) -> None:

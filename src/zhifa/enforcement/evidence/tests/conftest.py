@@ -5,8 +5,11 @@ from typing import Any
 
 import pytest
 
+from zhifa.core import testdata
+
 
 @pytest.fixture(autouse=True)
+@testdata.neutral  # the shared test data's builds store no file
 def evidence_root(tmp_path: Path, settings: Any) -> Path:
     """Each test gets its own local evidence store (settings change clears the cached store)."""
     root = tmp_path / "evidence"

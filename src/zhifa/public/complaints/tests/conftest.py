@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
+from zhifa.core import testdata
 from zhifa.public.complaints.factories import Routing, make_routing
 
 # Tuesday 3 June 2025, 10:00 in Shanghai: a plain working day after the 端午 holiday (31 May – 2 June).
@@ -14,6 +15,7 @@ NOW = dt.datetime(2025, 6, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(autouse=True)
+@testdata.neutral  # the shared test data's builds leave nothing in the cache
 def _clean_cache() -> Iterator[None]:
     cache.clear()  # rate-limit counters and cached pages must not leak between tests
     yield

@@ -7,14 +7,24 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from zhifa.enforcement.cases.factories import CaseKit, advance, build_case_kit, person_id, register
+from zhifa.core import testdata
+from zhifa.enforcement.cases.factories import (
+    CaseKit,
+    advance,
+    build_case_kit,
+    case_kit_layer,
+    person_id,
+    register,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 START = dt.date(2025, 9, 22)  # filed Mon 22 Sep; decided Wed 24 Sep; served Thu 25 Sep
 NOW = dt.datetime(2025, 9, 26, 10, 0, tzinfo=SH)
+KIT = case_kit_layer(NOW)  # built once per test process, shared (zhifa.core.testdata)
 
 
 @pytest.fixture(autouse=True)
+@testdata.neutral  # the shared test data's builds leave nothing in the cache
 def _clean_cache() -> Iterator[None]:
     cache.clear()  # cached pages and counts must not leak between tests
     yield
@@ -28,8 +38,10 @@ def frozen() -> Iterator[Any]:
 
 
 @pytest.fixture
-def kit(world: Any, frozen: Any) -> CaseKit:
-    return build_case_kit(world)
+@testdata.hands_out(KIT)
+def kit(world: Any, frozen: Any, request: pytest.FixtureRequest) -> CaseKit:
+    kit: CaseKit = testdata.objects(request, KIT, lambda: build_case_kit(world))
+    return kit
 
 
 def person_party(name: str = "张三丰") -> dict[str, str]:

@@ -6,13 +6,15 @@ from typing import Any
 import pytest
 import time_machine
 
-from zhifa.enforcement.cases.factories import CaseKit, advance, build_case_kit, register
+from zhifa.core import testdata
+from zhifa.enforcement.cases.factories import CaseKit, advance, build_case_kit, case_kit_layer, register
 from zhifa.enforcement.cases.models import State as CaseState
 from zhifa.org.factories import OrgWorld
 
 # A quiet stretch of 2025 (official calendar known): 1 Sept 2025 is a Monday; National Day week
 # (1–8 October 2025) lies inside the periods the tests count, so working days skip it.
 NOW = dt.datetime(2025, 9, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+KIT = case_kit_layer(NOW)  # built once per test process, shared (zhifa.core.testdata)
 
 
 @pytest.fixture
@@ -22,8 +24,10 @@ def frozen() -> Any:
 
 
 @pytest.fixture
-def kit(world: OrgWorld, frozen: Any) -> CaseKit:
-    return build_case_kit(world)
+@testdata.hands_out(KIT)
+def kit(world: OrgWorld, frozen: Any, request: pytest.FixtureRequest) -> CaseKit:
+    kit: CaseKit = testdata.objects(request, KIT, lambda: build_case_kit(world))
+    return kit
 
 
 @pytest.fixture

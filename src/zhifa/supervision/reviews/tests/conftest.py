@@ -5,10 +5,12 @@ from typing import Any
 import pytest
 import time_machine
 
-from zhifa.enforcement.cases.factories import CaseKit, build_case_kit
+from zhifa.core import testdata
+from zhifa.enforcement.cases.factories import CaseKit, build_case_kit, case_kit_layer
 from zhifa.enforcement.cases.tests.conftest import SH
 
 TODAY = dt.date(2025, 6, 30)
+KIT = case_kit_layer(dt.datetime(2025, 6, 30, 10, 0, tzinfo=SH))  # the cases app's: the same rows, shared
 
 
 @pytest.fixture
@@ -18,5 +20,7 @@ def frozen() -> Iterator[dt.date]:
 
 
 @pytest.fixture
-def kit(world: Any, frozen: dt.date) -> CaseKit:
-    return build_case_kit(world)
+@testdata.hands_out(KIT)
+def kit(world: Any, frozen: dt.date, request: pytest.FixtureRequest) -> CaseKit:
+    kit: CaseKit = testdata.objects(request, KIT, lambda: build_case_kit(world))
+    return kit

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from zhifa.enforcement.cases.factories import build_case_kit, register
+from zhifa.core import testdata
+from zhifa.enforcement.cases.factories import build_case_kit, case_kit_layer, register
 from zhifa.enforcement.cases.tests.builders import ordinary
 from zhifa.supervision.stats.charts import bar_chart
 from zhifa.supervision.stats.selectors import stats_summary
@@ -14,11 +15,16 @@ from zhifa.supervision.stats.selectors import stats_summary
 TODAY = dt.date(2025, 6, 30)
 
 
+NOW = dt.datetime(2025, 6, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+KIT = case_kit_layer(NOW)  # the cases app's kit: the same rows, shared (zhifa.core.testdata)
+
+
 @pytest.fixture
-def kit(world):
+@testdata.hands_out(KIT)
+def kit(world, request):
     # the case builders record real-world dates in May–June 2025, so "today" is 30 June 2025
-    with time_machine.travel(dt.datetime(2025, 6, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        yield build_case_kit(world)
+    with time_machine.travel(NOW, tick=False):
+        yield testdata.objects(request, KIT, lambda: build_case_kit(world))
 
 
 @pytest.mark.django_db
