@@ -66,7 +66,8 @@ run-demo: compile run-migrated
 	@ZHIFA_DEMO=1 $(MANAGE) seed_demo
 
 run-static: run-migrated
-	@$(MAKE) --no-print-directory $(ZHIFA_VAR_DIR)/static/staticfiles.json
+	@$(MAKE) --no-print-directory -q $(ZHIFA_VAR_DIR)/static/staticfiles.json \
+		|| $(MAKE) --no-print-directory $(ZHIFA_VAR_DIR)/static/staticfiles.json
 
 # collectstatic only when a static source changed (a second `make run` skips it)
 $(ZHIFA_VAR_DIR)/static/staticfiles.json: $(shell find src/zhifa -path '*/static/*' -type f 2>/dev/null) requirements.txt | $(VENV)/.synced
