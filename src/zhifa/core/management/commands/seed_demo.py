@@ -17,7 +17,7 @@ class Command(BaseCommand):
         "never in production."
     )
 
-    # No system checks of its own: `make run` (and `make demo`) runs it right after `migrate`, which has
+    # No system checks of its own: `make run` (and `make dev`) runs it right after `migrate`, which has
     # just run them; running them again imported every URL module and built the API's schemas, ~2 s
     # of CPU before the first row (`manage.py check` runs them on demand).
     requires_system_checks: list[str] = []
