@@ -9,7 +9,7 @@ export PYTHONPATH := src
 # Compiled bytecode is kept (in var/pycache, outside the sources and the virtual environment) even where
 # the environment sets PYTHONDONTWRITEBYTECODE: otherwise every process of `make run` and `make test`
 # (migrate, seed, gunicorn, the worker, each test worker) compiles ~1,400 modules again, about 1.5 s of
-# CPU each (docs/benchmarks.md, "First start").
+# CPU each (docs/benchmarks.md, "Item 7 — first start and `make test`: what dominates").
 export PYTHONPYCACHEPREFIX ?= $(CURDIR)/var/pycache
 export PYTHONDONTWRITEBYTECODE :=
 
@@ -52,7 +52,8 @@ run: system-deps $(VENV)/.synced
 	@echo ""
 	@ZHIFA_BIND=$(ZHIFA_BIND) exec $(VENV)/bin/supervisord -n -c deploy/embedded/supervisord.conf
 
-# What `make run` prepares before serving, on both cores (docs/benchmarks.md, "First start"): the
+# What `make run` prepares before serving, on both cores (docs/benchmarks.md, "Issue 22, seventh
+# session: item 7 on the merged tree"): the
 # catalogues beside the migrations; then the demo (it needs both: its 文书 are rendered in Chinese)
 # beside collectstatic. collectstatic needs neither, but its compression threads would slow the
 # migrations, which the demo waits for; beside the demo's ~40 s it is hidden.
