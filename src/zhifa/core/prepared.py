@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, models, transaction
 from django.db.models import signals
 from django.db.models.query import (
@@ -154,6 +155,17 @@ class Prepared(Generic[M]):
         """The first row of `self(*values)`, or None: `.first()` of the queryset it was built from."""
         rows = self(*values, using=using)
         return rows[0] if rows else None
+
+    def get(self, *values: Any, using: str = "default") -> M:
+        """The first row of `self(*values)`; the model's DoesNotExist when there is none (`.get()` of
+        a queryset that selects one row by its key)."""
+        rows = self(*values, using=using)
+        if not rows:
+            # (the model's own DoesNotExist, which callers catch as from `.get()`; values_list plans
+            # have no model: the common base)
+            missing: type[Exception] = getattr(self._plan(using).model, "DoesNotExist", ObjectDoesNotExist)
+            raise missing(values)
+        return rows[0]
 
 
 def server_prepares(connection: Any) -> bool:

@@ -207,7 +207,6 @@ class _Built:
     atomic: Any
     objects: dict[str, Any]  # the objects of this layer and those below, as the build left them
     serials: dict[str, int]
-    builds: int = 0
 
 
 @dataclass
@@ -219,7 +218,6 @@ class SharedTestData:
     fresh: Callable[[], None]  # forgets what the process keeps of the database (the calendar's cache)
     using: str = DEFAULT_DB_ALIAS
     built: list[_Built] = field(default_factory=list)
-    builds: dict[str, int] = field(default_factory=dict)  # layer key → times built (tests read it)
     prepares: int = 0  # times `prepare` was called, and what its last call built (tests read them)
     last_built: tuple[str, ...] = ()
 
@@ -300,7 +298,6 @@ class SharedTestData:
         for module in self.counters:
             serials[module.__name__] = next(module._serial)  # type: ignore[attr-defined]
         self.built.append(_Built(layer, atomic, kept, serials))
-        self.builds[layer.key] = self.builds.get(layer.key, 0) + 1
 
 
 # --- pytest plumbing (the root conftest calls these) -----------------------------------------------------

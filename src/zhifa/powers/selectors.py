@@ -38,6 +38,9 @@ _PROVISIONS: Prepared[Provision] = Prepared(
     ),
     markers=(-730_100_061,),
 )
+_TIERS: Prepared[DiscretionTier] = Prepared(
+    lambda pk: DiscretionTier.objects.filter(version_id=pk), markers=(-730_100_075,)
+)
 _TIER: Prepared[DiscretionTier] = Prepared(
     lambda pk, name: DiscretionTier.objects.filter(version_id=pk, name=name),
     markers=(-730_100_062, "\x00tier-marker"),
@@ -47,6 +50,11 @@ _TIER: Prepared[DiscretionTier] = Prepared(
 def version_provisions(*, version_id: int) -> list[Provision]:
     """The provisions a version cites, with their articles and laws, by role and position."""
     return _PROVISIONS(version_id)
+
+
+def version_tiers(*, version_id: int) -> list[DiscretionTier]:
+    """The version's discretion tiers, in the model's order (what `version.tiers.all()` gives)."""
+    return _TIERS(version_id)
 
 
 def version_tier(*, version_id: int, name: str) -> DiscretionTier | None:

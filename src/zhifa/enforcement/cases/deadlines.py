@@ -28,6 +28,7 @@ from typing import Any
 
 from zhifa.core.prepared import Prepared
 from zhifa.enforcement.cases.models import OBJECT_TYPE, Case, CaseDeadline, DeadlineKind, Resolution
+from zhifa.enforcement.cases.selectors import case_deadline_rows
 from zhifa.foundation.deadlines import services as engine
 from zhifa.foundation.deadlines.models import Deadline
 from zhifa.law.days import Period
@@ -61,28 +62,19 @@ def deadline_open(
     )
     if case.suspended_since is not None and kind in SUSPENDABLE_KINDS:
         engine.deadline_suspend(subject(case), on=max(case.suspended_since, start_on), kinds=[kind])
-    opened = _ROW(row.pk)  # (the row as the case code reads it, compiled once per process)
-    if not opened:
-        raise CaseDeadline.DoesNotExist(row.pk)
-    return opened[0]
+    return _ROW.get(row.pk)  # (the row as the case code reads it, compiled once per process)
 
 
-# One row, and the case's rows, compiled once per process (core.prepared): most events read the
-# open ones, and an opened period is read back as the case code sees it.
+# One row compiled once per process (core.prepared): an opened period is read back as the case code
+# sees it. The case's rows come from the selector (`case_deadline_rows`), compiled once too.
 _ROW: Prepared[CaseDeadline] = Prepared(
     lambda pk: CaseDeadline.objects.filter(pk=pk), markers=(-730_100_070,)
-)
-_ROWS: Prepared[CaseDeadline] = Prepared(
-    lambda pk: CaseDeadline.objects.of_case(pk).order_by("id"), markers=(-730_100_069,)
 )
 
 
 def open_rows(case: Case, kinds: Iterable[str] | None = None) -> list[CaseDeadline]:
     """The case's unresolved rows (of these kinds), oldest first."""
-    wanted = None if kinds is None else set(kinds)
-    return [
-        row for row in _ROWS(case.pk) if row.resolved_on is None and (wanted is None or row.kind in wanted)
-    ]
+    return engine.open_of(case_deadline_rows(case=case), kinds)
 
 
 def deadline_close(row: CaseDeadline, *, on: dt.date, resolution: str, explanation: str = "") -> None:

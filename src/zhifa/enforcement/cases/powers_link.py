@@ -11,7 +11,8 @@ from zhifa.core.errors import InvalidInput, RuleViolation
 from zhifa.core.prepared import Prepared, keep_prefetched
 from zhifa.enforcement.cases.models import Case
 from zhifa.powers import discretion
-from zhifa.powers.models import Category, DiscretionTier, PowerItem, PowerItemVersion
+from zhifa.powers.models import Category, PowerItem, PowerItemVersion
+from zhifa.powers.selectors import version_tiers
 
 ART_17 = "行政处罚法第十七条"
 
@@ -19,11 +20,6 @@ ART_17 = "行政处罚法第十七条"
 # (core.prepared; the two tables' 28 columns cost more CPU to compile than to read).
 _ITEM_WITH_VERSION: Prepared[PowerItem] = Prepared(
     lambda pk: PowerItem.objects.select_related("published_version").filter(pk=pk), markers=(-730_100_051,)
-)
-
-
-_TIERS: Prepared[DiscretionTier] = Prepared(
-    lambda pk: DiscretionTier.objects.filter(version_id=pk), markers=(-730_100_075,)
 )
 
 
@@ -43,7 +39,7 @@ def power_for_case(
     if tiers and item is not None and item.published_version is not None:
         # prefetch_related("published_version__tiers"), with its query compiled once per process
         held = item.published_version
-        rows = _TIERS(held.pk)
+        rows = version_tiers(version_id=held.pk)
         for row in rows:
             row.version = held
         keep_prefetched(held, "tiers", held.tiers.get_queryset(), rows)

@@ -109,10 +109,7 @@ _LOCKED: Prepared[Document] = Prepared(
 def document_render(*, document_id: int) -> Document:
     """Render and store the PDF of one document unless it has one. Returns the row as stored. A
     rendering that fails is recorded (`render_failed`) and re-raised to the caller."""
-    found = _TO_RENDER(document_id)
-    if not found:
-        raise Document.DoesNotExist(document_id)
-    document = found[0]
+    document = _TO_RENDER.get(document_id)
     if document.blob_id is not None:
         return document  # stored once: never rendered again
     try:
@@ -126,10 +123,7 @@ def document_render(*, document_id: int) -> Document:
         render_failed(document_id=document_id, error=exc)
         raise
     with transaction.atomic():
-        rows = _LOCKED(document_id)
-        if not rows:
-            raise Document.DoesNotExist(document_id)
-        locked = rows[0]
+        locked = _LOCKED.get(document_id)
         if locked.blob_id is not None:
             return locked  # a concurrent rendering stored first; its bytes stay
         blob = blob_store(rendered.pdf, mime=PDF_MIME)

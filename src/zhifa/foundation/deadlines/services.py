@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +28,8 @@ from zhifa.core.prepared import Prepared, insert
 from zhifa.foundation.deadlines.models import Deadline
 from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law.days import DayKind, Period, period_end
+
+R = TypeVar("R", bound=Deadline)  # the engine's rows, or a domain's proxy of them
 
 DUE_SOON_DAYS = 3  # natural days before the last day: enough to act on a yellow light
 Resolution = Deadline.Resolution
@@ -273,12 +275,13 @@ _ROWS_OF: Prepared[Deadline] = Prepared(
 
 def open_rows(subject: Subject, kinds: Iterable[str] | None = None) -> list[Deadline]:
     """The object's unresolved rows (of these kinds), oldest first."""
+    return open_of(deadlines_of(subject), kinds)
+
+
+def open_of(rows: list[R], kinds: Iterable[str] | None = None) -> list[R]:
+    """`open_rows` among rows already read (`deadlines_of`, or a domain's view of the same rows)."""
     wanted = None if kinds is None else set(kinds)
-    return [
-        row
-        for row in deadlines_of(subject)
-        if row.resolved_on is None and (wanted is None or row.kind in wanted)
-    ]
+    return [row for row in rows if row.resolved_on is None and (wanted is None or row.kind in wanted)]
 
 
 def deadlines_of(subject: Subject) -> list[Deadline]:

@@ -50,6 +50,9 @@ def test_prepared_rows_equal_the_orm_rows_with_joins_and_each_value(kit: Any) ->
         )
         assert got._state.adding is False and got._state.db == "default"
     assert prepared(-5) == []
+    assert prepared.first(-5) is None and prepared.get(a.pk).pk == a.pk
+    with pytest.raises(Case.DoesNotExist):  # `.get()` of the queryset: the model's own error
+        prepared.get(-5)
 
 
 def test_prepared_values_list_and_refusals(kit: Any) -> None:

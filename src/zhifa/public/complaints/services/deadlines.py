@@ -45,7 +45,7 @@ def sync(complaint: Complaint) -> list[str]:
     reply = deadlines.latest_of(rows, REPLY_KINDS)
     # Only the complaint's own periods: the 复查/复核 answer (held by the reviewing body) is not the
     # handling agency's current deadline.
-    running = [row for row in rows if row.resolved_on is None and row.kind in PERIODS]
+    running = deadlines.open_of(rows, PERIODS)
     current = running[-1] if running else None
     complaint.acceptance_due = acceptance.due_on if acceptance else None
     complaint.conclusion_due = reply.due_on if reply else None
