@@ -716,7 +716,8 @@ def main() -> None:
                 if left == 0
                 else f"{left} still waiting after {drained_in:.0f} s"
             )
-            + f", using {drain_cpu:.2f} s of CPU; with it the server's CPU per request is "
+            + f"; the server's processes used {drain_cpu:.2f} s of CPU meanwhile (the worker's idle polling "
+            f"included); with it the server's CPU per request is "
             f"{1000 * (server_total + drain_cpu) / answered:.1f} ms"
         )
     cpu["client_cpu_s"] = round(client_cpu[0], 2)
