@@ -316,10 +316,10 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> Any:
     approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
     labels = presenters.Labels()
     parsed = parse_filters(filters)
-    # counted first: a search's count is also what plans its page (selectors.case_list_for)
+    # counted first: a search's count is also what plans its page (selectors.case_rows_for)
     counted = selectors.case_count_for(user=request.user, filters=parsed)
     return Presented(
-        selectors.case_list_for(user=request.user, filters=parsed, counted=counted),
+        selectors.case_rows_for(user=request.user, filters=parsed, counted=counted),
         lambda row: presenters.list_row(
             row, user_scope_full=row["agency_id"] in approver_scope, today=today, labels=labels
         ),

@@ -66,9 +66,24 @@ def overdue_case_ids(
 def case_list_for(
     *, user: Any, filters: CaseFilters | None = None, counted: CaseCount | None = None
 ) -> QuerySet[Case]:
-    """The cases `user` may see that pass `filters`, newest first, with what a list row shows.
-    `counted`: `case_count_for` of the same user and filters, when the caller has it (a search then
-    does not count the index's matches a second time to choose its plan)."""
+    """The cases `user` may see that pass `filters`, newest first, as model instances with what a list
+    row shows (`case_rows_for` with the joins, the columns and the open deadlines)."""
+    return (
+        case_rows_for(user=user, filters=filters, counted=counted)
+        .select_related("agency", "power_item", "power_version")
+        .only(*LIST_FIELDS)
+        .prefetch_related(open_deadlines_prefetch())
+    )
+
+
+def case_rows_for(
+    *, user: Any, filters: CaseFilters | None = None, counted: CaseCount | None = None
+) -> QuerySet[Case]:
+    """The cases `user` may see that pass `filters`, newest first: the conditions and the order alone,
+    for a page read as values (`case_list_rows`; the joins, deferred columns and prefetch of
+    `case_list_for` would be built for nothing). `counted`: `case_count_for` of the same user and
+    filters, when the caller has it (a search then does not count the index's matches a second time to
+    choose its plan)."""
     f = filters or CaseFilters()
     qs = restrict_to_scope(Case.objects.all(), user)
     if f.agency:
@@ -94,7 +109,7 @@ def case_list_for(
         # The scope is already on the cases (restrict_to_scope, in this same query): the index need
         # not apply it again where that is slower, and a common word is checked case by case in the
         # list's order (core.search.search_filter). The count comes from the index with the scope
-        # (case_count_for).
+        # (case_count_for), and when the caller has it (`counted`) it also chooses that plan.
         agencies = scope_agency_ids(user)
         if f.agency:
             agencies = agencies & {f.agency}
@@ -107,12 +122,7 @@ def case_list_for(
                 **_search_sizes(agencies),
             )
         )
-    return (
-        qs.select_related("agency", "power_item", "power_version")
-        .only(*LIST_FIELDS)
-        .prefetch_related(open_deadlines_prefetch())
-        .order_by("-discovered_on", "-id")
-    )
+    return qs.order_by("-discovered_on", "-id")
 
 
 def _search_sizes(agencies: frozenset[int]) -> dict[str, Any]:
@@ -134,7 +144,7 @@ class CaseCount:
     count: int
     exact: bool
     # words alone: the index's count of the scope's matching documents (stopped at COUNT_CAP + 1),
-    # which case_list_for(counted=) reuses to plan the search; None for any other count. How the count
+    # which case_rows_for(counted=) reuses to plan the search; None for any other count. How the count
     # was reached, not what it says: not compared.
     matches: int | None = field(default=None, compare=False)
 
@@ -171,7 +181,7 @@ def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCoun
             kind=KIND, q=f.q, agency_ids=agencies, cap=COUNT_CAP, **_search_sizes(agencies)
         )
         return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP, matches=found)
-    found = case_list_for(user=user, filters=f).order_by()[: COUNT_CAP + 1].count()
+    found = case_rows_for(user=user, filters=f).order_by()[: COUNT_CAP + 1].count()
     return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP)
 
 
@@ -227,9 +237,9 @@ LIST_ROW_VALUES = (
 
 
 def case_list_rows(page: QuerySet[Case]) -> list[dict[str, Any]]:
-    """The rows of a page of `case_list_for` (the queryset sliced to the page) as plain values
-    (LIST_ROW_VALUES), each with `open_deadline`: its first open deadline (by last day, then id) or
-    None — what `presenters.list_row` shows.
+    """The rows of a page of `case_rows_for` or `case_list_for` (the queryset sliced to the page) as
+    plain values (LIST_ROW_VALUES), each with `open_deadline`: its first open deadline (by last day,
+    then id) or None — what `presenters.list_row` shows.
 
     The same rows through the same conditions (scope, filters, order and slice are the queryset's), and
     the same two queries as the model path (the page, then the page's open deadlines). What it saves is

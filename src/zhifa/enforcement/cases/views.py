@@ -65,9 +65,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     # Scope/agency/state: the kept counts; words: the index's count; any other filter: a count that
     # stops at 10,000 — never COUNT(*) over the matches (0.6 s for a common word at a million cases).
-    # Counted first: a search's count is also what plans its page (selectors.case_list_for).
+    # Counted first: a search's count is also what plans its page (selectors.case_rows_for).
     counted = selectors.case_count_for(user=request.user, filters=filters)
-    qs = selectors.case_list_for(user=request.user, filters=filters, counted=counted)
+    qs = selectors.case_rows_for(user=request.user, filters=filters, counted=counted)
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = counted.count  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))

@@ -26,9 +26,10 @@ def _both_paths(user, filters: selectors.CaseFilters, today: dt.date) -> tuple[l
     approver_scope = selectors.scope_agency_ids(user, roles=[Role.APPROVER])
     labels = presenters.Labels()
     qs = selectors.case_list_for(user=user, filters=filters)
+    rows = selectors.case_rows_for(user=user, filters=filters)
     by_values = [
         presenters.list_row(r, user_scope_full=r["agency_id"] in approver_scope, today=today, labels=labels)
-        for r in selectors.case_list_rows(qs[0:50])
+        for r in selectors.case_list_rows(rows[0:50])
     ]
     by_models = [
         presenters.case_row(c, user_scope_full=c.agency_id in approver_scope, today=today, labels=labels)
@@ -91,7 +92,7 @@ def test_the_api_list_shows_the_value_rows_masked_as_before(kit, frozen, client)
 
 
 def test_an_empty_page_reads_no_deadlines(kit, frozen) -> None:
-    qs = selectors.case_list_for(user=kit.world.officer_a, filters=selectors.CaseFilters(q="不存在的词"))
+    qs = selectors.case_rows_for(user=kit.world.officer_a, filters=selectors.CaseFilters(q="不存在的词"))
     with CaptureQueriesContext(connection) as ctx:
         assert selectors.case_list_rows(qs[0:50]) == []
     assert len(ctx.captured_queries) == 1
@@ -101,7 +102,7 @@ def test_an_empty_page_reads_no_deadlines(kit, frozen) -> None:
 # any number is few)
 @pytest.mark.parametrize(("ratio", "few"), [(1e-9, 0), (1e12, 10**6)])
 def test_a_counted_search_plans_its_page_without_counting_again(kit, frozen, monkeypatch, ratio, few) -> None:
-    """The words-only count (case_count_for) is the scope's matches: case_list_for(counted=) reuses it
+    """The words-only count (case_count_for) is the scope's matches: case_rows_for(counted=) reuses it
     to choose the plan (PostgreSQL: few matches or a walk; SQLite: the list or the per-row check)
     instead of counting the index a second time, and lists the same cases either way."""
     monkeypatch.setattr(search, "WALK_COST_RATIO", ratio)
@@ -113,7 +114,7 @@ def test_a_counted_search_plans_its_page_without_counting_again(kit, frozen, mon
     counted = selectors.case_count_for(user=user, filters=filters)
     assert counted.count == 3 and counted.matches == 3
     with CaptureQueriesContext(connection) as ctx:
-        qs = selectors.case_list_for(user=user, filters=filters, counted=counted)
+        qs = selectors.case_rows_for(user=user, filters=filters, counted=counted)
     assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
     assert list(qs.values_list("id", flat=True)) == list(
         selectors.case_list_for(user=user, filters=filters).values_list("id", flat=True)
