@@ -540,7 +540,12 @@ def search_count(
 
 
 def search_ids(
-    *, kind: str, q: str, agency_ids: Iterable[int] | None = None, scoped_outside: bool = False
+    *,
+    kind: str,
+    q: str,
+    agency_ids: Iterable[int] | None = None,
+    scoped_outside: bool = False,
+    known_matches: int | None = None,
 ) -> RawSQL | list[int]:
     """All matching object ids, unranked, as a subquery for `Model.objects.filter(id__in=...)`.
     An empty list when the query has no searchable words.
@@ -551,11 +556,20 @@ def search_ids(
     and keeps to the words and the kind: the planner can walk the caller's rows in their order and
     check each one's document through the (kind, object_id) index, stopping at the page, which beats
     reading every match of a common word to sort them. SQLite builds the subquery's list once, so there
-    the scope tokens keep that list to the scope's matches."""
+    the scope tokens keep that list to the scope's matches.
+
+    `known_matches`: how many documents in `agency_ids` match, when the caller has counted them already
+    (`search_count` over the same scope, with a cap above FEW_MATCHES): the few-matches check then reads
+    it instead of counting again. On PostgreSQL that count is a bitmap of every match in the scope
+    (GIN does not stop at a LIMIT), so for a common word the second count cost as much as the first."""
     terms = query_terms(q)
     if not terms:
         return []
-    if scoped_outside and connection.vendor != "sqlite" and not _few_in_scope(kind, terms, agency_ids):
+    if (
+        scoped_outside
+        and connection.vendor != "sqlite"
+        and not _few_in_scope(kind, terms, agency_ids, known=known_matches)
+    ):
         agency_ids = None
     sql, params = _matches(kind, terms, agency_ids, "object_id")
     return RawSQL(sql, params)  # noqa: S611 — params are bound, not formatted
@@ -569,6 +583,7 @@ def search_filter(
     scope_size: Callable[[], int],
     kind_size: Callable[[], int] | None = None,
     column: str = "pk",
+    known_matches: int | None = None,
 ) -> Q:
     """A condition for a queryset of the objects of `kind` that already restricts itself to
     `agency_ids` (as `search_ids(…, scoped_outside=True)`): the objects whose document matches `q`.
@@ -585,14 +600,20 @@ def search_filter(
     looked up by its id inside the index (FTS5 seeks its posting lists to that rowid), so a page of 50
     stops after about 50 × scope/matches rows whatever the size of the table. A rare word keeps the
     list (a few ids, then their rows). PostgreSQL's planner makes that choice itself from the
-    subquery (it walks or hashes by its estimate of the word's frequency), so there it is the list."""
+    subquery (it walks or hashes by its estimate of the word's frequency), so there it is the list.
+    `known_matches`: how many documents in `agency_ids` match, when the caller has counted them already
+    (`search_count` over the same scope and a cap of at least WALK_COUNT_CAP): the plan is then chosen
+    from it on both databases, without counting the index again."""
     terms = query_terms(q)
     if not terms:
         return Q(**{f"{column}__in": []})
     scope = _scope(agency_ids) or []
-    if connection.vendor == "sqlite" and _dense_in_scope(kind, terms, scope, scope_size, kind_size):
+    if connection.vendor == "sqlite" and _dense_in_scope(
+        kind, terms, scope, scope_size, kind_size, known=known_matches
+    ):
         return Q(_DocumentMatches(F(column), kind=kind, match=_fts5_words(terms)))
-    return Q(**{f"{column}__in": search_ids(kind=kind, q=q, agency_ids=scope, scoped_outside=True)})
+    ids = search_ids(kind=kind, q=q, agency_ids=scope, scoped_outside=True, known_matches=known_matches)
+    return Q(**{f"{column}__in": ids})
 
 
 # Which plan is cheaper for the first page: walking costs 50 × scope/matches row checks (~20 µs each on
@@ -611,11 +632,15 @@ def _dense_in_scope(
     scope: list[int],
     scope_size: Callable[[], int],
     kind_size: Callable[[], int] | None = None,
+    *,
+    known: int | None = None,
 ) -> bool:
     size = max(0, scope_size())
     need = min(WALK_COUNT_CAP, math.ceil(math.sqrt(WALK_COST_RATIO * size)))
     if need == 0:
         return True  # nothing in scope: either plan is instant
+    if known is not None:  # the scope's matches, counted by the caller (search_filter)
+        return known >= need
     if len(scope) > AGENCY_TOKENS_MAX:
         # In a wide scope, the kind's matches first (one posting list beside the words': 2.4 ms for
         # three words with 678 matches, against 7.7 ms through 40 agencies' tokens): an upper bound
@@ -699,11 +724,17 @@ FEW_MATCHES = 200
 
 
 def _few_in_scope(
-    kind: str, terms: list[tuple[str, tuple[str, ...]]], agency_ids: Iterable[int] | None
+    kind: str,
+    terms: list[tuple[str, tuple[str, ...]]],
+    agency_ids: Iterable[int] | None,
+    *,
+    known: int | None = None,
 ) -> bool:
     scope = _scope(agency_ids)
     if not _by_tokens(scope):
         return False
+    if known is not None:  # counted by the caller over the same scope (search_count)
+        return known <= FEW_MATCHES
     sql, params = _matches(kind, terms, scope, "1")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) few", [*params, FEW_MATCHES + 1])  # noqa: S608

@@ -262,7 +262,8 @@ def parse_filters(query: CaseQuery) -> selectors.CaseFilters:
 
 class Presented:
     """A queryset the paginator can count and slice, rendering only the rows of the page. `counted`:
-    the count when it is known without counting the rows (selectors.case_count_for)."""
+    the count when it is known without counting the rows (selectors.case_count_for). `read`: how the
+    page's slice is read (default: its model instances), e.g. as values (selectors.case_list_rows)."""
 
     def __init__(
         self,
@@ -270,8 +271,9 @@ class Presented:
         render: Callable[[Any], dict[str, Any]],
         counted: selectors.CaseCount | None = None,
         prepare: Callable[[list[Any]], Any] | None = None,
+        read: Callable[[Any], list[Any]] = list,
     ) -> None:
-        self.qs, self.render, self.counted, self.prepare = qs, render, counted, prepare
+        self.qs, self.render, self.counted, self.prepare, self.read = qs, render, counted, prepare, read
 
     def __len__(self) -> int:  # ninja's paginator counts with len() when there is no .all()
         if self.counted is not None:
@@ -279,7 +281,7 @@ class Presented:
         return int(self.qs.count())
 
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
-        rows = list(self.qs[item])
+        rows = self.read(self.qs[item])
         if self.prepare is not None:  # load what every row shows in one query for the page
             self.prepare(rows)
         return [self.render(obj) for obj in rows]
@@ -314,12 +316,15 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> Any:
     approver_scope = scope_agency_ids(request.user, roles=[Role.APPROVER])
     labels = presenters.Labels()
     parsed = parse_filters(filters)
+    # counted first: a search's count is also what plans its page (selectors.case_rows_for)
+    counted = selectors.case_count_for(user=request.user, filters=parsed)
     return Presented(
-        selectors.case_list_for(user=request.user, filters=parsed),
-        lambda c: presenters.case_row(
-            c, user_scope_full=c.agency_id in approver_scope, today=today, labels=labels
+        selectors.case_rows_for(user=request.user, filters=parsed, counted=counted),
+        lambda row: presenters.list_row(
+            row, user_scope_full=row["agency_id"] in approver_scope, today=today, labels=labels
         ),
-        counted=selectors.case_count_for(user=request.user, filters=parsed),
+        counted=counted,
+        read=selectors.case_list_rows,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -240,37 +241,75 @@ def _labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
 def case_row(
     case: Case, *, user_scope_full: bool, today: dt.date, labels: Labels | None = None
 ) -> dict[str, Any]:
-    """A list row. Lists mask persons' names unless the viewer approves for the agency; the detail
-    page also shows them to the case's handlers."""
-    labels = labels or Labels()
-    next_deadline = None
+    """A list row of a case read as a model instance (with `open_deadlines` prefetched, as
+    `selectors.case_list_for` does): `list_row` of its values."""
     open_rows = getattr(case, "open_deadlines", None)
-    if open_rows:
-        row = open_rows[0]
-        next_deadline = {
-            "kind": row.kind,
-            "label": labels.deadlines.get(row.kind, row.kind),
-            "due_on": effective_due(row, case=case, today=today),
-            "status": status_of(row, case=case, today=today),
-        }
-    person = case.party_kind == PartyKind.PERSON
-    return {
+    values = {
         "id": case.pk,
         "number": case.number,
         "decision_number": case.decision_number,
         "procedure": case.procedure,
         "state": case.state,
-        "state_label": labels.states.get(case.state, case.state),
-        "agency": {"id": case.agency_id, "name": case.agency.name, "abbreviation": case.agency.abbreviation},
-        "party_name": case.party_name if (user_scope_full or not person) else mask_name(case.party_name),
+        "agency_id": case.agency_id,
+        "agency__name": case.agency.name,
+        "agency__abbreviation": case.agency.abbreviation,
         "party_kind": case.party_kind,
-        "power_item": case.power_item.code if case.power_item_id and case.power_item else None,
-        "power_item_name": case.power_version.name if case.power_version_id and case.power_version else "",
-        "fine_amount": money(case.fine_amount if case.fine_amount is not None else case.proposed_fine),
+        "party_name": case.party_name,
+        "power_item_id": case.power_item_id,
+        "power_item__code": case.power_item.code if case.power_item_id and case.power_item else None,
+        "power_version_id": case.power_version_id,
+        "power_version__name": (
+            case.power_version.name if case.power_version_id and case.power_version else None
+        ),
+        "fine_amount": case.fine_amount,
+        "proposed_fine": case.proposed_fine,
         "registered_at": case.registered_at,
         "discovered_on": case.discovered_on,
+        "suspended_since": case.suspended_since,
+        "open_deadline": open_rows[0] if open_rows else None,
+    }
+    return list_row(values, user_scope_full=user_scope_full, today=today, labels=labels)
+
+
+def list_row(
+    row: Mapping[str, Any], *, user_scope_full: bool, today: dt.date, labels: Labels | None = None
+) -> dict[str, Any]:
+    """A list row from a case's values (`selectors.case_list_rows`, or `case_row` of an instance).
+    Lists mask persons' names unless the viewer approves for the agency (`user_scope_full`); the
+    detail page also shows them to the case's handlers."""
+    labels = labels or Labels()
+    next_deadline = None
+    deadline: CaseDeadline | None = row["open_deadline"]
+    if deadline is not None:
+        next_deadline = {
+            "kind": deadline.kind,
+            "label": labels.deadlines.get(deadline.kind, deadline.kind),
+            "due_on": effective_due(deadline, today=today),
+            "status": status_of(deadline, today=today),
+        }
+    person = row["party_kind"] == PartyKind.PERSON
+    fine = row["fine_amount"]
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "decision_number": row["decision_number"],
+        "procedure": row["procedure"],
+        "state": row["state"],
+        "state_label": labels.states.get(row["state"], row["state"]),
+        "agency": {
+            "id": row["agency_id"],
+            "name": row["agency__name"],
+            "abbreviation": row["agency__abbreviation"],
+        },
+        "party_name": row["party_name"] if (user_scope_full or not person) else mask_name(row["party_name"]),
+        "party_kind": row["party_kind"],
+        "power_item": row["power_item__code"] if row["power_item_id"] else None,
+        "power_item_name": (row["power_version__name"] or "") if row["power_version_id"] else "",
+        "fine_amount": money(fine if fine is not None else row["proposed_fine"]),
+        "registered_at": row["registered_at"],
+        "discovered_on": row["discovered_on"],
         "next_deadline": next_deadline,
-        "suspended": case.is_suspended,
+        "suspended": row["suspended_since"] is not None,
     }
 
 
