@@ -508,6 +508,13 @@ def search_query(
     return [Hit(int(r[1]), float(r[2]), snippet_html(texts.get(r[0], ""), words)) for r in rows]
 
 
+# How far a search's count goes before the page says "more than 1,000": a word in a fifth of a million
+# cases has 200,000 matches, and proving "more than N" costs PostgreSQL about N / (matches ÷ documents)
+# index entries checked (~51,000 for N = 10,000, 22–57 ms; docs/benchmarks.md, eighth session). Nobody
+# pages through a thousand search results: a search is narrowed with more words or a filter instead.
+SEARCH_COUNT_CAP = 1_000
+
+
 def search_count(
     *,
     kind: str,
@@ -546,6 +553,7 @@ def search_ids(
     agency_ids: Iterable[int] | None = None,
     scoped_outside: bool = False,
     known_matches: int | None = None,
+    known_cap: int | None = None,
 ) -> RawSQL | list[int]:
     """All matching object ids, unranked, as a subquery for `Model.objects.filter(id__in=...)`.
     An empty list when the query has no searchable words.
@@ -559,16 +567,17 @@ def search_ids(
     the scope tokens keep that list to the scope's matches.
 
     `known_matches`: how many documents in `agency_ids` match, when the caller has counted them already
-    (`search_count` over the same scope, with a cap above FEW_MATCHES): the few-matches check then reads
-    it instead of counting again. On PostgreSQL that count is a bitmap of every match in the scope
-    (GIN does not stop at a LIMIT), so for a common word the second count cost as much as the first."""
+    (`search_count` over the same scope; `known_cap` the cap it counted with, so that cap + 1 means "at
+    least that many"): the few-matches check then reads it instead of counting again. On PostgreSQL
+    that count is a bitmap of every match in the scope (GIN does not stop at a LIMIT), so for a common
+    word the second count cost as much as the first."""
     terms = query_terms(q)
     if not terms:
         return []
     if (
         scoped_outside
         and connection.vendor != "sqlite"
-        and not _few_in_scope(kind, terms, agency_ids, known=known_matches)
+        and not _few_in_scope(kind, terms, agency_ids, known=known_matches, known_cap=known_cap)
     ):
         agency_ids = None
     sql, params = _matches(kind, terms, agency_ids, "object_id")
@@ -584,6 +593,7 @@ def search_filter(
     kind_size: Callable[[], int] | None = None,
     column: str = "pk",
     known_matches: int | None = None,
+    known_cap: int | None = None,
 ) -> Q:
     """A condition for a queryset of the objects of `kind` that already restricts itself to
     `agency_ids` (as `search_ids(…, scoped_outside=True)`): the objects whose document matches `q`.
@@ -602,17 +612,25 @@ def search_filter(
     list (a few ids, then their rows). PostgreSQL's planner makes that choice itself from the
     subquery (it walks or hashes by its estimate of the word's frequency), so there it is the list.
     `known_matches`: how many documents in `agency_ids` match, when the caller has counted them already
-    (`search_count` over the same scope and a cap of at least WALK_COUNT_CAP): the plan is then chosen
-    from it on both databases, without counting the index again."""
+    (`search_count` over the same scope, with the cap `known_cap`; None: counted without a cap): the
+    plan is then chosen from it on both databases without counting the index again, unless the count
+    stopped at its cap below what the choice needs to know."""
     terms = query_terms(q)
     if not terms:
         return Q(**{f"{column}__in": []})
     scope = _scope(agency_ids) or []
     if connection.vendor == "sqlite" and _dense_in_scope(
-        kind, terms, scope, scope_size, kind_size, known=known_matches
+        kind, terms, scope, scope_size, kind_size, known=known_matches, known_cap=known_cap
     ):
         return Q(_DocumentMatches(F(column), kind=kind, match=_fts5_words(terms)))
-    ids = search_ids(kind=kind, q=q, agency_ids=scope, scoped_outside=True, known_matches=known_matches)
+    ids = search_ids(
+        kind=kind,
+        q=q,
+        agency_ids=scope,
+        scoped_outside=True,
+        known_matches=known_matches,
+        known_cap=known_cap,
+    )
     return Q(**{f"{column}__in": ids})
 
 
@@ -634,12 +652,15 @@ def _dense_in_scope(
     kind_size: Callable[[], int] | None = None,
     *,
     known: int | None = None,
+    known_cap: int | None = None,
 ) -> bool:
     size = max(0, scope_size())
     need = min(WALK_COUNT_CAP, math.ceil(math.sqrt(WALK_COST_RATIO * size)))
     if need == 0:
         return True  # nothing in scope: either plan is instant
-    if known is not None:  # the scope's matches, counted by the caller (search_filter)
+    if known is not None and (known >= need or not _capped(known, known_cap)):
+        # the scope's matches, counted by the caller (search_filter): settled unless its count stopped
+        # at a cap below `need`
         return known >= need
     if len(scope) > AGENCY_TOKENS_MAX:
         # In a wide scope, the kind's matches first (one posting list beside the words': 2.4 ms for
@@ -723,17 +744,24 @@ class _DocumentMatches(Func):
 FEW_MATCHES = 200
 
 
+def _capped(found: int, cap: int | None) -> bool:
+    """Whether a count made with `cap` (search_count) stopped there: `found` is then a lower bound."""
+    return cap is not None and found > cap
+
+
 def _few_in_scope(
     kind: str,
     terms: list[tuple[str, tuple[str, ...]]],
     agency_ids: Iterable[int] | None,
     *,
     known: int | None = None,
+    known_cap: int | None = None,
 ) -> bool:
     scope = _scope(agency_ids)
     if not _by_tokens(scope):
         return False
-    if known is not None:  # counted by the caller over the same scope (search_count)
+    if known is not None and (known > FEW_MATCHES or not _capped(known, known_cap)):
+        # counted by the caller over the same scope (search_count): more than FEW_MATCHES, or exact
         return known <= FEW_MATCHES
     sql, params = _matches(kind, terms, scope, "1")
     with connection.cursor() as cursor:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhifa.core.prepared import Prepared
+from zhifa.core.search import SEARCH_COUNT_CAP as _SEARCH_COUNT_CAP
 from zhifa.core.search import Hit, search_count, search_ids, search_query
 from zhifa.org.roles import Role
 from zhifa.powers.models import (
@@ -125,7 +126,7 @@ def power_item_list_for(*, user: Any, filters: PowerFilters | None = None) -> Qu
 
 # The search page counts matches up to this number and then shows "1,000+" (counting is as slow as
 # the number of matches; see zhifa.core.search.RANK_WINDOW).
-SEARCH_COUNT_CAP = 1_000
+SEARCH_COUNT_CAP = _SEARCH_COUNT_CAP  # the same for every search (core.search)
 
 
 def power_item_search(*, user: Any, q: str, limit: int = 20, offset: int = 0) -> tuple[list[PowerItem], int]:

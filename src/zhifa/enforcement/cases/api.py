@@ -288,8 +288,8 @@ class Presented:
 
 
 class CasePage(Page):
-    """Page with `count_exact`: false when an ad-hoc filter's count stopped at
-    selectors.COUNT_CAP (docs/api.md)."""
+    """Page with `count_exact`: false when an ad-hoc filter's count stopped at its cap
+    (selectors.count_cap: 10,000, a search 1,000; docs/api.md)."""
 
     class Output(Schema):
         count: int

@@ -119,6 +119,7 @@ def case_rows_for(
                 q=f.q,
                 agency_ids=agencies,
                 known_matches=counted.matches if counted is not None else None,
+                known_cap=SEARCH_COUNT_CAP,
                 **_search_sizes(agencies),
             )
         )
@@ -134,16 +135,23 @@ def _search_sizes(agencies: frozenset[int]) -> dict[str, Any]:
     }
 
 
-# A count of an ad-hoc filter (officer, power item, dates, words …) stops here: the list says "more
-# than 10,000" (`count_exact` false) instead of counting a million rows.
+# A count of an ad-hoc filter (officer, power item, dates …) stops here: the list says "more than
+# 10,000" (`count_exact` false) instead of counting a million rows. A filter with words stops at the
+# search's cap, as every search does (core.search.SEARCH_COUNT_CAP: "more than 1,000").
 COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = search.SEARCH_COUNT_CAP
+
+
+def count_cap(f: CaseFilters) -> int:
+    """Where the count of the cases passing `f` stops (exact below it)."""
+    return SEARCH_COUNT_CAP if f.q.strip() else COUNT_CAP
 
 
 @dataclass(frozen=True)
 class CaseCount:
     count: int
     exact: bool
-    # words alone: the index's count of the scope's matching documents (stopped at COUNT_CAP + 1),
+    # words alone: the index's count of the scope's matching documents (stopped at SEARCH_COUNT_CAP + 1),
     # which case_rows_for(counted=) reuses to plan the search; None for any other count. How the count
     # was reached, not what it says: not compared.
     matches: int | None = field(default=None, compare=False)
@@ -166,7 +174,7 @@ def is_ad_hoc(f: CaseFilters) -> bool:
 def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCount:
     """How many cases `case_list_for` lists. Scope, agency and state only: exact, from the per-(agency,
     state) counts the workflow door keeps (core.state_counts), a few rows whatever the caseload. Any
-    other filter: a count that stops at COUNT_CAP (exact below it)."""
+    other filter: a count that stops at `count_cap(filters)` (exact below it)."""
     f = filters or CaseFilters()
     agencies = scope_agency_ids(user)
     if f.agency:
@@ -178,11 +186,12 @@ def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCoun
         # Words alone: the index answers (each case's document carries its agency, which never
         # changes, so counting the documents in scope counts the cases) without reading the cases.
         found = search.search_count(
-            kind=KIND, q=f.q, agency_ids=agencies, cap=COUNT_CAP, **_search_sizes(agencies)
+            kind=KIND, q=f.q, agency_ids=agencies, cap=SEARCH_COUNT_CAP, **_search_sizes(agencies)
         )
-        return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP, matches=found)
-    found = case_rows_for(user=user, filters=f).order_by()[: COUNT_CAP + 1].count()
-    return CaseCount(count=min(found, COUNT_CAP), exact=found <= COUNT_CAP)
+        return CaseCount(count=min(found, SEARCH_COUNT_CAP), exact=found <= SEARCH_COUNT_CAP, matches=found)
+    cap = count_cap(f)
+    found = case_rows_for(user=user, filters=f).order_by()[: cap + 1].count()
+    return CaseCount(count=min(found, cap), exact=found <= cap)
 
 
 # What a list row shows: loading only these keeps a page of 50 from decoding every JSON column and

@@ -142,3 +142,31 @@ def test_known_matches_choose_the_plan_without_a_query() -> None:
         assert not isinstance(few, list) and not isinstance(many, list)
         assert "kcasea20" in str(few.params[0]) and "d.kind" not in few.sql
         assert "kcasea" not in str(many.params[0]) and "d.kind" in many.sql
+
+
+def test_a_count_stopped_at_its_cap_is_a_lower_bound(kit, frozen, monkeypatch) -> None:
+    """known_matches above known_cap means "at least that many" (search_count stopped there): it settles
+    the plan only when that is enough — more than FEW_MATCHES on PostgreSQL, `need` or more on SQLite
+    (√(250 × 100) → 159 for a scope of 100) — otherwise the index is counted; an exact count always
+    settles it without a query."""
+    monkeypatch.setattr(search, "FEW_MATCHES", 10)
+    for i in range(5):
+        register(kit, facts=f"渣土运输{i}")
+    scope = [kit.agency.pk]
+
+    def counts(known: int, cap: int | None) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            search.search_filter(
+                kind=KIND,
+                q="渣土",
+                agency_ids=scope,
+                scope_size=lambda: 100,
+                known_matches=known,
+                known_cap=cap,
+            )
+        return len([q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()])
+
+    assert counts(4, None) == 0  # exact: few (PostgreSQL), fewer than 159 (SQLite)
+    assert counts(4, 3) == 1  # at least 4: could still be few, or fewer than 159
+    assert counts(200, 3) == 0  # at least 200: not few, and common enough to walk
+    assert counts(4, 4) == 0  # 4 with a cap of 4 did not stop: exact

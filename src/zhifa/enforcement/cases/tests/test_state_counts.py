@@ -83,8 +83,28 @@ def test_a_words_only_count_is_answered_by_the_index_within_the_scope(kit, monke
     # with a state or another ad-hoc filter the rows are counted
     assert count(kit.world.officer_a, q="索引计数", state=["investigating"]) == selectors.CaseCount(0, True)
     assert count(kit.world.officer_a, q="索引计数", procedure="simple") == selectors.CaseCount(0, True)
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)  # not a search's cap
+    assert count(kit.world.officer_a, q="索引计数") == selectors.CaseCount(4, True)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
     assert count(kit.world.officer_a, q="索引计数") == selectors.CaseCount(3, False)
+    # words with another filter: the rows are counted, up to the search's cap too
+    assert count(kit.world.officer_a, q="索引计数", procedure="ordinary") == selectors.CaseCount(3, False)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 10)
+    assert count(kit.world.officer_a, q="索引计数", procedure="ordinary") == selectors.CaseCount(4, True)
+
+
+def test_a_search_counts_up_to_the_search_cap_other_filters_up_to_the_list_cap() -> None:
+    """docs/api.md: an ad-hoc filter's count stops at 10,000, one with words at 1,000 (as every
+    full-text search: the powers search shares core.search.SEARCH_COUNT_CAP)."""
+    from zhifa.core import search
+    from zhifa.powers import selectors as powers_selectors
+
+    assert selectors.COUNT_CAP == 10_000 and search.SEARCH_COUNT_CAP == 1_000
+    assert powers_selectors.SEARCH_COUNT_CAP == search.SEARCH_COUNT_CAP
+    assert selectors.count_cap(selectors.CaseFilters(q="渣土")) == 1_000
+    assert selectors.count_cap(selectors.CaseFilters(q="渣土", procedure="simple")) == 1_000
+    assert selectors.count_cap(selectors.CaseFilters(q="  ", procedure="simple")) == 10_000
+    assert selectors.count_cap(selectors.CaseFilters(officer=3)) == 10_000
 
 
 @pytest.mark.django_db
@@ -94,7 +114,7 @@ def test_the_list_page_says_more_than_the_cap_instead_of_counting(kit, client, m
     client.force_login(kit.world.officer_a)
     body = client.get("/cases/?q=页面封顶").content.decode()
     assert "（4件）" in body
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
     body = client.get("/cases/?q=页面封顶").content.decode()
     assert "超过3件" in body and "4件" not in body
 
