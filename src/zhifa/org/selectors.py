@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 
 from zhifa.core.prepared import Prepared
 from zhifa.org.models import OrgNode, RoleGrant, User
@@ -44,12 +44,7 @@ def _grant_scopes(user: Any) -> list[tuple[str, frozenset[int]]]:
     )
     under: dict[str, set[int]] = {path: set() for path in government_paths}
     if government_paths:
-        subtree_q = models.Q()
-        for path in government_paths:
-            subtree_q |= models.Q(path__startswith=path)
-        for node_id, node_path in OrgNode.objects.filter(subtree_q, kind=OrgNode.Kind.AGENCY).values_list(
-            "id", "path"
-        ):
+        for node_id, node_path in _agencies_under(government_paths):
             for path in government_paths:
                 if node_path.startswith(path):
                     under[path].add(node_id)
@@ -65,6 +60,19 @@ def _grant_scopes(user: Any) -> list[tuple[str, frozenset[int]]]:
     if getattr(user, "_role_names", None) is None:
         user._role_names = frozenset(role for role, _kind, _path, _agency in grants)
     return result
+
+
+def _agencies_under(paths: list[str]) -> list[tuple[int, str]]:
+    """(id, path) of the agencies under these nodes' paths. Written as SQL rather than as the ORM's
+    `path__startswith` filter, which was compiled again on every request of a government-level user
+    (~0.5 ms of CPU each; a prefix match cannot be a `Prepared` parameter): the same statement, each
+    path bound as an escaped LIKE prefix."""
+    likes = " OR ".join(["path LIKE %s ESCAPE '\\'"] * len(paths))
+    sql = f"SELECT id, path FROM {connection.ops.quote_name(OrgNode._meta.db_table)} WHERE kind = %s AND ({likes})"  # noqa: S608 — names, not values
+    params = [OrgNode.Kind.AGENCY.value, *(connection.ops.prep_for_like_query(p) + "%" for p in paths)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(node_id), str(path)) for node_id, path in cursor.fetchall()]
 
 
 def scope_agency_ids(user: Any, *, roles: Iterable[str] | None = None) -> frozenset[int]:
