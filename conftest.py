@@ -173,6 +173,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=rank)  # stable: the order within each group is kept
 
 
+_TEMPLATE_BUILD = pytest.StashKey[Any]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With xdist, the controller builds a missing SQLite template while the workers start (before xdist's
+    own hook starts them; zhifa.core.testdb)."""
+    from zhifa.core import testdb
+
+    wait = testdb.build_sqlite_template_beside_the_workers(session.config)
+    if wait is not None:
+        session.config.stash[_TEMPLATE_BUILD] = wait
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    wait = session.config.stash.get(_TEMPLATE_BUILD, None)
+    if wait is not None:
+        wait()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _side_effects_run_on_commit() -> Iterator[None]:
     """The engine's side effects after commit (`core.workflow.after_commit`: rendering 文书, …) run when
