@@ -190,8 +190,8 @@ def back_to_latest_schema(connection: Any) -> None:
     built, the template is copied over the database: it is what `migrate` to the newest migrations of
     every app leaves, and copying it takes milliseconds where migrating forward again re-renders the
     migration state for every operation (~8 s of CPU after `cases/tests/test_migration_0003.py`;
-    docs/benchmarks.md, branch `testfast3`). Rows the test left are copied over too, and Django flushes
-    every table after a transactional test anyway. Otherwise (PostgreSQL, no template,
+    docs/benchmarks.md, branch `testfast3`). The rows the test left go with the copy (Django flushes every
+    table after a transactional test anyway). Otherwise (PostgreSQL, no template,
     `ZHIFA_TEST_DB_TEMPLATE=0`) the migrations are run forward to the newest, as before."""
     template = sqlite_template() if os.environ.get("ZHIFA_TEST_DB_TEMPLATE") != "0" else None
     if connection.vendor == "sqlite" and template is not None and not connection.in_atomic_block:
