@@ -173,6 +173,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=rank)  # stable: the order within each group is kept
 
 
+_TEMPLATE_BUILD = pytest.StashKey[Any]()
+_PDF_DIR = "ZHIFA_TEST_PDF_DIR"  # set by the xdist controller for its workers
+_PDF_DIR_MADE = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With xdist, the controller builds a missing SQLite template while the workers start (before xdist's
+    own hook starts them; zhifa.core.testdb)."""
+    from zhifa.core import testdb
+
+    wait = testdb.build_sqlite_template_beside_the_workers(session.config)
+    if wait is not None:
+        session.config.stash[_TEMPLATE_BUILD] = wait
+    # The workers' PDF memo (`_same_html_same_pdf`) shared through a directory of this run: the workers
+    # inherit the controller's environment when xdist starts them, just after this hook.
+    config = session.config
+    controller = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+    if controller and not os.environ.get(_PDF_DIR):
+        import tempfile
+
+        os.environ[_PDF_DIR] = config.stash[_PDF_DIR_MADE] = tempfile.mkdtemp(prefix="zhifa-test-pdf-")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    wait = session.config.stash.get(_TEMPLATE_BUILD, None)
+    if wait is not None:
+        wait()
+    made = session.config.stash.get(_PDF_DIR_MADE, None)
+    if made is not None:
+        import shutil
+
+        shutil.rmtree(made, ignore_errors=True)
+        os.environ.pop(_PDF_DIR, None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _side_effects_run_on_commit() -> Iterator[None]:
     """The engine's side effects after commit (`core.workflow.after_commit`: rendering 文书, …) run when
@@ -221,7 +257,12 @@ def _same_html_same_pdf() -> Iterator[None]:
     the PDF; `test_rendering.py` checks this), and rendering a 文书 is ~70 % of the CPU of a test that walks
     a case through the workflow. Tests build the same cases again and again, so each process keeps the PDFs
     it rendered by their input and hands back the same bytes for the same input. Every call still goes
-    through `render_pdf` (and the template rendering before it): only WeasyPrint's work is not redone."""
+    through `render_pdf` (and the template rendering before it): only WeasyPrint's work is not redone.
+    With xdist the workers of one run also share what they rendered, through a directory the controller
+    makes for the run and removes at its end (`ZHIFA_TEST_PDF_DIR`): the two workers run different files
+    that render many of the same 文书 (70 of 644 renderings of the enforcement, public and supervision
+    tests; docs/benchmarks.md, branch `testfast3`). Only within one run: the stylesheet and WeasyPrint
+    are the same in its processes, not necessarily in the next run."""
     import hashlib
     from collections import OrderedDict
 
@@ -229,14 +270,40 @@ def _same_html_same_pdf() -> Iterator[None]:
 
     real = rendering.html_to_pdf
     kept: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
-    stats = {"hit": 0, "miss": 0}
+    stats = {"hit": 0, "miss": 0, "shared": 0}
+    shared = os.environ.get(_PDF_DIR)
+    shared_dir = Path(shared) if shared and Path(shared).is_dir() else None
+
+    def from_the_run(key: bytes) -> tuple[bytes, int] | None:
+        if shared_dir is None:
+            return None
+        try:
+            data = (shared_dir / f"{key.hex()}.pdf").read_bytes()
+        except FileNotFoundError:
+            return None
+        pages, _, pdf = data.partition(b"\n")
+        return pdf, int(pages)
+
+    def to_the_run(key: bytes, found: tuple[bytes, int]) -> None:
+        if shared_dir is None:
+            return
+        final = shared_dir / f"{key.hex()}.pdf"
+        partial = final.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(b"%d\n" % found[1] + found[0])
+        os.replace(partial, final)  # a reader sees the whole file or none
 
     def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
         key = hashlib.sha256("\0".join((html, title, author)).encode()).digest()
         found = kept.get(key)
         if found is None:
-            stats["miss"] += 1
-            found = kept[key] = real(html, title=title, author=author)
+            found = from_the_run(key)
+            if found is None:
+                stats["miss"] += 1
+                found = real(html, title=title, author=author)
+                to_the_run(key, found)
+            else:
+                stats["shared"] += 1
+            kept[key] = found
             if len(kept) > 300:  # ~50 MB at most
                 kept.popitem(last=False)
         else:

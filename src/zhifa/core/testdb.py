@@ -53,6 +53,54 @@ def install() -> None:
     _installed = True
 
 
+def build_sqlite_template_beside_the_workers(config: Any) -> Callable[[], None] | None:
+    """In the xdist controller of a run on SQLite whose template is not built yet (a fresh clone, a new
+    migration): start building it in a thread of the controller, which otherwise only waits for the
+    workers' reports, while the workers start and collect the tests (~12 s of CPU each). Without this the
+    first worker to set up its database migrates (~17 s) while the other waits for the template, one core
+    idle (docs/benchmarks.md, branch `testfast3`). The thread takes the template's lock as a worker would
+    and runs the same `create_test_db` a worker runs (so `migrate` with the same arguments and settings);
+    a worker that gets there first builds it itself and the thread then only copies it. Returns a function
+    that waits for the thread (called at the end of the session), or None when there is nothing to do."""
+    import threading
+
+    from django.conf import settings
+    from django.db import connections
+
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return None  # not an xdist controller
+    if os.environ.get("ZHIFA_TEST_DB_TEMPLATE") == "0" or getattr(config.option, "reuse_db", False):
+        return None
+    if config.getoption("nomigrations", False) or settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.sqlite3"
+    ):
+        return None
+    if settings.DATABASES["default"].get("TEST", {}).get("NAME") or sqlite_template() is not None:
+        return None  # a test database in a file (ZHIFA_TEST_FILE_DB): left to the workers, as before
+    from pytest_django.plugin import blocking_manager_key
+
+    blocker = config.stash[blocking_manager_key]  # pytest-django blocks the database outside tests
+    install()
+
+    def build() -> None:
+        connection = connections["default"]  # this thread's own connection; the controller has no other
+        try:
+            with blocker.unblock():
+                connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        except Exception as exc:  # a worker then builds the template itself, as before
+            import warnings
+
+            warnings.warn(
+                f"building the test database template in the controller failed: {exc!r}", stacklevel=1
+            )
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=build, name="zhifa-test-db-template", daemon=True)
+    thread.start()
+    return thread.join
+
+
 def _applicable(connection: Any) -> bool:
     from django.conf import settings
 
@@ -134,6 +182,30 @@ def sqlite_template() -> Path | None:
     without the ~18 s of CPU of running every migration again (`evidence/tests/test_large_upload.py`)."""
     path = _var_dir() / f"sqlite-{template_digest('django.db.backends.sqlite3')}.sqlite3"
     return path if path.exists() else None
+
+
+def back_to_latest_schema(connection: Any) -> None:
+    """After a (transactional) test that moved some app's migrations back and forth: the database at the
+    newest migration of every app again, for the tests after it. On SQLite, with this tree's template
+    built, the template is copied over the database: it is what `migrate` to the newest migrations of
+    every app leaves, and copying it takes milliseconds where migrating forward again re-renders the
+    migration state for every operation (~8 s of CPU after `cases/tests/test_migration_0003.py`;
+    docs/benchmarks.md, branch `testfast3`). The rows the test left go with the copy (Django flushes every
+    table after a transactional test anyway). Otherwise (PostgreSQL, no template,
+    `ZHIFA_TEST_DB_TEMPLATE=0`) the migrations are run forward to the newest, as before."""
+    template = sqlite_template() if os.environ.get("ZHIFA_TEST_DB_TEMPLATE") != "0" else None
+    if connection.vendor == "sqlite" and template is not None and not connection.in_atomic_block:
+        connection.ensure_connection()
+        source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+        return
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _sqlite(connection: Any, migrate: Callable[[], None]) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from zhifa.core.testdb import back_to_latest_schema
 from zhifa.enforcement.cases.factories import ev, register
 from zhifa.foundation.deadlines.models import Deadline
 
@@ -23,8 +24,7 @@ FIELDS = (
 @pytest.fixture
 def latest_schema() -> Iterator[None]:
     yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    back_to_latest_schema(connection)  # the migrated template copied back on SQLite (zhifa.core.testdb)
 
 
 def rows() -> list[tuple[object, ...]]:

@@ -108,6 +108,28 @@ def test_the_same_html_renders_to_the_same_bytes() -> None:
     assert b"/CreationDate" not in first[0] and b"/ID" not in first[0]
 
 
+def test_the_tests_pdf_memo_hands_back_what_weasyprint_makes_and_shares_it_within_the_run() -> None:
+    """The root conftest's memo (`_same_html_same_pdf`): the bytes and page count of the real rendering,
+    kept for the other xdist worker of the run in the run's directory (`ZHIFA_TEST_PDF_DIR`), as the
+    same pair; without xdist nothing is written anywhere."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    real = rendering.html_to_pdf.__wrapped__  # type: ignore[attr-defined]
+    html = f"<p>测试备忘录 {os.getpid()}</p>"  # a page no other process renders
+    expected = real(html, title="memo", author="a")
+    assert rendering.html_to_pdf(html, title="memo", author="a") == expected
+    assert rendering.html_to_pdf(html, title="memo", author="a") == expected  # from the memo
+    shared = os.environ.get("ZHIFA_TEST_PDF_DIR")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        assert shared and Path(shared).is_dir()
+        key = hashlib.sha256("\0".join((html, "memo", "a")).encode()).hexdigest()
+        assert (Path(shared) / f"{key}.pdf").read_bytes() == b"%d\n" % expected[1] + expected[0]
+    else:
+        assert not shared
+
+
 def test_fonts_are_subset_in_one_pass_to_the_bytes_weasyprint_makes_in_two(monkeypatch) -> None:
     """`rendering._subset_in_one_pass` stands in for WeasyPrint's own subsetting (one HarfBuzz pass
     instead of two): every font of a 文书 and of a page mixing fonts (a TrueType family, the fallback for

@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from zhifa.core import credit_code, draw
+from zhifa.core.testdb import back_to_latest_schema
 from zhifa.enforcement.inspections import imports, services
 from zhifa.enforcement.inspections.factories import make_plan, make_target, make_uscc
 from zhifa.enforcement.inspections.models import Target
@@ -111,8 +112,7 @@ AFTER = [("inspections", "0004_target_draw_key")]
 @pytest.fixture
 def latest_schema() -> Iterator[None]:
     yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    back_to_latest_schema(connection)  # the migrated template copied back on SQLite (zhifa.core.testdb)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -45,8 +45,8 @@ def latest_schema() -> Iterator[None]:
     """A migration test leaves the database at the newest migrations of every app, whatever it moved
     back and forth: the tests after it run on the schema of the code."""
     from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+
+    from zhifa.core.testdb import back_to_latest_schema
 
     yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    back_to_latest_schema(connection)  # the migrated template copied back on SQLite
