@@ -50,7 +50,40 @@ def install() -> None:
             return original(self, verbosity, autoclobber, serialize, keepdb)
 
     BaseDatabaseCreation.create_test_db = create_test_db  # type: ignore[method-assign,assignment]
+    from django.db.backends.postgresql.creation import DatabaseCreation as PostgresCreation
+
+    original_destroy = PostgresCreation._destroy_test_db  # type: ignore[attr-defined]
+
+    def _destroy_test_db(self: Any, test_database_name: str, verbosity: int) -> Any:
+        _end_leftover_sessions(self, test_database_name)
+        return original_destroy(self, test_database_name, verbosity)
+
+    PostgresCreation._destroy_test_db = _destroy_test_db  # type: ignore[attr-defined]
     _installed = True
+
+
+def _end_leftover_sessions(creation: Any, name: str) -> None:
+    """Before a PostgreSQL test database is dropped at the end of a run: end the sessions still
+    connected to it, and say which (a warning with each one's application and last statement). The drop
+    used to fail ("being accessed by other users") now and then after the PostgreSQL suite, leaving the
+    database behind, and the warning did not say whose session it was."""
+    import warnings
+
+    with creation._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 160) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+        sessions = cursor.fetchall()
+        for pid, *_rest in sessions:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    if sessions:
+        warnings.warn(
+            f"{len(sessions)} session(s) still connected to {name} at the end of the run were ended: "
+            + "; ".join(f"pid {pid} {app!r} {state}: {query!r}" for pid, app, state, query in sessions),
+            stacklevel=1,
+        )
 
 
 def build_sqlite_template_beside_the_workers(config: Any) -> Callable[[], None] | None:

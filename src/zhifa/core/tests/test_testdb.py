@@ -41,3 +41,35 @@ def test_a_migration_test_leaves_every_migration_applied_again() -> None:
     assert "django_session" in connection.introspection.table_names()
     executor = MigrationExecutor(connection)
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+@pytest.mark.postgres
+def test_sessions_left_on_a_test_database_are_ended_and_named_before_the_drop(db: Any) -> None:
+    """A PostgreSQL test database is dropped at the end of a run; a session still connected to it made
+    the drop fail. `_end_leftover_sessions` ends such sessions and names them in a warning."""
+    import os
+    import warnings
+
+    import psycopg
+    from django.db import connection
+
+    from zhifa.core.testdb import _end_leftover_sessions
+
+    name = f"zhifa_leftover_{os.getpid()}"
+    settings = connection.settings_dict
+    dsn = f"host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432} user={settings['USER']}"
+    with psycopg.connect(f"{dsn} dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            left = psycopg.connect(f"{dsn} dbname={name} application_name=left-behind")
+            with pytest.warns(UserWarning, match="left-behind"):
+                _end_leftover_sessions(connection.creation, name)
+            with pytest.raises(psycopg.OperationalError):
+                left.execute("SELECT 1")  # its session was ended
+            left.close()
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                _end_leftover_sessions(connection.creation, name)  # nobody left: no warning
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
