@@ -15,6 +15,7 @@ from zhifa.core.masking import mask_any, mask_id_number, mask_name, mask_phone, 
 from zhifa.enforcement.cases import penalty_rules, permissions, workflow
 from zhifa.enforcement.cases.deadlines import effective_due, status_of
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, DeadlineKind, PartyKind, State
+from zhifa.enforcement.cases.selectors import OpenDeadline
 from zhifa.law import execution as execution_law
 from zhifa.law import no_penalty as no_penalty_law
 from zhifa.law import penalty as law
@@ -279,7 +280,8 @@ def list_row(
     detail page also shows them to the case's handlers."""
     labels = labels or Labels()
     next_deadline = None
-    deadline: CaseDeadline | None = row["open_deadline"]
+    # a CaseDeadline (case_row) or its values (selectors.OpenDeadline): the same fields are read
+    deadline: CaseDeadline | OpenDeadline | None = row["open_deadline"]
     if deadline is not None:
         next_deadline = {
             "kind": deadline.kind,

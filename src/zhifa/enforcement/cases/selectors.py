@@ -4,9 +4,10 @@ so a list runs a constant number of queries whatever its length."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from zhifa.core.errors import Conflict
 from zhifa.core.prepared import Prepared, deferred_filter, keep_prefetched
 from zhifa.enforcement.cases.models import (
     FINISHED_STATES,
+    OBJECT_TYPE,
     OPEN_STATES,
     READ_ONLY_STATES,
     Case,
@@ -245,22 +247,87 @@ LIST_ROW_VALUES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class OpenDeadline:
+    """An open deadline row as a list row reads it: what `presenters.list_row` shows (kind) and what the
+    engine's `effective_due` / `status_of` compute from (foundation.deadlines.services.DeadlineFields),
+    read as plain values instead of a `CaseDeadline` instance of 20 columns."""
+
+    object_id: int
+    kind: str
+    start_on: dt.date
+    days: int
+    day_kind: str
+    article: str
+    extra_days: int
+    suspended_since: dt.date | None
+    due_on: dt.date
+    party_window: bool
+    resolved_on: dt.date | None = None  # open: always None (the statement reads only open rows)
+
+
+_OPEN_DEADLINE_COLUMNS = tuple(f.name for f in fields(OpenDeadline) if f.name != "resolved_on")
+_DATE_COLUMNS = frozenset({"start_on", "suspended_since", "due_on"})
+
+
+def _open_deadline_sql(ids: list[int]) -> tuple[str, list[Any]]:
+    """`CaseDeadline.objects.filter(resolved_on__isnull=True, object_id__in=ids).order_by("due_on",
+    "id")`, the columns of `OpenDeadline` only, written as SQL rather than compiled by the ORM on every
+    list request (~0.5 ms of CPU; an IN list cannot be a `Prepared` parameter). On PostgreSQL the ids
+    are one array parameter (`= ANY(%s)`: the same plan as IN, one statement text whatever the page
+    size); elsewhere one placeholder each."""
+    table = connection.ops.quote_name(CaseDeadline._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _OPEN_DEADLINE_COLUMNS)  # (no db_column)
+    id_params: list[Any]
+    if connection.vendor == "postgresql":
+        match, id_params = "= ANY(%s)", [list(ids)]
+    else:
+        match, id_params = "IN ({})".format(", ".join(["%s"] * len(ids))), list(ids)
+    sql = (
+        f"SELECT {columns} FROM {table} WHERE object_type = %s AND resolved_on IS NULL"  # noqa: S608 — names, not values
+        f" AND object_id {match} ORDER BY due_on, id"
+    )
+    return sql, [OBJECT_TYPE, *id_params]
+
+
+def _open_deadline(values: tuple[Any, ...]) -> OpenDeadline:
+    # SQLite gives dates as ISO text and booleans as 0/1 (the ORM's converters, applied by hand here)
+    row = dict(zip(_OPEN_DEADLINE_COLUMNS, values, strict=True))
+    for name in _DATE_COLUMNS:
+        if isinstance(row[name], str):
+            row[name] = dt.date.fromisoformat(row[name])
+    row["party_window"] = bool(row["party_window"])
+    return OpenDeadline(**row)
+
+
+def open_deadlines_first(ids: list[int]) -> dict[int, OpenDeadline]:
+    """The first open deadline (by last day, then id) of each of these cases that has one, in one
+    query."""
+    if not ids:
+        return {}
+    sql, params = _open_deadline_sql(ids)
+    first: dict[int, OpenDeadline] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for values in cursor.fetchall():
+            if values[0] not in first:
+                first[values[0]] = _open_deadline(values)
+    return first
+
+
 def case_list_rows(page: QuerySet[Case]) -> list[dict[str, Any]]:
     """The rows of a page of `case_rows_for` or `case_list_for` (the queryset sliced to the page) as
     plain values (LIST_ROW_VALUES), each with `open_deadline`: its first open deadline (by last day,
-    then id) or None — what `presenters.list_row` shows.
+    then id, as an `OpenDeadline`) or None — what `presenters.list_row` shows.
 
     The same rows through the same conditions (scope, filters, order and slice are the queryset's), and
     the same two queries as the model path (the page, then the page's open deadlines). What it saves is
     the model instances: a case, its agency, power item and version for each of 50 rows (200 instances
-    through `from_db` and the related populators), about a third of a list request's CPU."""
+    through `from_db` and the related populators), about a third of a list request's CPU, and the
+    page's ~25 open deadlines (`open_deadlines_first`)."""
     rows = list(page.prefetch_related(None).values(*LIST_ROW_VALUES))
     if rows:
-        first: dict[int, CaseDeadline] = {}
-        for row in CaseDeadline.objects.filter(
-            resolved_on__isnull=True, object_id__in=[r["id"] for r in rows]
-        ).order_by("due_on", "id"):
-            first.setdefault(row.object_id, row)
+        first = open_deadlines_first([r["id"] for r in rows])
         for r in rows:
             r["open_deadline"] = first.get(r["id"])
     return rows

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +33,31 @@ R = TypeVar("R", bound=Deadline)  # the engine's rows, or a domain's proxy of th
 
 DUE_SOON_DAYS = 3  # natural days before the last day: enough to act on a yellow light
 Resolution = Deadline.Resolution
+
+
+class DeadlineFields(Protocol):
+    """What `effective_due` and `status_of` read of a row: a `Deadline`, or the same fields read as
+    values by a list that does not need the instance (cases.selectors.OpenDeadline)."""
+
+    @property
+    def start_on(self) -> dt.date: ...
+    @property
+    def days(self) -> int: ...
+    @property
+    def day_kind(self) -> str: ...
+    @property
+    def article(self) -> str: ...
+    @property
+    def extra_days(self) -> int: ...
+    @property
+    def suspended_since(self) -> dt.date | None: ...
+    @property
+    def due_on(self) -> dt.date: ...
+    @property
+    def party_window(self) -> bool: ...
+    @property
+    def resolved_on(self) -> dt.date | None: ...
+
 
 COLOURS = {"ok": "green", "met": "green", "due_soon": "yellow", "overdue": "red"}
 
@@ -130,7 +155,7 @@ class Subject:
     agency_id: int | None = None
 
 
-def period_of(row: Deadline) -> Period:
+def period_of(row: DeadlineFields) -> Period:
     return Period(row.days, DayKind(row.day_kind), row.article)
 
 
@@ -150,7 +175,7 @@ def alert_key(row: Deadline) -> str:
     return base_key(row) + (spec.alert_suffix if spec is not None else "")
 
 
-def _running_suspension(row: Deadline, today: dt.date) -> int:
+def _running_suspension(row: DeadlineFields, today: dt.date) -> int:
     if row.suspended_since is None or today <= row.suspended_since:
         return 0
     return days_between(max(row.suspended_since, row.start_on), today, DayKind(row.day_kind))
@@ -167,7 +192,7 @@ def days_between(start: dt.date, end: dt.date, kind: DayKind) -> int:
     return calendar.working_days_between(start, end)
 
 
-def effective_due(row: Deadline, *, today: dt.date) -> dt.date:
+def effective_due(row: DeadlineFields, *, today: dt.date) -> dt.date:
     """The last day as of `today`: a suspended period moves a day for every day it stands still."""
     running = _running_suspension(row, today) if row.resolved_on is None else 0
     if running:
@@ -175,7 +200,7 @@ def effective_due(row: Deadline, *, today: dt.date) -> dt.date:
     return row.due_on
 
 
-def status_of(row: Deadline, *, today: dt.date) -> str:
+def status_of(row: DeadlineFields, *, today: dt.date) -> str:
     if row.resolved_on is not None:
         return "met"
     due = effective_due(row, today=today)
