@@ -170,3 +170,62 @@ def test_a_count_stopped_at_its_cap_is_a_lower_bound(kit, frozen, monkeypatch) -
     assert counts(4, 3) == 1  # at least 4: could still be few, or fewer than 159
     assert counts(200, 3) == 0  # at least 200: not few, and common enough to walk
     assert counts(4, 4) == 0  # 4 with a cap of 4 did not stop: exact
+
+
+def test_the_open_deadlines_read_as_values_are_the_orm_rows(kit, frozen) -> None:
+    """selectors.open_deadlines_first (hand-written SQL, an array on PostgreSQL) gives each case's first
+    open deadline by (due_on, id) with the fields the ORM reads: resolved rows and other objects' rows
+    with the same id left out, a suspension and a party window carried, and the same last day and
+    status through the engine as the model instance."""
+    from zhifa.enforcement.cases.deadlines import effective_due, status_of
+    from zhifa.enforcement.cases.models import CaseDeadline
+    from zhifa.foundation.deadlines.models import Deadline
+
+    w = kit.world
+    cases = [register(kit, facts=f"渣土{i}", party=PERSON) for i in range(3)]
+    ev(
+        cases[0],
+        w.approver_a,
+        "file",
+        officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
+        filed_on=frozen.isoformat(),
+    )
+    rows = list(CaseDeadline.objects.filter(object_id__in=[c.pk for c in cases]).order_by("id"))
+    assert rows
+    # a second open row due earlier (it comes first), suspended and a party window; a resolved row
+    # due earliest (left out); another object's row with the same id, due earlier still (left out)
+    template = rows[0]
+    Deadline.objects.filter(pk=template.pk).update(due_on=frozen + dt.timedelta(days=30))
+    extra = Deadline.objects.get(pk=template.pk)
+    extra.pk = None
+    extra.due_on = frozen + dt.timedelta(days=2)
+    extra.suspended_since = frozen - dt.timedelta(days=1)
+    extra.party_window = True
+    extra.save()
+    resolved = Deadline.objects.get(pk=template.pk)
+    resolved.pk, resolved.due_on, resolved.resolved_on = None, frozen - dt.timedelta(days=9), frozen
+    resolved.save()
+    other = Deadline.objects.get(pk=template.pk)
+    other.pk, other.object_type, other.due_on = None, "tests.other", frozen - dt.timedelta(days=20)
+    other.save()
+
+    ids = [c.pk for c in cases] + [999_999_999]
+    first: dict[int, CaseDeadline] = {}
+    for row in CaseDeadline.objects.filter(resolved_on__isnull=True, object_id__in=ids).order_by(
+        "due_on", "id"
+    ):
+        first.setdefault(row.object_id, row)
+    with CaptureQueriesContext(connection) as ctx:
+        by_values = selectors.open_deadlines_first(ids)
+    assert len(ctx.captured_queries) == 1
+    assert by_values.keys() == first.keys() and template.object_id in by_values
+    assert by_values[template.object_id].due_on == frozen + dt.timedelta(days=2)
+    for case_id, model_row in first.items():
+        value_row = by_values[case_id]
+        for name in selectors._OPEN_DEADLINE_COLUMNS + ("resolved_on",):
+            assert getattr(value_row, name) == getattr(model_row, name), name
+            assert type(getattr(value_row, name)) is type(getattr(model_row, name)), name
+        for day in (frozen, frozen + dt.timedelta(days=5), frozen + dt.timedelta(days=60)):
+            assert effective_due(value_row, today=day) == effective_due(model_row, today=day)
+            assert status_of(value_row, today=day) == status_of(model_row, today=day)
+    assert selectors.open_deadlines_first([]) == {}
