@@ -222,7 +222,7 @@ def test_the_open_deadlines_read_as_values_are_the_orm_rows(kit, frozen) -> None
     assert by_values[template.object_id].due_on == frozen + dt.timedelta(days=2)
     for case_id, model_row in first.items():
         value_row = by_values[case_id]
-        for name in selectors._OPEN_DEADLINE_COLUMNS + ("resolved_on",):
+        for name in (*selectors._OPEN_DEADLINE_COLUMNS, "resolved_on"):
             assert getattr(value_row, name) == getattr(model_row, name), name
             assert type(getattr(value_row, name)) is type(getattr(model_row, name)), name
         for day in (frozen, frozen + dt.timedelta(days=5), frozen + dt.timedelta(days=60)):
