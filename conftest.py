@@ -166,9 +166,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not settings.IS_POSTGRES and "postgres" in item.keywords:
             item.add_marker(skip)
 
+    # Then the other files with a test marked `slow` or `browser` that runs (servers, Chromium, backups,
+    # the 1 GiB upload: 5-30 s of wall time each, much of it in subprocesses), then the rest. xdist hands
+    # a worker its next file when the worker is nearly done with its current one, so the files handed out
+    # last decide how long one worker runs alone at the end: in collection order these were
+    # `tests/test_served.py` (~25 s) and the supervision apps' browser tests (docs/benchmarks.md, branch
+    # testfast4). Now the last files are short ones.
+    long_files = {
+        str(item.path)
+        for item in items
+        if (item.get_closest_marker("slow") or item.get_closest_marker("browser"))
+        and not any(mark.name == "skip" for mark in item.iter_markers())
+    }
+
     def rank(item: pytest.Item) -> int:
         path = str(item.path).replace(os.sep, "/")
-        return next((i for i, slow in enumerate(SLOW_FIRST) if path.endswith(slow)), len(SLOW_FIRST))
+        first = next((i for i, slow in enumerate(SLOW_FIRST) if path.endswith(slow)), None)
+        if first is not None:
+            return first
+        return len(SLOW_FIRST) + (0 if str(item.path) in long_files else 1)
 
     items.sort(key=rank)  # stable: the order within each group is kept
 

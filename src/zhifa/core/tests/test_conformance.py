@@ -11,10 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from zhifa.enforcement.cases.tests.conftest import frozen, kit  # noqa: F401 — a city with a case kit
 
@@ -30,6 +26,12 @@ STATUSES: dict[int, int] = {}
 
 
 def _run(schema: Any, headers: dict[str, str]) -> tuple[int, list[str]]:
+    # Imported here, not at the top: every xdist worker collects this module, and schemathesis with
+    # hypothesis is ~2 s of CPU to import (docs/benchmarks.md, branch testfast4); one worker runs it.
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis import GenerationMode
+    from schemathesis.checks import not_a_server_error, response_schema_conformance
+
     calls = 0
     failures: list[str] = []
     for result in schema.get_all_operations():
@@ -93,6 +95,8 @@ def test_the_api_conforms_to_its_openapi_for_anonymous_and_signed_in_users(
     kit,  # noqa: F811
     api_token,
 ) -> None:
+    import schemathesis
+
     from zhifa.config.wsgi import application
 
     signed_in = {"Authorization": api_token(kit.world.supervisor)["HTTP_AUTHORIZATION"]}  # test client
