@@ -228,12 +228,7 @@ def back_to_latest_schema(connection: Any) -> None:
     `ZHIFA_TEST_DB_TEMPLATE=0`) the migrations are run forward to the newest, as before."""
     template = sqlite_template() if os.environ.get("ZHIFA_TEST_DB_TEMPLATE") != "0" else None
     if connection.vendor == "sqlite" and template is not None and not connection.in_atomic_block:
-        connection.ensure_connection()
-        source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
-        try:
-            source.backup(connection.connection)
-        finally:
-            source.close()
+        _copy_template(template, connection)
         return
     from django.db.migrations.executor import MigrationExecutor
 
@@ -259,6 +254,11 @@ def _sqlite(connection: Any, migrate: Callable[[], None]) -> None:
                 if old != template:
                     old.unlink(missing_ok=True)
             return
+    _copy_template(template, connection)
+
+
+def _copy_template(template: Path, connection: Any) -> None:
+    """The SQLite template copied over the connection's database (SQLite's backup API)."""
     connection.ensure_connection()
     source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
     try:
