@@ -116,13 +116,13 @@ def extend(case: Case, *, kind: str, days: int) -> list[CaseDeadline]:
     return _as_case_rows(engine.deadline_extend(subject(case), kind=kind, days=days))
 
 
-def effective_due(row: engine.DeadlineFields, *, case: Case | None = None, today: dt.date) -> dt.date:
-    """The last day as of `today`: a paused decision period moves with the running suspension (the
-    row carries it: `case` is not needed, and is accepted for the callers that pass it)."""
+def effective_due(row: engine.DeadlineFields, *, today: dt.date) -> dt.date:
+    """The last day as of `today`: a paused decision period moves with the running suspension (the row
+    carries it)."""
     return engine.effective_due(row, today=today)
 
 
-def status_of(row: engine.DeadlineFields, *, case: Case | None = None, today: dt.date) -> str:
+def status_of(row: engine.DeadlineFields, *, today: dt.date) -> str:
     return engine.status_of(row, today=today)
 
 

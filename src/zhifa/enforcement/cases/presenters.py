@@ -15,7 +15,7 @@ from zhifa.core.masking import mask_any, mask_id_number, mask_name, mask_phone, 
 from zhifa.enforcement.cases import penalty_rules, permissions, workflow
 from zhifa.enforcement.cases.deadlines import effective_due, status_of
 from zhifa.enforcement.cases.models import Case, CaseDeadline, CaseEvent, DeadlineKind, PartyKind, State
-from zhifa.enforcement.cases.selectors import OpenDeadline
+from zhifa.foundation.deadlines.services import OpenDeadline
 from zhifa.law import execution as execution_law
 from zhifa.law import no_penalty as no_penalty_law
 from zhifa.law import penalty as law
@@ -39,12 +39,12 @@ def allowed_events(case: Case, user: Any) -> list[str]:
     ]
 
 
-def deadline_dict(row: CaseDeadline, *, case: Case, today: dt.date) -> dict[str, Any]:
+def deadline_dict(row: CaseDeadline, *, today: dt.date) -> dict[str, Any]:
     return {
         "kind": row.kind,
         "label": str(row.get_kind_display()),
-        "due_on": effective_due(row, case=case, today=today),
-        "status": status_of(row, case=case, today=today),
+        "due_on": effective_due(row, today=today),
+        "status": status_of(row, today=today),
         "provisional": row.provisional,
         "article": row.article,
         "start_on": row.start_on,
@@ -213,7 +213,7 @@ def case_dict(case: Case, *, user: Any, today: dt.date | None = None) -> dict[st
             "held_on": case.hearing_held_on,
             "rights_waived_on": case.rights_waived_on,
         },
-        "deadlines": [deadline_dict(d, case=case, today=today) for d in case.deadlines.all()],
+        "deadlines": [deadline_dict(d, today=today) for d in case.deadlines.all()],
         "allowed_events": allowed_events(case, user),
         "registered_at": case.registered_at,
         "last_event_at": case.last_event_at,

@@ -395,7 +395,7 @@ def extend_deadline(ctx: Ctx) -> None:
     row = next(iter(open_rows(case, [DeadlineKind.DECISION])), None)
     if row is None:
         raise InvalidInput(_("The case has no running decision period."), code="no_decision_period")
-    due = effective_due(row, case=case, today=ctx.act_on)
+    due = effective_due(row, today=ctx.act_on)
     if ctx.act_on > due:
         raise RuleViolation(
             _("The decision period already ended on %(due)s; it can no longer be extended (%(article)s).")
@@ -436,7 +436,7 @@ def explain_deadline(ctx: Ctx) -> None:
     rows = CaseDeadline.objects.of_case(ctx.case).filter(kind=kind).order_by("id")
     touched = 0
     for row in rows:
-        if row.resolved_on is None and ctx.today > effective_due(row, case=ctx.case, today=ctx.today):
+        if row.resolved_on is None and ctx.today > effective_due(row, today=ctx.today):
             deadline_close(row, on=ctx.today, resolution=Resolution.EXPLAINED, explanation=explanation)
             touched += 1
         elif row.resolution == Resolution.LATE and not row.explanation:

@@ -29,12 +29,12 @@ class TestStatus:
     def test_ok_due_soon_overdue_and_met(self, kit) -> None:
         case = filed(kit, "2025-03-12")  # due Tuesday 10 June
         row = CaseDeadline.objects.get(case=case, kind="decision")
-        assert status_of(row, case=case, today=D(2025, 6, 6)) == "ok"
-        assert status_of(row, case=case, today=D(2025, 6, 7)) == "due_soon"  # three days left
-        assert status_of(row, case=case, today=D(2025, 6, 10)) == "due_soon"  # the last day
-        assert status_of(row, case=case, today=D(2025, 6, 11)) == "overdue"
+        assert status_of(row, today=D(2025, 6, 6)) == "ok"
+        assert status_of(row, today=D(2025, 6, 7)) == "due_soon"  # three days left
+        assert status_of(row, today=D(2025, 6, 10)) == "due_soon"  # the last day
+        assert status_of(row, today=D(2025, 6, 11)) == "overdue"
         row.resolved_on = D(2025, 6, 9)
-        assert status_of(row, case=case, today=D(2025, 6, 11)) == "met"
+        assert status_of(row, today=D(2025, 6, 11)) == "met"
 
     def test_a_passed_party_window_is_met_not_overdue(self, kit) -> None:
         case = builders.ordinary(kit, State.INVESTIGATING)
@@ -50,7 +50,7 @@ class TestStatus:
         case = approve_and_notify(case, kit, served_on="2025-06-09")
         row = CaseDeadline.objects.get(case=case, kind="statement")
         assert row.due_on == D(2025, 6, 16)
-        assert status_of(row, case=case, today=D(2025, 6, 17)) == "met"
+        assert status_of(row, today=D(2025, 6, 17)) == "met"
 
 
 class TestDailyRefresh:

@@ -17,6 +17,7 @@ from zhifa.enforcement.cases.factories import ev, register
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.cases.search_link import KIND
 from zhifa.enforcement.cases.tests.builders import PERSON
+from zhifa.foundation.deadlines import services as engine
 from zhifa.org.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +223,7 @@ def test_the_open_deadlines_read_as_values_are_the_orm_rows(kit, frozen) -> None
     assert by_values[template.object_id].due_on == frozen + dt.timedelta(days=2)
     for case_id, model_row in first.items():
         value_row = by_values[case_id]
-        for name in (*selectors._OPEN_DEADLINE_COLUMNS, "resolved_on"):
+        for name in (*engine.OPEN_DEADLINE_COLUMNS, "resolved_on"):
             assert getattr(value_row, name) == getattr(model_row, name), name
             assert type(getattr(value_row, name)) is type(getattr(model_row, name)), name
         for day in (frozen, frozen + dt.timedelta(days=5), frozen + dt.timedelta(days=60)):
