@@ -43,6 +43,7 @@ from itertools import combinations, pairwise
 VERSION = b"zhifa-draw-v1"
 MAX_WEIGHT = 100
 MAX_ID_LENGTH = 200
+SEARCH_BUDGET = 20_000
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -106,30 +107,54 @@ def teams(seed: bytes, targets: list[str], spec: dict) -> dict[str, list[str]]:
     counts: dict[tuple[str, str], int] = {}
     for a, b, times in spec.get("pair_history") or []:
         counts[pair(a, b)] = counts.get(pair(a, b), 0) + int(times)
-    out: dict[str, list[str]] = {}
+    rankings = []
     for target in targets:
         prefix = b"team\n" + utf8_id(target) + b"\n"
         eligible = [c for c in candidates if c not in excluded.get(target, set())]
-        ranked = [
-            c
-            for _h, _raw, c in sorted(
-                (hmac.new(seed, prefix + utf8_id(c), hashlib.sha256).digest(), utf8_id(c), c)
-                for c in eligible
-            )
-        ]
-        # the first combination in lexicographic order of rank positions whose pairs are all allowed;
-        # itertools.combinations yields exactly that order
-        chosen = None
+        rankings.append(
+            [
+                c
+                for _h, _raw, c in sorted(
+                    (hmac.new(seed, prefix + utf8_id(c), hashlib.sha256).digest(), utf8_id(c), c)
+                    for c in eligible
+                )
+            ]
+        )
+
+    def allowed_teams(ranked: list[str]):
+        # the combinations in lexicographic order of rank positions whose pairs are all allowed, asked
+        # lazily (itertools.combinations yields exactly that order), so the counts seen are the
+        # current ones when the search comes back to this target
         for combo in combinations(ranked, size):
             if limit is None or all(counts.get(pair(a, b), 0) < limit for a, b in combinations(combo, 2)):
-                chosen = list(combo)
-                break
-        if chosen is None:
-            raise Malformed(f"no team possible for {target!r}")
-        for a, b in combinations(chosen, 2):
-            counts[pair(a, b)] = counts.get(pair(a, b), 0) + 1
-        out[target] = chosen
-    return out
+                yield list(combo)
+
+    def count(team: list[str], step: int) -> None:
+        for a, b in combinations(team, 2):
+            counts[pair(a, b)] = counts.get(pair(a, b), 0) + step
+
+    # depth-first: each target takes its first allowed team; a target left with none sends the search
+    # back to the latest earlier target's next allowed team
+    levels = [allowed_teams(rankings[0])] if targets else []
+    chosen: list[list[str]] = []
+    tried = 0
+    while len(chosen) < len(targets):
+        if not levels:
+            raise Malformed("no team possible for the targets drawn")
+        team = next(levels[-1], None)
+        if team is None:
+            levels.pop()
+            if chosen:
+                count(chosen.pop(), -1)
+            continue
+        tried += 1
+        if tried > SEARCH_BUDGET:
+            raise Malformed(f"no team found within {SEARCH_BUDGET} tried teams")
+        count(team, +1)
+        chosen.append(team)
+        if len(chosen) < len(targets):
+            levels.append(allowed_teams(rankings[len(chosen)]))
+    return dict(zip(targets, chosen, strict=True))
 
 
 def verify(data: dict) -> tuple[dict, list[str]]:

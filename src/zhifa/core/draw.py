@@ -23,7 +23,10 @@ In short (version `zhifa-draw-v1`):
   candidates excluded for the target are dropped; the team is the first combination of `team_size`
   candidates, in lexicographic order of their rank positions, in which no two members have already
   been teamed `pair_limit` times (counting the history given and the teams assigned earlier in the
-  same draw).
+  same draw). When a target is left with no such combination because of the teams chosen before it,
+  the search backtracks: the latest earlier target takes its next allowed combination, and so on
+  (depth-first), so the result is the first lawful assignment in this order — the same as the
+  one-at-a-time rule whenever that rule gets through.
 
 Memory: a draw keeps only the `n` best entries (a heap), so a pool of millions streams from the
 database; the stream must then come in canonical order (checked as it goes: the digest would
@@ -51,6 +54,7 @@ SEED_BYTES = 32
 MAX_WEIGHT = 100  # bounds the work: an entry costs `weight` HMACs
 MAX_ID_LENGTH = 200
 TEAM_PREFIX = b"team\n"
+SEARCH_BUDGET = 20_000  # teams tried before a draw whose pair limits leave no way through is refused
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SEED = re.compile(r"[0-9a-fA-F]{64}")
@@ -366,26 +370,41 @@ def _team_ranking(mac: Hmac256, target: str, candidates: Iterable[tuple[bytes, s
     return [c for _h, _r, c in keyed]
 
 
-def _first_team(
+def _allowed_teams(
     ranked: Sequence[str], size: int, allowed: Callable[[str, str], bool]
-) -> tuple[str, ...] | None:
-    """The first `size`-combination of `ranked` (lexicographic in rank positions) whose every pair is
-    allowed; depth-first with pruning, so a pair already refused is never extended."""
+) -> Iterator[tuple[str, ...]]:
+    """Every `size`-combination of `ranked` whose every pair is allowed, in lexicographic order of rank
+    positions; depth-first with pruning, so a pair already refused is never extended. Lazy: `allowed`
+    is asked when the next team is wanted, so the caller may change and restore the pair counts in
+    between (the search below does, while it tries later targets)."""
     team: list[str] = []
 
-    def extend(start: int) -> bool:
+    def extend(start: int) -> Iterator[tuple[str, ...]]:
         if len(team) == size:
-            return True
+            yield tuple(team)
+            return
         for pos in range(start, len(ranked) - (size - len(team)) + 1):
             cand = ranked[pos]
             if all(allowed(member, cand) for member in team):
                 team.append(cand)
-                if extend(pos + 1):
-                    return True
+                yield from extend(pos + 1)
                 team.pop()
-        return False
 
-    return tuple(team) if extend(0) else None
+    return extend(0)
+
+
+def _no_team(target: str, size: int, eligible: int, *, gave_up_after: int | None = None) -> NoTeamPossible:
+    if gave_up_after is not None:
+        message = _(
+            "No team of %(size)d could be found for %(target)s within %(budget)d tried teams: the pair "
+            "limit leaves too few combinations for the targets drawn. Add inspectors or raise the limit."
+        ) % {"size": size, "target": target, "budget": gave_up_after}
+    else:
+        message = _(
+            "No team of %(size)d can be formed for %(target)s: %(eligible)d candidates are "
+            "eligible once conflicts and the pair limit are applied."
+        ) % {"size": size, "target": target, "eligible": eligible}
+    return NoTeamPossible(message, detail={"target": target, "eligible": eligible, "team_size": size})
 
 
 def assign_teams(
@@ -397,18 +416,27 @@ def assign_teams(
     excluded: Mapping[str, Collection[str]] | None = None,
     pair_limit: int | None = None,
     pair_history: Mapping[tuple[str, str], int] | None = None,
+    budget: int | None = None,
 ) -> tuple[Team, ...]:
     """A team of `team_size` candidates for each target, in the order of `targets` (the draw order).
 
     `excluded[target]` are candidates that may not go to that target (conflicts of interest, or an
     inspector who has already inspected it as often as allowed). `pair_limit` is how many times two
     candidates may work together in all, counting `pair_history` (keys from `pair_key`) and the teams
-    assigned before in this call; None means no limit. Raises NoTeamPossible naming the target when
-    no team can be formed; nothing is partly assigned.
+    assigned before in this call; None means no limit.
+
+    Each target takes the first allowed combination in its ranking; when a later target is left with
+    none, the earlier targets move on to their next allowed combinations (depth-first backtracking,
+    the latest target first). So the result is the first lawful assignment in that order: identical
+    to the plain one-target-at-a-time rule whenever that rule gets through, and found where that rule
+    would stall on a pair used up by an earlier team although a lawful assignment exists. The search
+    tries at most `budget` teams (SEARCH_BUDGET); it raises NoTeamPossible naming the target it could
+    not get past, and nothing is partly assigned.
     """
     mac = Hmac256(parse_seed(seed))
     pool = canonical_pool(list(candidates))
     names = [(c.encode("utf-8"), c) for c, _w in pool]
+    pool_ids = {c for _raw, c in names}
     if team_size < 1:
         raise DrawInputError(_("A team has at least one member."), detail={"field": "team_size"})
     if pair_limit is not None and pair_limit < 0:
@@ -417,27 +445,55 @@ def assign_teams(
     counts: dict[tuple[str, str], int] = dict(pair_history or {})
     if len(set(targets)) != len(targets):
         raise DrawInputError(_("A target appears twice in the draw."), detail={"field": "targets"})
+    if not targets:
+        return ()
+    limit = SEARCH_BUDGET if budget is None else budget
 
     def allowed(a: str, b: str) -> bool:
         return pair_limit is None or counts.get(pair_key(a, b), 0) < pair_limit
 
-    teams: list[Team] = []
+    per_team = team_size * (team_size - 1) // 2
+    if pair_limit is not None and per_team:
+        # each team uses up `per_team` pair places; the candidates have only so many left this year
+        places = len(names) * (len(names) - 1) // 2 * pair_limit - sum(
+            min(times, pair_limit) for (a, b), times in counts.items() if a in pool_ids and b in pool_ids
+        )
+        if len(targets) * per_team > places:
+            stuck = targets[max(places, 0) // per_team]
+            raise _no_team(stuck, team_size, len(names))
+
+    rankings: list[list[str]] = []
     for target in targets:
         barred = set(excluded.get(target, ()))
-        eligible = [(raw, c) for raw, c in names if c not in barred]
-        ranked = _team_ranking(mac, target, eligible)
-        team = _first_team(ranked, team_size, allowed) if len(ranked) >= team_size else None
-        if team is None:
-            raise NoTeamPossible(
-                _(
-                    "No team of %(size)d can be formed for %(target)s: %(eligible)d candidates are "
-                    "eligible once conflicts and the pair limit are applied."
-                )
-                % {"size": team_size, "target": target, "eligible": len(ranked)},
-                detail={"target": target, "eligible": len(ranked), "team_size": team_size},
-            )
+        ranked = _team_ranking(mac, target, [(raw, c) for raw, c in names if c not in barred])
+        # a target without a team even before this draw's own teams count fails whatever the others
+        # take: refuse it at once instead of searching every order of the others first
+        if next(_allowed_teams(ranked, team_size, allowed), None) is None:
+            raise _no_team(target, team_size, len(ranked))
+        rankings.append(ranked)
+
+    def count(team: tuple[str, ...], step: int) -> None:
         for a, b in itertools.combinations(team, 2):
             k = pair_key(a, b)
-            counts[k] = counts.get(k, 0) + 1
-        teams.append(Team(target, team))
-    return tuple(teams)
+            counts[k] = counts.get(k, 0) + step
+
+    levels = [_allowed_teams(rankings[0], team_size, allowed)]
+    chosen: list[tuple[str, ...]] = []
+    tried = furthest = 0
+    while levels:
+        team = next(levels[-1], None)
+        if team is None:  # this target has no allowed team left: the one before moves on
+            levels.pop()
+            if chosen:
+                count(chosen.pop(), -1)
+            continue
+        tried += 1
+        if tried > limit:
+            raise _no_team(targets[furthest], team_size, len(rankings[furthest]), gave_up_after=limit)
+        count(team, +1)
+        chosen.append(team)
+        if len(chosen) == len(targets):
+            return tuple(Team(t, members) for t, members in zip(targets, chosen, strict=True))
+        furthest = max(furthest, len(chosen))
+        levels.append(_allowed_teams(rankings[len(chosen)], team_size, allowed))
+    raise _no_team(targets[furthest], team_size, len(rankings[furthest]))

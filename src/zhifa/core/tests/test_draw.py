@@ -294,6 +294,77 @@ class TestTeams:
         )[0].members
         assert best not in again
 
+    @staticmethod
+    def _target_whose_first_team_is(pair: set[str], candidates: list[str]) -> tuple[str, list[str]]:
+        """A target name whose ranking puts `pair` first (found by trying names; no randomness)."""
+        for i in itertools.count():
+            name = f"T{i}"
+            ranked = d.team_ranking(bytes.fromhex(SEED), name, candidates)
+            if set(ranked[:2]) == pair:
+                return name, ranked
+        raise AssertionError  # pragma: no cover - itertools.count never ends
+
+    def test_an_earlier_target_gives_up_its_first_team_when_a_later_one_needs_that_pair(self) -> None:
+        # X may only get P3+P4 (P1, P2 recused); the earlier target's first team is P3+P4 too, and the
+        # pair may work together once. One at a time would refuse X; a lawful assignment exists.
+        candidates = ["P1", "P2", "P3", "P4"]
+        first, ranked = self._target_whose_first_team_is({"P3", "P4"}, candidates)
+        teams = d.assign_teams(
+            seed=SEED, targets=[first, "X"], candidates=candidates, excluded={"X": {"P1", "P2"}}, pair_limit=1
+        )
+        assert teams[0].members == (ranked[0], ranked[2])  # the next combination in rank positions
+        assert set(teams[1].members) == {"P3", "P4"}
+
+    def test_backtracking_changes_nothing_where_one_at_a_time_gets_through(self) -> None:
+        candidates = ["P1", "P2", "P3", "P4"]
+        first, ranked = self._target_whose_first_team_is({"P3", "P4"}, candidates)
+        teams = d.assign_teams(seed=SEED, targets=[first, "X"], candidates=candidates, pair_limit=1)
+        assert teams[0].members == tuple(ranked[:2])
+        assert d.pair_key(*teams[1].members) != d.pair_key("P3", "P4")
+
+    def test_more_teams_than_the_pairs_left_allow_are_refused_before_any_search(self) -> None:
+        # three inspectors make three pairs; with each pair allowed once, the fourth target has none
+        targets = ["T1", "T2", "T3", "T4"]
+        with pytest.raises(d.NoTeamPossible) as exc:
+            d.assign_teams(seed=SEED, targets=targets, candidates=["I00", "I01", "I02"], pair_limit=1)
+        assert exc.value.detail["target"] == "T4"
+        three = d.assign_teams(seed=SEED, targets=targets[:3], candidates=["I00", "I01", "I02"], pair_limit=1)
+        assert len({d.pair_key(*t.members) for t in three}) == 3
+        history = {d.pair_key("I00", "I01"): 1}
+        with pytest.raises(d.NoTeamPossible) as exc:
+            d.assign_teams(
+                seed=SEED,
+                targets=targets[:3],
+                candidates=["I00", "I01", "I02"],
+                pair_limit=1,
+                pair_history=history,
+            )
+        assert exc.value.detail["target"] == "T3"
+
+    def test_when_no_order_works_the_target_the_search_could_not_pass_is_named(self) -> None:
+        # enough pairs in all, but T1 and T2 can both only have P3+P4, allowed once
+        recused = {"T1": {"P1", "P2"}, "T2": {"P1", "P2"}}
+        with pytest.raises(d.NoTeamPossible) as exc:
+            d.assign_teams(
+                seed=SEED,
+                targets=["T0", "T1", "T2"],
+                candidates=["P1", "P2", "P3", "P4"],
+                excluded=recused,
+                pair_limit=1,
+            )
+        assert exc.value.detail["target"] == "T2"
+
+    def test_the_search_gives_up_after_its_budget_and_says_so(self) -> None:
+        # six free targets before two that both need the same pair: every order of the six fails
+        candidates = ["P1", "P2", "P3", "P4", "P5"]
+        targets = [f"T{i}" for i in range(6)] + ["X1", "X2"]
+        recused = {"X1": {"P1", "P2", "P3"}, "X2": {"P1", "P2", "P3"}}
+        with pytest.raises(d.NoTeamPossible) as exc:
+            d.assign_teams(
+                seed=SEED, targets=targets, candidates=candidates, excluded=recused, pair_limit=1, budget=50
+            )
+        assert "50" in str(exc.value.message) and exc.value.detail["target"] in {"X1", "X2"}
+
     def test_duplicate_targets_are_refused(self) -> None:
         with pytest.raises(d.DrawInputError):
             d.assign_teams(seed=SEED, targets=["T1", "T1"], candidates=self.INSPECTORS)

@@ -83,6 +83,28 @@ def test_teams_agree_with_the_library(script: ModuleType) -> None:
     assert theirs["teams"] == {t.target: list(t.members) for t in ours}
 
 
+def test_teams_that_need_backtracking_agree_with_the_library(script: ModuleType) -> None:
+    # pair limit 1 and every second target recusing two inspectors: many targets can only be served
+    # once earlier ones give up their first team
+    targets = d.draw(seed=SEED, pool=d.canonical_pool(POOL), n=6).chosen
+    candidates = INSPECTORS[:5]
+    excluded = dict.fromkeys(targets[1::2], candidates[:2])
+    with pytest.raises(d.NoTeamPossible):  # one target at a time, no going back, does not get through
+        d.assign_teams(
+            seed=SEED,
+            targets=targets,
+            candidates=candidates,
+            excluded=excluded,
+            pair_limit=1,
+            budget=len(targets),
+        )
+    ours = d.assign_teams(seed=SEED, targets=targets, candidates=candidates, excluded=excluded, pair_limit=1)
+    spec = {"candidates": candidates, "team_size": 2, "excluded": excluded, "pair_limit": 1}
+    theirs, differs = script.verify({"seed": SEED, "pool": POOL, "n": 6, "teams": spec})
+    assert differs == []
+    assert theirs["teams"] == {t.target: list(t.members) for t in ours}
+
+
 def test_a_published_draw_over_another_pool_is_caught(script: ModuleType) -> None:
     published = d.draw(seed=SEED, pool=d.canonical_pool(POOL), n=10)
     record = {"seed": SEED, "pool": POOL[1:], "n": 10, "pool_digest": published.pool_digest}
