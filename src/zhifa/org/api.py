@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -71,11 +71,11 @@ def token_obtain(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 @router.delete("/auth/token", auth=BearerAuth(), response={204: None, 401: ErrorOut})
 @access.login
-def token_revoke(request: HttpRequest) -> tuple[int, None]:
+def token_revoke(request: HttpRequest) -> Status[None]:
     """Revoke the bearer token this request presents (a client's sign-out)."""
     header = request.headers.get("Authorization", "")
     api_token_revoke(key=header.partition(" ")[2].strip())
-    return 204, None
+    return Status(204, None)
 
 
 class AgencyOut(Schema):

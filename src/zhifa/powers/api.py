@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -314,7 +314,7 @@ class _Mapped:
 
 @router.post("/powers", response={201: PowerItemOut, **ERRORS})
 @access.roles(Role.ADMIN)
-def power_create(request: HttpRequest, payload: PowerItemIn) -> tuple[int, dict[str, Any]]:
+def power_create(request: HttpRequest, payload: PowerItemIn) -> Status[dict[str, Any]]:
     content = VersionContent(
         name=payload.name.strip(),
         category=_category(payload.category),
@@ -339,7 +339,7 @@ def power_create(request: HttpRequest, payload: PowerItemIn) -> tuple[int, dict[
         publish=payload.publish,
         change_note=payload.change_note,
     )
-    return 201, _item_or_404(request, item.id)
+    return Status(201, _item_or_404(request, item.id))
 
 
 def _item_or_404(request: HttpRequest, item_id: int) -> dict[str, Any]:
@@ -421,13 +421,16 @@ def power_import(
     )
     body = result.as_dict()
     if result.errors:
-        return 422, {
-            "code": "import_rejected",
-            "message": _("The file has errors; nothing was imported."),
-            "detail": {"errors": body["errors"]},
-            **body,
-        }
-    return 200, body
+        return Status(
+            422,
+            {
+                "code": "import_rejected",
+                "message": _("The file has errors; nothing was imported."),
+                "detail": {"errors": body["errors"]},
+                **body,
+            },
+        )
+    return Status(200, body)
 
 
 class UnresolvedOut(Schema):
@@ -508,9 +511,9 @@ def power_publish(request: HttpRequest, item_id: int) -> dict[str, Any]:
 
 @router.delete("/powers/{item_id}/draft", response={204: None, **ERRORS})
 @access.roles(Role.ADMIN)
-def power_discard_draft(request: HttpRequest, item_id: int) -> tuple[int, None]:
+def power_discard_draft(request: HttpRequest, item_id: int) -> Status[None]:
     power_item_discard_draft(actor=request.user, item_id=item_id)
-    return 204, None
+    return Status(204, None)
 
 
 class VersionSummaryOut(Schema):

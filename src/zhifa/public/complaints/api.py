@@ -14,7 +14,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
@@ -175,10 +175,10 @@ def public_complaint_categories(request: HttpRequest) -> Any:
 
 @router.post("/public/complaints", auth=None, response={201: ProgressOut, **ERRORS})
 @access.public
-def public_complaint_submit(request: HttpRequest, payload: ComplaintIn) -> tuple[int, dict[str, Any]]:
+def public_complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[dict[str, Any]]:
     _limit(request, ratelimit.SUBMIT_LIMITS)
     complaint = svc.complaint_submit(data=_input(payload), channel=Channel.API)
-    return 201, _progress(complaint)
+    return Status(201, _progress(complaint))
 
 
 @router.get("/public/complaints/{tracking_code}", auth=None, response={200: ProgressOut, **ERRORS})
@@ -222,7 +222,7 @@ class ComplaintPublicReviewIn(Schema):
 @access.public
 def public_complaint_review(
     request: HttpRequest, tracking_code: str, payload: ComplaintPublicReviewIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """The complainant asks for 复查 (after the reply) or 复核 (after the 复查 opinion) of the body one
     level above, within 30 days of the answer appearing on the progress page (信访工作条例第三十五条、
     第三十六条); late: 422 `complaint_review_late` with `detail.article`."""
@@ -232,7 +232,7 @@ def public_complaint_review(
         raise Http404
     svc.complaint_review_request_public(tracking_code=complaint.tracking_code, request=payload.request)
     complaint.refresh_from_db()
-    return 201, _progress(complaint)
+    return Status(201, _progress(complaint))
 
 
 # --- staff ---------------------------------------------------------------------------------------
@@ -366,19 +366,22 @@ class IntakeOut(Schema):
 
 @router.post("/complaints", response={201: IntakeOut, **ERRORS})
 @access.roles(*svc.INTAKE_ROLES)
-def complaint_intake(request: HttpRequest, payload: StaffComplaintIn) -> tuple[int, dict[str, Any]]:
+def complaint_intake(request: HttpRequest, payload: StaffComplaintIn) -> Status[dict[str, Any]]:
     """Hotline, letter or visit intake. The complaint is routed by its category and area, possibly to
     another agency's queue: the caller gets the tracking code to read out either way."""
     complaint = svc.complaint_submit(data=_input(payload), channel=payload.channel, actor=request.user)
-    return 201, {
-        "id": complaint.pk,
-        "tracking_code": complaint.tracking_code,
-        "state": complaint.state,
-        "agency": complaint.agency_id,
-        "unit": complaint.unit_id,
-        "acceptance_due": complaint.acceptance_due,
-        "visible_to_you": sel.complaint_get_for(user=request.user, complaint_id=complaint.pk) is not None,
-    }
+    return Status(
+        201,
+        {
+            "id": complaint.pk,
+            "tracking_code": complaint.tracking_code,
+            "state": complaint.state,
+            "agency": complaint.agency_id,
+            "unit": complaint.unit_id,
+            "acceptance_due": complaint.acceptance_due,
+            "visible_to_you": sel.complaint_get_for(user=request.user, complaint_id=complaint.pk) is not None,
+        },
+    )
 
 
 @router.get("/complaints/{complaint_id}", response={200: ComplaintDetailOut, **ERRORS})
@@ -589,7 +592,7 @@ class ComplaintReviewRequestIn(Schema):
 @access.roles(*svc.REVIEWER_ROLES)
 def complaint_review_request(
     request: HttpRequest, complaint_id: int, payload: ComplaintReviewRequestIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Staff of the body asked record a request for 复查/复核 (422 `complaint_review_late`,
     `complaint_review_not_level_above`, `complaint_review_final` with `detail.article`)."""
     complaint = _visible(request, complaint_id)
@@ -602,7 +605,7 @@ def complaint_review_request(
         request=payload.request,
     )
     complaint.refresh_from_db()
-    return 201, _reviews(request, complaint)
+    return Status(201, _reviews(request, complaint))
 
 
 class ComplaintReviewAnswerIn(Schema):

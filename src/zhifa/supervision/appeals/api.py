@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from ninja import Body, File, Form, Router
+from ninja import Body, File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -551,11 +551,11 @@ def appeal_list(
 
 @router.post("/appeals", response={201: AppealOut, **ERRORS})
 @access.roles(*sorted(HANDLER_ROLES))
-def appeal_create(request: HttpRequest, payload: AppealIn) -> tuple[int, dict[str, Any]]:
+def appeal_create(request: HttpRequest, payload: AppealIn) -> Status[dict[str, Any]]:
     """Receive a reconsideration application (the organ's office) or register a suit (the agency)."""
     appeal = svc.appeal_create(actor=request.user, data=payload.model_dump())
     appeal = _get(request, appeal.pk)
-    return 201, appeal_out(request, appeal)
+    return Status(201, appeal_out(request, appeal))
 
 
 @router.get("/appeals/{appeal_id}", response={200: AppealOut, **ERRORS})
@@ -658,14 +658,14 @@ def appeal_file_upload(
     file: File[UploadedFile],
     served_on: Form[dt.date],
     kind: Form[Literal["response_notice"]] = "response_notice",
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Upload the court's notice of response (应诉通知书; multipart `file`, `served_on`) to a pending
     lawsuit: PDF/JPEG/PNG checked from the bytes, ≤ 10 MB; the defence period (15 days, 行政诉讼法第六十七条)
     runs from `served_on` while the defence is not submitted."""
     appeal = _get(request, appeal_id)
     row = svc.court_papers_upload(actor=request.user, appeal_id=appeal.pk, upload=file, served_on=served_on)
     out = next(f for f in sel.appeal_files(appeal, full=True) if f["id"] == row.pk)
-    return 201, out
+    return Status(201, out)
 
 
 @router.get("/appeals/{appeal_id}/files/{file_id}/content", response={200: None, **ERRORS})
@@ -797,7 +797,7 @@ def _public_payload(request: HttpRequest) -> tuple[PublicAppealIn, list[Any]]:
     },
 )
 @access.public
-def public_appeal_submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def public_appeal_submit(request: HttpRequest) -> Status[dict[str, Any]]:
     """一键复议: the decision number and the party's own ID number must match a decided case; a
     mismatch answers 404 `no_matching_decision` whether or not the decision exists. Multipart may
     carry up to five `attachments` (PDF/JPEG/PNG, type from the bytes, ≤ 10 MB each, ≤ 30 MB in
@@ -812,7 +812,7 @@ def public_appeal_submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         phone=payload.phone,
         attachments=files,
     )
-    return 201, public_progress(appeal)
+    return Status(201, public_progress(appeal))
 
 
 @router.get("/public/appeals/{tracking_code}", auth=None, response={200: PublicProgressOut, **ERRORS})

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
@@ -216,11 +216,11 @@ def set_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/assessments/indicator-sets", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def set_create(request: HttpRequest, payload: AssessmentSetIn) -> tuple[int, dict[str, Any]]:
+def set_create(request: HttpRequest, payload: AssessmentSetIn) -> Status[dict[str, Any]]:
     data = payload.model_dump()
     data["rows"] = [{k: (None if v is None else str(v)) for k, v in n.items()} for n in data.pop("nodes")]
     s = services.set_create(actor=request.user, data=data)
-    return 201, set_out(s, nodes=True)
+    return Status(201, set_out(s, nodes=True))
 
 
 @router.post("/assessments/indicator-sets/import", response={201: dict[str, Any], **ERRORS})
@@ -232,7 +232,7 @@ def set_import(  # noqa: PLR0917 — ninja reads the form fields from the parame
     year: Form[int],
     name: Form[str],
     late_deduction: Form[str] = "",
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """XLSX with the Chinese headers of the export; all or nothing (422 `import_rejected` with
     `detail.errors: [{row, field, code, message}]`)."""
     if file.size and file.size > set_io.MAX_BYTES:
@@ -249,7 +249,7 @@ def set_import(  # noqa: PLR0917 — ninja reads the form fields from the parame
             "first_row": 2,
         },
     )
-    return 201, set_out(s, nodes=True)
+    return Status(201, set_out(s, nodes=True))
 
 
 @router.get("/assessments/indicator-sets/{int:set_id}", response={200: dict[str, Any], **ERRORS})
@@ -269,9 +269,9 @@ def round_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/assessments", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def round_create(request: HttpRequest, payload: AssessmentRoundIn) -> tuple[int, dict[str, Any]]:
+def round_create(request: HttpRequest, payload: AssessmentRoundIn) -> Status[dict[str, Any]]:
     r = services.round_create(actor=request.user, data=payload.model_dump())
-    return 201, round_out(request, r)
+    return Status(201, round_out(request, r))
 
 
 @router.get("/assessments/{int:round_id}", response={200: dict[str, Any], **ERRORS})
@@ -321,7 +321,7 @@ def submission(request: HttpRequest, round_id: int, payload: AssessmentSubmissio
 @access.roles(Role.APPROVER, Role.LEGAL_REVIEWER)
 def material_add(
     request: HttpRequest, round_id: int, file: File[UploadedFile], agency_id: Form[int], code: Form[str]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     selectors.participant_get_for(request.user, round_id, agency_id)
     if file.size and file.size > services.MAX_MATERIAL_BYTES:
         raise InvalidInput(_("The file is too large (at most 20 MB)."), code="too_large")
@@ -333,7 +333,9 @@ def material_add(
         name=file.name or "material",
         content=file.read(),
     )
-    return 201, {"id": m.pk, "code": code, "name": m.original_name, "size": m.size, "sha256": m.blob.sha256}
+    return Status(
+        201, {"id": m.pk, "code": code, "name": m.original_name, "size": m.size, "sha256": m.blob.sha256}
+    )
 
 
 @router.post("/assessments/{int:round_id}/scores", response={200: dict[str, Any], **ERRORS})

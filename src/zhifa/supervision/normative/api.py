@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
@@ -324,10 +324,10 @@ def normative_list(request: HttpRequest, state: str = "") -> Any:
 
 @router.post("/normative-documents", response={201: DocumentOut, **ERRORS})
 @access.roles(*DRAFTERS)
-def normative_create(request: HttpRequest, payload: DraftIn) -> tuple[int, dict[str, Any]]:
+def normative_create(request: HttpRequest, payload: DraftIn) -> Status[dict[str, Any]]:
     """Register a draft (the drafting agency's staff)."""
     doc = svc.document_create(actor=request.user, data=svc.DraftInput(**payload.model_dump()))
-    return 201, _detail(request, _get(request, doc.pk))
+    return Status(201, _detail(request, _get(request, doc.pk)))
 
 
 @router.get("/normative-documents/{document_id}", response={200: DocumentOut, **ERRORS})
@@ -365,7 +365,7 @@ def normative_file_upload(
     file: File[UploadedFile],
     role: Form[str],
     sha256: Form[str] = "",
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Add a file (multipart: `file`, `role` draft|explanation|comments|published|correction|other,
     optional `sha256` of the bytes sent). A PDF, word-processor document, text file or image up to
     50 MB, while the document is drafted, returned, deliberated or corrected; a refused file
@@ -386,7 +386,9 @@ def normative_file_upload(
         declared_sha256=sha256.strip() or None,
     )
     blob = row.blob
-    return 201, {"id": row.pk, "role": row.role, "name": row.name, "sha256": blob.sha256, "size": blob.size}
+    return Status(
+        201, {"id": row.pk, "role": row.role, "name": row.name, "sha256": blob.sha256, "size": blob.size}
+    )
 
 
 @router.get("/normative-documents/{document_id}/files/{file_id}", response={200: None, **ERRORS})

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from zhifa.core import access
@@ -188,12 +188,12 @@ def rubric_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/reviews/rubrics", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def rubric_create(request: HttpRequest, payload: RubricIn) -> tuple[int, dict[str, Any]]:
+def rubric_create(request: HttpRequest, payload: RubricIn) -> Status[dict[str, Any]]:
     data = payload.model_dump()
     for item in data["items"]:
         item["max_deduction"] = str(item["max_deduction"])
     rubric = services.rubric_create(actor=request.user, data=data)
-    return 201, rubric_out(selectors.rubric_get(rubric.pk))
+    return Status(201, rubric_out(selectors.rubric_get(rubric.pk)))
 
 
 @router.get("/reviews/campaigns", response={200: list[dict[str, Any]], **ERRORS})
@@ -211,12 +211,12 @@ def campaign_get(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
 
 @router.post("/reviews/campaigns", response={201: dict[str, Any], **ERRORS})
 @access.roles(Role.SUPERVISOR)
-def campaign_create(request: HttpRequest, payload: CampaignIn) -> tuple[int, dict[str, Any]]:
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[dict[str, Any]]:
     data = payload.model_dump()
     if data["sample_share"] is not None:
         data["sample_share"] = str(data["sample_share"])
     campaign = services.campaign_create(actor=request.user, data=data)
-    return 201, campaign_out(campaign)
+    return Status(201, campaign_out(campaign))
 
 
 @router.post("/reviews/campaigns/{int:campaign_id}/draw", response={200: dict[str, Any], **ERRORS})
