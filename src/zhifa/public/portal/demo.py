@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhifa.law.disclosure import ExemptionGround, WithdrawalGround
@@ -21,12 +22,11 @@ from zhifa.public.portal.models import PublishedDecision
 def seed_portal(ctx: dict[str, Any]) -> None:
     users = ctx["users"]
     today = timezone.localdate()
-    _prepare_and_publish(users)
-    published = list(
-        PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED).order_by(
-            "decided_on", "id"
-        )[:2]
-    )
+    # Only the demo agencies' decisions: seeded into a database that holds other data (a benchmark's
+    # million cases), the demo must not withdraw or exempt decisions it did not make.
+    ours = PublishedDecision.objects.filter(agency__in=list(ctx["agencies"].values()))
+    _prepare_and_publish(users, ours)
+    published = list(ours.filter(state=PublishedDecision.State.PUBLISHED).order_by("decided_on", "id")[:2])
     reasons = [
         (WithdrawalGround.REVOKED, "经海州市人民政府行政复议，本决定被撤销。"),
         (WithdrawalGround.CHANGED, "本机关依法自行纠正，变更罚款数额，原决定信息撤回。"),
@@ -36,11 +36,7 @@ def seed_portal(ctx: dict[str, Any]) -> None:
         svc.publication_withdraw(
             decision_id=decision.pk, actor=users["approver"], ground=ground, changed_on=changed_on, note=note
         )
-    waiting = (
-        PublishedDecision.objects.filter(state=PublishedDecision.State.SCHEDULED)
-        .order_by("-decided_on")
-        .first()
-    )
+    waiting = ours.filter(state=PublishedDecision.State.SCHEDULED).order_by("-decided_on").first()
     if waiting is not None:
         svc.publication_exempt(
             decision_id=waiting.pk,
@@ -49,20 +45,18 @@ def seed_portal(ctx: dict[str, Any]) -> None:
             note="决定内容涉及第三方个人隐私，公开会对其合法权益造成损害（政府信息公开条例第十五条）。",
         )
     svc.raise_overdue_alerts()
-    ctx["portal"] = {
-        "published": PublishedDecision.objects.filter(state=PublishedDecision.State.PUBLISHED).count()
-    }
+    ctx["portal"] = {"published": ours.filter(state=PublishedDecision.State.PUBLISHED).count()}
 
 
-def _prepare_and_publish(users: dict[str, Any]) -> None:
+def _prepare_and_publish(users: dict[str, Any], ours: QuerySet[PublishedDecision]) -> None:
     from zhifa.core.errors import DomainError
     from zhifa.org.roles import Role
     from zhifa.org.selectors import user_can_see_agency
 
     served = list(
-        PublishedDecision.objects.filter(
-            state=PublishedDecision.State.SCHEDULED, case_served_on__isnull=False
-        ).order_by("decided_on", "id")
+        ours.filter(state=PublishedDecision.State.SCHEDULED, case_served_on__isnull=False).order_by(
+            "decided_on", "id"
+        )
     )
     officers = [u for key, u in users.items() if key.startswith(("officer", "market"))]
     approver = users.get("approver")
