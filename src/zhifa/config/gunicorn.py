@@ -57,6 +57,15 @@ def when_ready(server: object) -> None:
     its part-of-speech tagger (core.search, core.masking) once, so every worker — and every worker that
     replaces one after `max_requests` — inherits them instead of spending 2-4 s of CPU on its first
     search or masked text (measured: docs/benchmarks.md, branch reqcpu2)."""
+    from django.urls import get_resolver
+
     from zhifa.core.search import jieba_posseg
 
     jieba_posseg()
+    # The URLconf too: Django imports it on a process's first request, and with it every view module
+    # and the JSON API, whose 180 django-ninja operations build their pydantic schemas on import (~0.9 s
+    # of CPU in each worker, again after every `max_requests` recycle). Done here once, a fresh worker
+    # answers its first request as fast as its 5,000th.
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 — the import is the point
+    resolver.reverse_dict  # noqa: B018 — and the reverse lookup tables `{% url %}` needs
