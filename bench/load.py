@@ -25,6 +25,10 @@ Targets (issue 22, item 8): ≥ 150 requests/s of staff traffic with p95 < 150 m
 Every non-2xx answer and every transport error counts as an error; the first few are printed.
 The generator shares the machine's cores with the server: figures are a lower bound.
 
+With `--pg-database`, the run starts only once the task worker's backlog is done: a server that `make
+run` has just started is still rendering the demo's 文书 and running its checks (~2,300 tasks, two to
+three minutes of a core), and a mix measured beside that is charged for work it did not cause.
+
 `--server-pid PID` (supervisord's, or gunicorn's arbiter) adds the load-independent figure: the CPU
 the server's processes (every descendant of PID: gunicorn's workers, the task worker) used during the
 measured run, from /proc/<pid>/stat (utime + stime), divided by the requests answered. PostgreSQL's
