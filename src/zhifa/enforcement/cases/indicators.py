@@ -275,8 +275,9 @@ def counted_by(
     agency_ids: Collection[int], span: DateSpan, dims: Iterable[str] = DIMENSIONS
 ) -> dict[str, Sums]:
     """Cases registered in the span grouped by each of `dims` (count, fines decided, amounts paid),
-    keys in order (no category: "", last): one roll-up query per dimension for the span's whole
-    months, and one query on the cases for the days of the months it cuts, whatever the caseload."""
+    keys in order (no category: "", last): one roll-up query for the span's whole months (all the
+    dimensions at once, `state_counts.tally_sums`), and one query on the cases for the days of the
+    months it cuts, whatever the caseload."""
     dims = tuple(dims)
     split = _split(span)
     out: dict[str, Sums] = {d: {} for d in dims}
@@ -288,10 +289,11 @@ def counted_by(
         s[2] += paid or ZERO
 
     if split.months is not None:
+        tallies = state_counts.tally_sums(
+            workflow=rollup.WORKFLOW, agency_ids=agency_ids, months=split.months, by=dims
+        )
         for d in dims:
-            for r in state_counts.tally_rows(
-                workflow=rollup.WORKFLOW, agency_ids=agency_ids, months=split.months, by=d
-            ):
+            for r in tallies[d]:
                 add(d, r[d], r["n"], r["amount"], r["paid"])
     if split.add or split.sub:
         zone = timezone.get_default_timezone()
