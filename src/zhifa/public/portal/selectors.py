@@ -210,19 +210,30 @@ class ListPage(Pager):
     rows: list[SimpleNamespace]
 
 
+def _page(
+    fields: tuple[str, ...], *, instances: bool, q: str, agency_id: int | None, page: int, page_size: int
+) -> tuple[int, int, list[Any]]:
+    """(count, page number, rows) of a page of the public list: `.only(*fields)` instances or
+    `.values_list(*fields)` tuples, the unfiltered list's through its compiled pages."""
+    count, number, offset = _page_number(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    rows = (
+        _plain_page(fields, instances=instances, offset=offset, page_size=page_size)
+        if _plain(q, agency_id)
+        else None
+    )
+    if rows is None:
+        qs = _page_rows(q=q, agency_id=agency_id, offset=offset, page_size=page_size)
+        rows = list(qs.only(*fields) if instances else qs.values_list(*fields))
+    return count, number, rows
+
+
 def decision_list_page(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
 ) -> ListPage:
     """The portal's list: plain values, no model instances (the rows are only formatted)."""
-    count, number, offset = _page_number(q=q, agency_id=agency_id, page=page, page_size=page_size)
-    values = (
-        _plain_page(LIST_ROW_FIELDS, instances=False, offset=offset, page_size=page_size)
-        if _plain(q, agency_id)
-        else None
+    count, number, values = _page(
+        LIST_ROW_FIELDS, instances=False, q=q, agency_id=agency_id, page=page, page_size=page_size
     )
-    if values is None:
-        rows = _page_rows(q=q, agency_id=agency_id, offset=offset, page_size=page_size)
-        values = list(rows.values_list(*LIST_ROW_FIELDS))
     return ListPage(
         rows=[SimpleNamespace(**dict(zip(LIST_ROW_FIELDS, r, strict=True))) for r in values],
         number=number,
@@ -235,15 +246,9 @@ def decision_page(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
 ) -> DecisionPage:
     """A page of published decisions with the list's fields (the API, the home and agency pages)."""
-    count, number, offset = _page_number(q=q, agency_id=agency_id, page=page, page_size=page_size)
-    items = (
-        _plain_page(PUBLIC_LIST_FIELDS, instances=True, offset=offset, page_size=page_size)
-        if _plain(q, agency_id)
-        else None
+    count, number, items = _page(
+        PUBLIC_LIST_FIELDS, instances=True, q=q, agency_id=agency_id, page=page, page_size=page_size
     )
-    if items is None:
-        rows = _page_rows(q=q, agency_id=agency_id, offset=offset, page_size=page_size)
-        items = list(rows.only(*PUBLIC_LIST_FIELDS))
     return DecisionPage(items=items, number=number, page_size=page_size, count=count)
 
 
