@@ -64,11 +64,21 @@ class Prepared(Generic[M]):
     returns the list of instances (of tuples for a `values_list()` queryset, not `flat` or `named`). `markers` are values that cannot occur in a real query (negative
     ids, impossible strings); the builder receives them in order."""
 
-    def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *, markers: Sequence[Any]) -> None:
+    def __init__(
+        self,
+        build: Callable[..., models.QuerySet[Any, Any]],
+        *,
+        markers: Sequence[Any],
+        on_server: bool = True,
+    ) -> None:
+        """`on_server=False`: only the compiling is saved, the SQL is sent with its values written in
+        as the ORM sends it (planned on every run): for a query whose plan depends on values that
+        are not parameters, such as a page's LIMIT and OFFSET (one `Prepared` per page)."""
         if len(set(markers)) != len(markers):
             raise ValueError("markers must differ")
         self._build = build
         self._markers = tuple(markers)
+        self._on_server = on_server
         self._plans: dict[str, _Plan] = {}
         self._lock = threading.Lock()
 
@@ -130,7 +140,7 @@ class Prepared(Generic[M]):
         for slot, wrap, value in zip(plan.slots, plan.wrappers, values, strict=True):
             params[slot] = wrap(value)
         connection = connections[using]
-        with _cursor(connection) as cursor:
+        with _cursor(connection) if self._on_server else connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
         out: list[Any] = []  # of M: instances of plan.model, or tuples

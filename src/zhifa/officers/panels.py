@@ -40,6 +40,8 @@ def my_credential_panel(user: Any) -> dict[str, Any] | None:
 
 
 def attention_panel(user: Any) -> dict[str, Any] | None:
-    expiring = selectors.officer_list_for(user=user, filters=selectors.OfficerFilters(expiring=True))
-    count = expiring.count()
-    return {"count": count, "latest": list(expiring[:5]) if count else []}
+    filters = selectors.OfficerFilters(expiring=True)
+    today = timezone.localdate()
+    count = selectors.officer_count_for(user=user, filters=filters, on=today)
+    latest = selectors.officer_list_for(user=user, filters=filters, on=today)[:5] if count else []
+    return {"count": count, "latest": list(latest)}

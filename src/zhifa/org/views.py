@@ -13,7 +13,7 @@ from zhifa.core import access
 from zhifa.core.navigation import home_panels_for
 from zhifa.org.auth import login_refusal
 from zhifa.org.forms import LoginForm
-from zhifa.org.selectors import scope_agencies
+from zhifa.org.selectors import grants_of, scope_agencies
 from zhifa.org.services import (
     api_tokens_revoke_all,
 )
@@ -61,6 +61,6 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "panels": home_panels_for(user),
             "scope_agencies": agencies,
-            "grants": user.role_grants.select_related("node").order_by("role"),  # type: ignore[union-attr]
+            "grants": grants_of(user),
         },
     )

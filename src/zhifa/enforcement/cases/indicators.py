@@ -275,8 +275,9 @@ def counted_by(
     agency_ids: Collection[int], span: DateSpan, dims: Iterable[str] = DIMENSIONS
 ) -> dict[str, Sums]:
     """Cases registered in the span grouped by each of `dims` (count, fines decided, amounts paid),
-    keys in order (no category: "", last): one roll-up query per dimension for the span's whole
-    months, and one query on the cases for the days of the months it cuts, whatever the caseload."""
+    keys in order (no category: "", last): one roll-up query for the span's whole months (all the
+    dimensions at once, `state_counts.tally_sums`), and one query on the cases for the days of the
+    months it cuts, whatever the caseload."""
     dims = tuple(dims)
     split = _split(span)
     out: dict[str, Sums] = {d: {} for d in dims}
@@ -288,10 +289,11 @@ def counted_by(
         s[2] += paid or ZERO
 
     if split.months is not None:
+        tallies = state_counts.tally_sums(
+            workflow=rollup.WORKFLOW, agency_ids=agency_ids, months=split.months, by=dims
+        )
         for d in dims:
-            for r in state_counts.tally_rows(
-                workflow=rollup.WORKFLOW, agency_ids=agency_ids, months=split.months, by=d
-            ):
+            for r in tallies[d]:
                 add(d, r[d], r["n"], r["amount"], r["paid"])
     if split.add or split.sub:
         zone = timezone.get_default_timezone()
@@ -328,12 +330,15 @@ def breakdown(agency_ids: Collection[int], span: DateSpan) -> dict[str, list[Row
     return breakdown_of(counted_by(agency_ids, span, ("state", "category", "agency_id")))
 
 
-def breakdown_of(sums: Mapping[str, Sums]) -> dict[str, list[Row]]:
-    """The rows of `counted_by`'s state, category and agency sums (one query for the agencies' names)."""
+def breakdown_of(sums: Mapping[str, Sums], *, names: Mapping[int, str] | None = None) -> dict[str, list[Row]]:
+    """The rows of `counted_by`'s state, category and agency sums (one query for the agencies' names,
+    none when the caller's `names` already has every agency's: the statistics page reads them for its
+    filter)."""
     state_labels = dict(State.choices)
     by_state = _rows(sums["state"], lambda k: str(state_labels.get(k, k)))
     by_category = _category_rows((k, s[0], s[1], s[2]) for k, s in sums["category"].items())
-    names = dict(OrgNode.objects.filter(id__in=list(sums["agency_id"])).values_list("id", "name"))
+    if names is None or any(k not in names for k in sums["agency_id"]):
+        names = dict(OrgNode.objects.filter(id__in=list(sums["agency_id"])).values_list("id", "name"))
     by_agency = _rows(sums["agency_id"], lambda k: names.get(k, ""))
     order = {state: i for i, state in enumerate(State.values)}
     by_state.sort(key=lambda r: order.get(r.key, len(order)))  # the workflow's order, not the slugs'

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
+from zhifa.core.prepared import Prepared
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import restrict_to_scope
@@ -149,22 +150,53 @@ def published_count(*, q: str = "", agency_id: int | None = None) -> int:
     return count
 
 
-def _page_of(
-    *, q: str, agency_id: int | None, page: int, page_size: int
-) -> tuple[int, int, QuerySet[PublishedDecision]]:
-    """(count, page number, the page's rows) of the public list. The rows are ONE statement: the
-    page's ids by an index-only scan of (state, published_at, id) — skipping `offset` index entries
-    without touching the table — as a subquery, then only those rows by primary key, newest first.
-    Nothing depends on what an earlier request left in a cache, so a cold page costs what a warm one
-    does (docs/benchmarks.md, branch portal4); and being one statement, a decision withdrawn meanwhile
-    is either on the page as it was published at that instant or not on it at all."""
+def _page_number(*, q: str, agency_id: int | None, page: int, page_size: int) -> tuple[int, int, int]:
+    """(count, page number, offset) of a page of the public list (the page number kept in range)."""
     count = published_count(q=q, agency_id=agency_id)
     last = min(MAX_PAGES, max(1, -(-count // page_size)))
     page = min(max(1, page), last)
-    offset = (page - 1) * page_size
+    return count, page, (page - 1) * page_size
+
+
+def _page_rows(*, q: str, agency_id: int | None, offset: int, page_size: int) -> QuerySet[PublishedDecision]:
+    """The rows of a page of the public list, ONE statement: the page's ids by an index-only scan of
+    (state, published_at, id) — skipping `offset` index entries without touching the table — as a
+    subquery, then only those rows by primary key, newest first.
+    Nothing depends on what an earlier request left in a cache, so a cold page costs what a warm one
+    does (docs/benchmarks.md, branch portal4); and being one statement, a decision withdrawn meanwhile
+    is either on the page as it was published at that instant or not on it at all."""
     ids = published_decisions(q=q, agency_id=agency_id).values("id")[offset : offset + page_size]
-    rows = PublishedDecision.objects.filter(id__in=ids).order_by("-published_at", "-id")
-    return count, page, rows
+    return PublishedDecision.objects.filter(id__in=ids).order_by("-published_at", "-id")
+
+
+# The unfiltered list's pages (the list, the home page's latest: what most visitors read), each page's
+# statement compiled once per process (core.prepared), sent with its values written in and planned
+# each time as the ORM's (a generic plan of a LIMIT/OFFSET parameter scans the whole table). Up to
+# PLAIN_PAGE_QUERIES of them (pages × sizes × shapes) are kept; others are compiled on each request.
+PLAIN_PAGE_QUERIES = 2000
+_PLAIN_PAGES: dict[tuple[tuple[str, ...], bool, int, int], Prepared[Any]] = {}
+
+
+def _plain_page(fields: tuple[str, ...], *, instances: bool, offset: int, page_size: int) -> list[Any] | None:
+    """The rows of `_page_rows(q="", agency_id=None, …)`: `.only(*fields)` instances, or
+    `.values_list(*fields)` tuples; None when the compiled pages are full (the caller asks the ORM)."""
+    key = (fields, instances, offset, page_size)
+    query = _PLAIN_PAGES.get(key)
+    if query is None:
+        if len(_PLAIN_PAGES) >= PLAIN_PAGE_QUERIES:
+            return None
+
+        def build() -> QuerySet[Any]:
+            rows = _page_rows(q="", agency_id=None, offset=offset, page_size=page_size)
+            return rows.only(*fields) if instances else rows.values_list(*fields)
+
+        query = _PLAIN_PAGES.setdefault(key, Prepared(build, markers=(), on_server=False))
+    return query()
+
+
+def _plain(q: str, agency_id: int | None) -> bool:
+    """Is this the unfiltered list (what `published_decisions` reads without a filter)?"""
+    return not agency_id and not (q or "").strip()
 
 
 # What a row of the list shows (portal.fragments.row_html).
@@ -178,13 +210,32 @@ class ListPage(Pager):
     rows: list[SimpleNamespace]
 
 
+def _page(
+    fields: tuple[str, ...], *, instances: bool, q: str, agency_id: int | None, page: int, page_size: int
+) -> tuple[int, int, list[Any]]:
+    """(count, page number, rows) of a page of the public list: `.only(*fields)` instances or
+    `.values_list(*fields)` tuples, the unfiltered list's through its compiled pages."""
+    count, number, offset = _page_number(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    rows = (
+        _plain_page(fields, instances=instances, offset=offset, page_size=page_size)
+        if _plain(q, agency_id)
+        else None
+    )
+    if rows is None:
+        qs = _page_rows(q=q, agency_id=agency_id, offset=offset, page_size=page_size)
+        rows = list(qs.only(*fields) if instances else qs.values_list(*fields))
+    return count, number, rows
+
+
 def decision_list_page(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
 ) -> ListPage:
     """The portal's list: plain values, no model instances (the rows are only formatted)."""
-    count, number, rows = _page_of(q=q, agency_id=agency_id, page=page, page_size=page_size)
+    count, number, values = _page(
+        LIST_ROW_FIELDS, instances=False, q=q, agency_id=agency_id, page=page, page_size=page_size
+    )
     return ListPage(
-        rows=[SimpleNamespace(**r) for r in rows.values(*LIST_ROW_FIELDS)],
+        rows=[SimpleNamespace(**dict(zip(LIST_ROW_FIELDS, r, strict=True))) for r in values],
         number=number,
         page_size=page_size,
         count=count,
@@ -195,10 +246,10 @@ def decision_page(
     *, q: str = "", agency_id: int | None = None, page: int = 1, page_size: int = 20
 ) -> DecisionPage:
     """A page of published decisions with the list's fields (the API, the home and agency pages)."""
-    count, number, rows = _page_of(q=q, agency_id=agency_id, page=page, page_size=page_size)
-    return DecisionPage(
-        items=list(rows.only(*PUBLIC_LIST_FIELDS)), number=number, page_size=page_size, count=count
+    count, number, items = _page(
+        PUBLIC_LIST_FIELDS, instances=True, q=q, agency_id=agency_id, page=page, page_size=page_size
     )
+    return DecisionPage(items=items, number=number, page_size=page_size, count=count)
 
 
 AGENCY_CHOICES_KEY = "portal:agency-choices"
@@ -235,19 +286,33 @@ PUBLIC_PAGE_FIELDS = (
 )
 
 
-def decision_public_get(
-    decision_id: int, *, fields: Collection[str] | None = None
-) -> PublishedDecision | None:
-    """A published decision, or a withdrawn one (shown as a withdrawal notice with its reason).
-    `fields`: only these columns (the page's `PUBLIC_PAGE_FIELDS`); all by default."""
+def _public_get_query(decision_id: int, fields: tuple[str, ...] | None) -> QuerySet[PublishedDecision]:
     qs = PublishedDecision.objects.filter(
         id=decision_id,
         state__in=[PublishedDecision.State.PUBLISHED, PublishedDecision.State.WITHDRAWN],
     ).exclude(state=PublishedDecision.State.WITHDRAWN, published_at__isnull=True)
     if fields is not None:
         qs = qs.only(*fields)
-    rows = list(qs[:1])  # the id is unique: no ordering to build
-    return rows[0] if rows else None
+    return qs[:1]  # the id is unique: no ordering to build
+
+
+# compiled once per process and set of columns (core.prepared): the public reads a decision on every
+# visit to its page; the callers' column sets are constants (the page's and all of them)
+_PUBLIC_GET: dict[tuple[str, ...] | None, Prepared[PublishedDecision]] = {}
+
+
+def decision_public_get(
+    decision_id: int, *, fields: Collection[str] | None = None
+) -> PublishedDecision | None:
+    """A published decision, or a withdrawn one (shown as a withdrawal notice with its reason).
+    `fields`: only these columns (the page's `PUBLIC_PAGE_FIELDS`); all by default."""
+    key = None if fields is None else tuple(fields)
+    query = _PUBLIC_GET.get(key)
+    if query is None:
+        query = _PUBLIC_GET.setdefault(
+            key, Prepared(lambda pk: _public_get_query(pk, key), markers=(-730_500_001,))
+        )
+    return query.first(int(decision_id))
 
 
 def recently_withdrawn(limit: int = 10) -> list[PublishedDecision]:

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import NotFound
+from zhifa.core.prepared import Prepared
 from zhifa.core.roles import Role
 from zhifa.foundation.deadlines.services import deadlines_of, present
 from zhifa.org.selectors import scope_agency_ids
@@ -144,9 +145,18 @@ class Work:
     participants: list[Participant] = field(default_factory=list)
 
 
+# compiled once per process (core.prepared): the home page asks it for every signed-in user
+_ASSESSING_ROUNDS_OF: Prepared[Round] = Prepared(
+    lambda user_id: Round.objects.filter(assessors=user_id, state=Round.State.ASSESSING).order_by(
+        "-year", "id"
+    ),
+    markers=(-730_400_001,),
+)
+
+
 def worklist_for(user: Any) -> list[Work]:
     """Rounds in assessment naming the user as assessor, with the agencies they may score."""
-    rounds = list(Round.objects.filter(assessors=user, state=Round.State.ASSESSING).order_by("-year", "id"))
+    rounds = _ASSESSING_ROUNDS_OF(user.pk)
     if not rounds:  # most users (the home page asks for every one): no need to read their own agencies
         return []
     own = access.own_agencies(user)
@@ -164,9 +174,12 @@ def worklist_for(user: Any) -> list[Work]:
 
 def self_checks_for(user: Any) -> QuerySet[Participant]:
     """The self-checks of the user's agencies in open rounds."""
+    scope = _agency_scope(user)
+    if not scope:  # a supervisor, an approver… (the home page asks for every user): nothing to build
+        return Participant.objects.none()
     return (
         Participant.objects.filter(
-            agency_id__in=_agency_scope(user),
+            agency_id__in=scope,
             round__state__in=[Round.State.SELF_CHECK, Round.State.ASSESSING],
         )
         .select_related("round", "agency")

@@ -6,12 +6,14 @@ its labels to ~6 px); only the bar itself is a small inline SVG stretched to its
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.utils.formats import localize
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from zhifa.core.markup import esc
 
@@ -39,6 +41,7 @@ def agency_rows_html(rows: Iterable[Any], *, labels: tuple[str, str, str]) -> Sa
     numbers localised as `{{ }}` shows them; `labels` are the three cells' `data-label` (cases, fines,
     paid). Written here: the template's loop over every agency of a city cost a third of the page."""
     cases_l, fines_l, paid_l = (esc(label) for label in labels)
+    localize = _localizer()
     return mark_safe(  # noqa: S308 — every text is escaped by esc()
         "".join(
             f'<tr><td>{esc(r.label)}</td><td data-label="{cases_l}">{esc(localize(r.count))}</td>'
@@ -47,3 +50,18 @@ def agency_rows_html(rows: Iterable[Any], *, labels: tuple[str, str, str]) -> Sa
             for r in rows
         )
     )
+
+
+def _localizer() -> Callable[[Any], str]:
+    """`django.utils.formats.localize` of a number (an int or a Decimal, not a bool), with the active
+    language's separators and grouping read once for all the rows rather than three times a number
+    (`number_format` reads them for each value: half its CPU, ~0.2 ms of the statistics page)."""
+    lang = get_language()
+    decimal_sep = get_format("DECIMAL_SEPARATOR", lang, use_l10n=True)
+    grouping = get_format("NUMBER_GROUPING", lang, use_l10n=True)
+    thousand_sep = get_format("THOUSAND_SEPARATOR", lang, use_l10n=True)
+
+    def localize(value: Any) -> str:
+        return numberformat.format(value, decimal_sep, None, grouping, thousand_sep, use_l10n=True)
+
+    return localize

@@ -26,7 +26,14 @@ def summary(request: HttpRequest) -> HttpResponse:
         date_from = date_to = None
     agency_id = int_param(request.GET.get("agency"))
     fmt = request.GET.get("format")
-    s = stats_summary(user=request.user, agency_id=agency_id, date_from=date_from, date_to=date_to)
+    agencies = list(scope_agencies(request.user).only("id", "name"))  # the filter's, and the rows' names
+    s = stats_summary(
+        user=request.user,
+        agency_id=agency_id,
+        date_from=date_from,
+        date_to=date_to,
+        agency_names={a.id: a.name for a in agencies},
+    )
     if fmt in ("csv", "xlsx") and not error:
         return _download(s, fmt)
     query = request.GET.copy()
@@ -38,9 +45,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "s": s,
             "error": error,
             "agency_id": agency_id,
-            "agency_options": options_html(
-                (a.id, a.name, a.id == agency_id) for a in scope_agencies(request.user).only("id", "name")
-            ),
+            "agency_options": options_html((a.id, a.name, a.id == agency_id) for a in agencies),
             "agency_rows": agency_rows_html(
                 s.by_agency, labels=(_("Cases"), _("Fines decided (yuan)"), _("Paid (yuan)"))
             ),

@@ -263,6 +263,66 @@ def test_periods_cut_at_months_and_days_in_shanghai_time(kit) -> None:
     assert _by_hand(d(2025, 5, 1), d(2025, 5, 31))["s"]["registered"][0] == 3
 
 
+def _tally_by_orm(agency_ids: list[int], months: tuple[Any, Any], by: str) -> list[dict[str, Any]]:
+    """The roll-up grouped by one column as the ORM compiles it (what `tally_rows` did before
+    `tally_sums` wrote its statement itself)."""
+    qs = StateTally.objects.filter(workflow="cases", agency_id__in=agency_ids)
+    if months[0] is not None:
+        qs = qs.filter(month__gte=months[0])
+    if months[1] is not None:
+        qs = qs.filter(month__lte=months[1])
+    rows = qs.order_by().values(by).annotate(n=Sum("n"), amount=Sum("amount"), paid=Sum("paid")).order_by(by)
+    return [
+        {by: r[by], "n": int(r["n"]), "amount": r["amount"] or ZERO, "paid": r["paid"] or ZERO}
+        for r in rows
+        if r["n"]
+    ]
+
+
+@pytest.mark.django_db
+def test_the_sums_by_every_column_at_once_are_the_orms_grouped_sums(kit, django_assert_num_queries) -> None:
+    """`state_counts.tally_sums` (one statement for all the columns: GROUPING SETS on PostgreSQL, a
+    UNION ALL elsewhere) gives each column's rows exactly as the ORM's grouped query over the roll-up,
+    values, types and order, for any months and agencies; no query without an agency."""
+    for at in (
+        dt.datetime(2025, 4, 30, 23, 59, tzinfo=SH),
+        dt.datetime(2025, 5, 15, 12, 0, tzinfo=SH),
+        dt.datetime(2025, 6, 18, 9, 0, tzinfo=SH),
+    ):
+        _register_at(kit, at)
+    simple(kit, State.EXECUTED, on="2025-06-10", fine="80.50")
+    ordinary(kit, State.DECIDED)
+    d = dt.date
+    w = kit.world
+    columns = ("state", "category", "agency_id", "month")
+    for agencies in ([w.agency_a.pk], [w.agency_a.pk, w.agency_b.pk], [w.agency_b.pk]):
+        for months in (
+            (None, None),
+            (d(2025, 5, 1), None),
+            (None, d(2025, 5, 1)),
+            (d(2025, 6, 1), d(2025, 6, 1)),
+        ):
+            with django_assert_num_queries(1):
+                sums = state_counts.tally_sums(
+                    workflow="cases", agency_ids=agencies, months=months, by=columns
+                )
+            for column in columns:
+                expected = _tally_by_orm(agencies, months, column)
+                assert sums[column] == expected, (agencies, months, column)
+                assert [type(v) for r in sums[column] for v in r.values()] == [
+                    type(v) for r in expected for v in r.values()
+                ]
+                got = state_counts.tally_rows(workflow="cases", agency_ids=agencies, months=months, by=column)
+                assert got == expected
+    assert any(_tally_by_orm([w.agency_a.pk], (None, None), c) for c in columns)
+    with django_assert_num_queries(0):
+        assert state_counts.tally_sums(workflow="cases", agency_ids=[], by=columns) == {
+            c: [] for c in columns
+        }
+    with pytest.raises(ValueError):
+        state_counts.tally_sums(workflow="cases", agency_ids=[w.agency_a.pk], by=("state", "state"))
+
+
 def test_a_span_is_split_into_months_and_the_cut_days_exactly() -> None:
     """Every date of the span counted exactly once: the roll-up's months, less the days subtracted,
     plus the days added; a cut month is counted on its fewer days up to today."""

@@ -258,6 +258,36 @@ def test_the_numbered_list_stops_at_the_page_limit(world, frozen, monkeypatch) -
     assert (page.count, page.number, page.num_pages, page.truncated, page.has_next) == (5, 2, 2, True, False)
 
 
+def test_the_unfiltered_pages_compiled_once_are_the_orms(world, frozen, monkeypatch) -> None:
+    """The list's and the home page's unfiltered pages, each compiled once per process (core.prepared),
+    give the ORM's rows: the same values and types, the same columns loaded; past the cap of compiled
+    pages (and for a filtered list) the ORM answers as before."""
+    for i in range(7):
+        publish(world.agency_a if i % 2 else world.agency_b, decided_on=D(2025, 9, 1 + i))
+
+    def seen(**filters: object) -> list[object]:
+        out: list[object] = []
+        for page in (1, 2, 3, 4, 99):
+            lp = sel.decision_list_page(page=page, page_size=3, **filters)  # type: ignore[arg-type]
+            dp = sel.decision_page(page=page, page_size=3, **filters)  # type: ignore[arg-type]
+            rows = [(vars(r), [type(v) for v in vars(r).values()]) for r in lp.rows]
+            items = [
+                ({f: getattr(d, f) for f in sel.PUBLIC_LIST_FIELDS}, d.get_deferred_fields())
+                for d in dp.items
+            ]
+            out.append((rows, lp.number, lp.count, items, dp.number, dp.count))
+        return out
+
+    compiled = seen()
+    assert sel._PLAIN_PAGES  # the unfiltered pages took the compiled path
+    assert sum(len(p[0]) for p in compiled) == 3 + 3 + 1 + 1 + 1  # pages 4 and 99 show the last one
+    monkeypatch.setattr(sel, "_PLAIN_PAGES", {})
+    monkeypatch.setattr(sel, "PLAIN_PAGE_QUERIES", 0)
+    assert seen() == compiled
+    assert not sel._PLAIN_PAGES
+    assert len(seen(agency_id=world.agency_a.pk)[0][0]) == 3
+
+
 def test_the_portal_indicators_against_the_hand_counts(world, frozen) -> None:
     """Planted: agency A publishes ¥200 and ¥300.50 in January 2025, one more withdrawn; B ¥1000 in
     March 2025 and one in December 2024."""
