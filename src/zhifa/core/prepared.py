@@ -21,6 +21,9 @@ Rules (docs/architecture.md, "Prepared queries"):
   it on every run. Planning the case's select with its three joins cost PostgreSQL ~0.8 ms of CPU a
   request, more than running it (docs/benchmarks.md, "Request CPU, third pass"). The ORM's own queries
   keep Django's client-side binding and are never prepared.
+- A query whose SQL varies with a few choices (filters present, IN list lengths, a search's plan, the
+  slice) is `PreparedShapes`: compiled once per shape from markers alone, run with the values through
+  the ordinary cursor (planned by the server with its values, as the ORM's).
 """
 
 from __future__ import annotations
