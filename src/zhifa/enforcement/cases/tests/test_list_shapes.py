@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from zhifa.core import search
 from zhifa.core.prepared import PreparedShapes
 from zhifa.enforcement.cases import selectors
-from zhifa.enforcement.cases.factories import ev, register
+from zhifa.enforcement.cases.factories import register
 from zhifa.enforcement.cases.models import Case
-from zhifa.enforcement.cases.tests.builders import PERSON
+from zhifa.enforcement.cases.tests.builders import list_rows_world
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +43,8 @@ def test_the_page_compiled_once_per_shape_is_the_orms_page(
     monkeypatch.setattr(search, "WALK_COST_RATIO", ratio)
     monkeypatch.setattr(search, "FEW_MATCHES", few)
     w = kit.world
-    register(kit, facts="渣土撒漏一", party=PERSON)
-    register(kit, facts="渣土撒漏二", power_item_id=None)
-    filed = register(kit, facts="渣土撒漏三", party=PERSON)
-    ev(
-        filed,
-        w.approver_a,
-        "file",
-        officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
-        filed_on=frozen.isoformat(),
-    )
+    list_rows_world(kit, frozen)
     register(kit, facts="噪声扰民")
-    register(kit, actor=w.officer_b, agency_id=w.agency_b.pk, power_item_id=None, facts="渣土撒漏乙")
     some = Case.objects.filter(agency=w.agency_a).exclude(power_item=None).first()
     assert some is not None
     shapes = [
