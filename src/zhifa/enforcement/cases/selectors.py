@@ -308,6 +308,11 @@ class CaseRows:
     def __init__(self, *, user: Any, filters: CaseFilters | None = None, counted: CaseCount | None = None):
         self.user, self.filters, self.counted = user, filters or CaseFilters(), counted
 
+    def __len__(self) -> int:  # (what a paginator counts: the count when the caller has it)
+        if self.counted is not None:
+            return self.counted.count
+        return case_count_for(user=self.user, filters=self.filters).count
+
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
         f, user = self.filters, self.user
         start, stop = item.start or 0, item.stop
