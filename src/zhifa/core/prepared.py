@@ -203,7 +203,7 @@ class PreparedShapes(Generic[M]):
     The SQL text and its parameters are the ORM's for the same queryset, so the statement goes through
     Django's ordinary cursor, bound on the client: PostgreSQL plans each run with its values, as it
     planned the ORM's (a search's plan turns on how common its words are; a generic plan would not
-    see it). At most `most_shapes` plans are kept per object; a shape beyond them is compiled each time."""
+    see it). At most `most_shapes` plans are kept per object; a new shape beyond them replaces the oldest."""
 
     def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *, most_shapes: int = 512) -> None:
         self._build = build
@@ -218,8 +218,9 @@ class PreparedShapes(Generic[M]):
             markers = tuple(_marker(i, v) for i, v in enumerate(values))
             plan = _compile(self._build(shape, *markers), markers, alias)
             with self._lock:
-                if len(self._plans) < self._most:
-                    self._plans[key] = plan
+                while len(self._plans) >= self._most:  # the oldest shape makes room
+                    self._plans.pop(next(iter(self._plans)))
+                self._plans[key] = plan
         return plan
 
     def __call__(self, shape: Any, values: Sequence[Any], *, using: str = "default") -> list[M]:
