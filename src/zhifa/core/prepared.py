@@ -21,6 +21,9 @@ Rules (docs/architecture.md, "Prepared queries"):
   it on every run. Planning the case's select with its three joins cost PostgreSQL ~0.8 ms of CPU a
   request, more than running it (docs/benchmarks.md, "Request CPU, third pass"). The ORM's own queries
   keep Django's client-side binding and are never prepared.
+- A query whose SQL varies with a few choices (filters present, IN list lengths, a search's plan, the
+  slice) is `PreparedShapes`: compiled once per shape from markers alone, run with the values through
+  the ordinary cursor (planned by the server with its values, as the ORM's).
 """
 
 from __future__ import annotations
@@ -59,69 +62,91 @@ class _Plan:
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
 
 
+def _compile(qs: Any, markers: tuple[Any, ...], alias: str) -> _Plan:
+    """The plan of `qs`, a queryset built with `markers` in the places of the values."""
+    if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.annotations:
+        raise ValueError("a prepared query has no prefetch, annotation or known related objects")
+    compiler = qs.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    params = tuple(params)
+    slots = []
+    for marker in markers:
+        # (isinstance: the backend may wrap a value, as psycopg's Int8 for a big integer column)
+        at = [i for i, p in enumerate(params) if isinstance(p, type(marker)) and p == marker]
+        if len(at) != 1:
+            raise ValueError(f"marker {marker!r} appears {len(at)} times among the parameters")
+        slots.append(at[0])
+    wrappers = tuple(type(params[i]) for i in slots)
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = [s[0] for s in select[0 : compiler.col_count]]
+    rows_only = qs._iterable_class is not ModelIterable
+    if rows_only and (qs._iterable_class is not ValuesListIterable or qs.query.extra_select):
+        raise ValueError("a prepared query gives model instances or values_list() tuples")
+    start, end = (
+        (0, len(fields))
+        if rows_only
+        else (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1)
+    )
+    return _Plan(
+        sql=sql,
+        params=params,
+        slots=tuple(slots),
+        wrappers=wrappers,
+        model=None if rows_only else klass_info["model"],
+        init_list=() if rows_only else tuple(f[0].target.attname for f in select[start:end]),
+        start=start,
+        end=end,
+        populators=() if rows_only else tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
+        converters=tuple(
+            (pos, tuple(convs), expression)
+            for pos, (convs, expression) in compiler.get_converters(fields).items()
+        ),
+    )
+
+
+def _run(plan: _Plan, values: Sequence[Any], using: str, *, server_prepare: bool) -> list[Any]:
+    """Run `plan` with `values` in its markers' places: model instances, or tuples."""
+    params = list(plan.params)
+    for slot, wrap, value in zip(plan.slots, plan.wrappers, values, strict=True):
+        params[slot] = wrap(value)
+    connection = connections[using]
+    with _cursor(connection) if server_prepare else connection.cursor() as cursor:
+        cursor.execute(plan.sql, params)
+        rows = cursor.fetchall()
+    out: list[Any] = []  # instances of plan.model, or tuples
+    model = plan.model
+    for raw in rows:
+        row = list(raw)
+        for pos, convs, expression in plan.converters:
+            value = row[pos]
+            for converter in convs:
+                value = converter(value, expression, connection)
+            row[pos] = value
+        if model is None:
+            out.append(tuple(row))
+            continue
+        obj = model.from_db(using, list(plan.init_list), row[plan.start : plan.end])
+        for populator in plan.populators:
+            populator.populate(row, obj)
+        out.append(obj)
+    return out
+
+
 class Prepared(Generic[M]):
     """`Prepared(lambda pk: Case.objects.filter(pk=pk), markers=(-7301,))` then `prepared(case_id)`
     returns the list of instances (of tuples for a `values_list()` queryset, not `flat` or `named`). `markers` are values that cannot occur in a real query (negative
     ids, impossible strings); the builder receives them in order."""
 
-    def __init__(
-        self,
-        build: Callable[..., models.QuerySet[Any, Any]],
-        *,
-        markers: Sequence[Any],
-        on_server: bool = True,
-    ) -> None:
-        """`on_server=False`: only the compiling is saved, the SQL is sent with its values written in
-        as the ORM sends it (planned on every run): for a query whose plan depends on values that
-        are not parameters, such as a page's LIMIT and OFFSET (one `Prepared` per page)."""
+    def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *, markers: Sequence[Any]) -> None:
         if len(set(markers)) != len(markers):
             raise ValueError("markers must differ")
         self._build = build
         self._markers = tuple(markers)
-        self._on_server = on_server
         self._plans: dict[str, _Plan] = {}
         self._lock = threading.Lock()
 
     def _compile(self, alias: str) -> _Plan:
-        qs: Any = self._build(*self._markers)
-        if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.annotations:
-            raise ValueError("a prepared query has no prefetch, annotation or known related objects")
-        compiler = qs.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        params = tuple(params)
-        slots = []
-        for marker in self._markers:
-            # (isinstance: the backend may wrap a value, as psycopg's Int8 for a big integer column)
-            at = [i for i, p in enumerate(params) if isinstance(p, type(marker)) and p == marker]
-            if len(at) != 1:
-                raise ValueError(f"marker {marker!r} appears {len(at)} times among the parameters")
-            slots.append(at[0])
-        wrappers = tuple(type(params[i]) for i in slots)
-        select, klass_info = compiler.select, compiler.klass_info
-        fields = [s[0] for s in select[0 : compiler.col_count]]
-        rows_only = qs._iterable_class is not ModelIterable
-        if rows_only and (qs._iterable_class is not ValuesListIterable or qs.query.extra_select):
-            raise ValueError("a prepared query gives model instances or values_list() tuples")
-        start, end = (
-            (0, len(fields))
-            if rows_only
-            else (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1)
-        )
-        return _Plan(
-            sql=sql,
-            params=params,
-            slots=tuple(slots),
-            wrappers=wrappers,
-            model=None if rows_only else klass_info["model"],
-            init_list=() if rows_only else tuple(f[0].target.attname for f in select[start:end]),
-            start=start,
-            end=end,
-            populators=() if rows_only else tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
-            converters=tuple(
-                (pos, tuple(convs), expression)
-                for pos, (convs, expression) in compiler.get_converters(fields).items()
-            ),
-        )
+        return _compile(self._build(*self._markers), self._markers, alias)
 
     def _plan(self, alias: str) -> _Plan:
         plan = self._plans.get(alias)
@@ -135,31 +160,7 @@ class Prepared(Generic[M]):
     def __call__(self, *values: Any, using: str = "default") -> list[M]:
         if len(values) != len(self._markers):
             raise TypeError(f"expected {len(self._markers)} values, got {len(values)}")
-        plan = self._plan(using)
-        params = list(plan.params)
-        for slot, wrap, value in zip(plan.slots, plan.wrappers, values, strict=True):
-            params[slot] = wrap(value)
-        connection = connections[using]
-        with _cursor(connection) if self._on_server else connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            rows = cursor.fetchall()
-        out: list[Any] = []  # of M: instances of plan.model, or tuples
-        model = plan.model
-        for raw in rows:
-            row = list(raw)
-            for pos, convs, expression in plan.converters:
-                value = row[pos]
-                for converter in convs:
-                    value = converter(value, expression, connection)
-                row[pos] = value
-            if model is None:
-                out.append(tuple(row))
-                continue
-            obj = model.from_db(using, list(plan.init_list), row[plan.start : plan.end])
-            for populator in plan.populators:
-                populator.populate(row, obj)
-            out.append(obj)
-        return out
+        return _run(self._plan(using), values, using, server_prepare=True)
 
     def first(self, *values: Any, using: str = "default") -> M | None:
         """The first row of `self(*values)`, or None: `.first()` of the queryset it was built from."""
@@ -176,6 +177,54 @@ class Prepared(Generic[M]):
             missing: type[Exception] = getattr(self._plan(using).model, "DoesNotExist", ObjectDoesNotExist)
             raise missing(values)
         return rows[0]
+
+
+def _marker(position: int, value: Any) -> Any:
+    """The marker standing for the value at `position` of a shape: of the value's type (int or str),
+    unlike any constant of a query (a negative number below any id, a string with a NUL)."""
+    kind = type(value)
+    if kind is int:
+        return -7_301_000_000_000 - position
+    if kind is str:
+        return f"\x00prepared-shape-value-{position}"
+    raise TypeError(f"a prepared value is an int or a str, not {kind.__name__}")
+
+
+class PreparedShapes(Generic[M]):
+    """`Prepared` for a query whose SQL varies with a few choices: which optional filters it has, how
+    many values an IN list holds, which plan a search took, its order and its slice. `build(shape,
+    *markers)` builds the queryset of one shape from the shape and the markers alone (it sees no value:
+    everything that changes the SQL text must be in `shape`, every value is a marker); it is compiled
+    once per (shape, types of the values, database alias) and then run with the caller's values
+    (`shapes(shape, values) -> list`). Markers are made from the values' types (ints and strings only),
+    each must appear once among the compiled parameters (as for `Prepared`); the values of an IN list
+    must be distinct (the ORM drops repeats, and there would be fewer parameters than markers).
+
+    The SQL text and its parameters are the ORM's for the same queryset, so the statement goes through
+    Django's ordinary cursor, bound on the client: PostgreSQL plans each run with its values, as it
+    planned the ORM's (a search's plan turns on how common its words are; a generic plan would not
+    see it). At most `most_shapes` plans are kept per object; a new shape beyond them replaces the oldest."""
+
+    def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *, most_shapes: int = 512) -> None:
+        self._build = build
+        self._most = most_shapes
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._lock = threading.Lock()
+
+    def _plan(self, shape: Any, values: Sequence[Any], alias: str) -> _Plan:
+        key = (shape, tuple(type(v) for v in values), alias)
+        plan = self._plans.get(key)
+        if plan is None:
+            markers = tuple(_marker(i, v) for i, v in enumerate(values))
+            plan = _compile(self._build(shape, *markers), markers, alias)
+            with self._lock:
+                while len(self._plans) >= self._most:  # the oldest shape makes room
+                    self._plans.pop(next(iter(self._plans)))
+                self._plans[key] = plan
+        return plan
+
+    def __call__(self, shape: Any, values: Sequence[Any], *, using: str = "default") -> list[M]:
+        return _run(self._plan(shape, values, using), values, using, server_prepare=False)
 
 
 def server_prepares(connection: Any) -> bool:

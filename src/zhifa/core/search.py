@@ -615,14 +615,57 @@ def search_filter(
     (`search_count` over the same scope, with the cap `known_cap`; None: counted without a cap): the
     plan is then chosen from it on both databases without counting the index again, unless the count
     stopped at its cap below what the choice needs to know."""
+    return search_condition(
+        kind=kind,
+        q=q,
+        agency_ids=agency_ids,
+        scope_size=scope_size,
+        kind_size=kind_size,
+        known_matches=known_matches,
+        known_cap=known_cap,
+    ).q(column)
+
+
+@dataclass(frozen=True)
+class SearchCondition:
+    """The condition `search_filter` chose, as data: `form` decides its SQL text (no words: nothing
+    matches; `("ids", sql)`: the object id in the index's list; `("walk", kind)`: SQLite's per-row
+    check), `values` are its parameters (ints and strings). `q(column)` is `search_filter`'s Q; a caller
+    that compiles a query once per shape (core.prepared.PreparedShapes) keeps `form` in the shape and
+    passes markers for the values (`q(column, values=markers)`)."""
+
+    form: tuple[str, ...]
+    values: tuple[Any, ...]
+
+    def q(self, column: str = "pk", values: Sequence[Any] | None = None) -> Q:
+        bound = self.values if values is None else tuple(values)
+        if self.form[0] == "walk":
+            (match,) = bound
+            return Q(_DocumentMatches(F(column), kind=self.form[1], match=match))
+        if self.form[0] == "ids":
+            return Q(**{f"{column}__in": RawSQL(self.form[1], list(bound))})  # noqa: S611 — bound params
+        return Q(**{f"{column}__in": []})
+
+
+def search_condition(
+    *,
+    kind: str,
+    q: str,
+    agency_ids: Iterable[int],
+    scope_size: Callable[[], int],
+    kind_size: Callable[[], int] | None = None,
+    known_matches: int | None = None,
+    known_cap: int | None = None,
+) -> SearchCondition:
+    """`search_filter`'s choice of condition, as a `SearchCondition` (same plan, same queries)."""
     terms = query_terms(q)
     if not terms:
-        return Q(**{f"{column}__in": []})
+        return SearchCondition(("none",), ())
     scope = _scope(agency_ids) or []
     if connection.vendor == "sqlite" and _dense_in_scope(
         kind, terms, scope, scope_size, kind_size, known=known_matches, known_cap=known_cap
     ):
-        return Q(_DocumentMatches(F(column), kind=kind, match=_fts5_words(terms)))
+        return SearchCondition(("walk", kind), (_fts5_words(terms),))
     ids = search_ids(
         kind=kind,
         q=q,
@@ -631,7 +674,9 @@ def search_filter(
         known_matches=known_matches,
         known_cap=known_cap,
     )
-    return Q(**{f"{column}__in": ids})
+    if isinstance(ids, list):  # (no words: search_ids' empty list, as above)
+        return SearchCondition(("none",), ())
+    return SearchCondition(("ids", ids.sql), tuple(ids.params))
 
 
 # Which plan is cheaper for the first page: walking costs 50 × scope/matches row checks (~20 µs each on

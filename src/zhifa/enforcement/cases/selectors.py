@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.core import search, state_counts
 from zhifa.core.errors import Conflict
-from zhifa.core.prepared import Prepared, deferred_filter, keep_prefetched
+from zhifa.core.prepared import Prepared, PreparedShapes, deferred_filter, keep_prefetched
 from zhifa.enforcement.cases.models import (
     FINISHED_STATES,
     OBJECT_TYPE,
@@ -88,7 +88,37 @@ def case_rows_for(
     filters, when the caller has it (a search then does not count the index's matches a second time to
     choose its plan)."""
     f = filters or CaseFilters()
-    qs = restrict_to_scope(Case.objects.all(), user)
+    found = _search_for(user, f, counted) if f.q.strip() else None
+    return _rows(scope_agency_ids(user), f, user=user, found=found)
+
+
+def _search_for(user: Any, f: CaseFilters, counted: CaseCount | None) -> search.SearchCondition:
+    """The search's condition for these filters (core.search.search_condition: its plan chosen now, with
+    the scope's count when the caller has it)."""
+    # The scope is already on the cases (the scope's IN list, in this same query): the index need not
+    # apply it again where that is slower, and a common word is checked case by case in the list's
+    # order (core.search.search_filter). The count comes from the index with the scope
+    # (case_count_for), and when the caller has it (`counted`) it also chooses that plan.
+    agencies = scope_agency_ids(user)
+    if f.agency:
+        agencies = agencies & {f.agency}
+    return search.search_condition(
+        kind=KIND,
+        q=f.q,
+        agency_ids=agencies,
+        known_matches=counted.matches if counted is not None else None,
+        known_cap=SEARCH_COUNT_CAP,
+        **_search_sizes(agencies),
+    )
+
+
+def _rows(
+    scope: Any, f: CaseFilters, *, user: Any, found: search.SearchCondition | None, found_values: Any = None
+) -> QuerySet[Case]:
+    """The cases of agencies `scope` (the user's scope: restrict_to_scope's condition) that pass `f` and
+    the search `found`, newest first. Also what `_PAGES` compiles once per shape, with markers in the
+    values' places (`user` None: the filters that need the user are never compiled that way)."""
+    qs = Case.objects.filter(agency_id__in=scope)
     if f.agency:
         qs = qs.filter(agency_id=f.agency)
     if f.state:
@@ -106,26 +136,9 @@ def case_rows_for(
     if f.date_to:
         qs = qs.filter(discovered_on__lte=f.date_to)
     if f.overdue:
-        scope = scope_agency_ids(user)
         qs = qs.filter(pk__in=overdue_case_ids(agency_ids=scope), suspended_since__isnull=True)
-    if f.q.strip():
-        # The scope is already on the cases (restrict_to_scope, in this same query): the index need
-        # not apply it again where that is slower, and a common word is checked case by case in the
-        # list's order (core.search.search_filter). The count comes from the index with the scope
-        # (case_count_for), and when the caller has it (`counted`) it also chooses that plan.
-        agencies = scope_agency_ids(user)
-        if f.agency:
-            agencies = agencies & {f.agency}
-        qs = qs.filter(
-            search.search_filter(
-                kind=KIND,
-                q=f.q,
-                agency_ids=agencies,
-                known_matches=counted.matches if counted is not None else None,
-                known_cap=SEARCH_COUNT_CAP,
-                **_search_sizes(agencies),
-            )
-        )
+    if found is not None:
+        qs = qs.filter(found.q(values=found_values))
     return qs.order_by("-discovered_on", "-id")
 
 
@@ -248,12 +261,98 @@ def case_list_rows(page: QuerySet[Case]) -> list[dict[str, Any]]:
     the model instances: a case, its agency, power item and version for each of 50 rows (200 instances
     through `from_db` and the related populators), about a third of a list request's CPU, and the
     page's ~25 open deadlines (`open_deadlines_first`)."""
-    rows = list(page.prefetch_related(None).values(*LIST_ROW_VALUES))
+    return _with_open_deadlines(list(page.prefetch_related(None).values(*LIST_ROW_VALUES)))
+
+
+def _with_open_deadlines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if rows:
         first = open_deadlines_first([r["id"] for r in rows])
         for r in rows:
             r["open_deadline"] = first.get(r["id"])
     return rows
+
+
+def _page_build(shape: tuple[Any, ...], *markers: Any) -> QuerySet[Any]:
+    """One shape of the list's page (`_PAGES`): `_rows` with markers for every value."""
+    n_scope, agency, n_states, procedure, power_item, officer, search_form, start, stop = shape
+    values = iter(markers)
+
+    def take(n: int) -> list[Any]:
+        return [next(values) for _ in range(n)]
+
+    f = CaseFilters(
+        agency=next(values) if agency else None,
+        state=take(n_states) or None,
+        procedure=next(values) if procedure else None,
+        power_item=next(values) if power_item else None,
+        officer=next(values) if officer else None,
+    )
+    scope = take(n_scope)
+    found = search.SearchCondition(search_form, ()) if search_form else None
+    qs = _rows(scope, f, user=None, found=found, found_values=list(values) if found else None)
+    return qs[start:stop].values_list(*LIST_ROW_VALUES)
+
+
+# The list's page compiled once per shape (core.prepared.PreparedShapes): building and compiling the
+# ORM's query (the scope's IN list, the search's subquery, 20 columns through three joins) was about a
+# third of the Python of a list or search request; the SQL and its values are the ORM's.
+_PAGES: PreparedShapes[tuple[Any, ...]] = PreparedShapes(_page_build)
+
+
+class CaseRows:
+    """`case_rows_for(user=, filters=, counted=)` sliced to a page and read as `case_list_rows` reads it
+    (`CaseRows(...)[start:stop]`: the same rows, the same two queries). Scope, agency, states,
+    procedure, power item, officer and words: its statement is compiled once per shape (`_PAGES`);
+    the filters with dates or the user's own cases (mine, overdue) go through the ORM."""
+
+    def __init__(self, *, user: Any, filters: CaseFilters | None = None, counted: CaseCount | None = None):
+        self.user, self.filters, self.counted = user, filters or CaseFilters(), counted
+
+    def __len__(self) -> int:  # (what a paginator counts: the count when the caller has it)
+        if self.counted is not None:
+            return self.counted.count
+        return case_count_for(user=self.user, filters=self.filters).count
+
+    def __getitem__(self, item: slice) -> list[dict[str, Any]]:
+        f, user = self.filters, self.user
+        start, stop = item.start or 0, item.stop
+        found = _search_for(user, f, self.counted) if f.q.strip() else None
+        scope = scope_agency_ids(user)
+        if (
+            not scope
+            or stop is None
+            or stop <= start
+            or f.mine
+            or f.overdue
+            or f.date_from
+            or f.date_to
+            or (found is not None and found.form[0] == "none")
+        ):
+            return case_list_rows(_rows(scope, f, user=user, found=found)[start:stop])
+        # (an IN list's values distinct, as the ORM keeps them: the scope is a set, the states are not)
+        states = list(dict.fromkeys(f.state or ()))
+        shape = (
+            len(scope),
+            bool(f.agency),
+            len(states),
+            bool(f.procedure),
+            bool(f.power_item),
+            bool(f.officer),
+            found.form if found is not None else None,
+            start,
+            stop,
+        )
+        values = [
+            *([f.agency] if f.agency else []),
+            *states,
+            *([f.procedure] if f.procedure else []),
+            *([f.power_item] if f.power_item else []),
+            *([f.officer] if f.officer else []),
+            *scope,
+            *(found.values if found is not None else ()),
+        ]
+        rows = [dict(zip(LIST_ROW_VALUES, row, strict=True)) for row in _PAGES(shape, values)]
+        return _with_open_deadlines(rows)
 
 
 # The case page's and the API's one case, compiled once per process (core.prepared): the select of 90

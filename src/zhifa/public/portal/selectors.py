@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
-from zhifa.core.prepared import Prepared
+from zhifa.core.prepared import Prepared, PreparedShapes
 from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
 from zhifa.org.selectors import restrict_to_scope
@@ -170,28 +170,25 @@ def _page_rows(*, q: str, agency_id: int | None, offset: int, page_size: int) ->
 
 
 # The unfiltered list's pages (the list, the home page's latest: what most visitors read), each page's
-# statement compiled once per process (core.prepared), sent with its values written in and planned
-# each time as the ORM's (a generic plan of a LIMIT/OFFSET parameter scans the whole table). Up to
-# PLAIN_PAGE_QUERIES of them (pages × sizes × shapes) are kept; others are compiled on each request.
+# statement compiled once per process (core.prepared.PreparedShapes, the shape being the fields, the
+# offset and the size), sent with its values written in and planned each time as the ORM's (a generic
+# plan of a LIMIT/OFFSET parameter scans the whole table). Up to PLAIN_PAGE_QUERIES of them are kept.
 PLAIN_PAGE_QUERIES = 2000
-_PLAIN_PAGES: dict[tuple[tuple[str, ...], bool, int, int], Prepared[Any]] = {}
 
 
-def _plain_page(fields: tuple[str, ...], *, instances: bool, offset: int, page_size: int) -> list[Any] | None:
+def _plain_page_query(shape: tuple[tuple[str, ...], bool, int, int]) -> QuerySet[Any]:
+    fields, instances, offset, page_size = shape
+    rows = _page_rows(q="", agency_id=None, offset=offset, page_size=page_size)
+    return rows.only(*fields) if instances else rows.values_list(*fields)
+
+
+_PLAIN_PAGES: PreparedShapes[Any] = PreparedShapes(_plain_page_query, most_shapes=PLAIN_PAGE_QUERIES)
+
+
+def _plain_page(fields: tuple[str, ...], *, instances: bool, offset: int, page_size: int) -> list[Any]:
     """The rows of `_page_rows(q="", agency_id=None, …)`: `.only(*fields)` instances, or
-    `.values_list(*fields)` tuples; None when the compiled pages are full (the caller asks the ORM)."""
-    key = (fields, instances, offset, page_size)
-    query = _PLAIN_PAGES.get(key)
-    if query is None:
-        if len(_PLAIN_PAGES) >= PLAIN_PAGE_QUERIES:
-            return None
-
-        def build() -> QuerySet[Any]:
-            rows = _page_rows(q="", agency_id=None, offset=offset, page_size=page_size)
-            return rows.only(*fields) if instances else rows.values_list(*fields)
-
-        query = _PLAIN_PAGES.setdefault(key, Prepared(build, markers=(), on_server=False))
-    return query()
+    `.values_list(*fields)` tuples."""
+    return _PLAIN_PAGES((fields, instances, offset, page_size), ())
 
 
 def _plain(q: str, agency_id: int | None) -> bool:
@@ -216,15 +213,10 @@ def _page(
     """(count, page number, rows) of a page of the public list: `.only(*fields)` instances or
     `.values_list(*fields)` tuples, the unfiltered list's through its compiled pages."""
     count, number, offset = _page_number(q=q, agency_id=agency_id, page=page, page_size=page_size)
-    rows = (
-        _plain_page(fields, instances=instances, offset=offset, page_size=page_size)
-        if _plain(q, agency_id)
-        else None
-    )
-    if rows is None:
-        qs = _page_rows(q=q, agency_id=agency_id, offset=offset, page_size=page_size)
-        rows = list(qs.only(*fields) if instances else qs.values_list(*fields))
-    return count, number, rows
+    if _plain(q, agency_id):
+        return count, number, _plain_page(fields, instances=instances, offset=offset, page_size=page_size)
+    qs = _page_rows(q=q, agency_id=agency_id, offset=offset, page_size=page_size)
+    return count, number, list(qs.only(*fields) if instances else qs.values_list(*fields))
 
 
 def decision_list_page(

@@ -43,6 +43,25 @@ def ordinary(kit: CaseKit, state: str, **over: Any) -> Case:
 PERSON = {"kind": "person", "name": "张某某", "id_number": "11010519491231002X", "phone": "13900001111"}
 
 
+def list_rows_world(kit: CaseKit, on: dt.date) -> tuple[Case, Case]:
+    """Cases a list shows in every way (the list tests): a person's lead, one without a power item, a
+    person's filed case with its open deadline and handling officers, another agency's lead. Returns
+    (the person's lead, the filed case)."""
+    w = kit.world
+    person = register(kit, facts="渣土撒漏一", party=PERSON)
+    register(kit, facts="渣土撒漏二", power_item_id=None)
+    filed = register(kit, facts="渣土撒漏三", party=PERSON)
+    ev(
+        filed,
+        w.approver_a,
+        "file",
+        officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
+        filed_on=on.isoformat(),
+    )
+    register(kit, actor=w.officer_b, agency_id=w.agency_b.pk, power_item_id=None, facts="渣土撒漏乙")
+    return person, filed
+
+
 def hearing_requested(kit: CaseKit, *, fine: str = "12000.00") -> Case:
     """A person fined ≥ ¥10,000 (the national default threshold) who asks for a hearing."""
     w = kit.world

@@ -16,7 +16,7 @@ from zhifa.enforcement.cases import presenters, selectors
 from zhifa.enforcement.cases.factories import ev, register
 from zhifa.enforcement.cases.models import Case
 from zhifa.enforcement.cases.search_link import KIND
-from zhifa.enforcement.cases.tests.builders import PERSON
+from zhifa.enforcement.cases.tests.builders import PERSON, list_rows_world
 from zhifa.foundation.deadlines import services as engine
 from zhifa.org.roles import Role
 
@@ -41,17 +41,7 @@ def _both_paths(user, filters: selectors.CaseFilters, today: dt.date) -> tuple[l
 
 def test_the_rows_read_as_values_are_the_rows_of_the_model_instances(kit, frozen) -> None:
     w = kit.world
-    person = register(kit, facts="渣土撒漏一", party=PERSON)
-    register(kit, facts="渣土撒漏二", power_item_id=None)
-    filed = register(kit, facts="渣土撒漏三", party=PERSON)
-    ev(
-        filed,
-        w.approver_a,
-        "file",
-        officer_ids=[kit.officer_a.pk, kit.officer_a2.pk],
-        filed_on=frozen.isoformat(),
-    )
-    register(kit, actor=w.officer_b, agency_id=w.agency_b.pk, power_item_id=None, facts="渣土撒漏乙")
+    person, filed = list_rows_world(kit, frozen)
     # columns the registrations above leave empty (a proposed fine, a suspension): set directly, as rows
     Case.objects.filter(pk=person.pk).update(proposed_fine=Decimal("2500.50"), suspended_since=frozen)
 
