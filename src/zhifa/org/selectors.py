@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.db import connection, models
 
-from zhifa.core.prepared import Prepared
+from zhifa.core.prepared import Prepared, PreparedIn
 from zhifa.org.models import OrgNode, RoleGrant, User
 
 M = TypeVar("M", bound=models.Model)
@@ -190,7 +190,14 @@ def users_with_role(role: str, *, agency_id: int, agency: OrgNode | None = None)
     which saves reading it again."""
     if agency is None or agency.pk != agency_id:
         agency = OrgNode.objects.get(id=agency_id)
-    ancestors = [int(x) for x in agency.path.strip("/").split("/") if x]
+    return _users_with_role(role, agency_id, _path_ids(agency))
+
+
+def _path_ids(node: OrgNode) -> list[int]:
+    return [int(x) for x in node.path.strip("/").split("/") if x]
+
+
+def _users_with_role(role: str, agency_id: int, ancestors: Iterable[int]) -> models.QuerySet[User]:
     return (
         User.objects.filter(is_active=True, role_grants__role=role)
         .filter(
@@ -198,6 +205,31 @@ def users_with_role(role: str, *, agency_id: int, agency: OrgNode | None = None)
         )
         .distinct()
     )
+
+
+# The first few of them by id, as the case page names who takes its next step: compiled once per
+# process and depth of the agency's path (core.prepared), not on every view of a case.
+_FIRST_WITH_ROLE: dict[int, PreparedIn[User]] = {}
+
+
+def first_users_with_role(role: str, *, agency: OrgNode, limit: int) -> list[User]:
+    """`users_with_role(role, agency_id=agency.pk, agency=agency)` reading only the names
+    (id, full_name, username), by id, the first `limit`."""
+    prepared = _FIRST_WITH_ROLE.get(limit)
+    if prepared is None:
+        prepared = _FIRST_WITH_ROLE.setdefault(
+            limit,
+            PreparedIn(
+                lambda role, agency_id, ancestors: (
+                    _users_with_role(role, agency_id, ancestors)
+                    .only("id", "full_name", "username")
+                    .order_by("id")[:limit]
+                ),
+                markers=("\u2063prepared-role\u2063", -730_100_210),
+                list_marker=-730_100_220,
+            ),
+        )
+    return prepared(role, agency.pk, _path_ids(agency))
 
 
 def admin_nodes(user: Any) -> models.QuerySet[OrgNode]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.core import search, state_counts
 from zhifa.core.errors import Conflict
-from zhifa.core.prepared import Prepared, deferred_filter, keep_prefetched
+from zhifa.core.prepared import Prepared, PreparedIn, deferred_filter, keep_prefetched
 from zhifa.enforcement.cases.models import (
     FINISHED_STATES,
     OBJECT_TYPE,
@@ -330,16 +330,31 @@ def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
     A lead whose party is not yet identified has none (an empty ID number matches nobody)."""
     if not case.party_id_number:
         return []
-    return list(
-        restrict_to_scope(Case.objects.all(), user)
-        .filter(party_id_number=case.party_id_number)
-        .exclude(pk=case.pk)
-        .select_related("agency")
-        # what the case page lists of each (number, state, date, agency): not every text and JSON
-        # column of up to twenty cases
-        .only("id", "number", "state", "registered_at", "discovered_on", "agency__abbreviation")
-        .order_by("-discovered_on", "-id")[:limit]
-    )
+    prepared = _PARTY_OTHER_CASES.get(limit)
+    if prepared is None:
+        prepared = _PARTY_OTHER_CASES.setdefault(
+            limit,
+            PreparedIn(
+                lambda number, pk, agencies: (
+                    Case.objects.filter(agency_id__in=agencies)  # restrict_to_scope's
+                    .filter(party_id_number=number)
+                    .exclude(pk=pk)
+                    .select_related("agency")
+                    # what the case page lists of each (number, state, date, agency): not every text and JSON
+                    # column of up to twenty cases
+                    .only("id", "number", "state", "registered_at", "discovered_on", "agency__abbreviation")
+                    .order_by("-discovered_on", "-id")[:limit]
+                ),
+                markers=("\u2063prepared-party-id\u2063", -730_100_230),
+                list_marker=-730_100_240,
+            ),
+        )
+    # the scope's agencies in the SQL as restrict_to_scope puts them (sorted: one plan per count)
+    return prepared(case.party_id_number, case.pk, sorted(scope_agency_ids(user)))
+
+
+# party_other_cases compiled once per process and count of agencies in the reader's scope
+_PARTY_OTHER_CASES: dict[int, PreparedIn[Case]] = {}
 
 
 # --- Queues for the home page ----------------------------------------------------------------------
