@@ -99,6 +99,19 @@ def scope_agencies(user: Any, *, roles: Iterable[str] | None = None) -> models.Q
     return OrgNode.objects.filter(id__in=scope_agency_ids(user, roles=roles)).order_by("path")
 
 
+# agency_names: compiled once per process and count of ids (core.prepared)
+_AGENCY_NAMES: PreparedIn[tuple[int, str]] = PreparedIn(
+    lambda ids: OrgNode.objects.filter(id__in=ids).order_by("path").values_list("id", "name"),
+    markers=(),
+    list_marker=-730_100_300,
+)
+
+
+def agency_names(ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(id, name) of these nodes in tree order: `scope_agencies(user)`'s rows for the scope's ids."""
+    return _AGENCY_NAMES(list(ids))
+
+
 def restrict_to_scope(
     queryset: models.QuerySet[M], user: Any, *, field: str = "agency_id", roles: Iterable[str] | None = None
 ) -> models.QuerySet[M]:

@@ -325,76 +325,33 @@ def case_deadline_rows(*, case: Case) -> list[CaseDeadline]:
     return _CASE_DEADLINES(case.pk)
 
 
-def party_other_cases(*, user: Any, case: Case, limit: int = 20) -> list[Case]:
-    """The party's other cases the user may see: repeat offences weigh in discretion (从重情节).
-    A lead whose party is not yet identified has none (an empty ID number matches nobody)."""
+OTHER_CASES_SHOWN = 20
+
+# party_other_cases, compiled once per process and count of agencies in the reader's scope (the scope
+# in the SQL as restrict_to_scope puts it)
+_PARTY_OTHER_CASES: PreparedIn[Case] = PreparedIn(
+    lambda number, pk, agencies: (
+        Case.objects.filter(agency_id__in=agencies)
+        .filter(party_id_number=number)
+        .exclude(pk=pk)
+        .select_related("agency")
+        # what the case page lists of each (number, state, date, agency): not every text and JSON
+        # column of up to twenty cases
+        .only("id", "number", "state", "registered_at", "discovered_on", "agency__abbreviation")
+        .order_by("-discovered_on", "-id")[:OTHER_CASES_SHOWN]
+    ),
+    markers=("\u2063prepared-party-id\u2063", -730_100_230),
+    list_marker=-730_100_240,
+)
+
+
+def party_other_cases(*, user: Any, case: Case) -> list[Case]:
+    """The party's other cases the user may see, the latest OTHER_CASES_SHOWN: repeat offences weigh in
+    discretion (从重情节). A lead whose party is not yet identified has none (an empty ID number
+    matches nobody)."""
     if not case.party_id_number:
         return []
-    prepared = _PARTY_OTHER_CASES.get(limit)
-    if prepared is None:
-        prepared = _PARTY_OTHER_CASES.setdefault(
-            limit,
-            PreparedIn(
-                lambda number, pk, agencies: (
-                    Case.objects.filter(agency_id__in=agencies)  # restrict_to_scope's
-                    .filter(party_id_number=number)
-                    .exclude(pk=pk)
-                    .select_related("agency")
-                    # what the case page lists of each (number, state, date, agency): not every text and JSON
-                    # column of up to twenty cases
-                    .only("id", "number", "state", "registered_at", "discovered_on", "agency__abbreviation")
-                    .order_by("-discovered_on", "-id")[:limit]
-                ),
-                markers=("\u2063prepared-party-id\u2063", -730_100_230),
-                list_marker=-730_100_240,
-            ),
-        )
-    # the scope's agencies in the SQL as restrict_to_scope puts them (sorted: one plan per count)
-    return prepared(case.party_id_number, case.pk, sorted(scope_agency_ids(user)))
-
-
-# party_other_cases compiled once per process and count of agencies in the reader's scope
-_PARTY_OTHER_CASES: dict[int, PreparedIn[Case]] = {}
-
-
-def _filter_agencies(ids: tuple[int, ...]) -> QuerySet[Any]:
-    from zhifa.org.models import OrgNode
-
-    # scope_agencies(user): the agencies in the scope, in tree order
-    return OrgNode.objects.filter(id__in=ids).order_by("path").values_list("id", "name")
-
-
-def _filter_officers(ids: tuple[int, ...]) -> QuerySet[Any]:
-    from zhifa.officers.models import Officer
-
-    return (
-        Officer.objects.filter(agency_id__in=ids, is_active=True)
-        .order_by("name")
-        .values_list("id", "name")[:500]
-    )
-
-
-def _filter_power_items(ids: tuple[int, ...]) -> QuerySet[Any]:
-    from zhifa.powers.models import PowerItem
-
-    return (
-        PowerItem.objects.filter(agency_id__in=ids)
-        .order_by("code")
-        .values_list("id", "code", "published_version__name")
-    )
-
-
-# The list page's filter choices, compiled once per process and count of agencies in the scope
-# (core.prepared): three queries of every view of the list, the same SQL but for the agencies.
-_FILTER_AGENCIES: PreparedIn[tuple[int, str]] = PreparedIn(
-    _filter_agencies, markers=(), list_marker=-730_100_300
-)
-_FILTER_OFFICERS: PreparedIn[tuple[int, str]] = PreparedIn(
-    _filter_officers, markers=(), list_marker=-730_100_300
-)
-_FILTER_POWER_ITEMS: PreparedIn[tuple[int, str, str | None]] = PreparedIn(
-    _filter_power_items, markers=(), list_marker=-730_100_300
-)
+    return _PARTY_OTHER_CASES(case.party_id_number, case.pk, sorted(scope_agency_ids(user)))
 
 
 def list_filter_choices(
@@ -403,8 +360,12 @@ def list_filter_choices(
     """The case list's filters: (id, name) of the agencies in the user's scope in tree order, of their
     active officers by name (the first 500), and (id, code, published name or None) of their power
     items by code."""
+    from zhifa.officers.selectors import active_officer_names
+    from zhifa.org.selectors import agency_names
+    from zhifa.powers.selectors import item_codes_and_names
+
     agencies = sorted(scope_agency_ids(user))
-    return _FILTER_AGENCIES(agencies), _FILTER_OFFICERS(agencies), _FILTER_POWER_ITEMS(agencies)
+    return agency_names(agencies), active_officer_names(agencies), item_codes_and_names(agencies)
 
 
 # --- Queues for the home page ----------------------------------------------------------------------
