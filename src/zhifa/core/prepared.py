@@ -227,6 +227,46 @@ class PreparedShapes(Generic[M]):
         return _run(self._plan(shape, values, using), values, using, server_prepare=False)
 
 
+class PreparedIn(Generic[M]):
+    """A `Prepared` whose last argument is the list of an IN (an agency scope, the nodes of an org
+    path): one `Prepared` per length of the list, built on first use of that length.
+    `PreparedIn(lambda number, ids: Case.objects.filter(party_id_number=number, agency_id__in=ids),
+    markers=("\u2063marker\u2063",), list_marker=-730_100_200)` then `prepared("…", [2, 3])`.
+
+    The list's markers are `list_marker`, `list_marker - 1`, … (ints: ids); the values are run once
+    each in their first order, as the ORM's IN drops repeated values. An empty list runs the queryset
+    on the ORM as it is: the ORM then asks nothing, or drops that branch of an OR."""
+
+    def __init__(
+        self, build: Callable[..., models.QuerySet[Any, Any]], *, markers: Sequence[Any], list_marker: int
+    ) -> None:
+        self._build = build
+        self._markers = tuple(markers)
+        self._list_marker = list_marker
+        self._by_length: dict[int, Prepared[M]] = {}
+
+    def _of_length(self, length: int) -> Prepared[M]:
+        prepared = self._by_length.get(length)
+        if prepared is None:
+            count = len(self._markers)
+            build = self._build
+            ids = tuple(self._list_marker - i for i in range(length))
+            prepared = self._by_length.setdefault(
+                length,
+                Prepared(
+                    lambda *values: build(*values[:count], values[count:]), markers=(*self._markers, *ids)
+                ),
+            )
+        return prepared
+
+    def __call__(self, *values: Any, using: str = "default") -> list[M]:
+        *scalars, items = values
+        unique = tuple(dict.fromkeys(items))
+        if not unique:
+            return list(self._build(*scalars, unique).using(using))
+        return self._of_length(len(unique))(*scalars, *unique, using=using)
+
+
 def server_prepares(connection: Any) -> bool:
     """Whether this database prepares the compiled SQL on the server (PostgreSQL with a
     `prepare_threshold` in its OPTIONS; settings.py sets one unless ZHIFA_PG_PREPARE=false)."""

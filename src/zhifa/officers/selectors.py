@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from zhifa.core.prepared import Prepared
+from zhifa.core.prepared import Prepared, PreparedIn
 from zhifa.law import jurisdiction
 from zhifa.law import officers as law
 from zhifa.officers.models import (
@@ -229,3 +229,20 @@ def exam_result_list_for(
     if year is not None:
         qs = qs.filter(year=year)
     return qs.order_by("-session__held_on", "officer_id")
+
+
+# active_officer_names: compiled once per process and count of agencies (core.prepared)
+_ACTIVE_OFFICER_NAMES: PreparedIn[tuple[int, str]] = PreparedIn(
+    lambda ids: (
+        Officer.objects.filter(agency_id__in=ids, is_active=True)
+        .order_by("name")
+        .values_list("id", "name")[:500]
+    ),
+    markers=(),
+    list_marker=-730_100_310,
+)
+
+
+def active_officer_names(agency_ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of the active officers of these agencies by name, the first 500 (a filter's choices)."""
+    return _ACTIVE_OFFICER_NAMES(agency_ids)

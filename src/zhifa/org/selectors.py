@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.db import connection, models
 
-from zhifa.core.prepared import Prepared
+from zhifa.core.prepared import Prepared, PreparedIn
 from zhifa.org.models import OrgNode, RoleGrant, User
 
 M = TypeVar("M", bound=models.Model)
@@ -97,6 +97,19 @@ def scope_agency_ids(user: Any, *, roles: Iterable[str] | None = None) -> frozen
 def scope_agencies(user: Any, *, roles: Iterable[str] | None = None) -> models.QuerySet[OrgNode]:
     """The agencies in the user's scope, in tree order (for filters and "my agencies" lists)."""
     return OrgNode.objects.filter(id__in=scope_agency_ids(user, roles=roles)).order_by("path")
+
+
+# agency_names: compiled once per process and count of ids (core.prepared)
+_AGENCY_NAMES: PreparedIn[tuple[int, str]] = PreparedIn(
+    lambda ids: OrgNode.objects.filter(id__in=ids).order_by("path").values_list("id", "name"),
+    markers=(),
+    list_marker=-730_100_300,
+)
+
+
+def agency_names(ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(id, name) of these nodes in tree order: `scope_agencies(user)`'s rows for the scope's ids."""
+    return _AGENCY_NAMES(list(ids))
 
 
 def restrict_to_scope(
@@ -202,7 +215,14 @@ def users_with_role(role: str, *, agency_id: int, agency: OrgNode | None = None)
     which saves reading it again."""
     if agency is None or agency.pk != agency_id:
         agency = OrgNode.objects.get(id=agency_id)
-    ancestors = [int(x) for x in agency.path.strip("/").split("/") if x]
+    return _users_with_role(role, agency_id, _path_ids(agency))
+
+
+def _path_ids(node: OrgNode) -> list[int]:
+    return [int(x) for x in node.path.strip("/").split("/") if x]
+
+
+def _users_with_role(role: str, agency_id: int, ancestors: Iterable[int]) -> models.QuerySet[User]:
     return (
         User.objects.filter(is_active=True, role_grants__role=role)
         .filter(
@@ -210,6 +230,31 @@ def users_with_role(role: str, *, agency_id: int, agency: OrgNode | None = None)
         )
         .distinct()
     )
+
+
+# The first few of them by id, as the case page names who takes its next step: compiled once per
+# process and depth of the agency's path (core.prepared), not on every view of a case.
+_FIRST_WITH_ROLE: dict[int, PreparedIn[User]] = {}
+
+
+def first_users_with_role(role: str, *, agency: OrgNode, limit: int) -> list[User]:
+    """`users_with_role(role, agency_id=agency.pk, agency=agency)` reading only the names
+    (id, full_name, username), by id, the first `limit`."""
+    prepared = _FIRST_WITH_ROLE.get(limit)
+    if prepared is None:
+        prepared = _FIRST_WITH_ROLE.setdefault(
+            limit,
+            PreparedIn(
+                lambda role, agency_id, ancestors: (
+                    _users_with_role(role, agency_id, ancestors)
+                    .only("id", "full_name", "username")
+                    .order_by("id")[:limit]
+                ),
+                markers=("\u2063prepared-role\u2063", -730_100_210),
+                list_marker=-730_100_220,
+            ),
+        )
+    return prepared(role, agency.pk, _path_ids(agency))
 
 
 def admin_nodes(user: Any) -> models.QuerySet[OrgNode]:

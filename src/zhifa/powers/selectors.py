@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from zhifa.core.prepared import Prepared
+from zhifa.core.prepared import Prepared, PreparedIn
 from zhifa.core.search import SEARCH_COUNT_CAP as _SEARCH_COUNT_CAP
 from zhifa.core.search import Hit, search_count, search_ids, search_query
 from zhifa.org.roles import Role
@@ -264,3 +264,20 @@ def item_picker(*, agency_ids: Iterable[int], penalty_only: bool = True) -> list
             }
         )
     return out
+
+
+# item_codes_and_names: compiled once per process and count of agencies (core.prepared)
+_ITEM_CODES_AND_NAMES: PreparedIn[tuple[int, str, str | None]] = PreparedIn(
+    lambda ids: (
+        PowerItem.objects.filter(agency_id__in=ids)
+        .order_by("code")
+        .values_list("id", "code", "published_version__name")
+    ),
+    markers=(),
+    list_marker=-730_100_320,
+)
+
+
+def item_codes_and_names(agency_ids: list[int]) -> list[tuple[int, str, str | None]]:
+    """(id, code, published name or None) of these agencies' power items by code (a filter's choices)."""
+    return _ITEM_CODES_AND_NAMES(agency_ids)

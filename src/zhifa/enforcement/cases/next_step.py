@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from zhifa.enforcement.cases import workflow
 from zhifa.enforcement.cases.models import Case, State
 from zhifa.org.roles import Role
-from zhifa.org.selectors import users_with_role
+from zhifa.org.selectors import first_users_with_role
 
 # Steps that branch off the main path (refusals, pauses, corrections): shown among the forms, not as
 # "the next step".
@@ -37,11 +37,7 @@ def _people(case: Case, role: str, handler: bool, cache: dict[str, list[str]]) -
         return [co.officer.name for co in case.officers.all() if co.removed_on is None]
     if role not in cache:
         # the case's agency came with the case (its path names the nodes above it); the names only
-        users = (
-            users_with_role(role, agency_id=case.agency_id, agency=case.agency)
-            .only("id", "full_name", "username")
-            .order_by("id")[: NAMES_SHOWN + 1]
-        )
+        users = first_users_with_role(role, agency=case.agency, limit=NAMES_SHOWN + 1)
         cache[role] = [u.display_name for u in users]
     return cache[role]
 

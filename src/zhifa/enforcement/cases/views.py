@@ -95,38 +95,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/_results.html", context)
-    from zhifa.officers.models import Officer
-    from zhifa.powers.models import PowerItem
-
-    agencies = scope_agency_ids(request.user)
-    # the filters' choices as the template's loops wrote them, reading only the columns they show
-    officers = (
-        Officer.objects.filter(agency_id__in=agencies, is_active=True)
-        .only("id", "name")
-        .order_by("name")[:500]
-    )
-    power_items = (
-        PowerItem.objects.filter(agency_id__in=agencies)
-        .select_related("published_version")
-        .only("id", "code", "published_version__name")
-        .order_by("code")
-    )
+    agencies, officers, power_items = selectors.list_filter_choices(user=request.user)
     context.update(
         state_options=markup.options_html(
             (value, label, bool(filters.state) and value in (filters.state or ()))
             for value, label in State.choices
         ),
-        agency_options=markup.options_html(
-            (a.id, a.name, a.id == filters.agency) for a in scope_agencies(request.user).only("id", "name")
-        ),
-        officer_options=markup.options_html((o.id, o.name, o.id == filters.officer) for o in officers),
+        agency_options=markup.options_html((pk, name, pk == filters.agency) for pk, name in agencies),
+        officer_options=markup.options_html((pk, name, pk == filters.officer) for pk, name in officers),
         power_item_options=markup.options_html(
-            (
-                p.id,
-                f"{p.code} {markup.truncated(p.published_version.name if p.published_version else '', 24)}",
-                p.id == filters.power_item,
-            )
-            for p in power_items
+            (pk, f"{code} {markup.truncated(name or '', 24)}", pk == filters.power_item)
+            for pk, code, name in power_items
         ),
         can_register=bool(request.user.role_names() & {Role.OFFICER, Role.APPROVER}),  # type: ignore[union-attr]
     )

@@ -13,16 +13,19 @@ DECISION_CODES = ("decision", "no_penalty_decision")
 
 def case_panel(request: Any, case: Any) -> str:
     from zhifa.enforcement.documents.api import download_name
-    from zhifa.enforcement.documents.selectors import document_list_for
+    from zhifa.enforcement.documents.selectors import document_list_of_case
 
     if not case.decision_number:
         return ""
-    decisions = [d for d in document_list_for(user=request.user, case_id=case.pk) if d.code in DECISION_CODES]
+    decisions = [
+        d for d in document_list_of_case(user=request.user, case_id=case.pk) if d.code in DECISION_CODES
+    ]
     if not decisions:
         return ""
     document = decisions[-1]
     return render_to_string(
         "documents/_case_panel.html",
+        # no request: the panel shows nothing of it, and a RequestContext ran every context processor
+        # (the navigation, the messages) again for a fragment
         {"document": document, "filename": download_name(document), "case": case},
-        request=request,
     )

@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from zhifa.core.errors import NotFound
+from zhifa.core.prepared import PreparedIn
 from zhifa.enforcement.documents.models import Document, DocumentTemplate
-from zhifa.org.selectors import restrict_to_scope
+from zhifa.org.selectors import restrict_to_scope, scope_agency_ids
 
 
 def document_list_for(*, user: Any, case_id: int, include_superseded: bool = False) -> QuerySet[Document]:
@@ -16,6 +17,27 @@ def document_list_for(*, user: Any, case_id: int, include_superseded: bool = Fal
     if not include_superseded:
         qs = qs.exclude(state=Document.State.SUPERSEDED)
     return qs.order_by("template__dossier_order", "generated_at", "id")
+
+
+# document_list_for(user=…, case_id=…) as a list, compiled once per process and count of agencies in
+# the reader's scope (core.prepared): the case page's documents panel reads it on every view of a
+# decided case.
+_DOCUMENTS_OF_CASE: PreparedIn[Document] = PreparedIn(
+    lambda case_id, agencies: (
+        Document.objects.filter(case_id=case_id)
+        .filter(agency_id__in=agencies)  # restrict_to_scope's condition
+        .select_related("blob", "version")
+        .exclude(state=Document.State.SUPERSEDED)
+        .order_by("template__dossier_order", "generated_at", "id")
+    ),
+    markers=(-730_100_250,),
+    list_marker=-730_100_260,
+)
+
+
+def document_list_of_case(*, user: Any, case_id: int) -> list[Document]:
+    """`list(document_list_for(user=user, case_id=case_id))`: the same rows, the query compiled once."""
+    return _DOCUMENTS_OF_CASE(case_id, sorted(scope_agency_ids(user)))
 
 
 def document_get_for(*, user: Any, document_id: int) -> Document:
