@@ -14,7 +14,8 @@ checked against; documents/tests/test_rendering.py renders with and without them
    stand-in (`_StyleReads`) that notes what is read and refuses anything else (the call then runs
    again on the real style, unremembered). Documents whose stylesheet loads its own fonts
    (`@font-face`) change the fonts the answers came from: they are never answered from memory.
-   Bounded by the characters kept (`MEMO_MAX_CHARS`, least recently used first out).
+   Bounded by the characters and entries kept (`MEMO_MAX_CHARS`, `MEMO_MAX_ENTRIES`, least recently
+   used first out): some 30 MB at most.
 
 2. The font file read only if used (`lazy_font_file`). WeasyPrint's `Font()` copies the whole font
    file out of HarfBuzz (26 MB for Noto Serif CJK, ~4 ms of CPU per 文书) and the subsetting then
@@ -31,13 +32,17 @@ from typing import Any
 # A text longer than this is laid out as before, not remembered (its suffixes would cost memory
 # quadratic in its length); all remembered texts together stay under MEMO_MAX_CHARS characters.
 MEMO_MAX_TEXT = 1_000
-MEMO_MAX_CHARS = 3_000_000
+MEMO_MAX_CHARS = 2_000_000
+MEMO_MAX_ENTRIES = 50_000
 MEMO_MAX_VARIANTS = 8  # styles remembered per text (a text set in many styles is rare)
 
 _STOCK_SPLIT: Any = None
 _memo: OrderedDict[tuple[Any, ...], list[tuple[tuple[tuple[str, Any], ...], tuple[Any, ...]]]] = OrderedDict()
 _memo_chars = 0
 _memo_lock = threading.Lock()
+# One tuple per distinct set of style reads (most calls of a document read the same values): an entry
+# then costs its text and a few numbers, not its own copy of ~26 properties.
+_reads_interned: dict[tuple[tuple[str, type, str], ...], tuple[tuple[str, Any], ...]] = {}
 stats = {"hits": 0, "misses": 0, "unremembered": 0}
 
 
@@ -62,12 +67,18 @@ class _StyleReads:
         return self._style.font_config
 
 
+def _identical(a: Any, b: Any) -> bool:
+    """Equal and of the same types all the way down (0 and 0.0 are not the same input to WeasyPrint's
+    arithmetic, nor are they inside a dimension)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
 def _same(style: Any, reads: tuple[tuple[str, Any], ...]) -> bool:
-    for key, value in reads:
-        now = style[key]
-        if type(now) is not type(value) or now != value:
-            return False
-    return True
+    return all(_identical(style[key], value) for key, value in reads)
 
 
 def split_first_line_remembered(
@@ -106,15 +117,19 @@ def split_first_line_remembered(
         stats["unremembered"] += 1
         return _STOCK_SPLIT(*args, is_line_start=is_line_start, minimum=minimum)
     stats["misses"] += 1
-    entry = (tuple(recorder.reads.items()), tuple(result[1:]))
+    reads = tuple(recorder.reads.items())
     with _memo_lock:
+        if len(_reads_interned) > 1_000:
+            _reads_interned.clear()
+        reads = _reads_interned.setdefault(tuple((k, type(v), repr(v)) for k, v in reads), reads)
+        entry = (reads, tuple(result[1:]))
         known = _memo.get(key)
         if known is None:
             _memo[key] = [entry]
             _memo_chars += len(text)
         elif len(known) < MEMO_MAX_VARIANTS:
             known.append(entry)
-        while _memo_chars > MEMO_MAX_CHARS and _memo:
+        while (_memo_chars > MEMO_MAX_CHARS or len(_memo) > MEMO_MAX_ENTRIES) and _memo:
             old, _ = _memo.popitem(last=False)
             _memo_chars -= len(old[0])
     return result
@@ -124,6 +139,7 @@ def memo_clear() -> None:
     global _memo_chars  # noqa: PLW0603
     with _memo_lock:
         _memo.clear()
+        _reads_interned.clear()
         _memo_chars = 0
 
 
