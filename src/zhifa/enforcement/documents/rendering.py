@@ -22,6 +22,7 @@ from django.template import Context, Engine, TemplateDoesNotExist, TemplateSynta
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import InvalidInput
+from zhifa.enforcement.documents import pdf_speedups
 
 # One font file, regular weight only. Every font file embedded costs a HarfBuzz subsetting pass per
 # PDF (most of the rendering time of a one-page 文书) and, because WeasyPrint keeps glyph ids in CJK
@@ -237,6 +238,9 @@ def _install_one_pass_subset() -> None:
             _STOCK_SUBSET = Font._harfbuzz_subset
             if weasyprint.__version__ == SUBSET_CHECKED_VERSION:
                 Font._harfbuzz_subset = _subset_in_one_pass
+                # the remembered min-content widths and the font file read only if used, checked
+                # against the same release (documents/pdf_speedups.py)
+                pdf_speedups.install()
 
 
 def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:

@@ -161,3 +161,76 @@ def test_fonts_are_subset_in_one_pass_to_the_bytes_weasyprint_makes_in_two(monke
     mixed = '<p style="font-family: DejaVu Serif">Zhifa ∑ é ﬁ</p><p>执法 😀 \ue000 𠀀</p>'
     real(rendering.render_html(mixed, {}, title="t"), title="t")
     assert {cff for _family, cff in compared} == {True, False}, compared
+
+
+# Cells whose text comes back in other styles and documents: the remembered min-content widths must
+# never answer a call whose style differs in anything the call reads.
+_STYLED_CELLS = """<table><tr><td>当事人涉嫌违反城市道路管理条例</td><td>执法 文书 abc def</td></tr>
+<tr><td style="letter-spacing: 2pt">当事人涉嫌违反城市道路管理条例</td><td style="font-size: 16pt">执法 文书 abc def</td></tr>
+<tr><td style="white-space: nowrap">当事人涉嫌违反城市道路管理条例</td><td style="word-break: break-all">verylongword执法</td></tr>
+<tr><td style="font-family: DejaVu Serif">Zhifa ∑ é ﬁ 执法</td><td lang="en" style="hyphens: auto">hyphenation extraordinary</td></tr>
+</table>"""
+
+
+def _sources() -> list[str]:
+    pages = [
+        rendering.render_html(catalogue.builtin_body(code), sample_context(code), title="t")
+        for code in [k.code for k in catalogue.KINDS]
+    ]
+    return [*pages, rendering.render_html(_STYLED_CELLS, {}, title="t")]
+
+
+def test_the_speedups_give_the_bytes_weasyprint_makes() -> None:
+    """`pdf_speedups` (remembered min-content widths, the font file read only if used) must give every
+    builtin 文书 and a page of one text in several styles byte for byte as WeasyPrint's own code does,
+    from an empty memory and from a full one."""
+    from zhifa.enforcement.documents import pdf_speedups
+
+    real = getattr(rendering.html_to_pdf, "__wrapped__", rendering.html_to_pdf)
+    real("<p>甲</p>")  # installs them
+    assert pdf_speedups._STOCK_SPLIT is not None, "not installed on this WeasyPrint release"
+    pages = _sources()
+    try:
+        pdf_speedups.uninstall()
+        theirs = [real(html, title="t", author="a") for html in pages]
+    finally:
+        pdf_speedups.install()
+    pdf_speedups.memo_clear()
+    hits = pdf_speedups.stats["hits"]
+    cold = [real(html, title="t", author="a") for html in pages]
+    warm = [real(html, title="t", author="a") for html in reversed(pages)][::-1]
+    assert cold == theirs
+    assert warm == theirs
+    assert pdf_speedups.stats["hits"] > hits  # the memory did answer
+
+
+def test_pages_with_their_own_fonts_are_not_answered_from_memory() -> None:
+    """A stylesheet's `@font-face` adds fonts to the thread's font configuration: widths remembered
+    with the fonts before could be wrong after, so such a configuration is never answered from memory
+    (in a thread of its own here, so the added font stays out of the other tests' configuration)."""
+    import base64
+    import threading
+    from pathlib import Path
+
+    from zhifa.enforcement.documents import pdf_speedups
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.exists():
+        pytest.skip("DejaVu Sans is not installed")
+    data = base64.b64encode(font.read_bytes()).decode()
+    html = (
+        f"<style>@font-face {{ font-family: Own; src: url(data:font/ttf;base64,{data}); }}</style>"
+        '<table><tr><td style="font-family: Own">Zhifa 执法</td></tr></table>'
+    )
+    real = getattr(rendering.html_to_pdf, "__wrapped__", rendering.html_to_pdf)
+    seen: list[int] = []
+
+    def render() -> None:
+        before = pdf_speedups.stats["unremembered"]
+        real(html, title="t")
+        seen.append(pdf_speedups.stats["unremembered"] - before)
+
+    worker = threading.Thread(target=render)
+    worker.start()
+    worker.join()
+    assert seen and seen[0] > 0
