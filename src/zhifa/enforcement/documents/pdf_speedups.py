@@ -12,7 +12,8 @@ checked against; documents/tests/test_rendering.py renders with and without them
    memory only when its style holds the same values for all of them, i.e. when WeasyPrint's code
    would have taken the same path through the same inputs. The style is handed to the call behind a
    stand-in (`_StyleReads`) that notes what is read and refuses anything else (the call then runs
-   again on the real style, unremembered). Documents whose stylesheet loads its own fonts
+   again on the real style, unremembered). A style found to hold a read set keeps a note of it, so the
+   many calls for one cell's text (one per character) check its values once. Documents whose stylesheet loads its own fonts
    (`@font-face`) change the fonts the answers came from: they are never answered from memory.
    Bounded by the characters and entries kept (`MEMO_MAX_CHARS`, `MEMO_MAX_ENTRIES`, least recently
    used first out): some 30 MB at most.
@@ -43,7 +44,7 @@ _memo_lock = threading.Lock()
 # One tuple per distinct set of style reads (most calls of a document read the same values): an entry
 # then costs its text and a few numbers, not its own copy of ~26 properties.
 _reads_interned: dict[tuple[tuple[str, type, str], ...], tuple[tuple[str, Any], ...]] = {}
-stats = {"hits": 0, "misses": 0, "unremembered": 0}
+stats = {"hits": 0, "held": 0, "misses": 0, "unremembered": 0}
 
 
 class _StyleReads:
@@ -105,10 +106,23 @@ def split_first_line_remembered(
         if variants is not None:
             _memo.move_to_end(key)
             variants = list(variants)
-    for reads, answer in variants or ():
-        if _same(style, reads):
-            stats["hits"] += 1
-            return (None, *answer)
+    if variants:
+        # The read sets this very style was already found to hold (WeasyPrint's layout never assigns a
+        # text property of a style it has begun to lay out: it copies the style first, and a copy starts
+        # with none); kept on the style, so they go with it, and each by reference, so an id is never
+        # taken for another's.
+        held: dict[int, Any] | None = style.__dict__.get("_zhifa_reads_held")
+        for reads, answer in variants:
+            if held is not None and held.get(id(reads)) is reads:
+                stats["hits"] += 1
+                stats["held"] += 1
+                return (None, *answer)
+            if _same(style, reads):
+                if held is None:
+                    held = style.__dict__["_zhifa_reads_held"] = {}
+                held[id(reads)] = reads
+                stats["hits"] += 1
+                return (None, *answer)
     recorder = _StyleReads(style)
     try:
         result = _STOCK_SPLIT(text, recorder, context, max_width, justification_spacing,

@@ -196,12 +196,13 @@ def test_the_speedups_give_the_bytes_weasyprint_makes() -> None:
     finally:
         pdf_speedups.install()
     pdf_speedups.memo_clear()
-    hits = pdf_speedups.stats["hits"]
+    hits, held = pdf_speedups.stats["hits"], pdf_speedups.stats["held"]
     cold = [real(html, title="t", author="a") for html in pages]
     warm = [real(html, title="t", author="a") for html in reversed(pages)][::-1]
     assert cold == theirs
     assert warm == theirs
     assert pdf_speedups.stats["hits"] > hits  # the memory did answer
+    assert pdf_speedups.stats["held"] > held  # and styles already checked were not checked again
 
 
 def test_pages_with_their_own_fonts_are_not_answered_from_memory() -> None:
