@@ -71,8 +71,9 @@ def _end_leftover_sessions(creation: Any, name: str) -> None:
 
     with creation._nodb_cursor() as cursor:
         cursor.execute(
-            "SELECT pid, application_name, state, left(query, 160) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            # the statement without its string values (a test's password hash is not for the log)
+            "SELECT pid, application_name, state, left(regexp_replace(query, '''[^'']*''', '''?''', 'g'), 160) "
+            "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [name],
         )
         sessions = cursor.fetchall()

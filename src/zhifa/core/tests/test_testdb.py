@@ -62,9 +62,12 @@ def test_sessions_left_on_a_test_database_are_ended_and_named_before_the_drop(db
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            left = psycopg.connect(f"{dsn} dbname={name} application_name=left-behind")
-            with pytest.warns(UserWarning, match="left-behind"):
+            left = psycopg.connect(f"{dsn} dbname={name} application_name=left-behind", autocommit=True)
+            left.execute("SELECT 'argon2-hash-of-a-password' AS secret")
+            with pytest.warns(UserWarning, match="left-behind") as caught:
                 _end_leftover_sessions(connection.creation, name)
+            said = str(caught[0].message)
+            assert "SELECT '?' AS secret" in said and "argon2" not in said  # the statement, not its values
             with pytest.raises(psycopg.OperationalError):
                 left.execute("SELECT 1")  # its session was ended
             left.close()
