@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 def _home_panel(user: Any) -> dict[str, Any] | None:
     from zhifa.foundation.alerts.kinds import attach_links
-    from zhifa.foundation.alerts.selectors import alert_list_for
+    from zhifa.foundation.alerts.selectors import alert_list_for, open_alerts_latest
 
-    qs = alert_list_for(user=user, is_open=True)
-    latest = list(qs[:5])
+    latest = open_alerts_latest(user=user, size=5)  # alert_list_for(…)[:5], compiled once
     attach_links(latest)
     # fewer than five open alerts: those are all of them, no need to count
-    return {"count": len(latest) if len(latest) < 5 else qs.count(), "latest": latest}
+    count = len(latest) if len(latest) < 5 else alert_list_for(user=user, is_open=True).count()
+    return {"count": count, "latest": latest}
 
 
 class AlertsConfig(AppConfig):

@@ -89,3 +89,19 @@ class TestAlertVisibility:
         client.force_login(world.officer_a)
         body = client.get("/").content.decode()
         assert "案件决定期限已届满" in body
+
+
+@pytest.mark.django_db
+def test_the_home_panels_latest_are_the_orms_rows(world) -> None:
+    from zhifa.foundation.alerts.selectors import alert_list_for, open_alerts_latest
+
+    for i in range(7):
+        _raise(world, key=f"case:{i}:a", agency=world.agency_a if i % 2 else world.agency_b)
+    alert_resolve(key="case:3:a")
+    for user in (world.officer_a, world.officer_b, world.supervisor, world.outsider):
+        for size in (1, 5):
+            orm = list(alert_list_for(user=user, is_open=True)[:size])
+            rows = open_alerts_latest(user=user, size=size)
+            assert [(a.pk, a.title, a.agency.name, a.resolved_by_id) for a in rows] == [
+                (a.pk, a.title, a.agency.name, a.resolved_by_id) for a in orm
+            ]
