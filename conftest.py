@@ -36,6 +36,38 @@ CLOCK_PATHS = (
 )
 
 
+def _one_request_at_a_time_on_a_shared_connection() -> None:
+    """The live server of the browser tests answers each request in a thread of its own; on SQLite in
+    memory every one of those threads uses the test's one connection. Two requests at once — a page's
+    form posted while the PDF its iframe shows is still being read — then began a transaction inside
+    the other's ("cannot start a transaction within a transaction", a 503, a flaky browser test under
+    load). With a shared connection the server runs one request at a time; PostgreSQL, where each
+    thread has its own connection, is left as it is."""
+    import threading
+
+    from django.test.testcases import LiveServerThread
+
+    original = LiveServerThread._create_server  # type: ignore[attr-defined]  # (not in the stubs)
+
+    def _create_server(self: Any, connections_override: Any = None) -> Any:
+        server = original(self, connections_override=connections_override)
+        if connections_override:
+            lock = threading.Lock()
+            set_app = server.set_app
+
+            def set_locked_app(app: Any) -> None:
+                def locked(environ: Any, start_response: Any) -> Any:
+                    with lock:
+                        return app(environ, start_response)
+
+                set_app(locked)
+
+            server.set_app = set_locked_app
+        return server
+
+    LiveServerThread._create_server = _create_server  # type: ignore[attr-defined]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """ZHIFA_TEST_TODAY=YYYY-MM-DD runs the whole suite with the clock at that day, 09:00 in China
     (ticking), to prove no test depends on today's date."""
@@ -44,6 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # `make test`, where one worker ran them alone (docs/benchmarks.md, "branch testfast").
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    _one_request_at_a_time_on_a_shared_connection()
     today = os.environ.get("ZHIFA_TEST_TODAY")
     if today:
         import datetime as dt
