@@ -203,6 +203,9 @@ HUEY = {
     "immediate": TESTING,
     "huey_class": "huey.RedisHuey" if REDIS_URL else "zhifa.core.task_queue.SqliteHuey",
     **({"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")}),
+    # The outbox row (core.QueuedTask) records each task's outcome; huey's own result store was never
+    # read, and kept one entry per task for good (a row of huey.sqlite3, a Redis key without expiry).
+    "results": False,
     "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
 

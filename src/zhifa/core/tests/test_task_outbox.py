@@ -172,3 +172,14 @@ def test_a_task_that_keeps_killing_its_worker_stops_after_the_last_attempt() -> 
     row.refresh_from_db()
     assert row.state == QueuedTask.State.FAILED and "stopped" in row.last_error
     assert _effects("f") == 0
+
+
+def test_the_queue_keeps_no_result_of_its_own(django_capture_on_commit_callbacks: Any) -> None:
+    """The outbox row has the outcome; huey's result store (never read) would grow by one entry a task."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.result_count()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        result = _backend().enqueue(bump_once, ["kept"], {})
+    assert QueuedTask.objects.get(pk=int(result.id)).state == QueuedTask.State.DONE
+    assert HUEY.result_count() == before
