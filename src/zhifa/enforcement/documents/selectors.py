@@ -12,24 +12,23 @@ from zhifa.enforcement.documents.models import Document, DocumentTemplate
 from zhifa.org.selectors import restrict_to_scope, scope_agency_ids
 
 
-def document_list_for(*, user: Any, case_id: int, include_superseded: bool = False) -> QuerySet[Document]:
-    qs = restrict_to_scope(Document.objects.filter(case_id=case_id), user).select_related("blob", "version")
+def _documents_of_case(case_id: int, agencies: Any, *, include_superseded: bool) -> QuerySet[Document]:
+    """A case's documents among agencies `agencies` (restrict_to_scope's condition), in dossier order."""
+    qs = Document.objects.filter(case_id=case_id, agency_id__in=agencies).select_related("blob", "version")
     if not include_superseded:
         qs = qs.exclude(state=Document.State.SUPERSEDED)
     return qs.order_by("template__dossier_order", "generated_at", "id")
+
+
+def document_list_for(*, user: Any, case_id: int, include_superseded: bool = False) -> QuerySet[Document]:
+    return _documents_of_case(case_id, scope_agency_ids(user), include_superseded=include_superseded)
 
 
 # document_list_for(user=…, case_id=…) as a list, compiled once per process and count of agencies in
 # the reader's scope (core.prepared): the case page's documents panel reads it on every view of a
 # decided case.
 _DOCUMENTS_OF_CASE: PreparedIn[Document] = PreparedIn(
-    lambda case_id, agencies: (
-        Document.objects.filter(case_id=case_id)
-        .filter(agency_id__in=agencies)  # restrict_to_scope's condition
-        .select_related("blob", "version")
-        .exclude(state=Document.State.SUPERSEDED)
-        .order_by("template__dossier_order", "generated_at", "id")
-    ),
+    lambda case_id, agencies: _documents_of_case(case_id, agencies, include_superseded=False),
     markers=(-730_100_250,),
     list_marker=-730_100_260,
 )
