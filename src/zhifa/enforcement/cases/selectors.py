@@ -272,23 +272,40 @@ def _with_open_deadlines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+# The filters of one value each that a compiled page may have (CaseRows): which of them are present is
+# part of its shape, their values are among its markers, in this order.
+_PAGE_SCALARS = ("agency", "procedure", "power_item", "officer")
+
+
+def _page_shape(
+    f: CaseFilters, scope: Any, found: search.SearchCondition | None, start: int, stop: int
+) -> tuple[tuple[Any, ...], list[Any]]:
+    """(shape, values) of a page for `_PAGES`: what changes the SQL text, and the values in the order
+    `_page_build` takes its markers."""
+    # (an IN list's values distinct, as the ORM keeps them: the scope is a set, the states are not)
+    states = list(dict.fromkeys(f.state or ()))
+    present = tuple(bool(getattr(f, name)) for name in _PAGE_SCALARS)
+    shape = (len(scope), present, len(states), found.form if found is not None else None, start, stop)
+    values = [
+        *(getattr(f, name) for name, on in zip(_PAGE_SCALARS, present, strict=True) if on),
+        *states,
+        *scope,
+        *(found.values if found is not None else ()),
+    ]
+    return shape, values
+
+
 def _page_build(shape: tuple[Any, ...], *markers: Any) -> QuerySet[Any]:
     """One shape of the list's page (`_PAGES`): `_rows` with markers for every value."""
-    n_scope, agency, n_states, procedure, power_item, officer, search_form, start, stop = shape
+    n_scope, present, n_states, search_form, start, stop = shape
     values = iter(markers)
-
-    def take(n: int) -> list[Any]:
-        return [next(values) for _ in range(n)]
-
-    f = CaseFilters(
-        agency=next(values) if agency else None,
-        state=take(n_states) or None,
-        procedure=next(values) if procedure else None,
-        power_item=next(values) if power_item else None,
-        officer=next(values) if officer else None,
-    )
-    scope = take(n_scope)
+    agency, procedure, power_item, officer = (next(values) if on else None for on in present)
+    states = [next(values) for _ in range(n_states)]
+    scope = [next(values) for _ in range(n_scope)]
     found = search.SearchCondition(search_form, ()) if search_form else None
+    f = CaseFilters(
+        agency=agency, procedure=procedure, power_item=power_item, officer=officer, state=states or None
+    )
     qs = _rows(scope, f, user=None, found=found, found_values=list(values) if found else None)
     return qs[start:stop].values_list(*LIST_ROW_VALUES)
 
@@ -329,28 +346,7 @@ class CaseRows:
             or (found is not None and found.form[0] == "none")
         ):
             return case_list_rows(_rows(scope, f, user=user, found=found)[start:stop])
-        # (an IN list's values distinct, as the ORM keeps them: the scope is a set, the states are not)
-        states = list(dict.fromkeys(f.state or ()))
-        shape = (
-            len(scope),
-            bool(f.agency),
-            len(states),
-            bool(f.procedure),
-            bool(f.power_item),
-            bool(f.officer),
-            found.form if found is not None else None,
-            start,
-            stop,
-        )
-        values = [
-            *([f.agency] if f.agency else []),
-            *states,
-            *([f.procedure] if f.procedure else []),
-            *([f.power_item] if f.power_item else []),
-            *([f.officer] if f.officer else []),
-            *scope,
-            *(found.values if found is not None else ()),
-        ]
+        shape, values = _page_shape(f, scope, found, start, stop)
         rows = [dict(zip(LIST_ROW_VALUES, row, strict=True)) for row in _PAGES(shape, values)]
         return _with_open_deadlines(rows)
 
