@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import threading
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,6 +219,26 @@ def _subset_in_one_pass(font: Any, to_unicode: dict[int, str], hinting: bool) ->
     LOGGER.warning('Unable to subset "%s" with HarfBuzz', font.family)
 
 
+# pydyf, WeasyPrint's PDF writer, deflates every stream at zlib's level 9. Nearly all of a 文书's bytes
+# are its CJK font subset (~790 KB before compression, mostly the empty slots of the glyph ids WeasyPrint
+# keeps), and level 9 spent 19-25 ms of a ~80 ms rendering on it; level 1 takes 8-9 ms for a PDF about
+# 2 % larger (docs/benchmarks.md, "Issue 22, tenth session"). The content is the same, only the effort
+# spent packing it changes: every PDF reader inflates any level the same way.
+PDF_DEFLATE_LEVEL = 1
+
+
+class _Deflate:
+    """What pydyf sees as its `zlib`: the real module, but `compressobj` at PDF_DEFLATE_LEVEL whatever
+    level pydyf asks for."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:  # the level asked is not used
+        return zlib.compressobj(PDF_DEFLATE_LEVEL, *args, **kwargs)
+
+
 _STOCK_SUBSET: Any = None
 _INSTALL_LOCK = threading.Lock()
 
@@ -230,11 +251,14 @@ def _install_one_pass_subset() -> None:
     global _STOCK_SUBSET  # noqa: PLW0603 — the stock method, kept for TrueType fonts and for the test
     if _STOCK_SUBSET is not None:
         return
+    import pydyf
     import weasyprint
     from weasyprint.pdf.fonts import Font
 
     with _INSTALL_LOCK:
         if _STOCK_SUBSET is None:
+            # on any release: it changes nothing but the deflate level
+            pydyf.zlib = _Deflate()  # type: ignore[attr-defined]
             _STOCK_SUBSET = Font._harfbuzz_subset
             if weasyprint.__version__ == SUBSET_CHECKED_VERSION:
                 Font._harfbuzz_subset = _subset_in_one_pass

@@ -235,3 +235,38 @@ def test_pages_with_their_own_fonts_are_not_answered_from_memory() -> None:
     worker.start()
     worker.join()
     assert seen and seen[0] > 0
+
+
+def _streams(pdf: bytes) -> list[bytes]:
+    """Every stream of a PDF as written (pydyf puts each between `stream` and `endstream` lines)."""
+    import re
+
+    return re.findall(rb"\nstream\n(.*?)\nendstream", pdf, flags=re.DOTALL)
+
+
+def test_pdf_streams_are_deflated_at_our_level_and_inflate_to_what_pydyf_writes(monkeypatch) -> None:
+    """`rendering.PDF_DEFLATE_LEVEL` stands in for pydyf's level 9 (the font subset is most of a 文书's
+    bytes and most of the time spent deflating): every stream inflates to the very bytes pydyf packs at
+    its own level, is packed at ours, and the PDF stays within a few per cent of the size."""
+    import zlib
+
+    import pydyf
+
+    real = getattr(rendering.html_to_pdf, "__wrapped__", rendering.html_to_pdf)
+    html = rendering.render_html(
+        catalogue.builtin_body("filing_approval"), sample_context("filing_approval"), title="t"
+    )
+    ours, _ = real(html, title="t", author="a")
+    monkeypatch.setattr(pydyf, "zlib", zlib)  # pydyf's own level
+    theirs, _ = real(html, title="t", author="a")
+    packed, stock = _streams(ours), _streams(theirs)
+    assert len(packed) == len(stock) >= 4
+    inflated = [zlib.decompress(s) for s in packed]
+    # the last stream is the cross-reference table: byte offsets, which move with the packed sizes
+    assert inflated[:-1] == [zlib.decompress(s) for s in stock[:-1]]
+    assert packed == [zlib.compress(raw, rendering.PDF_DEFLATE_LEVEL) for raw in inflated]
+    assert packed != stock
+    assert len(theirs) < len(ours) < len(theirs) * 1.05
+    text = PdfReader(io.BytesIO(ours)).pages[0].extract_text()
+    assert "立案审批表" in text
+    assert text == PdfReader(io.BytesIO(theirs)).pages[0].extract_text()
