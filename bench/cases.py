@@ -561,14 +561,32 @@ def _cpu_seconds(backend_pid: int | None) -> float:
     return total
 
 
+def timed_pair(
+    ours: Callable[[], Any], raw: Callable[[], Any], rounds: int, ours_cpu: list[float], raw_cpu: list[float]
+) -> tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]:
+    """`timed` for the request and its hand-written SQL, one round of each in turn: a burst of load on
+    the shared machine then falls on both alike instead of on whichever block of rounds it met (the
+    ratio of two p95s taken minutes apart moved by 0.5× with one slow round; docs/benchmarks.md)."""
+    ours_t: tuple[list[float], list[float]] = ([], [])
+    raw_t: tuple[list[float], list[float]] = ([], [])
+    ours(), raw()  # warm-up: caches, prepared plans, jieba
+    for _ in range(rounds):
+        for fn, into, cpu in ((ours, ours_t, ours_cpu), (raw, raw_t, raw_cpu)):
+            walls, dbs = timed(fn, 1, cpu, warm=False)
+            into[0].extend(walls)
+            into[1].extend(dbs)
+    return ours_t, raw_t
+
+
 def timed(
-    fn: Callable[[], Any], rounds: int, cpu: list[float] | None = None
+    fn: Callable[[], Any], rounds: int, cpu: list[float] | None = None, *, warm: bool = True
 ) -> tuple[list[float], list[float]]:
     """Wall-clock of each round, and the time spent inside the database driver in that round (and,
     into `cpu`, the CPU time of each round: process and database backend)."""
     from django.db import connection
 
-    fn()  # warm-up: caches, prepared plans, jieba
+    if warm:
+        fn()  # warm-up: caches, prepared plans, jieba
     backend_pid = None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -838,10 +856,10 @@ def measure(ctx: dict[str, Any], rounds: int) -> dict[str, Any]:
             if name.startswith("search"):  # the hand-written SQL finds the same page
                 assert raw() == [r["id"] for r in json.loads(body)["results"]], name
             ours_cpu: list[float] = []
-            walls, db_times = timed(ours, rounds, ours_cpu)
-            ours_t, ours_db = summary(walls), summary(db_times)
             raw_cpu: list[float] = []
-            raw_t = summary(timed(raw, rounds, raw_cpu)[0])
+            (walls, db_times), (raw_walls, _) = timed_pair(ours, raw, rounds, ours_cpu, raw_cpu)
+            ours_t, ours_db = summary(walls), summary(db_times)
+            raw_t = summary(raw_walls)
             out[name] = {
                 "ours": ours_t,
                 "ours_db": ours_db,

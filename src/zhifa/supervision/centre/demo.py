@@ -28,7 +28,13 @@ def seed_centre(ctx: dict[str, Any]) -> None:
     ctx["centre"] = {"clues": Clue.objects.count(), "planted": planted, "by_model": result.by_model}
     if supervisor is None or approver is None:
         return
-    open_clues = list(Clue.objects.filter(state=ClueState.OPEN).order_by("model_code", "id"))
+    # Only the demo agencies' clues: seeded into a database that holds other data (a benchmark's million
+    # cases), the demo's supervisor and approver must act on clues of the agencies the demo made.
+    open_clues = list(
+        Clue.objects.filter(state=ClueState.OPEN, agency__in=list(ctx["agencies"].values())).order_by(
+            "model_code", "id"
+        )
+    )
     seen: set[str] = set()
     picks = []
     for clue in open_clues:  # one clue per model, so the handled ones are spread over the models
