@@ -110,7 +110,7 @@ def _run(plan: _Plan, values: Sequence[Any], using: str, *, server_prepare: bool
     for slot, wrap, value in zip(plan.slots, plan.wrappers, values, strict=True):
         params[slot] = wrap(value)
     connection = connections[using]
-    with _cursor(connection) if server_prepare else connection.cursor() as cursor:
+    with preparing_cursor(connection) if server_prepare else connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
         rows = cursor.fetchall()
     out: list[Any] = []  # instances of plan.model, or tuples
@@ -306,7 +306,7 @@ def _postgresql() -> tuple[type, int, Any, Callable[..., Any]]:
     return PreparingCursor, TIMESTAMPTZ_OID, Format.TEXT, register_tzloader
 
 
-def _cursor(connection: Any) -> Any:
+def preparing_cursor(connection: Any) -> Any:
     """Django's cursor wrapper around a cursor that prepares every statement it runs, on PostgreSQL;
     the ordinary cursor elsewhere.
 
@@ -317,7 +317,9 @@ def _cursor(connection: Any) -> Any:
     transaction rolls back (then the statement is prepared again); a new connection starts afresh.
     The wrapper is the one `connection.cursor()` returns — health check, connecting, error wrapping,
     the debug wrapper that counts queries, and whatever replaces `_cursor` (the tests' database
-    outage) — with only the psycopg cursor inside it swapped, on the same connection and time zone."""
+    outage) — with only the psycopg cursor inside it swapped, on the same connection and time zone.
+    For SQL compiled once by its caller and run again with other values (the centre's probes); the
+    SQL must be valid with server-side binding."""
     wrapped = connection.cursor()
     if not server_prepares(connection):
         return wrapped

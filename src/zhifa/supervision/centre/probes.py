@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from zhifa.core.prepared import preparing_cursor
 from zhifa.core.problems import ProblemModel, Scope
 
 # Stand-in ids: far below any primary key (they are never sent to the database).
@@ -93,7 +94,9 @@ def probe(
     params = list(template_params)
     for pos, (index, kind) in slots.items():
         params[pos] = kind(ids[index])
-    with connection.cursor() as cur:
+    # prepared by PostgreSQL once per connection: planning this OR of a dozen EXISTS took ~3 ms of the
+    # server's CPU on every event, five times what running it takes (docs/benchmarks.md, tenth session)
+    with preparing_cursor(connection) as cur:
         cur.execute(sql, params)
         row = cur.fetchone()
     flags = [bool(v) for v in row]
