@@ -10,6 +10,8 @@ with 10 or more the case kinds have seen masked texts, so jieba's tagger is load
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa_x_1m ZHIFA_VAR_DIR=/tmp/x \\
         PYTHONPATH=src python bench/request_cpu.py [--rounds 20] [--profile officer_list_page]
 
+`db cpu`: the PostgreSQL backend's CPU per request (mean over the rounds; PostgreSQL only).
+
 Users: the `bench_*` users of `bench/cases.py` (signed in with `force_login`, so the session is a
 real database session like the browser's). Settings are the real ones (DEBUG off, as `make run`).
 """
@@ -109,6 +111,25 @@ def kinds(c: dict[str, Client], case_ids: list[int]) -> dict[str, Callable[[int]
     }
 
 
+def _backend_pid() -> int | None:
+    """The PostgreSQL backend serving this process's connection (None on SQLite): its CPU is read
+    from /proc, the server running on this host."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _backend_cpu_ms(pid: int | None) -> float:
+    """CPU milliseconds the backend has used (clock ticks: the `db cpu` column is a mean over the
+    rounds, each tick 10 ms, so give it 100 rounds or more)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=20)
@@ -126,13 +147,18 @@ def main() -> None:
     chosen = [k for k in (args.only.split(",") if args.only else table) if k]
     if args.profile:
         chosen = [args.profile]
-    print(f"{'kind':<22} {'cpu p50':>8} {'cpu mean':>8} {'wall p50':>8} {'queries':>7} {'bytes':>7}  (ms)")
+    backend = _backend_pid()
+    print(
+        f"{'kind':<22} {'cpu p50':>8} {'cpu mean':>8} {'wall p50':>8} {'queries':>7} {'bytes':>7} "
+        f"{'db cpu':>7}  (ms)"
+    )
     for kind in chosen:
         fn = table[kind]
         for i in range(args.warm):  # warm: templates compiled, caches filled (jieba's tagger loaded)
             response = fn(i)
             assert response.status_code in (200, 201), (kind, response.status_code)  # type: ignore[attr-defined]
         cpu, wall, queries = [], [], []
+        db0 = _backend_cpu_ms(backend)
         profiler = cProfile.Profile(time.process_time) if args.profile else None
         for i in range(args.rounds):
             reset_queries()
@@ -147,9 +173,10 @@ def main() -> None:
                 wall.append((time.perf_counter() - t0) * 1000)
             queries.append(len(ctx.captured_queries))
         size = len(response.content)  # type: ignore[attr-defined]
+        db = (_backend_cpu_ms(backend) - db0) / args.rounds if backend else float("nan")
         print(
             f"{kind:<22} {statistics.median(cpu):>8.1f} {statistics.fmean(cpu):>8.1f} "
-            f"{statistics.median(wall):>8.1f} {max(queries):>7} {size:>7}",
+            f"{statistics.median(wall):>8.1f} {max(queries):>7} {size:>7} {db:>7.2f}",
             flush=True,
         )
         if profiler:
