@@ -359,6 +359,21 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+def host_speed() -> float:
+    """CPU seconds of a fixed pure-Python loop (the least of three): the machine's speed as this
+    process finds it. Sessions run on machines of one kind, but not on one host: on 2026-12-07 this
+    figure went from 0.25 to 0.54 s on an idle machine, minutes apart, and a request's CPU with it; a
+    throughput is only comparable with another taken at a like figure (docs/benchmarks.md)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        best = min(best, time.process_time() - started)
+    return best
+
+
 def _loadavg() -> list[str]:
     with open("/proc/loadavg") as f:
         return f.read().split()[:3]
@@ -662,6 +677,7 @@ def main() -> None:
     pg_before = tree_cpu(pg) if pg else 0.0
     db_before = backends_cpu(pg, args.pg_database) if pg and args.pg_database else {}
     client_cpu[0] = 0.0
+    speed_before = host_speed()
     wall = time.perf_counter()
     load_before = _loadavg()
     merged, errors, samples = run(args.seconds)
@@ -695,6 +711,10 @@ def main() -> None:
         f"staff {staff_row['req_per_s']} req/s, p95 {staff_row['p95_ms']} ms, errors {totals[2]['errors']}"
     )
     print(f"load average: {' '.join(load_before)} before, {' '.join(load_after)} after")
+    print(
+        f"host speed: a 3,000,000-step Python loop took {speed_before:.3f} s of CPU before the run, "
+        f"{host_speed():.3f} s after (lower is faster; compare runs only on like figures)"
+    )
     cpu: dict[str, float] = {}
     if args.server_pid:
         # a process that started during the run (a recycled worker) counts from zero
