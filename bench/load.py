@@ -362,8 +362,8 @@ def _descendants(pid: int) -> list[int]:
 def host_speed() -> float:
     """CPU seconds of a fixed pure-Python loop (the least of three): the machine's speed as this
     process finds it. Sessions run on machines of one kind, but not on one host: on 2026-12-07 this
-    figure went from 0.25 to 0.54 s on an idle machine, minutes apart, and a request's CPU with it; a
-    throughput is only comparable with another taken at a like figure (docs/benchmarks.md)."""
+    figure went from 0.11 to 0.20 s between runs, and a request's CPU with it; a throughput is only
+    comparable with another taken at a like figure (docs/benchmarks.md)."""
     best = float("inf")
     for _ in range(3):
         started = time.process_time()
