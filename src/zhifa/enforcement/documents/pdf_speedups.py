@@ -1,5 +1,5 @@
 """Two savings in WeasyPrint's work per 文书, each giving the very bytes WeasyPrint's own code gives
-(`rendering.install_speedups` installs them with the one-pass font subsetting, on the release they were
+(`rendering._install_one_pass_subset` installs them with the one-pass font subsetting, on the release they were
 checked against; documents/tests/test_rendering.py renders with and without them and compares).
 
 1. Min-content widths remembered across renderings (`split_first_line_remembered`). A table's columns
