@@ -9,6 +9,8 @@ supervisord); point it at the database to load, e.g. the 1,000,000 cases `bench/
         make run ZHIFA_PORT=8107                                   # another terminal
     python bench/load.py --base http://127.0.0.1:8107 --clients 8 --seconds 60
 
+`bench/snapshot.sh` and `bench/mix.sh` do all of this for the mix as docs/benchmarks.md reports it.
+
 Nothing here imports Django: the bench is an HTTP client (http.client, one keep-alive connection per
 client), run in `--procs` processes so that the client's own Python does not cap the rate. Setup signs
 in through the API (bearer tokens) and the sign-in page (a session cookie, for the HTML pages), then
