@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from zhifa.core.models import StateCount, StateTally
 
@@ -94,13 +94,31 @@ def moved(*, workflow: str, agency_id: int, from_state: str, to_state: str, key:
 
 def counted(*, workflow: str, agency_ids: Iterable[int] | None, states: Iterable[str] | None = None) -> int:
     """The exact number of objects in those agencies (every agency when None) and states (all when
-    None)."""
-    qs = StateCount.objects.filter(workflow=workflow)
-    if agency_ids is not None:
-        qs = qs.filter(agency_id__in=list(agency_ids))
-    if states is not None:
-        qs = qs.filter(state__in=list(states))
-    return int(qs.aggregate(total=Sum("n"))["total"] or 0)
+    None). One hand-written statement, as the upserts above: the ORM's `aggregate(Sum(...))` was
+    compiled again on every list request and every search's plan, 0.67 ms of CPU a call against 0.13
+    (docs/benchmarks.md, "Issue 22, eleventh session"). An empty list of either counts nothing, without
+    a query (as the ORM's empty IN). On PostgreSQL each list is one array parameter, so the statement's
+    text is the same whatever the number of agencies."""
+    where = ["workflow = %s"]
+    params: list[Any] = [workflow]
+    for column, values in (
+        ("agency_id", None if agency_ids is None else [int(a) for a in agency_ids]),
+        ("state", None if states is None else [str(s) for s in states]),
+    ):
+        if values is None:
+            continue
+        if not values:
+            return 0
+        if connection.vendor == "postgresql":
+            where.append(f"{column} = ANY(%s)")
+            params.append(values)
+        else:
+            where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            params += values
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT SUM(n) FROM {_TABLE} WHERE {' AND '.join(where)}", params)  # noqa: S608 — fixed names
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0
 
 
 def rebuild(

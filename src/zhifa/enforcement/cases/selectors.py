@@ -102,13 +102,16 @@ def _search_for(user: Any, f: CaseFilters, counted: CaseCount | None) -> search.
     agencies = scope_agency_ids(user)
     if f.agency:
         agencies = agencies & {f.agency}
+    sizes = counted.sizes if counted is not None else None
+    if sizes is None or sizes.agencies != agencies:
+        sizes = SearchSizes(agencies)
     return search.search_condition(
         kind=KIND,
         q=f.q,
         agency_ids=agencies,
         known_matches=counted.matches if counted is not None else None,
         known_cap=SEARCH_COUNT_CAP,
-        **_search_sizes(agencies),
+        **sizes.planner_args(),
     )
 
 
@@ -142,13 +145,30 @@ def _rows(
     return qs.order_by("-discovered_on", "-id")
 
 
-def _search_sizes(agencies: frozenset[int]) -> dict[str, Any]:
-    """The sizes core.search plans a case search with (SQLite only; called only when it needs them):
-    how many cases the scope holds and how many there are in every agency, from the kept counts."""
-    return {
-        "scope_size": lambda: state_counts.counted(workflow="cases", agency_ids=agencies),
-        "kind_size": lambda: state_counts.counted(workflow="cases", agency_ids=None),
-    }
+class SearchSizes:
+    """The sizes core.search plans a case search with (SQLite only; read only when it needs them): how
+    many cases the scope holds and how many there are in every agency, from the kept counts. Each is
+    read once: a list request counts its matches (`case_count_for`) and then plans its page
+    (`case_rows_for(counted=)`) with the same sizes, which the count hands on in its `CaseCount`
+    (the city supervisor's search on SQLite read them four times)."""
+
+    def __init__(self, agencies: frozenset[int]) -> None:
+        self.agencies = agencies
+        self._scope: int | None = None
+        self._kind: int | None = None
+
+    def scope_size(self) -> int:
+        if self._scope is None:
+            self._scope = state_counts.counted(workflow="cases", agency_ids=self.agencies)
+        return self._scope
+
+    def kind_size(self) -> int:
+        if self._kind is None:
+            self._kind = state_counts.counted(workflow="cases", agency_ids=None)
+        return self._kind
+
+    def planner_args(self) -> dict[str, Any]:
+        return {"scope_size": self.scope_size, "kind_size": self.kind_size}
 
 
 # A count of an ad-hoc filter (officer, power item, dates …) stops here: the list says "more than
@@ -171,6 +191,8 @@ class CaseCount:
     # which case_rows_for(counted=) reuses to plan the search; None for any other count. How the count
     # was reached, not what it says: not compared.
     matches: int | None = field(default=None, compare=False)
+    # the sizes that count read (SearchSizes), for the page's plan of the same request; not compared
+    sizes: SearchSizes | None = field(default=None, compare=False, repr=False)
 
 
 def is_ad_hoc(f: CaseFilters) -> bool:
@@ -201,10 +223,13 @@ def case_count_for(*, user: Any, filters: CaseFilters | None = None) -> CaseCoun
     if f.q.strip() and not f.state and not is_ad_hoc(replace(f, q="")):
         # Words alone: the index answers (each case's document carries its agency, which never
         # changes, so counting the documents in scope counts the cases) without reading the cases.
+        sizes = SearchSizes(agencies)
         found = search.search_count(
-            kind=KIND, q=f.q, agency_ids=agencies, cap=SEARCH_COUNT_CAP, **_search_sizes(agencies)
+            kind=KIND, q=f.q, agency_ids=agencies, cap=SEARCH_COUNT_CAP, **sizes.planner_args()
         )
-        return CaseCount(count=min(found, SEARCH_COUNT_CAP), exact=found <= SEARCH_COUNT_CAP, matches=found)
+        return CaseCount(
+            count=min(found, SEARCH_COUNT_CAP), exact=found <= SEARCH_COUNT_CAP, matches=found, sizes=sizes
+        )
     cap = count_cap(f)
     found = case_rows_for(user=user, filters=f).order_by()[: cap + 1].count()
     return CaseCount(count=min(found, cap), exact=found <= cap)

@@ -2,6 +2,7 @@
 events on PostgreSQL; the list's count reads them, and an ad-hoc filter's count stops at the cap."""
 
 import multiprocessing
+from collections.abc import Iterable
 
 import pytest
 from django.db import connections
@@ -224,3 +225,67 @@ def test_a_search_lists_the_same_cases_in_order_whichever_plan_finds_them(kit, m
         )
         assert found == wanted and len(found) == n
         assert selectors.case_list_for(user=user, filters=selectors.CaseFilters(q="听证")).count() == 0
+
+
+@pytest.mark.django_db
+def test_counted_is_one_statement_and_equals_the_rows(kit, django_assert_num_queries) -> None:
+    """`counted` is hand-written SQL (docs/benchmarks.md, eleventh session): it must say what the
+    rows say for every kind of argument, in one statement, and nothing for an empty list."""
+    officers = [kit.officer_a.pk, kit.officer_a2.pk]
+    cases = [register(kit, facts=f"合计测试{i}") for i in range(4)]
+    ev(cases[0], kit.world.approver_a, "file", officer_ids=officers, filed_on="2025-06-30")
+    a, b = kit.agency.pk, kit.world.agency_b.pk
+
+    def real(agencies: list[int] | None, states: list[str] | None) -> int:
+        rows = Case.objects.all()
+        if agencies is not None:
+            rows = rows.filter(agency_id__in=agencies)
+        if states is not None:
+            rows = rows.filter(state__in=states)
+        return rows.count()
+
+    asked: list[tuple[list[int] | None, list[str] | None]] = [
+        (None, None),
+        ([a], None),
+        ([b], None),
+        ([a, b, a], None),  # a repeated id counts once, as in an IN list
+        (None, ["registered"]),
+        ([a], ["registered", "investigating"]),
+        ([b], ["investigating"]),
+    ]
+    for agencies, states in asked:
+        with django_assert_num_queries(1):
+            got = state_counts.counted(workflow="cases", agency_ids=agencies, states=states)
+        assert got == real(agencies, states), (agencies, states)
+    assert state_counts.counted(workflow="cases", agency_ids=None) == 4
+    assert state_counts.counted(workflow="inspections", agency_ids=[a]) == 0  # another workflow's rows
+    with django_assert_num_queries(0):
+        assert state_counts.counted(workflow="cases", agency_ids=[]) == 0
+        assert state_counts.counted(workflow="cases", agency_ids=[a], states=[]) == 0
+
+
+@pytest.mark.django_db
+def test_a_wide_search_reads_each_size_once_per_request(kit, client, monkeypatch) -> None:
+    """On SQLite a search in a wide scope plans with the scope's and the kind's sizes: the count hands
+    the sizes it read to the page's plan (`CaseCount.sizes`), so one request reads each once."""
+    for i in range(3):
+        register(kit, facts=f"规模测试{i}")
+    from zhifa.core import search
+
+    monkeypatch.setattr(search, "AGENCY_TOKENS_MAX", 1)  # the city supervisor's two agencies are "wide"
+    calls: list[tuple[int, ...] | None] = []
+    real_counted = state_counts.counted
+
+    def counting(
+        *, workflow: str, agency_ids: Iterable[int] | None, states: Iterable[str] | None = None
+    ) -> int:
+        calls.append(None if agency_ids is None else tuple(sorted(agency_ids)))
+        return real_counted(workflow=workflow, agency_ids=agency_ids, states=states)
+
+    monkeypatch.setattr(state_counts, "counted", counting)
+    client.force_login(kit.world.supervisor)
+    body = client.get("/api/v1/cases?q=规模测试").json()
+    assert body["count"] == 3 and len(body["results"]) == 3
+    assert len(calls) == len(set(calls))  # each size read at most once
+    if connections["default"].vendor == "sqlite":
+        assert len(calls) == 2  # the scope's and the kind's: both needed for a wide scope
