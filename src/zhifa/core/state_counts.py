@@ -95,8 +95,8 @@ def moved(*, workflow: str, agency_id: int, from_state: str, to_state: str, key:
 def counted(*, workflow: str, agency_ids: Iterable[int] | None, states: Iterable[str] | None = None) -> int:
     """The exact number of objects in those agencies (every agency when None) and states (all when
     None). One hand-written statement, as the upserts above: the ORM's `aggregate(Sum(...))` was
-    compiled again on every list request and every search's plan, 0.67 ms of CPU a call against 0.13
-    (docs/benchmarks.md, "Issue 22, eleventh session"). An empty list of either counts nothing, without
+    compiled again on every list request and every search's plan, 0.67 ms of CPU a call against 0.15
+    now (docs/benchmarks.md, "Issue 22, eleventh session"). An empty list of either counts nothing, without
     a query (as the ORM's empty IN). On PostgreSQL each list is one array parameter, so the statement's
     text is the same whatever the number of agencies."""
     where = ["workflow = %s"]
