@@ -342,15 +342,26 @@ class Client:
 # --- server CPU ----------------------------------------------------------------------------------------
 
 
+def stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the process's name (fields[1] is the parent's pid, [11] to
+    [14] utime, stime, cutime, cstime in clock ticks). OSError when the process is gone."""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) `pid` has used so far. OSError when the process is gone."""
+    fields = stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = defaultdict(list)
 
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                children[int(fields[1])].append(int(entry))
+                children[int(stat_fields(int(entry))[1])].append(int(entry))
             except OSError:
                 continue
     out, todo = [], [pid]
@@ -384,15 +395,12 @@ def _loadavg() -> list[str]:
 def server_cpu(pid: int) -> dict[int, float]:
     """CPU seconds (user + system) of each live descendant of `pid` (the process itself excluded)."""
 
-    tick = os.sysconf("SC_CLK_TCK")
     out = {}
     for child in _descendants(pid):
         try:
-            with open(f"/proc/{child}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+            out[child] = cpu_seconds(child)
         except OSError:
             continue
-        out[child] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
     return out
 
 
@@ -405,8 +413,7 @@ def tree_cpu(pid: int) -> float:
     total = 0
     for p in [pid, *_descendants(pid)]:
         try:
-            with open(f"/proc/{p}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+            fields = stat_fields(p)
         except OSError:
             continue
         total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
@@ -419,7 +426,6 @@ def backends_cpu(postmaster: int, database: str) -> dict[int, float]:
     traffic on a shared machine. A backend that exits during the run is not counted (the server keeps
     its connections, so few do)."""
 
-    tick = os.sysconf("SC_CLK_TCK")
     out = {}
     for child in _descendants(postmaster):
         try:
@@ -427,11 +433,9 @@ def backends_cpu(postmaster: int, database: str) -> dict[int, float]:
                 title = f.read().replace(b"\0", b" ").decode(errors="replace").split()
             if database not in title:
                 continue
-            with open(f"/proc/{child}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+            out[child] = cpu_seconds(child)
         except OSError:
             continue
-        out[child] = (int(fields[11]) + int(fields[12])) / tick
     return out
 
 

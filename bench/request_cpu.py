@@ -45,6 +45,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from zhifa.org.models import User  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from load import cpu_seconds  # noqa: E402 — the one reader of /proc/<pid>/stat
+
 
 def clients() -> dict[str, Client]:
     out = {}
@@ -124,10 +127,7 @@ def _backend_pid() -> int | None:
 def _backend_cpu_ms(pid: int | None) -> float:
     """CPU milliseconds the backend has used (clock ticks: the `db cpu` column is a mean over the
     rounds, each tick 10 ms, so give it 100 rounds or more)."""
-    if pid is None:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    return 0.0 if pid is None else cpu_seconds(pid) * 1000
 
 
 def main() -> None:

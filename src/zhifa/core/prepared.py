@@ -306,6 +306,18 @@ def _postgresql() -> tuple[type, int, Any, Callable[..., Any]]:
     return PreparingCursor, TIMESTAMPTZ_OID, Format.TEXT, register_tzloader
 
 
+def list_match(values: Sequence[Any], *, alias: str = "default") -> tuple[str, list[Any]]:
+    """How hand-written SQL matches a column against a list: `(sql, params)` to write after the
+    column. On PostgreSQL one array parameter (`= ANY(%s)`: the plan of an IN list, and one statement
+    text whatever the list's length); elsewhere an IN list, one placeholder a value. Never empty: the
+    caller answers an empty list without a query (an empty IN is not valid SQL)."""
+    if not values:
+        raise ValueError("an empty list matches nothing: answer it without a query")
+    if connections[alias].vendor == "postgresql":
+        return "= ANY(%s)", [list(values)]
+    return "IN ({})".format(", ".join(["%s"] * len(values))), list(values)
+
+
 def preparing_cursor(connection: Any) -> Any:
     """Django's cursor wrapper around a cursor that prepares every statement it runs, on PostgreSQL;
     the ordinary cursor elsewhere.

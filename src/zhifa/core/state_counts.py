@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from zhifa.core.models import StateCount, StateTally
+from zhifa.core.prepared import list_match
 
 SHARDS = 16
 _TABLE = StateCount._meta.db_table
@@ -109,12 +110,9 @@ def counted(*, workflow: str, agency_ids: Iterable[int] | None, states: Iterable
             continue
         if not values:
             return 0
-        if connection.vendor == "postgresql":
-            where.append(f"{column} = ANY(%s)")
-            params.append(values)
-        else:
-            where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
-            params += values
+        match, match_params = list_match(values)
+        where.append(f"{column} {match}")
+        params += match_params
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT SUM(n) FROM {_TABLE} WHERE {' AND '.join(where)}", params)  # noqa: S608 — fixed names
         row = cursor.fetchone()

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from zhifa.core.prepared import Prepared, insert
+from zhifa.core.prepared import Prepared, insert, list_match
 from zhifa.foundation.deadlines.models import Deadline
 from zhifa.foundation.deadlines.provisional import Moved
 from zhifa.law.days import DayKind, Period, period_end
@@ -340,11 +340,7 @@ def _first_open_sql(object_type: str, ids: list[int]) -> tuple[str, list[Any]]:
     whatever the page size); elsewhere one placeholder each."""
     table = connection.ops.quote_name(Deadline._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in OPEN_DEADLINE_COLUMNS)  # (no db_column)
-    id_params: list[Any]
-    if connection.vendor == "postgresql":
-        match, id_params = "= ANY(%s)", [list(ids)]
-    else:
-        match, id_params = "IN ({})".format(", ".join(["%s"] * len(ids))), list(ids)
+    match, id_params = list_match(ids)
     sql = (
         f"SELECT {columns} FROM {table} WHERE object_type = %s AND resolved_on IS NULL"  # noqa: S608 — names, not values
         f" AND object_id {match} ORDER BY due_on, id"

@@ -289,3 +289,16 @@ def test_a_wide_search_reads_each_size_once_per_request(kit, client, monkeypatch
     assert len(calls) == len(set(calls))  # each size read at most once
     if connections["default"].vendor == "sqlite":
         assert len(calls) == 2  # the scope's and the kind's: both needed for a wide scope
+
+
+@pytest.mark.django_db
+def test_list_match_is_one_array_on_postgresql_and_placeholders_elsewhere() -> None:
+    from zhifa.core.prepared import list_match
+
+    sql, params = list_match([3, 1, 3])
+    if connections["default"].vendor == "postgresql":
+        assert (sql, params) == ("= ANY(%s)", [[3, 1, 3]])
+    else:
+        assert (sql, params) == ("IN (%s, %s, %s)", [3, 1, 3])
+    with pytest.raises(ValueError):
+        list_match([])  # an empty IN is not SQL: the caller answers it without a query
