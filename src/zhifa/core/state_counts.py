@@ -342,12 +342,16 @@ def rebuild_tallies(*, workflow: str, rows: Iterable[Tally | tuple[Tally, int]])
 
 
 def compact_tallies(*, workflow: str) -> int:
-    """Fold the shards of `workflow`'s roll-up into shard 0, one agency per short transaction;
-    returns the rows removed. The sums are unchanged: only the number of rows a read sums falls back
-    to about one per (agency, month, state, category) — the shards that concurrent events write to
-    multiply it by up to `SHARDS` over time. Run nightly (`cases.tasks.compact_case_tallies`). An
-    event that wants a row being folded waits for the fold's commit (rows are locked in key order,
-    the order an event locks its own, and the fold holds no other lock)."""
+    """Fold the shards of `workflow`'s roll-up into one row per (agency, month, state, category), one
+    agency per short transaction; returns the rows removed. The sums are unchanged: only the number of
+    rows a read sums falls back to about one per key — the shards that concurrent events write to
+    multiply it by up to `SHARDS` over time. Run nightly (`cases.tasks.compact_case_tallies`).
+
+    The fold locks the agency's rows in key order (the order an event locks its own), then only
+    updates and deletes rows it holds: each key's lowest shard keeps the key's sums, the others go.
+    It never inserts a row. An insert would wait for an event's uncommitted insert of the same key
+    while that event waits for a row the fold holds — the deadlock PostgreSQL reported in CI when the
+    fold created each key's shard-0 row (test_fold_and_event_never_deadlock)."""
     removed = 0
     agencies = list(
         StateTally.objects.filter(workflow=workflow).values_list("agency_id", flat=True).distinct().order_by()
@@ -365,38 +369,18 @@ def compact_tallies(*, workflow: str) -> int:
             drop: list[int] = []
             keep: list[StateTally] = []
             for group in groups.values():
-                if len(group) == 1 and group[0].shard == 0:
+                if len(group) == 1:
                     continue
-                first = group[0] if group[0].shard == 0 else None
-                n = sum(r.n for r in group)
-                amount = sum((r.amount for r in group), ZERO)
-                paid = sum((r.paid for r in group), ZERO)
-                drop += [r.pk for r in group if r is not first]
-                if not n and not amount and not paid:
-                    if first is not None:
-                        drop.append(first.pk)
-                elif first is not None:
-                    first.n, first.amount, first.paid = n, amount, paid
-                    keep.append(first)
+                first, rest = group[0], group[1:]
+                first.n = sum(r.n for r in group)
+                first.amount = sum((r.amount for r in group), ZERO)
+                first.paid = sum((r.paid for r in group), ZERO)
+                drop += [r.pk for r in rest]
+                if not first.n and not first.amount and not first.paid:
+                    drop.append(first.pk)
                 else:
-                    g = group[0]
-                    keep.append(
-                        StateTally(
-                            workflow=workflow,
-                            agency_id=agency_id,
-                            month=g.month,
-                            state=g.state,
-                            category=g.category,
-                            shard=0,
-                            n=n,
-                            amount=amount,
-                            paid=paid,
-                        )
-                    )
+                    keep.append(first)
             StateTally.objects.filter(pk__in=drop).delete()
-            StateTally.objects.bulk_update(
-                [r for r in keep if r.pk], ["n", "amount", "paid"], batch_size=1000
-            )
-            StateTally.objects.bulk_create([r for r in keep if not r.pk], batch_size=1000)
-            removed += len(drop) - len([r for r in keep if not r.pk])
+            StateTally.objects.bulk_update(keep, ["n", "amount", "paid"], batch_size=1000)
+            removed += len(drop)
     return removed
