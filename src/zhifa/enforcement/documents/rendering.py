@@ -23,7 +23,7 @@ from django.template import Context, Engine, TemplateDoesNotExist, TemplateSynta
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import InvalidInput
-from zhifa.enforcement.documents import pdf_speedups
+from zhifa.enforcement.documents import pdf_glyphs, pdf_speedups
 
 # One font file, regular weight only. Every font file embedded costs a HarfBuzz subsetting pass per
 # PDF (most of the rendering time of a one-page 文书) and, because WeasyPrint keeps glyph ids in CJK
@@ -265,6 +265,8 @@ def _install_one_pass_subset() -> None:
                 # the remembered min-content widths and the font file read only if used, checked
                 # against the same release (documents/pdf_speedups.py)
                 pdf_speedups.install()
+                # the CJK font's glyphs renumbered 1, 2, 3 … (documents/pdf_glyphs.py)
+                pdf_glyphs.install()
 
 
 def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes, int]:
