@@ -284,6 +284,12 @@ def html_to_pdf(html: str, *, title: str = "", author: str = "") -> tuple[bytes,
     return out.getvalue(), len(document.pages)
 
 
+def warm_up() -> None:
+    """Render a one-line page, so that this thread's first 文书 finds everything loaded (the task
+    worker's threads call it at start-up: documents/tasks.py)."""
+    html_to_pdf("<p>执法文书</p>", title="warm-up")
+
+
 def render_pdf(source: str, context: dict[str, Any], *, title: str, author: str = "") -> Rendered:
     html = render_html(source, context, title=title)
     pdf, pages = html_to_pdf(html, title=title, author=author)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, on_startup
 
 
 @task()
@@ -21,3 +21,14 @@ def render_pending_periodic() -> None:
     from zhifa.enforcement.documents.render_queue import render_pending
 
     render_pending()
+
+
+@on_startup()
+def warm_renderer() -> None:
+    """Each worker thread renders a one-line page when the worker starts: WeasyPrint imported, the
+    stylesheet parsed, the thread's CJK fonts loaded, the speedups installed (~1 s of CPU). Otherwise
+    the first 文书 of each thread after a (re)start pays it, and its user waits that much longer.
+    huey runs start-up hooks in every worker thread; one that fails is logged and the worker goes on."""
+    from zhifa.enforcement.documents.rendering import warm_up
+
+    warm_up()

@@ -278,3 +278,29 @@ def test_pdf_streams_are_deflated_at_our_level_and_inflate_to_what_pydyf_writes(
     text = PdfReader(io.BytesIO(ours)).pages[0].extract_text()
     assert "立案审批表" in text
     assert text == PdfReader(io.BytesIO(theirs)).pages[0].extract_text()
+
+
+def test_the_task_workers_threads_load_the_renderer_when_they_start(monkeypatch) -> None:
+    """huey runs `warm_renderer` in each worker thread at start-up: the thread's fonts are loaded and
+    the stylesheet parsed before its first 文书, not while a user waits for it."""
+    import threading
+
+    from huey.contrib.djhuey import HUEY
+
+    from zhifa.enforcement.documents import tasks
+
+    assert HUEY._startup["warm_renderer"] is tasks.warm_renderer
+    real = getattr(rendering.html_to_pdf, "__wrapped__", rendering.html_to_pdf)
+    monkeypatch.setattr(rendering, "html_to_pdf", real)  # not the tests' memo: really render
+    seen: dict[str, object] = {}
+
+    def worker_thread() -> None:
+        seen["before"] = getattr(rendering._LOCAL, "font_config", None)
+        tasks.warm_renderer()
+        seen["after"] = getattr(rendering._LOCAL, "font_config", None)
+
+    thread = threading.Thread(target=worker_thread)
+    thread.start()
+    thread.join()
+    assert seen["before"] is None and seen["after"] is not None
+    assert rendering._CSS is not None
