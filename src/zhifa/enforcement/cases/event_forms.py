@@ -5,7 +5,8 @@ queries for the whole page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.http import QueryDict
@@ -388,64 +389,93 @@ EVENT_FIELDS: dict[str, tuple[F, ...]] = {
 }
 
 
-@dataclass
 class CaseChoices:
-    """Per-case choice lists, loaded once for all the forms of a page. Tiers carry the item they
-    belong to (`tier_rows`), so the tier list follows the item chosen in the same form."""
+    """Per-case choice lists for all the forms of a page, each loaded the first time a field asks for
+    it and then kept. Most steps need none of them (a served or closed case's forms ask for dates and
+    notes): loading the agency's whole power catalogue with its discretion tiers for every case page
+    was ~40 % of the CPU of such a page (docs/benchmarks.md, "Issue 22, twelfth session"). Tiers carry
+    the item they belong to (`tier_rows`), so the tier list follows the item chosen in the same form."""
 
-    officers: list[tuple[str, str]] = field(default_factory=list)
-    case_officers: list[tuple[str, str]] = field(default_factory=list)
-    power_items: list[tuple[str, str]] = field(default_factory=list)
-    tiers: list[tuple[str, str]] = field(default_factory=list)
-    tier_rows: list[dict[str, str]] = field(default_factory=list)
-    evidence: list[tuple[str, str]] = field(default_factory=list)
-    case_evidence: list[tuple[str, str]] = field(default_factory=list)
+    def __init__(self, case: Case) -> None:
+        self.case = case
 
     def get(self, source: str) -> list[tuple[str, str]]:
+        if source not in CHOICE_SOURCES:
+            raise KeyError(source)
         values: list[tuple[str, str]] = getattr(self, source)
         return values
 
+    @cached_property
+    def _items(self) -> list[dict[str, Any]]:
+        from zhifa.powers.selectors import item_picker
 
-def choices_for(case: Case) -> CaseChoices:
-    from zhifa.enforcement.evidence.models import Evidence
-    from zhifa.officers.models import Officer
-    from zhifa.powers.selectors import item_picker
+        return item_picker(agency_ids=[self.case.agency_id])
 
-    officers = Officer.objects.filter(agency_id=case.agency_id, is_active=True).order_by("name")
-    items = item_picker(agency_ids=[case.agency_id])
-    tier_rows = [{"value": "", "label": "—", "parent": ""}] + [
-        {"value": t["name"], "label": f"{t['name']}（{t['range']}）", "parent": str(i["id"])}
-        for i in items
-        for t in i["tiers"]
-    ]
-    from zhifa.enforcement.cases import hooks
+    @cached_property
+    def officers(self) -> list[tuple[str, str]]:
+        from zhifa.officers.models import Officer
 
-    case_evidence = [
-        (i.ref.split(":", 1)[1], f"{i.label} {i.description}".strip()[:80])
-        for i in hooks.file_items(case)
-        if i.ref.startswith("evidence:")
-    ]
-    return CaseChoices(
-        case_evidence=case_evidence,
-        officers=[(str(o.pk), o.name) for o in officers],
-        case_officers=[
-            (str(co.officer_id), co.officer.name) for co in case.officers.all() if co.removed_on is None
-        ],
-        power_items=[(str(i["id"]), f"{i['code']} {i['name']}（{i['range']}）") for i in items],
-        tiers=[(r["value"], r["label"]) for r in tier_rows],
-        tier_rows=tier_rows,
-        evidence=[
+        officers = Officer.objects.filter(agency_id=self.case.agency_id, is_active=True).order_by("name")
+        return [(str(o.pk), o.name) for o in officers]
+
+    @cached_property
+    def case_officers(self) -> list[tuple[str, str]]:
+        return [
+            (str(co.officer_id), co.officer.name) for co in self.case.officers.all() if co.removed_on is None
+        ]
+
+    @cached_property
+    def power_items(self) -> list[tuple[str, str]]:
+        return [(str(i["id"]), f"{i['code']} {i['name']}（{i['range']}）") for i in self._items]
+
+    @cached_property
+    def tier_rows(self) -> list[dict[str, str]]:
+        return [{"value": "", "label": "—", "parent": ""}] + [
+            {"value": t["name"], "label": f"{t['name']}（{t['range']}）", "parent": str(i["id"])}
+            for i in self._items
+            for t in i["tiers"]
+        ]
+
+    @cached_property
+    def tiers(self) -> list[tuple[str, str]]:
+        return [(r["value"], r["label"]) for r in self.tier_rows]
+
+    @cached_property
+    def evidence(self) -> list[tuple[str, str]]:
+        from zhifa.enforcement.evidence.models import Evidence
+
+        if self.case.notified_on is None:
+            return []
+        rows = Evidence.objects.filter(case=self.case, destroyed_at__isnull=True).order_by("uploaded_at")[
+            :200
+        ]
+        return [
             (
                 str(e.pk),
                 f"{e.get_kind_display()} {e.original_name or e.description[:30]} {e.uploaded_at:%Y-%m-%d}",
             )
-            for e in Evidence.objects.filter(case=case, destroyed_at__isnull=True).order_by("uploaded_at")[
-                :200
-            ]
+            for e in rows
         ]
-        if case.notified_on is not None
-        else [],
-    )
+
+    @cached_property
+    def case_evidence(self) -> list[tuple[str, str]]:
+        from zhifa.enforcement.cases import hooks
+
+        return [
+            (i.ref.split(":", 1)[1], f"{i.label} {i.description}".strip()[:80])
+            for i in hooks.file_items(self.case)
+            if i.ref.startswith("evidence:")
+        ]
+
+
+CHOICE_SOURCES = frozenset(
+    {OFFICERS, CASE_OFFICERS, POWER_ITEMS, TIERS, "tier_rows", EVIDENCE, CASE_EVIDENCE}
+)
+
+
+def choices_for(case: Case) -> CaseChoices:
+    """The choice lists of `case`'s forms, each loaded when a field first asks for it."""
+    return CaseChoices(case)
 
 
 def render_fields(

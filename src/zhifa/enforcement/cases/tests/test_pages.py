@@ -56,6 +56,29 @@ def test_case_page_shows_timeline_deadlines_and_forms(kit, client) -> None:
     assert client.get(f"/cases/{case.pk}/").status_code == 404
 
 
+def test_a_case_page_loads_only_the_choice_lists_its_forms_ask_for(kit, client, monkeypatch) -> None:
+    """The agency's power catalogue (items with their discretion tiers) is loaded only for a page with
+    a form that picks an item; a proposed case's forms (notify, legal review) ask for none."""
+    from zhifa.powers import selectors as powers
+
+    loads: list[object] = []
+    real = powers.item_picker
+
+    def counted(**kwargs: object) -> object:
+        loads.append(kwargs)
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(powers, "item_picker", counted)
+    client.force_login(kit.world.officer_a)
+    proposed = builders.ordinary(kit, State.PROPOSED)
+    assert 'id="form-notify"' in client.get(f"/cases/{proposed.pk}/").content.decode()
+    assert loads == []
+    investigating = builders.ordinary(kit, State.INVESTIGATING)
+    page = client.get(f"/cases/{investigating.pk}/").content.decode()
+    assert 'id="form-submit_proposal"' in page and kit.item.code in page  # the item picker is filled
+    assert len(loads) == 1  # once for the page, however many fields use it (items, tiers)
+
+
 def test_an_event_form_applies_the_event_and_redirects(kit, client) -> None:
     case = builders.ordinary(kit, State.REGISTERED)
     client.force_login(kit.world.approver_a)
