@@ -1,7 +1,7 @@
 """One form per workflow event on the case page: which fields each event asks for, how to render them
 and how to read a POST back into the payload `case_apply_event` takes. Choices that depend on the case
-(its agency's officers and power items, the item's tiers) are filled per case, in a fixed number of
-queries for the whole page."""
+(its agency's officers and power items, the item's tiers) are filled per case, each list once for the
+whole page and only if one of its forms asks for it (`CaseChoices`)."""
 
 from __future__ import annotations
 
