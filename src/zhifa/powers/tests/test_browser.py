@@ -75,3 +75,30 @@ def test_admin_publishes_a_new_version_while_the_old_one_stays_live_until_then(b
     assert officer.inner_text("h1") == old_name and "已被替代" in officer.inner_text("main")
     admin.close()
     officer.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_search_box_does_not_ask_again_when_it_loses_focus(browser, live_server) -> None:
+    """Typing filters the list once; leaving the box (as an officer does by clicking a result) sends no
+    second, identical request — it swapped the list under the pointer and the click was lost. The
+    selects still filter on change."""
+    ctx: dict = {}
+    seed_org(ctx)
+    seed_powers(ctx)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    sign_in(page, live_server.url, "officer1", "/powers/")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/powers/?" in r.url else None)
+    page.fill("#id_q", "露天烧烤")
+    expect(page.locator("#results")).to_contain_text("共 1 项职权事项")
+    assert len(asked) == 1
+    page.locator("#id_q").blur()
+    page.wait_for_timeout(800)  # longer than the box's 400 ms delay
+    assert len(asked) == 1, asked
+    page.fill("#id_q", "")
+    expect(page.locator("#results")).not_to_contain_text("共 1 项职权事项")
+    page.select_option("select[name=category]", index=1)
+    page.wait_for_timeout(800)
+    assert any("category=" in url and "category=&" not in url for url in asked), asked
+    page.close()

@@ -161,3 +161,31 @@ def test_an_ordinary_case_from_registration_to_archive_through_the_pages(
     expect(approver.locator("h1")).to_contain_text("已归档")
     expect(approver.locator(".timeline li")).to_have_count(Case.objects.get().event_count)
     assert Case.objects.get().state == State.ARCHIVED
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_case_list_filters_on_every_field_but_asks_once_for_a_search(browser, live_server, world) -> None:
+    """The search box asks as the officer types and not again when it loses focus (the repeated answer
+    swapped the list under a click); a select, a date and a tick box each filter on change."""
+    build_case_kit(world)
+    page = _login(browser, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/cases/")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/cases/?" in r.url else None)
+    page.fill("input[name=q]", "噪声")
+    page.locator("input[name=q]").press("Space")  # the box's trigger is keyup
+    page.wait_for_timeout(900)
+    assert len(asked) == 1, asked
+    page.locator("input[name=q]").blur()
+    page.wait_for_timeout(900)
+    assert len(asked) == 1, asked
+    page.select_option("select[name=state]", "investigating")
+    page.wait_for_timeout(600)
+    assert len(asked) == 2 and "state=investigating" in asked[-1], asked
+    page.fill("input[name=date_from]", "2025-01-01")
+    page.wait_for_timeout(600)
+    assert len(asked) == 3 and "date_from=2025-01-01" in asked[-1], asked
+    page.check("input[name=overdue]")
+    page.wait_for_timeout(600)
+    assert len(asked) == 4 and "overdue=1" in asked[-1], asked
