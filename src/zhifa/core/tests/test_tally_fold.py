@@ -81,20 +81,21 @@ def test_fold_and_event_never_deadlock() -> None:
             held.set()
             release.wait(20)
 
-    holder = _thread("holder", pids, errors, hold)
-    assert held.wait(10), errors
-    fold = _thread("fold", pids, errors, lambda: state_counts.compact_tallies(workflow=WF))
-    _wait_until_blocked(pids, "fold", errors)  # holds closed#3 and served#0, waits for served#5
-
     def event() -> None:  # a case of shard 0 moves from served to closed: inserts closed#0, then served#0
         with transaction.atomic():
             state_counts.tallied(workflow=WF, before=_tally("served"), after=_tally("closed"), key=32)
 
-    mover = _thread("event", pids, errors, event)
-    _wait_until_blocked(pids, "event", errors)  # waits for the fold's served#0
-    release.set()
-    for t in (holder, fold, mover):
-        t.join(30)
+    threads = [_thread("holder", pids, errors, hold)]
+    try:
+        assert held.wait(10), errors
+        threads.append(_thread("fold", pids, errors, lambda: state_counts.compact_tallies(workflow=WF)))
+        _wait_until_blocked(pids, "fold", errors)  # holds closed#3 and served#0, waits for served#5
+        threads.append(_thread("event", pids, errors, event))
+        _wait_until_blocked(pids, "event", errors)  # waits for the fold's served#0
+    finally:
+        release.set()  # even when a step above failed: no thread is left holding a lock
+        for t in threads:
+            t.join(30)
     assert errors == []
     rows = {(r.state, r.shard): r.n for r in StateTally.objects.filter(workflow=WF)}
     sums: dict[str, int] = {}
