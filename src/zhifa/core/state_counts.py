@@ -195,10 +195,10 @@ def tallied(*, workflow: str, before: Tally | None, after: Tally | None, key: in
         )
         empty = [int(r[0]) for r in cursor.fetchall() if not r[1] and not r[2] and not r[3]]
         if empty:  # rows this transaction holds locked: nobody changed them since
+            match, match_params = list_match(empty)
             cursor.execute(
-                f"DELETE FROM {_TALLY} WHERE id IN ({', '.join(['%s'] * len(empty))}) "  # noqa: S608 — fixed table name
-                "AND n = 0 AND amount = 0 AND paid = 0",
-                empty,
+                f"DELETE FROM {_TALLY} WHERE id {match} AND n = 0 AND amount = 0 AND paid = 0",  # noqa: S608 — fixed table name
+                match_params,
             )
 
 
@@ -241,8 +241,9 @@ def tally_sums(
     ids = [int(a) for a in agency_ids]
     if not ids or not columns:
         return out
-    where = [f"workflow = %s AND agency_id IN ({', '.join(['%s'] * len(ids))})"]
-    params: list[Any] = [workflow, *ids]
+    match, match_params = list_match(ids)
+    where = [f"workflow = %s AND agency_id {match}"]
+    params: list[Any] = [workflow, *match_params]
     for op, month in ((">=", months[0]), ("<=", months[1])):
         if month is not None:
             where.append(f"month {op} %s")

@@ -468,9 +468,7 @@ class CaseChoices:
         ]
 
 
-CHOICE_SOURCES = frozenset(
-    {OFFICERS, CASE_OFFICERS, POWER_ITEMS, TIERS, "tier_rows", EVIDENCE, CASE_EVIDENCE}
-)
+CHOICE_SOURCES = frozenset({OFFICERS, CASE_OFFICERS, POWER_ITEMS, TIERS, EVIDENCE, CASE_EVIDENCE})
 
 
 def choices_for(case: Case) -> CaseChoices:

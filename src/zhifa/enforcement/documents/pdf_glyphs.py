@@ -48,6 +48,7 @@ hb_face_t * hb_subset_plan_execute_or_fail (hb_subset_plan_t *plan);
 hb_codepoint_t hb_map_get (const hb_map_t *map, hb_codepoint_t key);
 """
 _MISSING = 0xFFFFFFFF  # HB_MAP_VALUE_INVALID
+# the tables WeasyPrint 70's subsetting drops
 _DROPPED_TABLES = (
     b"BASE",
     b"DSIG",
@@ -162,6 +163,39 @@ def _build_fonts_dictionary(pdf: Any, fonts: dict[Any, Any], compress: Any, subs
             font.__dict__.pop("_zhifa_subset", None)
 
 
+def harfbuzz_subset_input(
+    glyphs: list[int], *, retain_gids: bool, hinting: bool, notdef_outline: bool
+) -> Any:
+    """HarfBuzz's subset input as WeasyPrint 70 builds it: `glyphs` (sorted), its flags (keep unknown
+    tables, desubroutinize; `RETAIN_GIDS`, `NO_HINTING`, `NOTDEF_OUTLINE` as asked) and the tables it
+    drops. Shared by the one-pass subsetting that keeps the ids (`rendering._subset_in_one_pass`) and
+    the renumbering one (`compact_subset`), so the two never drift apart."""
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+
+    subset_input = ffi.gc(
+        harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy
+    )
+    glyph_set = harfbuzz_subset.hb_subset_input_glyph_set(subset_input)
+    # "hb_codepoint_t[]", not WeasyPrint's f"hb_codepoint_t[{n}]": cffi parses each new C type with
+    # pycparser (milliseconds), and the glyph count differs from one document to the next.
+    harfbuzz.hb_set_add_sorted_array(glyph_set, ffi.new("hb_codepoint_t[]", glyphs), len(glyphs))
+    flags = (
+        harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+        | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    )
+    if retain_gids:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if notdef_outline:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
+    dropped = harfbuzz_subset.hb_subset_input_set(subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
+    tags = sorted(harfbuzz.hb_tag_from_string(name, -1) for name in _DROPPED_TABLES)
+    harfbuzz.hb_set_add_sorted_array(dropped, ffi.new("hb_codepoint_t[]", tags), len(tags))
+    return subset_input
+
+
 def compact_subset(hb_face: Any, glyphs: list[int], *, hinting: bool) -> tuple[bytes, dict[int, int]] | None:
     """The font of `hb_face` reduced to `glyphs` (sorted, with 0), renumbered, its CFF charset the
     identity; and each old id's new one. None when HarfBuzz cannot make it or the charset cannot be
@@ -169,21 +203,7 @@ def compact_subset(hb_face: Any, glyphs: list[int], *, hinting: bool) -> tuple[b
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data
 
-    subset_input = ffi.gc(
-        harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy
-    )
-    glyph_set = harfbuzz_subset.hb_subset_input_glyph_set(subset_input)
-    harfbuzz.hb_set_add_sorted_array(glyph_set, ffi.new("hb_codepoint_t[]", glyphs), len(glyphs))
-    flags = (
-        harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
-        | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
-    )
-    if not hinting:
-        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
-    harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
-    dropped = harfbuzz_subset.hb_subset_input_set(subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
-    tags = [harfbuzz.hb_tag_from_string(name, -1) for name in _DROPPED_TABLES]
-    harfbuzz.hb_set_add_sorted_array(dropped, ffi.new("hb_codepoint_t[]", sorted(tags)), len(tags))
+    subset_input = harfbuzz_subset_input(glyphs, retain_gids=False, hinting=hinting, notdef_outline=False)
     plan = harfbuzz_subset.hb_subset_plan_create_or_fail(hb_face, subset_input)
     if plan == ffi.NULL:
         return None

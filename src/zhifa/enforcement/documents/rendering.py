@@ -173,43 +173,9 @@ def _subset_in_one_pass(font: Any, to_unicode: dict[int, str], hinting: bool) ->
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data
 
-    subset_input = ffi.gc(
-        harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy
+    subset_input = pdf_glyphs.harfbuzz_subset_input(
+        sorted(to_unicode), retain_gids=True, hinting=hinting, notdef_outline=bool(font.missing)
     )
-    glyphs = harfbuzz_subset.hb_subset_input_glyph_set(subset_input)
-    # "hb_codepoint_t[]", not WeasyPrint's f"hb_codepoint_t[{n}]": cffi parses each new C type with
-    # pycparser (milliseconds), and the glyph count differs from one document to the next.
-    glyph_ids = ffi.new("hb_codepoint_t[]", sorted(to_unicode))
-    harfbuzz.hb_set_add_sorted_array(glyphs, glyph_ids, len(to_unicode))
-    flags = (
-        harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
-        | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
-        | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
-    )
-    if not hinting:
-        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
-    if font.missing:
-        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
-    harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
-    dropped = harfbuzz_subset.hb_subset_input_set(subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
-    tags = tuple(
-        harfbuzz.hb_tag_from_string(name, -1)
-        for name in (
-            b"BASE",
-            b"DSIG",
-            b"EBDT",
-            b"EBLC",
-            b"EBSC",
-            b"GPOS",
-            b"GSUB",
-            b"JSTF",
-            b"LTSH",
-            b"PCLT",
-            b"SVG ",
-        )
-    )
-    tag_array = ffi.new("hb_codepoint_t[]", tags)
-    harfbuzz.hb_set_add_sorted_array(dropped, tag_array, len(tags))
     face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(font.hb_face, subset_input), harfbuzz.hb_face_destroy)
     if face:
         content = get_hb_object_data(face)

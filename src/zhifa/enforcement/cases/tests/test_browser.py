@@ -168,7 +168,6 @@ def test_an_ordinary_case_from_registration_to_archive_through_the_pages(
 def test_the_case_list_filters_on_every_field_but_asks_once_for_a_search(browser, live_server, world) -> None:
     """The search box asks as the officer types and not again when it loses focus (the repeated answer
     swapped the list under a click); a select, a date and a tick box each filter on change."""
-    build_case_kit(world)
     page = _login(browser, live_server.url, "officer_a")
     page.goto(f"{live_server.url}/cases/")
     asked: list[str] = []
