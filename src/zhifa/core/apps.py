@@ -19,6 +19,11 @@ class CoreConfig(AppConfig):
 
         register_nav(NavItem(_("Holiday calendar"), "calendar_years", frozenset({Role.ADMIN}), order=860))
 
+        # {% translate %}, {% static %} and {% url %} with literal arguments worked out once per node
+        from zhifa.core.template_memo import install
+
+        install()
+
 
 def _purge_search_orphans(sender: Any, using: str = "default", **kwargs: Any) -> None:
     # A flush (between transactional tests, `manage.py flush`) empties model tables but not the FTS5

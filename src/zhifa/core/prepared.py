@@ -23,12 +23,15 @@ Rules (docs/architecture.md, "Prepared queries"):
   keep Django's client-side binding and are never prepared.
 - A query whose SQL varies with a few choices (filters present, IN list lengths, a search's plan, the
   slice) is `PreparedShapes`: compiled once per shape from markers alone, run with the values through
-  the ordinary cursor (planned by the server with its values, as the ORM's).
+  the ordinary cursor (planned by the server with its values, as the ORM's). A paged one
+  (`paged=True`) takes the page's offset as a value: the ORM writes an OFFSET into the SQL text, so
+  each page of a list was a shape of its own (the portal's 200 pages, compiled again in every process).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -62,13 +65,36 @@ class _Plan:
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
 
 
+# The offset a paged shape is compiled with (PreparedShapes(paged=True)): no list reaches it, and the
+# ORM writes it into the SQL text ("OFFSET 7301000000017"), where _compile makes it a parameter.
+OFFSET_MARKER = 7_301_000_000_017
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _offset_as_parameter(sql: str, params: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """`sql` with its `OFFSET <OFFSET_MARKER>` made a `%s`, the marker among `params` in that place
+    (the placeholders before it counted, `%%` being a literal percent sign)."""
+    literal = f" OFFSET {OFFSET_MARKER}"
+    if sql.count(literal) != 1:
+        raise ValueError(f"a paged query has one OFFSET {OFFSET_MARKER}, not {sql.count(literal)}")
+    at = sql.index(literal)
+    before = _PLACEHOLDER.findall(sql[:at]).count("%s")
+    return (
+        sql[:at] + " OFFSET %s" + sql[at + len(literal) :],
+        (*params[:before], OFFSET_MARKER, *params[before:]),
+    )
+
+
 def _compile(qs: Any, markers: tuple[Any, ...], alias: str) -> _Plan:
-    """The plan of `qs`, a queryset built with `markers` in the places of the values."""
+    """The plan of `qs`, a queryset built with `markers` in the places of the values (the last being
+    OFFSET_MARKER for a paged shape: its offset)."""
     if qs._prefetch_related_lookups or qs._known_related_objects or qs.query.annotations:
         raise ValueError("a prepared query has no prefetch, annotation or known related objects")
     compiler = qs.query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
     params = tuple(params)
+    if markers and markers[-1] == OFFSET_MARKER:
+        sql, params = _offset_as_parameter(sql, params)
     slots = []
     for marker in markers:
         # (isinstance: the backend may wrap a value, as psycopg's Int8 for a big integer column)
@@ -203,28 +229,49 @@ class PreparedShapes(Generic[M]):
     The SQL text and its parameters are the ORM's for the same queryset, so the statement goes through
     Django's ordinary cursor, bound on the client: PostgreSQL plans each run with its values, as it
     planned the ORM's (a search's plan turns on how common its words are; a generic plan would not
-    see it). At most `most_shapes` plans are kept per object; a new shape beyond them replaces the oldest."""
+    see it). At most `most_shapes` plans are kept per object; a new shape beyond them replaces the oldest.
 
-    def __init__(self, build: Callable[..., models.QuerySet[Any, Any]], *, most_shapes: int = 512) -> None:
+    `paged=True`: `build(shape, *markers, offset=)` slices its queryset from `offset`, and a call gives
+    the page's `offset=` beside the values: every page after the first runs one plan, its OFFSET a
+    parameter (bound on the client like the others, so the server still sees the number). The first
+    page (offset 0) has a plan of its own, without OFFSET, as the ORM writes it."""
+
+    def __init__(
+        self, build: Callable[..., models.QuerySet[Any, Any]], *, most_shapes: int = 512, paged: bool = False
+    ) -> None:
         self._build = build
         self._most = most_shapes
+        self._paged = paged
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._lock = threading.Lock()
 
-    def _plan(self, shape: Any, values: Sequence[Any], alias: str) -> _Plan:
-        key = (shape, tuple(type(v) for v in values), alias)
+    def _plan(self, shape: Any, values: Sequence[Any], alias: str, offset: int) -> _Plan:
+        key = (shape, tuple(type(v) for v in values), alias, offset > 0)
         plan = self._plans.get(key)
         if plan is None:
             markers = tuple(_marker(i, v) for i, v in enumerate(values))
-            plan = _compile(self._build(shape, *markers), markers, alias)
+            if not self._paged:
+                qs = self._build(shape, *markers)
+            elif offset > 0:
+                qs = self._build(shape, *markers, offset=OFFSET_MARKER)
+                markers = (*markers, OFFSET_MARKER)
+            else:
+                qs = self._build(shape, *markers, offset=0)
+            plan = _compile(qs, markers, alias)
             with self._lock:
                 while len(self._plans) >= self._most:  # the oldest shape makes room
                     self._plans.pop(next(iter(self._plans)))
                 self._plans[key] = plan
         return plan
 
-    def __call__(self, shape: Any, values: Sequence[Any], *, using: str = "default") -> list[M]:
-        return _run(self._plan(shape, values, using), values, using, server_prepare=False)
+    def __call__(
+        self, shape: Any, values: Sequence[Any], *, using: str = "default", offset: int = 0
+    ) -> list[M]:
+        offset = int(offset)
+        if offset < 0 or (offset and not self._paged):
+            raise ValueError("an offset is a paged shape's, and not negative")
+        plan = self._plan(shape, values, using, offset)
+        return _run(plan, (*values, offset) if offset else values, using, server_prepare=False)
 
 
 class PreparedIn(Generic[M]):

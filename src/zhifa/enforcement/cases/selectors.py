@@ -310,7 +310,7 @@ def _page_shape(
     # (an IN list's values distinct, as the ORM keeps them: the scope is a set, the states are not)
     states = list(dict.fromkeys(f.state or ()))
     present = tuple(bool(getattr(f, name)) for name in _PAGE_SCALARS)
-    shape = (len(scope), present, len(states), found.form if found is not None else None, start, stop)
+    shape = (len(scope), present, len(states), found.form if found is not None else None, stop - start)
     values = [
         *(getattr(f, name) for name, on in zip(_PAGE_SCALARS, present, strict=True) if on),
         *states,
@@ -320,9 +320,9 @@ def _page_shape(
     return shape, values
 
 
-def _page_build(shape: tuple[Any, ...], *markers: Any) -> QuerySet[Any]:
-    """One shape of the list's page (`_PAGES`): `_rows` with markers for every value."""
-    n_scope, present, n_states, search_form, start, stop = shape
+def _page_build(shape: tuple[Any, ...], *markers: Any, offset: int) -> QuerySet[Any]:
+    """One shape of the list's page (`_PAGES`): `_rows` with markers for every value, from `offset`."""
+    n_scope, present, n_states, search_form, size = shape
     values = iter(markers)
     agency, procedure, power_item, officer = (next(values) if on else None for on in present)
     states = [next(values) for _ in range(n_states)]
@@ -332,13 +332,14 @@ def _page_build(shape: tuple[Any, ...], *markers: Any) -> QuerySet[Any]:
         agency=agency, procedure=procedure, power_item=power_item, officer=officer, state=states or None
     )
     qs = _rows(scope, f, user=None, found=found, found_values=list(values) if found else None)
-    return qs[start:stop].values_list(*LIST_ROW_VALUES)
+    return qs[offset : offset + size].values_list(*LIST_ROW_VALUES)
 
 
 # The list's page compiled once per shape (core.prepared.PreparedShapes): building and compiling the
 # ORM's query (the scope's IN list, the search's subquery, 20 columns through three joins) was about a
-# third of the Python of a list or search request; the SQL and its values are the ORM's.
-_PAGES: PreparedShapes[tuple[Any, ...]] = PreparedShapes(_page_build)
+# third of the Python of a list or search request; the SQL and its values are the ORM's. The page's
+# offset is a value (paged): an API client reading page after page runs one plan.
+_PAGES: PreparedShapes[tuple[Any, ...]] = PreparedShapes(_page_build, paged=True)
 
 
 class CaseRows:
@@ -372,7 +373,7 @@ class CaseRows:
         ):
             return case_list_rows(_rows(scope, f, user=user, found=found)[start:stop])
         shape, values = _page_shape(f, scope, found, start, stop)
-        rows = [dict(zip(LIST_ROW_VALUES, row, strict=True)) for row in _PAGES(shape, values)]
+        rows = [dict(zip(LIST_ROW_VALUES, row, strict=True)) for row in _PAGES(shape, values, offset=start)]
         return _with_open_deadlines(rows)
 
 

@@ -169,26 +169,29 @@ def _page_rows(*, q: str, agency_id: int | None, offset: int, page_size: int) ->
     return PublishedDecision.objects.filter(id__in=ids).order_by("-published_at", "-id")
 
 
-# The unfiltered list's pages (the list, the home page's latest: what most visitors read), each page's
-# statement compiled once per process (core.prepared.PreparedShapes, the shape being the fields, the
-# offset and the size), sent with its values written in and planned each time as the ORM's (a generic
-# plan of a LIMIT/OFFSET parameter scans the whole table). Up to PLAIN_PAGE_QUERIES of them are kept.
-PLAIN_PAGE_QUERIES = 2000
+# The unfiltered list's pages (the list, the home page's latest: what most visitors read), compiled once
+# per process and shape (core.prepared.PreparedShapes: the fields and the page size; the offset a value of
+# the page, so page 2 and page 200 run one plan), sent with their values written in and planned each time
+# as the ORM's (a generic plan of a LIMIT/OFFSET parameter scans the whole table). Each shape was a page
+# of its own before, so a process compiled every page number it served once (a fifth of a page's CPU).
+PLAIN_PAGE_QUERIES = 64
 
 
-def _plain_page_query(shape: tuple[tuple[str, ...], bool, int, int]) -> QuerySet[Any]:
-    fields, instances, offset, page_size = shape
+def _plain_page_query(shape: tuple[tuple[str, ...], bool, int], *, offset: int) -> QuerySet[Any]:
+    fields, instances, page_size = shape
     rows = _page_rows(q="", agency_id=None, offset=offset, page_size=page_size)
     return rows.only(*fields) if instances else rows.values_list(*fields)
 
 
-_PLAIN_PAGES: PreparedShapes[Any] = PreparedShapes(_plain_page_query, most_shapes=PLAIN_PAGE_QUERIES)
+_PLAIN_PAGES: PreparedShapes[Any] = PreparedShapes(
+    _plain_page_query, most_shapes=PLAIN_PAGE_QUERIES, paged=True
+)
 
 
 def _plain_page(fields: tuple[str, ...], *, instances: bool, offset: int, page_size: int) -> list[Any]:
     """The rows of `_page_rows(q="", agency_id=None, …)`: `.only(*fields)` instances, or
     `.values_list(*fields)` tuples."""
-    return _PLAIN_PAGES((fields, instances, offset, page_size), ())
+    return _PLAIN_PAGES((fields, instances, page_size), (), offset=offset)
 
 
 def _plain(q: str, agency_id: int | None) -> bool:

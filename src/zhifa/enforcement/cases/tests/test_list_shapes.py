@@ -105,3 +105,47 @@ def test_shapes_refuse_other_values_and_keep_at_most_their_number(kit: Any) -> N
         shapes(1, [dt.date(2026, 1, 1)])
     with pytest.raises(ValueError, match="appears 0 times"):
         PreparedShapes(lambda shape, m: Case.objects.filter(pk__gt=0).values_list("id"))(0, [1])
+
+
+def test_a_paged_shape_runs_every_later_page_with_one_plan_as_the_orm_writes_it(kit: Any) -> None:
+    """PreparedShapes(paged=True): the first page has its plan (no OFFSET, as the ORM), every later
+    page one more, the offset a parameter; rows and the SQL the database receives are the ORM's."""
+    a, b = kit.world.agency_a.pk, kit.world.agency_b.pk
+    for i in range(5):
+        register(kit, facts=f"第{i}条")
+    register(kit, actor=kit.world.officer_b, agency_id=b, power_item_id=None, facts="乙")
+
+    def orm(ids: list[int], offset: int, size: int) -> Any:
+        return (
+            Case.objects.filter(agency_id__in=ids).order_by("-id")[offset : offset + size].values_list("id")
+        )
+
+    shapes: PreparedShapes[tuple[int]] = PreparedShapes(
+        lambda shape, *ids, offset: orm(list(ids), offset, shape[1]), paged=True
+    )
+    for ids in ([a], [a, b]):
+        for offset in (0, 1, 2, 4, 5, 9):
+            for size in (1, 3):
+                with CaptureQueriesContext(connection) as want_sql:
+                    want = list(orm(ids, offset, size))
+                with CaptureQueriesContext(connection) as got_sql:
+                    got = shapes((len(ids), size), ids, offset=offset)
+                assert got == want, (ids, offset, size)
+                assert [q["sql"] for q in got_sql] == [q["sql"] for q in want_sql]
+    assert len(shapes._plans) == 2 * 2 * 2  # (scope size, page size) × first page or not
+    with pytest.raises(ValueError, match="not negative"):
+        shapes((1, 1), [a], offset=-1)
+    with pytest.raises(ValueError, match="paged"):
+        PreparedShapes(lambda shape, *ids: orm(list(ids), 0, 1))((1, 1), [a], offset=3)
+
+
+def test_the_offset_becomes_the_parameter_in_its_place() -> None:
+    from zhifa.core.prepared import OFFSET_MARKER, _offset_as_parameter
+
+    sql = f"SELECT a FROM t WHERE b LIKE '50%%s' AND c = %s LIMIT 2 OFFSET {OFFSET_MARKER}) AND d = %s"
+    assert _offset_as_parameter(sql, (1, 2)) == (
+        "SELECT a FROM t WHERE b LIKE '50%%s' AND c = %s LIMIT 2 OFFSET %s) AND d = %s",
+        (1, OFFSET_MARKER, 2),
+    )
+    with pytest.raises(ValueError, match="one OFFSET"):
+        _offset_as_parameter("SELECT 1", ())

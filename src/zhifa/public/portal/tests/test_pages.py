@@ -278,7 +278,7 @@ def test_the_unfiltered_pages_compiled_once_are_the_orms(world, frozen, monkeypa
             out.append((rows, lp.number, lp.count, items, dp.number, dp.count))
         return out
 
-    fresh = sel.PreparedShapes(sel._plain_page_query, most_shapes=2)  # two kept: the others evicted
+    fresh = sel.PreparedShapes(sel._plain_page_query, most_shapes=2, paged=True)  # two kept: others evicted
     monkeypatch.setattr(sel, "_PLAIN_PAGES", fresh)
     compiled = seen()
     assert len(fresh._plans) == 2  # the unfiltered pages took the compiled path, within its bound
