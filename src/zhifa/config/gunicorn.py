@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from zhifa.config.env import env, envint
+from zhifa.config.gunicorn_log import ACCESS_LOG_FORMAT
 
 
 def _default_workers() -> int:
@@ -41,7 +42,9 @@ preload_app = True
 # Logs go to stderr/stdout; supervisord (make run) or the journal keeps and rotates them.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
+access_log_format = ACCESS_LOG_FORMAT
+# the same line, written without the ~60 atoms gunicorn builds for any format (zhifa.config.gunicorn_log)
+logger_class = "zhifa.config.gunicorn_log.AccessLogger"
 # Only the front server may say which client a request came from or that it arrived over HTTPS.
 forwarded_allow_ips = env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "zhifa-web"
