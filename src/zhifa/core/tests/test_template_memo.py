@@ -109,3 +109,34 @@ def test_a_literal_is_worked_out_once_per_node_and_again_when_a_setting_changes(
     with translation.override("zh-hans"):
         assert page.render(Context({"pk": 1})) == first
     assert first != english  # the memo keeps each language's own words
+
+
+def test_threads_in_two_languages_share_the_nodes_and_each_get_their_own() -> None:
+    """gunicorn's threads render the same nodes at once: each thread's language decides its output."""
+    import threading
+
+    ours, django = _engines()
+    source = (
+        '{% load i18n %}{% translate "Cases" %}|{% translate "Search" as s %}{{ s }}|{% url "cases:list" %}'
+    )
+    page = ours.from_string(source)
+    want = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            want[language] = django.from_string(source).render(Context({}))
+    assert want["zh-hans"] != want["en"]
+    wrong: list[str] = []
+
+    def render(language: str) -> None:
+        with translation.override(language):
+            for _ in range(200):
+                got = page.render(Context({}))
+                if got != want[language]:
+                    wrong.append(got)
+
+    threads = [threading.Thread(target=render, args=(lang,)) for lang in ("zh-hans", "en") * 3]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
