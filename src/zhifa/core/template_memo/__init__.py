@@ -1,13 +1,14 @@
 """Template tags whose output is the same on every request, rendered once per node and reused.
 
-A page of the staff side carries 30–60 `{% translate "…" %}`, `{% url "…" %}` and `{% static "…" %}` with
-literal arguments: the same string for every user, yet Django translated, reversed and hashed each of
-them on every render — a sixth of a staff page's Python (py-spy during the load mix,
-docs/benchmarks.md, "Issue 22, thirteenth session"). The three tags here are Django's own (same
-parsing, same output), each node remembering its result for a literal argument, keyed by everything
-else that result depends on (the language, autoescaping, the URLconf and script prefix, the current
-application, DEBUG) and by `generation()`, which moves whenever a setting they read changes (tests
-override them). A tag with a variable or a filter anywhere renders as Django renders it, every time.
+A page of the staff side carries 30–60 `{% translate "…" %}`, `{% url "…" %}` and `{% static "…" %}`
+with literal arguments: the same string for every user, yet Django translated, reversed and hashed each
+of them on every render: 5–13 % of a staff page's CPU and 28–30 % of a portal page's, measured old
+against new in one process (docs/benchmarks.md, "Issue 22, thirteenth session"). The three tags here
+are Django's own (same parsing, same output), each node remembering its result for a literal argument,
+keyed by everything else that result depends on (the language, autoescaping, the URLconf and script
+prefix, the current application, DEBUG) and by `generation()`, which moves whenever a setting they read
+changes (tests override them). A tag with a variable or a filter anywhere renders as Django renders
+it, every time.
 
 Installed at start-up (`install()`, from CoreConfig.ready) into Django's own libraries: `{% load i18n %}`,
 `{% load static %}` and the builtin `url` then compile these nodes in every engine. (Not as libraries
