@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.base import Parser, Token, Variable, render_value_in_context
+from django.template.base import Parser, Token, render_value_in_context
 from django.template.context import Context
 from django.templatetags import i18n as django_i18n
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -47,15 +47,9 @@ class MemoTranslateNode(django_i18n.TranslateNode):
 
 def memo_translate(parser: Parser, token: Token) -> django_i18n.TranslateNode:
     node = django_i18n.do_translate(parser, token)
-    var = node.filter_expression.var
     node.__class__ = MemoTranslateNode  # the same node, with the memo's render
     assert isinstance(node, MemoTranslateNode)
     node._memo = {}
-    # (TranslateNode made the literal a Variable of a quoted string: constant when it has no lookups)
-    node._constant = (
-        isinstance(var, Variable)
-        and var.lookups is None
-        and not node.filter_expression.filters
-        and literal(node.message_context)
-    )
+    # (TranslateNode made a literal message a Variable of a quoted string, not yet marked to translate)
+    node._constant = literal(node.filter_expression) and literal(node.message_context)
     return node
