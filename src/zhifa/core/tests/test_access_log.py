@@ -1,6 +1,7 @@
 """zhifa.config.gunicorn_log.AccessLogger writes the access line gunicorn's own logger writes for the
-format `make run` uses (quotes escaped, a missing size, a status given as text or as a number), and
-hands any other format to gunicorn."""
+format `make run` uses (quotes escaped, a missing size, a status given as text or as a number), except
+that a query value that may be personal and a complaint's tracking code are withheld; it hands any other
+format to gunicorn."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from gunicorn import glogging
 from gunicorn.config import Config
 
-from zhifa.config.gunicorn_log import ACCESS_LOG_FORMAT, AccessLogger
+from zhifa.config.gunicorn_log import ACCESS_LOG_FORMAT, AccessLogger, loggable_uri
 
 
 class _Lines(logging.Handler):
@@ -49,11 +50,11 @@ def _calls() -> list[tuple[Any, ...]]:
     ok = SimpleNamespace(status="200 OK", sent=1234, headers=[("Content-Type", "text/html")])
     created = SimpleNamespace(status=201, sent=None, headers=[])
     return [
-        (ok, req, environ("GET", "/cases/?q=%E6%B8%A3%E5%9C%9F"), dt.timedelta(microseconds=12_345)),
+        (ok, req, environ("GET", "/cases/?page=2&state=filed"), dt.timedelta(microseconds=12_345)),
         (
             created,
             req,
-            environ("POST", '/api/v1/cases?x="forged" 200'),
+            environ("POST", '/api/v1/cases?page="forged" 200'),
             dt.timedelta(seconds=2, microseconds=7),
         ),
         (ok, req, environ("GET", "/", addr=None), dt.timedelta(0)),
@@ -63,7 +64,51 @@ def _calls() -> list[tuple[Any, ...]]:
 def test_the_line_is_gunicorns_for_the_served_format() -> None:
     want = _write(glogging.Logger, ACCESS_LOG_FORMAT, _calls())
     assert _write(AccessLogger, ACCESS_LOG_FORMAT, _calls()) == want
-    assert want[1] == '127.0.0.1 "POST /api/v1/cases?x=\\"forged\\" 200 HTTP/1.1" 201 None 2000ms'
+    assert want[1] == '127.0.0.1 "POST /api/v1/cases?page=\\"forged\\" 200 HTTP/1.1" 201 None 2000ms'
+
+
+def test_a_search_term_and_a_tracking_code_never_reach_the_line() -> None:
+    ok = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/cases/?q=%E5%BC%A0%E4%B8%89&party=110101199001011234&page=3",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.9",
+    }
+    (line,) = _write(AccessLogger, ACCESS_LOG_FORMAT, [(ok, None, environ, dt.timedelta(0))])
+    assert line == '10.0.0.9 "GET /cases/?q=*&party=*&page=3 HTTP/1.1" 200 10 0ms'
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("/", "/"),
+        ("/cases/123/", "/cases/123/"),
+        ("/cases/?page=2&state=filed&agency=4", "/cases/?page=2&state=filed&agency=4"),
+        ("/cases/?q=%E6%B8%A3%E5%9C%9F&page=2", "/cases/?q=*&page=2"),
+        ("/api/v1/cases?number=&x&limit=20", "/api/v1/cases?number=&x&limit=20"),  # nothing to withhold
+        ("/api/v1/cases?Q=1&q%5B%5D=2&%70age=3", "/api/v1/cases?Q=*&q%5B%5D=*&%70age=3"),
+        ("/portal/complaints/new/", "/portal/complaints/new/"),
+        ("/portal/complaints/track/?code=ZX4K9P", "/portal/complaints/track/?code=*"),
+        ("/portal/complaints/newly/", "/portal/complaints/*/"),
+        ("/portal/%63omplaints/ZX4K9P/review/", "/portal/complaints/*/review/"),
+        ("/zhifa/portal/complaints/ZX4K9P", "/zhifa/portal/complaints/*"),
+        ("http://example.org/portal/complaints/ZX4K9P/?q=x", "/portal/complaints/*/?q=*"),
+    ],
+)
+def test_loggable_uri(raw: str, shown: str) -> None:
+    assert loggable_uri(raw) == shown
+
+
+def test_every_route_that_carries_a_tracking_code_is_withheld() -> None:
+    from django.urls import reverse
+
+    code = "ZX4K9PQ2"
+    names = ["portal:complaint_progress", "portal:complaint_feedback", "portal:complaint_review"]
+    names += ["api:public_complaint_progress", "api:public_complaint_feedback", "api:public_complaint_review"]
+    for name in names:
+        uri = reverse(name, args=[code])
+        assert code in uri and code not in loggable_uri(uri), uri
 
 
 @pytest.mark.parametrize("log_format", ['%(h)s %(t)s "%(a)s" %(D)s', "%({user-agent}i)s %(s)s"])
