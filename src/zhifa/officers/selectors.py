@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -246,3 +246,20 @@ _ACTIVE_OFFICER_NAMES: PreparedIn[tuple[int, str]] = PreparedIn(
 def active_officer_names(agency_ids: list[int]) -> list[tuple[int, str]]:
     """(id, name) of the active officers of these agencies by name, the first 500 (a filter's choices)."""
     return _ACTIVE_OFFICER_NAMES(agency_ids)
+
+
+class OfficerChoice(NamedTuple):
+    """An officer as a form offers them: `{{ o.id }}` and `{{ o.name }}` in a template."""
+
+    id: int
+    name: str
+
+
+def officer_choices(agency_id: int, *, excluding: int | None = None) -> list[OfficerChoice]:
+    """Every active officer of one agency by name (a form's picker: the handling officers of a case, the
+    second officer on the spot, the officers of a seizure), uncapped, unlike `active_officer_names`: a
+    form that left an officer out could not record what they did."""
+    rows = Officer.objects.filter(agency_id=agency_id, is_active=True)
+    if excluding is not None:
+        rows = rows.exclude(pk=excluding)
+    return [OfficerChoice(pk, name) for pk, name in rows.order_by("name", "pk").values_list("pk", "name")]

@@ -413,10 +413,9 @@ class CaseChoices:
 
     @cached_property
     def officers(self) -> list[tuple[str, str]]:
-        from zhifa.officers.models import Officer
+        from zhifa.officers.selectors import officer_choices
 
-        officers = Officer.objects.filter(agency_id=self.case.agency_id, is_active=True).order_by("name")
-        return [(str(o.pk), o.name) for o in officers]
+        return [(str(o.id), o.name) for o in officer_choices(self.case.agency_id)]
 
     @cached_property
     def case_officers(self) -> list[tuple[str, str]]:

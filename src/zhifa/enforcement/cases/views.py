@@ -330,14 +330,10 @@ def case_on_spot(request: HttpRequest) -> HttpResponse:
 
 
 def _on_spot_context(request: HttpRequest, me: Any, **extra: Any) -> dict[str, Any]:
-    from zhifa.officers.models import Officer
+    from zhifa.officers.selectors import officer_choices
 
     context = _register_context(request, **extra)
-    partners = (
-        Officer.objects.filter(agency_id=me.agency_id, is_active=True).exclude(pk=me.pk).order_by("name")
-        if me is not None
-        else Officer.objects.none()
-    )
+    partners = officer_choices(me.agency_id, excluding=me.pk) if me is not None else []
     post = request.POST if request.method == "POST" else None
     measures = post.getlist("measures") if post is not None else ["fine"]  # what was ticked survives an error
     context.update(me=me, partners=partners, channels=PaymentChannel.choices, measures=measures)

@@ -26,7 +26,7 @@ from zhifa.enforcement.seizures.api import term_status
 from zhifa.enforcement.seizures.models import AppraisalPeriod, Measure, Outcome, Seizure
 from zhifa.law import jurisdiction
 from zhifa.law import seizure as law
-from zhifa.officers.models import Officer
+from zhifa.officers.selectors import officer_choices
 from zhifa.org.roles import Role
 from zhifa.org.selectors import scope_agencies, scope_agency_ids
 
@@ -297,7 +297,7 @@ def _items_from(post: Any) -> list[dict[str, str]]:
 @require_http_methods(["GET", "POST"])
 def seizure_new(request: HttpRequest) -> HttpResponse:
     case = _case(request)
-    officers = Officer.objects.filter(agency_id=case.agency_id, is_active=True).order_by("name")
+    officers = officer_choices(case.agency_id)
     error = ""
     values: Any = request.POST if request.method == "POST" else {}
     if request.method == "POST":
