@@ -77,9 +77,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("zhifa.enforcement.documents.services", "zhifa.enforcement.evidence.permissions"): (
         "who may write a case's dossier is decided by evidence's rule; to be exposed by evidence.selectors"
     ),
-    ("zhifa.enforcement.documents.views", "zhifa.enforcement.evidence.models"): (
-        "the dossier page lists on-site actions (SiteAction); to move behind evidence.selectors"
-    ),
     ("zhifa.enforcement.evidence.api", "zhifa.org.models"): (
         "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
     ),

@@ -30,8 +30,7 @@ from zhifa.enforcement.documents.api import (
     pdf_response,
 )
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
-from zhifa.enforcement.evidence.models import SiteAction
-from zhifa.enforcement.evidence.services import av_missing
+from zhifa.enforcement.evidence.selectors import site_actions_of_case
 from zhifa.org.roles import Role
 
 STAFF = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
@@ -70,9 +69,7 @@ def _case(request: HttpRequest, case_id: int) -> Any:
 
 def _dossier_context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
     d = dossier.dossier_for(case, rendered=False)
-    actions = list(SiteAction.objects.filter(case=case).order_by("occurred_at"))
-    for action in actions:
-        action.missing = av_missing(action)  # type: ignore[attr-defined]
+    actions = site_actions_of_case(case_id=case.pk)
     full = may_see_personal_data(request.user, case)
     for ev in d.evidence:
         ev.shown_description = ev.description if full else public_text_for(case, ev.description)  # type: ignore[attr-defined]

@@ -196,7 +196,15 @@ class TestArchive:
         case.refresh_from_db()
         assert case.state == State.CLOSED
 
-    def test_archiving_is_refused_while_a_seizure_has_no_video(self, kit, frozen) -> None:
+    def test_archiving_is_refused_while_a_seizure_has_no_video(self, kit, frozen, client) -> None:
+        from django.urls import reverse
+
+        def dossier_page() -> str:
+            client.force_login(kit.world.officer_a)
+            response = client.get(reverse("documents:dossier", args=[case.pk]))
+            assert response.status_code == 200
+            return response.content.decode()
+
         case = advance(kit, _register(kit), State.PROPOSED, start=START)
         _investigate(kit, case)
         action = site_action_record(
@@ -210,6 +218,7 @@ class TestArchive:
         with pytest.raises(RuleViolation) as exc:
             ev(case, kit.world.officer_a, "archive", archived_on="2025-05-11")
         assert "国办发〔2018〕118号" in str(exc.value.message)
+        assert "缺少音像记录" in dossier_page()  # the dossier page says why, beside the action
         make_evidence(
             actor=kit.world.officer_a,
             agency=kit.agency,
@@ -217,6 +226,7 @@ class TestArchive:
             data=mp4_bytes(seed=5),
             action_id=action.pk,
         )
+        assert "缺少音像记录" not in dossier_page()
         case = ev(case, kit.world.officer_a, "archive", archived_on="2025-05-11")
         assert case.state == State.ARCHIVED
 

@@ -191,3 +191,42 @@ def test_the_action_list_shows_which_lack_video_in_constant_queries(
         body = client.get("/api/v1/evidence/site-actions", **headers).json()
     assert body["count"] == 5
     assert [r["av_missing"] for r in body["results"] if r["id"] == first.pk] == [False]
+
+
+def test_a_cases_actions_for_its_dossier_flag_missing_video_as_av_missing_does(
+    world, django_assert_num_queries
+) -> None:
+    from zhifa.enforcement.cases.factories import build_case_kit, register
+    from zhifa.enforcement.evidence.selectors import site_actions_of_case
+
+    case = register(build_case_kit(world))
+
+    def action(kind: str, hours_ago: int):
+        return services.site_action_record(
+            actor=world.officer_a,
+            agency=world.agency_a,
+            kind=kind,
+            occurred_at=timezone.now() - dt.timedelta(hours=hours_ago),
+            case=case,
+        )
+
+    bare, photo_only, filmed, looked = (
+        action("seizure", 4),
+        action("seizure", 3),
+        action("seizure", 2),
+        action("inspection", 1),
+    )
+    make_evidence(
+        actor=world.officer_a, agency=world.agency_a, data=jpeg_bytes(seed=7), action_id=photo_only.pk
+    )
+    make_evidence(actor=world.officer_a, agency=world.agency_a, data=mp4_bytes(seed=7), action_id=filmed.pk)
+    _action(world)  # another action, of no case
+
+    with django_assert_num_queries(1):
+        actions = site_actions_of_case(case_id=case.pk)
+    assert [a.pk for a in actions] == [bare.pk, photo_only.pk, filmed.pk, looked.pk]  # oldest first
+    assert (
+        [a.missing for a in actions]
+        == [services.av_missing(a) for a in actions]
+        == [True, True, False, False]
+    )
