@@ -8,61 +8,21 @@ sets) from those five, escaped the same way, through the same logger: the same l
 its target reduced, below). Any other format (an operator's `--access-logformat`) goes through
 gunicorn's own code.
 
-The line carries no personal data (docs/security.md, "What the logs keep"): `loggable_uri` keeps the
-path and the query's parameter names, but a value only for the parameters listed in `KEPT_PARAMETERS`
-(pages, states, dates, ids); a search term, a name or an ID number typed into a filter is written `*`.
-A complaint's tracking code, which lets whoever holds it read the complaint's progress and answer for the
-complainant, is written `*` too. Log files are read by operators who do not handle the matter.
+The line carries no personal data and no complaint's tracking code: its target goes through
+`zhifa.config.log_privacy.loggable_uri` (docs/security.md, "What the logs keep").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import traceback
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
 
 from gunicorn import glogging
 
+from zhifa.config.log_privacy import loggable_uri
+
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
-
-# Query parameters whose values say which page, state, period or record was asked for, never who: their
-# values are logged. Any other parameter's value is withheld (deny by default: a new filter is private
-# until it is listed here).
-KEPT_PARAMETERS = frozenset(
-    {
-        "page", "page_size", "limit", "offset", "sort", "order", "format", "download", "tab",
-        "agency", "kind", "case", "status", "state", "year", "from", "to", "retired", "overdue",
-        "node", "new", "measure", "category", "action",
-    }
-)  # fmt: skip
-WITHHELD = "*"
-# Where a path carries a complaint's tracking code (the portal's pages and the public API), but not the
-# portal's own `new/` and `track/` pages beside them; not anchored, for a deployment under a sub-path.
-_TRACKING_CODE = re.compile(r"((?:/api/v1/public|/portal)/complaints/)(?!(?:new|track)(?:/|$))[^/]+")
-
-
-def loggable_uri(raw_uri: str) -> str:
-    """The request target as the access line may show it: see the module's docstring."""
-    if raw_uri.startswith("/"):
-        path, sep, query = raw_uri.partition("?")
-    else:  # an absolute-form target (`GET http://host/path`): only its path and query are kept
-        parts = urlsplit(raw_uri)
-        path, sep, query = parts.path or "/", "?" if parts.query else "", parts.query
-    # Matched as Django routes it (percent-decoded), so `/portal/%63omplaints/<code>/` is caught too.
-    decoded = unquote(path) if "%" in path else path
-    masked, found = _TRACKING_CODE.subn(r"\g<1>" + WITHHELD, decoded, count=1)
-    if found:
-        path = quote(masked, safe="/*")
-    if not sep:
-        return path
-    shown = []
-    for item in query.split("&"):
-        name, eq, value = item.partition("=")
-        withheld = eq and value and unquote(name) not in KEPT_PARAMETERS
-        shown.append(f"{name}={WITHHELD}" if withheld else item)
-    return f"{path}?{'&'.join(shown)}"
 
 
 class AccessLogger(glogging.Logger):  # type: ignore[misc]

@@ -355,7 +355,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # every line passes the request-path filter: no search term or tracking code in a log (config.log_privacy)
+    "filters": {"request_paths": {"()": "zhifa.config.log_privacy.RequestPathFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_paths"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
     "loggers": {"zhifa": {"level": env("LOG_LEVEL", "INFO")}},
 }

@@ -14,7 +14,8 @@ import pytest
 from gunicorn import glogging
 from gunicorn.config import Config
 
-from zhifa.config.gunicorn_log import ACCESS_LOG_FORMAT, AccessLogger, loggable_uri
+from zhifa.config.gunicorn_log import ACCESS_LOG_FORMAT, AccessLogger
+from zhifa.config.log_privacy import loggable_uri
 
 
 class _Lines(logging.Handler):
