@@ -35,8 +35,8 @@ from zhifa.officers.schemas import (
     TrainingOut,
 )
 from zhifa.officers.stats import agency_year_stats
-from zhifa.org.models import OrgNode, User
 from zhifa.org.roles import Role
+from zhifa.org.selectors import active_user, agency_get
 
 router = Router(tags=["officers"])
 
@@ -96,10 +96,10 @@ def officer_detail(request: HttpRequest, officer_id: int) -> Officer:
     return _officer_or_404(request, officer_id)
 
 
-def _node(node_id: int | None, field: str) -> OrgNode | None:
+def _node(node_id: int | None, field: str) -> Any | None:
     if node_id is None:
         return None
-    node = OrgNode.objects.filter(id=node_id, is_active=True).first()
+    node = agency_get(node_id=node_id)
     if node is None:
         raise InvalidInput(_("No such org node."), detail={"field": field})
     return node
@@ -112,7 +112,7 @@ def officer_create(request: HttpRequest, payload: OfficerIn) -> Status[Officer]:
     assert agency is not None
     user = None
     if payload.user_id is not None:
-        user = User.objects.filter(id=payload.user_id, is_active=True).first()
+        user = active_user(user_id=payload.user_id)
         if user is None:
             raise InvalidInput(_("No such user."), detail={"field": "user_id"})
     officer = services.officer_create(

@@ -39,9 +39,8 @@ from zhifa.officers.models import Credential, Officer
 from zhifa.officers.qr import check_url, qr_svg
 from zhifa.officers.rules import credential_validity, review_lapse_suspends
 from zhifa.officers.validators import mask_id_number, normalize_areas, photo_content_type
-from zhifa.org.models import OrgNode, User
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import active_user, scope_agencies, scope_agency_ids
 
 VIEW_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.APPROVER)
 PAGE_SIZE = 50
@@ -86,7 +85,7 @@ class LapseCache:
     def __init__(self) -> None:
         self._values: dict[int, bool] = {}
 
-    def __call__(self, agency: OrgNode) -> bool:
+    def __call__(self, agency: Any) -> bool:
         if agency.pk not in self._values:
             self._values[agency.pk] = review_lapse_suspends(agency)
         return self._values[agency.pk]
@@ -96,8 +95,7 @@ class LapseCache:
 @require_GET
 def officer_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    agency_ids = scope_agency_ids(user)
-    agencies = list(OrgNode.objects.filter(id__in=agency_ids, kind=OrgNode.Kind.AGENCY).order_by("path"))
+    agencies = list(scope_agencies(user))
     form = OfficerFilterForm(request.GET or None, agencies=agencies)
     filters = selectors.OfficerFilters()
     if form.is_valid():
@@ -212,7 +210,7 @@ def officer_create(request: HttpRequest) -> HttpResponse:
         username = (data.pop("username") or "").strip()
         try:
             if username:
-                user = User.objects.filter(username=username, is_active=True).first()
+                user = active_user(username=username)
                 if user is None:
                     form.add_error("username", _("No active user with this username."))
                     raise _FormInvalid

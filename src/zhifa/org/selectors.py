@@ -183,7 +183,23 @@ def node_parent(node: OrgNode) -> OrgNode | None:
 
 
 def agency_get(*, node_id: int) -> OrgNode | None:
+    """The org node in service with this id (any kind), with its parent; None if there is none."""
     return OrgNode.objects.filter(id=node_id, is_active=True).select_related("parent").first()
+
+
+def agency_by_id(agency_id: int) -> OrgNode | None:
+    """The agency (a node of kind agency, in service or not) with this id, or None: a payload's
+    `agency_id` checked before a write. Scope is the caller's to check."""
+    return OrgNode.objects.filter(pk=agency_id, kind=OrgNode.Kind.AGENCY).first()
+
+
+def active_user(*, user_id: int | None = None, username: str | None = None) -> User | None:
+    """The active user with this id or username (exactly one given), or None: a form's or payload's
+    link to an account checked before a write."""
+    if (user_id is None) == (username is None):
+        raise TypeError("active_user: give user_id or username")
+    users = User.objects.filter(is_active=True)
+    return (users.filter(pk=user_id) if user_id is not None else users.filter(username=username)).first()
 
 
 def issuing_organ(user: Any, *, for_agency_id: int) -> OrgNode | None:

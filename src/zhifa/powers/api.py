@@ -17,8 +17,8 @@ from ninja.pagination import paginate
 from zhifa.core import access
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.errors import InvalidInput, NotFound
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
+from zhifa.org.selectors import agency_by_id
 from zhifa.powers import discretion, selectors
 from zhifa.powers.content import (
     CATEGORY_BY_LABEL,
@@ -260,10 +260,10 @@ def _tiers(tiers: list[TierIn]) -> tuple[TierContent, ...]:
     )
 
 
-def _agency(agency_id: int | None) -> OrgNode | None:
+def _agency(agency_id: int | None) -> Any | None:
     if agency_id is None:
         return None
-    agency = OrgNode.objects.filter(id=agency_id, kind=OrgNode.Kind.AGENCY).first()
+    agency = agency_by_id(agency_id)
     if agency is None:
         raise InvalidInput(_("Unknown agency."), detail={"field": "agency_id"})
     return agency

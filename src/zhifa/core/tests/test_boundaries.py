@@ -77,19 +77,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("zhifa.enforcement.documents.services", "zhifa.enforcement.evidence.permissions"): (
         "who may write a case's dossier is decided by evidence's rule; to be exposed by evidence.selectors"
     ),
-    ("zhifa.enforcement.evidence.api", "zhifa.org.models"): (
-        "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
-    ),
-    ("zhifa.officers.api", "zhifa.org.models"): (
-        "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
-    ),
-    ("zhifa.officers.views", "zhifa.org.models"): (
-        "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
-    ),
     ("zhifa.officers.views_training", "zhifa.org.models"): (
-        "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
-    ),
-    ("zhifa.powers.api", "zhifa.org.models"): (
         "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
     ),
     ("zhifa.public.complaints.views", "zhifa.org.models"): (

@@ -29,8 +29,8 @@ from zhifa.enforcement.evidence import disclosure, permissions, selectors, servi
 from zhifa.enforcement.evidence.meta import parse_meta
 from zhifa.enforcement.evidence.models import Evidence, SiteAction, UploadSession
 from zhifa.enforcement.evidence.staging import streamed_upload
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
+from zhifa.org.selectors import agency_by_id
 
 router = Router(tags=["evidence"])
 
@@ -151,14 +151,14 @@ class CheckOut(Schema):
     detail: str
 
 
-def agency_from(raw: Any) -> OrgNode:
+def agency_from(raw: Any) -> Any:
     try:
         agency_id = int(raw)
     except (TypeError, ValueError):
         raise InvalidInput(
             _("Say which agency the evidence belongs to."), detail={"fields": {"agency_id": ""}}
         ) from None
-    agency = OrgNode.objects.filter(pk=agency_id, kind=OrgNode.Kind.AGENCY).first()
+    agency = agency_by_id(agency_id)
     if agency is None:
         raise InvalidInput(_("No such agency."), detail={"fields": {"agency_id": raw}})
     return agency
@@ -173,7 +173,7 @@ def case_for(request: HttpRequest, case_id: int) -> Any:
     return case
 
 
-def ingest_from_request(request: HttpRequest, *, agency: OrgNode | None, case: Any | None = None) -> Evidence:
+def ingest_from_request(request: HttpRequest, *, agency: Any | None, case: Any | None = None) -> Evidence:
     """Shared by the API and the upload page: stream, validate, register."""
     with streamed_upload(request, staging_dir=get_store().staging_dir) as upload:
         meta = parse_meta(upload.fields)
@@ -321,7 +321,7 @@ def _upload_headers(response: HttpResponse, session: UploadSession) -> HttpRespo
 
 
 def open_session(
-    request: HttpRequest, payload: UploadOpenIn, *, agency: OrgNode | None, case: Any | None
+    request: HttpRequest, payload: UploadOpenIn, *, agency: Any | None, case: Any | None
 ) -> UploadSession:
     fields = payload.model_dump(exclude={"agency_id", "filename"})
     fields = {k: ("" if v is None else v) for k, v in fields.items()}

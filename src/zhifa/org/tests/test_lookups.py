@@ -1,0 +1,34 @@
+"""org.selectors.agency_by_id and active_user: the lookups other apps' payload and form checks use."""
+
+import pytest
+
+from zhifa.org.factories import make_user
+from zhifa.org.models import OrgNode, User
+from zhifa.org.selectors import active_user, agency_by_id
+
+pytestmark = pytest.mark.django_db
+
+
+def test_agency_by_id_finds_agencies_only(world) -> None:
+    assert agency_by_id(world.agency_a.pk) == world.agency_a
+    assert agency_by_id(world.squad_a1.pk) is None  # a unit is not an agency
+    assert agency_by_id(world.justice.pk) == (
+        world.justice if world.justice.kind == OrgNode.Kind.AGENCY else None
+    )
+    OrgNode.objects.filter(pk=world.agency_b.pk).update(is_active=False)
+    assert agency_by_id(world.agency_b.pk) == world.agency_b  # out of service, still the agency
+    assert agency_by_id(10**9) is None
+
+
+def test_active_user_by_id_or_username(world) -> None:
+    user = make_user("lookup_u", node=world.agency_a)
+    assert active_user(user_id=user.pk) == user
+    assert active_user(username="lookup_u") == user
+    assert active_user(username="nobody") is None
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert active_user(user_id=user.pk) is None
+    assert active_user(username="lookup_u") is None
+    with pytest.raises(TypeError):
+        active_user()
+    with pytest.raises(TypeError):
+        active_user(user_id=user.pk, username="lookup_u")
