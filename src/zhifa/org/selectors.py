@@ -193,6 +193,26 @@ def agency_by_id(agency_id: int) -> OrgNode | None:
     return OrgNode.objects.filter(pk=agency_id, kind=OrgNode.Kind.AGENCY).first()
 
 
+def is_unit(node: Any) -> bool:
+    """Whether the node is a unit inside an agency (a squadron, an office), not an agency or government."""
+    return bool(node is not None and node.kind == OrgNode.Kind.UNIT)
+
+
+def active_units(*, agency_ids: Iterable[int]) -> models.QuerySet[OrgNode]:
+    """The units in service of these agencies, in tree order (a queue's or a transfer's choices)."""
+    return OrgNode.objects.filter(
+        agency_id__in=list(agency_ids), kind=OrgNode.Kind.UNIT, is_active=True
+    ).order_by("path")
+
+
+def active_agencies(*, excluding: int | None = None) -> models.QuerySet[OrgNode]:
+    """Every agency in service, in tree order, but `excluding` (a complaint's transfer to another)."""
+    agencies = OrgNode.objects.filter(kind=OrgNode.Kind.AGENCY, is_active=True)
+    if excluding is not None:
+        agencies = agencies.exclude(pk=excluding)
+    return agencies.order_by("path")
+
+
 def active_user(*, user_id: int | None = None, username: str | None = None) -> User | None:
     """The active user with this id or username (exactly one given), or None: a form's or payload's
     link to an account checked before a write."""

@@ -80,9 +80,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("zhifa.officers.views_training", "zhifa.org.models"): (
         "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
     ),
-    ("zhifa.public.complaints.views", "zhifa.org.models"): (
-        "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
-    ),
     ("zhifa.public.portal.selectors", "zhifa.org.models"): (
         "public agency directory; to move behind org.selectors"
     ),

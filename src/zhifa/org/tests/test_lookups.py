@@ -4,7 +4,7 @@ import pytest
 
 from zhifa.org.factories import make_user
 from zhifa.org.models import OrgNode, User
-from zhifa.org.selectors import active_user, agency_by_id
+from zhifa.org.selectors import active_agencies, active_units, active_user, agency_by_id, is_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +32,17 @@ def test_active_user_by_id_or_username(world) -> None:
         active_user()
     with pytest.raises(TypeError):
         active_user(user_id=user.pk, username="lookup_u")
+
+
+def test_units_and_agencies_in_service(world) -> None:
+    units_a = list(active_units(agency_ids=[world.agency_a.pk]))
+    assert world.squad_a1 in units_a and all(u.agency_id == world.agency_a.pk for u in units_a)
+    assert all(is_unit(u) for u in units_a) and not is_unit(world.agency_a) and not is_unit(None)
+    assert [u.path for u in units_a] == sorted(u.path for u in units_a)
+    OrgNode.objects.filter(pk=world.squad_a1.pk).update(is_active=False)
+    assert world.squad_a1 not in list(active_units(agency_ids=[world.agency_a.pk]))
+
+    agencies = list(active_agencies(excluding=world.agency_a.pk))
+    assert world.agency_b in agencies and world.agency_a not in agencies
+    assert all(a.kind == OrgNode.Kind.AGENCY for a in agencies)
+    assert world.agency_a in list(active_agencies())

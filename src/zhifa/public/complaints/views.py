@@ -23,9 +23,17 @@ from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.files.serving import serve_blob
 from zhifa.core.params import int_param
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import granted_nodes, scope_agencies, scope_agency_ids, user_can_see_agency
+from zhifa.org.selectors import (
+    active_agencies,
+    active_units,
+    agency_names,
+    granted_nodes,
+    is_unit,
+    scope_agencies,
+    scope_agency_ids,
+    user_can_see_agency,
+)
 from zhifa.public.complaints import forms as f
 from zhifa.public.complaints import selectors as sel
 from zhifa.public.complaints import services as svc
@@ -74,7 +82,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         if (
             node is not None
             and not wide
-            and node.kind == OrgNode.Kind.UNIT
+            and is_unit(node)
             and node.agency_id in scope_agency_ids(request.user)
         ):
             filters.unit_id = node.pk
@@ -84,9 +92,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [(c, sel.sla(c, today)) for c in page.object_list]
     agencies = scope_agencies(request.user, roles=STAFF)
-    units = OrgNode.objects.filter(agency__in=agencies, kind=OrgNode.Kind.UNIT, is_active=True).order_by(
-        "path"
-    )
+    units = active_units(agency_ids=scope_agency_ids(request.user, roles=STAFF))
     context = {
         "page": page,
         "rows": rows,
@@ -285,12 +291,8 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         if complaint.state in OPEN_STATES
         else [],
         "actions": [(n, a, a.form(prefix=n)) for n, a in _available_actions(request, complaint)],
-        "units": OrgNode.objects.filter(
-            agency_id=complaint.agency_id, kind=OrgNode.Kind.UNIT, is_active=True
-        ),
-        "agencies": OrgNode.objects.filter(kind=OrgNode.Kind.AGENCY, is_active=True).exclude(
-            id=complaint.agency_id
-        ),
+        "units": active_units(agency_ids=[complaint.agency_id]),
+        "agencies": active_agencies(excluding=complaint.agency_id),
         **_review_context(request, complaint),
     }
 
@@ -303,7 +305,7 @@ REVIEWERS = svc.REVIEWER_ROLES
 def _reviewer_nodes(user: Any) -> list[tuple[int, str]]:
     """The bodies the user acts for in a review (reviewer roles granted on them)."""
     ids = sorted({node_id for node_id, _agency in granted_nodes(user, roles=REVIEWERS)})
-    return list(OrgNode.objects.filter(id__in=ids).order_by("path").values_list("id", "name"))
+    return agency_names(ids)
 
 
 def _request_form(user: Any, status: sel.ReviewStatus, data: Any = None) -> f.ReviewRequestForm:
