@@ -402,6 +402,16 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture(autouse=True)
+@testdata.neutral
+def _no_kept_masked_copies() -> None:
+    """Every test starts with no masked copy of a 文书 kept (documents.dossier.masked_document_pdf): a
+    test's document may have the id and data of one an earlier test in the process rendered."""
+    from django.core.cache import caches
+
+    caches[settings.MASKED_COPIES_CACHE].clear()
+
+
+@pytest.fixture(autouse=True)
 @testdata.neutral  # the shared data's builds start and end with a fresh calendar cache too
 def _fresh_calendar_cache() -> Iterator[None]:
     calendar_changed()  # rows of one test must not leak into the next through the year cache

@@ -128,3 +128,49 @@ def test_a_masked_document_download_is_audited(person_case, kit) -> None:
     entries = AuditEntry.objects.filter(action="documents.download_masked").order_by("-pk")
     assert entries.count() == before + 1
     assert entries[0].object_id == str(doc.pk)
+
+
+def test_a_masked_copy_is_rendered_once_and_again_only_when_what_it_is_made_of_changes(
+    person_case, monkeypatch
+) -> None:
+    """dossier.masked_document_pdf keeps the masked copy under a key of its data, template version,
+    party and masking rule: the same copy is served again without a rendering, and any change to those
+    renders anew (a kept copy never stands for a rule or data it was not made from)."""
+    from zhifa.enforcement.documents import dossier, rendering
+    from zhifa.enforcement.documents.models import Document
+
+    renderings: list[str] = []
+    real = rendering.render_pdf
+
+    def counted(*args, **kwargs):
+        renderings.append(kwargs.get("title", ""))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_pdf", counted)
+    document = Document.objects.filter(case=person_case).exclude(code="dossier_index").order_by("id").first()
+    assert document is not None
+    first = dossier.masked_document_pdf(document)
+    assert len(renderings) == 1 and not _leaks(
+        "".join(p.extract_text() for p in PdfReader(io.BytesIO(first)).pages)
+    )
+    assert dossier.masked_document_pdf(Document.objects.get(pk=document.pk)) == first
+    assert len(renderings) == 1  # served again, not rendered
+
+    key = dossier.masked_copy_key(document, person_case)
+    document.context = {**document.context, "extra_note": "补正"}
+    assert dossier.masked_copy_key(document, person_case) != key
+    dossier.masked_document_pdf(document)
+    assert len(renderings) == 2  # other data: rendered anew
+
+    document.refresh_from_db()
+    monkeypatch.setattr(dossier, "masking_fingerprint", lambda: "another rule")
+    assert dossier.masked_copy_key(document, person_case) != key
+    dossier.masked_document_pdf(document)
+    assert len(renderings) == 3  # another masking rule: rendered anew
+
+
+def test_the_masking_fingerprint_reads_the_rules_files() -> None:
+    from zhifa.enforcement.documents import dossier
+
+    assert len(dossier.masking_fingerprint()) == 64
+    assert dossier.masking_fingerprint() == dossier.masking_fingerprint()
