@@ -27,7 +27,7 @@ from zhifa.enforcement.cases.selectors import finished as case_finished
 from zhifa.enforcement.cases.selectors import require_case_writable
 from zhifa.enforcement.documents import catalogue, context, render_queue, rendering
 from zhifa.enforcement.documents.models import Document, DocumentTemplate, TemplateVersion
-from zhifa.enforcement.evidence import permissions as evidence_permissions
+from zhifa.enforcement.evidence.selectors import may_add_evidence
 from zhifa.law import records
 from zhifa.law.casefile import FileItem
 from zhifa.org.roles import Role
@@ -352,7 +352,7 @@ def _current(case: Case, code: str) -> Document | None:
 
 
 def can_write(actor: Any, case: Case) -> bool:
-    return actor is None or evidence_permissions.can_add(actor, case.agency_id)
+    return actor is None or may_add_evidence(actor, case.agency_id)
 
 
 def document_generate(

@@ -119,6 +119,14 @@ def site_action_list_for(
     return qs.order_by("-occurred_at", "-id")
 
 
+def may_add_evidence(user: Any, agency_id: int) -> bool:
+    """Whether the user may write to the agency's case files (`permissions.can_add`: its officers and
+    approvers) — the rule the documents app applies to a dossier's records and 文书."""
+    from zhifa.enforcement.evidence.permissions import can_add
+
+    return can_add(user, agency_id)
+
+
 def site_actions_of_case(*, case_id: int) -> Sequence[SiteAction]:
     """A case's on-site actions, oldest first, each with `missing` set as `services.av_missing` decides
     (a video record required and none attached that is not destroyed), in one statement instead of one
