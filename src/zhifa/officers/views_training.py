@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,9 +18,8 @@ from zhifa.officers.models import ExamSession, ImportBatch
 from zhifa.officers.services_training import exam_result_record, exam_session_create
 from zhifa.officers.stats import agency_year_stats
 from zhifa.officers.views import VIEW_ROLES, _add_domain_error
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import scope_agency_ids
+from zhifa.org.selectors import agencies_and_governments_of, scope_agency_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,11 +50,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 def _organisers(request: HttpRequest) -> object:
     """Agencies the admin manages, and government nodes on which they hold the admin role."""
-    agency_ids = scope_agency_ids(request.user, roles=[Role.ADMIN])
-    government_ids = request.user.role_grants.filter(  # type: ignore[union-attr]
-        role=Role.ADMIN, node__kind=OrgNode.Kind.GOVERNMENT
-    ).values_list("node_id", flat=True)
-    return OrgNode.objects.filter(Q(id__in=agency_ids) | Q(id__in=list(government_ids))).order_by("path")
+    return agencies_and_governments_of(request.user, roles=[Role.ADMIN])
 
 
 @access.roles(*VIEW_ROLES)

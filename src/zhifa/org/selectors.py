@@ -193,6 +193,15 @@ def agency_by_id(agency_id: int) -> OrgNode | None:
     return OrgNode.objects.filter(pk=agency_id, kind=OrgNode.Kind.AGENCY).first()
 
 
+def agencies_and_governments_of(user: Any, *, roles: Iterable[str]) -> models.QuerySet[OrgNode]:
+    """The agencies in the user's scope through `roles` and the governments on which the user holds one
+    of them, in tree order: the bodies the user acts for (who organises an exam session)."""
+    wanted = list(roles)
+    governments = RoleGrant.objects.filter(user=user, role__in=wanted, node__kind=OrgNode.Kind.GOVERNMENT)
+    ids = set(scope_agency_ids(user, roles=wanted)) | set(governments.values_list("node_id", flat=True))
+    return OrgNode.objects.filter(id__in=sorted(ids)).order_by("path")
+
+
 def is_unit(node: Any) -> bool:
     """Whether the node is a unit inside an agency (a squadron, an office), not an agency or government."""
     return bool(node is not None and node.kind == OrgNode.Kind.UNIT)

@@ -74,9 +74,6 @@ READERS = ("views", "selectors", "api")  # module kinds that read other apps thr
 
 # (importing module, imported module) → why it is still allowed. Fix and delete; never add lightly.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("zhifa.officers.views_training", "zhifa.org.models"): (
-        "OrgNode/User lookups for pickers and payload checks; to move behind org.selectors (agency_get, agency_list)"
-    ),
     ("zhifa.public.portal.selectors", "zhifa.org.models"): (
         "public agency directory; to move behind org.selectors"
     ),

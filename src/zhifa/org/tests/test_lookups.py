@@ -4,7 +4,14 @@ import pytest
 
 from zhifa.org.factories import make_user
 from zhifa.org.models import OrgNode, User
-from zhifa.org.selectors import active_agencies, active_units, active_user, agency_by_id, is_unit
+from zhifa.org.selectors import (
+    active_agencies,
+    active_units,
+    active_user,
+    agencies_and_governments_of,
+    agency_by_id,
+    is_unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +53,16 @@ def test_units_and_agencies_in_service(world) -> None:
     assert world.agency_b in agencies and world.agency_a not in agencies
     assert all(a.kind == OrgNode.Kind.AGENCY for a in agencies)
     assert world.agency_a in list(active_agencies())
+
+
+def test_the_bodies_a_user_acts_for(world) -> None:
+    from zhifa.org.roles import Role
+
+    # the city's administrator: the city government itself and every agency under it
+    bodies = list(agencies_and_governments_of(world.admin, roles=[Role.ADMIN]))
+    assert world.city in bodies and world.agency_a in bodies and world.agency_b in bodies
+    assert not any(is_unit(b) for b in bodies)
+    assert [b.path for b in bodies] == sorted(b.path for b in bodies)
+    # an agency's approver: that agency only, and no government
+    assert list(agencies_and_governments_of(world.approver_a, roles=[Role.APPROVER])) == [world.agency_a]
+    assert list(agencies_and_governments_of(world.outsider, roles=[Role.ADMIN])) == []
