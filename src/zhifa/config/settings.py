@@ -380,7 +380,13 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_paths"]}
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-    "loggers": {"zhifa": {"level": env("LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "zhifa": {"level": env("LOG_LEVEL", "INFO")},
+        # on the request loggers themselves too, so that a handler met on the way up (Django's own
+        # console handler under DEBUG, mail_admins) gets the reduced path as well
+        "django.request": {"filters": ["request_paths"]},
+        "django.server": {"filters": ["request_paths"]},
+    },
 }
 
 # --- Zhifa -------------------------------------------------------------------------------------

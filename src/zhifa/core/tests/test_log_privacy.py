@@ -55,3 +55,21 @@ def test_the_filter_reduces_request_loggers_paths_only(name: str, args: tuple[st
     record = logging.LogRecord(name, logging.WARNING, __file__, 1, message, args, None)
     assert RequestPathFilter().filter(record)
     assert record.getMessage() == shown
+
+
+def test_a_handler_on_the_way_up_gets_the_reduced_path_too() -> None:
+    """The filter also sits on django.request itself: Django's own handlers on the `django` logger
+    (its console handler under DEBUG, mail_admins) run before the root's, and see the reduced path."""
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    handler = Collect()
+    logging.getLogger("django").addHandler(handler)
+    try:
+        logging.getLogger("django.request").warning("%s: %s", "Not Found", "/portal/complaints/ZX4K9PQ2/")
+    finally:
+        logging.getLogger("django").removeHandler(handler)
+    assert seen == ["Not Found: /portal/complaints/*/"]
