@@ -214,6 +214,11 @@ def active_units(*, agency_ids: Iterable[int]) -> models.QuerySet[OrgNode]:
     ).order_by("path")
 
 
+def child_units(node_id: int) -> models.QuerySet[OrgNode]:
+    """The units in service directly under this node, in tree order (an agency's public page)."""
+    return OrgNode.objects.filter(parent_id=node_id, kind=OrgNode.Kind.UNIT, is_active=True).order_by("path")
+
+
 def active_agencies(*, excluding: int | None = None) -> models.QuerySet[OrgNode]:
     """Every agency in service, in tree order, but `excluding` (a complaint's transfer to another)."""
     agencies = OrgNode.objects.filter(kind=OrgNode.Kind.AGENCY, is_active=True)

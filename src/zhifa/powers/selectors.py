@@ -19,13 +19,13 @@ from zhifa.core.search import Hit, search_count, search_ids, search_query
 from zhifa.org.roles import Role
 from zhifa.powers.models import (
     Article,
-    Category,
     DiscretionTier,
     Law,
     PowerItem,
     PowerItemVersion,
     Provision,
 )
+from zhifa.powers.models import Category as Category  # re-exported: the vocabulary other apps filter by
 from zhifa.powers.services import SEARCH_KIND_ARTICLE, SEARCH_KIND_POWER_ITEM
 from zhifa.powers.templatetags.powers_tags import fine_range
 

@@ -86,10 +86,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("zhifa.public.portal.urls", "zhifa.public.complaints.views_public"): (
         "the public complaint pages are mounted in the portal's URL space"
     ),
-    ("zhifa.public.portal.views", "zhifa.org.models"): "public agency pages; to move behind org.selectors",
-    ("zhifa.public.portal.views", "zhifa.powers.models"): (
-        "public power-item pages; to move behind powers.selectors"
-    ),
 }
 
 

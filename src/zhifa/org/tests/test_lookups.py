@@ -10,6 +10,7 @@ from zhifa.org.selectors import (
     active_user,
     agencies_and_governments_of,
     agency_by_id,
+    child_units,
     is_unit,
 )
 
@@ -66,3 +67,15 @@ def test_the_bodies_a_user_acts_for(world) -> None:
     # an agency's approver: that agency only, and no government
     assert list(agencies_and_governments_of(world.approver_a, roles=[Role.APPROVER])) == [world.agency_a]
     assert list(agencies_and_governments_of(world.outsider, roles=[Role.ADMIN])) == []
+
+
+def test_child_units_are_the_units_directly_under_a_node(world) -> None:
+    from zhifa.org.services import org_node_create
+
+    nested = org_node_create(actor=None, kind=OrgNode.Kind.UNIT, name="一中队一组", parent=world.squad_a1)
+    children = list(child_units(world.agency_a.pk))
+    assert world.squad_a1 in children and world.squad_a2 in children
+    assert nested not in children  # a unit under a unit is not the agency's own
+    assert list(child_units(world.squad_a1.pk)) == [nested]
+    OrgNode.objects.filter(pk=world.squad_a2.pk).update(is_active=False)
+    assert world.squad_a2 not in list(child_units(world.agency_a.pk))

@@ -61,9 +61,9 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
     node = sel.public_agency_get(agency_id)
     if node is None:
         raise Http404
-    from zhifa.org.models import OrgNode
+    from zhifa.org.selectors import child_units
 
-    units = OrgNode.objects.filter(parent=node, kind=OrgNode.Kind.UNIT, is_active=True).order_by("path")
+    units = child_units(node.pk)
     latest = sel.decision_page(agency_id=node.pk, page=1, page_size=10).items
     return reading_page(
         "portal/agency.html",
@@ -191,8 +191,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 def powers(request: HttpRequest) -> HttpResponse:
     from django.core.paginator import Paginator
 
-    from zhifa.powers.models import Category
-    from zhifa.powers.selectors import PowerFilters, power_item_list_for
+    from zhifa.powers.selectors import Category, PowerFilters, power_item_list_for
 
     category = request.GET.get("category", "")
     filters = PowerFilters(
@@ -224,8 +223,7 @@ def powers(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_page()
 def power(request: HttpRequest, item_id: int) -> HttpResponse:
-    from zhifa.powers.models import Category
-    from zhifa.powers.selectors import power_item_get
+    from zhifa.powers.selectors import Category, power_item_get
 
     item = power_item_get(item_id=item_id, user=request.user)
     if item is None or item.published_version is None:
