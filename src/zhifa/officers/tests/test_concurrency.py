@@ -44,3 +44,55 @@ def test_concurrent_issues_of_one_number_leave_one_credential(world) -> None:
         t.join()
     assert sorted(outcomes) == ["credential_number_taken", "issued"]
     assert Credential.objects.filter(number="RACE0001").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_issue_committed_while_another_is_between_its_checks_gives_the_other_a_409(
+    world, monkeypatch
+) -> None:
+    """The interleaving CI met on a busy host: the second issue has checked that the number is free,
+    then the first commits it. The second must still answer Conflict (credential_number_taken), not a
+    ValidationError from a second uniqueness check of its own."""
+    officers = [make_officer(agency=world.agency_a), make_officer(agency=world.agency_a)]
+    first_committed = threading.Event()
+    real_full_clean = Credential.full_clean
+
+    def held_back(self: Credential, *args: object, **kwargs: object) -> None:
+        if threading.current_thread().name == "second":
+            assert first_committed.wait(10)
+        real_full_clean(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Credential, "full_clean", held_back)
+    outcomes: dict[str, str] = {}
+
+    def issue(officer_id: int) -> None:
+        name = threading.current_thread().name
+        try:
+            credential_issue(
+                actor=None,
+                officer_id=officer_id,
+                number="RACE0002",
+                issuer="测试市人民政府",
+                areas=["城市管理"],
+                issued_on=dt.date(2025, 1, 1),
+                expires_on=dt.date(2030, 1, 1),
+            )
+            outcomes[name] = "issued"
+        except Conflict as exc:
+            outcomes[name] = exc.code
+        except Exception as exc:  # what the old code answered (a ValidationError) is the finding
+            outcomes[name] = type(exc).__name__
+        finally:
+            if name == "first":
+                first_committed.set()
+            connection.close()
+
+    second = threading.Thread(target=issue, args=(officers[1].pk,), name="second")
+    second.start()
+    first = threading.Thread(target=issue, args=(officers[0].pk,), name="first")
+    first.start()
+    first.join()
+    second.join()
+    assert outcomes == {"first": "issued", "second": "credential_number_taken"}
+    assert Credential.objects.filter(number="RACE0002").count() == 1
