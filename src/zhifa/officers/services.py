@@ -109,8 +109,21 @@ def officer_create(
             legal_qualification_number=legal_qualification_number.strip(),
             legal_review_since=legal_review_since,
         )
-        officer.full_clean(exclude=["photo"])
-        officer.save()
+        # Uniqueness (ID number, user account) is checked above and enforced by the database below: a
+        # second check here would race a concurrent registration and answer a ValidationError (as
+        # credential_issue did) instead of the Conflict.
+        officer.full_clean(exclude=["photo"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                officer.save()
+        except IntegrityError as exc:  # a concurrent registration of the same person or account won
+            if Officer.objects.filter(id_number=id_number).exists():
+                raise Conflict(
+                    _("An officer with this ID number is already registered."), code="officer_exists"
+                ) from exc
+            raise Conflict(
+                _("This user account is already linked to an officer."), code="officer_user_taken"
+            ) from exc
         audit_record(
             actor=actor,
             action="officers.officer_create",
