@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -327,7 +327,14 @@ def power_item_create(
                 _("A power item with the code %(code)s already exists.") % {"code": code},
                 code="duplicate_code",
             )
-        item = PowerItem.objects.create(code=code, agency=agency, area=area[:50], created_at=now)
+        try:
+            with transaction.atomic():
+                item = PowerItem.objects.create(code=code, agency=agency, area=area[:50], created_at=now)
+        except IntegrityError as exc:  # a concurrent creation of the same code committed since the check
+            raise Conflict(
+                _("A power item with the code %(code)s already exists.") % {"code": code},
+                code="duplicate_code",
+            ) from exc
         version = PowerItemVersion(
             item=item, number=1, created_at=now, created_by=_user(actor), change_note=change_note[:300]
         )
