@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from zhifa.core.errors import Conflict
+from zhifa.core.tests.interleave import second_checks_then_first_commits
 from zhifa.officers.factories import make_officer
 from zhifa.officers.models import Credential
 from zhifa.officers.services import credential_issue
@@ -55,47 +56,21 @@ def test_an_issue_committed_while_another_is_between_its_checks_gives_the_other_
     """The interleaving CI met on a busy host: the second issue has checked that the number is free,
     then the first commits it. The second must still answer Conflict (credential_number_taken), not a
     ValidationError from a second uniqueness check of its own."""
-    officers = [make_officer(agency=world.agency_a), make_officer(agency=world.agency_a)]
-    first_committed = threading.Event()
-    real_full_clean = Credential.full_clean
+    officers = {"first": make_officer(agency=world.agency_a), "second": make_officer(agency=world.agency_a)}
 
-    def held_back(self: Credential, *args: object, **kwargs: object) -> None:
-        if threading.current_thread().name == "second":
-            assert first_committed.wait(10)
-        real_full_clean(self, *args, **kwargs)  # type: ignore[arg-type]
+    def issue() -> None:
+        credential_issue(
+            actor=None,
+            officer_id=officers[threading.current_thread().name].pk,
+            number="RACE0002",
+            issuer="测试市人民政府",
+            areas=["城市管理"],
+            issued_on=dt.date(2025, 1, 1),
+            expires_on=dt.date(2030, 1, 1),
+        )
 
-    monkeypatch.setattr(Credential, "full_clean", held_back)
-    outcomes: dict[str, str] = {}
-
-    def issue(officer_id: int) -> None:
-        name = threading.current_thread().name
-        try:
-            credential_issue(
-                actor=None,
-                officer_id=officer_id,
-                number="RACE0002",
-                issuer="测试市人民政府",
-                areas=["城市管理"],
-                issued_on=dt.date(2025, 1, 1),
-                expires_on=dt.date(2030, 1, 1),
-            )
-            outcomes[name] = "issued"
-        except Conflict as exc:
-            outcomes[name] = exc.code
-        except Exception as exc:  # what the old code answered (a ValidationError) is the finding
-            outcomes[name] = type(exc).__name__
-        finally:
-            if name == "first":
-                first_committed.set()
-            connection.close()
-
-    second = threading.Thread(target=issue, args=(officers[1].pk,), name="second")
-    second.start()
-    first = threading.Thread(target=issue, args=(officers[0].pk,), name="first")
-    first.start()
-    first.join()
-    second.join()
-    assert outcomes == {"first": "issued", "second": "credential_number_taken"}
+    outcomes = second_checks_then_first_commits(monkeypatch, hold=(Credential, "full_clean"), act=issue)
+    assert outcomes == {"first": "done", "second": "credential_number_taken"}
     assert Credential.objects.filter(number="RACE0002").count() == 1
 
 
@@ -111,38 +86,10 @@ def test_a_registration_committed_while_another_is_between_its_checks_gives_the_
     from zhifa.officers.services import officer_create
 
     id_number = make_id_number()
-    first_committed = threading.Event()
-    real_full_clean = Officer.full_clean
-
-    def held_back(self: Officer, *args: object, **kwargs: object) -> None:
-        if threading.current_thread().name == "second":
-            assert first_committed.wait(10)
-        real_full_clean(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Officer, "full_clean", held_back)
-    outcomes: dict[str, str] = {}
 
     def register() -> None:
-        name = threading.current_thread().name
-        try:
-            officer_create(
-                actor=None, agency=world.agency_a, name="并发登记", gender="male", id_number=id_number
-            )
-            outcomes[name] = "created"
-        except Conflict as exc:
-            outcomes[name] = exc.code
-        except Exception as exc:  # what the old code answered (a ValidationError) is the finding
-            outcomes[name] = type(exc).__name__
-        finally:
-            if name == "first":
-                first_committed.set()
-            connection.close()
+        officer_create(actor=None, agency=world.agency_a, name="并发登记", gender="male", id_number=id_number)
 
-    second = threading.Thread(target=register, name="second")
-    second.start()
-    first = threading.Thread(target=register, name="first")
-    first.start()
-    first.join()
-    second.join()
-    assert outcomes == {"first": "created", "second": "officer_exists"}
+    outcomes = second_checks_then_first_commits(monkeypatch, hold=(Officer, "full_clean"), act=register)
+    assert outcomes == {"first": "done", "second": "officer_exists"}
     assert Officer.objects.filter(id_number=id_number).count() == 1
