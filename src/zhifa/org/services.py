@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,8 +77,14 @@ def user_create(
             user.password = encoded_password
         else:
             user.set_password(password)
-        user.full_clean(exclude=["password"])
-        user.save()
+        # The username's uniqueness is the database's to enforce, once: checked again here it would race a
+        # concurrent creation and answer a ValidationError (a 500) instead of the refusal below.
+        user.full_clean(exclude=["password"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:
+            raise InvalidInput(_("This username is already taken."), detail={"field": "username"}) from exc
         audit_record(
             actor=actor,
             action="org.user_create",

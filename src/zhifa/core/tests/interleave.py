@@ -17,16 +17,19 @@ from zhifa.core.errors import Conflict
 def second_checks_then_first_commits(
     monkeypatch: pytest.MonkeyPatch, *, hold: tuple[Any, str], act: Callable[[], object]
 ) -> dict[str, str]:
-    """Run `act` in two threads, "second" started first. `hold` names a method (an object and the
-    attribute) that `act` calls after its check and before its insert: in "second" that call waits
-    until "first" has returned (committed). Each thread's outcome: "done", the Conflict's code, or
-    the name of any other exception (the finding, when a race answers a 500)."""
+    """Run `act` in two threads. `hold` names a method (an object and the attribute) that `act` calls
+    after its check and before its insert. "second" runs until that call and waits there; only then
+    does "first" start, and "second" goes on once "first" has returned (committed). Each thread's
+    outcome: "done", the Conflict's code, or the name of any other exception (the finding, when a race
+    answers a 500)."""
     owner, attribute = hold
     real = getattr(owner, attribute)
+    second_checked = threading.Event()
     first_done = threading.Event()
 
     def held_back(*args: Any, **kwargs: Any) -> Any:
         if threading.current_thread().name == "second":
+            second_checked.set()
             assert first_done.wait(10)
         return real(*args, **kwargs)
 
@@ -49,6 +52,7 @@ def second_checks_then_first_commits(
 
     second = threading.Thread(target=run, name="second")
     second.start()
+    assert second_checked.wait(10), "the second writer never reached the held call"
     first = threading.Thread(target=run, name="first")
     first.start()
     first.join()
