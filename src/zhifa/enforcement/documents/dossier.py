@@ -171,20 +171,28 @@ def masked_copy_key(document: Document, case: Case) -> str:
     return f"masked-pdf:{document.pk}:{digest.hexdigest()}"
 
 
-@functools.cache
-def masking_fingerprint() -> str:
-    """A digest of what decides what a masked copy hides: core.masking and its list of words that are
-    not names, jieba (which finds the names) with the project's words, and this module
-    (`masked_context`). A release that changes any of them reaches none of the copies kept before it:
-    a stricter rule is never answered by a laxer rule's copy."""
-    import jieba
-
+def masking_inputs() -> tuple[Path, ...]:
+    """The files that decide what a masked copy hides: core.masking and its list of words that are not
+    names, the project's words for jieba (which finds the names), and this module (`masked_context`)."""
     from zhifa.core.search import USER_WORDS
 
-    digest = hashlib.sha256(f"jieba {jieba.__version__}".encode())
-    masking_code = Path(masking.__file__)
-    for path in (masking_code, masking_code.with_name("masking_not_names.txt"), USER_WORDS, Path(__file__)):
-        digest.update(path.read_bytes())
+    code = Path(masking.__file__)
+    return (code, code.with_name("masking_not_names.txt"), USER_WORDS, Path(__file__))
+
+
+@functools.cache
+def masking_fingerprint() -> str:
+    """A digest of `masking_inputs()` and jieba's version. A release that changes any of them reaches
+    none of the copies kept before it: a stricter rule is never answered by a laxer rule's copy."""
+    import jieba
+
+    return fingerprint_of(masking_inputs(), extra=f"jieba {jieba.__version__}")
+
+
+def fingerprint_of(paths: tuple[Path, ...], *, extra: str) -> str:
+    digest = hashlib.sha256(extra.encode())
+    for path in paths:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())  # (one file's end is not the next's start)
     return digest.hexdigest()
 
 

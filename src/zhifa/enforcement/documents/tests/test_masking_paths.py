@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -169,8 +170,20 @@ def test_a_masked_copy_is_rendered_once_and_again_only_when_what_it_is_made_of_c
     assert len(renderings) == 3  # another masking rule: rendered anew
 
 
-def test_the_masking_fingerprint_reads_the_rules_files() -> None:
+def test_the_masking_fingerprint_changes_with_any_of_the_rules_files(tmp_path) -> None:
+    from zhifa.core import masking
+    from zhifa.core.search import USER_WORDS
     from zhifa.enforcement.documents import dossier
 
-    assert len(dossier.masking_fingerprint()) == 64
-    assert dossier.masking_fingerprint() == dossier.masking_fingerprint()
+    inputs = dossier.masking_inputs()
+    assert Path(masking.__file__) in inputs and USER_WORDS in inputs and Path(dossier.__file__) in inputs
+    assert any(p.name == "masking_not_names.txt" for p in inputs) and all(p.is_file() for p in inputs)
+
+    files = tuple(tmp_path / name for name in ("a.py", "b.txt"))
+    for f in files:
+        f.write_text("许可\n", encoding="utf-8")
+    before = dossier.fingerprint_of(files, extra="jieba 0.42.1")
+    assert dossier.fingerprint_of(files, extra="jieba 0.42.1") == before
+    assert dossier.fingerprint_of(files, extra="jieba 0.43") != before
+    files[1].write_text("许可\n文明\n", encoding="utf-8")  # a word added to the list
+    assert dossier.fingerprint_of(files, extra="jieba 0.42.1") != before
