@@ -3,8 +3,9 @@
 Log files are read by operators who do not handle the matter, and are kept and copied by whatever rotates
 them. `loggable_uri` keeps a request target's path and its query's parameter names, but a value only for
 the parameters listed in `KEPT_PARAMETERS` (pages, states, dates, ids); a search term, a name or an ID
-number typed into a filter is written `*`. A complaint's tracking code, which lets whoever holds it read
-the complaint's progress and answer for the complainant, is written `*` too.
+number typed into a filter is written `*`. The keys a path can carry are written `*` too: a complaint's
+tracking code (whoever holds it reads the complaint's progress and answers for the complainant) and an
+inspection's code (whoever holds it rates the inspection).
 
 Two writers use it: gunicorn's access line (`zhifa.config.gunicorn_log`) and Django's own lines about
 requests ("Not Found: /portal/complaints/<code>/", "Bad Request: …" from `django.request`), through
@@ -28,9 +29,14 @@ KEPT_PARAMETERS = frozenset(
     }
 )  # fmt: skip
 WITHHELD = "*"
-# Where a path carries a complaint's tracking code (the portal's pages and the public API), but not the
-# portal's own `new/` and `track/` pages beside them; not anchored, for a deployment under a sub-path.
-_TRACKING_CODE = re.compile(r"((?:/api/v1/public|/portal)/complaints/)(?!(?:new|track)(?:/|$))[^/]+")
+# Where a path carries a key: a complaint's tracking code (the portal's pages and the public API, but
+# not the portal's own `new/` and `track/` pages beside them) or an inspection's code (printed on the
+# notice left with the enterprise; whoever holds it rates the inspection once). Not anchored, for a
+# deployment under a sub-path.
+_KEY_IN_PATH = re.compile(
+    r"((?:/api/v1/public|/portal)/complaints/(?!(?:new|track)(?:/|$))"
+    r"|/portal/inspections/code/|/api/v1/public/inspection-codes/)[^/]+"
+)
 
 
 def loggable_uri(raw_uri: str) -> str:
@@ -42,7 +48,7 @@ def loggable_uri(raw_uri: str) -> str:
         path, sep, query = parts.path or "/", "?" if parts.query else "", parts.query
     # Matched as Django routes it (percent-decoded), so `/portal/%63omplaints/<code>/` is caught too.
     decoded = unquote(path) if "%" in path else path
-    masked, found = _TRACKING_CODE.subn(r"\g<1>" + WITHHELD, decoded, count=1)
+    masked, found = _KEY_IN_PATH.subn(r"\g<1>" + WITHHELD, decoded, count=1)
     if found:
         path = quote(masked, safe="/*")
     if not sep:

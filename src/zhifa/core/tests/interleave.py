@@ -1,6 +1,6 @@
 """Two writers racing one check-then-insert, in the order a busy host can produce: the second has
 passed its "does it exist?" check when the first commits. Used by the PostgreSQL concurrency tests of
-services that must answer 409 then, never a 500 (officers, powers)."""
+services that must answer a refusal then, never a 500 (org, officers, powers)."""
 
 from __future__ import annotations
 
