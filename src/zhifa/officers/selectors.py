@@ -263,3 +263,41 @@ def officer_choices(agency_id: int, *, excluding: int | None = None) -> list[Off
     if excluding is not None:
         rows = rows.exclude(pk=excluding)
     return [OfficerChoice(pk, name) for pk, name in rows.order_by("name", "pk").values_list("pk", "name")]
+
+
+class CredentialInForce(NamedTuple):
+    """An officer and the enforcement credential they hold in force, as the public may see them: the
+    data the credential check shows, nothing more."""
+
+    name: str
+    unit: str
+    number: str
+    areas: list[str]
+    expires_on: dt.date
+
+
+def credentials_in_force(*, agency_id: int, on: dt.date) -> list[CredentialInForce]:
+    """The agency's active officers holding an enforcement credential in force on `on` (status valid and
+    within its dates), one row an officer (the first card by unit, name and number). Two queries."""
+    creds = (
+        Credential.objects.filter(
+            officer__agency_id=agency_id,
+            officer__is_active=True,
+            kind=Credential.Kind.ENFORCEMENT,
+            status=Credential.Status.VALID,
+            issued_on__lte=on,
+            expires_on__gte=on,
+        )
+        .select_related("officer__unit")
+        .order_by("officer__unit__path", "officer__name", "number")
+    )
+    seen: set[int] = set()
+    out = []
+    for c in creds:
+        if c.officer_id in seen:
+            continue
+        seen.add(c.officer_id)
+        officer = c.officer
+        unit = officer.unit.name if officer.unit else ""
+        out.append(CredentialInForce(officer.name, unit, c.number, list(c.areas or []), c.expires_on))
+    return out

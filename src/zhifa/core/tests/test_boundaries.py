@@ -74,15 +74,6 @@ READERS = ("views", "selectors", "api")  # module kinds that read other apps thr
 
 # (importing module, imported module) → why it is still allowed. Fix and delete; never add lightly.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("zhifa.public.portal.selectors", "zhifa.org.models"): (
-        "public agency directory; to move behind org.selectors"
-    ),
-    ("zhifa.public.portal.selectors", "zhifa.officers.models"): (
-        "public officer lookup and year statistics; the statistics become indicators (core.indicators), the lookup an officers selector"
-    ),
-    ("zhifa.public.portal.selectors", "zhifa.enforcement.seizures.models"): (
-        "year statistics of seized goods; become indicators (core.indicators)"
-    ),
     ("zhifa.public.portal.urls", "zhifa.public.complaints.views_public"): (
         "the public complaint pages are mounted in the portal's URL space"
     ),

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from zhifa.core.errors import NotFound
-from zhifa.enforcement.seizures.models import SeizedItem, Seizure
+from zhifa.enforcement.seizures.models import Disposition, SeizedItem, Seizure
 from zhifa.org.selectors import restrict_to_scope
 
 
@@ -97,3 +97,32 @@ def seizure_history(seizure: Seizure) -> list[tuple[Any, str, str]]:
         )
         for e in seizure.events.order_by("at", "id")
     ]
+
+
+def dispositions_disclosed(*, outcomes: tuple[str, ...]) -> QuerySet[Disposition]:
+    """Dispositions of seized items with these outcomes, newest first, reading only what may be
+    published (the portal's 罚没物品处置): agency, the measure's document number, outcome, date, basis,
+    proceeds and the items — never the party, the receiver or internal notes. Two queries a page."""
+    return (
+        Disposition.objects.filter(outcome__in=list(outcomes))
+        .select_related("seizure__agency")
+        .only(
+            "id",
+            "outcome",
+            "decided_on",
+            "basis",
+            "proceeds",
+            "seizure__number",
+            "seizure__measure",
+            "seizure__agency__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=SeizedItem.objects.only(
+                    "id", "disposition_id", "description", "quantity", "unit"
+                ).order_by("position"),
+            )
+        )
+        .order_by("-decided_on", "-id")
+    )

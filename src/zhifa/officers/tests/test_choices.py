@@ -30,3 +30,29 @@ def test_the_agencys_active_officers_by_name(world):
     without_li = officer_choices(world.agency_a.pk, excluding=li.pk)
     assert li.pk not in {c.id for c in without_li}
     assert {wang.pk, zhang.pk} <= {c.id for c in without_li}
+
+
+def test_credentials_in_force_are_what_the_public_may_see(world) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhifa.officers.factories import make_credentialed_officer
+    from zhifa.officers.selectors import CredentialInForce, credentials_in_force
+    from zhifa.officers.services import credential_suspend
+
+    holder = make_credentialed_officer(agency=world.agency_a, unit=world.squad_a1, name="D持证")
+    suspended = make_credentialed_officer(agency=world.agency_a, name="E暂扣")
+    credential_suspend(actor=None, credential_id=suspended.credentials.get().pk, reason="调查期间")
+    retired = make_credentialed_officer(agency=world.agency_a, name="F离岗")
+    officer_update(actor=None, officer_id=retired.pk, data={"is_active": False})
+    make_credentialed_officer(agency=world.agency_b, name="G他局")
+    make_officer(agency=world.agency_a, name="H无证")
+
+    today = timezone.localdate()
+    rows = credentials_in_force(agency_id=world.agency_a.pk, on=today)
+    card = holder.credentials.get()
+    assert rows == [
+        CredentialInForce("D持证", world.squad_a1.name, card.number, list(card.areas), card.expires_on)
+    ]
+    assert credentials_in_force(agency_id=world.agency_a.pk, on=card.expires_on + dt.timedelta(days=1)) == []

@@ -17,9 +17,8 @@ from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from zhifa.core.prepared import Prepared, PreparedShapes
-from zhifa.org.models import OrgNode
 from zhifa.org.roles import Role
-from zhifa.org.selectors import restrict_to_scope
+from zhifa.org.selectors import active_agencies, restrict_to_scope
 from zhifa.public.portal.models import PublishedDecision
 
 STAFF_ROLES = (Role.OFFICER, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN)
@@ -48,16 +47,12 @@ MAX_PAGES = 500
 CENT = Decimal("0.01")
 
 
-def public_agencies() -> QuerySet[OrgNode]:
+def public_agencies() -> QuerySet[Any]:
     """Agencies (执法主体) shown on the portal: active, in tree order."""
-    return (
-        OrgNode.objects.filter(kind=OrgNode.Kind.AGENCY, is_active=True)
-        .select_related("parent")
-        .order_by("path")
-    )
+    return active_agencies().select_related("parent")
 
 
-def public_agency_get(agency_id: int) -> OrgNode | None:
+def public_agency_get(agency_id: int) -> Any | None:
     return public_agencies().filter(id=agency_id).first()
 
 
@@ -447,50 +442,12 @@ def stats_years() -> list[int]:
 # --- before (事前公开): officers with their credential numbers ------------------------------------
 
 
-@dataclass(frozen=True)
-class PublicOfficer:
-    name: str
-    unit: str
-    number: str
-    areas: list[str]
-    expires_on: dt.date
+def public_officers(*, agency_id: int, on: dt.date) -> list[Any]:
+    """Officers of an agency holding an enforcement credential in force on `on`: name, unit, number,
+    areas, expiry — the data the credential check shows, nothing more (officers.selectors). Two queries."""
+    from zhifa.officers.selectors import credentials_in_force
 
-
-def public_officers(*, agency_id: int, on: dt.date) -> list[PublicOfficer]:
-    """Officers of an agency holding an enforcement credential in force on `on` (status valid and
-    within its dates): name, unit, number, areas — the data the credential check shows, nothing more.
-    Two queries."""
-    from zhifa.officers.models import Credential, Officer
-
-    creds = (
-        Credential.objects.filter(
-            officer__agency_id=agency_id,
-            officer__is_active=True,
-            kind=Credential.Kind.ENFORCEMENT,
-            status=Credential.Status.VALID,
-            issued_on__lte=on,
-            expires_on__gte=on,
-        )
-        .select_related("officer__unit")
-        .order_by("officer__unit__path", "officer__name", "number")
-    )
-    seen: set[int] = set()
-    out = []
-    for c in creds:
-        if c.officer_id in seen:
-            continue
-        seen.add(c.officer_id)
-        officer: Officer = c.officer
-        out.append(
-            PublicOfficer(
-                name=officer.name,
-                unit=officer.unit.name if officer.unit else "",
-                number=c.number,
-                areas=list(c.areas or []),
-                expires_on=c.expires_on,
-            )
-        )
-    return out
+    return list(credentials_in_force(agency_id=agency_id, on=on))
 
 
 # --- after (事后公开): what became of seized and confiscated property --------------------------------
@@ -501,32 +458,9 @@ PUBLIC_DISPOSITION_OUTCOMES = ("confiscated", "auctioned", "destroyed", "transfe
 
 
 def public_dispositions() -> QuerySet[Any]:
-    """Dispositions of seized items (罚没物品处置): agency, the measure's document number, outcome, date,
-    basis, proceeds and the items — never the party, the receiver or internal notes. Two queries a page."""
-    from django.db.models import Prefetch
+    """Dispositions of seized items (罚没物品处置) whose outcome the public sees: agency, the measure's
+    document number, outcome, date, basis, proceeds and the items — never the party, the receiver or
+    internal notes (seizures.selectors). Two queries a page."""
+    from zhifa.enforcement.seizures.selectors import dispositions_disclosed
 
-    from zhifa.enforcement.seizures.models import Disposition, SeizedItem
-
-    return (
-        Disposition.objects.filter(outcome__in=PUBLIC_DISPOSITION_OUTCOMES)
-        .select_related("seizure__agency")
-        .only(
-            "id",
-            "outcome",
-            "decided_on",
-            "basis",
-            "proceeds",
-            "seizure__number",
-            "seizure__measure",
-            "seizure__agency__name",
-        )
-        .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=SeizedItem.objects.only(
-                    "id", "disposition_id", "description", "quantity", "unit"
-                ).order_by("position"),
-            )
-        )
-        .order_by("-decided_on", "-id")
-    )
+    return dispositions_disclosed(outcomes=PUBLIC_DISPOSITION_OUTCOMES)
