@@ -68,6 +68,11 @@ class OrgNode(models.Model):
     def is_agency(self) -> bool:
         return self.kind == self.Kind.AGENCY
 
+    @property
+    def is_unit(self) -> bool:
+        """A unit inside an agency (a squadron, an office), not an agency or a government."""
+        return self.kind == self.Kind.UNIT
+
 
 class User(AbstractUser):
     """A person who signs in. `node` is where they work (a unit or agency, or a government office)."""

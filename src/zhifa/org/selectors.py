@@ -202,11 +202,6 @@ def agencies_and_governments_of(user: Any, *, roles: Iterable[str]) -> models.Qu
     return OrgNode.objects.filter(id__in=sorted(ids)).order_by("path")
 
 
-def is_unit(node: Any) -> bool:
-    """Whether the node is a unit inside an agency (a squadron, an office), not an agency or government."""
-    return bool(node is not None and node.kind == OrgNode.Kind.UNIT)
-
-
 def active_units(*, agency_ids: Iterable[int]) -> models.QuerySet[OrgNode]:
     """The units in service of these agencies, in tree order (a queue's or a transfer's choices)."""
     return OrgNode.objects.filter(

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from zhifa.core.errors import NotFound
 from zhifa.core.files.models import Blob, BlobCheck
+from zhifa.enforcement.evidence import permissions
 from zhifa.enforcement.evidence.models import Destruction, Evidence, SiteAction
 from zhifa.org.selectors import restrict_to_scope
 
@@ -122,9 +123,7 @@ def site_action_list_for(
 def may_add_evidence(user: Any, agency_id: int) -> bool:
     """Whether the user may write to the agency's case files (`permissions.can_add`: its officers and
     approvers) — the rule the documents app applies to a dossier's records and 文书."""
-    from zhifa.enforcement.evidence.permissions import can_add
-
-    return can_add(user, agency_id)
+    return permissions.can_add(user, agency_id)
 
 
 def site_actions_of_case(*, case_id: int) -> Sequence[SiteAction]:

@@ -11,7 +11,6 @@ from zhifa.org.selectors import (
     agencies_and_governments_of,
     agency_by_id,
     child_units,
-    is_unit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +44,7 @@ def test_active_user_by_id_or_username(world) -> None:
 def test_units_and_agencies_in_service(world) -> None:
     units_a = list(active_units(agency_ids=[world.agency_a.pk]))
     assert world.squad_a1 in units_a and all(u.agency_id == world.agency_a.pk for u in units_a)
-    assert all(is_unit(u) for u in units_a) and not is_unit(world.agency_a) and not is_unit(None)
+    assert all(u.is_unit for u in units_a) and not world.agency_a.is_unit and not world.city.is_unit
     assert [u.path for u in units_a] == sorted(u.path for u in units_a)
     OrgNode.objects.filter(pk=world.squad_a1.pk).update(is_active=False)
     assert world.squad_a1 not in list(active_units(agency_ids=[world.agency_a.pk]))
@@ -62,7 +61,7 @@ def test_the_bodies_a_user_acts_for(world) -> None:
     # the city's administrator: the city government itself and every agency under it
     bodies = list(agencies_and_governments_of(world.admin, roles=[Role.ADMIN]))
     assert world.city in bodies and world.agency_a in bodies and world.agency_b in bodies
-    assert not any(is_unit(b) for b in bodies)
+    assert not any(b.is_unit for b in bodies)
     assert [b.path for b in bodies] == sorted(b.path for b in bodies)
     # an agency's approver: that agency only, and no government
     assert list(agencies_and_governments_of(world.approver_a, roles=[Role.APPROVER])) == [world.agency_a]

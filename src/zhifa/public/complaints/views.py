@@ -29,7 +29,6 @@ from zhifa.org.selectors import (
     active_units,
     agency_names,
     granted_nodes,
-    is_unit,
     scope_agencies,
     scope_agency_ids,
     user_can_see_agency,
@@ -82,7 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         if (
             node is not None
             and not wide
-            and is_unit(node)
+            and node.is_unit
             and node.agency_id in scope_agency_ids(request.user)
         ):
             filters.unit_id = node.pk

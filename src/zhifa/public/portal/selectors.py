@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from zhifa.core.prepared import Prepared, PreparedShapes
+from zhifa.officers.selectors import CredentialInForce, credentials_in_force
 from zhifa.org.roles import Role
 from zhifa.org.selectors import active_agencies, restrict_to_scope
 from zhifa.public.portal.models import PublishedDecision
@@ -442,12 +443,10 @@ def stats_years() -> list[int]:
 # --- before (事前公开): officers with their credential numbers ------------------------------------
 
 
-def public_officers(*, agency_id: int, on: dt.date) -> list[Any]:
+def public_officers(*, agency_id: int, on: dt.date) -> list[CredentialInForce]:
     """Officers of an agency holding an enforcement credential in force on `on`: name, unit, number,
     areas, expiry — the data the credential check shows, nothing more (officers.selectors). Two queries."""
-    from zhifa.officers.selectors import credentials_in_force
-
-    return list(credentials_in_force(agency_id=agency_id, on=on))
+    return credentials_in_force(agency_id=agency_id, on=on)
 
 
 # --- after (事后公开): what became of seized and confiscated property --------------------------------
