@@ -412,6 +412,16 @@ def _no_kept_masked_copies() -> None:
 
 
 @pytest.fixture(autouse=True)
+@testdata.neutral
+def _no_remembered_match_counts() -> None:
+    """Every search plans from its own test's index: no count of matches remembered from an earlier
+    test (core.match_counts)."""
+    from zhifa.core import match_counts
+
+    match_counts.forget()
+
+
+@pytest.fixture(autouse=True)
 @testdata.neutral  # the shared data's builds start and end with a fresh calendar cache too
 def _fresh_calendar_cache() -> Iterator[None]:
     calendar_changed()  # rows of one test must not leak into the next through the year cache

@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
 from zhifa.core.api import forbid_unknown_fields, install_error_handlers, session_auth
+from zhifa.core.api_json import Renderer
 from zhifa.org.api import BearerAuth
 
 api = NinjaAPI(
@@ -16,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    renderer=Renderer(),  # orjson, UTF-8 (core.api_json)
 )
 install_error_handlers(api)
 

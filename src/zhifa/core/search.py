@@ -39,6 +39,7 @@ from django.db.models import BooleanField, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
+from zhifa.core import match_counts
 from zhifa.core.models import SearchDocument
 
 MAX_QUERY_CHARS = 200  # longer queries are cut: nobody types more, and hostile input stays bounded
@@ -729,12 +730,19 @@ def _dense_in_scope(
 def _matches_up_to(
     kind: str, terms: list[tuple[str, tuple[str, ...]]], scope: list[int] | None, most: int
 ) -> int:
-    """How many documents match, counting no further than `most`."""
+    """How many documents match, counting no further than `most`; a count of the last minute is reused
+    (core.match_counts: it only chooses the plan)."""
     sql, params = _matches(kind, terms, scope, "1")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) dense", [*params, most])  # noqa: S608
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    statement = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) dense"  # noqa: S608
+    values = [*params, most]
+
+    def count() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, values)
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    return match_counts.remembered((connection.alias, statement, tuple(values)), count)
 
 
 def _holds_the_kind(
