@@ -18,9 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from zhifa.core import api_json
 
 INT64_MAX = 2**63 - 1
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -36,7 +38,7 @@ def _error(
     request: HttpRequest, status: int, code: str, message: str, detail: dict[str, Any]
 ) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": code, "message": message, "detail": detail}, status=status)
+        return api_json.response({"code": code, "message": message, "detail": detail}, status=status)
     return render(request, "400.html", {"message": message}, status=status)
 
 

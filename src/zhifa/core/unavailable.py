@@ -12,10 +12,12 @@ from __future__ import annotations
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from zhifa.core import api_json
 
 RETRY_AFTER_SECONDS = 10
 
@@ -43,7 +45,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     )
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"code": "unavailable", "message": message, "detail": {}}, status=503)
+        response = api_json.response({"code": "unavailable", "message": message, "detail": {}}, status=503)
     else:
         # No request context: context processors would query the database that is down.
         html = loader.render_to_string("503.html", {"message": message})

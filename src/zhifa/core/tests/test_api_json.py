@@ -80,8 +80,9 @@ def test_api_responses_and_refusals_are_utf8_json_saying_so(world, api_token) ->
     client, auth = Client(), api_token(world.approver_a)
     listed = client.get("/api/v1/cases", **auth)
     refused = client.get("/api/v1/cases?status=nope", **auth)
-    assert (listed.status_code, refused.status_code) == (200, 400)
-    for response in (listed, refused):
+    guarded = client.get("/api/v1/cases?agency=" + "9" * 30, **auth)  # refused before ninja (core.guards)
+    assert (listed.status_code, refused.status_code, guarded.status_code) == (200, 400, 422)
+    for response in (listed, refused, guarded):
         assert response["Content-Type"] == "application/json; charset=utf-8"
         assert b"\\u" not in response.content
     assert refused.json()["message"] == "未知的案件状态。"
