@@ -2,7 +2,7 @@
 
 ninja writes a response with `json.dumps` and Django's encoder: Chinese escaped to `\\uXXXX` (six
 bytes a character where UTF-8 takes three) and a Python call for every date, time and amount. A
-page of 50 cases was 39 KB and 0.40 ms to write; orjson writes it as UTF-8 in 29 KB and 0.07 ms
+page of 50 cases was 39 KB and 0.37 ms to write; orjson writes it as UTF-8 in 29 KB and 0.11 ms
 (docs/benchmarks.md, fifteenth session). Field officers read the API over mobile links.
 
 The values are written as before, so clients see no difference beyond the escapes: dates and
