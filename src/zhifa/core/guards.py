@@ -93,7 +93,28 @@ class RequestGuardMiddleware:
             not streamed and length and _has_nul(request.body)
         ):
             return _error(request, 400, "invalid_character", _("The request contains a NUL character."), {})
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and request.path.startswith("/api/"):
+            return _method_not_allowed(request, response)
+        return response
+
+
+def _method_not_allowed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """ninja answers a method an operation does not take with a plain-text "Method not allowed": the
+    API's refusal instead (docs/api.md, errors), with the methods the path takes, in `Allow` too."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response
+    allowed = sorted({m.strip() for m in response.get("Allow", "").split(",") if m.strip()})
+    refusal = _error(
+        request,
+        405,
+        "method_not_allowed",
+        _("This address does not take the method %(method)s.") % {"method": request.method},
+        {"method": request.method, "allowed": allowed},
+    )
+    if allowed:
+        refusal["Allow"] = ", ".join(allowed)
+    return refusal
 
 
 CSP = "; ".join(

@@ -108,3 +108,31 @@ def test_a_nul_character_is_refused_before_it_reaches_a_query(client) -> None:
     assert response.status_code == 400 and response.json()["code"] == "invalid_character"
     assert client.get("/api/v1/public/decisions?q=%00").status_code == 400
     assert not LoginThrottle.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"),
+    [
+        ("delete", "/api/v1/public/decisions", ["GET"]),
+        ("put", "/api/v1/cases", ["GET", "POST"]),
+        ("head", "/api/v1/public/decisions?page=1", ["GET"]),
+    ],
+)
+def test_a_method_an_api_address_does_not_take_is_405_in_the_error_format(method, url, allowed) -> None:
+    response = getattr(_client(), method)(url)
+    assert response.status_code == 405
+    assert sorted(m.strip() for m in response["Allow"].split(",")) == allowed
+    if method == "head":  # (no body is sent with an answer to HEAD)
+        return
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert set(body) == {"code", "message", "detail"}
+    assert body["code"] == "method_not_allowed"
+    assert body["detail"] == {"method": method.upper(), "allowed": allowed}
+    assert method.upper() in body["message"] and "方法" in body["message"]
+
+
+def test_a_wrong_method_on_a_page_is_left_to_the_page(client) -> None:
+    response = client.delete("/portal/")
+    assert response.status_code == 405
+    assert not response["Content-Type"].startswith("application/json")
