@@ -217,30 +217,53 @@ class VerifyResult:
 
 
 def audit_verify(*, batch: int = 5000) -> VerifyResult:
-    """Recompute every hash and link in order; report the first entry that does not match."""
+    """Recompute every hash and link in order; report the first entry that does not match.
+
+    Verified while others write: the head is read first and the entries are checked up to it. An
+    append commits its entry and the head it moves together, so every entry up to a head already read
+    is there to be read (a missing one is a gap, an edited one a mismatch). Entries beyond that head
+    are the appends committed since: the head is read again and the check goes on to it. Reading the
+    entries first and the head after reported a chain broken whenever an append committed in between
+    (seen in the scale-out test: "chain head does not match the last entry" at the entry just
+    appended). An entry beyond the head with no head moved to it, or a head beyond the last entry, is
+    still what it was: tampering."""
     prev = GENESIS
-    expected_seq = 1
     count = 0
-    last_seq = 0
+    head = _head()
     while True:
-        rows = list(AuditEntry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])
-        if not rows:
-            break
-        for entry in rows:
-            if entry.seq != expected_seq:
-                return VerifyResult(False, count, prev, entry.seq, "sequence gap")
-            if entry.prev_hash != prev:
-                return VerifyResult(False, count, prev, entry.seq, "previous hash does not match")
-            if entry_hash(entry) != entry.hash:
-                return VerifyResult(False, count, prev, entry.seq, "content does not match its hash")
-            prev = entry.hash
-            expected_seq += 1
-            count += 1
-            last_seq = entry.seq
-    head = ChainHead.objects.filter(id=1).first()
-    if head is not None and (head.seq != count or head.hash != prev):
-        return VerifyResult(False, count, prev, head.seq, "chain head does not match the last entry")
-    return VerifyResult(True, count, prev)
+        # the entries up to the head read last (all of them when there is no head row: none written)
+        upto = head[0] if head is not None else None
+        while True:
+            entries = AuditEntry.objects.filter(seq__gt=count).order_by("seq")
+            if upto is not None:
+                entries = entries.filter(seq__lte=upto)
+            rows = list(entries[:batch])
+            if not rows:
+                break
+            for entry in rows:
+                if entry.seq != count + 1:
+                    return VerifyResult(False, count, prev, entry.seq, "sequence gap")
+                if entry.prev_hash != prev:
+                    return VerifyResult(False, count, prev, entry.seq, "previous hash does not match")
+                if entry_hash(entry) != entry.hash:
+                    return VerifyResult(False, count, prev, entry.seq, "content does not match its hash")
+                prev = entry.hash
+                count += 1
+        if head is None:
+            return VerifyResult(True, count, prev)
+        if head != (count, prev):
+            return VerifyResult(False, count, prev, head[0], "chain head does not match the last entry")
+        if not AuditEntry.objects.filter(seq__gt=count).exists():
+            return VerifyResult(True, count, prev)
+        moved = _head()  # read after the later entries were seen: an honest append moved it with them
+        if moved is None or moved[0] <= count:
+            return VerifyResult(False, count, prev, count + 1, "an entry beyond the chain head")
+        head = moved
+
+
+def _head() -> tuple[int, str] | None:
+    row = ChainHead.objects.filter(id=1).values_list("seq", "hash").first()
+    return (int(row[0]), str(row[1])) if row is not None else None
 
 
 def audit_anchor_record(*, on: dt.date | None = None) -> AuditAnchor:

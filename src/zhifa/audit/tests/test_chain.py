@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
 
-from zhifa.audit.models import AppendOnlyError, AuditAnchor, AuditEntry
+from zhifa.audit.models import AppendOnlyError, AuditAnchor, AuditEntry, ChainHead
 from zhifa.audit.services import audit_anchor_record, audit_record, audit_verify
 
 
@@ -56,6 +56,53 @@ class TestAuditChain:
             cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq = 2")
         result = audit_verify()
         assert not result.ok and result.first_bad_seq == 3
+
+    def test_an_append_committed_while_verifying_is_verified_not_reported(self, monkeypatch) -> None:
+        # Another process appends right after the verification has read the head: the entry and the
+        # head it moved are both there by the time the entries are read.
+        from zhifa.audit import services
+
+        _append(3)
+        real_head = services._head
+        calls = []
+
+        def head_then_append():
+            calls.append(1)
+            read = real_head()
+            if len(calls) == 1:
+                _append(1)
+            return read
+
+        monkeypatch.setattr(services, "_head", head_then_append)
+        result = audit_verify()
+        assert result.ok, result
+        assert result.entries == 4 and len(calls) == 2  # the head read again for the later entry
+
+    def test_an_entry_beyond_the_head_is_reported(self) -> None:
+        _append(3)
+        # a fourth entry written beside the chain: linked and hashed correctly, but the head not moved
+        _append(1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ChainHead._meta.db_table} SET seq = 3, hash = %s WHERE id = 1",
+                [AuditEntry.objects.get(seq=3).hash],
+            )
+        result = audit_verify()
+        assert not result.ok
+        assert (result.entries, result.first_bad_seq, result.reason) == (
+            3,
+            4,
+            "an entry beyond the chain head",
+        )
+
+    def test_a_head_beyond_the_last_entry_is_reported(self) -> None:
+        _append(4)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq = 4")
+        result = audit_verify()
+        assert not result.ok
+        assert (result.entries, result.first_bad_seq) == (3, 4)
+        assert result.reason == "chain head does not match the last entry"
 
     def test_the_orm_refuses_updates_and_deletes(self) -> None:
         _append(1)
@@ -109,3 +156,35 @@ def test_concurrent_appends_on_postgresql_leave_one_unbroken_chain() -> None:
     result = audit_verify()
     assert result.ok, result
     assert result.entries == AuditEntry.objects.count() >= 100
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_chain_verifies_while_others_append_on_postgresql() -> None:
+    # The verification reads in several statements while appends commit between them: it must never
+    # report a chain broken that is not (the scale-out test met "chain head does not match the last
+    # entry" when the head was read after the entries).
+    _append(5)
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def appender() -> None:
+        try:
+            for _ in range(150):
+                _append(1)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            done.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=appender)
+    thread.start()
+    results = []
+    while not done.is_set():
+        results.append(audit_verify())
+    thread.join()
+    results.append(audit_verify())
+    assert not errors
+    assert [r for r in results if not r.ok] == []
+    assert len(results) > 1 and results[-1].entries == 155
