@@ -23,14 +23,15 @@ from collections.abc import Callable, Hashable
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 1024
 
+# time.monotonic: a frozen or travelling clock (tests, time-machine) does not keep a count forever
+_now = time.monotonic
 _lock = threading.Lock()
 _kept: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
 
 
 def remembered(key: Hashable, count: Callable[[], int]) -> int:
     """The count kept under `key` if it is younger than TTL_SECONDS, else `count()` (kept)."""
-    # time.monotonic: a frozen or travelling clock (tests, time-machine) does not keep a count forever
-    now = time.monotonic()
+    now = _now()
     with _lock:
         found = _kept.get(key)
         if found is not None and now - found[0] < TTL_SECONDS:
