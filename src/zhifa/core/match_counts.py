@@ -7,7 +7,8 @@ matches, is settled by counting its matches up to a bound (10,000 for a city of 
 same order; the count only chooses the faster one. A word's frequency moves slowly, so a count is
 kept here for `TTL_SECONDS` in the process and reused by the next search with the same words and
 scope: the pages after the first, the same word searched again by a colleague. A count a minute old
-can at worst choose the slower plan for that minute (docs/search.md, "Planning a search").
+can at worst choose the slower plan for that minute (docs/interfaces.md, `search_filter`;
+docs/architecture.md, "A search's count plans its page").
 
 Per process and bounded (`MAX_ENTRIES`, the oldest first out); keyed by the database alias and the
 counting statement with its values, so another database or another scope is another entry.
