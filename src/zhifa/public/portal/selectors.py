@@ -17,7 +17,6 @@ from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from zhifa.core.prepared import Prepared, PreparedShapes
-from zhifa.officers.selectors import CredentialInForce, credentials_in_force
 from zhifa.org.roles import Role
 from zhifa.org.selectors import active_agencies, restrict_to_scope
 from zhifa.public.portal.models import PublishedDecision
@@ -440,13 +439,8 @@ def stats_years() -> list[int]:
     return list(range(span["hi"].year, span["lo"].year - 1, -1))
 
 
-# --- before (事前公开): officers with their credential numbers ------------------------------------
-
-
-def public_officers(*, agency_id: int, on: dt.date) -> list[CredentialInForce]:
-    """Officers of an agency holding an enforcement credential in force on `on`: name, unit, number,
-    areas, expiry — the data the credential check shows, nothing more (officers.selectors). Two queries."""
-    return credentials_in_force(agency_id=agency_id, on=on)
+# --- before (事前公开): officers with their credential numbers: the portal's agency page reads them
+# through officers.selectors.credentials_in_force ------------------------------------------------
 
 
 # --- after (事后公开): what became of seized and confiscated property --------------------------------

@@ -61,6 +61,7 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
     node = sel.public_agency_get(agency_id)
     if node is None:
         raise Http404
+    from zhifa.officers.selectors import credentials_in_force
     from zhifa.org.selectors import child_units
 
     units = child_units(node.pk)
@@ -70,7 +71,7 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
         {
             "agency": node,
             "units": units,
-            "officers": sel.public_officers(agency_id=node.pk, on=timezone.localdate()),
+            "officers": credentials_in_force(agency_id=node.pk, on=timezone.localdate()),
             "latest_rows": fragments.rows_html(latest),
             "section": "before",
         },
