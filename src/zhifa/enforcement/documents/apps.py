@@ -39,9 +39,9 @@ class DocumentsConfig(AppConfig):
         # Generated PDFs are never destroyed by another domain's destruction of the same bytes.
         register_blob_reference("documents", documents_use_blob)
         register_archive_check(archive_check_documents)
-        from zhifa.enforcement.documents.render_queue import ALERT_KIND
+        from zhifa.enforcement.documents.services import RENDERING_ALERT_KIND
         from zhifa.foundation.alerts.kinds import register_kind
 
-        register_kind(ALERT_KIND, _("Document PDF rendering failed"))
+        register_kind(RENDERING_ALERT_KIND, _("Document PDF rendering failed"))
         register_file_source(file_items_records)
         register_case_panel(case_panel)

@@ -27,22 +27,18 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
-from zhifa.core.errors import DomainError
 from zhifa.core.files.models import Blob
 from zhifa.core.files.services import blob_store
 from zhifa.core.prepared import Prepared
 from zhifa.core.workflow import after_commit
 from zhifa.enforcement.documents import rendering
 from zhifa.enforcement.documents.models import Document
-from zhifa.foundation.alerts.services import alert_raise, alert_resolve
 
 _log = logging.getLogger(__name__)
 
 PDF_MIME = "application/pdf"
-ALERT_KIND = "document_rendering_failed"
 ALERT_AFTER_ATTEMPTS = 3  # the first failures are usually passing (a busy worker, a restart)
 # The worker's own time before the sweep takes a never-attempted row too (a backlog after a burst of
 # events, e.g. the demo's seeding, is the worker's; the sweep is for rows it never received).
@@ -151,7 +147,9 @@ def document_render(*, document_id: int) -> Document:
             },
         )
         if failed_before:
-            alert_resolve(key=alert_key(document_id), note="rendered")
+            from zhifa.enforcement.documents.services import rendering_alert_resolve
+
+            rendering_alert_resolve(alert_key(document_id))
     _update_handed_out(locked)
     return locked
 
@@ -170,16 +168,16 @@ def render_failed(*, document_id: int, error: BaseException) -> Document | None:
             document.render_state = Document.Rendering.FAILED
         document.save(update_fields=["render_attempts", "render_error", "render_next_at", "render_state"])
         if document.render_state == Document.Rendering.FAILED:
-            alert_raise(
-                kind=ALERT_KIND,
+            from zhifa.enforcement.documents.services import rendering_alert_raise
+
+            rendering_alert_raise(
                 key=alert_key(document_id),
                 agency_id=document.agency_id,
-                title=_("The PDF of %(title)s %(number)s could not be rendered; retrying")
-                % {"title": document.title, "number": document.number},
-                message=document.render_error,
-                severity="critical",
+                title=document.title,
+                number=document.number,
+                error=error,
                 object_type="documents.document",
-                object_id=str(document_id),
+                object_id=document_id,
             )
     _log.warning("documents: rendering %s failed (attempt %s)", document_id, document.render_attempts)
     return document
@@ -236,15 +234,11 @@ def ensure_rendered(documents: Iterable[Document]) -> None:
             try:
                 stored = document_render(document_id=document.pk)
             except Exception as exc:
+                from zhifa.enforcement.documents.services import rendering_not_ready
+
                 _log.exception("documents: rendering %s on demand failed", document.pk)
-                raise DomainError(
-                    _(
-                        "The PDF of %(title)s %(number)s is not ready yet; it is being rendered. Try again shortly."
-                    )
-                    % {"title": document.title, "number": document.number},
-                    code="document_rendering",
-                    status=503,
-                    detail={"document": document.pk},
+                raise rendering_not_ready(
+                    title=document.title, number=document.number, detail={"document": document.pk}
                 ) from exc
             document.blob = stored.blob
             document.pages = stored.pages

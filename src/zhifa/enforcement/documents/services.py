@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.audit.services import audit_record
-from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from zhifa.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from zhifa.core.numbering import issue_number
 from zhifa.core.prepared import Prepared
 from zhifa.enforcement.cases.models import Case, CaseEvent
@@ -749,3 +749,56 @@ def html_pdf(html: str, *, title: str) -> bytes:
     from zhifa.enforcement.documents.rendering import html_to_pdf
 
     return html_to_pdf(html, title=title)[0]
+
+
+# --- PDFs rendered after the commit, for other apps' 文书 (supervision notices, reconsideration 文书) ---
+# One alert kind and one "not ready" refusal for every 文书 rendered in the worker, the case 文书's
+# (render_queue) and other apps' alike: one list of stuck documents for the administrator.
+
+RENDERING_ALERT_KIND = "document_rendering_failed"
+
+
+def rendering_alert_raise(
+    *,
+    key: str,
+    agency_id: int,
+    title: str,
+    number: str,
+    error: BaseException,
+    object_type: str,
+    object_id: int,
+) -> None:
+    """Open (or keep open) the critical alert that the PDF of `title` `number` could not be rendered;
+    the renderings go on being retried, and `rendering_alert_resolve` closes it."""
+    from zhifa.foundation.alerts.services import alert_raise
+
+    alert_raise(
+        kind=RENDERING_ALERT_KIND,
+        key=key,
+        agency_id=agency_id,
+        title=_("The PDF of %(title)s %(number)s could not be rendered; retrying")
+        % {"title": title, "number": number},
+        message=f"{type(error).__name__}: {error}"[:2000],
+        severity="critical",
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+
+
+def rendering_alert_resolve(key: str) -> None:
+    """Close the alert of `key`, if a failed rendering opened one (a rendering has now succeeded)."""
+    from zhifa.foundation.alerts.services import alert_resolve
+
+    alert_resolve(key=key, note="rendered")
+
+
+def rendering_not_ready(*, title: str, number: str, detail: dict[str, Any]) -> DomainError:
+    """The refusal for a reader whose PDF could not be rendered on demand either: 503
+    `document_rendering`, "try again shortly" — never a 500."""
+    return DomainError(
+        _("The PDF of %(title)s %(number)s is not ready yet; it is being rendered. Try again shortly.")
+        % {"title": title, "number": number},
+        code="document_rendering",
+        status=503,
+        detail=detail,
+    )

@@ -5,14 +5,20 @@ Each states only what the appeal's own rows hold — the step it records must ha
 
 Numbered and stored: the step's own transaction takes the document's number from the shared numbering
 (`core.numbering.issue_number`, one counter per organ, kind and year; `on_event`, a listener of the
-workflow engine). The first request renders the PDF twice — in full, and with the applicant masked —
-and stores both through `core.files` (`AppealDocument.blob` / `masked_blob`); every later request serves
-the same stored bytes (`core.files.serving.serve_blob`: SHA-256 header, Range, one audit entry).
+workflow engine) and queues the rendering for after its commit (`tasks.render_wenshu_task`: the step
+returns before WeasyPrint runs, issue 22). The worker renders the PDF twice — in full, and with the
+applicant masked — from the step's own event row and stores both through `core.files`
+(`AppealDocument.blob` / `masked_blob`, `document_render`, the one door: written once, never changed);
+every request serves the same stored bytes (`core.files.serving.serve_blob`: SHA-256 header, Range, one
+audit entry). A failed rendering is retried by the task outbox and raises the critical alert
+`document_rendering_failed` until one succeeds; a request that comes before the worker has rendered the
+document renders it then, or answers 503 "try again shortly" if that fails too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +32,13 @@ from zhifa.core.errors import Conflict, NotFound
 from zhifa.core.files.models import Blob
 from zhifa.core.files.services import blob_read, blob_store
 from zhifa.core.numbering import issue_number
-from zhifa.enforcement.documents.services import html_pdf
+from zhifa.core.workflow import after_commit
+from zhifa.enforcement.documents.services import (
+    html_pdf,
+    rendering_alert_raise,
+    rendering_alert_resolve,
+    rendering_not_ready,
+)
 from zhifa.law import litigation as lit
 from zhifa.law import reconsideration as rec
 from zhifa.supervision.appeals import selectors as sel
@@ -34,6 +46,8 @@ from zhifa.supervision.appeals.handlers import outcome_label
 from zhifa.supervision.appeals.models import Appeal, AppealDocument, AppealEvent, Kind
 from zhifa.supervision.appeals.rules import flag, text
 from zhifa.supervision.appeals.workflow import APPEALS
+
+_log = logging.getLogger(__name__)
 
 PDF_MIME = "application/pdf"
 
@@ -98,11 +112,22 @@ def _issue(appeal: Appeal, w: Wenshu, row: AppealEvent) -> AppealDocument:
 
 def on_event(appeal: Appeal, row: AppealEvent) -> None:
     """Workflow listener: a step that issues a 文书 takes its number inside the step's transaction (a
-    refused step rolls the counter back: no gaps). The PDF is rendered on the first request."""
+    refused step rolls the counter back: no gaps); the PDFs are rendered in the worker after the commit."""
     if appeal.kind != Kind.RECONSIDERATION:
         return
     for w in BY_EVENT.get(row.kind, []):
-        _issue(appeal, w, row)
+        schedule_render(_issue(appeal, w, row).pk)
+
+
+def schedule_render(document_id: int) -> None:
+    """Render the document in the worker once the step's transaction commits."""
+
+    def enqueue() -> None:
+        from zhifa.supervision.appeals.tasks import render_wenshu_task
+
+        render_wenshu_task.enqueue(document_id)
+
+    after_commit(enqueue)
 
 
 def _event(appeal: Appeal, w: Wenshu) -> AppealEvent:
@@ -142,9 +167,12 @@ def _base_context(
     }
 
 
-def context(appeal: Appeal, code: str, *, full: bool, number: str = "") -> dict[str, Any]:
+def context(
+    appeal: Appeal, code: str, *, full: bool, number: str = "", row: AppealEvent | None = None
+) -> dict[str, Any]:
+    """What the document states; `row`: the step it records (default: the latest such step)."""
     w = _wenshu(code)
-    row = _event(appeal, w)
+    row = row if row is not None else _event(appeal, w)
     data = dict(row.data or {})
     ctx = _base_context(appeal, w, on=row.on, data=data, full=full, number=number)
     if code == "acceptance_notice":
@@ -167,16 +195,59 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
-def _render(appeal: Appeal, code: str, *, full: bool, number: str) -> bytes:
-    ctx = context(appeal, code, full=full, number=number)
+def _render(doc: AppealDocument, *, full: bool) -> bytes:
+    ctx = context(doc.appeal, doc.code, full=full, number=doc.number, row=doc.event)
     return html_pdf(render_to_string("appeals/wenshu.html", ctx), title=ctx["w"].title)
+
+
+def alert_key(document_id: int) -> str:
+    return f"appeals.document.render:{document_id}"
+
+
+def document_render(document_id: int) -> AppealDocument:
+    """Render and store both PDFs of an issued document unless it has them (the one door). Rendered
+    outside the row lock (slow); a rendering that loses the race to another is thrown away, so the
+    bytes first stored are the ones every reader gets."""
+    doc = AppealDocument.objects.select_related("appeal__respondent", "event").get(pk=document_id)
+    if doc.blob_id is not None and doc.masked_blob_id is not None:
+        return doc
+    full_pdf, masked_pdf = _render(doc, full=True), _render(doc, full=False)
+    with transaction.atomic():
+        locked = AppealDocument.objects.select_for_update().get(pk=document_id)
+        if locked.blob_id is None or locked.masked_blob_id is None:
+            locked.blob = blob_store(full_pdf, mime=PDF_MIME)
+            locked.masked_blob = blob_store(masked_pdf, mime=PDF_MIME)
+            locked.save(update_fields=["blob", "masked_blob"])
+            rendering_alert_resolve(alert_key(document_id))  # if a failed attempt raised one
+    return AppealDocument.objects.select_related("blob", "masked_blob").get(pk=document_id)
+
+
+def render_in_worker(document_id: int) -> None:
+    """The worker's job. A failure raises the alert and is re-raised, so that the outbox retries it."""
+    try:
+        document_render(document_id)
+    except AppealDocument.DoesNotExist:
+        return  # the step's transaction did not commit after all
+    except Exception as exc:
+        doc = AppealDocument.objects.select_related("appeal").filter(pk=document_id).first()
+        if doc is not None:
+            rendering_alert_raise(
+                key=alert_key(document_id),
+                agency_id=_issuer(doc.appeal)[0],
+                title=_wenshu(doc.code).title,
+                number=doc.number,
+                error=exc,
+                object_type="appeals.document",
+                object_id=document_id,
+            )
+        raise
 
 
 def document_stored(*, actor: Any, appeal: Appeal, code: str) -> tuple[AppealDocument, Blob, str]:
     """The document of the step's latest row, its stored PDF for this reader and the file name; the
     caller found `appeal` through `selectors.appeal_get_for`. The applicant's identity is in full only
-    for those handling the appeal (`selectors.can_see_identity`), masked otherwise. The first request
-    renders and stores both versions; later ones read the same bytes."""
+    for those handling the appeal (`selectors.can_see_identity`), masked otherwise. Both versions are
+    normally rendered by the worker after the step; a request that comes first renders them itself."""
     w = _wenshu(code)
     row = _event(appeal, w)
     doc = AppealDocument.objects.filter(event=row, code=code).first()
@@ -187,14 +258,12 @@ def document_stored(*, actor: Any, appeal: Appeal, code: str) -> tuple[AppealDoc
         except IntegrityError:
             doc = AppealDocument.objects.get(event=row, code=code)
     if doc.blob_id is None or doc.masked_blob_id is None:
-        # Rendered outside the row lock (slow); the first writer's bytes are the ones kept.
-        full_blob = blob_store(_render(appeal, code, full=True, number=doc.number), mime=PDF_MIME)
-        masked = blob_store(_render(appeal, code, full=False, number=doc.number), mime=PDF_MIME)
-        with transaction.atomic():
-            doc = AppealDocument.objects.select_for_update().get(pk=doc.pk)
-            if doc.blob_id is None or doc.masked_blob_id is None:
-                doc.blob, doc.masked_blob = full_blob, masked
-                doc.save(update_fields=["blob", "masked_blob"])
+        # the worker has not rendered it yet (or its renderings failed): rendered now, through the door
+        try:
+            doc = document_render(doc.pk)
+        except Exception as exc:
+            _log.exception("appeals: rendering document %s on demand failed", doc.pk)
+            raise rendering_not_ready(title=w.title, number=doc.number, detail={"document": code}) from exc
     full = sel.can_see_identity(actor, appeal)
     blob = doc.blob if full else doc.masked_blob
     assert blob is not None

@@ -24,7 +24,7 @@ from zhifa.core.files.serving import serve_blob
 from zhifa.core.indicators import DateSpan
 from zhifa.core.roles import Role
 from zhifa.supervision.centre import dashboard as dash
-from zhifa.supervision.centre import reports
+from zhifa.supervision.centre import documents, reports
 from zhifa.supervision.centre import selectors as sel
 from zhifa.supervision.centre import services as svc
 from zhifa.supervision.centre.models import Clue, FaultRecord, SupervisionNotice
@@ -299,15 +299,11 @@ def material_upload(request: HttpRequest, clue_id: int, file: File[UploadedFile]
 @access.roles(*HANDLERS)
 def notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponseBase:
     notice = SupervisionNotice.objects.select_related("blob").filter(pk=notice_id).first()
-    if (
-        notice is None
-        or notice.blob is None
-        or sel.clue_get_for(user=request.user, clue_id=notice.clue_id) is None
-    ):
+    if notice is None or sel.clue_get_for(user=request.user, clue_id=notice.clue_id) is None:
         raise Http404
     return serve_blob(
         request,
-        notice.blob,
+        documents.notice_blob(notice),  # rendered now if the worker has not yet (503 if that fails)
         audit_action="centre.notice_download",
         audit_obj=notice,
         agency_id=notice.agency_id,

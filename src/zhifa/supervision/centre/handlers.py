@@ -130,8 +130,11 @@ def _issue(
         today=ctx.today,
     )
     notice.due_on, notice.due_provisional = row.due_on, row.provisional
-    notice.blob = documents.store_notice_pdf(notice, clue)
-    notice.save(update_fields=["due_on", "due_provisional", "blob"])
+    # The document states what is on file now; it is rendered after the commit (the event returns
+    # before WeasyPrint runs), from this snapshot.
+    notice.context = documents.context_snapshot(notice, clue)
+    notice.save(update_fields=["due_on", "due_provisional", "context"])
+    documents.schedule_render(notice.pk)
     ctx.record.update(notice_id=notice.pk, number=notice.number, kind=kind, due_on=notice.due_on.isoformat())
     return notice
 

@@ -138,6 +138,11 @@ class SupervisionNotice(models.Model):
     )
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issuer_name = models.CharField(max_length=100, blank=True)
+    # What the document states, as it was on file when issued (documents.context_snapshot): the worker
+    # renders from it after the commit, so a clue whose explanation the checks refresh later does not
+    # change what the document says. Empty for notices rendered at issue before it was kept.
+    context = models.JSONField(default=dict, blank=True)
+    # The rendered PDF (core.files): empty until the worker (or the first reader) renders it.
     blob = models.ForeignKey(
         "core.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="centre_notices"
     )

@@ -46,3 +46,12 @@ def centre_recheck(subject: str, obj_id: int) -> None:
     """Re-check the aggregate problem models this object feeds (a case's officers' shares and pairs):
     raise or close their clues without waiting for the sweep (idempotent)."""
     recheck_aggregates(subject, [obj_id])
+
+
+@task()
+def render_notice_task(notice_id: int) -> None:
+    """Render a supervision notice's PDF after the event that issued it committed (documents.notice_render);
+    a failure raises, so that the outbox tries again."""
+    from zhifa.supervision.centre.documents import render_in_worker
+
+    render_in_worker(notice_id)

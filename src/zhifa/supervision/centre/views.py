@@ -19,7 +19,7 @@ from zhifa.core.files.serving import serve_blob
 from zhifa.core.indicators import DateSpan, indicator
 from zhifa.org.selectors import node_names
 from zhifa.supervision.centre import dashboard as dash
-from zhifa.supervision.centre import reports
+from zhifa.supervision.centre import documents, reports
 from zhifa.supervision.centre import selectors as sel
 from zhifa.supervision.centre import services as svc
 from zhifa.supervision.centre.models import (
@@ -170,11 +170,13 @@ def _notice_for(request: HttpRequest, notice_id: int) -> SupervisionNotice:
 @access.roles(*HANDLERS)
 def notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponseBase:
     notice = _notice_for(request, notice_id)
-    if notice.blob is None:
-        raise Http404
+    try:
+        blob = documents.notice_blob(notice)  # rendered now if the worker has not yet
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
     return serve_blob(
         request,
-        notice.blob,
+        blob,
         audit_action="centre.notice_download",
         audit_obj=notice,
         agency_id=notice.agency_id,

@@ -78,9 +78,8 @@ def test_answer_notice_numbered_states_the_engine_due_date(world: Any, frozen: A
     # 10 working days from Tue 30 Sept 2025 across National Day (1–8 Oct): 9, 10, 11 (adjusted), 13–17, 20
     assert answer.due_on == dt.date(2025, 10, 21) and answer.article.startswith("行政复议法第四十八条")
     doc = AppealDocument.objects.get(appeal=a, code="answer_notice")
-    assert (
-        doc.number == "测试市复答〔2025〕1号" and doc.blob_id is None
-    )  # numbered in the step; not rendered yet
+    # numbered in the step; rendered by the worker after it committed (tests/test_wenshu_rendering.py)
+    assert doc.number == "测试市复答〔2025〕1号" and doc.blob_id and doc.masked_blob_id
     assert AppealDocument.objects.get(appeal=a, code="acceptance_notice").number == "测试市复受〔2025〕1号"
     text = pdf_text(wenshu.render(actor=world.supervisor, appeal=a, code="answer_notice")[0])
     assert "行政复议答复通知书" in text and "测试市复答〔2025〕1号" in text
