@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from zhifa.core import access
+from zhifa.core import access, api_json
 from zhifa.core.api import ErrorOut, Page
 from zhifa.core.auditing import audit_record
 from zhifa.core.errors import Forbidden, InvalidInput, NotFound
@@ -332,12 +332,32 @@ def case_dossier(request: HttpRequest, case_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/cases/{int:case_id}/dossier.pdf", response={200: None, **ERRORS})
+@router.get("/cases/{int:case_id}/dossier.pdf", response={200: None, 202: ErrorOut, **ERRORS})
 @access.login
 def case_dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
-    """The dossier as one PDF: table of contents (evidence listed by hash) and every document."""
+    """The dossier as one PDF: table of contents (evidence listed by hash) and every document. For a
+    reader who does not handle the case every part is rendered again, masked, by the worker first:
+    until they are all ready the answer is 202 `dossier_preparing` with `detail.ready` and
+    `detail.total` and a `Retry-After`; ask again."""
     case = _case(request, case_id)
     masked = not may_see_personal_data(request.user, case)
+    if masked:
+        kept, total = dossier.masked_progress(case)
+        if kept < total:
+            dossier.masked_prepare_later(case)
+            preparing = api_json.response(
+                {
+                    "code": "dossier_preparing",
+                    "message": _(
+                        "The masked dossier is being prepared (%(kept)d of %(total)d parts ready). Try again shortly."
+                    )
+                    % {"kept": kept, "total": total},
+                    "detail": {"ready": kept, "total": total},
+                },
+                status=202,
+            )
+            preparing["Retry-After"] = "2"
+            return preparing
     response = HttpResponse(dossier.dossier_pdf(case, masked=masked), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(
         dossier_download_name(case, "pdf", masked=masked),

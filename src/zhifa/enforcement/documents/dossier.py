@@ -113,9 +113,10 @@ def _document_entries(dossier: Dossier) -> list[dict[str, Any]]:
     return entries
 
 
-def dossier_index_extra(case: Case) -> dict[str, Any]:
-    """The `dossier` part of the context of the 卷内目录."""
-    dossier = dossier_for(case)
+def dossier_index_extra(case: Case, dossier: Dossier | None = None) -> dict[str, Any]:
+    """The `dossier` part of the context of the 卷内目录 (`dossier`: the case's, read already, every
+    document rendered)."""
+    dossier = dossier if dossier is not None else dossier_for(case)
     return {"dossier": {"documents": _document_entries(dossier), "evidence": context.evidence_part(case)}}
 
 
@@ -196,40 +197,142 @@ def fingerprint_of(paths: tuple[Path, ...], *, extra: str) -> str:
     return digest.hexdigest()
 
 
+# --- the masked dossier, prepared by the worker -------------------------------------------------------
+# A viewer who does not handle the case gets every part of the dossier rendered again, masked: one
+# rendering per 文书 (~0.1 s each, more on a web process that has not loaded WeasyPrint yet), kept in the
+# masked-copies cache. The download does not wait for them in the request: `masked_progress` tells how
+# many parts are kept; while some are missing, `masked_prepare_later` queues `prepare_masked_dossier_task`
+# (once a minute at most per case) and the page shows a progress bar (the API: 202 with the counts).
+PREPARING_SECONDS = 60  # a queued preparation is not queued again meanwhile (a dead worker: again after)
+
+
+@dataclass
+class MaskedParts:
+    """The parts of a masked dossier: the archived table of contents or, for an open file, its data
+    (`open_index`, rendered fresh and kept under a key of what it states), then every document."""
+
+    case: Case
+    documents: list[Document]
+    open_index: dict[str, Any] | None
+
+
+def masked_parts(case: Case, *, rendered: bool = True) -> MaskedParts:
+    """`rendered=False` (the progress poll) renders no pending document: the open file's table of
+    contents, which lists every document's digest, is then left out (`open_index` None) until the
+    worker has rendered them all."""
+    dossier = dossier_for(case, rendered=rendered)
+    index = next((d for d in dossier.documents if d.code == "dossier_index"), None)
+    docs = ([index] if index else []) + [d for d in dossier.documents if d.code != "dossier_index"]
+    open_index = None
+    if index is None and all(d.blob_id is not None for d in docs):
+        data = context.build(
+            case,
+            code="dossier_index",
+            title="卷内目录",
+            number="",
+            date=timezone.localdate(),
+            extra=dossier_index_extra(case, dossier),
+        )
+        open_index = masked_context(data, case)
+    return MaskedParts(case=case, documents=docs, open_index=open_index)
+
+
+def _open_index_key(parts: MaskedParts, version_id: int) -> str:
+    digest = hashlib.sha256(masking_fingerprint().encode())
+    digest.update(
+        json.dumps([version_id, parts.open_index], sort_keys=True, ensure_ascii=False, default=str).encode()
+    )
+    return f"masked-index:{parts.case.pk}:{digest.hexdigest()}"
+
+
+def _masked_open_index_pdf(parts: MaskedParts) -> bytes:
+    """The open file's table of contents, masked: kept like a masked copy, by what it states."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from zhifa.enforcement.documents.services import template_get
+
+    assert parts.open_index is not None
+    template = template_get("dossier_index")
+    assert template.current is not None
+    cache = caches[settings.MASKED_COPIES_CACHE]
+    key = _open_index_key(parts, template.current.pk)
+    kept = cache.get(key)
+    if isinstance(kept, bytes):
+        return kept
+    pdf = rendering.render_pdf(
+        template.current.body, parts.open_index, title=f"卷内目录 {parts.case.number}"
+    ).pdf
+    cache.set(key, pdf, MASKED_COPY_SECONDS)
+    return pdf
+
+
+def masked_progress(case: Case) -> tuple[int, int]:
+    """(kept, total): how many parts of the case's masked dossier are in the masked-copies cache."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from zhifa.enforcement.documents.services import template_get
+
+    cache = caches[settings.MASKED_COPIES_CACHE]
+    parts = masked_parts(case, rendered=False)
+    keys = [masked_copy_key(d, case) for d in parts.documents]
+    kept = sum(1 for key in keys if cache.has_key(key))
+    if parts.open_index is not None:
+        template = template_get("dossier_index")
+        assert template.current is not None
+        kept += cache.has_key(_open_index_key(parts, template.current.pk))
+    elif not parts.documents or parts.documents[0].code != "dossier_index":
+        return kept, len(keys) + 1  # an open file whose documents are still rendering: its index to come
+    return kept, len(keys) + (parts.open_index is not None)
+
+
+def masked_prepare_later(case: Case) -> None:
+    """Queue the worker's preparation of the masked dossier, unless one was queued within the minute."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from zhifa.enforcement.documents.tasks import prepare_masked_dossier_task
+
+    if caches[settings.MASKED_COPIES_CACHE].add(f"masked-preparing:{case.pk}", 1, PREPARING_SECONDS):
+        prepare_masked_dossier_task.enqueue(case.pk)
+
+
+def masked_prepare(case_id: int) -> int:
+    """The worker's job: render the masked copies the cache lacks. Returns how many parts there are."""
+    case = Case.objects.select_related("agency").filter(pk=case_id).first()
+    if case is None:
+        return 0
+    parts = masked_parts(case)
+    for doc in parts.documents:
+        masked_document_pdf(doc, case=case)
+    if parts.open_index is not None:
+        _masked_open_index_pdf(parts)
+    return len(parts.documents) + (parts.open_index is not None)
+
+
 def dossier_pdf(case: Case, *, masked: bool = False) -> bytes:
     """One PDF: the table of contents (the archived one, or a fresh rendering for an open file), then
     every current document. `masked`: for viewers who do not handle the case, every part is rendered
-    again from its stored data through `masked_context` (the stored PDFs carry the party in full)."""
+    again from its stored data through `masked_context` (the stored PDFs carry the party in full); the
+    views call it once `masked_progress` shows every part kept, so nothing is rendered here then."""
     from pypdf import PdfWriter
 
     from zhifa.enforcement.documents.services import template_get
 
-    dossier = dossier_for(case)
     writer = PdfWriter()
-    index = next((d for d in dossier.documents if d.code == "dossier_index"), None)
     if masked:
-        parts = ([index] if index else []) + [d for d in dossier.documents if d.code != "dossier_index"]
-        if index is None:
-            template = template_get("dossier_index")
-            assert template.current is not None
-            data = context.build(
-                case,
-                code="dossier_index",
-                title="卷内目录",
-                number="",
-                date=timezone.localdate(),
-                extra=dossier_index_extra(case),
-            )
-            rendered = rendering.render_pdf(
-                template.current.body, masked_context(data, case), title=f"卷内目录 {case.number}"
-            )
-            writer.append(io.BytesIO(rendered.pdf))
-        for doc in parts:
+        parts = masked_parts(case)
+        if parts.open_index is not None:
+            writer.append(io.BytesIO(_masked_open_index_pdf(parts)))
+        for doc in parts.documents:
             writer.append(io.BytesIO(masked_document_pdf(doc, case=case)))
         writer.add_metadata({"/Title": f"卷宗 {case.number}", "/Producer": "Zhifa"})
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
+    dossier = dossier_for(case)
+    index = next((d for d in dossier.documents if d.code == "dossier_index"), None)
     if index is None:
         template = template_get("dossier_index")
         assert template.current is not None

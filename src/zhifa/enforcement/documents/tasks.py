@@ -32,3 +32,12 @@ def warm_renderer() -> None:
     from zhifa.enforcement.documents.rendering import warm_up
 
     warm_up()
+
+
+@task()
+def prepare_masked_dossier_task(case_id: int) -> int:
+    """Render the masked copies a masked dossier download needs (dossier.masked_prepare), so that the
+    download itself only joins kept parts; the page shows the progress meanwhile."""
+    from zhifa.enforcement.documents.dossier import masked_prepare
+
+    return masked_prepare(case_id)

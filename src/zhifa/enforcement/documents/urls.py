@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("case/<int:case_id>/", views.case_dossier, name="dossier"),
     path("case/<int:case_id>/records/", views.record_create, name="record_create"),
     path("case/<int:case_id>/dossier.pdf", views.dossier_pdf, name="dossier_pdf"),
+    path("case/<int:case_id>/dossier.pdf/progress/", views.dossier_pdf_progress, name="dossier_pdf_progress"),
     path("case/<int:case_id>/dossier.zip", views.dossier_zip, name="dossier_zip"),
     path("<int:document_id>/pdf/", views.document_pdf, name="pdf"),
     path("<int:document_id>/regenerate/", views.document_regenerate, name="regenerate"),

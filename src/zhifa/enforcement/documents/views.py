@@ -167,16 +167,44 @@ def document_served(request: HttpRequest, document_id: int) -> HttpResponse:
     return redirect("documents:dossier", case_id=document.case_id)
 
 
+def _masked_progress(request: HttpRequest, case: Any, template: str) -> HttpResponse | None:
+    """While the worker prepares a masked dossier: the progress (202), the preparation queued again
+    if it was queued over a minute ago (a worker that died). None once every part is kept."""
+    kept, total = dossier.masked_progress(case)
+    if kept >= total:
+        return None
+    dossier.masked_prepare_later(case)
+    percent = int(100 * kept / total) if total else 0
+    return render(
+        request, template, {"case": case, "kept": kept, "total": total, "percent": percent}, status=202
+    )
+
+
 @access.roles(*STAFF)
 def dossier_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = _case(request, case_id)
     masked = not may_see_personal_data(request.user, case)
+    if masked and (preparing := _masked_progress(request, case, "documents/dossier_preparing.html")):
+        return preparing
     response = HttpResponse(dossier.dossier_pdf(case, masked=masked), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(
         dossier_download_name(case, "pdf", masked=masked),
         fallback=dossier_ascii_name(case, "pdf", masked=masked),
     )
     return response
+
+
+@access.roles(*STAFF)
+def dossier_pdf_progress(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The masked dossier's preparation, polled by the page (htmx): a progress bar, then the link."""
+    case = _case(request, case_id)
+    if may_see_personal_data(request.user, case):
+        raise Http404  # nothing is prepared for a handler: the dossier is served at once
+    preparing = _masked_progress(request, case, "documents/_masked_progress.html")
+    if preparing is not None:
+        preparing.status_code = 200  # htmx swaps 2xx answers; 202 is for the first, full page
+        return preparing
+    return render(request, "documents/_masked_progress.html", {"case": case, "done": True, "percent": 100})
 
 
 @access.roles(*STAFF)
