@@ -220,7 +220,8 @@ TASKS = {
 HUEY = {
     "name": "zhifa",
     "immediate": TESTING,
-    "huey_class": "huey.RedisHuey" if REDIS_URL else "zhifa.core.task_queue.SqliteHuey",
+    # Both queues take the higher priority first (core.tasks: PRIORITY_WAITED_ON, PRIORITY_SHOWN_SOON).
+    "huey_class": "huey.PriorityRedisHuey" if REDIS_URL else "zhifa.core.task_queue.SqliteHuey",
     **({"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")}),
     # The outbox row (core.QueuedTask) records each task's outcome; huey's own result store was never
     # read, and kept one entry per task for good (a row of huey.sqlite3, a Redis key without expiry).

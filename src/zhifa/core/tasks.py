@@ -19,6 +19,7 @@ logged as an error.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -57,13 +58,32 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# Priorities: work a person is watching a progress bar for goes before work nobody waits on, so a
+# backlog (the demo's 文书 after a first `make run`, a night's sweep, a burst of events) does not keep a
+# user waiting behind it. A task declares it (`@task(priority=…)`, django-tasks' field, -100…100,
+# default 0); huey takes the higher first (SqliteHuey and PriorityRedisHuey; same priority: in order).
+PRIORITY_WAITED_ON = 20  # a person asked for it and is watching its progress (a masked dossier)
+PRIORITY_SHOWN_SOON = 10  # its result is shown as "being prepared" until done (文书 PDFs after an event)
+
+
+@functools.cache
+def priority_of(task_path: str) -> int:
+    """The priority a queued row's task declares (0 for a task this release no longer has)."""
+    try:
+        declared = getattr(import_string(task_path), "priority", 0)
+    except ImportError:
+        return 0
+    return int(declared) if isinstance(declared, int) else 0
+
+
 def _send(row: QueuedTask) -> bool:
     """Give one row's message to huey; False when the queue is down (the row waits, nothing is lost)."""
+    priority = priority_of(row.task_path) or None  # None: the queue's default, any storage takes it
     try:
         if row.run_after and row.run_after > timezone.now():
-            run_queued_task.schedule(args=(row.pk,), eta=row.run_after)
+            run_queued_task.schedule(args=(row.pk,), eta=row.run_after, priority=priority)
         else:
-            run_queued_task(row.pk)
+            run_queued_task(row.pk, priority=priority)
     except Exception:  # the queue (Redis) is unreachable
         log.warning("task queue unavailable; %s #%s stays pending for the sweep", row.task_path, row.pk)
         return False
@@ -202,6 +222,7 @@ if not HUEY.immediate:
 
 class HueyBackend(BaseTaskBackend):
     supports_defer = True
+    supports_priority = True  # handed to huey with the message (`_send`, `priority_of`)
 
     def enqueue(self, task: Task[Any, Any], args: Any, kwargs: Any) -> TaskResult[Any]:
         self.validate_task(task)

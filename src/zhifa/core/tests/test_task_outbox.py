@@ -183,3 +183,53 @@ def test_the_queue_keeps_no_result_of_its_own(django_capture_on_commit_callbacks
         result = _backend().enqueue(bump_once, ["kept"], {})
     assert QueuedTask.objects.get(pk=int(result.id)).state == QueuedTask.State.DONE
     assert HUEY.result_count() == before
+
+
+@task(priority=core_tasks.PRIORITY_WAITED_ON)
+def watched(token: str) -> str:
+    return token
+
+
+def test_a_task_goes_to_the_queue_with_its_priority_and_again_from_the_sweep(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    seen: list[Any] = []
+
+    def record(row_id: int, **kwargs: Any) -> None:
+        seen.append(kwargs.get("priority"))
+
+    monkeypatch.setattr(core_tasks, "run_queued_task", record)
+    with django_capture_on_commit_callbacks(execute=True):
+        _backend().enqueue(watched, ["p"], {})
+        _backend().enqueue(bump_once, ["q"], {})
+    assert seen == [core_tasks.PRIORITY_WAITED_ON, None]  # 0: the queue's default, any storage takes it
+    QueuedTask.objects.update(pushed_at=None)  # as if both messages were lost: the sweep hands them over
+    seen.clear()
+    assert core_tasks.sweep()["pushed"] == 2
+    assert seen == [core_tasks.PRIORITY_WAITED_ON, None]
+    assert core_tasks.priority_of("zhifa.no_such_module.gone_task") == 0  # a row of a task removed since
+
+
+def test_the_embedded_queue_takes_the_higher_priority_first(tmp_path: Any) -> None:
+    from zhifa.core.task_queue import SqliteHuey
+
+    huey = SqliteHuey("priority-test", filename=str(tmp_path / "queue.sqlite3"))
+
+    @huey.task()
+    def job(n: int) -> int:
+        return n
+
+    job(1)
+    job(2, priority=core_tasks.PRIORITY_SHOWN_SOON)
+    job(3)
+    job(4, priority=core_tasks.PRIORITY_WAITED_ON)
+    assert [huey.dequeue().args[0] for _ in range(4)] == [4, 2, 1, 3]
+
+
+def test_work_someone_waits_for_is_declared_so() -> None:
+    from zhifa.enforcement.documents import tasks as documents_tasks
+    from zhifa.powers import tasks as powers_tasks
+
+    assert documents_tasks.prepare_masked_dossier_task.priority == core_tasks.PRIORITY_WAITED_ON
+    assert powers_tasks.import_job_task.priority == core_tasks.PRIORITY_WAITED_ON
+    assert documents_tasks.render_document_task.priority == core_tasks.PRIORITY_SHOWN_SOON

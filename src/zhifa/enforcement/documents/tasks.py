@@ -6,8 +6,10 @@ from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, on_startup
 
+from zhifa.core.tasks import PRIORITY_SHOWN_SOON, PRIORITY_WAITED_ON
 
-@task()
+
+@task(priority=PRIORITY_SHOWN_SOON)
 def render_document_task(document_id: int) -> bool:
     """Render one 文书 after the transaction that created it committed (render_queue.schedule)."""
     from zhifa.enforcement.documents.render_queue import render_task
@@ -34,7 +36,7 @@ def warm_renderer() -> None:
     warm_up()
 
 
-@task()
+@task(priority=PRIORITY_WAITED_ON)
 def prepare_masked_dossier_task(case_id: int) -> int:
     """Render the masked copies a masked dossier download needs (dossier.masked_prepare), so that the
     download itself only joins kept parts; the page shows the progress meanwhile."""

@@ -6,6 +6,7 @@ from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from zhifa.core.tasks import PRIORITY_SHOWN_SOON
 from zhifa.supervision.appeals.services import deemed_acceptance_sweep
 
 
@@ -16,7 +17,7 @@ def appeals_deemed_acceptance() -> None:
     deemed_acceptance_sweep()
 
 
-@task()
+@task(priority=PRIORITY_SHOWN_SOON)
 def render_wenshu_task(document_id: int) -> None:
     """Render a reconsideration 文书 (in full and masked) after the step that issued it committed
     (wenshu.document_render); a failure raises, so that the outbox tries again."""

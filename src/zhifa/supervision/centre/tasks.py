@@ -7,6 +7,7 @@ from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from zhifa.core.tasks import PRIORITY_SHOWN_SOON
 from zhifa.supervision.centre.services import check_subject, event_check, models_run, recheck_aggregates
 
 
@@ -48,7 +49,7 @@ def centre_recheck(subject: str, obj_id: int) -> None:
     recheck_aggregates(subject, [obj_id])
 
 
-@task()
+@task(priority=PRIORITY_SHOWN_SOON)
 def render_notice_task(notice_id: int) -> None:
     """Render a supervision notice's PDF after the event that issued it committed (documents.notice_render);
     a failure raises, so that the outbox tries again."""

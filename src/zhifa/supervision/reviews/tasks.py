@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from zhifa.core.tasks import PRIORITY_SHOWN_SOON
 
-@task()
+
+@task(priority=PRIORITY_SHOWN_SOON)  # the campaign page shows its progress
 def precheck_campaign_task(campaign_id: int) -> None:
     """One chunk of the campaign's automatic pre-check; enqueues the next chunk while files are left.
     Safe to run again (at least once delivery): files already pre-checked are skipped and the progress
