@@ -216,6 +216,18 @@ class MaskedParts:
     open_index: dict[str, Any] | None
 
 
+def _open_index_data(case: Case, dossier: Dossier) -> dict[str, Any]:
+    """What an open file's table of contents states today (every document of `dossier` rendered)."""
+    return context.build(
+        case,
+        code="dossier_index",
+        title="卷内目录",
+        number="",
+        date=timezone.localdate(),
+        extra=dossier_index_extra(case, dossier),
+    )
+
+
 def masked_parts(case: Case, *, rendered: bool = True) -> MaskedParts:
     """`rendered=False` (the progress poll) renders no pending document: the open file's table of
     contents, which lists every document's digest, is then left out (`open_index` None) until the
@@ -225,15 +237,7 @@ def masked_parts(case: Case, *, rendered: bool = True) -> MaskedParts:
     docs = ([index] if index else []) + [d for d in dossier.documents if d.code != "dossier_index"]
     open_index = None
     if index is None and all(d.blob_id is not None for d in docs):
-        data = context.build(
-            case,
-            code="dossier_index",
-            title="卷内目录",
-            number="",
-            date=timezone.localdate(),
-            extra=dossier_index_extra(case, dossier),
-        )
-        open_index = masked_context(data, case)
+        open_index = masked_context(_open_index_data(case, dossier), case)
     return MaskedParts(case=case, documents=docs, open_index=open_index)
 
 
@@ -336,14 +340,7 @@ def dossier_pdf(case: Case, *, masked: bool = False) -> bytes:
     if index is None:
         template = template_get("dossier_index")
         assert template.current is not None
-        data = context.build(
-            case,
-            code="dossier_index",
-            title="卷内目录",
-            number="",
-            date=timezone.localdate(),
-            extra=dossier_index_extra(case),
-        )
+        data = _open_index_data(case, dossier)
         rendered = rendering.render_pdf(template.current.body, data, title=f"卷内目录 {case.number}")
         writer.append(io.BytesIO(rendered.pdf))
     for doc in ([index] if index else []) + [d for d in dossier.documents if d.code != "dossier_index"]:
